@@ -1,0 +1,32 @@
+#include <cstring>
+#include <iostream>
+
+#include "app/commands.hpp"
+
+namespace {
+void usage() {
+  std::cout <<
+      "usage: mltrainer <command> [options]\n"
+      "  chat      [--port N | --url ws://HOST:PORT/ws] [--token T] [--json]\n"
+      "            interactive session with the daemon\n"
+      "  ask TEXT  [--yes] [--port N | --url URL] [--token T] [--json] [--timeout SECONDS]\n"
+      "            send one request; with --yes approve the proposal and wait for the report\n"
+      "  features  --csv FILE --indicator NAME:ARGS ...   indicators as CSV on stdout\n"
+      "  backtest  --csv FILE --strategy sma_cross|buy_hold ...   offline backtest\n"
+      "run 'mltrainer <command> --help' for a command's options\n";
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
+    usage();
+    return argc < 2 ? 2 : 0;
+  }
+  const char* cmd = argv[1];
+  if (!std::strcmp(cmd, "chat") || !std::strcmp(cmd, "ask")) return mlt::app::run_client(argc - 1, argv + 1);
+  if (!std::strcmp(cmd, "features")) return mlt::app::run_features(argc - 1, argv + 1);
+  if (!std::strcmp(cmd, "backtest")) return mlt::app::run_backtest(argc - 1, argv + 1);
+  std::cerr << "mltrainer: unknown command '" << cmd << "'\n";
+  usage();
+  return 2;
+}

@@ -1,0 +1,57 @@
+#pragma once
+/// One interface for every model: fit in steps, predict, parameters.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <Eigen/Dense>
+
+namespace mlt::ml {
+
+using param_map = std::map<std::string, double>;
+
+/// Scaled training and validation rows in time order.
+struct fit_data {
+  Eigen::MatrixXd x_train;
+  Eigen::VectorXd y_train;
+  Eigen::MatrixXd x_val;
+  Eigen::VectorXd y_val;
+};
+
+/// What one step of fitting did; losses are log loss.
+struct fit_step {
+  int step = 0;         ///< steps done so far (rounds, epochs, iterations)
+  int total = 0;        ///< planned steps
+  double train_loss = 0;
+  double val_loss = 0;
+  double val_accuracy = 0;
+  bool done = false;    ///< converged, early-stopped or out of steps
+};
+
+class model {
+public:
+  virtual ~model() = default;
+  /// Registered name: "logistic", "xgboost", ...
+  virtual std::string name() const = 0;
+  /// Resets and prepares a fit; unknown or out-of-range params throw
+  /// std::invalid_argument naming the parameter.
+  virtual void start(const fit_data& data, const param_map& params, std::uint64_t seed) = 0;
+  /// Advances the fit by one chunk of work (bounded, well under a second).
+  virtual fit_step step() = 0;
+  /// P(label = 1) for each row of `x` (rows in time order).
+  virtual Eigen::VectorXd predict_proba(const Eigen::MatrixXd& x) const = 0;
+  /// The parameters in effect, defaults filled in.
+  virtual param_map params() const = 0;
+  /// Feature importance by column (may be empty when a model has none).
+  virtual std::vector<double> importance() const { return {}; }
+};
+
+/// Makes a model by name; nullptr when the name is unknown.
+std::unique_ptr<model> make_model(const std::string& name);
+/// Names make_model accepts.
+std::vector<std::string> model_names();
+
+}  // namespace mlt::ml

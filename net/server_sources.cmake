@@ -1,0 +1,4 @@
+target_sources(mltrainer_net PRIVATE
+  server.cpp
+  ws_client.cpp
+)

@@ -1,0 +1,1 @@
+#include "net/ws_client.hpp"

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs every Debian package mlTrainer needs to build, test and run.
+# Idempotent; safe to run on every build. Needs root (or sudo).
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git ca-certificates
+  libcaf-dev
+  libboost-dev libboost-system-dev
+  libsimdjson-dev
+  libdlib-dev
+  libeigen3-dev
+  libspdlog-dev libfmt-dev
+  catch2
+  libxgboost-dev
+  libsqlite3-dev sqlite3
+  libssl-dev
+  openssl
+)
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+$SUDO apt-get update
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
+else
+  echo "install-deps: all ${#packages[@]} packages present"
+fi
