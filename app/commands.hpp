@@ -9,5 +9,7 @@ int run_client(int argc, char** argv);
 int run_features(int argc, char** argv);
 /// `mltrainer backtest --csv FILE --strategy ...`: the simulator offline.
 int run_backtest(int argc, char** argv);
+/// `mltrainer cache clear|list --state-dir DIR`: the on-disk bar cache.
+int run_cache(int argc, char** argv);
 
 }  // namespace mlt::app

@@ -13,6 +13,7 @@ void usage() {
       "            send one request; with --yes approve the proposal and wait for the report\n"
       "  features  --csv FILE --indicator NAME:ARGS ...   indicators as CSV on stdout\n"
       "  backtest  --csv FILE --strategy sma_cross|buy_hold ...   offline backtest\n"
+      "  cache     list|clear --state-dir DIR   the on-disk bar cache\n"
       "run 'mltrainer <command> --help' for a command's options\n";
 }
 }  // namespace
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
   if (!std::strcmp(cmd, "chat") || !std::strcmp(cmd, "ask")) return mlt::app::run_client(argc - 1, argv + 1);
   if (!std::strcmp(cmd, "features")) return mlt::app::run_features(argc - 1, argv + 1);
   if (!std::strcmp(cmd, "backtest")) return mlt::app::run_backtest(argc - 1, argv + 1);
+  if (!std::strcmp(cmd, "cache")) return mlt::app::run_cache(argc - 1, argv + 1);
   std::cerr << "mltrainer: unknown command '" << cmd << "'\n";
   usage();
   return 2;
