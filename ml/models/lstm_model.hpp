@@ -1,0 +1,36 @@
+#pragma once
+/// LSTM classifier over windows of the last seq_len rows (see nn/lstm_net.hpp).
+///
+/// The window for row t holds rows t-seq_len+1 .. t of the matrix it is given;
+/// the first rows of a matrix have no full window and are left-padded with
+/// zeros. A prediction for row t never sees a row after t.
+
+#include <memory>
+#include <optional>
+
+#include "ml/models/model.hpp"
+#include "ml/models/nn/lstm_net.hpp"
+#include "ml/models/nn/seq_trainer.hpp"
+
+namespace mlt::ml {
+
+class lstm_model final : public model {
+public:
+  std::string name() const override { return "lstm"; }
+  /// Params: hidden, layers, seq_len, dropout, learning_rate, batch_size,
+  /// max_epochs, patience, clip_norm (see params() for defaults).
+  void start(const fit_data& data, const param_map& params, std::uint64_t seed) override;
+  /// One bounded chunk of an epoch; `step` counts finished epochs.
+  fit_step step() override;
+  Eigen::VectorXd predict_proba(const Eigen::MatrixXd& x) const override;
+  param_map params() const override;
+
+private:
+  param_map params_;
+  std::optional<nn::seq_trainer<nn::lstm_net<float>>> trainer_;
+};
+
+/// Registry factory for "lstm".
+std::unique_ptr<model> make_lstm_model();
+
+}  // namespace mlt::ml
