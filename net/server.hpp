@@ -32,6 +32,9 @@ struct http_request {
   std::string target;  ///< path and query, e.g. "/api/trials?limit=5"
   std::map<std::string, std::string> headers;  ///< lower-case names
   std::string body;
+  /// True when no tokens are configured or a valid token came with the
+  /// request; the application decides which HTTP paths need it.
+  bool authenticated = false;
 };
 
 struct http_response {
@@ -51,6 +54,8 @@ struct server_options {
   std::vector<std::string> tokens;
   /// Allowed WebSocket Origin values; empty = allow any (and absent) Origin.
   std::vector<std::string> allowed_origins;
+  /// Larger HTTP request bodies are refused with 413.
+  std::size_t max_http_body_bytes = 1 << 20;
 };
 
 struct server_handlers {
@@ -62,6 +67,9 @@ struct server_handlers {
   std::function<void(std::uint64_t id)> on_close;
   /// Any HTTP request that is not the /ws upgrade. Unset = 404.
   std::function<http_response(const http_request&)> on_http;
+  /// One line per network problem worth knowing (never contains tokens).
+  /// Unset = stderr.
+  std::function<void(const std::string&)> on_log;
 };
 
 class server {
