@@ -49,6 +49,21 @@ public:
   virtual std::vector<double> importance() const { return {}; }
 };
 
+/// One tunable parameter: its default and inclusive range.
+struct param_spec {
+  std::string name;
+  double value = 0;    ///< default
+  double lo = 0;
+  double hi = 0;
+  bool integer = false;  ///< must be a whole number
+};
+
+/// Defaults of `specs` overridden by `given`; an unknown name or a value out of
+/// range (or not whole when integer) throws std::invalid_argument naming the
+/// model, the parameter and its range.
+param_map resolve_params(const std::string& model_name, const std::vector<param_spec>& specs,
+                         const param_map& given);
+
 /// Makes a model by name; nullptr when the name is unknown.
 std::unique_ptr<model> make_model(const std::string& name);
 /// Names make_model accepts.

@@ -1,4 +1,12 @@
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+
+#include "ml/models/logistic_model.hpp"
+#include "ml/models/lstm_model.hpp"
+#include "ml/models/majority_model.hpp"
 #include "ml/models/model.hpp"
+#include "ml/models/xgboost_model.hpp"
 
 namespace mlt::ml {
 
@@ -9,7 +17,10 @@ struct entry {
 };
 // One line per model; each model's header declares its factory.
 const entry registry[] = {
-    {"none", nullptr},
+    {"majority", make_majority_model},
+    {"logistic", make_logistic_model},
+    {"xgboost", make_xgboost_model},
+    {"lstm", &make_lstm_model},
 };
 }  // namespace
 
@@ -23,6 +34,31 @@ std::vector<std::string> model_names() {
   std::vector<std::string> out;
   for (const auto& e : registry)
     if (e.make) out.push_back(e.name);
+  return out;
+}
+
+param_map resolve_params(const std::string& model_name, const std::vector<param_spec>& specs,
+                         const param_map& given) {
+  param_map out;
+  for (const auto& s : specs) out[s.name] = s.value;
+  for (const auto& [key, value] : given) {
+    const param_spec* spec = nullptr;
+    for (const auto& s : specs)
+      if (s.name == key) spec = &s;
+    std::ostringstream msg;
+    if (!spec) {
+      msg << model_name << ": unknown parameter '" << key << "' (known:";
+      for (const auto& s : specs) msg << ' ' << s.name;
+      msg << ')';
+      throw std::invalid_argument(msg.str());
+    }
+    if (!(value >= spec->lo && value <= spec->hi) || (spec->integer && std::floor(value) != value)) {
+      msg << model_name << ": parameter '" << key << "' = " << value << " is out of range; expected "
+          << (spec->integer ? "an integer " : "a value ") << "in [" << spec->lo << ", " << spec->hi << "]";
+      throw std::invalid_argument(msg.str());
+    }
+    out[key] = value;
+  }
   return out;
 }
 

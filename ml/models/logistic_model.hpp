@@ -1,0 +1,43 @@
+#pragma once
+/// L2-regularised logistic regression on Eigen, fitted by Newton steps.
+
+#include <memory>
+
+#include "ml/models/model.hpp"
+
+namespace mlt::ml {
+
+/// Minimises mean log loss + l2/2 |w|^2 (the intercept is not penalised).
+/// Parameters: l2 [0, 1000] (default 0.01), max_iter [1, 1000] (default 50),
+/// tol [0, 1] (default 1e-8, on the largest Newton update). One step() is one
+/// Newton iteration; the fit is deterministic, so the seed is unused.
+class logistic_model final : public model {
+public:
+  std::string name() const override { return "logistic"; }
+  void start(const fit_data& data, const param_map& params, std::uint64_t seed) override;
+  fit_step step() override;
+  Eigen::VectorXd predict_proba(const Eigen::MatrixXd& x) const override;
+  param_map params() const override { return params_; }
+  /// |coefficient| of each column, normalised to sum 1.
+  std::vector<double> importance() const override;
+
+  /// Coefficients per column and the intercept.
+  const Eigen::VectorXd& weights() const { return w_; }
+  double intercept() const { return b_; }
+
+  /// The parameter table (defaults and ranges).
+  static const std::vector<param_spec>& param_specs();
+
+private:
+  fit_data data_;
+  param_map params_;
+  Eigen::VectorXd w_;
+  double b_ = 0;
+  int iter_ = 0;
+  bool done_ = false;
+};
+
+/// Factory for the registry.
+std::unique_ptr<model> make_logistic_model();
+
+}  // namespace mlt::ml

@@ -1,0 +1,34 @@
+#include "ml/models/majority_model.hpp"
+
+#include "ml/eval/metrics.hpp"
+
+namespace mlt::ml {
+
+void majority_model::start(const fit_data& data, const param_map& params, std::uint64_t) {
+  resolve_params("majority", {}, params);
+  data_ = data;
+  rate_ = data.y_train.size() > 0 ? data.y_train.mean() : 0.5;
+  done_ = false;
+}
+
+fit_step majority_model::step() {
+  fit_step s;
+  s.step = s.total = 1;
+  s.done = true;
+  s.train_loss = evaluate_classification(data_.y_train, predict_proba(data_.x_train)).log_loss;
+  if (data_.y_val.size() > 0) {
+    const auto m = evaluate_classification(data_.y_val, predict_proba(data_.x_val));
+    s.val_loss = m.log_loss;
+    s.val_accuracy = m.accuracy;
+  }
+  done_ = true;
+  return s;
+}
+
+Eigen::VectorXd majority_model::predict_proba(const Eigen::MatrixXd& x) const {
+  return Eigen::VectorXd::Constant(x.rows(), rate_);
+}
+
+std::unique_ptr<model> make_majority_model() { return std::make_unique<majority_model>(); }
+
+}  // namespace mlt::ml

@@ -1,0 +1,28 @@
+#pragma once
+/// Baseline: always predicts the majority class of the training labels.
+
+#include <memory>
+
+#include "ml/models/model.hpp"
+
+namespace mlt::ml {
+
+/// P(1) is the training base rate, so thresholding at 0.5 gives the majority class.
+class majority_model final : public model {
+public:
+  std::string name() const override { return "majority"; }
+  void start(const fit_data& data, const param_map& params, std::uint64_t seed) override;
+  fit_step step() override;
+  Eigen::VectorXd predict_proba(const Eigen::MatrixXd& x) const override;
+  param_map params() const override { return {}; }
+
+private:
+  fit_data data_;
+  double rate_ = 0.5;
+  bool done_ = false;
+};
+
+/// Factory for the registry.
+std::unique_ptr<model> make_majority_model();
+
+}  // namespace mlt::ml

@@ -1,0 +1,55 @@
+#pragma once
+/// Gradient-boosted trees through the XGBoost C API (hist, binary:logistic).
+
+#include <memory>
+
+#include "ml/models/model.hpp"
+
+namespace mlt::ml {
+
+/// Parameters (defaults): n_rounds 400, eta 0.05, max_depth 3, subsample 0.8,
+/// colsample 0.8, min_child_weight 5, lambda 1, rounds_per_step 10,
+/// early_stopping 40 (rounds without a better validation log loss; 0 = off).
+/// Runs single-threaded so that a seed gives bit-identical trees.
+/// Predictions use the trees up to the best validation round.
+class xgboost_model final : public model {
+public:
+  xgboost_model();
+  ~xgboost_model() override;
+  xgboost_model(const xgboost_model&) = delete;
+  xgboost_model& operator=(const xgboost_model&) = delete;
+
+  std::string name() const override { return "xgboost"; }
+  void start(const fit_data& data, const param_map& params, std::uint64_t seed) override;
+  fit_step step() override;
+  Eigen::VectorXd predict_proba(const Eigen::MatrixXd& x) const override;
+  param_map params() const override { return params_; }
+  /// Total gain per column over the trees in use, normalised to sum 1.
+  std::vector<double> importance() const override;
+
+  /// Boosting rounds done and the round (1-based count) predictions use.
+  int rounds() const { return rounds_; }
+  int best_rounds() const { return best_round_ + 1; }
+
+  /// The parameter table (defaults and ranges).
+  static const std::vector<param_spec>& param_specs();
+
+private:
+  void release();
+  void* booster_ = nullptr;
+  void* dtrain_ = nullptr;
+  void* dval_ = nullptr;
+  param_map params_;
+  Eigen::Index n_features_ = 0;
+  Eigen::VectorXd y_val_;
+  int rounds_ = 0;
+  int best_round_ = -1;
+  double best_val_loss_ = 0;
+  double last_train_loss_ = 0;
+  bool done_ = false;
+};
+
+/// Factory for the registry.
+std::unique_ptr<model> make_xgboost_model();
+
+}  // namespace mlt::ml
