@@ -9,6 +9,7 @@
 #include <Eigen/Dense>
 
 #include "ml/market/bar.hpp"
+#include "ml/sim/stats.hpp"
 
 namespace mlt::ml {
 
@@ -19,6 +20,10 @@ struct paper_config {
   double long_threshold = 0.55;  ///< go long when P(up) > this
   double short_threshold = 0.45; ///< go short when P(up) < this and shorting is on
   bool allow_short = false;
+  bool fractional_shares = false; ///< else whole shares, rounded down
+  double stop_loss = 0;           ///< bracket on every entry, fraction of the fill price (0 = none)
+  double take_profit = 0;         ///< bracket on every entry, fraction of the fill price (0 = none)
+  int trials = 1;                 ///< configurations tried in the trial (deflated Sharpe)
 };
 
 struct paper_trade {
@@ -29,8 +34,10 @@ struct paper_trade {
   std::int64_t exit_time = 0;  ///< 0 while open
   double exit_price = 0;
   double pnl = 0;
-  double ret = 0;
+  double ret = 0;      ///< pnl / entry notional, net of commission
   bool open = false;
+  double mark_price = 0;  ///< exit price, or the last close while open
+  std::string exit_reason;  ///< "signal" | "stop_loss" | "take_profit" | "" while open
 };
 
 struct equity_point {
@@ -42,9 +49,9 @@ struct paper_stats {
   double total_return = 0;
   double final_equity = 0;
   double cagr = 0;
-  double sharpe = 0;        ///< mean/std of daily returns * sqrt(252)
+  double sharpe = 0;        ///< mean/std of per-bar returns * sqrt(periods per year), see sim/stats.hpp
   double max_drawdown = 0;  ///< as a positive fraction
-  int trades = 0;
+  int trades = 0;           ///< closed round trips plus the open one
   double win_rate = 0;
   double exposure = 0;
   double fees = 0;
@@ -56,10 +63,24 @@ struct paper_result {
   std::vector<equity_point> equity;
   std::vector<equity_point> buy_hold_equity;
   std::vector<paper_trade> trades;
+  sim::performance detail;           ///< every statistic of the strategy
+  sim::performance buy_hold_detail;  ///< the same for buy-and-hold
+  std::vector<double> drawdown;      ///< per equity point, positive fractions
 };
 
 /// Trades bars[bar_index[i]] on prob[i]: a signal formed at the close of a bar
 /// fills at the next bar's open. Buy-and-hold over the same bars beside it.
+///
+/// The run covers bars bar_index.front() .. bar_index.back(); the equity curve
+/// has one point per bar at its close and starts at `cash`. A signal at the
+/// last bar has no next bar inside the run and is not traded. Between signal
+/// bars the position is held. Sizing is "all": each entry buys (or sells
+/// short) as many shares as equity pays for at the fill price, commission
+/// included, after closing any opposite position. Buy-and-hold buys the same
+/// way at the open after the first bar and holds. An open position at the end
+/// is marked to the last close and listed with open = true.
+/// Throws std::invalid_argument when bar_index and prob disagree in length, are
+/// empty, are not strictly increasing, or point past the series.
 paper_result simulate_paper(const bar_series& series,
                             const std::vector<std::size_t>& bar_index,
                             const Eigen::VectorXd& prob, const paper_config& config);

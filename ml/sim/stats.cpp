@@ -1,0 +1,217 @@
+#include "ml/sim/stats.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <boost/math/distributions/normal.hpp>
+
+namespace mlt::ml::sim {
+
+namespace {
+
+constexpr double seconds_per_year = 365.25 * 86400.0;
+constexpr double euler_gamma = 0.57721566490153286061;
+
+double mean_of(const std::vector<double>& v) {
+  if (v.empty()) return 0;
+  double s = 0;
+  for (double x : v) s += x;
+  return s / static_cast<double>(v.size());
+}
+
+double stdev_of(const std::vector<double>& v, double mean) {
+  if (v.size() < 2) return 0;
+  double ss = 0;
+  for (double x : v) ss += (x - mean) * (x - mean);
+  return std::sqrt(ss / static_cast<double>(v.size() - 1));
+}
+
+}  // namespace
+
+double periods_per_year_for(const std::string& timespan) {
+  if (timespan == "day") return 252;
+  if (timespan == "week") return 52;
+  if (timespan == "month") return 12;
+  if (timespan == "quarter") return 4;
+  if (timespan == "year") return 1;
+  return 0;
+}
+
+std::vector<double> drawdown_series(const std::vector<equity_sample>& equity) {
+  std::vector<double> dd(equity.size());
+  double peak = -std::numeric_limits<double>::infinity();
+  for (std::size_t i = 0; i < equity.size(); ++i) {
+    peak = std::max(peak, equity[i].equity);
+    dd[i] = peak > 0 ? 1 - equity[i].equity / peak : 0;
+  }
+  return dd;
+}
+
+double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+
+double normal_quantile(double p) {
+  return boost::math::quantile(boost::math::normal_distribution<double>(0, 1), p);
+}
+
+double probabilistic_sharpe(double sr, double sr_star, double n, double g3, double g4) {
+  if (n < 2) return 0;
+  const double denom = 1 - g3 * sr + (g4 - 1) / 4 * sr * sr;
+  if (!(denom > 0)) return sr > sr_star ? 1 : 0;
+  return normal_cdf((sr - sr_star) * std::sqrt(n - 1) / std::sqrt(denom));
+}
+
+double expected_max_sharpe(int trials, double sr_variance) {
+  if (trials <= 1 || sr_variance <= 0) return 0;
+  const double n = trials;
+  return std::sqrt(sr_variance) * ((1 - euler_gamma) * normal_quantile(1 - 1 / n) +
+                                   euler_gamma * normal_quantile(1 - 1 / (n * std::exp(1.0))));
+}
+
+performance compute_performance(const std::vector<equity_sample>& equity,
+                                const std::vector<trade>& trades, double fees,
+                                double slippage, double traded_notional,
+                                const std::string& timespan, int trials,
+                                double sharpe_variance_across_trials) {
+  performance p;
+  p.fees = fees;
+  p.slippage = slippage;
+  p.trials = std::max(trials, 1);
+  p.bars = static_cast<int>(equity.size());
+  if (equity.empty()) return p;
+
+  const std::size_t n = equity.size();
+  p.start_equity = equity.front().equity;
+  p.final_equity = equity.back().equity;
+  p.total_return = p.start_equity != 0 ? p.final_equity / p.start_equity - 1 : 0;
+  p.years = static_cast<double>(equity.back().time - equity.front().time) / seconds_per_year;
+  if (p.years > 0 && p.start_equity > 0 && p.final_equity > 0)
+    p.cagr = std::pow(p.final_equity / p.start_equity, 1 / p.years) - 1;
+  p.periods_per_year = periods_per_year_for(timespan);
+  if (p.periods_per_year == 0 && p.years > 0)
+    p.periods_per_year = static_cast<double>(n - 1) / p.years;
+
+  std::vector<double> r;
+  r.reserve(n > 0 ? n - 1 : 0);
+  for (std::size_t i = 1; i < n; ++i)
+    r.push_back(equity[i - 1].equity != 0 ? equity[i].equity / equity[i - 1].equity - 1 : 0);
+  const double mu = mean_of(r);
+  const double sd = stdev_of(r, mu);
+  const double ann = std::sqrt(p.periods_per_year);
+  p.volatility = sd * ann;
+  double sr = 0;
+  if (sd > 0) {
+    sr = mu / sd;
+    p.sharpe = sr * ann;
+  }
+  double down = 0;
+  for (double x : r) down += x < 0 ? x * x : 0;
+  if (!r.empty()) down = std::sqrt(down / static_cast<double>(r.size()));
+  if (down > 0) p.sortino = mu / down * ann;
+  else if (mu > 0) p.sortino = std::numeric_limits<double>::infinity();
+
+  // Skewness and kurtosis from population moments, as in Bailey & López de Prado.
+  if (r.size() >= 2) {
+    double m2 = 0, m3 = 0, m4 = 0;
+    for (double x : r) {
+      const double d = x - mu;
+      m2 += d * d;
+      m3 += d * d * d;
+      m4 += d * d * d * d;
+    }
+    const double k = static_cast<double>(r.size());
+    m2 /= k;
+    m3 /= k;
+    m4 /= k;
+    if (m2 > 0) {
+      p.skewness = m3 / std::pow(m2, 1.5);
+      p.kurtosis = m4 / (m2 * m2);
+    }
+    const double nr = static_cast<double>(r.size());
+    if (sd > 0) {
+      p.psr = probabilistic_sharpe(sr, 0, nr, p.skewness, p.kurtosis);
+      double v = sharpe_variance_across_trials;
+      if (v <= 0) v = (1 - p.skewness * sr + (p.kurtosis - 1) / 4 * sr * sr) / (nr - 1);
+      p.dsr = probabilistic_sharpe(sr, expected_max_sharpe(p.trials, v), nr, p.skewness,
+                                   p.kurtosis);
+    }
+  }
+
+  // Drawdowns: depth, episodes, durations.
+  double peak = equity.front().equity;
+  std::size_t peak_i = 0;
+  double episode_depth = 0;
+  std::vector<double> depths;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double e = equity[i].equity;
+    if (e >= peak) {
+      if (episode_depth > 0) depths.push_back(episode_depth);
+      episode_depth = 0;
+      peak = e;
+      peak_i = i;
+      continue;
+    }
+    const double dd = peak > 0 ? 1 - e / peak : 0;
+    episode_depth = std::max(episode_depth, dd);
+    p.max_drawdown = std::max(p.max_drawdown, dd);
+    const int bars = static_cast<int>(i - peak_i);
+    if (bars > p.max_drawdown_duration_bars) {
+      p.max_drawdown_duration_bars = bars;
+      p.max_drawdown_duration_days =
+          static_cast<double>(equity[i].time - equity[peak_i].time) / 86400.0;
+    }
+  }
+  if (episode_depth > 0) depths.push_back(episode_depth);
+  p.avg_drawdown = mean_of(depths);
+  if (p.max_drawdown > 0) p.calmar = p.cagr / p.max_drawdown;
+
+  std::size_t exposed = 0;
+  double equity_sum = 0;
+  for (const equity_sample& s : equity) {
+    exposed += s.position != 0 ? 1 : 0;
+    equity_sum += s.equity;
+  }
+  p.exposure = static_cast<double>(exposed) / static_cast<double>(n);
+  const double mean_equity = equity_sum / static_cast<double>(n);
+  p.turnover = mean_equity > 0 ? traded_notional / mean_equity : 0;
+
+  p.trades = static_cast<int>(trades.size());
+  if (!trades.empty()) {
+    std::vector<double> pnl, ret;
+    double gross_win = 0, gross_loss = 0;
+    int wins = 0;
+    p.best_trade = -std::numeric_limits<double>::infinity();
+    p.worst_trade = std::numeric_limits<double>::infinity();
+    for (const trade& t : trades) {
+      p.open_trades += t.open ? 1 : 0;
+      pnl.push_back(t.pnl);
+      ret.push_back(t.ret);
+      if (t.pnl > 0) {
+        ++wins;
+        gross_win += t.pnl;
+      } else {
+        gross_loss -= t.pnl;
+      }
+      p.best_trade = std::max(p.best_trade, t.ret);
+      p.worst_trade = std::min(p.worst_trade, t.ret);
+    }
+    p.win_rate = static_cast<double>(wins) / static_cast<double>(trades.size());
+    p.profit_factor = gross_loss > 0 ? gross_win / gross_loss
+                                     : (gross_win > 0 ? std::numeric_limits<double>::infinity() : 0);
+    p.expectancy = mean_of(pnl);
+    p.avg_trade = mean_of(ret);
+    const double sp = stdev_of(pnl, p.expectancy);
+    if (sp > 0) p.sqn = std::sqrt(static_cast<double>(pnl.size())) * p.expectancy / sp;
+  }
+  return p;
+}
+
+performance compute_performance(const engine& e, const std::string& timespan, int trials,
+                                double sharpe_variance_across_trials) {
+  const engine_state& s = e.state();
+  return compute_performance(s.equity, e.trades_with_open(), s.fees, s.slippage_cost,
+                             s.traded_notional, timespan, trials,
+                             sharpe_variance_across_trials);
+}
+
+}  // namespace mlt::ml::sim

@@ -1,0 +1,157 @@
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <stdexcept>
+#include <vector>
+
+#include "ml/sim/paper_sim.hpp"
+
+using namespace mlt::ml;
+
+namespace {
+
+constexpr std::int64_t day = 86400;
+constexpr std::int64_t t0 = 1262304000;  // 2010-01-01
+
+bar_series five_bars() {
+  bar_series s;
+  s.symbol = "TEST";
+  s.timespan = "day";
+  //               time          open   high   low    close
+  s.bars.push_back({t0 + 0 * day, 100, 101, 99, 100, 1});
+  s.bars.push_back({t0 + 1 * day, 102, 106, 101, 105, 1});
+  s.bars.push_back({t0 + 2 * day, 106, 111, 105, 110, 1});
+  s.bars.push_back({t0 + 3 * day, 108, 109, 99, 100, 1});
+  s.bars.push_back({t0 + 4 * day, 99, 100, 94, 95, 1});
+  return s;
+}
+
+Eigen::VectorXd probs(std::vector<double> v) {
+  Eigen::VectorXd p(static_cast<Eigen::Index>(v.size()));
+  for (std::size_t i = 0; i < v.size(); ++i) p(static_cast<Eigen::Index>(i)) = v[i];
+  return p;
+}
+
+paper_config ten_bps() {
+  paper_config c;
+  c.cash = 10000;
+  c.commission_bps = 10;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("a long signal fills at the next open and exits at the open after the flat signal",
+          "[sim][paper]") {
+  const auto r = simulate_paper(five_bars(), {0, 1, 2, 3, 4}, probs({0.6, 0.6, 0.3, 0.5, 0.9}),
+                                ten_bps());
+  // 97 shares = floor(10000 / (102 * 1.001)); entry fee 9.894; exit at 108, fee 10.476.
+  REQUIRE(r.trades.size() == 1);
+  const auto& t = r.trades[0];
+  CHECK(t.side == "long");
+  CHECK(t.size == 97);
+  CHECK(t.entry_time == t0 + day);
+  CHECK(t.entry_price == 102);
+  CHECK(t.exit_time == t0 + 3 * day);
+  CHECK(t.exit_price == 108);
+  CHECK_FALSE(t.open);
+  CHECK(t.pnl == Approx(561.63).epsilon(1e-12));
+  CHECK(t.ret == Approx(561.63 / 9894).epsilon(1e-12));
+
+  REQUIRE(r.equity.size() == 5);
+  const std::vector<double> eq = {10000, 10281.106, 10766.106, 10561.63, 10561.63};
+  for (std::size_t i = 0; i < eq.size(); ++i) {
+    CHECK(r.equity[i].time == t0 + static_cast<std::int64_t>(i) * day);
+    CHECK(r.equity[i].equity == Approx(eq[i]).epsilon(1e-12));
+  }
+  CHECK(r.stats.final_equity == Approx(10561.63).epsilon(1e-12));
+  CHECK(r.stats.total_return == Approx(0.056163).epsilon(1e-9));
+  CHECK(r.stats.fees == Approx(20.37).epsilon(1e-12));
+  CHECK(r.stats.trades == 1);
+  CHECK(r.stats.win_rate == 1);
+  CHECK(r.stats.exposure == Approx(0.4));
+  CHECK(r.stats.max_drawdown == Approx(1 - 10561.63 / 10766.106).epsilon(1e-12));
+  CHECK(r.stats.cagr == Approx(std::pow(1.056163, 365.25 / 4) - 1).epsilon(1e-9));
+
+  // Sharpe = mean / sample stdev of the 4 daily returns * sqrt(252).
+  std::vector<double> ret;
+  for (std::size_t i = 1; i < eq.size(); ++i) ret.push_back(eq[i] / eq[i - 1] - 1);
+  double m = 0;
+  for (double x : ret) m += x / 4;
+  double v = 0;
+  for (double x : ret) v += (x - m) * (x - m) / 3;
+  CHECK(r.stats.sharpe == Approx(m / std::sqrt(v) * std::sqrt(252.0)).epsilon(1e-9));
+}
+
+TEST_CASE("buy-and-hold beside the strategy buys at the first fill opportunity and stays open",
+          "[sim][paper]") {
+  const auto r = simulate_paper(five_bars(), {0, 1, 2, 3, 4}, probs({0.6, 0.6, 0.3, 0.5, 0.9}),
+                                ten_bps());
+  REQUIRE(r.buy_hold_equity.size() == 5);
+  CHECK(r.buy_hold_equity[0].equity == 10000);
+  CHECK(r.buy_hold_equity[4].equity == Approx(96.106 + 97 * 95).epsilon(1e-12));
+  CHECK(r.buy_hold.total_return == Approx((96.106 + 97 * 95) / 10000 - 1).epsilon(1e-9));
+  CHECK(r.buy_hold.fees == Approx(9.894).epsilon(1e-12));
+  CHECK(r.buy_hold.trades == 1);
+  CHECK(r.buy_hold.win_rate == 0);
+}
+
+TEST_CASE("a short signal reverses the long at the same open and covers when the signal goes flat",
+          "[sim][paper]") {
+  auto c = ten_bps();
+  c.allow_short = true;
+  const auto r = simulate_paper(five_bars(), {0, 1, 2, 3, 4}, probs({0.6, 0.6, 0.3, 0.5, 0.9}), c);
+  REQUIRE(r.trades.size() == 2);
+  const auto& s = r.trades[1];
+  CHECK(s.side == "short");
+  // After the long closes, cash 10561.63 shorts floor(10561.63 / (108 * 1.001)) = 97 shares.
+  CHECK(s.size == 97);
+  CHECK(s.entry_price == 108);
+  CHECK(s.exit_price == 99);
+  CHECK(s.exit_time == t0 + 4 * day);
+  CHECK(s.pnl == Approx(97 * 9 - 10.476 - 9.603).epsilon(1e-12));
+  CHECK(r.equity[3].equity == Approx(21027.154 - 9700).epsilon(1e-12));
+  CHECK(r.stats.final_equity == Approx(11414.551).epsilon(1e-12));
+  CHECK(r.stats.fees == Approx(9.894 + 10.476 + 10.476 + 9.603).epsilon(1e-12));
+  CHECK(r.stats.trades == 2);
+  CHECK(r.stats.exposure == Approx(0.6));
+}
+
+TEST_CASE("an open position at the end is marked to the last close and listed as open",
+          "[sim][paper]") {
+  const auto r = simulate_paper(five_bars(), {0, 1, 2, 3, 4}, probs({0.9, 0.9, 0.9, 0.9, 0.9}),
+                                ten_bps());
+  REQUIRE(r.trades.size() == 1);
+  CHECK(r.trades[0].open);
+  CHECK(r.trades[0].exit_time == 0);
+  CHECK(r.trades[0].exit_price == 0);
+  CHECK(r.trades[0].mark_price == 95);
+  CHECK(r.trades[0].pnl == Approx(97 * (95 - 102) - 9.894).epsilon(1e-12));
+  // Same entry as buy-and-hold, so the same curve.
+  for (std::size_t i = 0; i < r.equity.size(); ++i)
+    CHECK(r.equity[i].equity == r.buy_hold_equity[i].equity);
+}
+
+TEST_CASE("the run spans the predicted bars only and a signal on the last one is not traded",
+          "[sim][paper]") {
+  const auto r = simulate_paper(five_bars(), {1, 2, 3}, probs({0.4, 0.4, 0.9}), ten_bps());
+  REQUIRE(r.equity.size() == 3);
+  CHECK(r.equity.front().time == t0 + day);
+  CHECK(r.equity.back().time == t0 + 3 * day);
+  CHECK(r.trades.empty());
+  CHECK(r.stats.final_equity == 10000);
+  CHECK(r.stats.total_return == 0);
+  CHECK(r.stats.max_drawdown == 0);
+  CHECK(r.stats.exposure == 0);
+}
+
+TEST_CASE("mismatched or unordered predictions are rejected with a clear message",
+          "[sim][paper]") {
+  CHECK_THROWS_AS(simulate_paper(five_bars(), {0, 1}, probs({0.6}), ten_bps()),
+                  std::invalid_argument);
+  CHECK_THROWS_WITH(simulate_paper(five_bars(), {0, 7}, probs({0.6, 0.6}), ten_bps()),
+                    Catch::Contains("past the 5 bars"));
+  CHECK_THROWS_WITH(simulate_paper(five_bars(), {2, 1}, probs({0.6, 0.6}), ten_bps()),
+                    Catch::Contains("strictly increasing"));
+  CHECK_THROWS_AS(simulate_paper(five_bars(), {}, probs({}), ten_bps()), std::invalid_argument);
+}
