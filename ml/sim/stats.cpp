@@ -137,16 +137,26 @@ performance compute_performance(const std::vector<equity_sample>& equity,
     }
   }
 
-  // Drawdowns: depth, episodes, durations.
+  // Drawdowns: depth, episodes, durations (peak to the bar that regains it, or the end).
   double peak = equity.front().equity;
   std::size_t peak_i = 0;
   double episode_depth = 0;
   std::vector<double> depths;
+  auto close_episode = [&](std::size_t end_i) {
+    if (episode_depth <= 0) return;
+    depths.push_back(episode_depth);
+    const int bars = static_cast<int>(end_i - peak_i);
+    if (bars > p.max_drawdown_duration_bars) {
+      p.max_drawdown_duration_bars = bars;
+      p.max_drawdown_duration_days =
+          static_cast<double>(equity[end_i].time - equity[peak_i].time) / 86400.0;
+    }
+    episode_depth = 0;
+  };
   for (std::size_t i = 0; i < n; ++i) {
     const double e = equity[i].equity;
     if (e >= peak) {
-      if (episode_depth > 0) depths.push_back(episode_depth);
-      episode_depth = 0;
+      close_episode(i);
       peak = e;
       peak_i = i;
       continue;
@@ -154,14 +164,8 @@ performance compute_performance(const std::vector<equity_sample>& equity,
     const double dd = peak > 0 ? 1 - e / peak : 0;
     episode_depth = std::max(episode_depth, dd);
     p.max_drawdown = std::max(p.max_drawdown, dd);
-    const int bars = static_cast<int>(i - peak_i);
-    if (bars > p.max_drawdown_duration_bars) {
-      p.max_drawdown_duration_bars = bars;
-      p.max_drawdown_duration_days =
-          static_cast<double>(equity[i].time - equity[peak_i].time) / 86400.0;
-    }
   }
-  if (episode_depth > 0) depths.push_back(episode_depth);
+  close_episode(n - 1);
   p.avg_drawdown = mean_of(depths);
   if (p.max_drawdown > 0) p.calmar = p.cagr / p.max_drawdown;
 
