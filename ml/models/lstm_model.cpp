@@ -2,13 +2,12 @@
 
 #include <stdexcept>
 
-#include "ml/models/nn/param_spec.hpp"
 
 namespace mlt::ml {
 
 namespace {
 // Defaults sized so ~2500 daily bars train in seconds on one core.
-const std::vector<nn::param_spec> lstm_specs = {
+const std::vector<param_spec> lstm_specs = {
     {"hidden", 32, 1, 512, true},
     {"layers", 1, 1, 2, true},
     {"seq_len", 20, 1, 500, true},
@@ -22,7 +21,7 @@ const std::vector<nn::param_spec> lstm_specs = {
 }  // namespace
 
 void lstm_model::start(const fit_data& data, const param_map& params, std::uint64_t seed) {
-  params_ = nn::resolve_params("lstm", lstm_specs, params);
+  params_ = resolve_params("lstm", lstm_specs, params);
   if (data.x_train.rows() == 0 || data.x_train.cols() == 0)
     throw std::invalid_argument("lstm: x_train is empty");
   if (data.y_train.size() != data.x_train.rows() || data.y_val.size() != data.x_val.rows() ||
@@ -70,7 +69,7 @@ Eigen::VectorXd lstm_model::predict_proba(const Eigen::MatrixXd& x) const {
 }
 
 param_map lstm_model::params() const {
-  return params_.empty() ? nn::default_params(lstm_specs) : params_;
+  return params_.empty() ? resolve_params(name(), lstm_specs, {}) : params_;
 }
 
 std::unique_ptr<model> make_lstm_model() { return std::make_unique<lstm_model>(); }

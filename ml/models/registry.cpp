@@ -2,10 +2,12 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "ml/models/ensemble_model.hpp"
 #include "ml/models/logistic_model.hpp"
 #include "ml/models/lstm_model.hpp"
 #include "ml/models/majority_model.hpp"
 #include "ml/models/model.hpp"
+#include "ml/models/transformer_model.hpp"
 #include "ml/models/xgboost_model.hpp"
 
 namespace mlt::ml {
@@ -21,6 +23,8 @@ const entry registry[] = {
     {"logistic", make_logistic_model},
     {"xgboost", make_xgboost_model},
     {"lstm", &make_lstm_model},
+    {"transformer", &make_transformer_model},
+    {"ensemble", &make_ensemble_model},
 };
 }  // namespace
 

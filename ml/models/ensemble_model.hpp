@@ -1,0 +1,62 @@
+#pragma once
+/// Ensemble over any registered models, combined by validation-derived
+/// weights or by a stacked logistic regression.
+///
+/// Parameters (all doubles, as param_map requires):
+///   use_<name>   1 to include registered model <name> (defaults: logistic and
+///                xgboost on, the rest off)
+///   mode         0 = weighted average, 1 = stacking
+///   weight_by    weighted mode: 0 = weights proportional to 1 / validation log
+///                loss, 1 = proportional to validation accuracy
+///   <name>.<p>   parameter <p> passed to member <name>
+/// Stacking fits a logistic regression (small L2) on the members' validation
+/// logits; its reported validation loss is cross-fitted over 5 contiguous
+/// blocks of the validation rows, so it is out of sample for the stacker.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ml/models/model.hpp"
+
+namespace mlt::ml {
+
+class ensemble_model final : public model {
+public:
+  std::string name() const override { return "ensemble"; }
+  void start(const fit_data& data, const param_map& params, std::uint64_t seed) override;
+  /// Advances the members in turn (one member step per call), then combines.
+  fit_step step() override;
+  Eigen::VectorXd predict_proba(const Eigen::MatrixXd& x) const override;
+  param_map params() const override;
+  /// Weighted average of the members' importances that have one per column.
+  std::vector<double> importance() const override;
+
+  /// Names of the members in use.
+  std::vector<std::string> members() const;
+  /// Weight of each member in weighted mode, or the stacker's coefficient of
+  /// each member's logit in stacking mode (after the fit is done).
+  std::vector<double> weights() const;
+
+private:
+  Eigen::VectorXd combine(const Eigen::MatrixXd& member_probs) const;
+  void finish();
+
+  param_map params_;
+  fit_data data_;
+  std::vector<std::string> names_;
+  std::vector<std::unique_ptr<model>> members_;
+  std::vector<int> member_totals_;
+  std::size_t current_ = 0;
+  int steps_ = 0;
+  bool stacking_ = false;
+  bool done_ = false;
+  Eigen::VectorXd weights_;  // weighted mode: member weights
+  Eigen::VectorXd stack_;    // stacking: intercept then one coefficient per member
+  fit_step last_;
+};
+
+/// Registry factory for "ensemble".
+std::unique_ptr<model> make_ensemble_model();
+
+}  // namespace mlt::ml

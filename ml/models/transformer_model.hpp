@@ -1,0 +1,38 @@
+#pragma once
+/// Transformer-encoder classifier over windows of the last seq_len rows (see
+/// nn/transformer_net.hpp).
+///
+/// The window for row t holds rows t-seq_len+1 .. t of the matrix it is given;
+/// the first rows of a matrix have no full window and are left-padded with
+/// zeros. A prediction for row t never sees a row after t.
+
+#include <memory>
+#include <optional>
+
+#include "ml/models/model.hpp"
+#include "ml/models/nn/seq_trainer.hpp"
+#include "ml/models/nn/transformer_net.hpp"
+
+namespace mlt::ml {
+
+class transformer_model final : public model {
+public:
+  std::string name() const override { return "transformer"; }
+  /// Params: d_model, heads, layers, ff, seq_len, mean_pool (0 = last token,
+  /// 1 = mean), dropout, learning_rate, batch_size, max_epochs, patience,
+  /// clip_norm (see params() for defaults); heads must divide d_model.
+  void start(const fit_data& data, const param_map& params, std::uint64_t seed) override;
+  /// One bounded chunk of an epoch; `step` counts finished epochs.
+  fit_step step() override;
+  Eigen::VectorXd predict_proba(const Eigen::MatrixXd& x) const override;
+  param_map params() const override;
+
+private:
+  param_map params_;
+  std::optional<nn::seq_trainer<nn::transformer_net<float>>> trainer_;
+};
+
+/// Registry factory for "transformer".
+std::unique_ptr<model> make_transformer_model();
+
+}  // namespace mlt::ml

@@ -1,0 +1,115 @@
+#include <catch2/catch.hpp>
+
+#include "ml/models/nn/transformer_net.hpp"
+#include "ml/models/transformer_model.hpp"
+#include "test_lstm_support.hpp"
+
+using namespace mlt::ml;
+
+namespace {
+
+struct transformer_case {
+  int layers;
+  int heads;
+  bool mean_pool;
+  double dropout;
+};
+
+void check_transformer_gradients(const transformer_case& c) {
+  nn::transformer_shape shape;
+  shape.inputs = 3;
+  shape.d_model = 4;
+  shape.heads = c.heads;
+  shape.layers = c.layers;
+  shape.ff = 6;
+  shape.seq_len = 4;
+  shape.mean_pool = c.mean_pool;
+  nn::rng r(3);
+  nn::transformer_net<double> net(shape, r);
+  // Move layer-norm gains and biases off their 1/0 start so their gradients
+  // are checked at a generic point.
+  for (auto* p : net.params()) p->w.array() += 0.1 * nn::mat<double>::Random(p->w.rows(), p->w.cols()).array();
+  const int batch = 3;
+  nn::mat<double> x(shape.inputs, shape.seq_len * batch);
+  for (Eigen::Index j = 0; j < x.cols(); ++j)
+    for (Eigen::Index i = 0; i < x.rows(); ++i) x(i, j) = r.normal();
+  nn::vec<double> y(batch);
+  y << 1, 0, 1;
+  INFO("layers " << c.layers << " heads " << c.heads << " mean_pool " << c.mean_pool
+                 << " dropout " << c.dropout);
+  const double worst = test::check_gradients(
+      net.params(), [&] { return net.loss_and_grad(x, y, c.dropout, 1234); });
+  CHECK(worst < 1e-6);
+}
+
+}  // namespace
+
+TEST_CASE("transformer backward pass matches central finite differences for every tensor",
+          "[transformer][gradient]") {
+  const transformer_case cases[] = {
+      {1, 1, false, 0.0}, {2, 2, false, 0.0}, {2, 2, true, 0.0}, {2, 4, false, 0.25}};
+  for (const auto& c : cases) check_transformer_gradients(c);
+}
+
+TEST_CASE("transformer prediction at row t does not change when later rows change",
+          "[transformer][leakage]") {
+  auto d = test::planted_sequence(300, 100, 3, 5);
+  transformer_model m;
+  test::fit_all(m, d, {{"max_epochs", 2}, {"d_model", 8}, {"heads", 2}, {"seq_len", 6}}, 3);
+  Eigen::MatrixXd x = d.x_val;
+  const Eigen::VectorXd before = m.predict_proba(x);
+  x.bottomRows(50).setConstant(10.0);
+  const Eigen::VectorXd after = m.predict_proba(x);
+  CHECK(before.head(50) == after.head(50));
+  CHECK(before.tail(50) != after.tail(50));
+}
+
+TEST_CASE("transformer rejects out-of-range and unknown parameters naming them",
+          "[transformer][params]") {
+  auto d = test::planted_sequence(100, 20, 2, 1);
+  transformer_model m;
+  CHECK_THROWS_WITH(m.start(d, {{"d_model", 30}, {"heads", 4}}, 1), Catch::Contains("heads"));
+  CHECK_THROWS_WITH(m.start(d, {{"layers", 0}}, 1), Catch::Contains("layers"));
+  CHECK_THROWS_WITH(m.start(d, {{"mean_pool", 2}}, 1), Catch::Contains("mean_pool"));
+  CHECK_THROWS_WITH(m.start(d, {{"dmodel", 8}}, 1), Catch::Contains("dmodel"));
+  const auto p = m.params();
+  for (const char* k : {"d_model", "heads", "layers", "ff", "seq_len", "mean_pool", "dropout",
+                        "learning_rate", "batch_size", "max_epochs", "patience", "clip_norm"})
+    CHECK(p.count(k) == 1);
+}
+
+TEST_CASE("transformer finds a planted sequence signal on held-out rows",
+          "[transformer][learn]") {
+  auto d = test::planted_sequence(2000, 600, 4, 11);
+  transformer_model m;
+  test::fit_all(m, d, {{"seq_len", 8}, {"max_epochs", 30}, {"patience", 5},
+                       {"learning_rate", 3e-3}}, 42);
+  const double acc = test::accuracy(m.predict_proba(d.x_val), d.y_val);
+  INFO("held-out accuracy " << acc);
+  CHECK(acc > 0.75);
+}
+
+TEST_CASE("transformer stays near 0.5 on a random walk", "[transformer][honest]") {
+  // Same band as the LSTM test: 0.5 +- 0.06 is ~3.8 sd for 1000 labels.
+  auto d = test::random_walk(2000, 1000, 17);
+  transformer_model m;
+  test::fit_all(m, d, {{"seq_len", 10}}, 42);
+  const double acc = test::accuracy(m.predict_proba(d.x_val), d.y_val);
+  INFO("held-out accuracy " << acc);
+  CHECK(acc > 0.44);
+  CHECK(acc < 0.56);
+}
+
+TEST_CASE("transformer gives bit-identical predictions for the same seed",
+          "[transformer][determinism]") {
+  auto d = test::planted_sequence(400, 100, 3, 2);
+  const param_map p = {{"d_model", 8}, {"heads", 2}, {"seq_len", 5}, {"max_epochs", 3},
+                       {"layers", 2}, {"mean_pool", 1}};
+  transformer_model a, b, c;
+  test::fit_all(a, d, p, 9);
+  test::fit_all(b, d, p, 9);
+  test::fit_all(c, d, p, 10);
+  const Eigen::VectorXd pa = a.predict_proba(d.x_val), pb = b.predict_proba(d.x_val);
+  CHECK(pa == pb);
+  CHECK(pa != c.predict_proba(d.x_val));
+}
