@@ -1,6 +1,7 @@
 #include "ml/sim/strategies.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace mlt::ml::sim {
 
@@ -27,6 +28,7 @@ model_signal_strategy::model_signal_strategy(const std::vector<std::size_t>& bar
 void model_signal_strategy::on_bar(engine& e, const std::vector<bar>&, std::size_t i) {
   while (k_ < index_.size() && index_[k_] < i) ++k_;
   if (k_ >= index_.size() || index_[k_] != i) return;
+  if (!std::isfinite(values_[k_])) return;  // no prediction: hold, never read as "flat"
   move_to(e, target_for(values_[k_], rule_), rule_.exits);
 }
 

@@ -15,8 +15,8 @@ void move_to(engine& e, order_target target, const bracket& exits = {});
 /// Trades a model output known at the close of bars[bar_index[k]]:
 /// long when value > long_above, short when value < short_below (and shorting
 /// is allowed), flat otherwise. Serves probabilities (e.g. 0.55 / 0.45) and
-/// regression forecasts of the next return (e.g. 0 / 0). Between signal bars
-/// the position is held.
+/// regression forecasts of the next return (e.g. 0 / 0). Between signal bars,
+/// and on a non-finite value (no prediction), the position is held.
 struct signal_rule {
   double long_above = 0.55;
   double short_below = 0.45;
