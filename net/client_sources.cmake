@@ -1,1 +1,8 @@
-target_sources(mltrainer_net PRIVATE)
+# HTTP(S) client and the Polygon.io client (issue 4). Polygon returns ml bars,
+# so net depends on ml (messages <- ml <- net).
+target_sources(mltrainer_net PRIVATE
+  http_client.cpp
+  polygon_client.cpp
+  polygon_parse.cpp
+)
+target_link_libraries(mltrainer_net PUBLIC mltrainer_ml)

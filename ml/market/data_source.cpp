@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "ml/market/bar_cache.hpp"
 #include "ml/market/calendar.hpp"
 #include "ml/market/csv_reader.hpp"
 #include "ml/market/synthetic.hpp"
@@ -90,7 +91,17 @@ bar_series load_polygon(const data_request& req, const data_environment& env, st
   s.source = "polygon";
   s.origin = "polygon aggregates " + req.symbol + " " + req.timespan + " " + format_date(range.from) +
              " .. " + format_date(range.to);
-  s.bars = env.polygon_fetch(range, progress);
+  if (env.cache_dir.empty()) {
+    s.bars = env.polygon_fetch(range, progress);
+    return s;
+  }
+  std::vector<std::string> notes;
+  s.bars = fetch_through_cache(bar_cache(env.cache_dir), "polygon", range, env.polygon_fetch, progress,
+                               today_utc(env), notes);
+  for (const std::string& n : notes) {
+    if (n.rfind("cache: could not", 0) == 0) s.warnings.push_back(n);
+    else s.origin += " (" + n + ")";
+  }
   return s;
 }
 
