@@ -163,6 +163,12 @@ bar_series parse_csv(std::string_view text, const std::string& name) {
       start = comma + 1;
     }
   }
+  // pandas writes its index with an empty header: a leading unnamed column is the date.
+  if (index_of[c_date] < 0 && index_of[c_t] < 0 && index_of[c_time] < 0 && !role.empty() && role[0] < 0 &&
+      lower_trim(line.substr(0, line.find(','))).empty()) {
+    index_of[c_date] = 0;
+    role[0] = c_date;
+  }
   // A lone 'time' column is the timestamp itself.
   if (index_of[c_date] < 0 && index_of[c_t] < 0 && index_of[c_time] >= 0) {
     index_of[c_date] = index_of[c_time];

@@ -37,7 +37,9 @@ double split_like(double ratio) {
   for (double k : split_ratios) {
     double tol = k < 2 ? 0.02 : 0.04;
     if (std::fabs(ratio / k - 1.0) < tol) return k;
-    if (std::fabs(ratio * k - 1.0) < tol) return -k;
+    // A +50% overnight jump is more often news (a takeover bid) than a 2:3
+    // reverse split, which is rare; only larger reverse ratios count.
+    if (k >= 2 && std::fabs(ratio * k - 1.0) < tol) return -k;
   }
   return 0;
 }

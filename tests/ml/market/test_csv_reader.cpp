@@ -66,6 +66,13 @@ TEST_CASE("columns are matched by name in any order, with ticker prefixes and qu
   CHECK(s.bars[0].open == Approx(216.43));
 }
 
+TEST_CASE("a pandas index column without a header is the date", "[market][csv]") {
+  bar_series s = parse_csv(",Open,High,Low,Close,Volume\n2004-08-19,100,104.06,95.96,100.34,22351900\n", "goog.csv");
+  REQUIRE(s.bars.size() == 1);
+  CHECK(format_date(s.bars[0].time) == "2004-08-19");
+  CHECK(s.bars[0].close == Approx(100.34));
+}
+
 TEST_CASE("a newest-first file is reversed with a warning", "[market][csv]") {
   bar_series s = parse_csv("date,open,high,low,close,volume\n2024-01-03,1,1,1,1,1\n2024-01-02,1,1,1,1,1\n", "r.csv");
   CHECK(format_date(s.bars[0].time) == "2024-01-02");

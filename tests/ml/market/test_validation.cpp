@@ -79,7 +79,7 @@ TEST_CASE("an overnight jump that looks like an unadjusted split is a warning", 
     const char* text;
   };
   const row rows[] = {{0.5, "2:1 split"}, {1.0 / 3, "3:1 split"}, {0.1, "10:1 split"},
-                      {2.0 / 3, "3:2 split"}, {10, "1:10 reverse split"}};
+                      {2.0 / 3, "3:2 split"}, {10, "1:10 reverse split"}, {2, "1:2 reverse split"}};
   for (const auto& r : rows) {
     INFO(r.text);
     bar_series s = clean(100);
@@ -97,13 +97,17 @@ TEST_CASE("an overnight jump that looks like an unadjusted split is a warning", 
 }
 
 TEST_CASE("an ordinary large move is not mistaken for a split", "[market][validation]") {
-  bar_series s = clean(100);
-  for (std::size_t i = 50; i < s.bars.size(); ++i) {
-    s.bars[i].open *= 0.75;
-    s.bars[i].high *= 0.75;
-    s.bars[i].low *= 0.75;
-    s.bars[i].close *= 0.75;
+  // -25%, and +50% (a takeover bid, e.g. YHOO on 2008-02-01, not a 2:3 reverse split).
+  for (double factor : {0.75, 1.5}) {
+    INFO(factor);
+    bar_series s = clean(100);
+    for (std::size_t i = 50; i < s.bars.size(); ++i) {
+      s.bars[i].open *= factor;
+      s.bars[i].high *= factor;
+      s.bars[i].low *= factor;
+      s.bars[i].close *= factor;
+    }
+    validate_series(s);
+    CHECK(s.warnings.empty());
   }
-  validate_series(s);
-  CHECK(s.warnings.empty());
 }
