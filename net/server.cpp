@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include <chrono>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -17,9 +18,11 @@ namespace asio = boost::asio;
 struct server::impl {
   std::shared_ptr<detail::shared_state> state;
   int threads;
-  // Declared before anything holding sockets so it is destroyed last.
-  asio::io_context ioc;
+  // Declared before anything holding sockets so it is destroyed last;
+  // stop() destroys it to release every connection.
+  std::optional<asio::io_context> ioc;
   std::shared_ptr<detail::listener> listener;
+  std::uint16_t port = 0;
   std::vector<std::thread> workers;
   bool started = false;
   bool stopped = false;
@@ -27,7 +30,7 @@ struct server::impl {
   impl(server_options options, server_handlers handlers)
       : state(std::make_shared<detail::shared_state>(std::move(options), std::move(handlers))),
         threads(state->options().threads < 1 ? 1 : state->options().threads),
-        ioc(threads) {}
+        ioc(std::in_place, threads) {}
 };
 
 server::server(server_options options, server_handlers handlers)
@@ -37,13 +40,15 @@ server::~server() { stop(); }
 
 void server::start() {
   if (impl_->started) throw std::runtime_error("server already started");
-  impl_->listener = std::make_shared<detail::listener>(impl_->ioc, impl_->state);
+  if (impl_->stopped) throw std::runtime_error("server cannot restart after stop()");
+  impl_->listener = std::make_shared<detail::listener>(*impl_->ioc, impl_->state);
+  impl_->port = impl_->listener->port();
   impl_->listener->run();
   impl_->started = true;
-  for (int i = 0; i < impl_->threads; ++i) impl_->workers.emplace_back([this] { impl_->ioc.run(); });
+  for (int i = 0; i < impl_->threads; ++i) impl_->workers.emplace_back([this] { impl_->ioc->run(); });
 }
 
-std::uint16_t server::port() const { return impl_->listener ? impl_->listener->port() : 0; }
+std::uint16_t server::port() const { return impl_->port; }
 
 void server::stop() {
   if (!impl_->started || impl_->stopped) return;
@@ -61,11 +66,15 @@ void server::stop() {
   }
 
   state.mark_stopped();
-  impl_->ioc.stop();
+  impl_->ioc->stop();
   for (auto& t : impl_->workers) t.join();
   impl_->workers.clear();
   // No io thread runs now; whoever still lacks an on_close gets it here.
   for (auto& s : state.sessions()) s->finish_after_stop();
+  // Destroying the io_context drops the pending handlers and with them the
+  // listening socket and idle HTTP connections.
+  impl_->listener.reset();
+  impl_->ioc.reset();
 }
 
 }  // namespace mlt::net
