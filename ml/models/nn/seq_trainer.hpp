@@ -27,8 +27,9 @@ struct train_options {
   double learning_rate = 1e-3;
   double clip_norm = 1.0;
   double dropout = 0.1;
-  /// Approximate floating-point operations one step may spend.
-  double step_budget_flops = 4e8;
+  /// Approximate floating-point operations one step may spend (~0.1-0.3 s on
+  /// one core); an epoch larger than this is split over several steps.
+  double step_budget_flops = 2e9;
   /// Approximate flops of forward + backward for one window.
   double flops_per_window = 1e6;
 };
@@ -96,7 +97,8 @@ public:
   }
 
   /// Processes up to a bounded number of batches; an epoch ends with a
-  /// validation pass and the early-stopping check.
+  /// validation pass and the early-stopping check. A call that ends inside an
+  /// epoch returns the figures of the last finished epoch.
   fit_step step() {
     fit_step fs = last_;
     if (done_ || order_.empty()) {

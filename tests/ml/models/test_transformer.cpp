@@ -80,10 +80,10 @@ TEST_CASE("transformer rejects out-of-range and unknown parameters naming them",
 
 TEST_CASE("transformer finds a planted sequence signal on held-out rows",
           "[transformer][learn]") {
-  auto d = test::planted_sequence(2000, 600, 4, 11);
+  auto d = test::planted_sequence(1500, 600, 4, 11);
   transformer_model m;
-  test::fit_all(m, d, {{"seq_len", 8}, {"max_epochs", 30}, {"patience", 5},
-                       {"learning_rate", 3e-3}}, 42);
+  test::fit_all(m, d, {{"seq_len", 6}, {"d_model", 16}, {"ff", 32}, {"max_epochs", 30},
+                       {"patience", 5}, {"learning_rate", 3e-3}}, 42);
   const double acc = test::accuracy(m.predict_proba(d.x_val), d.y_val);
   INFO("held-out accuracy " << acc);
   CHECK(acc > 0.75);
@@ -93,7 +93,7 @@ TEST_CASE("transformer stays near 0.5 on a random walk", "[transformer][honest]"
   // Same band as the LSTM test: 0.5 +- 0.06 is ~3.8 sd for 1000 labels.
   auto d = test::random_walk(2000, 1000, 17);
   transformer_model m;
-  test::fit_all(m, d, {{"seq_len", 10}}, 42);
+  test::fit_all(m, d, {{"seq_len", 10}, {"d_model", 16}, {"ff", 32}}, 42);
   const double acc = test::accuracy(m.predict_proba(d.x_val), d.y_val);
   INFO("held-out accuracy " << acc);
   CHECK(acc > 0.44);
