@@ -79,4 +79,51 @@ classification_metrics evaluate_classification(const Eigen::VectorXd& y, const E
   return m;
 }
 
+namespace {
+
+double correlation(const Eigen::VectorXd& a, const Eigen::VectorXd& b) {
+  const Eigen::ArrayXd da = a.array() - a.mean(), db = b.array() - b.mean();
+  const double den = std::sqrt(da.square().sum() * db.square().sum());
+  return den > 0 ? (da * db).sum() / den : 0.0;
+}
+
+}  // namespace
+
+Eigen::VectorXd mid_ranks(const Eigen::VectorXd& x) {
+  const auto n = static_cast<std::size_t>(x.size());
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return x[static_cast<Eigen::Index>(a)] < x[static_cast<Eigen::Index>(b)];
+  });
+  Eigen::VectorXd r(x.size());
+  for (std::size_t i = 0; i < n;) {
+    std::size_t j = i;
+    while (j + 1 < n && x[static_cast<Eigen::Index>(order[j + 1])] == x[static_cast<Eigen::Index>(order[i])]) ++j;
+    const double mid = (static_cast<double>(i) + static_cast<double>(j)) / 2.0 + 1.0;
+    for (std::size_t k = i; k <= j; ++k) r[static_cast<Eigen::Index>(order[k])] = mid;
+    i = j + 1;
+  }
+  return r;
+}
+
+regression_metrics evaluate_regression(const Eigen::VectorXd& y, const Eigen::VectorXd& pred) {
+  if (y.size() != pred.size())
+    throw std::invalid_argument("evaluate_regression: " + std::to_string(y.size()) + " outcomes but " +
+                                std::to_string(pred.size()) + " predictions");
+  regression_metrics m;
+  m.n = static_cast<std::size_t>(y.size());
+  if (m.n == 0) return m;
+  const Eigen::ArrayXd err = pred.array() - y.array();
+  m.rmse = std::sqrt(err.square().mean());
+  m.mae = err.abs().mean();
+  m.pearson = correlation(y, pred);
+  m.ic = correlation(mid_ranks(y), mid_ranks(pred));
+  std::size_t hits = 0;
+  for (Eigen::Index i = 0; i < y.size(); ++i)
+    if ((y[i] > 0 && pred[i] > 0) || (y[i] < 0 && pred[i] < 0) || (y[i] == 0 && pred[i] == 0)) ++hits;
+  m.hit_rate = static_cast<double>(hits) / static_cast<double>(m.n);
+  return m;
+}
+
 }  // namespace mlt::ml

@@ -25,4 +25,21 @@ struct classification_metrics {
 classification_metrics evaluate_classification(const Eigen::VectorXd& y,
                                                const Eigen::VectorXd& p);
 
+/// Out-of-sample regression metrics (e.g. predicted against realised forward return).
+struct regression_metrics {
+  std::size_t n = 0;
+  double rmse = 0;
+  double mae = 0;
+  double ic = 0;       ///< information coefficient: Spearman rank correlation (mid-ranks for ties)
+  double pearson = 0;  ///< linear correlation
+  double hit_rate = 0; ///< share of rows where prediction and outcome have the same sign
+};
+
+/// Metrics of predictions `pred` against outcomes `y`; correlations are 0 when
+/// either side is constant.
+regression_metrics evaluate_regression(const Eigen::VectorXd& y, const Eigen::VectorXd& pred);
+
+/// Mid-ranks (1-based, ties averaged) of `x`.
+Eigen::VectorXd mid_ranks(const Eigen::VectorXd& x);
+
 }  // namespace mlt::ml

@@ -12,6 +12,11 @@
 ///   `smoothing_seed::first_value` instead starts at the first input (pandas
 ///   `ewm(adjust=false)`), which some published worksheets use.
 /// - EMA uses alpha = 2/(N+1); Wilder smoothing uses alpha = 1/N.
+/// - MACD: both EMAs are seeded from their own first N closes and the line starts
+///   with the slow EMA (row slow-1), the signal slow+signal-2 rows in. TA-Lib's
+///   MACD seeds the fast EMA later (from the fast-N closes ending where the slow
+///   EMA starts), so early values differ from TA-Lib's and converge as
+///   (1 - 2/(fast+1))^k.
 /// - RSI(N): first value at row N (N price changes); 100*avg_gain/(avg_gain+avg_loss),
 ///   50 when both averages are zero (a flat series).
 /// - True range of the first bar is high - low (there is no previous close), as

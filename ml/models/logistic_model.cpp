@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
 #include <stdexcept>
 
 #include "ml/eval/metrics.hpp"
@@ -97,6 +100,60 @@ std::vector<double> logistic_model::importance() const {
   for (Eigen::Index j = 0; j < w_.size(); ++j)
     out[static_cast<std::size_t>(j)] = total > 0 ? std::abs(w_[j]) / total : 0.0;
   return out;
+}
+
+std::vector<search_dim> logistic_model::search_space() const { return {{"l2", 1e-4, 10.0, false, true}}; }
+
+// Text with %.17g numbers, which round-trip doubles exactly.
+std::string logistic_model::save() const {
+  std::ostringstream out;
+  char num[40];
+  const auto put = [&](double v) {
+    std::snprintf(num, sizeof num, " %.17g", v);
+    out << num;
+  };
+  out << "logistic 1\nparams " << params_.size();
+  for (const auto& [k, v] : params_) {
+    out << ' ' << k;
+    put(v);
+  }
+  out << "\nweights " << w_.size();
+  for (Eigen::Index j = 0; j < w_.size(); ++j) put(w_[j]);
+  out << "\nintercept";
+  put(b_);
+  out << '\n';
+  return out.str();
+}
+
+void logistic_model::load(const std::string& state) {
+  std::istringstream in(state);
+  std::string tag, word;
+  int version = 0;
+  std::size_t n = 0;
+  const auto bad = [](const std::string& what) { throw std::invalid_argument("logistic: cannot load state: " + what); };
+  if (!(in >> tag >> version) || tag != "logistic" || version != 1) bad("not a logistic model state");
+  if (!(in >> word >> n) || word != "params") bad("missing params");
+  param_map p;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::string k, v;
+    if (!(in >> k >> v)) bad("truncated params");
+    p[k] = std::strtod(v.c_str(), nullptr);
+  }
+  if (!(in >> word >> n) || word != "weights") bad("missing weights");
+  Eigen::VectorXd w(static_cast<Eigen::Index>(n));
+  for (std::size_t j = 0; j < n; ++j) {
+    std::string v;
+    if (!(in >> v)) bad("truncated weights");
+    w[static_cast<Eigen::Index>(j)] = std::strtod(v.c_str(), nullptr);
+  }
+  std::string b;
+  if (!(in >> word >> b) || word != "intercept") bad("missing intercept");
+  params_ = resolve_params("logistic", param_specs(), p);
+  w_ = w;
+  b_ = std::strtod(b.c_str(), nullptr);
+  data_ = {};
+  iter_ = 0;
+  done_ = true;
 }
 
 std::unique_ptr<model> make_logistic_model() { return std::make_unique<logistic_model>(); }

@@ -20,6 +20,10 @@ public:
   param_map params() const override { return params_; }
   /// |coefficient| of each column, normalised to sum 1.
   std::vector<double> importance() const override;
+  std::string save() const override;
+  void load(const std::string& state) override;
+  /// Ranges the optimiser searches.
+  std::vector<search_dim> search_space() const override;
 
   /// Coefficients per column and the intercept.
   const Eigen::VectorXd& weights() const { return w_; }

@@ -1,5 +1,10 @@
 #include "ml/models/majority_model.hpp"
 
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+
 #include "ml/eval/metrics.hpp"
 
 namespace mlt::ml {
@@ -27,6 +32,22 @@ fit_step majority_model::step() {
 
 Eigen::VectorXd majority_model::predict_proba(const Eigen::MatrixXd& x) const {
   return Eigen::VectorXd::Constant(x.rows(), rate_);
+}
+
+std::string majority_model::save() const {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "majority 1 %.17g\n", rate_);
+  return buf;
+}
+
+void majority_model::load(const std::string& state) {
+  const char* prefix = "majority 1 ";
+  char* end = nullptr;
+  const double r = state.rfind(prefix, 0) == 0 ? std::strtod(state.c_str() + std::strlen(prefix), &end) : -1;
+  if (!end || !(r >= 0 && r <= 1)) throw std::invalid_argument("majority: cannot load state: not a majority model state");
+  rate_ = r;
+  data_ = {};
+  done_ = true;
 }
 
 std::unique_ptr<model> make_majority_model() { return std::make_unique<majority_model>(); }

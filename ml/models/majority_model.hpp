@@ -15,6 +15,8 @@ public:
   fit_step step() override;
   Eigen::VectorXd predict_proba(const Eigen::MatrixXd& x) const override;
   param_map params() const override { return {}; }
+  std::string save() const override;
+  void load(const std::string& state) override;
 
 private:
   fit_data data_;

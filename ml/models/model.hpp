@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,15 @@ struct fit_step {
   bool done = false;    ///< converged, early-stopped or out of steps
 };
 
+/// One dimension of a hyperparameter search (see ml/models/optimize.hpp).
+struct search_dim {
+  std::string name;
+  double lo = 0;
+  double hi = 0;
+  bool integer = false;
+  bool log_scale = false;  ///< searched uniformly in log10
+};
+
 class model {
 public:
   virtual ~model() = default;
@@ -47,6 +57,18 @@ public:
   virtual param_map params() const = 0;
   /// Feature importance by column (may be empty when a model has none).
   virtual std::vector<double> importance() const { return {}; }
+  /// The fitted state as bytes, restorable by load() on a model of the same
+  /// name; empty when the model cannot be saved.
+  virtual std::string save() const { return {}; }
+  /// Restores a state made by save() (predict, params and importance work;
+  /// fitting again needs start()). Throws std::invalid_argument when the state
+  /// is malformed or the model cannot be loaded.
+  virtual void load(const std::string& state) {
+    (void)state;
+    throw std::invalid_argument(name() + ": saving and loading are not supported");
+  }
+  /// The hyperparameters the optimiser may tune, with ranges (empty = none).
+  virtual std::vector<search_dim> search_space() const { return {}; }
 };
 
 /// One tunable parameter: its default and inclusive range.

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -218,6 +219,59 @@ std::vector<double> xgboost_model::importance() const {
   if (total > 0)
     for (double& v : out) v /= total;
   return out;
+}
+
+std::string xgboost_model::save() const {
+  if (!booster_ || rounds_ == 0) return {};
+  bst_ulong len = 0;
+  const char* buf = nullptr;
+  check(XGBoosterSaveModelToBuffer(booster_, R"({"format":"ubj"})", &len, &buf), "saving the model");
+  std::ostringstream out;
+  out << "xgboost 1 " << n_features_ << ' ' << rounds_ << ' ' << best_round_ << ' ' << params_.size();
+  for (const auto& [k, v] : params_) out << ' ' << k << ' ' << fmt(v);
+  out << ' ' << len << '\n';
+  std::string state = out.str();
+  state.append(buf, static_cast<std::size_t>(len));
+  return state;
+}
+
+void xgboost_model::load(const std::string& state) {
+  const auto bad = [](const std::string& what) { throw std::invalid_argument("xgboost: cannot load state: " + what); };
+  const auto eol = state.find('\n');
+  if (eol == std::string::npos) bad("no header");
+  std::istringstream in(state.substr(0, eol));
+  std::string tag;
+  int version = 0, rounds = 0, best = 0;
+  long n_features = 0;
+  std::size_t n_params = 0;
+  if (!(in >> tag >> version >> n_features >> rounds >> best >> n_params) || tag != "xgboost" || version != 1)
+    bad("not an xgboost model state");
+  param_map p;
+  for (std::size_t i = 0; i < n_params; ++i) {
+    std::string k, v;
+    if (!(in >> k >> v)) bad("truncated parameters");
+    p[k] = std::strtod(v.c_str(), nullptr);
+  }
+  std::size_t len = 0;
+  if (!(in >> len) || eol + 1 + len != state.size()) bad("model size does not match");
+  const param_map resolved = resolve_params("xgboost", param_specs(), p);
+  release();
+  check(XGBoosterCreate(nullptr, 0, &booster_), "creating the booster");
+  check(XGBoosterLoadModelFromBuffer(booster_, state.data() + eol + 1, static_cast<bst_ulong>(len)), "loading the model");
+  check(XGBoosterSetParam(booster_, "nthread", "1"), "nthread");
+  params_ = resolved;
+  n_features_ = n_features;
+  rounds_ = rounds;
+  best_round_ = best;
+  y_val_.resize(0);
+  done_ = true;
+}
+
+std::vector<search_dim> xgboost_model::search_space() const {
+  return {{"eta", 0.01, 0.3, false, true},
+          {"max_depth", 2, 8, true, false},
+          {"min_child_weight", 1, 50, false, true},
+          {"subsample", 0.5, 1.0, false, false}};
 }
 
 std::unique_ptr<model> make_xgboost_model() { return std::make_unique<xgboost_model>(); }

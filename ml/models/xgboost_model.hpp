@@ -26,6 +26,11 @@ public:
   param_map params() const override { return params_; }
   /// Total gain per column over the trees in use, normalised to sum 1.
   std::vector<double> importance() const override;
+  /// A text header (parameters, rounds) followed by the booster in UBJSON.
+  std::string save() const override;
+  void load(const std::string& state) override;
+  /// Ranges the optimiser searches.
+  std::vector<search_dim> search_space() const override;
 
   /// Boosting rounds done and the round (1-based count) predictions use.
   int rounds() const { return rounds_; }

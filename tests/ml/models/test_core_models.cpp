@@ -114,3 +114,20 @@ TEST_CASE("out-of-range or unknown parameters are rejected naming the parameter"
   CHECK(l.params().at("l2") == 0.5);
   CHECK(l.params().at("max_iter") == 50);
 }
+
+TEST_CASE("saved and loaded core models predict exactly as before") {
+  const auto d = test::planted_linear(500, 200, 8);
+  for (const char* name : {"majority", "logistic", "xgboost"}) {
+    auto a = ml::make_model(name);
+    test::fit_all(*a, d, {}, 3);
+    const std::string state = a->save();
+    REQUIRE_FALSE(state.empty());
+    auto b = ml::make_model(name);
+    b->load(state);
+    INFO(name);
+    CHECK(b->predict_proba(d.x_val) == a->predict_proba(d.x_val));
+    CHECK(b->params() == a->params());
+    CHECK(b->importance() == a->importance());
+    CHECK_THROWS_AS(b->load("garbage"), std::invalid_argument);
+  }
+}

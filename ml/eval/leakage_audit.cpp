@@ -1,0 +1,143 @@
+#include "ml/eval/leakage_audit.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+namespace mlt::ml {
+
+namespace {
+
+bool same_cell(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }
+
+// Deterministic, large and irregular changes so any dependence shows.
+bar_series perturbed_after(const bar_series& s, std::size_t t) {
+  bar_series out = s;
+  for (std::size_t i = t + 1; i < out.bars.size(); ++i) {
+    const double f = 1.0 + 0.25 * std::sin(0.7 * static_cast<double>(i)) + 0.1;
+    bar& b = out.bars[i];
+    b.open *= f;
+    b.close *= f * 1.03;
+    b.high = std::max({b.high * f * 1.05, b.open, b.close});
+    b.low = std::min({b.low * f * 0.95, b.open, b.close});
+    b.volume = b.volume * 3.0 + 1000.0;
+  }
+  return out;
+}
+
+std::vector<std::size_t> probe_points(const bar_series& s, const dataset_splits& d) {
+  const std::size_t n = s.bars.size();
+  std::vector<std::size_t> t;
+  if (n < 2) return t;
+  for (double q : {0.25, 0.5, 0.75}) t.push_back(static_cast<std::size_t>(q * static_cast<double>(n - 1)));
+  // The boundaries are where look-ahead would matter most.
+  if (!d.train.bar_index.empty()) t.push_back(d.train.bar_index.back());
+  if (!d.val.bar_index.empty()) t.push_back(d.val.bar_index.back());
+  if (!d.test.bar_index.empty()) t.push_back(d.test.bar_index.front());
+  t.push_back(n - 2);
+  std::sort(t.begin(), t.end());
+  t.erase(std::unique(t.begin(), t.end()), t.end());
+  return t;
+}
+
+void check_part_order(const dataset& part, const char* name, std::vector<std::string>& findings) {
+  for (std::size_t i = 1; i < part.bar_index.size(); ++i)
+    if (part.bar_index[i] <= part.bar_index[i - 1]) {
+      findings.push_back(std::string(name) + " rows are not in time order at row " + std::to_string(i));
+      return;
+    }
+}
+
+void check_gap(const dataset& a, const char* an, const dataset& b, const char* bn, int h,
+               std::vector<std::string>& findings, std::ostringstream& ok) {
+  if (a.bar_index.empty() || b.bar_index.empty()) return;
+  const std::size_t last = a.bar_index.back(), first = b.bar_index.front();
+  const auto label_end = last + static_cast<std::size_t>(h);
+  if (label_end >= first) {
+    std::ostringstream f;
+    f << an << " ends at bar " << last << " whose label reaches bar " << label_end << ", but " << bn
+      << " starts at bar " << first << " (embargo of " << h << " bars violated)";
+    findings.push_back(f.str());
+  } else {
+    ok << an << "->" << bn << " gap " << first - last - 1 << " bars; ";
+  }
+}
+
+}  // namespace
+
+leakage_verdict audit_leakage(const bar_series& series, const feature_fn& features, const dataset_splits& splits,
+                              int horizon) {
+  leakage_verdict v;
+  std::ostringstream boundary_ok;
+  if (horizon < 1) v.findings.push_back("horizon must be >= 1 bar (got " + std::to_string(horizon) + ")");
+
+  const feature_matrix base = features(series);
+  if (static_cast<std::size_t>(base.values.rows()) != series.bars.size())
+    v.findings.push_back("feature matrix has " + std::to_string(base.values.rows()) + " rows for " +
+                         std::to_string(series.bars.size()) + " bars");
+
+  // 1. Look-ahead in features.
+  if (v.findings.empty()) {
+    v.probe_bars = probe_points(series, splits);
+    for (std::size_t t : v.probe_bars) {
+      const feature_matrix f = features(perturbed_after(series, t));
+      std::vector<std::string> changed;
+      std::size_t first_row = t + 1;
+      for (Eigen::Index j = 0; j < base.values.cols(); ++j)
+        for (Eigen::Index i = 0; i <= static_cast<Eigen::Index>(t); ++i)
+          if (!same_cell(base.values(i, j), f.values(i, j))) {
+            changed.push_back(j < static_cast<Eigen::Index>(base.names.size()) ? base.names[static_cast<std::size_t>(j)]
+                                                                              : "column " + std::to_string(j));
+            first_row = std::min(first_row, static_cast<std::size_t>(i));
+            break;
+          }
+      if (!changed.empty()) {
+        std::ostringstream msg;
+        msg << "look-ahead: perturbing bars after " << t << " changed";
+        for (const auto& c : changed) msg << ' ' << c;
+        msg << " at rows <= " << t << " (first at row " << first_row << ")";
+        v.findings.push_back(msg.str());
+      }
+    }
+  }
+
+  // 2. Split boundaries, order and label range.
+  check_part_order(splits.train, "train", v.findings);
+  check_part_order(splits.val, "validation", v.findings);
+  check_part_order(splits.test, "test", v.findings);
+  check_gap(splits.train, "train", splits.val, "validation", horizon, v.findings, boundary_ok);
+  check_gap(splits.val, "validation", splits.test, "test", horizon, v.findings, boundary_ok);
+  if (!splits.test.bar_index.empty() &&
+      splits.test.bar_index.back() + static_cast<std::size_t>(std::max(horizon, 0)) >= series.bars.size())
+    v.findings.push_back("the last test row's label lies beyond the end of the series");
+
+  // 3. Scaler fitted on training rows only.
+  if (!splits.train.bar_index.empty() && base.values.rows() == static_cast<Eigen::Index>(series.bars.size()) &&
+      splits.scaler_mean.size() == base.values.cols()) {
+    Eigen::MatrixXd raw(static_cast<Eigen::Index>(splits.train.bar_index.size()), base.values.cols());
+    for (std::size_t i = 0; i < splits.train.bar_index.size(); ++i)
+      raw.row(static_cast<Eigen::Index>(i)) = base.values.row(static_cast<Eigen::Index>(splits.train.bar_index[i]));
+    const Eigen::RowVectorXd mean = raw.colwise().mean();
+    const double tol = 1e-9 * (1.0 + mean.cwiseAbs().maxCoeff());
+    if ((mean - splits.scaler_mean).cwiseAbs().maxCoeff() > tol)
+      v.findings.push_back("scaler mean differs from the mean of the training rows (fitted on other rows?)");
+  }
+
+  v.passed = v.findings.empty();
+  std::ostringstream s;
+  if (v.passed) {
+    s << "leakage audit passed: perturbing all bars after t for " << v.probe_bars.size() << " probes (t =";
+    for (auto t : v.probe_bars) s << ' ' << t;
+    s << ") changed no feature at rows <= t; embargo of " << horizon << " bars respected (" << boundary_ok.str()
+      << "labels end inside the series); scaler fitted on the " << splits.train.bar_index.size()
+      << " training rows only.";
+  } else {
+    s << "leakage audit FAILED (" << v.findings.size() << " problem" << (v.findings.size() == 1 ? "" : "s")
+      << "): ";
+    for (std::size_t i = 0; i < v.findings.size(); ++i) s << (i ? "; " : "") << v.findings[i];
+  }
+  v.summary = s.str();
+  return v;
+}
+
+}  // namespace mlt::ml

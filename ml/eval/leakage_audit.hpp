@@ -1,0 +1,32 @@
+#pragma once
+/// Leakage audit run before every training: no look-ahead in features, embargoed splits.
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ml/eval/dataset.hpp"
+#include "ml/features/feature_matrix.hpp"
+#include "ml/market/bar.hpp"
+
+namespace mlt::ml {
+
+/// Builds the feature matrix of a series (e.g. build_default_features).
+using feature_fn = std::function<feature_matrix(const bar_series&)>;
+
+struct leakage_verdict {
+  bool passed = false;
+  std::string summary;                ///< one readable paragraph for the transcript and report
+  std::vector<std::string> findings;  ///< one line per problem found (empty when passed)
+  std::vector<std::size_t> probe_bars;  ///< the bars t after which the series was perturbed
+};
+
+/// Perturbs every bar after t (prices and volume) at several t and checks that
+/// no feature at rows <= t changes; checks that the parts are in time order,
+/// that each part's last label (bar + horizon) ends before the next part
+/// starts, that no label reaches past the series, and that the scaler equals
+/// the mean and deviation of the training rows.
+leakage_verdict audit_leakage(const bar_series& series, const feature_fn& features,
+                              const dataset_splits& splits, int horizon);
+
+}  // namespace mlt::ml

@@ -1,0 +1,77 @@
+#pragma once
+/// Hyperparameter search scored by walk-forward validation (never the test part).
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ml/eval/dataset.hpp"
+#include "ml/eval/metrics.hpp"
+#include "ml/eval/walk_forward.hpp"
+#include "ml/models/model.hpp"
+
+namespace mlt::ml {
+
+/// Out-of-sample metrics of each walk-forward fold and their means.
+struct cv_result {
+  std::vector<classification_metrics> folds;
+  double mean_log_loss = 0;
+  double mean_accuracy = 0;
+  double mean_auc = 0;
+};
+
+/// Fits `model_name` on each fold's training rows (scaler refitted per fold,
+/// early stopping on the fold's inner validation tail) and scores the fold's
+/// validation block. Pass train + validation rows only (join_train_val).
+cv_result cross_validate(const std::string& model_name, const param_map& params, const dataset& rows,
+                         const walk_forward_spec& cv, std::uint64_t seed);
+
+enum class cv_score {
+  log_loss,  ///< score = -mean log loss (default: a proper scoring rule)
+  accuracy,
+  auc
+};
+
+struct optimize_spec {
+  std::string model;
+  param_map fixed;                ///< held constant during the search
+  std::vector<search_dim> space;  ///< empty = the model's own search_space()
+  int max_evals = 20;             ///< evaluation budget (configurations tried)
+  double max_seconds = 60;        ///< time budget; checked before each evaluation
+  walk_forward_spec cv;
+  cv_score score = cv_score::log_loss;
+  std::uint64_t seed = 1;         ///< seeds the search and every model fit
+};
+
+/// One configuration tried, in the order tried.
+struct tried_config {
+  int index = 0;  ///< 1-based
+  param_map params;
+  double score = 0;  ///< higher is better
+  cv_result cv;
+  double seconds = 0;
+};
+
+struct optimize_result {
+  param_map best_params;  ///< fixed + best searched values
+  double best_score = 0;
+  std::string score_name;   ///< "neg_log_loss", "accuracy" or "auc"
+  std::vector<tried_config> tried;
+  std::string stop_reason;  ///< "evaluation budget", "time budget" or "stopped by caller"
+};
+
+/// Called after every evaluation with the latest and the best so far; return
+/// false to stop the search.
+using optimize_progress = std::function<bool(const tried_config& latest, const tried_config& best)>;
+
+/// Searches the space with dlib's global optimiser (MaxLIPO + trust region,
+/// the engine of dlib::find_max_global) on `rows` = train + validation rows.
+/// Driven here with a fixed seed and without find_max_global's wall-clock
+/// tuning, so the same seed and data give the same configurations and scores
+/// whenever the evaluation budget (not the time budget) ends the search.
+/// Throws std::invalid_argument for a bad spec (unknown model or parameter,
+/// empty space, bad budget or range).
+optimize_result optimize(const dataset& rows, const optimize_spec& spec, const optimize_progress& progress = {});
+
+}  // namespace mlt::ml
