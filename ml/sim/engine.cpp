@@ -75,6 +75,24 @@ void engine::cancel_entries() {
 
 void engine::cancel_all() { s_.pending.clear(); }
 
+void engine::reset() {
+  s_.cash = cfg_.cash;
+  s_.position = 0;
+  s_.current = trade{};
+  s_.pending.clear();
+  s_.next_id = 1;
+  s_.started = false;
+  s_.last_time = 0;
+  s_.last_close = 0;
+  s_.recent_closes.clear();
+  s_.fees = 0;
+  s_.slippage_cost = 0;
+  s_.traded_notional = 0;
+  s_.trades.clear();
+  s_.fills.clear();
+  s_.equity.clear();
+}
+
 void engine::remove_legs() {
   s_.pending.erase(std::remove_if(s_.pending.begin(), s_.pending.end(),
                                   [](const order& o) { return o.parent != 0; }),
@@ -116,10 +134,8 @@ bool engine::triggers_inside(const order& o, const bar& b, double& price) const 
   return hit;
 }
 
-bool engine::process_bar(const bar& b) {
-  if (s_.started && b.time <= s_.last_time) return false;
-
-  if (!s_.pending.empty()) {
+void engine::fill_pending(const bar& b) {
+  {
     // Orders created by fills at this open (bracket legs) have larger ids and
     // are not checked against the open they were born at.
     const std::uint64_t first_new_id = s_.next_id;
@@ -151,6 +167,11 @@ bool engine::process_bar(const bar& b) {
       }
     }
   }
+}
+
+bool engine::process_bar(const bar& b) {
+  if (s_.started && b.time <= s_.last_time) return false;
+  if (!s_.pending.empty()) fill_pending(b);
 
   s_.started = true;
   s_.last_time = b.time;
@@ -342,6 +363,8 @@ void run(engine& e, strategy& s, const std::vector<bar>& bars, std::size_t first
          std::size_t last) {
   if (bars.empty()) return;
   last = std::min(last, bars.size() - 1);
+  if (first > last) return;
+  e.reserve(last - first + 1);
   for (std::size_t i = first; i <= last; ++i)
     if (e.process_bar(bars[i])) s.on_bar(e, bars, i);
 }

@@ -178,6 +178,9 @@ class engine {
   void cancel_entries();
   /// Cancels every working order, bracket legs included.
   void cancel_all();
+  /// Starts over with `config().cash` and no history, keeping allocated memory
+  /// (parameter sweeps over the same bars).
+  void reset();
 
   double cash() const { return s_.cash; }
   double position() const { return s_.position; }
@@ -188,12 +191,15 @@ class engine {
   /// True when a working entry order (not a bracket leg) targets `t`.
   bool has_pending_entry(order_target t) const;
   bool has_pending_entry() const;
-  /// Equity curve without the per-bar samples (saves memory in long runs).
+  /// Turns the per-bar equity samples off (or on); statistics need them.
   void set_record_equity(bool on) { record_equity_ = on; }
+  /// Reserves room for `bars` more equity samples.
+  void reserve(std::size_t bars) { s_.equity.reserve(s_.equity.size() + bars); }
   /// The open trade marked to the last close, if any, else nothing.
   std::vector<trade> trades_with_open() const;
 
  private:
+  void fill_pending(const bar& b);
   bool triggers_at_open(const order& o, const bar& b) const;
   bool triggers_inside(const order& o, const bar& b, double& price) const;
   void execute(const order& o, double raw_price, const bar& b, bool at_open);
