@@ -1,5 +1,7 @@
 #include "ml/sim/engine.hpp"
 
+#include "ml/sim/memory_hint.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -74,6 +76,14 @@ void engine::cancel_entries() {
 }
 
 void engine::cancel_all() { s_.pending.clear(); }
+
+void engine::reserve(std::size_t bars) {
+  if (!record_equity_) return;
+  const std::size_t want = s_.equity.size() + bars;
+  if (want <= s_.equity.capacity()) return;
+  s_.equity.reserve(want);
+  advise_huge_pages(s_.equity.data(), s_.equity.capacity() * sizeof(equity_sample));
+}
 
 void engine::reset() {
   s_.cash = cfg_.cash;

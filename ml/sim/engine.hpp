@@ -28,6 +28,10 @@
 ///
 /// Slippage is adverse and applies to market and stop fills; limit fills get
 /// their limit price (or the better open).
+///
+/// There are no margin calls or borrow fees: a losing short can take equity
+/// below zero, and an entry needs positive equity. An order that cannot buy a
+/// single share (whole shares) is dropped without a fill.
 
 #include <cstddef>
 #include <cstdint>
@@ -193,8 +197,8 @@ class engine {
   bool has_pending_entry() const;
   /// Turns the per-bar equity samples off (or on); statistics need them.
   void set_record_equity(bool on) { record_equity_ = on; }
-  /// Reserves room for `bars` more equity samples.
-  void reserve(std::size_t bars) { s_.equity.reserve(s_.equity.size() + bars); }
+  /// Reserves room for `bars` more equity samples (huge pages for long runs).
+  void reserve(std::size_t bars);
   /// The open trade marked to the last close, if any, else nothing.
   std::vector<trade> trades_with_open() const;
 
