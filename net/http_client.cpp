@@ -271,8 +271,11 @@ http_response http_client::send(const http_request& req) {
     throw http_error(http_failure::tls, where + ": cannot set up TLS: " + std::string(e.what()));
   }
   beast::ssl_stream<beast::tcp_stream> stream(m.ioc, *ctx);
-  // SNI, and the certificate must name the host.
-  if (!SSL_set_tlsext_host_name(stream.native_handle(), u.host.c_str()))
+  // SNI (host names only; RFC 6066 forbids IP literals), and the
+  // certificate must name the host either way.
+  boost::system::error_code not_ip;
+  asio::ip::make_address(u.host, not_ip);
+  if (not_ip && !SSL_set_tlsext_host_name(stream.native_handle(), u.host.c_str()))
     throw http_error(http_failure::tls, where + ": cannot set the TLS server name");
   stream.set_verify_callback(ssl::host_name_verification(u.host));
   m.connect(stream, u, req, deadline, where);
