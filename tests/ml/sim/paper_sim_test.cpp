@@ -155,3 +155,42 @@ TEST_CASE("mismatched or unordered predictions are rejected with a clear message
                     Catch::Contains("strictly increasing"));
   CHECK_THROWS_AS(simulate_paper(five_bars(), {}, probs({}), ten_bps()), std::invalid_argument);
 }
+
+TEST_CASE("a regression forecast trades with thresholds at zero", "[sim][paper]") {
+  auto c = ten_bps();
+  c.long_threshold = 0;
+  c.short_threshold = 0;
+  c.allow_short = true;
+  // Forecast next-bar returns: up, up, down, flat (exactly 0 holds flat), up.
+  const auto r = simulate_paper(five_bars(), {0, 1, 2, 3, 4},
+                                probs({0.01, 0.002, -0.004, 0.0, 0.03}), c);
+  REQUIRE(r.trades.size() == 2);
+  CHECK(r.trades[0].side == "long");
+  CHECK(r.trades[1].side == "short");
+  CHECK(r.trades[1].exit_price == 99);
+  CHECK(r.stats.final_equity == Approx(11414.551).epsilon(1e-12));
+}
+
+TEST_CASE("brackets from the paper config exit inside the bar and say why", "[sim][paper]") {
+  auto c = ten_bps();
+  c.stop_loss = 0.05;    // 96.9, never reached before the take-profit
+  c.take_profit = 0.07;  // 109.14, reached inside bar 2 (high 111)
+  const auto r = simulate_paper(five_bars(), {0, 1, 2, 3, 4}, probs({0.9, 0.9, 0.9, 0.9, 0.9}), c);
+  REQUIRE(!r.trades.empty());
+  CHECK(r.trades[0].exit_reason == "take_profit");
+  CHECK(r.trades[0].exit_price == Approx(102 * 1.07).epsilon(1e-14));
+  CHECK(r.trades[0].exit_time == t0 + 2 * day);
+}
+
+TEST_CASE("the number of configurations tried deflates the Sharpe ratio of a paper run",
+          "[sim][paper]") {
+  auto c = ten_bps();
+  const auto once = simulate_paper(five_bars(), {0, 1, 2, 3, 4}, probs({0.6, 0.6, 0.3, 0.5, 0.9}), c);
+  c.trials = 40;
+  const auto many = simulate_paper(five_bars(), {0, 1, 2, 3, 4}, probs({0.6, 0.6, 0.3, 0.5, 0.9}), c);
+  CHECK(once.detail.dsr == Approx(once.detail.psr));
+  CHECK(many.detail.dsr < once.detail.dsr);
+  CHECK(many.detail.trials == 40);
+  REQUIRE(many.drawdown.size() == 5);
+  CHECK(many.drawdown[3] == Approx(1 - 10561.63 / 10766.106).epsilon(1e-12));
+}
