@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 
 #include "loopback_http_server.hpp"
@@ -297,4 +299,54 @@ TEST_CASE("attach_polygon lets load_bars fetch from the configured base URL", "[
   CHECK(series.source == "polygon");
   CHECK(series.bars.size() == 150);
   CHECK(series.origin.find(key) == std::string::npos);
+}
+
+TEST_CASE("load_bars through the cache asks Polygon only for days it does not have", "[net][polygon][cache]") {
+  loopback_http_server server([&](const loopback_request& r) {
+    // Serve bars for whatever range was asked: /v2/aggs/ticker/T/range/1/day/FROM/TO?...
+    std::string path = r.target.substr(0, r.target.find('?'));
+    std::string to = path.substr(path.rfind('/') + 1);
+    path.erase(path.rfind('/'));
+    std::string from = path.substr(path.rfind('/') + 1);
+    std::int64_t f = 0, t = 0;
+    mlt::ml::parse_datetime(from, f);
+    mlt::ml::parse_datetime(to, t);
+    std::string results;
+    for (std::int64_t d = f / 86400; d <= t / 86400; ++d) {
+      if (!mlt::ml::is_business_day(d)) continue;
+      int i = static_cast<int>(d - mlt::ml::days_from_civil(2023, 1, 2));
+      results += (results.empty() ? "" : ",") + agg(i);
+    }
+    return json("{\"status\":\"OK\",\"resultsCount\":1,\"results\":[" + results + "]}");
+  });
+  std::string cache_dir = std::string(MLT_BINARY_DIR) + "/test-scratch/polygon_cache";
+  std::filesystem::remove_all(cache_dir);
+  mlt::ml::data_environment env;
+  env.polygon_api_key = key;
+  env.polygon_base_url = server.base_url();
+  env.cache_dir = cache_dir;
+  env.today = mlt::ml::time_from_civil(2024, 6, 1);
+  attach_polygon(env);
+  mlt::ml::data_request req;
+  req.symbol = "AAPL";
+  req.start = "2023-01-01";
+  req.end = "2023-09-30";
+  CHECK(mlt::ml::load_bars(req, env).bars.size() > 180);
+  CHECK(server.requests().size() == 1);
+  CHECK(mlt::ml::load_bars(req, env).bars.size() > 180);
+  CHECK(server.requests().size() == 1);  // served from the cache
+  req.end = "2023-12-31";
+  auto series = mlt::ml::load_bars(req, env);
+  REQUIRE(server.requests().size() == 2);
+  CHECK(server.requests()[1].target.find("/2023-10-01/2023-12-31?") != std::string::npos);
+  CHECK(mlt::ml::format_date(series.bars.back().time) == "2023-12-29");
+  CHECK(series.origin.find("from the cache") != std::string::npos);
+  // The key is never written to disk.
+  for (auto& e : std::filesystem::recursive_directory_iterator(cache_dir)) {
+    if (!e.is_regular_file()) continue;
+    std::ifstream in(e.path(), std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(bytes.find(key) == std::string::npos);
+  }
+  std::filesystem::remove_all(cache_dir);
 }
