@@ -75,6 +75,17 @@ param_refs<T> transformer_net<T>::params() {
   return out;
 }
 
+namespace {
+/// Columns of the last token of each sequence (sequence-major layout).
+template <class T>
+mat<T> last_tokens(const mat<T>& m, Eigen::Index steps) {
+  const Eigen::Index nb = m.cols() / steps;
+  mat<T> out(m.rows(), nb);
+  for (Eigen::Index b = 0; b < nb; ++b) out.col(b) = m.col(b * steps + steps - 1);
+  return out;
+}
+}  // namespace
+
 template <class T>
 void transformer_net<T>::forward(const mat<T>& x, double dropout, rng* masks, cache& cc) const {
   const Eigen::Index d = shape_.d_model, steps = shape_.seq_len, n = x.cols();
@@ -88,21 +99,25 @@ void transformer_net<T>::forward(const mat<T>& x, double dropout, rng* masks, ca
   for (Eigen::Index b = 0; b < nb; ++b) h.middleCols(b * steps, steps) += pos_;
 
   cc.layers.resize(layers_.size());
-  mat<T> s(steps, steps), o;
+  mat<T> s, o, x_mid;
   for (std::size_t l = 0; l < layers_.size(); ++l) {
     const layer& ly = layers_[l];
     layer_cache& lc = cc.layers[l];
-    lc.x_in = h;
-    layer_norm_forward(lc.x_in, ly.ln1_g.w, ly.ln1_b.w, lc.u, lc.ln1);
-    lc.qkv.noalias() = ly.w_qkv.w * lc.u;
-    lc.qkv.colwise() += ly.b_qkv.w.col(0);
-    lc.probs.resize(steps, steps * nb * heads);
-    lc.att.resize(d, n);
+    lc.last_only = !shape_.mean_pool && l + 1 == layers_.size();
+    const Eigen::Index lq = lc.last_only ? 1 : steps, nq = lq * nb;
+    layer_norm_forward(h, ly.ln1_g.w, ly.ln1_b.w, lc.u, lc.ln1);
+    lc.u_q = lc.last_only ? last_tokens(lc.u, steps) : lc.u;
+    lc.kv.noalias() = ly.w_qkv.w.bottomRows(2 * d) * lc.u;
+    lc.kv.colwise() += ly.b_qkv.w.col(0).tail(2 * d);
+    lc.q.noalias() = ly.w_qkv.w.topRows(d) * lc.u_q;
+    lc.q.colwise() += ly.b_qkv.w.col(0).head(d);
+    lc.probs.resize(lq, steps * nb * heads);
+    lc.att.resize(d, nq);
     for (Eigen::Index b = 0; b < nb; ++b)
       for (Eigen::Index hd = 0; hd < heads; ++hd) {
-        const auto q = lc.qkv.block(hd * dh, b * steps, dh, steps);
-        const auto k = lc.qkv.block(d + hd * dh, b * steps, dh, steps);
-        const auto v = lc.qkv.block(2 * d + hd * dh, b * steps, dh, steps);
+        const auto q = lc.q.block(hd * dh, b * lq, dh, lq);
+        const auto k = lc.kv.block(hd * dh, b * steps, dh, steps);
+        const auto v = lc.kv.block(d + hd * dh, b * steps, dh, steps);
         // s(i, j): query token i against key token j; softmax over j.
         s.noalias() = q.transpose() * k;
         s *= scale;
@@ -110,40 +125,42 @@ void transformer_net<T>::forward(const mat<T>& x, double dropout, rng* masks, ca
         s = s.array().exp();
         s.array().colwise() /= s.rowwise().sum().array();
         lc.probs.middleCols((b * heads + hd) * steps, steps) = s;
-        lc.att.block(hd * dh, b * steps, dh, steps).noalias() = v * s.transpose();
+        lc.att.block(hd * dh, b * lq, dh, lq).noalias() = v * s.transpose();
       }
     o.noalias() = ly.w_o.w * lc.att;
     o.colwise() += ly.b_o.w.col(0);
     if (drop) {
-      lc.mask1 = dropout_mask<T>(d, n, dropout, *masks);
+      lc.mask1 = dropout_mask<T>(d, nq, dropout, *masks);
       o.array() *= lc.mask1.array();
     } else {
       lc.mask1.resize(0, 0);
     }
-    lc.x_mid = lc.x_in + o;
-    layer_norm_forward(lc.x_mid, ly.ln2_g.w, ly.ln2_b.w, lc.v, lc.ln2);
+    x_mid = (lc.last_only ? last_tokens(h, steps) : h) + o;
+    layer_norm_forward(x_mid, ly.ln2_g.w, ly.ln2_b.w, lc.v, lc.ln2);
     lc.f1.noalias() = ly.w_1.w * lc.v;
     lc.f1.colwise() += ly.b_1.w.col(0);
     lc.r = lc.f1.cwiseMax(T(0));
     o.noalias() = ly.w_2.w * lc.r;
     o.colwise() += ly.b_2.w.col(0);
     if (drop) {
-      lc.mask2 = dropout_mask<T>(d, n, dropout, *masks);
+      lc.mask2 = dropout_mask<T>(d, nq, dropout, *masks);
       o.array() *= lc.mask2.array();
     } else {
       lc.mask2.resize(0, 0);
     }
-    h = lc.x_mid + o;
+    h = x_mid + o;
   }
+  // h is d x N, or d x B when the last layer ran on last tokens only.
   cc.x_out = h;
   layer_norm_forward(cc.x_out, lnf_g_.w, lnf_b_.w, cc.y_final, cc.lnf);
-  cc.pooled.resize(d, nb);
-  for (Eigen::Index b = 0; b < nb; ++b)
-    cc.pooled.col(b) = shape_.mean_pool
-                           ? (cc.y_final.middleCols(b * steps, steps).rowwise().sum() /
-                              static_cast<T>(steps))
-                                 .eval()
-                           : cc.y_final.col(b * steps + steps - 1).eval();
+  if (shape_.mean_pool) {
+    cc.pooled.resize(d, nb);
+    for (Eigen::Index b = 0; b < nb; ++b)
+      cc.pooled.col(b) =
+          cc.y_final.middleCols(b * steps, steps).rowwise().sum() / static_cast<T>(steps);
+  } else {
+    cc.pooled = cc.y_final;
+  }
   cc.z.noalias() = w_out_.w * cc.pooled;
   cc.z.array() += b_out_.w(0, 0);
 }
@@ -170,21 +187,23 @@ double transformer_net<T>::loss_and_grad(const mat<T>& x, const vec<T>& y, doubl
   w_out_.g.noalias() = dz * cache_.pooled.transpose();
   b_out_.g(0, 0) = dz.sum();
   const mat<T> d_pooled = w_out_.w.transpose() * dz;  // d x B
-  mat<T> dy = mat<T>::Zero(d, n);
-  for (Eigen::Index b = 0; b < nb; ++b) {
-    if (shape_.mean_pool)
+  mat<T> dy;
+  if (shape_.mean_pool) {
+    dy = mat<T>::Zero(d, n);
+    for (Eigen::Index b = 0; b < nb; ++b)
       dy.middleCols(b * steps, steps).colwise() += d_pooled.col(b) / static_cast<T>(steps);
-    else
-      dy.col(b * steps + steps - 1) = d_pooled.col(b);
+  } else {
+    dy = d_pooled;
   }
-  mat<T> d_res;  // gradient w.r.t. the residual stream
+  mat<T> d_res;  // gradient w.r.t. the residual stream (query columns of a layer)
   layer_norm_backward(dy, lnf_g_.w, cache_.lnf, lnf_g_.g, lnf_b_.g, d_res);
 
-  mat<T> d_o, d_r, d_v, d_u, d_att, d_qkv, dp(steps, steps), ds(steps, steps), row_dot;
+  mat<T> d_o, d_r, d_v, d_u, d_att, d_q, d_kv, d_mid, d_in, dp, ds, row_dot;
   for (std::size_t li = layers_.size(); li-- > 0;) {
     layer& ly = layers_[li];
     const layer_cache& lc = cache_.layers[li];
-    // Feed-forward sub-layer: x_out = x_mid + mask2 * (W2 relu(W1 v + b1) + b2).
+    const Eigen::Index lq = lc.last_only ? 1 : steps, nq = lq * nb;
+    // Feed-forward sub-layer: out = x_mid + mask2 * (W2 relu(W1 LN2(x_mid) + b1) + b2).
     d_o = d_res;
     if (lc.mask2.size() > 0) d_o.array() *= lc.mask2.array();
     ly.w_2.g.noalias() = d_o * lc.r.transpose();
@@ -194,37 +213,50 @@ double transformer_net<T>::loss_and_grad(const mat<T>& x, const vec<T>& y, doubl
     ly.w_1.g.noalias() = d_r * lc.v.transpose();
     ly.b_1.g = d_r.rowwise().sum();
     d_v.noalias() = ly.w_1.w.transpose() * d_r;
-    mat<T> d_mid;
     layer_norm_backward(d_v, ly.ln2_g.w, lc.ln2, ly.ln2_g.g, ly.ln2_b.g, d_mid);
-    d_res += d_mid;
-    // Attention sub-layer: x_mid = x_in + mask1 * (W_o att + b_o).
+    d_res += d_mid;  // now d(x_mid)
+    // Attention sub-layer: x_mid = x_q + mask1 * (W_o att + b_o).
     d_o = d_res;
     if (lc.mask1.size() > 0) d_o.array() *= lc.mask1.array();
     ly.w_o.g.noalias() = d_o * lc.att.transpose();
     ly.b_o.g = d_o.rowwise().sum();
     d_att.noalias() = ly.w_o.w.transpose() * d_o;
-    d_qkv.resize(3 * d, n);
+    d_q.resize(d, nq);
+    d_kv.resize(2 * d, n);
     for (Eigen::Index b = 0; b < nb; ++b)
       for (Eigen::Index hd = 0; hd < heads; ++hd) {
-        const auto q = lc.qkv.block(hd * dh, b * steps, dh, steps);
-        const auto k = lc.qkv.block(d + hd * dh, b * steps, dh, steps);
-        const auto v = lc.qkv.block(2 * d + hd * dh, b * steps, dh, steps);
+        const auto q = lc.q.block(hd * dh, b * lq, dh, lq);
+        const auto k = lc.kv.block(hd * dh, b * steps, dh, steps);
+        const auto v = lc.kv.block(d + hd * dh, b * steps, dh, steps);
         const auto p = lc.probs.middleCols((b * heads + hd) * steps, steps);
-        const auto da = d_att.block(hd * dh, b * steps, dh, steps);
-        d_qkv.block(2 * d + hd * dh, b * steps, dh, steps).noalias() = da * p;
+        const auto da = d_att.block(hd * dh, b * lq, dh, lq);
+        d_kv.block(d + hd * dh, b * steps, dh, steps).noalias() = da * p;
         dp.noalias() = da.transpose() * v;
         // Softmax backward per row: ds = p * (dp - sum_j dp * p).
         row_dot = p.cwiseProduct(dp).rowwise().sum();
         ds = p.cwiseProduct(dp.colwise() - row_dot.col(0)) * scale;
-        d_qkv.block(hd * dh, b * steps, dh, steps).noalias() = k * ds.transpose();
-        d_qkv.block(d + hd * dh, b * steps, dh, steps).noalias() = q * ds;
+        d_q.block(hd * dh, b * lq, dh, lq).noalias() = k * ds.transpose();
+        d_kv.block(hd * dh, b * steps, dh, steps).noalias() = q * ds;
       }
-    ly.w_qkv.g.noalias() = d_qkv * lc.u.transpose();
-    ly.b_qkv.g = d_qkv.rowwise().sum();
-    d_u.noalias() = ly.w_qkv.w.transpose() * d_qkv;
-    mat<T> d_in;
+    ly.w_qkv.g.topRows(d).noalias() = d_q * lc.u_q.transpose();
+    ly.w_qkv.g.bottomRows(2 * d).noalias() = d_kv * lc.u.transpose();
+    ly.b_qkv.g.col(0).head(d) = d_q.rowwise().sum();
+    ly.b_qkv.g.col(0).tail(2 * d) = d_kv.rowwise().sum();
+    d_u.noalias() = ly.w_qkv.w.bottomRows(2 * d).transpose() * d_kv;
+    const mat<T> d_uq = ly.w_qkv.w.topRows(d).transpose() * d_q;
+    if (lc.last_only) {
+      for (Eigen::Index b = 0; b < nb; ++b) d_u.col(b * steps + steps - 1) += d_uq.col(b);
+    } else {
+      d_u += d_uq;
+    }
     layer_norm_backward(d_u, ly.ln1_g.w, lc.ln1, ly.ln1_g.g, ly.ln1_b.g, d_in);
-    d_res += d_in;
+    // The residual x_q feeds x_mid directly.
+    if (lc.last_only) {
+      for (Eigen::Index b = 0; b < nb; ++b) d_in.col(b * steps + steps - 1) += d_res.col(b);
+    } else {
+      d_in += d_res;
+    }
+    d_res.swap(d_in);
   }
   w_emb_.g.noalias() = d_res * x.transpose();
   b_emb_.g = d_res.rowwise().sum();

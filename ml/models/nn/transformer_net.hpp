@@ -7,7 +7,9 @@
 /// then each layer does x += dropout(MHA(LN1(x))); x += dropout(FFN(LN2(x)))
 /// with a ReLU feed-forward. A final layer norm is pooled per sequence (last
 /// token or mean over tokens) into the logistic head. No causal mask is needed:
-/// every token of a window is at or before the row being predicted.
+/// every token of a window is at or before the row being predicted. Under
+/// last-token pooling the last layer computes only the last token's output
+/// (same result, a fraction of the work).
 
 #include <cstdint>
 #include <vector>
@@ -23,7 +25,7 @@ struct transformer_shape {
   int inputs = 1;
   int d_model = 32;
   int heads = 4;  ///< must divide d_model
-  int layers = 1;
+  int layers = 1;  ///< at least 1
   int ff = 64;
   int seq_len = 20;
   bool mean_pool = false;  ///< mean over tokens instead of the last token
@@ -55,13 +57,19 @@ private:
   struct layer {
     param<T> ln1_g, ln1_b, w_qkv, b_qkv, w_o, b_o, ln2_g, ln2_b, w_1, b_1, w_2, b_2;
   };
+  // Each layer computes outputs for its query tokens: all tokens, except in
+  // the last layer under last-token pooling, where only the last token of each
+  // sequence matters (keys and values still cover every token). N tokens,
+  // Nq query tokens.
   struct layer_cache {
-    mat<T> x_in;              // residual stream entering the layer
+    bool last_only = false;
     layer_norm_cache<T> ln1, ln2;
-    mat<T> u, qkv, probs, att;  // LN1 out, projections, softmax (L x L per seq/head), heads out
-    mat<T> mask1, mask2;      // dropout masks (empty when off)
-    mat<T> x_mid;             // residual stream after attention
-    mat<T> v, f1, r;          // LN2 out, FFN pre-activation, ReLU out
+    mat<T> u, u_q;        // LN1 out (d x N) and its query columns (d x Nq)
+    mat<T> q, kv;         // queries d x Nq; keys and values 2d x N
+    mat<T> probs;         // softmax, (Lq x L) per sequence and head
+    mat<T> att;           // heads out, d x Nq
+    mat<T> mask1, mask2;  // dropout masks (empty when off)
+    mat<T> v, f1, r;      // LN2 out, FFN pre-activation, ReLU out
   };
   struct cache {
     std::vector<layer_cache> layers;
