@@ -23,6 +23,16 @@ paper_portfolio make_portfolio(std::string symbol, std::string model, engine_con
 
 portfolio_update advance(paper_portfolio& p, const std::vector<bar>& bars,
                          const std::vector<double>& signal) {
+  return advance(p, bars, signal, nullptr);
+}
+
+performance portfolio_performance(const paper_portfolio& p, const std::string& timespan) {
+  return compute_performance(engine(p.config, p.state), timespan);
+}
+
+portfolio_update advance(paper_portfolio& p, const std::vector<bar>& bars,
+                         const std::vector<double>& signal,
+                         const std::function<void(const portfolio_step&)>& on_step) {
   if (bars.size() != signal.size())
     throw std::invalid_argument("paper portfolio " + p.symbol + "/" + p.model + ": " +
                                 std::to_string(bars.size()) + " bars but " +
@@ -32,11 +42,21 @@ portfolio_update advance(paper_portfolio& p, const std::vector<bar>& bars,
   const std::size_t trades_before = p.state.trades.size();
   engine e(p.config, std::move(p.state));
   for (std::size_t k = 0; k < bars.size(); ++k) {
+    const std::size_t fills_at = e.state().fills.size();
     if (!e.process_bar(bars[k])) {
       ++u.skipped_bars;
       continue;
     }
     ++u.new_bars;
+    if (on_step) {
+      portfolio_step step;
+      step.at = &bars[k];
+      step.fills.assign(e.state().fills.begin() + static_cast<std::ptrdiff_t>(fills_at),
+                        e.state().fills.end());
+      step.equity = e.equity();
+      step.position = e.position();
+      on_step(step);
+    }
     if (std::isfinite(signal[k])) move_to(e, target_for(signal[k], p.rule), p.rule.exits);
   }
   p.state = e.state();

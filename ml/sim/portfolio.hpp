@@ -8,11 +8,13 @@
 /// the open of the next bar that arrives, as in a backtest.
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "ml/sim/engine.hpp"
+#include "ml/sim/stats.hpp"
 #include "ml/sim/strategies.hpp"
 
 namespace mlt::ml::sim {
@@ -45,6 +47,22 @@ struct portfolio_update {
 /// prediction, hold). Throws std::invalid_argument when the lengths differ.
 portfolio_update advance(paper_portfolio& p, const std::vector<bar>& bars,
                          const std::vector<double>& signal);
+
+/// One processed bar, for streaming a replay (fills and equity as they happen).
+struct portfolio_step {
+  const bar* at = nullptr;
+  std::vector<fill> fills;  ///< fills inside this bar
+  double equity = 0;        ///< at its close
+  double position = 0;
+};
+
+/// As `advance`, calling `on_step` after each processed bar (the caller paces it).
+portfolio_update advance(paper_portfolio& p, const std::vector<bar>& bars,
+                         const std::vector<double>& signal,
+                         const std::function<void(const portfolio_step&)>& on_step);
+
+/// Statistics of the portfolio's whole history (the open position marked).
+performance portfolio_performance(const paper_portfolio& p, const std::string& timespan);
 
 /// The whole portfolio (config, rule, state and history) as a JSON object.
 std::string to_json(const paper_portfolio& p);

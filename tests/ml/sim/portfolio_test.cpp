@@ -142,3 +142,29 @@ TEST_CASE("a damaged portfolio JSON is refused with the field named", "[sim][por
                     Catch::Contains("config.commission.type") && Catch::Contains("per_lot"));
   CHECK_THROWS_AS(advance(p, {ohlc(0, 1, 1, 1, 1)}, {}), std::invalid_argument);
 }
+
+TEST_CASE("a replay reports every new bar with its fills and equity, in order",
+          "[sim][portfolio]") {
+  const auto bars = wave(40);
+  const auto sig = probs(40);
+  paper_portfolio p = fresh();
+  advance(p, slice(bars, 0, 10), slice(sig, 0, 10));
+  std::vector<std::int64_t> times;
+  std::size_t streamed_fills = 0;
+  double last_equity = 0;
+  const portfolio_update u = advance(p, slice(bars, 5, 40), slice(sig, 5, 40),
+                                     [&](const portfolio_step& s) {
+                                       times.push_back(s.at->time);
+                                       streamed_fills += s.fills.size();
+                                       for (const fill& f : s.fills) CHECK(f.time == s.at->time);
+                                       last_equity = s.equity;
+                                     });
+  REQUIRE(times.size() == 30);
+  CHECK(times.front() == bars[10].time);
+  CHECK(times.back() == bars[39].time);
+  CHECK(streamed_fills == u.fills.size());
+  CHECK(last_equity == u.equity);
+  const performance perf = portfolio_performance(p, "day");
+  CHECK(perf.bars == 40);
+  CHECK(perf.final_equity == Approx(u.equity));
+}
