@@ -155,3 +155,49 @@ TEST_CASE("SMA(10, 30) crossover on GOOG matches backtesting.py's published SmaC
   CHECK(p.final_equity - last.direction * last.size * (806.19 - 797.8) ==
         Approx(51422.99).epsilon(1e-12));
 }
+
+TEST_CASE("the rolling SMA crossover trades exactly where a naive recomputation crosses",
+          "[sim][real]") {
+  const auto bars = sim_test::load_daily("SPY_daily.csv");  // > 4096 bars: crosses a refresh
+  if (bars.empty()) {
+    WARN("skipped: SPY_daily.csv not found in " << MLT_SHARED_DATA_DIR);
+    return;
+  }
+  for (const auto& fs : {std::pair<int, int>{1, 20}, {10, 30}, {50, 200}}) {
+    const int fast = fs.first, slow = fs.second;
+    INFO("fast " << fast << " slow " << slow);
+    auto mean = [&](std::size_t i, int n) {
+      double s = 0;
+      for (std::size_t j = i + 1 - static_cast<std::size_t>(n); j <= i; ++j) s += bars[j].close;
+      return s / n;
+    };
+    // Expected: a fill at the open after each cross that changes the side.
+    std::vector<std::pair<std::int64_t, int>> expected;  // (fill time, side after)
+    int side = 0;
+    for (std::size_t i = static_cast<std::size_t>(slow); i + 1 < bars.size(); ++i) {
+      const double f0 = mean(i - 1, fast), s0 = mean(i - 1, slow);
+      const double f1 = mean(i, fast), s1 = mean(i, slow);
+      int want = side;
+      if (f0 < s0 && f1 > s1) want = 1;
+      if (f0 > s0 && f1 < s1) want = -1;
+      if (want != side) expected.push_back({bars[i + 1].time, want});
+      side = want;
+    }
+    engine_config c;
+    c.allow_short = true;
+    c.fractional = true;
+    engine e(c);
+    sma_cross_strategy s(fast, slow, true);
+    run(e, s, bars, 0, bars.size() - 1);
+    // Reversals fill twice at one time (close, then open); keep the last side per time.
+    std::vector<std::pair<std::int64_t, int>> got;
+    double pos = 0;
+    for (const fill& x : e.state().fills) {
+      pos += x.quantity;
+      const int now = pos > 0 ? 1 : (pos < 0 ? -1 : 0);
+      if (!got.empty() && got.back().first == x.time) got.back().second = now;
+      else got.push_back({x.time, now});
+    }
+    CHECK(got == expected);
+  }
+}
