@@ -104,6 +104,7 @@ void xgboost_model::start(const fit_data& data, const param_map& params, std::ui
   best_round_ = -1;
   best_val_loss_ = 0;
   last_train_loss_ = 0;
+  last_val_loss_ = 0;
   done_ = false;
 
   dtrain_ = make_dmatrix(data.x_train, &data.y_train);
@@ -139,6 +140,7 @@ fit_step xgboost_model::step() {
     check(XGBoosterEvalOneIter(booster_, rounds_, sets, names, dval_ ? 2 : 1, &text), "evaluating a round");
     last_train_loss_ = eval_value(text, "train");
     const double val_loss = dval_ ? eval_value(text, "val") : last_train_loss_;
+    last_val_loss_ = val_loss;
     if (best_round_ < 0 || val_loss < best_val_loss_) {
       best_val_loss_ = val_loss;
       best_round_ = rounds_;
@@ -152,7 +154,7 @@ fit_step xgboost_model::step() {
   s.total = total;
   s.done = done_;
   s.train_loss = last_train_loss_;
-  s.val_loss = best_val_loss_;
+  s.val_loss = last_val_loss_;  // the latest round's, so the trend shows overfitting
   if (y_val_.size() > 0) {
     // Accuracy of the model as it would predict now (best round so far).
     const char* cfg_fmt = R"({"type":0,"training":false,"iteration_begin":0,"iteration_end":%d,"strict_shape":false})";

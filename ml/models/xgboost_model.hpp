@@ -11,7 +11,9 @@ namespace mlt::ml {
 /// colsample 0.8, min_child_weight 5, lambda 1, rounds_per_step 10,
 /// early_stopping 40 (rounds without a better validation log loss; 0 = off).
 /// Runs single-threaded so that a seed gives bit-identical trees.
-/// Predictions use the trees up to the best validation round.
+/// Predictions use the trees up to the best validation round. step() reports
+/// the latest round's train and validation log loss, and the validation
+/// accuracy of the predictions the model would make now (best round).
 class xgboost_model final : public model {
 public:
   xgboost_model();
@@ -32,6 +34,8 @@ public:
   /// Ranges the optimiser searches.
   std::vector<search_dim> search_space() const override;
 
+  /// Best validation log loss so far (step() reports the latest round's).
+  double best_val_loss() const { return best_val_loss_; }
   /// Boosting rounds done and the round (1-based count) predictions use.
   int rounds() const { return rounds_; }
   int best_rounds() const { return best_round_ + 1; }
@@ -51,6 +55,7 @@ private:
   int best_round_ = -1;
   double best_val_loss_ = 0;
   double last_train_loss_ = 0;
+  double last_val_loss_ = 0;
   bool done_ = false;
 };
 
