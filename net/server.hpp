@@ -29,8 +29,8 @@ public:
 
 struct http_request {
   std::string method;  ///< "GET", "POST", ...
-  std::string target;  ///< path and query, e.g. "/api/trials?limit=5"
-  std::map<std::string, std::string> headers;  ///< lower-case names
+  std::string target;  ///< path and query, e.g. "/api/trials?limit=5" (any token= removed)
+  std::map<std::string, std::string> headers;  ///< lower-case names (authorization removed)
   std::string body;
   /// True when no tokens are configured or a valid token came with the
   /// request; the application decides which HTTP paths need it.
