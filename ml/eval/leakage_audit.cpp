@@ -111,7 +111,26 @@ leakage_verdict audit_leakage(const bar_series& series, const feature_fn& featur
       splits.test.bar_index.back() + static_cast<std::size_t>(std::max(horizon, 0)) >= series.bars.size())
     v.findings.push_back("the last test row's label lies beyond the end of the series");
 
-  // 3. Scaler fitted on training rows only.
+  // 3. Labels look exactly `horizon` bars ahead of their row's bar.
+  for (const auto& [part, name] : {std::pair<const dataset*, const char*>{&splits.train, "train"},
+                                   {&splits.val, "validation"}, {&splits.test, "test"}}) {
+    for (std::size_t i = 0; i < part->bar_index.size() && horizon >= 1; ++i) {
+      const std::size_t t = part->bar_index[i];
+      if (t + static_cast<std::size_t>(horizon) >= series.bars.size()) break;  // reported above
+      const double now = series.bars[t].close, later = series.bars[t + static_cast<std::size_t>(horizon)].close;
+      const auto r = static_cast<Eigen::Index>(i);
+      const bool y_ok = r < part->y.size() && part->y[r] == (later > now ? 1.0 : 0.0);
+      const bool ret_ok = r < part->forward_return.size() &&
+                          std::abs(part->forward_return[r] - (later / now - 1.0)) <= 1e-12 * (1.0 + std::abs(later / now));
+      if (!y_ok || !ret_ok) {
+        v.findings.push_back(std::string(name) + " row " + std::to_string(i) + " (bar " + std::to_string(t) +
+                             ") has a label that is not close(t+" + std::to_string(horizon) + ") vs close(t)");
+        break;
+      }
+    }
+  }
+
+  // 4. Scaler fitted on training rows only.
   if (!splits.train.bar_index.empty() && base.values.rows() == static_cast<Eigen::Index>(series.bars.size()) &&
       splits.scaler_mean.size() == base.values.cols()) {
     Eigen::MatrixXd raw(static_cast<Eigen::Index>(splits.train.bar_index.size()), base.values.cols());
@@ -129,7 +148,7 @@ leakage_verdict audit_leakage(const bar_series& series, const feature_fn& featur
     s << "leakage audit passed: perturbing all bars after t for " << v.probe_bars.size() << " probes (t =";
     for (auto t : v.probe_bars) s << ' ' << t;
     s << ") changed no feature at rows <= t; embargo of " << horizon << " bars respected (" << boundary_ok.str()
-      << "labels end inside the series); scaler fitted on the " << splits.train.bar_index.size()
+      << "labels are close(t+" << horizon << ") vs close(t) and end inside the series); scaler fitted on the " << splits.train.bar_index.size()
       << " training rows only.";
   } else {
     s << "leakage audit FAILED (" << v.findings.size() << " problem" << (v.findings.size() == 1 ? "" : "s")

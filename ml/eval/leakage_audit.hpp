@@ -24,7 +24,8 @@ struct leakage_verdict {
 /// Perturbs every bar after t (prices and volume) at several t and checks that
 /// no feature at rows <= t changes; checks that the parts are in time order,
 /// that each part's last label (bar + horizon) ends before the next part
-/// starts, that no label reaches past the series, and that the scaler equals
+/// starts, that no label reaches past the series, that every label is
+/// close(t+horizon) against close(t) of its row's bar, and that the scaler equals
 /// the mean and deviation of the training rows.
 leakage_verdict audit_leakage(const bar_series& series, const feature_fn& features,
                               const dataset_splits& splits, int horizon);

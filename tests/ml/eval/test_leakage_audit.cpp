@@ -61,3 +61,20 @@ TEST_CASE("the leakage audit catches a scaler fitted on more than the training r
   CHECK_FALSE(v.passed);
   CHECK_THAT(v.summary, Catch::Contains("scaler"));
 }
+
+TEST_CASE("the leakage audit catches labels that do not look exactly h bars ahead") {
+  const auto s = test::random_walk_bars(600, 35);
+  const auto f = ml::build_default_features(s);
+  ml::split_spec spec;
+  spec.horizon = 2;
+  auto d = ml::make_splits(s, f, spec);
+  // Labels computed with horizon 1 instead of 2.
+  for (Eigen::Index i = 0; i < d.val.rows(); ++i) {
+    const auto t = d.val.bar_index[static_cast<std::size_t>(i)];
+    d.val.y[i] = s.bars[t + 1].close > s.bars[t].close ? 1.0 : 0.0;
+    d.val.forward_return[i] = s.bars[t + 1].close / s.bars[t].close - 1.0;
+  }
+  const auto v = ml::audit_leakage(s, ml::build_default_features, d, 2);
+  CHECK_FALSE(v.passed);
+  CHECK_THAT(v.summary, Catch::Contains("validation row") && Catch::Contains("close(t+2)"));
+}
