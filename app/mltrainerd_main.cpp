@@ -1,1 +1,43 @@
-int main() { return 0; }
+#include <csignal>
+#include <iostream>
+
+#include <pthread.h>
+
+#include "actors/daemon.hpp"
+#include "config/daemon_options.hpp"
+
+int main(int argc, char** argv) {
+  mlt::config::daemon_options opts;
+  std::string error;
+  bool help = false;
+  if (!mlt::config::parse_daemon_args(argc - 1, argv + 1, opts, error, help)) {
+    std::cerr << "mltrainerd: " << error << "\n" << mlt::config::daemon_usage();
+    return 2;
+  }
+  if (help) {
+    std::cout << mlt::config::daemon_usage();
+    return 0;
+  }
+  // Block the shutdown signals in every thread; this one waits for them.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  mlt::actors::daemon d(opts);
+  try {
+    d.start();
+  } catch (const std::exception& e) {
+    std::cerr << "mltrainerd: " << e.what() << "\n";
+    return 1;
+  }
+  // A line the client scripts and tests can wait for.
+  std::cout << "mltrainerd listening on port " << d.port() << std::endl;
+  int sig = 0;
+  sigwait(&set, &sig);
+  std::cerr << "mltrainerd: " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ", shutting down\n";
+  d.stop();
+  return 0;
+}

@@ -1,1 +1,111 @@
+#include "config/daemon_options.hpp"
 
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+
+namespace mlt::config {
+
+namespace {
+
+bool to_int(const std::string& s, long lo, long hi, long& out) {
+  try {
+    std::size_t used = 0;
+    long v = std::stol(s, &used);
+    if (used != s.size() || v < lo || v > hi) return false;
+    out = v;
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
+}  // namespace
+
+std::string daemon_usage() {
+  return "usage: mltrainerd [options]\n"
+         "  --port N                 listen port (default 8765; 0 = any free port)\n"
+         "  --bind ADDR              listen address (default 127.0.0.1)\n"
+         "  --state-dir DIR          SQLite database, bar cache and logs (default ./mltrainer-state)\n"
+         "  --data-dir DIR           CSV files SYMBOL.csv that serve those symbols (default: none)\n"
+         "  --brain rules            the agent's brain (default rules)\n"
+         "  --max-trials N           trials running at once (default: number of cores)\n"
+         "  --max-queue N            trials waiting before the daemon answers busy (default 32)\n"
+         "  --decision-deadline-ms N time the agent has per checkpoint decision (default 10000)\n"
+         "  --log-level LEVEL        trace, debug, info, warn or error (default info)\n"
+         "  --foreground             stay attached to the terminal (the default; for service managers)\n"
+         "  --help                   this text\n"
+         "environment: POLYGON_API_KEY, POLYGON_BASE_URL\n";
+}
+
+bool parse_daemon_args(int argc, char** argv, daemon_options& o, std::string& error, bool& help) {
+  help = false;
+  if (const char* k = std::getenv("POLYGON_API_KEY")) o.polygon_api_key = k;
+  if (const char* u = std::getenv("POLYGON_BASE_URL")) o.polygon_base_url = u;
+  for (int i = 0; i < argc; ++i) {
+    std::string a = argv[i];
+    std::string value;
+    auto eq = a.find('=');
+    bool inline_value = a.rfind("--", 0) == 0 && eq != std::string::npos;
+    if (inline_value) {
+      value = a.substr(eq + 1);
+      a = a.substr(0, eq);
+    }
+    auto need = [&](std::string& v) {
+      if (inline_value) {
+        v = value;
+        return true;
+      }
+      if (i + 1 >= argc) {
+        error = a + " needs a value";
+        return false;
+      }
+      v = argv[++i];
+      return true;
+    };
+    long n = 0;
+    if (a == "--help" || a == "-h") {
+      help = true;
+      return true;
+    } else if (a == "--foreground") {
+      o.foreground = true;
+    } else if (a == "--port") {
+      if (!need(value)) return false;
+      if (!to_int(value, 0, 65535, n)) return error = "--port must be 0..65535, got '" + value + "'", false;
+      o.port = static_cast<std::uint16_t>(n);
+    } else if (a == "--bind") {
+      if (!need(o.bind)) return false;
+    } else if (a == "--state-dir") {
+      if (!need(o.state_dir)) return false;
+    } else if (a == "--data-dir") {
+      if (!need(o.data_dir)) return false;
+    } else if (a == "--brain") {
+      if (!need(o.brain)) return false;
+      if (o.brain != "rules") return error = "--brain '" + o.brain + "' is not available in this build (rules)", false;
+    } else if (a == "--max-trials") {
+      if (!need(value)) return false;
+      if (!to_int(value, 1, 256, n)) return error = "--max-trials must be 1..256, got '" + value + "'", false;
+      o.max_concurrent_trials = static_cast<int>(n);
+    } else if (a == "--max-queue") {
+      if (!need(value)) return false;
+      if (!to_int(value, 0, 100000, n)) return error = "--max-queue must be 0..100000, got '" + value + "'", false;
+      o.max_queue = static_cast<int>(n);
+    } else if (a == "--decision-deadline-ms") {
+      if (!need(value)) return false;
+      if (!to_int(value, 10, 3600000, n))
+        return error = "--decision-deadline-ms must be 10..3600000, got '" + value + "'", false;
+      o.decision_deadline_ms = static_cast<int>(n);
+    } else if (a == "--log-level") {
+      if (!need(o.log_level)) return false;
+      if (o.log_level != "trace" && o.log_level != "debug" && o.log_level != "info" && o.log_level != "warn" &&
+          o.log_level != "error")
+        return error = "--log-level must be trace, debug, info, warn or error", false;
+    } else {
+      error = "unknown option '" + a + "'";
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace mlt::config

@@ -1,0 +1,58 @@
+#pragma once
+/// What a person's chat line asks for, as the rules brain understands it.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlt::brain {
+
+/// Changes to a plan named in plain words; unset fields stay as they are.
+struct plan_edit {
+  std::optional<std::string> symbol;
+  std::optional<std::string> model;
+  std::optional<std::string> data_source;
+  std::optional<std::string> start;
+  std::optional<std::string> end;
+  std::optional<double> train_ratio;
+  std::optional<int> horizon;
+  std::optional<std::uint64_t> seed;
+  std::optional<double> long_threshold;
+  std::optional<double> short_threshold;
+  std::optional<bool> allow_short;
+  std::optional<double> commission_bps;
+  std::optional<double> cash;
+  bool empty() const;
+};
+
+struct intent {
+  enum kind_t {
+    run_trial,   ///< "Run trial on TSLA", "analyze AAPL with lstm"
+    edit,        ///< "use xgboost", "train ratio 0.7"
+    approve,     ///< "yes", "ok", "go"
+    reject,      ///< "no", "never mind"
+    cancel,      ///< "cancel trial 3", "cancel"
+    list,        ///< "list trials", "what ran overnight?"
+    show,        ///< "show trial 4"
+    status,      ///< "status"
+    help,        ///< "help"
+    unknown,
+  };
+  kind_t kind = unknown;
+  plan_edit changes;
+  std::int64_t trial_id = 0;
+  /// Problems found while reading the line ("XYZ12 is not a ticker").
+  std::vector<std::string> problems;
+  /// A word that looked like a symbol but is not one we know.
+  std::string unknown_symbol;
+};
+
+/// Reads one chat line. `has_proposal` tells whether a proposal is open, so
+/// that "use lstm" edits it rather than starting anew. `symbol_exists`
+/// decides whether a ticker-shaped word is a symbol we can load.
+intent parse_intent(const std::string& text, bool has_proposal,
+                    const std::function<bool(const std::string&)>& symbol_exists);
+
+}  // namespace mlt::brain

@@ -1,0 +1,112 @@
+#include "actors/brain/plan_rules.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "ml/market/bar.hpp"
+#include "ml/models/model.hpp"
+
+namespace mlt::brain {
+
+namespace {
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+void pin(msg::trial_plan& p, const std::string& field) {
+  if (!msg::is_pinned(p, field)) p.pinned.push_back(field);
+}
+
+// Business days between two ISO dates, roughly: enough to refuse a range
+// that cannot hold a trial before any data is loaded.
+double approx_bars(const std::string& start, const std::string& end) {
+  std::int64_t a = 0, b = 0;
+  if (!ml::parse_datetime(start, a) || !ml::parse_datetime(end, b)) return 1e9;
+  return static_cast<double>(b - a) / 86400.0 * 252.0 / 365.25;
+}
+
+}  // namespace
+
+std::string check_plan(const msg::trial_plan& p) {
+  if (p.symbol.empty()) return "the plan has no symbol";
+  if (!ml::make_model(p.model)) {
+    std::string names;
+    for (const auto& n : ml::model_names()) names += (names.empty() ? "" : ", ") + n;
+    return "model '" + p.model + "' is not available (choose one of: " + names + ")";
+  }
+  if (!(p.train_ratio >= limits::min_train_ratio && p.train_ratio <= limits::max_train_ratio))
+    return "train_ratio " + fmt("%g", p.train_ratio) + " is out of range; it must be between " +
+           fmt("%.1f", limits::min_train_ratio) + " and " + fmt("%.1f", limits::max_train_ratio) +
+           " so that validation and test keep enough bars";
+  if (p.train_ratio + p.val_ratio >= 0.95) return "train_ratio plus validation leaves no test part";
+  if (p.horizon < 1 || p.horizon > limits::max_horizon)
+    return "horizon must be 1.." + std::to_string(limits::max_horizon) + " bars";
+  std::int64_t t = 0;
+  if (!p.start.empty() && !ml::parse_datetime(p.start, t)) return "start date '" + p.start + "' is not YYYY-MM-DD";
+  if (!p.end.empty() && !ml::parse_datetime(p.end, t)) return "end date '" + p.end + "' is not YYYY-MM-DD";
+  if (!p.start.empty() && !p.end.empty()) {
+    if (p.end <= p.start) return "the end date " + p.end + " is not after the start date " + p.start;
+    double bars = approx_bars(p.start, p.end);
+    if (bars < limits::min_bars_for_model)
+      return "the range " + p.start + " to " + p.end + " holds only about " + fmt("%.0f", bars) +
+             " daily bars; a trial needs at least " + std::to_string(limits::min_bars_for_model) +
+             " (indicator warm-up plus training, validation and test parts)";
+  }
+  if (!(p.paper.long_threshold > 0.5 && p.paper.long_threshold < 1))
+    return "the long threshold must be above 0.5 and below 1";
+  if (!(p.paper.short_threshold > 0 && p.paper.short_threshold < 0.5))
+    return "the short threshold must be above 0 and below 0.5";
+  if (p.paper.commission_bps < 0 || p.paper.commission_bps > 500) return "commission must be 0..500 bps";
+  if (!(p.paper.cash > 0)) return "starting cash must be positive";
+  return "";
+}
+
+std::string apply_edit(msg::trial_plan& plan, const plan_edit& e) {
+  msg::trial_plan p = plan;
+  if (e.symbol) p.symbol = *e.symbol;
+  if (e.model) p.model = *e.model, pin(p, "model");
+  if (e.data_source) p.data_source = *e.data_source, pin(p, "data_source");
+  if (e.start) p.start = *e.start, pin(p, "start");
+  if (e.end) p.end = *e.end, pin(p, "end");
+  if (e.train_ratio) {
+    p.train_ratio = *e.train_ratio;
+    pin(p, "train_ratio");
+    p.val_ratio = std::min(p.val_ratio, std::max(0.05, (1.0 - p.train_ratio) / 2.0));
+  }
+  if (e.horizon) p.horizon = *e.horizon, pin(p, "horizon");
+  if (e.seed) p.seed = *e.seed, pin(p, "seed");
+  if (e.long_threshold) p.paper.long_threshold = *e.long_threshold;
+  if (e.short_threshold) p.paper.short_threshold = *e.short_threshold;
+  if (e.allow_short) p.paper.allow_short = *e.allow_short;
+  if (e.commission_bps) p.paper.commission_bps = *e.commission_bps;
+  if (e.cash) p.paper.cash = *e.cash;
+  auto problem = check_plan(p);
+  if (problem.empty()) plan = std::move(p);
+  return problem;
+}
+
+std::string describe_plan(const msg::trial_plan& p) {
+  std::string s;
+  s += "  symbol:        " + p.symbol + "\n";
+  s += "  model:         " + p.model + "\n";
+  s += "  data:          " + p.data_source +
+       (p.data_source == "auto" ? " (Polygon if a key is set, else DATA_DIR/" + p.symbol + ".csv, else synthetic)" : "") +
+       "\n";
+  s += "  range:         " + (p.start.empty() ? std::string("earliest") : p.start) + " to " +
+       (p.end.empty() ? std::string("latest") : p.end) + "\n";
+  s += "  split:         train " + fmt("%.2f", p.train_ratio) + ", validation " + fmt("%.2f", p.val_ratio) +
+       ", test the rest; chronological, embargo " + std::to_string(p.horizon) + " bar(s)" +
+       (msg::is_pinned(p, "train_ratio") ? "" : " (I may adjust train_ratio to the volatility regime)") + "\n";
+  s += "  target:        direction of the close " + std::to_string(p.horizon) + " bar(s) ahead\n";
+  s += "  paper trading: long when P(up) > " + fmt("%.2f", p.paper.long_threshold) +
+       (p.paper.allow_short ? ", short when P(up) < " + fmt("%.2f", p.paper.short_threshold) : ", else flat") +
+       ", fills at next open, commission " + fmt("%.1f", p.paper.commission_bps) + " bps, cash " +
+       fmt("%.0f", p.paper.cash) + "\n";
+  s += "  seed " + std::to_string(p.seed) + ", decision budget " + std::to_string(p.decision_budget);
+  return s;
+}
+
+}  // namespace mlt::brain

@@ -1,0 +1,159 @@
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "actors/brain/brain.hpp"
+#include "actors/brain/report_writer.hpp"
+#include "actors/brain/thresholds.hpp"
+
+namespace mlt::brain {
+
+namespace thresholds {
+std::string classify_regime(double vol_annual, double vol_recent) {
+  if (vol_annual > high_vol_annual || (vol_annual > 0 && vol_recent > high_vol_ratio * vol_annual))
+    return "high";
+  if (vol_annual < low_vol_annual && vol_recent < high_vol_ratio * vol_annual) return "low";
+  return "normal";
+}
+}  // namespace thresholds
+
+bool valid_volatility_action(const std::string& a) { return a == "continue" || a == "set_train_ratio"; }
+bool valid_progress_action(const std::string& a) { return a == "continue" || a == "modify" || a == "stop"; }
+bool valid_results_action(const std::string& a) {
+  return a == "continue" || a == "retrain" || a == "switch_model" || a == "optimize";
+}
+
+namespace {
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+std::string pct(double v) { return fmt("%.1f%%", 100.0 * v); }
+
+msg::decision make(std::string action, std::string reason) {
+  msg::decision d;
+  d.action = std::move(action);
+  d.reason = std::move(reason);
+  d.brain = "rules";
+  return d;
+}
+
+// More conservative settings of the same model, for modify and retrain.
+std::map<std::string, double> regularised(const std::string& model, int level) {
+  if (model == "xgboost")
+    return level <= 1 ? std::map<std::string, double>{{"max_depth", 2}, {"eta", 0.03}, {"min_child_weight", 10}}
+                      : std::map<std::string, double>{{"max_depth", 2}, {"eta", 0.02}, {"min_child_weight", 20},
+                                                      {"subsample", 0.7}};
+  if (model == "logistic") return {{"l2", level <= 1 ? 1.0 : 10.0}};
+  return {};
+}
+
+class rules_brain final : public brain {
+public:
+  std::string name() const override { return "rules"; }
+
+  msg::decision on_volatility(const msg::volatility_report& r) override {
+    const std::string vols = "annualised volatility " + pct(r.vol_annual) + ", last 63 bars " + pct(r.vol_recent);
+    if (msg::is_pinned(r.plan, "train_ratio"))
+      return make("continue", vols + " (" + r.regime + " regime); you set train_ratio " +
+                                  fmt("%.2f", r.plan.train_ratio) + ", so I keep it");
+    if (r.regime == "high") {
+      auto d = make("set_train_ratio", vols + ": high-volatility regime. A conservative split keeps more recent "
+                                              "bars out of sample, so validation and test see the current regime");
+      d.params["train_ratio"] = thresholds::train_ratio_high;
+      return d;
+    }
+    if (r.regime == "low") {
+      auto d = make("set_train_ratio", vols + ": calm regime; more training history costs little");
+      d.params["train_ratio"] = thresholds::train_ratio_low;
+      return d;
+    }
+    return make("continue", vols + ": normal regime; keep train_ratio " + fmt("%.2f", r.plan.train_ratio));
+  }
+
+  msg::decision on_progress(const msg::progress_report& r) override {
+    const double gap = r.val_loss - r.train_loss;
+    const auto& h = r.val_loss_history;
+    const bool rising = !h.empty() && r.val_loss > h.back();
+    if (gap > thresholds::overfit_gap && rising) {
+      auto params = regularised(r.model, r.modifications + 1);
+      if (r.modifications == 0 && !params.empty()) {
+        auto d = make("modify", "overfitting: validation loss " + fmt("%.4f", r.val_loss) + " rose and exceeds training loss by " +
+                                    fmt("%.4f", gap) + "; refit with more regularisation");
+        d.params = std::move(params);
+        return d;
+      }
+      return make("stop", "still overfitting (gap " + fmt("%.4f", gap) + "); stop and keep the best iteration");
+    }
+    if (h.size() >= 3) {
+      const double best_before = *std::min_element(h.end() - 3, h.end());
+      if (r.val_loss > best_before - thresholds::stall_delta)
+        return make("stop", "validation loss stalled at " + fmt("%.4f", r.val_loss) +
+                                " over the last three checkpoints; stop early");
+    }
+    return make("continue", "validation loss " + fmt("%.4f", r.val_loss) + ", accuracy " + pct(r.val_metric) +
+                                "; no sign of overfitting yet");
+  }
+
+  msg::decision on_initial_results(const msg::initial_results& r) override {
+    const double n = std::max<double>(1.0, static_cast<double>(r.val.n));
+    // The bar to clear is the better of a coin flip and the majority class.
+    const double ref = std::max({0.5, r.val.base_rate, 1.0 - r.val.base_rate});
+    const double se = std::sqrt(ref * (1.0 - ref) / n);
+    const bool one_class = (r.val.tp + r.val.fp == 0) || (r.val.tn + r.val.fn == 0);
+    const double edge = one_class ? 0.0 : r.val.accuracy - ref;
+    const std::string numbers = "validation accuracy " + pct(r.val.accuracy) + " on " +
+                                std::to_string(r.val.n) + " rows (reference " + pct(ref) + " ± " + pct(thresholds::edge_z * se) +
+                                (one_class ? "; it predicts one class only" : "") + "), AUC " + fmt("%.3f", r.val.roc_auc);
+    if (r.budget_left <= 0) return make("continue", numbers + "; decision budget spent, evaluating as is");
+    if (r.train.accuracy - r.val.accuracy > thresholds::results_overfit_gap) {
+      auto params = regularised(r.model, r.attempt);
+      if (!params.empty() && r.attempt <= 2) {
+        auto d = make("retrain", numbers + "; training accuracy " + pct(r.train.accuracy) +
+                                     " is far above it: overfitting, retrain more regularised");
+        d.params = std::move(params);
+        return d;
+      }
+    }
+    if (edge > thresholds::edge_z * se)
+      return make("continue", numbers + ": an edge beyond " + fmt("%.0f", thresholds::edge_z) +
+                                  " standard errors; evaluate on the untouched test part");
+    auto tried = [&](const char* m) {
+      return std::find(r.tried_models.begin(), r.tried_models.end(), m) != r.tried_models.end();
+    };
+    if (r.attempt == 1) {
+      const char* other = r.model == "logistic" ? "xgboost" : "logistic";
+      if (!tried(other)) {
+        auto d = make("switch_model", numbers + ": no reliable edge; try " + std::string(other) +
+                                          " to see whether a " + (r.model == "logistic" ? "non-linear" : "simpler") +
+                                          " model does better");
+        d.model = other;
+        return d;
+      }
+    }
+    if (r.attempt == 2 && (r.model == "xgboost" || r.model == "logistic")) {
+      auto d = make("retrain", numbers + ": still no edge; retrain more regularised to cut variance");
+      d.params = regularised(r.model, 2);
+      return d;
+    }
+    if (r.attempt == 3 && (r.model == "xgboost" || r.model == "logistic")) {
+      auto d = make("optimize", numbers + ": search hyperparameters by walk-forward validation (" +
+                                    std::to_string(thresholds::optimize_budget) + " evaluations)");
+      d.params["budget"] = thresholds::optimize_budget;
+      return d;
+    }
+    return make("continue", numbers + ": no configuration shows a reliable edge; evaluate and report it honestly");
+  }
+
+  msg::final_report on_result(const msg::trial_summary& s) override { return write_rules_report(s); }
+};
+
+}  // namespace
+
+std::unique_ptr<brain> make_rules_brain() { return std::make_unique<rules_brain>(); }
+
+}  // namespace mlt::brain

@@ -1,0 +1,192 @@
+#include "actors/daemon.hpp"
+
+#include <filesystem>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include <caf/all.hpp>
+#include <spdlog/sinks/rotating_file_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "actors/fwd.hpp"
+#include "messages/json_writer.hpp"
+#include "messages/type_ids.hpp"
+#include "net/server.hpp"
+
+namespace mlt::actors {
+
+namespace {
+constexpr const char* version = "0.1.0";
+
+caf::actor_system_config& registered(caf::actor_system_config& cfg, int threads) {
+  msg::register_message_types(cfg);
+  cfg.set("scheduler.max-threads", threads);
+  cfg.set("logger.console", caf::atom("none"));
+  return cfg;
+}
+}  // namespace
+
+struct daemon::impl {
+  config::daemon_options opts;
+  caf::actor_system_config cfg;
+  std::unique_ptr<caf::actor_system> sys;
+  caf::actor store, loader, paper, engine;
+  std::unique_ptr<net::server> server;
+  std::shared_ptr<spdlog::logger> log;
+  // Written on Asio threads, read on Asio threads: connection id -> session.
+  std::mutex sessions_mutex;
+  std::unordered_map<std::uint64_t, caf::actor> sessions;
+  bool stopped = false;
+};
+
+daemon::daemon(config::daemon_options options) : impl_(std::make_unique<impl>()) {
+  impl_->opts = std::move(options);
+}
+
+daemon::~daemon() { stop(); }
+
+std::uint16_t daemon::port() const { return impl_->server ? impl_->server->port() : 0; }
+
+void daemon::start() {
+  auto& d = *impl_;
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(d.opts.state_dir, ec);
+  if (ec) throw std::runtime_error("cannot create state directory " + d.opts.state_dir + ": " + ec.message());
+  if (!d.opts.data_dir.empty() && !fs::is_directory(d.opts.data_dir, ec))
+    throw std::runtime_error("data directory " + d.opts.data_dir + " does not exist");
+
+  // Logs: console plus a rotating file in the state directory.
+  auto console = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+  auto file = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(
+      (fs::path(d.opts.state_dir) / "mltrainerd.log").string(), 10 * 1024 * 1024, 5);
+  d.log = std::make_shared<spdlog::logger>("mltrainerd", spdlog::sinks_init_list{console, file});
+  d.log->set_level(spdlog::level::from_str(d.opts.log_level));
+  d.log->flush_on(spdlog::level::info);
+
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  d.sys = std::make_unique<caf::actor_system>(registered(d.cfg, std::max(2, cores)));
+  auto& sys = *d.sys;
+
+  const auto db_path = (fs::path(d.opts.state_dir) / "mltrainer.db").string();
+  d.store = spawn_store(sys, db_path);
+  {
+    caf::scoped_actor self{sys};
+    std::string failure;
+    self->request(d.store, std::chrono::seconds(30), msg::interrupt_running{"the daemon stopped while this trial ran"})
+        .receive(
+            [&](std::int32_t n) {
+              if (n > 0) d.log->warn("marked {} trial(s) left running by an earlier daemon as interrupted", n);
+            },
+            [&](caf::error& e) { failure = sys.render(e); });
+    if (!failure.empty()) throw std::runtime_error("cannot open the store " + db_path + ": " + failure);
+  }
+
+  ml::data_environment env;
+  env.data_dir = d.opts.data_dir;
+  env.cache_dir = (fs::path(d.opts.state_dir) / "cache").string();
+  env.polygon_api_key = d.opts.polygon_api_key;
+  env.polygon_base_url = d.opts.polygon_base_url;
+  d.loader = spawn_data_loader(sys, env);
+  d.paper = spawn_paper_trader(sys);
+  engine_config ec_cfg;
+  ec_cfg.max_concurrent = d.opts.max_concurrent_trials > 0 ? d.opts.max_concurrent_trials : cores;
+  ec_cfg.max_queue = d.opts.max_queue;
+  ec_cfg.decision_deadline = std::chrono::milliseconds(d.opts.decision_deadline_ms);
+  ec_cfg.store = d.store;
+  ec_cfg.loader = d.loader;
+  ec_cfg.paper = d.paper;
+  d.engine = spawn_engine(sys, ec_cfg);
+
+  session_config scfg;
+  scfg.store = d.store;
+  scfg.engine = d.engine;
+  scfg.version = version;
+  scfg.agent.engine = d.engine;
+  scfg.agent.store = d.store;
+  scfg.agent.data_dir = d.opts.data_dir;
+  scfg.agent.brain = d.opts.brain;
+
+  net::server_options so;
+  so.bind = d.opts.bind;
+  so.port = d.opts.port;
+  so.threads = d.opts.io_threads;
+  net::server_handlers h;
+  impl* self = impl_.get();
+  h.on_open = [self, scfg](std::shared_ptr<net::ws_connection> conn) {
+    auto id = conn->id();
+    self->log->info("session {} opened from {}", id, conn->remote());
+    auto session = spawn_session(*self->sys, std::move(conn), scfg);
+    std::lock_guard<std::mutex> lock(self->sessions_mutex);
+    self->sessions[id] = session;
+  };
+  h.on_message = [self](std::uint64_t id, std::string text) {
+    caf::actor session;
+    {
+      std::lock_guard<std::mutex> lock(self->sessions_mutex);
+      auto it = self->sessions.find(id);
+      if (it == self->sessions.end()) return;
+      session = it->second;
+    }
+    caf::anon_send(session, msg::ws_frame_in{std::move(text)});
+  };
+  h.on_close = [self](std::uint64_t id) {
+    caf::actor session;
+    {
+      std::lock_guard<std::mutex> lock(self->sessions_mutex);
+      auto it = self->sessions.find(id);
+      if (it == self->sessions.end()) return;
+      session = it->second;
+      self->sessions.erase(it);
+    }
+    self->log->info("session {} closed", id);
+    caf::anon_send(session, msg::ws_closed{"connection closed"});
+  };
+  h.on_http = [](const net::http_request& req) {
+    net::http_response res;
+    std::string path = req.target.substr(0, req.target.find('?'));
+    if (req.method == "GET" && path == "/health") {
+      msg::json_writer w;
+      w.begin_object().field("status", "ok").field("version", version).end_object();
+      res.content_type = "application/json";
+      res.body = w.take();
+      return res;
+    }
+    res.status = 404;
+    res.content_type = "application/json";
+    res.body = R"({"error":"not found"})";
+    return res;
+  };
+  h.on_log = [self](const std::string& line) { self->log->warn("net: {}", line); };
+  d.server = std::make_unique<net::server>(so, h);
+  d.server->start();
+  d.log->info("mltrainerd {} listening on ws://{}:{}/ws (state {}, data {}, brain {}, {} trainer(s))", version,
+              d.opts.bind, d.server->port(), d.opts.state_dir, d.opts.data_dir.empty() ? "-" : d.opts.data_dir,
+              d.opts.brain, ec_cfg.max_concurrent);
+}
+
+void daemon::stop() {
+  auto& d = *impl_;
+  if (d.stopped || !d.sys) return;
+  d.stopped = true;
+  {
+    caf::scoped_actor self{*d.sys};
+    self->request(d.store, std::chrono::seconds(10), msg::interrupt_running{"the daemon shut down while this trial ran"})
+        .receive(
+            [&](std::int32_t n) {
+              if (n > 0) d.log->warn("shutdown: {} running trial(s) recorded as interrupted", n);
+            },
+            [&](caf::error& e) { d.log->error("shutdown: could not record interrupted trials: {}", d.sys->render(e)); });
+  }
+  if (d.server) d.server->stop();
+  for (auto& a : {d.engine, d.loader, d.paper, d.store})
+    if (a) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  // Agents of closed sessions may still wait on trials that will never end.
+  d.sys->await_actors_before_shutdown(false);
+  d.log->info("mltrainerd stopped");
+  d.log->flush();
+}
+
+}  // namespace mlt::actors

@@ -1,0 +1,44 @@
+#include <caf/all.hpp>
+
+#include "actors/fwd.hpp"
+#include "actors/harden.hpp"
+#include "messages/type_ids.hpp"
+
+namespace mlt::actors {
+
+namespace {
+
+struct loader_state {
+  ml::data_environment env;
+  static inline const char* name = "data_loader";
+};
+
+using loader_self = caf::stateful_actor<loader_state>;
+
+caf::behavior loader_behavior(loader_self* self, ml::data_environment env) {
+  harden(self);
+  self->state.env = std::move(env);
+  return {
+      [=](msg::load_bars_request& m) -> caf::result<ml::bar_series> {
+        ml::data_request req;
+        req.symbol = m.symbol;
+        req.source = m.source;
+        req.start = m.start;
+        req.end = m.end;
+        req.seed = m.seed;
+        try {
+          return ml::load_bars(req, self->state.env);
+        } catch (const std::exception& e) {
+          return caf::make_error(caf::sec::runtime_error, std::string(e.what()));
+        }
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_data_loader(caf::actor_system& sys, ml::data_environment env) {
+  return sys.spawn<caf::detached>(loader_behavior, std::move(env));
+}
+
+}  // namespace mlt::actors

@@ -1,0 +1,613 @@
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include <caf/all.hpp>
+
+#include "actors/brain/thresholds.hpp"
+#include "actors/engine_state.hpp"
+#include "actors/harden.hpp"
+#include "messages/json_writer.hpp"
+#include "messages/store_msgs.hpp"
+#include "messages/type_ids.hpp"
+#include "ml/models/model.hpp"
+
+namespace mlt::actors {
+
+namespace {
+
+using engine_self = caf::stateful_actor<engine_state>;
+using namespace std::chrono_literals;
+
+// Long work (loading, evaluation, paper trading) gets generous time; a step
+// is bounded by the model, so a minute means the trainer is stuck.
+constexpr auto load_timeout = 10min;
+constexpr auto work_timeout = 5min;
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+std::string pct(double v) { return fmt("%.1f%%", 100.0 * v); }
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string params_text(const std::map<std::string, double>& p) {
+  std::string out;
+  for (const auto& [k, v] : p) {
+    if (!out.empty()) out += ", ";
+    out += k + "=" + fmt("%g", v);
+  }
+  return out.empty() ? "defaults" : out;
+}
+
+std::string decision_json(const msg::decision& d) {
+  msg::json_writer w;
+  w.begin_object().field("action", d.action).field("reason", d.reason).field("brain", d.brain);
+  if (!d.model.empty()) w.field("model", d.model);
+  if (!d.note.empty()) w.field("note", d.note);
+  w.key("params").begin_object();
+  for (const auto& [k, v] : d.params) w.field(k, v);
+  w.end_object().end_object();
+  return w.take();
+}
+
+trial_run* find(engine_self* self, std::int64_t id) {
+  auto it = self->state.runs.find(id);
+  if (it == self->state.runs.end() || it->second.cancelled) return nullptr;
+  return &it->second;
+}
+
+void emit(engine_self* self, trial_run& run, std::string speaker, std::string kind, std::string text,
+          std::string data_json = "{}") {
+  msg::trial_event e;
+  e.trial_id = run.id;
+  e.seq = ++run.seq;
+  e.time_ms = now_ms();
+  e.speaker = std::move(speaker);
+  e.kind = std::move(kind);
+  e.text = std::move(text);
+  e.data_json = std::move(data_json);
+  self->send(self->state.cfg.store, msg::record_event{e});
+  if (run.observer) self->send(run.observer, e);
+}
+
+void start_next(engine_self* self);
+void fit(engine_self* self, std::int64_t id);
+void evaluate_initial(engine_self* self, std::int64_t id);
+void finalize(engine_self* self, std::int64_t id);
+
+void finish(engine_self* self, std::int64_t id) {
+  auto it = self->state.runs.find(id);
+  if (it == self->state.runs.end()) return;
+  if (it->second.trainer) self->state.idle_trainers.push_back(it->second.trainer);
+  self->state.runs.erase(it);
+  start_next(self);
+}
+
+void fail(engine_self* self, std::int64_t id, const std::string& code, const std::string& message) {
+  auto* run = find(self, id);
+  if (!run) return;
+  emit(self, *run, "system", "error", "Trial " + std::to_string(id) + " failed: " + message);
+  self->send(self->state.cfg.store, msg::set_trial_status{id, "failed", message});
+  msg::trial_failed tf{id, "failed", code, message};
+  if (run->observer) self->send(run->observer, tf);
+  self->send(run->agent, tf);
+  finish(self, id);
+}
+
+// Asks the agent; a late, failed or invalid answer is replaced by the rules
+// brain's, and the note says so.
+template <class Question, class Fallback, class Valid, class Then>
+void ask(engine_self* self, std::int64_t id, Question q, Fallback fallback, Valid valid, Then then) {
+  auto* run = find(self, id);
+  if (!run) return;
+  ++run->decisions;
+  const auto deadline = self->state.cfg.decision_deadline;
+  self->request(run->agent, deadline, q)
+      .then(
+          [=](msg::decision& d) {
+            if (!find(self, id)) return;
+            std::string why;
+            if (!valid(d, why)) {
+              auto fb = fallback(*self->state.fallback, q);
+              fb.note = "the " + d.brain + " brain's answer was invalid (" + why + "); the rules brain decided";
+              then(fb);
+              return;
+            }
+            then(d);
+          },
+          [=](caf::error& err) {
+            if (!find(self, id)) return;
+            auto fb = fallback(*self->state.fallback, q);
+            fb.note = err == caf::sec::request_timeout
+                          ? "no answer from the agent within " + std::to_string(deadline.count()) +
+                                " ms; the rules brain decided"
+                          : "the agent could not answer (" + self->system().render(err) + "); the rules brain decided";
+            then(fb);
+          });
+}
+
+void announce(engine_self* self, trial_run& run, const msg::decision& d) {
+  std::string text = "ACTION " + d.action;
+  if (d.action == "switch_model") text += " " + d.model;
+  if (!d.params.empty()) text += " (" + params_text(d.params) + ")";
+  text += " — REASON " + d.reason;
+  if (!d.note.empty()) text += " [" + d.note + "]";
+  emit(self, run, "mlTrainer", "decision", text, decision_json(d));
+}
+
+int budget_left(const trial_run& run) { return run.plan.decision_budget - run.decisions; }
+
+// ---- step 1: data, features, volatility question.
+void begin(engine_self* self, std::int64_t id) {
+  auto* run = find(self, id);
+  if (!run) return;
+  self->send(self->state.cfg.store, msg::set_trial_status{id, "running", ""});
+  const auto& p = run->plan;
+  emit(self, *run, "system", "status",
+       "Trial " + std::to_string(id) + " started: " + p.symbol + " with " + p.model + ", train_ratio " +
+           fmt("%.2f", p.train_ratio) + ", horizon " + std::to_string(p.horizon) + ", decision budget " +
+           std::to_string(p.decision_budget) + ".");
+  emit(self, *run, "engine", "progress",
+       "Loading " + p.symbol + " bars (source " + p.data_source + (p.start.empty() ? "" : ", from " + p.start) +
+           (p.end.empty() ? "" : ", to " + p.end) + ")...",
+       R"({"phase":"data","fraction":0})");
+  msg::load_bars_request req{id, p.symbol, p.data_source, p.start, p.end, p.seed};
+  self->request(self->state.cfg.loader, load_timeout, req)
+      .then(
+          [=](ml::bar_series& series) {
+            auto* run = find(self, id);
+            if (!run) return;
+            const auto& b = series.bars;
+            emit(self, *run, "engine", "progress",
+                 "Loaded " + std::to_string(b.size()) + " " + series.timespan + " bars of " + series.symbol + " from " +
+                     ml::format_date(b.front().time) + " to " + ml::format_date(b.back().time) + " (source " +
+                     series.source + (series.synthetic ? ", SYNTHETIC data" : "") + ": " + series.origin + ").",
+                 R"({"phase":"data","fraction":1})");
+            for (const auto& w : series.warnings) {
+              emit(self, *run, "engine", "warning", "Data warning: " + w);
+              run->warnings.push_back(w);
+            }
+            run->series = std::move(series);
+            self->request(run->trainer, work_timeout, msg::prepare_request{id, run->series})
+                .then(
+                    [=](msg::prepared& prep) {
+                      auto* run = find(self, id);
+                      if (!run) return;
+                      run->prep = prep;
+                      run->regime = brain::thresholds::classify_regime(prep.vol_annual, prep.vol_recent);
+                      msg::volatility_report q{id, run->plan.symbol, prep.vol_annual, prep.vol_recent, run->regime,
+                                               static_cast<std::int64_t>(run->series.bars.size()), run->plan};
+                      msg::json_writer w;
+                      w.begin_object().field("question", "volatility").field("vol_annual", prep.vol_annual)
+                          .field("vol_recent", prep.vol_recent).field("regime", run->regime)
+                          .field("train_ratio", run->plan.train_ratio).end_object();
+                      emit(self, *run, "engine", "question",
+                           "Computed " + std::to_string(prep.features) + " features. Volatility is " + run->regime +
+                               " (annualised " + pct(prep.vol_annual) + ", last 63 bars " + pct(prep.vol_recent) +
+                               "). Adjust train_ratio (now " + fmt("%.2f", run->plan.train_ratio) + ")?",
+                           w.take());
+                      ask(
+                          self, id, q, [](brain::brain& b, const msg::volatility_report& q) { return b.on_volatility(q); },
+                          [](const msg::decision& d, std::string& why) {
+                            if (!brain::valid_volatility_action(d.action)) {
+                              why = "action '" + d.action + "' is not continue or set_train_ratio";
+                              return false;
+                            }
+                            if (d.action == "set_train_ratio") {
+                              auto it = d.params.find("train_ratio");
+                              if (it == d.params.end() || !(it->second >= 0.3 && it->second <= 0.9)) {
+                                why = "train_ratio must be between 0.3 and 0.9";
+                                return false;
+                              }
+                            }
+                            return true;
+                          },
+                          [=](msg::decision d) {
+                            auto* run = find(self, id);
+                            if (!run) return;
+                            announce(self, *run, d);
+                            if (d.action == "set_train_ratio") {
+                              double r = d.params["train_ratio"];
+                              // Keep room for validation: train + val stays below 1.
+                              run->plan.train_ratio = r;
+                              run->plan.val_ratio = std::min(run->plan.val_ratio, (1.0 - r) / 2.0);
+                            }
+                            fit(self, id);
+                          });
+                    },
+                    [=](caf::error& e) { fail(self, id, "features_failed", self->system().render(e)); });
+          },
+          [=](caf::error& e) {
+            std::string text = self->system().render(e);
+            fail(self, id, "data_failed", text);
+          });
+}
+
+// ---- step 2: fit in steps with checkpoints.
+void advance(engine_self* self, std::int64_t id);
+
+void fit(engine_self* self, std::int64_t id) {
+  auto* run = find(self, id);
+  if (!run) return;
+  run->val_loss_history.clear();
+  msg::fit_request req{id, run->model, run->params, run->plan.train_ratio, run->plan.val_ratio, run->plan.horizon,
+                       run->plan.seed};
+  self->request(run->trainer, work_timeout, req)
+      .then(
+          [=](msg::fit_started& st) {
+            auto* run = find(self, id);
+            if (!run) return;
+            ++run->configurations;
+            run->models_tried.push_back(st.model);
+            run->params = st.params;
+            run->fit = st;
+            emit(self, *run, "engine", "status",
+                 "Fitting " + st.model + " (" + params_text(st.params) + ") on " + std::to_string(st.train_rows) +
+                     " training rows (" + st.train_range + "); validating on " + std::to_string(st.val_rows) + " (" +
+                     st.val_range + "); " + std::to_string(st.test_rows) + " test rows (" + st.test_range +
+                     ") stay untouched until the end.");
+            emit(self, *run, "engine", st.leakage_passed ? "status" : "warning", st.leakage_audit);
+            if (!st.leakage_passed) {
+              fail(self, id, "leakage", st.leakage_audit);
+              return;
+            }
+            advance(self, id);
+          },
+          [=](caf::error& e) {
+            auto* run = find(self, id);
+            if (!run) return;
+            const std::string why = self->system().render(e);
+            if (run->configurations == 0) {
+              fail(self, id, "fit_failed", why);
+              return;
+            }
+            emit(self, *run, "engine", "warning",
+                 "Could not start " + run->model + " with the new settings (" + why +
+                     "); keeping the previous fitted model.");
+            run->model = run->models_tried.back();
+            finalize(self, id);
+          });
+}
+
+// Checkpoints at steps 2, 4, 8, 16, ...: early enough to catch a fit that
+// early-stops, rare enough not to flood a long one.
+bool is_checkpoint(const msg::fit_progress& p) {
+  return !p.done && p.step >= 2 && (p.step & (p.step - 1)) == 0;
+}
+
+void advance(engine_self* self, std::int64_t id) {
+  auto* run = find(self, id);
+  if (!run) return;
+  self->request(run->trainer, work_timeout, msg::fit_step_request{id})
+      .then(
+          [=](msg::fit_progress& p) {
+            auto* run = find(self, id);
+            if (!run) return;
+            msg::json_writer w;
+            w.begin_object().field("phase", "train").field("model", run->model).field("step", p.step)
+                .field("total", p.total).field("train_loss", p.train_loss).field("val_loss", p.val_loss)
+                .field("val_accuracy", p.val_accuracy).field("fraction", p.total > 0 ? double(p.step) / p.total : 1.0)
+                .end_object();
+            emit(self, *run, "engine", "progress",
+                 run->model + " step " + std::to_string(p.step) + "/" + std::to_string(p.total) + ": train loss " +
+                     fmt("%.4f", p.train_loss) + ", validation loss " + fmt("%.4f", p.val_loss) + ", accuracy " +
+                     pct(p.val_accuracy),
+                 w.take());
+            if (p.done) {
+              evaluate_initial(self, id);
+              return;
+            }
+            if (!is_checkpoint(p) || budget_left(*run) <= 0) {
+              run->val_loss_history.push_back(p.val_loss);
+              advance(self, id);
+              return;
+            }
+            msg::progress_report q{id, run->model, p.step, p.total, p.train_loss, p.val_loss, p.val_accuracy,
+                                   run->val_loss_history, run->modifications};
+            run->val_loss_history.push_back(p.val_loss);
+            emit(self, *run, "engine", "question",
+                 "Checkpoint at step " + std::to_string(p.step) + "/" + std::to_string(p.total) + ": train loss " +
+                     fmt("%.4f", p.train_loss) + ", validation loss " + fmt("%.4f", p.val_loss) +
+                     ". Continue, modify or stop?",
+                 R"({"question":"progress"})");
+            ask(
+                self, id, q, [](brain::brain& b, const msg::progress_report& q) { return b.on_progress(q); },
+                [](const msg::decision& d, std::string& why) {
+                  if (!brain::valid_progress_action(d.action)) {
+                    why = "action '" + d.action + "' is not continue, modify or stop";
+                    return false;
+                  }
+                  return true;
+                },
+                [=](msg::decision d) {
+                  auto* run = find(self, id);
+                  if (!run) return;
+                  announce(self, *run, d);
+                  if (d.action == "modify") {
+                    ++run->modifications;
+                    for (const auto& [k, v] : d.params) run->params[k] = v;
+                    fit(self, id);
+                  } else if (d.action == "stop") {
+                    evaluate_initial(self, id);
+                  } else {
+                    advance(self, id);
+                  }
+                });
+          },
+          [=](caf::error& e) { fail(self, id, "train_failed", self->system().render(e)); });
+}
+
+// ---- step 3: validation results, the agent's big decision.
+void optimize(engine_self* self, std::int64_t id, int budget);
+
+void evaluate_initial(engine_self* self, std::int64_t id) {
+  auto* run = find(self, id);
+  if (!run) return;
+  self->request(run->trainer, work_timeout, msg::evaluate_request{id, false})
+      .then(
+          [=](msg::evaluation& ev) {
+            auto* run = find(self, id);
+            if (!run) return;
+            msg::json_writer w;
+            w.begin_object().field("question", "initial_results").field("model", run->model)
+                .field("train_accuracy", ev.train.accuracy).field("val_accuracy", ev.val.accuracy)
+                .field("val_auc", ev.val.roc_auc).field("val_n", static_cast<std::uint64_t>(ev.val.n)).end_object();
+            emit(self, *run, "engine", budget_left(*run) > 0 ? "question" : "status",
+                 "Initial results for " + run->model + ": training accuracy " + pct(ev.train.accuracy) +
+                     ", validation accuracy " + pct(ev.val.accuracy) + " (n=" + std::to_string(ev.val.n) +
+                     "), validation AUC " + fmt("%.3f", ev.val.roc_auc) +
+                     (budget_left(*run) > 0 ? ". Continue, retrain, switch model or optimize?" : "."),
+                 w.take());
+            if (budget_left(*run) <= 0) {
+              emit(self, *run, "engine", "status", "Decision budget spent; going to the final evaluation.");
+              finalize(self, id);
+              return;
+            }
+            msg::initial_results q{id,     run->model, run->configurations, ev.train,
+                                   ev.val, run->params, budget_left(*run) - 1, run->models_tried};
+            ask(
+                self, id, q, [](brain::brain& b, const msg::initial_results& q) { return b.on_initial_results(q); },
+                [](const msg::decision& d, std::string& why) {
+                  if (!brain::valid_results_action(d.action)) {
+                    why = "action '" + d.action + "' is not continue, retrain, switch_model or optimize";
+                    return false;
+                  }
+                  if (d.action == "switch_model" && !ml::make_model(d.model)) {
+                    why = "model '" + d.model + "' does not exist";
+                    return false;
+                  }
+                  return true;
+                },
+                [=](msg::decision d) {
+                  auto* run = find(self, id);
+                  if (!run) return;
+                  announce(self, *run, d);
+                  run->modifications = 0;
+                  if (d.action == "retrain") {
+                    for (const auto& [k, v] : d.params) run->params[k] = v;
+                    fit(self, id);
+                  } else if (d.action == "switch_model") {
+                    run->model = d.model;
+                    run->params = {};
+                    fit(self, id);
+                  } else if (d.action == "optimize") {
+                    auto it = d.params.find("budget");
+                    optimize(self, id, it == d.params.end() ? brain::thresholds::optimize_budget : int(it->second));
+                  } else {
+                    finalize(self, id);
+                  }
+                });
+          },
+          [=](caf::error& e) { fail(self, id, "eval_failed", self->system().render(e)); });
+}
+
+void optimize(engine_self* self, std::int64_t id, int budget) {
+  auto* run = find(self, id);
+  if (!run) return;
+  budget = std::clamp(budget, 1, 100);
+  emit(self, *run, "engine", "progress",
+       "Optimising " + run->model + " hyperparameters by walk-forward validation on the training and validation "
+       "rows (budget " + std::to_string(budget) + " evaluations; the test part stays untouched)...",
+       R"({"phase":"optimize","fraction":0})");
+  msg::optimize_request req{id, run->model, budget, 120.0, run->plan.seed};
+  self->request(run->trainer, load_timeout, req)
+      .then(
+          [=](msg::optimize_outcome& out) {
+            auto* run = find(self, id);
+            if (!run) return;
+            run->configurations += out.evaluations;
+            emit(self, *run, "engine", "status",
+                 "Optimiser tried " + std::to_string(out.evaluations) + " configurations; best walk-forward score " +
+                     fmt("%.4f", out.best_score) + " with " + params_text(out.best_params) + ". " + out.summary,
+                 R"({"phase":"optimize","fraction":1})");
+            run->params = out.best_params;
+            fit(self, id);
+          },
+          [=](caf::error& e) {
+            auto* run = find(self, id);
+            if (!run) return;
+            emit(self, *run, "engine", "warning",
+                 "Optimisation failed (" + self->system().render(e) + "); keeping the current model.");
+            finalize(self, id);
+          });
+}
+
+// ---- step 4: test evaluation, paper trading, report.
+void finalize(engine_self* self, std::int64_t id) {
+  auto* run = find(self, id);
+  if (!run) return;
+  self->request(run->trainer, work_timeout, msg::evaluate_request{id, true})
+      .then(
+          [=](msg::evaluation& ev) {
+            auto* run = find(self, id);
+            if (!run) return;
+            emit(self, *run, "engine", "status",
+                 "Final evaluation of " + run->model + " on the untouched test part (" + run->fit.test_range +
+                     "): accuracy " + pct(ev.test.accuracy) + " on " + std::to_string(ev.test.n) + " rows, AUC " +
+                     fmt("%.3f", ev.test.roc_auc) + ".");
+            msg::paper_request pr{id, run->series, ev.test_bar_index, ev.test_prob, run->plan.paper};
+            self->request(self->state.cfg.paper, work_timeout, pr)
+                .then(
+                    [=](msg::paper_outcome& po) {
+                      auto* run = find(self, id);
+                      if (!run) return;
+                      emit(self, *run, "engine", "status",
+                           "Paper trading over the test part: return " + pct(po.stats.total_return) + ", Sharpe " +
+                               fmt("%.2f", po.stats.sharpe) + ", max drawdown " + pct(po.stats.max_drawdown) + ", " +
+                               std::to_string(po.stats.trades) + " trades; buy-and-hold " +
+                               pct(po.buy_hold.total_return) + ".");
+                      msg::trial_summary s;
+                      s.trial_id = id;
+                      s.plan = run->plan;
+                      s.plan.model = run->model;
+                      s.plan.params = run->params;
+                      s.symbol = run->plan.symbol;
+                      s.model = run->model;
+                      s.data_source = run->series.source;
+                      s.data_origin = run->series.origin;
+                      s.synthetic = run->series.synthetic;
+                      s.first_date = ml::format_date(run->series.bars.front().time);
+                      s.last_date = ml::format_date(run->series.bars.back().time);
+                      s.bars = static_cast<std::int64_t>(run->series.bars.size());
+                      s.features = run->prep.features;
+                      s.vol_annual = run->prep.vol_annual;
+                      s.regime = run->regime;
+                      s.train = ev.train;
+                      s.val = ev.val;
+                      s.test = ev.test;
+                      if (!ev.test_bar_index.empty()) {
+                        s.test_first_date = ml::format_date(run->series.bars[ev.test_bar_index.front()].time);
+                        s.test_last_date = ml::format_date(run->series.bars[ev.test_bar_index.back()].time);
+                      }
+                      s.paper = po.stats;
+                      s.buy_hold = po.buy_hold;
+                      s.equity = std::move(po.equity);
+                      s.buy_hold_equity = std::move(po.buy_hold_equity);
+                      s.trades = std::move(po.trades);
+                      s.importance = ev.importance;
+                      s.configurations_tried = run->configurations;
+                      s.decisions = run->decisions;
+                      s.models_tried = run->models_tried;
+                      s.warnings = run->warnings;
+                      s.leakage_audit = run->fit.leakage_audit;
+                      emit(self, *run, "engine", "question", "Trial finished. Please write the report.",
+                           R"({"question":"report"})");
+                      self->request(run->agent, self->state.cfg.decision_deadline * 3, s)
+                          .then(
+                              [=](msg::final_report& rep) {
+                                if (!find(self, id)) return;
+                                rep.trial_id = id;
+                                msg::trial_report tr{s, rep};
+                                // Only a stored report is announced: a crash after this loses nothing shown.
+                                self->request(self->state.cfg.store, work_timeout, msg::save_report{tr})
+                                    .then(
+                                        [=](bool) {
+                                          auto* run = find(self, id);
+                                          if (!run) return;
+                                          emit(self, *run, "mlTrainer", "report", tr.report.answer);
+                                          if (run->observer) self->send(run->observer, tr);
+                                          finish(self, id);
+                                        },
+                                        [=](caf::error& e) { fail(self, id, "store_failed", self->system().render(e)); });
+                              },
+                              [=](caf::error& e) {
+                                if (!find(self, id)) return;
+                                auto rep = self->state.fallback->on_result(s);
+                                rep.caveats += " (The agent did not write the report: " + self->system().render(e) +
+                                               "; the rules brain wrote it.)";
+                                msg::trial_report tr{s, rep};
+                                self->request(self->state.cfg.store, work_timeout, msg::save_report{tr})
+                                    .then(
+                                        [=](bool) {
+                                          auto* run = find(self, id);
+                                          if (!run) return;
+                                          emit(self, *run, "mlTrainer", "report", tr.report.answer);
+                                          if (run->observer) self->send(run->observer, tr);
+                                          finish(self, id);
+                                        },
+                                        [=](caf::error& e2) { fail(self, id, "store_failed", self->system().render(e2)); });
+                              });
+                    },
+                    [=](caf::error& e) { fail(self, id, "paper_failed", self->system().render(e)); });
+          },
+          [=](caf::error& e) { fail(self, id, "eval_failed", self->system().render(e)); });
+}
+
+void start_next(engine_self* self) {
+  auto& st = self->state;
+  while (!st.idle_trainers.empty() && !st.queue.empty()) {
+    auto id = st.queue.front();
+    st.queue.pop_front();
+    auto it = st.runs.find(id);
+    if (it == st.runs.end()) continue;
+    it->second.trainer = st.idle_trainers.back();
+    st.idle_trainers.pop_back();
+    begin(self, id);
+  }
+}
+
+caf::behavior engine_behavior(engine_self* self, engine_config cfg) {
+  harden(self);
+  auto& st = self->state;
+  st.cfg = std::move(cfg);
+  st.fallback = brain::make_rules_brain();
+  for (int i = 0; i < std::max(1, st.cfg.max_concurrent); ++i) st.idle_trainers.push_back(spawn_trainer(self->system()));
+  return {
+      [=](msg::start_trial& m) -> caf::result<std::int32_t> {
+        auto& st = self->state;
+        if (static_cast<int>(st.queue.size()) >= st.cfg.max_queue)
+          return caf::make_error(caf::sec::runtime_error,
+                                 "busy: " + std::to_string(st.queue.size()) + " trials are already waiting");
+        trial_run run;
+        run.id = m.trial_id;
+        run.plan = m.plan;
+        run.agent = m.agent;
+        run.observer = m.observer;
+        run.model = m.plan.model;
+        run.params = m.plan.params;
+        st.runs.emplace(m.trial_id, std::move(run));
+        st.queue.push_back(m.trial_id);
+        const auto position = static_cast<std::int32_t>(st.queue.size());
+        if (st.idle_trainers.empty()) {
+          auto& r = st.runs[m.trial_id];
+          emit(self, r, "system", "status",
+               "Trial " + std::to_string(m.trial_id) + " is queued at position " + std::to_string(position) +
+                   " (all " + std::to_string(st.cfg.max_concurrent) + " trainers busy).");
+        }
+        start_next(self);
+        return st.idle_trainers.empty() && st.runs.count(m.trial_id) && !st.runs[m.trial_id].trainer ? position : 0;
+      },
+      [=](msg::cancel_trial& m) -> caf::result<bool> {
+        auto& st = self->state;
+        auto it = st.runs.find(m.trial_id);
+        if (it == st.runs.end() || it->second.cancelled) return false;
+        auto& run = it->second;
+        emit(self, run, "system", "status", "Trial " + std::to_string(m.trial_id) + " cancelled" +
+                                                (m.reason.empty() ? "." : ": " + m.reason + "."));
+        run.cancelled = true;
+        self->send(st.cfg.store, msg::set_trial_status{m.trial_id, "cancelled", m.reason});
+        msg::trial_failed tf{m.trial_id, "cancelled", "cancelled", m.reason};
+        if (run.observer) self->send(run.observer, tf);
+        self->send(run.agent, tf);
+        st.queue.erase(std::remove(st.queue.begin(), st.queue.end(), m.trial_id), st.queue.end());
+        // The trainer's in-flight reply finds no live run and is dropped; the
+        // trainer serves the next trial after it, in order.
+        finish(self, m.trial_id);
+        return true;
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_engine(caf::actor_system& sys, engine_config cfg) {
+  return sys.spawn(engine_behavior, std::move(cfg));
+}
+
+}  // namespace mlt::actors

@@ -1,0 +1,53 @@
+#pragma once
+/// The engine's state: one run per queued or active trial.
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/actor.hpp>
+
+#include "actors/brain/brain.hpp"
+#include "actors/fwd.hpp"
+#include "messages/negotiation.hpp"
+#include "messages/trial.hpp"
+#include "messages/work.hpp"
+
+namespace mlt::actors {
+
+/// One trial as the engine drives it.
+struct trial_run {
+  std::int64_t id = 0;
+  msg::trial_plan plan;
+  caf::actor agent;
+  caf::actor observer;
+  caf::actor trainer;
+  std::int64_t seq = 0;
+  bool cancelled = false;
+  std::int32_t decisions = 0;       ///< agent answers used (budget)
+  std::int32_t configurations = 0;  ///< fits started, optimiser evaluations
+  std::vector<std::string> models_tried;
+  std::string model;                ///< model currently being fitted
+  std::map<std::string, double> params;
+  std::int32_t modifications = 0;   ///< of the current fit
+  std::vector<double> val_loss_history;
+  ml::bar_series series;
+  msg::prepared prep;
+  msg::fit_started fit;
+  std::string regime;
+  std::vector<std::string> warnings;
+};
+
+struct engine_state {
+  engine_config cfg;
+  std::map<std::int64_t, trial_run> runs;
+  std::deque<std::int64_t> queue;
+  std::vector<caf::actor> idle_trainers;
+  std::unique_ptr<brain::brain> fallback;  ///< rules, for late or invalid answers
+  static inline const char* name = "engine";
+};
+
+}  // namespace mlt::actors

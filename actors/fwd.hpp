@@ -1,0 +1,71 @@
+#pragma once
+/// Every actor of mlTrainer and how to spawn it; the protocol between them
+/// is the message structs in messages/.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+#include "messages/plan.hpp"
+#include "ml/market/data_source.hpp"
+
+namespace mlt::net {
+class ws_connection;
+}
+
+namespace mlt::actors {
+
+/// Owns the SQLite record; runs detached because SQLite blocks.
+caf::actor spawn_store(caf::actor_system& sys, const std::string& db_path);
+
+/// Loads bars (CSV, synthetic, Polygon); detached because it does I/O.
+caf::actor spawn_data_loader(caf::actor_system& sys, ml::data_environment env);
+
+/// One model fit at a time, advanced in steps; detached so training never
+/// occupies a scheduler thread that sessions need.
+caf::actor spawn_trainer(caf::actor_system& sys);
+
+/// Simulates paper trading over predictions.
+caf::actor spawn_paper_trader(caf::actor_system& sys);
+
+struct engine_config {
+  int max_concurrent = 2;   ///< trials running at once (= trainers)
+  int max_queue = 32;       ///< trials waiting; beyond that "busy"
+  std::chrono::milliseconds decision_deadline{10000};
+  caf::actor store;
+  caf::actor loader;
+  caf::actor paper;
+};
+
+/// The ML engine: every trial's state machine.
+caf::actor spawn_engine(caf::actor_system& sys, engine_config cfg);
+
+struct agent_config {
+  caf::actor engine;
+  caf::actor store;
+  std::string data_dir;     ///< SYMBOL.csv files make symbols known
+  msg::trial_plan defaults; ///< what a new proposal starts from
+  std::string brain = "rules";
+};
+
+/// mlTrainer, the agent of one conversation. `observer` receives trial
+/// events (usually the session); the agent stops when the observer is gone
+/// and its trials are finished.
+caf::actor spawn_agent(caf::actor_system& sys, agent_config cfg, caf::actor observer);
+
+struct session_config {
+  caf::actor store;
+  caf::actor engine;
+  agent_config agent;
+  std::string version;
+};
+
+/// One WebSocket conversation: decodes frames, encodes replies.
+caf::actor spawn_session(caf::actor_system& sys, std::shared_ptr<net::ws_connection> conn,
+                         session_config cfg);
+
+}  // namespace mlt::actors

@@ -1,0 +1,104 @@
+#include <caf/all.hpp>
+
+#include "actors/fwd.hpp"
+#include "actors/harden.hpp"
+#include "messages/type_ids.hpp"
+#include "messages/wire.hpp"
+#include "net/server.hpp"
+
+namespace mlt::actors {
+
+namespace {
+
+struct session_state {
+  std::shared_ptr<net::ws_connection> conn;
+  session_config cfg;
+  caf::actor agent;
+  static inline const char* name = "session";
+};
+
+using session_self = caf::stateful_actor<session_state>;
+using namespace std::chrono_literals;
+
+void send_frame(session_self* self, std::string text) { self->state.conn->send(std::move(text)); }
+
+void send_turn(session_self* self, const msg::agent_turn& t) {
+  switch (t.kind) {
+    case msg::agent_turn::proposal:
+      send_frame(self, msg::encode_proposal(t.proposal_id, t.plan, t.text));
+      break;
+    case msg::agent_turn::error:
+      send_frame(self, msg::encode_error(t.error_code, t.text));
+      break;
+    default:
+      send_frame(self, msg::encode_reply(t.text, t.trial_id));
+  }
+}
+
+void on_frame(session_self* self, const std::string& text) {
+  auto d = msg::decode_client_frame(text);
+  if (!d.ok) {
+    send_frame(self, msg::encode_error(d.error_code, d.error_message));
+    return;
+  }
+  auto& st = self->state;
+  const auto& f = d.frame;
+  auto on_error = [=](caf::error& e) {
+    send_frame(self, msg::encode_error("internal", "request failed: " + self->system().render(e)));
+  };
+  if (f.type == "chat") {
+    self->request(st.agent, 60s, msg::user_chat{st.conn->id(), f.text})
+        .then([=](msg::agent_turn& t) { send_turn(self, t); }, on_error);
+  } else if (f.type == "approve") {
+    self->request(st.agent, 60s, msg::user_approve{st.conn->id(), f.proposal_id})
+        .then([=](msg::agent_turn& t) { send_turn(self, t); }, on_error);
+  } else if (f.type == "cancel") {
+    const auto id = f.trial_id;
+    self->request(st.cfg.engine, 30s, msg::cancel_trial{id, "cancelled by the person"})
+        .then(
+            [=](bool ok) {
+              send_frame(self, ok ? msg::encode_reply("Cancelling trial " + std::to_string(id) + ".", id)
+                                  : msg::encode_error("not_running", "trial " + std::to_string(id) +
+                                                                         " is not queued or running"));
+            },
+            on_error);
+  } else if (f.type == "list_trials") {
+    self->request(st.cfg.store, 30s, msg::list_trials_query{static_cast<std::int32_t>(f.limit)})
+        .then([=](msg::trial_list& l) { send_frame(self, msg::encode_trials(l)); }, on_error);
+  } else if (f.type == "get_trial") {
+    const auto id = f.trial_id;
+    self->request(st.cfg.store, 30s, msg::get_trial_query{id})
+        .then(
+            [=](msg::trial_record& r) {
+              send_frame(self, r.found ? msg::encode_trial(r)
+                                       : msg::encode_error("unknown_trial", "there is no trial " + std::to_string(id)));
+            },
+            on_error);
+  } else if (f.type == "ping") {
+    send_frame(self, R"({"type":"pong"})");
+  }
+}
+
+caf::behavior session_behavior(session_self* self, std::shared_ptr<net::ws_connection> conn, session_config cfg) {
+  harden(self);
+  auto& st = self->state;
+  st.conn = std::move(conn);
+  st.cfg = std::move(cfg);
+  st.agent = spawn_agent(self->system(), st.cfg.agent, caf::actor_cast<caf::actor>(self));
+  send_frame(self, msg::encode_hello(st.cfg.version, st.cfg.agent.brain));
+  return {
+      [=](msg::ws_frame_in& m) { on_frame(self, m.text); },
+      [=](msg::trial_event& e) { send_frame(self, msg::encode_event(e)); },
+      [=](msg::trial_report& r) { send_frame(self, msg::encode_report(r)); },
+      [=](msg::trial_failed& f) { send_frame(self, msg::encode_trial_failed(f)); },
+      [=](msg::ws_closed&) { self->quit(); },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_session(caf::actor_system& sys, std::shared_ptr<net::ws_connection> conn, session_config cfg) {
+  return sys.spawn(session_behavior, std::move(conn), std::move(cfg));
+}
+
+}  // namespace mlt::actors

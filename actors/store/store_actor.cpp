@@ -1,0 +1,86 @@
+#include <memory>
+
+#include <caf/all.hpp>
+
+#include "actors/fwd.hpp"
+#include "actors/harden.hpp"
+#include "actors/store/trial_db.hpp"
+#include "messages/type_ids.hpp"
+
+namespace mlt::actors {
+
+namespace {
+
+struct store_state {
+  std::unique_ptr<store::trial_db> db;
+  static inline const char* name = "store";
+};
+
+using store_self = caf::stateful_actor<store_state>;
+
+// Runs `f` against the database; a failure becomes an error reply naming it.
+template <class F>
+auto guarded(store_self* self, F f) -> caf::result<decltype(f(*self->state.db))> {
+  try {
+    return f(*self->state.db);
+  } catch (const std::exception& e) {
+    caf::aout(self) << "store error: " << e.what() << std::endl;
+    return caf::make_error(caf::sec::runtime_error, std::string(e.what()));
+  }
+}
+
+caf::behavior store_behavior(store_self* self, std::string path) {
+  harden(self);
+  try {
+    self->state.db = std::make_unique<store::trial_db>(path);
+  } catch (const std::exception& e) {
+    self->quit(caf::make_error(caf::sec::runtime_error, std::string(e.what())));
+    return {};
+  }
+  return {
+      [=](msg::save_proposal& m) {
+        return guarded(self, [&](store::trial_db& db) { return db.save_proposal(m.plan, m.text); });
+      },
+      [=](msg::create_trial& m) {
+        return guarded(self, [&](store::trial_db& db) { return db.create_trial(m.proposal_id, m.plan, m.origin); });
+      },
+      [=](msg::record_event& m) {
+        try {
+          self->state.db->append_event(m.event);
+        } catch (const std::exception& e) {
+          caf::aout(self) << "store error: " << e.what() << std::endl;
+        }
+      },
+      // Fire and forget: a reply would land in the sender's mailbox unasked.
+      [=](msg::set_trial_status& m) {
+        try {
+          self->state.db->set_status(m.trial_id, m.status, m.error);
+        } catch (const std::exception& e) {
+          caf::aout(self) << "store error: " << e.what() << std::endl;
+        }
+      },
+      [=](msg::save_report& m) {
+        return guarded(self, [&](store::trial_db& db) {
+          db.save_report(m.report);
+          return true;
+        });
+      },
+      [=](msg::list_trials_query& m) {
+        return guarded(self, [&](store::trial_db& db) { return db.list(m.limit); });
+      },
+      [=](msg::get_trial_query& m) {
+        return guarded(self, [&](store::trial_db& db) { return db.get(m.trial_id); });
+      },
+      [=](msg::interrupt_running& m) {
+        return guarded(self, [&](store::trial_db& db) { return static_cast<std::int32_t>(db.interrupt_running(m.reason)); });
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_store(caf::actor_system& sys, const std::string& db_path) {
+  return sys.spawn<caf::detached>(store_behavior, db_path);
+}
+
+}  // namespace mlt::actors

@@ -1,0 +1,273 @@
+#include "actors/store/trial_db.hpp"
+
+#include <chrono>
+#include <ctime>
+#include <stdexcept>
+
+#include <sqlite3.h>
+
+#include "messages/wire.hpp"
+
+namespace mlt::store {
+
+namespace {
+
+// A prepared statement that finalizes itself.
+class stmt {
+public:
+  stmt(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) != SQLITE_OK)
+      throw std::runtime_error(std::string("store: cannot prepare statement: ") + sqlite3_errmsg(db));
+  }
+  ~stmt() { sqlite3_finalize(s_); }
+  stmt(const stmt&) = delete;
+  stmt& operator=(const stmt&) = delete;
+  stmt& bind(int i, std::int64_t v) { return check(sqlite3_bind_int64(s_, i, v)); }
+  stmt& bind(int i, double v) { return check(sqlite3_bind_double(s_, i, v)); }
+  stmt& bind(int i, const std::string& v) {
+    return check(sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+  }
+  /// true while there is a row.
+  bool step() {
+    int rc = sqlite3_step(s_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw std::runtime_error(std::string("store: ") + sqlite3_errmsg(db_));
+  }
+  std::int64_t i64(int c) { return sqlite3_column_int64(s_, c); }
+  double f64(int c) { return sqlite3_column_double(s_, c); }
+  std::string text(int c) {
+    auto p = sqlite3_column_text(s_, c);
+    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(s_, c)))
+             : std::string();
+  }
+
+private:
+  stmt& check(int rc) {
+    if (rc != SQLITE_OK) throw std::runtime_error(std::string("store: bind failed: ") + sqlite3_errmsg(db_));
+    return *this;
+  }
+  sqlite3* db_;
+  sqlite3_stmt* s_ = nullptr;
+};
+
+const char* row_columns =
+    "id, status, symbol, model, origin, created_at, updated_at, report_json IS NOT NULL, "
+    "test_accuracy, test_n, total_return, buy_hold_return, sharpe, error";
+
+msg::trial_row read_row(stmt& s) {
+  msg::trial_row r;
+  r.trial_id = s.i64(0);
+  r.status = s.text(1);
+  r.symbol = s.text(2);
+  r.model = s.text(3);
+  r.origin = s.text(4);
+  r.created_at = s.text(5);
+  r.updated_at = s.text(6);
+  r.has_report = s.i64(7) != 0;
+  r.test_accuracy = s.f64(8);
+  r.test_n = s.i64(9);
+  r.total_return = s.f64(10);
+  r.buy_hold_return = s.f64(11);
+  r.sharpe = s.f64(12);
+  r.error = s.text(13);
+  return r;
+}
+
+}  // namespace
+
+std::string utc_now_iso() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+trial_db::trial_db(const std::string& path) : path_(path) {
+  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                      nullptr) != SQLITE_OK) {
+    std::string err = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw std::runtime_error("store: cannot open database " + path + ": " + err);
+  }
+  sqlite3_busy_timeout(db_, 5000);
+  exec("PRAGMA journal_mode=WAL");
+  // FULL: a commit that returned is on disk, so an acknowledged record
+  // survives kill -9 and power loss alike.
+  exec("PRAGMA synchronous=FULL");
+  exec("PRAGMA foreign_keys=ON");
+  migrate();
+}
+
+trial_db::~trial_db() { sqlite3_close(db_); }
+
+void trial_db::exec(const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    throw std::runtime_error("store: " + msg + " (" + path_ + ")");
+  }
+}
+
+int trial_db::version() {
+  stmt s(db_, "PRAGMA user_version");
+  s.step();
+  return static_cast<int>(s.i64(0));
+}
+
+void trial_db::migrate() {
+  const int v = version();
+  if (v > schema_version)
+    throw std::runtime_error("store: database " + path_ + " has schema version " + std::to_string(v) +
+                             ", newer than this build (" + std::to_string(schema_version) + ")");
+  if (v < 1) {
+    exec("BEGIN");
+    exec(R"sql(
+      CREATE TABLE IF NOT EXISTS proposals (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        created_at TEXT NOT NULL,
+        plan_json TEXT NOT NULL,
+        text TEXT NOT NULL,
+        approved_at TEXT,
+        trial_id INTEGER
+      );
+      CREATE TABLE IF NOT EXISTS trials (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        proposal_id INTEGER,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        status TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        symbol TEXT NOT NULL,
+        model TEXT NOT NULL,
+        plan_json TEXT NOT NULL,
+        report_json TEXT,
+        test_accuracy REAL NOT NULL DEFAULT 0,
+        test_n INTEGER NOT NULL DEFAULT 0,
+        total_return REAL NOT NULL DEFAULT 0,
+        buy_hold_return REAL NOT NULL DEFAULT 0,
+        sharpe REAL NOT NULL DEFAULT 0,
+        error TEXT NOT NULL DEFAULT ''
+      );
+      CREATE TABLE IF NOT EXISTS events (
+        trial_id INTEGER NOT NULL REFERENCES trials(id),
+        seq INTEGER NOT NULL,
+        time_ms INTEGER NOT NULL,
+        speaker TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL,
+        data_json TEXT NOT NULL,
+        PRIMARY KEY (trial_id, seq)
+      );
+      CREATE INDEX IF NOT EXISTS trials_status ON trials(status);
+      PRAGMA user_version = 1;
+    )sql");
+    exec("COMMIT");
+  }
+}
+
+std::int64_t trial_db::save_proposal(const msg::trial_plan& plan, const std::string& text) {
+  stmt s(db_, "INSERT INTO proposals(created_at, plan_json, text) VALUES(?,?,?)");
+  s.bind(1, utc_now_iso()).bind(2, msg::plan_to_json(plan)).bind(3, text);
+  s.step();
+  return sqlite3_last_insert_rowid(db_);
+}
+
+std::int64_t trial_db::create_trial(std::int64_t proposal_id, const msg::trial_plan& plan,
+                                    const std::string& origin) {
+  exec("BEGIN IMMEDIATE");
+  try {
+    const auto now = utc_now_iso();
+    stmt s(db_,
+           "INSERT INTO trials(proposal_id, created_at, updated_at, status, origin, symbol, model, plan_json) "
+           "VALUES(?,?,?,'queued',?,?,?,?)");
+    s.bind(1, proposal_id).bind(2, now).bind(3, now).bind(4, origin).bind(5, plan.symbol).bind(6, plan.model);
+    s.bind(7, msg::plan_to_json(plan));
+    s.step();
+    const std::int64_t id = sqlite3_last_insert_rowid(db_);
+    if (proposal_id > 0) {
+      stmt p(db_, "UPDATE proposals SET approved_at=?, trial_id=? WHERE id=?");
+      p.bind(1, now).bind(2, id).bind(3, proposal_id);
+      p.step();
+    }
+    exec("COMMIT");
+    return id;
+  } catch (...) {
+    exec("ROLLBACK");
+    throw;
+  }
+}
+
+void trial_db::append_event(const msg::trial_event& e) {
+  stmt s(db_,
+         "INSERT OR REPLACE INTO events(trial_id, seq, time_ms, speaker, kind, text, data_json) "
+         "VALUES(?,?,?,?,?,?,?)");
+  s.bind(1, e.trial_id).bind(2, e.seq).bind(3, e.time_ms).bind(4, e.speaker).bind(5, e.kind).bind(6, e.text);
+  s.bind(7, e.data_json.empty() ? std::string("{}") : e.data_json);
+  s.step();
+}
+
+void trial_db::set_status(std::int64_t trial_id, const std::string& status, const std::string& error) {
+  stmt s(db_, "UPDATE trials SET status=?, error=?, updated_at=? WHERE id=?");
+  s.bind(1, status).bind(2, error).bind(3, utc_now_iso()).bind(4, trial_id);
+  s.step();
+}
+
+void trial_db::save_report(const msg::trial_report& r) {
+  const auto& sm = r.summary;
+  stmt s(db_,
+         "UPDATE trials SET status='completed', report_json=?, model=?, plan_json=?, test_accuracy=?, test_n=?, "
+         "total_return=?, buy_hold_return=?, sharpe=?, updated_at=? WHERE id=?");
+  s.bind(1, msg::encode_report(r)).bind(2, sm.model).bind(3, msg::plan_to_json(sm.plan));
+  s.bind(4, sm.test.accuracy).bind(5, static_cast<std::int64_t>(sm.test.n)).bind(6, sm.paper.total_return);
+  s.bind(7, sm.buy_hold.total_return).bind(8, sm.paper.sharpe).bind(9, utc_now_iso()).bind(10, sm.trial_id);
+  s.step();
+}
+
+msg::trial_list trial_db::list(int limit) {
+  msg::trial_list out;
+  stmt s(db_, (std::string("SELECT ") + row_columns + " FROM trials ORDER BY id DESC LIMIT ?").c_str());
+  s.bind(1, static_cast<std::int64_t>(limit));
+  while (s.step()) out.trials.push_back(read_row(s));
+  return out;
+}
+
+msg::trial_record trial_db::get(std::int64_t trial_id) {
+  msg::trial_record rec;
+  {
+    stmt s(db_, (std::string("SELECT ") + row_columns + ", plan_json, report_json FROM trials WHERE id=?").c_str());
+    s.bind(1, trial_id);
+    if (!s.step()) return rec;
+    rec.found = true;
+    rec.row = read_row(s);
+    rec.plan_json = s.text(14);
+    rec.report_json = s.text(15);
+  }
+  stmt e(db_, "SELECT trial_id, seq, time_ms, speaker, kind, text, data_json FROM events WHERE trial_id=? ORDER BY seq");
+  e.bind(1, trial_id);
+  while (e.step()) {
+    msg::trial_event ev;
+    ev.trial_id = e.i64(0);
+    ev.seq = e.i64(1);
+    ev.time_ms = e.i64(2);
+    ev.speaker = e.text(3);
+    ev.kind = e.text(4);
+    ev.text = e.text(5);
+    ev.data_json = e.text(6);
+    rec.transcript.push_back(std::move(ev));
+  }
+  return rec;
+}
+
+int trial_db::interrupt_running(const std::string& reason) {
+  stmt s(db_, "UPDATE trials SET status='interrupted', error=?, updated_at=? WHERE status IN ('queued','running')");
+  s.bind(1, reason).bind(2, utc_now_iso());
+  s.step();
+  return sqlite3_changes(db_);
+}
+
+}  // namespace mlt::store

@@ -1,0 +1,47 @@
+#pragma once
+/// The durable record (SQLite, WAL): proposals, trials, transcripts, reports.
+/// Not thread-safe: owned by the store actor.
+
+#include <cstdint>
+#include <string>
+
+#include "messages/store_msgs.hpp"
+
+struct sqlite3;
+
+namespace mlt::store {
+
+class trial_db {
+public:
+  /// Opens (creating if needed) the database at `path` and migrates it to
+  /// the current schema; throws std::runtime_error naming the path.
+  explicit trial_db(const std::string& path);
+  ~trial_db();
+  trial_db(const trial_db&) = delete;
+  trial_db& operator=(const trial_db&) = delete;
+
+  static constexpr int schema_version = 1;
+
+  std::int64_t save_proposal(const msg::trial_plan& plan, const std::string& text);
+  /// Marks the proposal approved (if any) and creates a queued trial.
+  std::int64_t create_trial(std::int64_t proposal_id, const msg::trial_plan& plan, const std::string& origin);
+  void append_event(const msg::trial_event& e);
+  void set_status(std::int64_t trial_id, const std::string& status, const std::string& error);
+  void save_report(const msg::trial_report& r);
+  msg::trial_list list(int limit);
+  msg::trial_record get(std::int64_t trial_id);
+  /// Queued or running trials become interrupted; returns how many.
+  int interrupt_running(const std::string& reason);
+  int version();
+
+private:
+  void exec(const char* sql);
+  void migrate();
+  sqlite3* db_ = nullptr;
+  std::string path_;
+};
+
+/// Current UTC time as "YYYY-MM-DDTHH:MM:SSZ".
+std::string utc_now_iso();
+
+}  // namespace mlt::store

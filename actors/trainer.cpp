@@ -1,0 +1,225 @@
+#include <algorithm>
+#include <cmath>
+#include <memory>
+
+#include <caf/all.hpp>
+
+#include "actors/fwd.hpp"
+#include "actors/harden.hpp"
+#include "messages/type_ids.hpp"
+#include "ml/eval/dataset.hpp"
+#include "ml/eval/leakage_audit.hpp"
+#include "ml/eval/walk_forward.hpp"
+#include "ml/models/optimize.hpp"
+#include "ml/eval/metrics.hpp"
+#include "ml/features/feature_matrix.hpp"
+#include "ml/models/model.hpp"
+
+namespace mlt::actors {
+
+namespace {
+
+struct trainer_state {
+  std::int64_t trial_id = 0;
+  ml::bar_series series;
+  ml::feature_matrix features;
+  ml::dataset_splits splits;
+  std::unique_ptr<ml::model> model;
+  std::string model_name;
+  int horizon = 1;
+  static inline const char* name = "trainer";
+};
+
+using trainer_self = caf::stateful_actor<trainer_state>;
+
+caf::error fail(const std::string& what) { return caf::make_error(caf::sec::runtime_error, what); }
+
+// Annualised standard deviation of log returns over bars [from, to).
+double annual_vol(const std::vector<ml::bar>& bars, std::size_t from, std::size_t to) {
+  double sum = 0, sum2 = 0;
+  std::size_t n = 0;
+  for (std::size_t i = std::max<std::size_t>(from, 1); i < to; ++i) {
+    double r = std::log(bars[i].close / bars[i - 1].close);
+    sum += r;
+    sum2 += r * r;
+    ++n;
+  }
+  if (n < 2) return 0;
+  double mean = sum / static_cast<double>(n);
+  double var = (sum2 - static_cast<double>(n) * mean * mean) / static_cast<double>(n - 1);
+  return std::sqrt(std::max(0.0, var) * 252.0);
+}
+
+std::string range_of(const ml::bar_series& s, const ml::dataset& d) {
+  if (d.bar_index.empty()) return "empty";
+  return ml::format_date(s.bars[d.bar_index.front()].time) + " .. " + ml::format_date(s.bars[d.bar_index.back()].time);
+}
+
+// The split boundaries must leave `h` bars between the last label of one part
+// and the first features of the next, or labels leak across.
+std::string audit_splits(const ml::dataset_splits& sp, int h, bool& passed) {
+  passed = true;
+  auto gap_ok = [&](const ml::dataset& a, const ml::dataset& b) {
+    if (a.bar_index.empty() || b.bar_index.empty()) return true;
+    return b.bar_index.front() >= a.bar_index.back() + static_cast<std::size_t>(h);
+  };
+  auto ordered = [](const ml::dataset& d) { return std::is_sorted(d.bar_index.begin(), d.bar_index.end()); };
+  if (!gap_ok(sp.train, sp.val) || !gap_ok(sp.val, sp.test) || !ordered(sp.train) || !ordered(sp.val) ||
+      !ordered(sp.test))
+    passed = false;
+  return passed ? "Leakage audit passed: parts are in time order with an embargo of " + std::to_string(h) +
+                      " bar(s); scaler fitted on training rows only."
+                : "Leakage audit FAILED: split boundaries do not respect the embargo.";
+}
+
+ml::classification_metrics score(const ml::model& m, const ml::dataset& d) {
+  if (d.rows() == 0) return {};
+  return ml::evaluate_classification(d.y, m.predict_proba(d.x));
+}
+
+caf::behavior trainer_behavior(trainer_self* self) {
+  harden(self);
+  return {
+      [=](msg::prepare_request& m) -> caf::result<msg::prepared> {
+        auto& st = self->state;
+        try {
+          st.trial_id = m.trial_id;
+          st.series = std::move(m.series);
+          st.features = ml::build_default_features(st.series);
+          st.model.reset();
+          msg::prepared out;
+          out.trial_id = m.trial_id;
+          out.features = static_cast<std::int32_t>(st.features.names.size());
+          std::int64_t usable = 0;
+          for (Eigen::Index r = 0; r < st.features.values.rows(); ++r)
+            if (st.features.values.row(r).allFinite()) ++usable;
+          out.usable_rows = usable;
+          const auto n = st.series.bars.size();
+          out.vol_annual = annual_vol(st.series.bars, 0, n);
+          out.vol_recent = annual_vol(st.series.bars, n > 64 ? n - 64 : 0, n);
+          return out;
+        } catch (const std::exception& e) {
+          return fail(std::string("feature computation failed: ") + e.what());
+        }
+      },
+      [=](msg::fit_request& m) -> caf::result<msg::fit_started> {
+        auto& st = self->state;
+        if (m.trial_id != st.trial_id) return fail("trainer holds no data for trial " + std::to_string(m.trial_id));
+        auto model = ml::make_model(m.model);
+        if (!model) return fail("unknown model '" + m.model + "'");
+        try {
+          ml::split_spec spec;
+          spec.train_ratio = m.train_ratio;
+          spec.val_ratio = m.val_ratio;
+          spec.horizon = m.horizon;
+          auto splits = ml::make_splits(st.series, st.features, spec);
+          ml::fit_data data{splits.train.x, splits.train.y, splits.val.x, splits.val.y};
+          model->start(data, m.params, m.seed);
+          // Only a fit that started replaces the previous one.
+          st.splits = std::move(splits);
+          st.model = std::move(model);
+          st.model_name = m.model;
+          st.horizon = m.horizon;
+        } catch (const std::exception& e) {
+          return fail(e.what());
+        }
+        msg::fit_started out;
+        out.trial_id = m.trial_id;
+        out.model = m.model;
+        out.params = st.model->params();
+        out.train_rows = st.splits.train.rows();
+        out.val_rows = st.splits.val.rows();
+        out.test_rows = st.splits.test.rows();
+        out.train_range = range_of(st.series, st.splits.train);
+        out.val_range = range_of(st.series, st.splits.val);
+        out.test_range = range_of(st.series, st.splits.test);
+        bool splits_ok = true;
+        auto split_line = audit_splits(st.splits, m.horizon, splits_ok);
+        try {
+          // Perturbs bars after several t and recomputes the features: any
+          // change at rows <= t is look-ahead.
+          auto verdict = ml::audit_leakage(st.series, ml::build_default_features, st.splits, m.horizon);
+          out.leakage_passed = verdict.passed && splits_ok;
+          out.leakage_audit = verdict.passed && splits_ok ? verdict.summary : verdict.summary + " " + split_line;
+        } catch (const std::exception& e) {
+          out.leakage_passed = false;
+          out.leakage_audit = std::string("Leakage audit could not run: ") + e.what();
+        }
+        return out;
+      },
+      [=](msg::fit_step_request& m) -> caf::result<msg::fit_progress> {
+        auto& st = self->state;
+        if (m.trial_id != st.trial_id || !st.model) return fail("no fit in progress for trial " + std::to_string(m.trial_id));
+        try {
+          auto s = st.model->step();
+          msg::fit_progress out;
+          out.trial_id = m.trial_id;
+          out.step = s.step;
+          out.total = s.total;
+          out.train_loss = s.train_loss;
+          out.val_loss = s.val_loss;
+          out.val_accuracy = s.val_accuracy;
+          out.done = s.done;
+          return out;
+        } catch (const std::exception& e) {
+          return fail(std::string("training step failed: ") + e.what());
+        }
+      },
+      [=](msg::optimize_request& m) -> caf::result<msg::optimize_outcome> {
+        auto& st = self->state;
+        if (m.trial_id != st.trial_id || st.splits.train.rows() == 0)
+          return fail("no data prepared for trial " + std::to_string(m.trial_id));
+        try {
+          ml::optimize_spec spec;
+          spec.model = m.model;
+          spec.max_evals = m.budget;
+          spec.max_seconds = m.seconds;
+          spec.seed = m.seed;
+          spec.cv.embargo = st.horizon;
+          // Train + validation rows only: the test part never shapes a choice.
+          auto res = ml::optimize(ml::join_train_val(st.splits), spec);
+          msg::optimize_outcome out;
+          out.trial_id = m.trial_id;
+          out.best_params = res.best_params;
+          out.best_score = res.best_score;
+          out.evaluations = static_cast<std::int32_t>(res.tried.size());
+          out.summary = "Score " + res.score_name + " over " + std::to_string(spec.cv.folds) +
+                        " walk-forward folds; stopped by " + res.stop_reason + ".";
+          return out;
+        } catch (const std::exception& e) {
+          return fail(std::string("optimisation failed: ") + e.what());
+        }
+      },
+      [=](msg::evaluate_request& m) -> caf::result<msg::evaluation> {
+        auto& st = self->state;
+        if (m.trial_id != st.trial_id || !st.model) return fail("no fitted model for trial " + std::to_string(m.trial_id));
+        try {
+          msg::evaluation out;
+          out.trial_id = m.trial_id;
+          out.train = score(*st.model, st.splits.train);
+          out.val = score(*st.model, st.splits.val);
+          if (m.include_test) {
+            Eigen::VectorXd p = st.model->predict_proba(st.splits.test.x);
+            out.test = ml::evaluate_classification(st.splits.test.y, p);
+            out.test_prob.assign(p.data(), p.data() + p.size());
+            out.test_bar_index.assign(st.splits.test.bar_index.begin(), st.splits.test.bar_index.end());
+          }
+          auto imp = st.model->importance();
+          for (std::size_t i = 0; i < imp.size() && i < st.splits.feature_names.size(); ++i)
+            out.importance.emplace_back(st.splits.feature_names[i], imp[i]);
+          std::sort(out.importance.begin(), out.importance.end(),
+                    [](const auto& a, const auto& b) { return a.second > b.second; });
+          if (out.importance.size() > 10) out.importance.resize(10);
+          return out;
+        } catch (const std::exception& e) {
+          return fail(std::string("evaluation failed: ") + e.what());
+        }
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_trainer(caf::actor_system& sys) { return sys.spawn<caf::detached>(trainer_behavior); }
+
+}  // namespace mlt::actors

@@ -1,0 +1,142 @@
+#pragma once
+/// Trial lifecycle: start, cancel, transcript events, the result and report.
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <caf/actor.hpp>
+
+#include "messages/ml_inspect.hpp"
+#include "messages/plan.hpp"
+
+namespace mlt::msg {
+
+/// agent -> engine: run this approved plan. `agent` answers the checkpoint
+/// questions; `observer` (a session, may be invalid) receives events.
+struct start_trial {
+  std::int64_t trial_id = 0;
+  trial_plan plan;
+  caf::actor agent;
+  caf::actor observer;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, start_trial& x) {
+  return f(caf::meta::type_name("start_trial"), x.trial_id, x.plan, x.agent, x.observer);
+}
+
+/// anyone -> engine: stop a queued or running trial.
+struct cancel_trial {
+  std::int64_t trial_id = 0;
+  std::string reason;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, cancel_trial& x) {
+  return f(caf::meta::type_name("cancel_trial"), x.trial_id, x.reason);
+}
+
+/// One line of a trial's transcript, streamed live and stored.
+struct trial_event {
+  std::int64_t trial_id = 0;
+  std::int64_t seq = 0;      ///< 1, 2, ... within the trial
+  std::int64_t time_ms = 0;  ///< wall clock, ms since epoch
+  std::string speaker;       ///< "engine" | "mlTrainer" | "system"
+  std::string kind;          ///< question | decision | progress | status | warning | error
+  std::string text;          ///< readable line
+  std::string data_json;     ///< structured payload as a JSON object ("{}" if none)
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, trial_event& x) {
+  return f(caf::meta::type_name("trial_event"), x.trial_id, x.seq, x.time_ms, x.speaker, x.kind,
+           x.text, x.data_json);
+}
+
+/// Everything measured in a trial; the report is written from this.
+struct trial_summary {
+  std::int64_t trial_id = 0;
+  trial_plan plan;            ///< as finally run (train_ratio and model after decisions)
+  std::string symbol;
+  std::string model;          ///< model evaluated on the test part
+  std::string data_source;
+  std::string data_origin;
+  bool synthetic = false;
+  std::string first_date;
+  std::string last_date;
+  std::int64_t bars = 0;
+  std::int32_t features = 0;
+  double vol_annual = 0;
+  std::string regime;
+  ml::classification_metrics train;
+  ml::classification_metrics val;
+  ml::classification_metrics test;
+  std::string test_first_date;
+  std::string test_last_date;
+  ml::paper_stats paper;
+  ml::paper_stats buy_hold;
+  std::vector<ml::equity_point> equity;
+  std::vector<ml::equity_point> buy_hold_equity;
+  std::vector<ml::paper_trade> trades;
+  std::vector<std::pair<std::string, double>> importance;  ///< top features
+  std::int32_t configurations_tried = 0;
+  std::int32_t decisions = 0;
+  std::vector<std::string> models_tried;
+  std::vector<std::string> warnings;
+  std::string leakage_audit;  ///< verdict line
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, trial_summary& x) {
+  return f(caf::meta::type_name("trial_summary"), x.trial_id, x.plan, x.symbol, x.model,
+           x.data_source, x.data_origin, x.synthetic, x.first_date, x.last_date, x.bars,
+           x.features, x.vol_annual, x.regime, x.train, x.val, x.test, x.test_first_date,
+           x.test_last_date, x.paper, x.buy_hold, x.equity, x.buy_hold_equity, x.trades,
+           x.importance, x.configurations_tried, x.decisions, x.models_tried, x.warnings,
+           x.leakage_audit);
+}
+
+/// The agent's final report, written from a trial_summary.
+struct final_report {
+  std::int64_t trial_id = 0;
+  std::string answer;            ///< the direct answer
+  std::string analysis;          ///< ML analysis
+  std::string trading_insights;
+  std::string recommendations;
+  std::string caveats;
+  std::string brain = "rules";
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, final_report& x) {
+  return f(caf::meta::type_name("final_report"), x.trial_id, x.answer, x.analysis,
+           x.trading_insights, x.recommendations, x.caveats, x.brain);
+}
+
+/// engine -> observers when a trial completes.
+struct trial_report {
+  trial_summary summary;
+  final_report report;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, trial_report& x) {
+  return f(caf::meta::type_name("trial_report"), x.summary, x.report);
+}
+
+/// engine -> observers when a trial ends without a report.
+struct trial_failed {
+  std::int64_t trial_id = 0;
+  std::string status;  ///< failed | cancelled | interrupted
+  std::string code;
+  std::string message;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, trial_failed& x) {
+  return f(caf::meta::type_name("trial_failed"), x.trial_id, x.status, x.code, x.message);
+}
+
+}  // namespace mlt::msg

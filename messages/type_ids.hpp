@@ -1,0 +1,66 @@
+#pragma once
+/// Every message type with its CAF type id, registered once at start-up by
+/// register_message_types(), so any of them can cross a process boundary.
+
+#include <caf/actor_system_config.hpp>
+#include <caf/type_id.hpp>
+
+#include "messages/chat.hpp"
+#include "messages/negotiation.hpp"
+#include "messages/plan.hpp"
+#include "messages/session_msgs.hpp"
+#include "messages/store_msgs.hpp"
+#include "messages/trial.hpp"
+#include "messages/work.hpp"
+
+CAF_BEGIN_TYPE_ID_BLOCK(mltrainer, caf::first_custom_type_id)
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::trial_plan))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::user_chat))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::user_approve))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::agent_turn))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::volatility_report))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::progress_report))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::initial_results))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::decision))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::start_trial))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::cancel_trial))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::trial_event))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::trial_summary))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::final_report))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::trial_report))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::trial_failed))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::load_bars_request))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::prepare_request))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::prepared))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::fit_request))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::fit_started))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::fit_step_request))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::fit_progress))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::evaluate_request))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::evaluation))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::paper_request))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::paper_outcome))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::save_proposal))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::create_trial))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::record_event))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::set_trial_status))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::save_report))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::list_trials_query))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::trial_row))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::trial_list))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::get_trial_query))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::trial_record))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::interrupt_running))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::ml::bar_series))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::ws_frame_in))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::ws_closed))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::optimize_request))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::optimize_outcome))
+CAF_END_TYPE_ID_BLOCK(mltrainer)
+
+namespace mlt::msg {
+
+/// Adds every type of the block to `cfg`; call once before the actor system starts.
+void register_message_types(caf::actor_system_config& cfg);
+
+}  // namespace mlt::msg

@@ -1,0 +1,401 @@
+#include "messages/wire.hpp"
+
+#include <simdjson.h>
+
+#include "messages/json_writer.hpp"
+#include "ml/market/bar.hpp"
+
+namespace mlt::msg {
+
+namespace {
+
+decode_result fail(std::string code, std::string message) {
+  decode_result r;
+  r.error_code = std::move(code);
+  r.error_message = std::move(message);
+  return r;
+}
+
+// Reads an integer field that may also arrive as a whole-number double or a
+// numeric string (browsers and hand-typed frames differ).
+bool read_id(simdjson::dom::element obj, const char* name, std::int64_t& out, std::string& err) {
+  simdjson::dom::element v;
+  if (obj[name].get(v)) {
+    err = std::string("missing field '") + name + "'";
+    return false;
+  }
+  std::int64_t i;
+  double d;
+  std::string_view s;
+  if (!v.get_int64().get(i)) {
+    out = i;
+  } else if (!v.get_double().get(d) && d == static_cast<double>(static_cast<std::int64_t>(d))) {
+    out = static_cast<std::int64_t>(d);
+  } else if (!v.get_string().get(s)) {
+    try {
+      std::size_t used = 0;
+      out = std::stoll(std::string(s), &used);
+      if (used != s.size()) throw std::invalid_argument("trailing");
+    } catch (...) {
+      err = std::string("field '") + name + "' must be an integer id, got \"" + std::string(s) + "\"";
+      return false;
+    }
+  } else {
+    err = std::string("field '") + name + "' must be an integer id";
+    return false;
+  }
+  if (out <= 0) {
+    err = std::string("field '") + name + "' must be a positive id";
+    return false;
+  }
+  return true;
+}
+
+void write_metrics(json_writer& w, const ml::classification_metrics& m) {
+  w.begin_object()
+      .field("n", static_cast<std::uint64_t>(m.n))
+      .field("accuracy", m.accuracy)
+      .field("balanced_accuracy", m.balanced_accuracy)
+      .field("precision", m.precision)
+      .field("recall", m.recall)
+      .field("f1", m.f1)
+      .field("roc_auc", m.roc_auc)
+      .field("log_loss", m.log_loss)
+      .field("brier", m.brier)
+      .field("base_rate", m.base_rate);
+  w.key("confusion")
+      .begin_object()
+      .field("tp", static_cast<std::uint64_t>(m.tp))
+      .field("fp", static_cast<std::uint64_t>(m.fp))
+      .field("tn", static_cast<std::uint64_t>(m.tn))
+      .field("fn", static_cast<std::uint64_t>(m.fn))
+      .end_object();
+  w.end_object();
+}
+
+void write_paper_stats(json_writer& w, const ml::paper_stats& s) {
+  w.begin_object()
+      .field("total_return", s.total_return)
+      .field("final_equity", s.final_equity)
+      .field("cagr", s.cagr)
+      .field("sharpe", s.sharpe)
+      .field("max_drawdown", s.max_drawdown)
+      .field("trades", static_cast<std::int64_t>(s.trades))
+      .field("win_rate", s.win_rate)
+      .field("exposure", s.exposure)
+      .field("fees", s.fees)
+      .end_object();
+}
+
+void write_equity(json_writer& w, const std::vector<ml::equity_point>& pts) {
+  w.begin_array();
+  for (const auto& p : pts)
+    w.begin_object().field("date", ml::format_date(p.time)).field("equity", p.equity).end_object();
+  w.end_array();
+}
+
+void write_plan(json_writer& w, const trial_plan& p) {
+  w.begin_object()
+      .field("symbol", p.symbol)
+      .field("model", p.model)
+      .field("data_source", p.data_source)
+      .field("start", p.start)
+      .field("end", p.end)
+      .field("train_ratio", p.train_ratio)
+      .field("val_ratio", p.val_ratio)
+      .field("horizon", static_cast<std::int64_t>(p.horizon))
+      .field("seed", p.seed)
+      .field("decision_budget", static_cast<std::int64_t>(p.decision_budget));
+  w.key("params").begin_object();
+  for (const auto& [k, v] : p.params) w.field(k, v);
+  w.end_object();
+  w.key("paper")
+      .begin_object()
+      .field("cash", p.paper.cash)
+      .field("commission_bps", p.paper.commission_bps)
+      .field("slippage_bps", p.paper.slippage_bps)
+      .field("long_threshold", p.paper.long_threshold)
+      .field("short_threshold", p.paper.short_threshold)
+      .field("allow_short", p.paper.allow_short)
+      .end_object();
+  w.end_object();
+}
+
+void write_event(json_writer& w, const trial_event& e) {
+  w.field("trial_id", e.trial_id)
+      .field("seq", e.seq)
+      .field("time_ms", e.time_ms)
+      .field("speaker", e.speaker)
+      .field("kind", e.kind)
+      .field("text", e.text);
+  w.key("data").raw(e.data_json.empty() ? std::string_view("{}") : std::string_view(e.data_json));
+}
+
+void write_row(json_writer& w, const trial_row& r) {
+  w.begin_object()
+      .field("trial_id", r.trial_id)
+      .field("status", r.status)
+      .field("symbol", r.symbol)
+      .field("model", r.model)
+      .field("origin", r.origin)
+      .field("created_at", r.created_at)
+      .field("updated_at", r.updated_at)
+      .field("has_report", r.has_report);
+  if (r.has_report) {
+    w.field("test_accuracy", r.test_accuracy)
+        .field("test_n", r.test_n)
+        .field("total_return", r.total_return)
+        .field("buy_hold_return", r.buy_hold_return)
+        .field("sharpe", r.sharpe);
+  }
+  if (!r.error.empty()) w.field("error", r.error);
+  w.end_object();
+}
+
+std::string report_text(const final_report& r) {
+  std::string t;
+  auto section = [&](const char* title, const std::string& body) {
+    if (body.empty()) return;
+    if (!t.empty()) t += "\n\n";
+    t += title;
+    t += "\n";
+    t += body;
+  };
+  section("ANSWER", r.answer);
+  section("ML ANALYSIS", r.analysis);
+  section("TRADING INSIGHTS", r.trading_insights);
+  section("RECOMMENDATIONS", r.recommendations);
+  section("CAVEATS", r.caveats);
+  return t;
+}
+
+}  // namespace
+
+decode_result decode_client_frame(const std::string& text) {
+  // One parser per thread, reused (simdjson's advice).
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (auto err = parser.parse(text).get(doc))
+    return fail("bad_json", std::string("frame is not valid JSON: ") + simdjson::error_message(err));
+  simdjson::dom::object obj;
+  if (doc.get_object().get(obj)) return fail("bad_frame", "frame must be a JSON object with a \"type\"");
+  std::string_view type;
+  if (doc["type"].get_string().get(type))
+    return fail("missing_field", "frame has no string field 'type'");
+
+  decode_result r;
+  r.frame.type = std::string(type);
+  std::string err;
+  if (type == "chat") {
+    std::string_view t;
+    simdjson::dom::element v;
+    if (doc["text"].get(v)) return fail("missing_field", "chat frame needs a 'text' field");
+    if (v.get_string().get(t)) return fail("bad_field", "chat field 'text' must be a string");
+    if (t.find_first_not_of(" \t\r\n") == std::string_view::npos)
+      return fail("bad_field", "chat field 'text' is empty");
+    r.frame.text = std::string(t);
+  } else if (type == "approve") {
+    if (!read_id(doc, "proposal_id", r.frame.proposal_id, err))
+      return fail(err.rfind("missing", 0) == 0 ? "missing_field" : "bad_field", "approve: " + err);
+  } else if (type == "cancel") {
+    if (!read_id(doc, "trial_id", r.frame.trial_id, err))
+      return fail(err.rfind("missing", 0) == 0 ? "missing_field" : "bad_field", "cancel: " + err);
+  } else if (type == "get_trial") {
+    if (!read_id(doc, "trial_id", r.frame.trial_id, err))
+      return fail(err.rfind("missing", 0) == 0 ? "missing_field" : "bad_field", "get_trial: " + err);
+  } else if (type == "list_trials") {
+    std::int64_t limit;
+    if (!doc["limit"].get_int64().get(limit)) {
+      if (limit < 1 || limit > 1000) return fail("bad_field", "list_trials: 'limit' must be 1..1000");
+      r.frame.limit = limit;
+    }
+  } else if (type == "ping") {
+  } else {
+    return fail("unknown_type", "unknown frame type '" + std::string(type) +
+                                    "'; expected chat, approve, cancel, list_trials, get_trial or ping");
+  }
+  r.ok = true;
+  return r;
+}
+
+std::string plan_to_json(const trial_plan& plan) {
+  json_writer w;
+  write_plan(w, plan);
+  return w.take();
+}
+
+std::string encode_hello(const std::string& version, const std::string& brain) {
+  json_writer w;
+  w.begin_object().field("type", "hello").field("version", version).field("brain", brain);
+  w.field("text",
+          "mlTrainer here. Ask me to run a trial, e.g. \"Run trial on TSLA\" or "
+          "\"Analyze AAPL with LSTM model\". Type \"help\" for more.");
+  w.end_object();
+  return w.take();
+}
+
+std::string encode_reply(const std::string& text, std::int64_t trial_id) {
+  json_writer w;
+  w.begin_object().field("type", "reply").field("text", text);
+  if (trial_id > 0) w.field("trial_id", trial_id);
+  w.end_object();
+  return w.take();
+}
+
+std::string encode_proposal(std::int64_t proposal_id, const trial_plan& plan, const std::string& text) {
+  json_writer w;
+  w.begin_object().field("type", "proposal").field("proposal_id", proposal_id);
+  // The plan's fields at top level (what clients read) and as one object.
+  w.field("symbol", plan.symbol)
+      .field("model", plan.model)
+      .field("data_source", plan.data_source)
+      .field("start", plan.start)
+      .field("end", plan.end)
+      .field("train_ratio", plan.train_ratio)
+      .field("horizon", static_cast<std::int64_t>(plan.horizon));
+  w.key("plan");
+  write_plan(w, plan);
+  w.field("text", text);
+  w.end_object();
+  return w.take();
+}
+
+std::string encode_event(const trial_event& e) {
+  json_writer w;
+  w.begin_object().field("type", "event");
+  write_event(w, e);
+  w.end_object();
+  return w.take();
+}
+
+std::string encode_report(const trial_report& r) {
+  const auto& s = r.summary;
+  json_writer w;
+  w.begin_object()
+      .field("type", "report")
+      .field("trial_id", s.trial_id)
+      .field("symbol", s.symbol)
+      .field("model", s.model)
+      .field("data_source", s.data_source);
+  w.key("data")
+      .begin_object()
+      .field("source", s.data_source)
+      .field("origin", s.data_origin)
+      .field("synthetic", s.synthetic)
+      .field("first_date", s.first_date)
+      .field("last_date", s.last_date)
+      .field("bars", s.bars)
+      .field("features", static_cast<std::int64_t>(s.features))
+      .field("vol_annual", s.vol_annual)
+      .field("regime", s.regime)
+      .field("test_first_date", s.test_first_date)
+      .field("test_last_date", s.test_last_date)
+      .end_object();
+  w.key("plan");
+  write_plan(w, s.plan);
+  w.key("metrics").begin_object();
+  w.key("train");
+  write_metrics(w, s.train);
+  w.key("validation");
+  write_metrics(w, s.val);
+  w.key("test");
+  write_metrics(w, s.test);
+  w.end_object();
+  w.key("paper");
+  write_paper_stats(w, s.paper);
+  w.key("buy_hold");
+  write_paper_stats(w, s.buy_hold);
+  w.key("equity");
+  write_equity(w, s.equity);
+  w.key("buy_hold_equity");
+  write_equity(w, s.buy_hold_equity);
+  w.key("trades").begin_array();
+  for (const auto& t : s.trades) {
+    w.begin_object()
+        .field("side", t.side)
+        .field("size", t.size)
+        .field("entry_date", ml::format_date(t.entry_time))
+        .field("entry_price", t.entry_price);
+    if (t.open) {
+      w.key("exit_date").null().key("exit_price").null();
+    } else {
+      w.field("exit_date", ml::format_date(t.exit_time)).field("exit_price", t.exit_price);
+    }
+    w.field("pnl", t.pnl).field("return", t.ret).field("open", t.open).end_object();
+  }
+  w.end_array();
+  w.key("importance").begin_array();
+  for (const auto& [name, v] : s.importance)
+    w.begin_object().field("feature", name).field("value", v).end_object();
+  w.end_array();
+  w.field("configurations_tried", static_cast<std::int64_t>(s.configurations_tried))
+      .field("decisions", static_cast<std::int64_t>(s.decisions));
+  w.key("models_tried").begin_array();
+  for (const auto& m : s.models_tried) w.value(m);
+  w.end_array();
+  w.key("warnings").begin_array();
+  for (const auto& m : s.warnings) w.value(m);
+  w.end_array();
+  w.field("leakage_audit", s.leakage_audit);
+  w.key("sections")
+      .begin_object()
+      .field("answer", r.report.answer)
+      .field("analysis", r.report.analysis)
+      .field("trading_insights", r.report.trading_insights)
+      .field("recommendations", r.report.recommendations)
+      .field("caveats", r.report.caveats)
+      .end_object();
+  w.field("brain", r.report.brain).field("text", report_text(r.report));
+  w.end_object();
+  return w.take();
+}
+
+std::string encode_trial_failed(const trial_failed& f) {
+  json_writer w;
+  w.begin_object()
+      .field("type", "trial_failed")
+      .field("trial_id", f.trial_id)
+      .field("status", f.status)
+      .field("code", f.code)
+      .field("message", f.message)
+      .end_object();
+  return w.take();
+}
+
+std::string encode_trials(const trial_list& list) {
+  json_writer w;
+  w.begin_object().field("type", "trials").key("trials").begin_array();
+  for (const auto& r : list.trials) write_row(w, r);
+  w.end_array().end_object();
+  return w.take();
+}
+
+std::string encode_trial(const trial_record& rec) {
+  json_writer w;
+  w.begin_object().field("type", "trial").field("trial_id", rec.row.trial_id);
+  w.key("trial");
+  write_row(w, rec.row);
+  w.key("plan").raw(rec.plan_json.empty() ? std::string_view("null") : std::string_view(rec.plan_json));
+  w.key("transcript").begin_array();
+  for (const auto& e : rec.transcript) {
+    w.begin_object();
+    write_event(w, e);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("report").raw(rec.report_json.empty() ? std::string_view("null") : std::string_view(rec.report_json));
+  w.end_object();
+  return w.take();
+}
+
+std::string encode_error(const std::string& code, const std::string& message) {
+  json_writer w;
+  w.begin_object()
+      .field("type", "error")
+      .field("code", code)
+      .field("message", message)
+      .end_object();
+  return w.take();
+}
+
+}  // namespace mlt::msg

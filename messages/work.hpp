@@ -1,0 +1,211 @@
+#pragma once
+/// Engine <-> data_loader / trainer / paper_trader: the work of one trial.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "messages/ml_inspect.hpp"
+#include "messages/plan.hpp"
+
+namespace mlt::msg {
+
+/// engine -> data_loader.
+struct load_bars_request {
+  std::int64_t trial_id = 0;
+  std::string symbol;
+  std::string source;
+  std::string start;
+  std::string end;
+  std::uint64_t seed = 42;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, load_bars_request& x) {
+  return f(caf::meta::type_name("load_bars_request"), x.trial_id, x.symbol, x.source, x.start,
+           x.end, x.seed);
+}
+
+/// engine -> trainer: build features once for this series.
+struct prepare_request {
+  std::int64_t trial_id = 0;
+  ml::bar_series series;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, prepare_request& x) {
+  return f(caf::meta::type_name("prepare_request"), x.trial_id, x.series);
+}
+
+/// trainer -> engine.
+struct prepared {
+  std::int64_t trial_id = 0;
+  std::int32_t features = 0;
+  std::int64_t usable_rows = 0;
+  double vol_annual = 0;
+  double vol_recent = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, prepared& x) {
+  return f(caf::meta::type_name("prepared"), x.trial_id, x.features, x.usable_rows, x.vol_annual,
+           x.vol_recent);
+}
+
+/// engine -> trainer: split with this ratio and start fitting `model`.
+struct fit_request {
+  std::int64_t trial_id = 0;
+  std::string model;
+  std::map<std::string, double> params;
+  double train_ratio = 0.7;
+  double val_ratio = 0.15;
+  std::int32_t horizon = 1;
+  std::uint64_t seed = 42;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, fit_request& x) {
+  return f(caf::meta::type_name("fit_request"), x.trial_id, x.model, x.params, x.train_ratio,
+           x.val_ratio, x.horizon, x.seed);
+}
+
+/// trainer -> engine: the fit is set up.
+struct fit_started {
+  std::int64_t trial_id = 0;
+  std::string model;
+  std::map<std::string, double> params;  ///< with defaults filled in
+  std::int64_t train_rows = 0;
+  std::int64_t val_rows = 0;
+  std::int64_t test_rows = 0;
+  std::string train_range;  ///< "2015-03-02 .. 2021-06-30"
+  std::string val_range;
+  std::string test_range;
+  std::string leakage_audit;
+  bool leakage_passed = true;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, fit_started& x) {
+  return f(caf::meta::type_name("fit_started"), x.trial_id, x.model, x.params, x.train_rows,
+           x.val_rows, x.test_rows, x.train_range, x.val_range, x.test_range, x.leakage_audit,
+           x.leakage_passed);
+}
+
+/// engine -> trainer: advance the fit by one step.
+struct fit_step_request {
+  std::int64_t trial_id = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, fit_step_request& x) {
+  return f(caf::meta::type_name("fit_step_request"), x.trial_id);
+}
+
+/// trainer -> engine.
+struct fit_progress {
+  std::int64_t trial_id = 0;
+  std::int32_t step = 0;
+  std::int32_t total = 0;
+  double train_loss = 0;
+  double val_loss = 0;
+  double val_accuracy = 0;
+  bool done = false;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, fit_progress& x) {
+  return f(caf::meta::type_name("fit_progress"), x.trial_id, x.step, x.total, x.train_loss,
+           x.val_loss, x.val_accuracy, x.done);
+}
+
+/// engine -> trainer: score the fitted model; the test part only when asked.
+struct evaluate_request {
+  std::int64_t trial_id = 0;
+  bool include_test = false;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, evaluate_request& x) {
+  return f(caf::meta::type_name("evaluate_request"), x.trial_id, x.include_test);
+}
+
+/// trainer -> engine.
+struct evaluation {
+  std::int64_t trial_id = 0;
+  ml::classification_metrics train;
+  ml::classification_metrics val;
+  ml::classification_metrics test;
+  std::vector<std::uint64_t> test_bar_index;  ///< bars of the test rows
+  std::vector<double> test_prob;              ///< P(up) per test row
+  std::vector<std::pair<std::string, double>> importance;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, evaluation& x) {
+  return f(caf::meta::type_name("evaluation"), x.trial_id, x.train, x.val, x.test,
+           x.test_bar_index, x.test_prob, x.importance);
+}
+
+/// engine -> paper_trader: trade these out-of-sample predictions.
+struct paper_request {
+  std::int64_t trial_id = 0;
+  ml::bar_series series;
+  std::vector<std::uint64_t> bar_index;
+  std::vector<double> prob;
+  ml::paper_config config;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, paper_request& x) {
+  return f(caf::meta::type_name("paper_request"), x.trial_id, x.series, x.bar_index, x.prob,
+           x.config);
+}
+
+/// paper_trader -> engine.
+struct paper_outcome {
+  std::int64_t trial_id = 0;
+  ml::paper_stats stats;
+  ml::paper_stats buy_hold;
+  std::vector<ml::equity_point> equity;
+  std::vector<ml::equity_point> buy_hold_equity;
+  std::vector<ml::paper_trade> trades;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, paper_outcome& x) {
+  return f(caf::meta::type_name("paper_outcome"), x.trial_id, x.stats, x.buy_hold, x.equity,
+           x.buy_hold_equity, x.trades);
+}
+
+/// Ask the trainer to tune hyperparameters by walk-forward validation.
+struct optimize_request {
+  std::int64_t trial_id = 0;
+  std::string model;
+  std::int32_t budget = 12;        ///< evaluations
+  double seconds = 60;             ///< wall-clock cap
+  std::uint64_t seed = 42;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, optimize_request& x) {
+  return f(caf::meta::type_name("optimize_request"), x.trial_id, x.model, x.budget, x.seconds, x.seed);
+}
+
+/// trainer -> engine.
+struct optimize_outcome {
+  std::int64_t trial_id = 0;
+  std::map<std::string, double> best_params;
+  double best_score = 0;
+  std::int32_t evaluations = 0;
+  std::string summary;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, optimize_outcome& x) {
+  return f(caf::meta::type_name("optimize_outcome"), x.trial_id, x.best_params, x.best_score, x.evaluations,
+           x.summary);
+}
+
+}  // namespace mlt::msg

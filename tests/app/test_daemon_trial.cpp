@@ -1,0 +1,180 @@
+// The real daemon, a real WebSocket, a whole trial, a restart.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include <set>
+
+#include "tests/support/daemon_process.hpp"
+#include "tests/support/ws_json.hpp"
+
+using mlt::test::daemon_process;
+using mlt::test::frame;
+using mlt::test::frame_reader;
+
+namespace {
+
+void chat(mlt::net::ws_client& c, const std::string& text) {
+  c.send(R"({"type":"chat","text":")" + text + R"("})");
+}
+
+}  // namespace
+
+TEST_CASE("a person negotiates, approves and watches a trial to its report, and it survives a restart",
+          "[integration]") {
+  const auto state = mlt::test::fresh_dir("trial");
+  std::int64_t trial_id = 0;
+  {
+    daemon_process d(state);
+    mlt::net::ws_client c;
+    c.connect("127.0.0.1", d.port());
+    frame_reader r(c);
+    REQUIRE(r.next().type() == "hello");
+
+    chat(c, "Run trial on TSLA");
+    auto p1 = r.until("proposal");
+    CHECK(p1.str("symbol") == "TSLA");
+    CHECK(p1.str("model") == "xgboost");
+    const auto first_id = static_cast<std::int64_t>(p1.num("proposal_id"));
+
+    chat(c, "use logistic and train ratio 0.65");
+    auto p2 = r.until("proposal");
+    CHECK(p2.str("model") == "logistic");
+    CHECK(p2.num("train_ratio") == Approx(0.65));
+    const auto second_id = static_cast<std::int64_t>(p2.num("proposal_id"));
+    CHECK(second_id != first_id);
+
+    // The superseded revision cannot be approved.
+    c.send(R"({"type":"approve","proposal_id":)" + std::to_string(first_id) + "}");
+    auto stale = r.until("error");
+    CHECK(stale.str("code") == "stale_proposal");
+
+    c.send(R"({"type":"approve","proposal_id":)" + std::to_string(second_id) + "}");
+    auto ok = r.until("reply");
+    trial_id = static_cast<std::int64_t>(ok.num("trial_id"));
+    REQUIRE(trial_id > 0);
+
+    r.seen.clear();
+    auto report = r.until("report", std::chrono::seconds(300));
+
+    // The negotiation streamed in order: every question answered by a decision.
+    std::vector<std::string> kinds;
+    std::int64_t last_seq = 0;
+    for (const auto& f : r.seen) {
+      if (f.type() != "event") continue;
+      CHECK(static_cast<std::int64_t>(f.num("trial_id")) == trial_id);
+      const auto seq = static_cast<std::int64_t>(f.num("seq"));
+      CHECK(seq > last_seq);
+      last_seq = seq;
+      const auto kind = f.str("kind");
+      if (kind == "question" || kind == "decision") kinds.push_back(kind);
+    }
+    int exchanges = 0;
+    for (std::size_t i = 0; i + 1 < kinds.size(); ++i)
+      if (kinds[i] == "question" && kinds[i + 1] == "decision") ++exchanges;
+    CHECK(exchanges >= 3);
+
+    // The report carries the numbers as numbers.
+    CHECK(static_cast<std::int64_t>(report.num("trial_id")) == trial_id);
+    CHECK(report.str("symbol") == "TSLA");
+    CHECK(report.str("data_source") == "synthetic");
+    auto test = frame{report.raw, report.doc["metrics"]["test"]};
+    const double acc = test.num("accuracy");
+    CHECK(acc >= 0.0);
+    CHECK(acc <= 1.0);
+    CHECK(test.num("n") > 50);
+    auto paper = frame{report.raw, report.doc["paper"]};
+    CHECK(std::isfinite(paper.num("total_return")));
+    CHECK(std::isfinite(paper.num("sharpe")));
+    CHECK(paper.num("max_drawdown") >= 0.0);
+    CHECK(paper.num("trades") >= 0);
+    CHECK(report.str("text").find("SYNTHETIC") != std::string::npos);
+    CHECK(report.str("text").find("ANSWER") != std::string::npos);
+    CHECK(d.stop() == 0);
+  }
+  {
+    daemon_process d(state);
+    mlt::net::ws_client c;
+    c.connect("127.0.0.1", d.port());
+    frame_reader r(c);
+    r.next();
+    c.send(R"({"type":"list_trials"})");
+    auto list = r.until("trials");
+    bool found = false;
+    for (auto t : list.doc["trials"].get_array()) {
+      std::int64_t id = 0;
+      if (!t["trial_id"].get_int64().get(id) && id == trial_id) {
+        found = true;
+        std::string_view status;
+        CHECK(!t["status"].get_string().get(status));
+        CHECK(status == "completed");
+      }
+    }
+    CHECK(found);
+    c.send(R"({"type":"get_trial","trial_id":)" + std::to_string(trial_id) + "}");
+    auto trial = r.until("trial");
+    CHECK(trial.doc["transcript"].get_array().size() >= 6);
+    double acc = -1;
+    CHECK(!trial.doc["report"]["metrics"]["test"]["accuracy"].get_double().get(acc));
+    CHECK(acc >= 0);
+  }
+}
+
+TEST_CASE("bad frames get error frames that name the problem and the connection stays usable", "[integration]") {
+  daemon_process d(mlt::test::fresh_dir("badinput"));
+  mlt::net::ws_client c;
+  c.connect("127.0.0.1", d.port());
+  frame_reader r(c);
+  r.next();
+
+  c.send("{not json");
+  auto e1 = r.until("error");
+  CHECK(e1.str("code") == "bad_json");
+
+  c.send(R"({"type":"dance"})");
+  auto e2 = r.until("error");
+  CHECK(e2.str("code") == "unknown_type");
+  CHECK(e2.str("message").find("dance") != std::string::npos);
+
+  c.send(R"({"type":"chat"})");
+  auto e3 = r.until("error");
+  CHECK(e3.str("code") == "missing_field");
+
+  c.send(R"({"type":"approve","proposal_id":999})");
+  auto e4 = r.until("error");
+  CHECK(e4.str("code") == "unknown_proposal");
+
+  chat(c, "Run trial on XYZQW");
+  auto e5 = r.until("error");
+  CHECK(e5.str("code") == "unknown_symbol");
+  CHECK(e5.str("message").find("XYZQW") != std::string::npos);
+
+  c.send(R"({"type":"get_trial","trial_id":424242})");
+  auto e6 = r.until("error");
+  CHECK(e6.str("code") == "unknown_trial");
+
+  c.send(R"({"type":"ping"})");
+  CHECK(r.until("pong").type() == "pong");
+}
+
+TEST_CASE("cancelling a running trial stops it and records it as cancelled", "[integration]") {
+  daemon_process d(mlt::test::fresh_dir("cancel"));
+  mlt::net::ws_client c;
+  c.connect("127.0.0.1", d.port());
+  frame_reader r(c);
+  r.next();
+  chat(c, "Run trial on AAPL");
+  auto p = r.until("proposal");
+  c.send(R"({"type":"approve","proposal_id":)" + std::to_string(static_cast<std::int64_t>(p.num("proposal_id"))) + "}");
+  auto ok = r.until("reply");
+  const auto id = static_cast<std::int64_t>(ok.num("trial_id"));
+  r.until("event");
+  c.send(R"({"type":"cancel","trial_id":)" + std::to_string(id) + "}");
+  auto failed = r.until("trial_failed");
+  CHECK(failed.str("status") == "cancelled");
+  c.send(R"({"type":"get_trial","trial_id":)" + std::to_string(id) + "}");
+  auto t = r.until("trial");
+  std::string_view status;
+  CHECK(!t.doc["trial"]["status"].get_string().get(status));
+  CHECK(status == "cancelled");
+}

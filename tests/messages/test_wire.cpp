@@ -1,0 +1,102 @@
+#include <catch2/catch.hpp>
+
+#include <simdjson.h>
+
+#include "messages/json_writer.hpp"
+#include "messages/wire.hpp"
+
+using namespace mlt::msg;
+
+TEST_CASE("client frames decode into typed requests") {
+  auto chat = decode_client_frame(R"({"type":"chat","text":"Run trial on TSLA"})");
+  REQUIRE(chat.ok);
+  CHECK(chat.frame.type == "chat");
+  CHECK(chat.frame.text == "Run trial on TSLA");
+
+  auto approve = decode_client_frame(R"({"type":"approve","proposal_id":12})");
+  REQUIRE(approve.ok);
+  CHECK(approve.frame.proposal_id == 12);
+
+  auto approve_str = decode_client_frame(R"({"type":"approve","proposal_id":"7"})");
+  REQUIRE(approve_str.ok);
+  CHECK(approve_str.frame.proposal_id == 7);
+
+  auto list = decode_client_frame(R"({"type":"list_trials","limit":5})");
+  REQUIRE(list.ok);
+  CHECK(list.frame.limit == 5);
+}
+
+TEST_CASE("bad client frames are refused with a code and a message naming the problem") {
+  struct row {
+    const char* text;
+    const char* code;
+    const char* mentions;
+  };
+  const row rows[] = {
+      {"{oops", "bad_json", "not valid JSON"},
+      {"[1,2]", "bad_frame", "object"},
+      {R"({"text":"hi"})", "missing_field", "type"},
+      {R"({"type":"fly"})", "unknown_type", "fly"},
+      {R"({"type":"chat"})", "missing_field", "text"},
+      {R"({"type":"chat","text":42})", "bad_field", "string"},
+      {R"({"type":"chat","text":"   "})", "bad_field", "empty"},
+      {R"({"type":"approve"})", "missing_field", "proposal_id"},
+      {R"({"type":"approve","proposal_id":"x1"})", "bad_field", "integer"},
+      {R"({"type":"approve","proposal_id":-3})", "bad_field", "positive"},
+      {R"({"type":"cancel"})", "missing_field", "trial_id"},
+      {R"({"type":"get_trial","trial_id":1.5})", "bad_field", "trial_id"},
+      {R"({"type":"list_trials","limit":0})", "bad_field", "limit"},
+  };
+  for (const auto& r : rows) {
+    INFO(r.text);
+    auto d = decode_client_frame(r.text);
+    CHECK_FALSE(d.ok);
+    CHECK(d.error_code == r.code);
+    CHECK(d.error_message.find(r.mentions) != std::string::npos);
+  }
+}
+
+TEST_CASE("json writer escapes strings and keeps doubles exact") {
+  json_writer w;
+  w.begin_object().field("s", "a\"b\\c\n\x01").field("d", 0.1).field("i", std::int64_t{-5}).field("nan", 0.0 / 0.0);
+  w.key("arr").begin_array().value(1).value(true).null().end_array().end_object();
+  simdjson::dom::parser p;
+  auto doc = p.parse(w.str());
+  REQUIRE(!doc.error());
+  CHECK(std::string(doc["s"].get_string().value()) == "a\"b\\c\n\x01");
+  CHECK(doc["d"].get_double().value() == 0.1);
+  CHECK(doc["i"].get_int64().value() == -5);
+  CHECK(doc["nan"].is_null());
+  CHECK(doc["arr"].get_array().size() == 3);
+}
+
+TEST_CASE("the report frame carries the numbers as numbers") {
+  trial_report r;
+  r.summary.trial_id = 9;
+  r.summary.symbol = "TSLA";
+  r.summary.model = "xgboost";
+  r.summary.data_source = "synthetic";
+  r.summary.test.accuracy = 0.52;
+  r.summary.test.n = 300;
+  r.summary.paper.total_return = -0.031;
+  r.summary.paper.sharpe = 0.4;
+  r.summary.paper.max_drawdown = 0.12;
+  r.summary.paper.trades = 17;
+  mlt::ml::paper_trade t;
+  t.side = "long";
+  t.open = true;
+  r.summary.trades.push_back(t);
+  r.report.answer = "No edge.";
+  auto json = encode_report(r);
+  simdjson::dom::parser p;
+  auto doc = p.parse(json);
+  REQUIRE(!doc.error());
+  CHECK(std::string(doc["type"].get_string().value()) == "report");
+  CHECK(doc["trial_id"].get_int64().value() == 9);
+  CHECK(doc["metrics"]["test"]["accuracy"].get_double().value() == 0.52);
+  CHECK(doc["metrics"]["test"]["n"].get_uint64().value() == 300);
+  CHECK(doc["paper"]["total_return"].get_double().value() == -0.031);
+  CHECK(doc["paper"]["trades"].get_int64().value() == 17);
+  CHECK(doc["trades"].at(0)["exit_price"].is_null());
+  CHECK(std::string(doc["text"].get_string().value()).find("No edge.") != std::string::npos);
+}
