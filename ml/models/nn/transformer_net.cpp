@@ -93,13 +93,15 @@ void transformer_net<T>::forward(const mat<T>& x, double dropout, rng* masks, ca
   const T scale = static_cast<T>(1.0 / std::sqrt(static_cast<double>(dh)));
   const bool drop = masks && dropout > 0;
 
-  mat<T> h;
+  mat<T>& h = cc.h;
+  mat<T>& s = cc.s;
+  mat<T>& o = cc.o;
+  mat<T>& x_mid = cc.x_mid;
   h.noalias() = w_emb_.w * x;
   h.colwise() += b_emb_.w.col(0);
   for (Eigen::Index b = 0; b < nb; ++b) h.middleCols(b * steps, steps) += pos_;
 
   cc.layers.resize(layers_.size());
-  mat<T> s, o, x_mid;
   for (std::size_t l = 0; l < layers_.size(); ++l) {
     const layer& ly = layers_[l];
     layer_cache& lc = cc.layers[l];
@@ -187,7 +189,8 @@ double transformer_net<T>::loss_and_grad(const mat<T>& x, const vec<T>& y, doubl
   w_out_.g.noalias() = dz * cache_.pooled.transpose();
   b_out_.g(0, 0) = dz.sum();
   const mat<T> d_pooled = w_out_.w.transpose() * dz;  // d x B
-  mat<T> dy;
+  grad_work& g = work_;
+  mat<T>& dy = g.dy;
   if (shape_.mean_pool) {
     dy = mat<T>::Zero(d, n);
     for (Eigen::Index b = 0; b < nb; ++b)
@@ -195,10 +198,23 @@ double transformer_net<T>::loss_and_grad(const mat<T>& x, const vec<T>& y, doubl
   } else {
     dy = d_pooled;
   }
-  mat<T> d_res;  // gradient w.r.t. the residual stream (query columns of a layer)
+  // d_res: gradient w.r.t. the residual stream (query columns of a layer).
+  mat<T>& d_res = g.d_res;
+  mat<T>& d_o = g.d_o;
+  mat<T>& d_r = g.d_r;
+  mat<T>& d_v = g.d_v;
+  mat<T>& d_u = g.d_u;
+  mat<T>& d_uq = g.d_uq;
+  mat<T>& d_att = g.d_att;
+  mat<T>& d_q = g.d_q;
+  mat<T>& d_kv = g.d_kv;
+  mat<T>& d_mid = g.d_mid;
+  mat<T>& d_in = g.d_in;
+  mat<T>& dp = g.dp;
+  mat<T>& ds = g.ds;
+  mat<T>& row_dot = g.row_dot;
   layer_norm_backward(dy, lnf_g_.w, cache_.lnf, lnf_g_.g, lnf_b_.g, d_res);
 
-  mat<T> d_o, d_r, d_v, d_u, d_att, d_q, d_kv, d_mid, d_in, dp, ds, row_dot;
   for (std::size_t li = layers_.size(); li-- > 0;) {
     layer& ly = layers_[li];
     const layer_cache& lc = cache_.layers[li];
@@ -243,7 +259,7 @@ double transformer_net<T>::loss_and_grad(const mat<T>& x, const vec<T>& y, doubl
     ly.b_qkv.g.col(0).head(d) = d_q.rowwise().sum();
     ly.b_qkv.g.col(0).tail(2 * d) = d_kv.rowwise().sum();
     d_u.noalias() = ly.w_qkv.w.bottomRows(2 * d).transpose() * d_kv;
-    const mat<T> d_uq = ly.w_qkv.w.topRows(d).transpose() * d_q;
+    d_uq.noalias() = ly.w_qkv.w.topRows(d).transpose() * d_q;
     if (lc.last_only) {
       for (Eigen::Index b = 0; b < nb; ++b) d_u.col(b * steps + steps - 1) += d_uq.col(b);
     } else {

@@ -75,6 +75,11 @@ private:
     std::vector<layer_cache> layers;
     mat<T> x_out, y_final, pooled, z;
     layer_norm_cache<T> lnf;
+    mat<T> h, s, o, x_mid;  // forward scratch, kept to reuse allocations
+  };
+  // Backward scratch, kept between calls so large buffers are not reallocated.
+  struct grad_work {
+    mat<T> dy, d_res, d_o, d_r, d_v, d_u, d_uq, d_att, d_q, d_kv, d_mid, d_in, dp, ds, row_dot;
   };
 
   void forward(const mat<T>& x, double dropout, rng* masks, cache& cc) const;
@@ -85,6 +90,7 @@ private:
   std::vector<layer> layers_;
   param<T> lnf_g_, lnf_b_, w_out_, b_out_;
   cache cache_;
+  grad_work work_;
 };
 
 extern template class transformer_net<float>;
