@@ -13,6 +13,7 @@
 #include "actors/fwd.hpp"
 #include "messages/json_writer.hpp"
 #include "messages/type_ids.hpp"
+#include "net/polygon_client.hpp"
 #include "net/server.hpp"
 
 namespace mlt::actors {
@@ -89,6 +90,8 @@ void daemon::start() {
   env.cache_dir = (fs::path(d.opts.state_dir) / "cache").string();
   env.polygon_api_key = d.opts.polygon_api_key;
   env.polygon_base_url = d.opts.polygon_base_url;
+  // ml cannot depend on net, so the Polygon client is handed in here.
+  net::attach_polygon(env);
   d.loader = spawn_data_loader(sys, env);
   d.paper = spawn_paper_trader(sys);
   engine_config ec_cfg;

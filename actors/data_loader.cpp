@@ -26,8 +26,13 @@ caf::behavior loader_behavior(loader_self* self, ml::data_environment env) {
         req.start = m.start;
         req.end = m.end;
         req.seed = m.seed;
+        auto engine = caf::actor_cast<caf::actor>(self->current_sender());
+        const auto trial = m.trial_id;
+        auto progress = [=](double fraction, const std::string& text) {
+          if (engine) self->send(engine, msg::data_progress_msg{trial, fraction, text});
+        };
         try {
-          return ml::load_bars(req, self->state.env);
+          return ml::load_bars(req, self->state.env, progress);
         } catch (const std::exception& e) {
           return caf::make_error(caf::sec::runtime_error, std::string(e.what()));
         }

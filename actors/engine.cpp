@@ -422,6 +422,9 @@ void optimize(engine_self* self, std::int64_t id, int budget) {
             auto* run = find(self, id);
             if (!run) return;
             run->configurations += out.evaluations;
+            run->optimizer = "The optimiser tried " + std::to_string(out.evaluations) + " configurations of " +
+                             run->model + " (walk-forward, train and validation rows only) and chose " +
+                             params_text(out.best_params) + " (score " + fmt("%.4f", out.best_score) + ").";
             emit(self, *run, "engine", "status",
                  "Optimiser tried " + std::to_string(out.evaluations) + " configurations; best walk-forward score " +
                      fmt("%.4f", out.best_score) + " with " + params_text(out.best_params) + ". " + out.summary,
@@ -452,6 +455,8 @@ void finalize(engine_self* self, std::int64_t id) {
                      "): accuracy " + pct(ev.test.accuracy) + " on " + std::to_string(ev.test.n) + " rows, AUC " +
                      fmt("%.3f", ev.test.roc_auc) + ".");
             msg::paper_request pr{id, run->series, ev.test_bar_index, ev.test_prob, run->plan.paper};
+            // The deflated Sharpe ratio corrects for every configuration tried.
+            pr.config.trials = std::max(1, run->configurations);
             self->request(self->state.cfg.paper, work_timeout, pr)
                 .then(
                     [=](msg::paper_outcome& po) {
@@ -496,6 +501,10 @@ void finalize(engine_self* self, std::int64_t id) {
                       s.models_tried = run->models_tried;
                       s.warnings = run->warnings;
                       s.leakage_audit = run->fit.leakage_audit;
+                      s.test_vs_return = ev.test_vs_return;
+                      s.paper_detail = po.detail;
+                      s.buy_hold_detail = po.buy_hold_detail;
+                      s.optimizer = run->optimizer;
                       emit(self, *run, "engine", "question", "Trial finished. Please write the report.",
                            R"({"question":"report"})");
                       self->request(run->agent, self->state.cfg.decision_deadline * 3, s)
@@ -582,6 +591,25 @@ caf::behavior engine_behavior(engine_self* self, engine_config cfg) {
         }
         start_next(self);
         return st.idle_trainers.empty() && st.runs.count(m.trial_id) && !st.runs[m.trial_id].trainer ? position : 0;
+      },
+      [=](msg::optimize_step& m) {
+        auto* run = find(self, m.trial_id);
+        if (!run) return;
+        msg::json_writer w;
+        w.begin_object().field("phase", "optimize").field("step", m.index).field("total", m.budget)
+            .field("fraction", m.budget > 0 ? double(m.index) / m.budget : 1.0).field("score", m.score)
+            .field("best_score", m.best_score).end_object();
+        emit(self, *run, "engine", "progress",
+             "Optimiser evaluation " + std::to_string(m.index) + "/" + std::to_string(m.budget) + ": " +
+                 params_text(m.params) + " scored " + fmt("%.4f", m.score) + " (best " + fmt("%.4f", m.best_score) + ")",
+             w.take());
+      },
+      [=](msg::data_progress_msg& m) {
+        auto* run = find(self, m.trial_id);
+        if (!run) return;
+        msg::json_writer w;
+        w.begin_object().field("phase", "data").field("fraction", m.fraction).end_object();
+        emit(self, *run, "engine", "progress", m.text, w.take());
       },
       [=](msg::cancel_trial& m) -> caf::result<bool> {
         auto& st = self->state;

@@ -39,6 +39,7 @@ struct trial_run {
   msg::fit_started fit;
   std::string regime;
   std::vector<std::string> warnings;
+  std::string optimizer;  ///< what the optimiser tried and chose
 };
 
 struct engine_state {

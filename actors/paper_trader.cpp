@@ -3,10 +3,33 @@
 #include "actors/fwd.hpp"
 #include "actors/harden.hpp"
 #include "messages/type_ids.hpp"
+#include "ml/sim/stats.hpp"
 
 namespace mlt::actors {
 
 namespace {
+
+// The full statistics as named numbers, for the report and the store.
+std::map<std::string, double> performance_map(const ml::sim::performance& p) {
+  return {{"volatility", p.volatility},
+          {"sortino", p.sortino},
+          {"calmar", p.calmar},
+          {"max_drawdown_duration_days", p.max_drawdown_duration_days},
+          {"avg_drawdown", p.avg_drawdown},
+          {"profit_factor", p.profit_factor},
+          {"expectancy", p.expectancy},
+          {"avg_trade", p.avg_trade},
+          {"best_trade", p.best_trade},
+          {"worst_trade", p.worst_trade},
+          {"turnover", p.turnover},
+          {"slippage", p.slippage},
+          {"sqn", p.sqn},
+          {"psr", p.psr},
+          {"dsr", p.dsr},
+          {"trials", static_cast<double>(p.trials)},
+          {"open_trades", static_cast<double>(p.open_trades)},
+          {"years", p.years}};
+}
 
 caf::behavior paper_behavior(caf::event_based_actor* self) {
   harden(self);
@@ -23,6 +46,8 @@ caf::behavior paper_behavior(caf::event_based_actor* self) {
           out.equity = std::move(res.equity);
           out.buy_hold_equity = std::move(res.buy_hold_equity);
           out.trades = std::move(res.trades);
+          out.detail = performance_map(res.detail);
+          out.buy_hold_detail = performance_map(res.buy_hold_detail);
           return out;
         } catch (const std::exception& e) {
           return caf::make_error(caf::sec::runtime_error, std::string("paper trading failed: ") + e.what());

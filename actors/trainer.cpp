@@ -176,8 +176,17 @@ caf::behavior trainer_behavior(trainer_self* self) {
           spec.max_seconds = m.seconds;
           spec.seed = m.seed;
           spec.cv.embargo = st.horizon;
+          // Every evaluation is reported to the engine as it happens.
+          auto engine = caf::actor_cast<caf::actor>(self->current_sender());
+          const auto trial = m.trial_id;
+          const auto budget = m.budget;
+          auto progress = [=](const ml::tried_config& latest, const ml::tried_config& best) {
+            if (engine)
+              self->send(engine, msg::optimize_step{trial, latest.index, budget, latest.params, latest.score, best.score});
+            return true;
+          };
           // Train + validation rows only: the test part never shapes a choice.
-          auto res = ml::optimize(ml::join_train_val(st.splits), spec);
+          auto res = ml::optimize(ml::join_train_val(st.splits), spec, progress);
           msg::optimize_outcome out;
           out.trial_id = m.trial_id;
           out.best_params = res.best_params;
@@ -203,6 +212,8 @@ caf::behavior trainer_behavior(trainer_self* self) {
             out.test = ml::evaluate_classification(st.splits.test.y, p);
             out.test_prob.assign(p.data(), p.data() + p.size());
             out.test_bar_index.assign(st.splits.test.bar_index.begin(), st.splits.test.bar_index.end());
+            Eigen::VectorXd centred = p.array() - 0.5;
+            out.test_vs_return = ml::evaluate_regression(st.splits.test.forward_return, centred);
           }
           auto imp = st.model->importance();
           for (std::size_t i = 0; i < imp.size() && i < st.splits.feature_names.size(); ++i)

@@ -29,6 +29,11 @@ typename Inspector::result_type inspect(Inspector& f, classification_metrics& x)
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, regression_metrics& x) {
+  return f(caf::meta::type_name("regression_metrics"), x.n, x.rmse, x.mae, x.ic, x.pearson, x.hit_rate);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, paper_stats& x) {
   return f(caf::meta::type_name("paper_stats"), x.total_return, x.final_equity, x.cagr, x.sharpe,
            x.max_drawdown, x.trades, x.win_rate, x.exposure, x.fees);
@@ -37,7 +42,7 @@ typename Inspector::result_type inspect(Inspector& f, paper_stats& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, paper_trade& x) {
   return f(caf::meta::type_name("paper_trade"), x.side, x.size, x.entry_time, x.entry_price,
-           x.exit_time, x.exit_price, x.pnl, x.ret, x.open);
+           x.exit_time, x.exit_price, x.pnl, x.ret, x.open, x.mark_price, x.exit_reason);
 }
 
 template <class Inspector>
@@ -48,7 +53,8 @@ typename Inspector::result_type inspect(Inspector& f, equity_point& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, paper_config& x) {
   return f(caf::meta::type_name("paper_config"), x.cash, x.commission_bps, x.slippage_bps,
-           x.long_threshold, x.short_threshold, x.allow_short);
+           x.long_threshold, x.short_threshold, x.allow_short, x.fractional_shares, x.stop_loss,
+           x.take_profit, x.trials);
 }
 
 }  // namespace mlt::ml

@@ -2,6 +2,7 @@
 /// Trial lifecycle: start, cancel, transcript events, the result and report.
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -86,6 +87,10 @@ struct trial_summary {
   std::vector<std::string> models_tried;
   std::vector<std::string> warnings;
   std::string leakage_audit;  ///< verdict line
+  ml::regression_metrics test_vs_return;
+  std::map<std::string, double> paper_detail;
+  std::map<std::string, double> buy_hold_detail;
+  std::string optimizer;  ///< what the optimiser tried and chose ("" if not run)
 };
 
 template <class Inspector>
@@ -95,7 +100,7 @@ typename Inspector::result_type inspect(Inspector& f, trial_summary& x) {
            x.features, x.vol_annual, x.regime, x.train, x.val, x.test, x.test_first_date,
            x.test_last_date, x.paper, x.buy_hold, x.equity, x.buy_hold_equity, x.trades,
            x.importance, x.configurations_tried, x.decisions, x.models_tried, x.warnings,
-           x.leakage_audit);
+           x.leakage_audit, x.test_vs_return, x.paper_detail, x.buy_hold_detail, x.optimizer);
 }
 
 /// The agent's final report, written from a trial_summary.

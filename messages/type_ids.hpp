@@ -56,6 +56,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(mltrainer, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::ws_closed))
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::optimize_request))
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::optimize_outcome))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::optimize_step))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::data_progress_msg))
 CAF_END_TYPE_ID_BLOCK(mltrainer)
 
 namespace mlt::msg {

@@ -1,5 +1,7 @@
 #include "messages/wire.hpp"
 
+#include <map>
+
 #include <simdjson.h>
 
 #include "messages/json_writer.hpp"
@@ -73,7 +75,8 @@ void write_metrics(json_writer& w, const ml::classification_metrics& m) {
   w.end_object();
 }
 
-void write_paper_stats(json_writer& w, const ml::paper_stats& s) {
+void write_paper_stats(json_writer& w, const ml::paper_stats& s,
+                       const std::map<std::string, double>& detail = {}) {
   w.begin_object()
       .field("total_return", s.total_return)
       .field("final_equity", s.final_equity)
@@ -83,8 +86,9 @@ void write_paper_stats(json_writer& w, const ml::paper_stats& s) {
       .field("trades", static_cast<std::int64_t>(s.trades))
       .field("win_rate", s.win_rate)
       .field("exposure", s.exposure)
-      .field("fees", s.fees)
-      .end_object();
+      .field("fees", s.fees);
+  for (const auto& [k, v] : detail) w.field(k, v);
+  w.end_object();
 }
 
 void write_equity(json_writer& w, const std::vector<ml::equity_point>& pts) {
@@ -300,11 +304,18 @@ std::string encode_report(const trial_report& r) {
   write_metrics(w, s.val);
   w.key("test");
   write_metrics(w, s.test);
+  w.key("test_vs_forward_return")
+      .begin_object()
+      .field("n", static_cast<std::uint64_t>(s.test_vs_return.n))
+      .field("ic", s.test_vs_return.ic)
+      .field("pearson", s.test_vs_return.pearson)
+      .field("hit_rate", s.test_vs_return.hit_rate)
+      .end_object();
   w.end_object();
   w.key("paper");
-  write_paper_stats(w, s.paper);
+  write_paper_stats(w, s.paper, s.paper_detail);
   w.key("buy_hold");
-  write_paper_stats(w, s.buy_hold);
+  write_paper_stats(w, s.buy_hold, s.buy_hold_detail);
   w.key("equity");
   write_equity(w, s.equity);
   w.key("buy_hold_equity");
@@ -336,7 +347,7 @@ std::string encode_report(const trial_report& r) {
   w.key("warnings").begin_array();
   for (const auto& m : s.warnings) w.value(m);
   w.end_array();
-  w.field("leakage_audit", s.leakage_audit);
+  w.field("leakage_audit", s.leakage_audit).field("optimizer", s.optimizer);
   w.key("sections")
       .begin_object()
       .field("answer", r.report.answer)

@@ -28,6 +28,18 @@ typename Inspector::result_type inspect(Inspector& f, load_bars_request& x) {
            x.end, x.seed);
 }
 
+/// data_loader -> engine while a long load runs.
+struct data_progress_msg {
+  std::int64_t trial_id = 0;
+  double fraction = 0;
+  std::string text;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, data_progress_msg& x) {
+  return f(caf::meta::type_name("data_progress_msg"), x.trial_id, x.fraction, x.text);
+}
+
 /// engine -> trainer: build features once for this series.
 struct prepare_request {
   std::int64_t trial_id = 0;
@@ -140,12 +152,15 @@ struct evaluation {
   std::vector<std::uint64_t> test_bar_index;  ///< bars of the test rows
   std::vector<double> test_prob;              ///< P(up) per test row
   std::vector<std::pair<std::string, double>> importance;
+  /// P(up) against the realised h-bar forward return on the test rows
+  /// (Spearman IC, Pearson, sign hit rate of P(up) - 0.5).
+  ml::regression_metrics test_vs_return;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, evaluation& x) {
   return f(caf::meta::type_name("evaluation"), x.trial_id, x.train, x.val, x.test,
-           x.test_bar_index, x.test_prob, x.importance);
+           x.test_bar_index, x.test_prob, x.importance, x.test_vs_return);
 }
 
 /// engine -> paper_trader: trade these out-of-sample predictions.
@@ -171,12 +186,14 @@ struct paper_outcome {
   std::vector<ml::equity_point> equity;
   std::vector<ml::equity_point> buy_hold_equity;
   std::vector<ml::paper_trade> trades;
+  std::map<std::string, double> detail;           ///< every statistic of the strategy
+  std::map<std::string, double> buy_hold_detail;  ///< the same for buy-and-hold
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, paper_outcome& x) {
   return f(caf::meta::type_name("paper_outcome"), x.trial_id, x.stats, x.buy_hold, x.equity,
-           x.buy_hold_equity, x.trades);
+           x.buy_hold_equity, x.trades, x.detail, x.buy_hold_detail);
 }
 
 /// Ask the trainer to tune hyperparameters by walk-forward validation.
@@ -191,6 +208,21 @@ struct optimize_request {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, optimize_request& x) {
   return f(caf::meta::type_name("optimize_request"), x.trial_id, x.model, x.budget, x.seconds, x.seed);
+}
+
+/// trainer -> engine, after every optimiser evaluation.
+struct optimize_step {
+  std::int64_t trial_id = 0;
+  std::int32_t index = 0;    ///< 1-based
+  std::int32_t budget = 0;
+  std::map<std::string, double> params;
+  double score = 0;
+  double best_score = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, optimize_step& x) {
+  return f(caf::meta::type_name("optimize_step"), x.trial_id, x.index, x.budget, x.params, x.score, x.best_score);
 }
 
 /// trainer -> engine.

@@ -72,6 +72,10 @@ msg::final_report write_rules_report(const msg::trial_summary& s) {
   r.analysis += " Split: train_ratio " + fmt("%.2f", s.plan.train_ratio) + ", horizon " + std::to_string(s.plan.horizon) +
                 " bar(s), embargo of " + std::to_string(s.plan.horizon) + " bar(s) between parts; " +
                 std::to_string(s.features) + " features; scaler fitted on training rows only. " + s.leakage_audit;
+  if (s.test_vs_return.n > 0)
+    r.analysis += " Rank correlation (IC) of P(up) with the realised forward return on the test part: " +
+                  fmt("%.3f", s.test_vs_return.ic) + " (sign hit rate " + pct(s.test_vs_return.hit_rate) + ").";
+  if (!s.optimizer.empty()) r.analysis += " " + s.optimizer;
   if (!s.importance.empty()) {
     r.analysis += " Most important features:";
     for (std::size_t i = 0; i < s.importance.size() && i < 5; ++i)
@@ -116,6 +120,12 @@ msg::final_report write_rules_report(const msg::trial_summary& s) {
   r.caveats += std::to_string(s.configurations_tried) + " model configuration(s) were fitted in this trial";
   if (s.configurations_tried > 1)
     r.caveats += "; the more configurations are tried, the more the best one overstates its true skill (multiple testing)";
+  if (auto it = s.paper_detail.find("dsr"); it != s.paper_detail.end() && s.paper.trades > 0) {
+    auto psr = s.paper_detail.find("psr");
+    r.caveats += ". Deflated Sharpe ratio " + fmt("%.2f", it->second) + " (the probability that the strategy's Sharpe is "
+                 "real after " + std::to_string(std::max(1, s.configurations_tried)) + " configuration(s); PSR " +
+                 fmt("%.2f", psr == s.paper_detail.end() ? 0.0 : psr->second) + ")";
+  }
   r.caveats += ". The test part has " + std::to_string(t.n) + " bars, so accuracy is uncertain by about ±" +
                pct(half_band) + " (95%). Costs are modelled as " + fmt("%.1f", s.plan.paper.commission_bps) +
                " bps per fill" + (s.plan.paper.slippage_bps > 0 ? " plus slippage" : " with no slippage") +
