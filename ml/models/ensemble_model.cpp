@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 #include <stdexcept>
 
+#include "ml/models/nn/net_io.hpp"
 #include "ml/models/nn/ops.hpp"
 #include "ml/models/nn/rng.hpp"
 #include "ml/models/nn/seq_trainer.hpp"
@@ -11,6 +13,22 @@
 namespace mlt::ml {
 
 namespace {
+
+// Saved state, version 1 (text; see nn/net_io.hpp for numbers and checksum):
+//   mlt-ensemble 1
+//   params <n> <name> <value> ...   own and <member>.<parameter> values
+//   mode <0 weighted | 1 stacking>
+//   done <0 | 1>                     0: saved before the combining step
+//   columns <feature columns>
+//   weights <n> <values>             weighted mode (n = 0 otherwise)
+//   stack <n> <values>               stacking: intercept then one per member
+//   members <m>
+//   member <name> <bytes>\n<that many bytes of the member's save()>\n   (m times)
+//   checksum <FNV-1a 64 of all bytes above, 16 hex digits>
+// Member states are opaque bytes (each model checks its own), so any model
+// with save()/load() can be a member.
+constexpr const char* state_tag = "mlt-ensemble";
+constexpr int state_version = 1;
 
 constexpr double stack_l2 = 1e-2;
 constexpr int stack_folds = 5;
@@ -124,6 +142,7 @@ void ensemble_model::start(const fit_data& data, const param_map& params, std::u
     members_.push_back(std::move(m));
   }
   data_ = data;
+  columns_ = data.x_train.cols();
   current_ = 0;
   steps_ = 0;
   done_ = false;
@@ -235,7 +254,7 @@ std::vector<double> ensemble_model::importance() const {
   double used = 0;
   for (std::size_t i = 0; i < members_.size(); ++i) {
     const auto imp = members_[i]->importance();
-    if (imp.empty() || imp.size() != static_cast<std::size_t>(data_.x_train.cols())) continue;
+    if (imp.empty() || imp.size() != static_cast<std::size_t>(columns_)) continue;
     const double wi = std::abs(w.empty() ? 1.0 : w[i]);
     if (out.empty()) out.assign(imp.size(), 0.0);
     for (std::size_t k = 0; k < imp.size(); ++k) out[k] += wi * imp[k];
@@ -252,6 +271,124 @@ std::vector<double> ensemble_model::weights() const {
   if (stacking_ && stack_.size() > 0)
     return std::vector<double>(stack_.data() + 1, stack_.data() + stack_.size());
   return std::vector<double>(weights_.data(), weights_.data() + weights_.size());
+}
+
+namespace {
+
+void write_vector(std::string& out, const char* word, const Eigen::VectorXd& v) {
+  out += std::string(word) + ' ' + std::to_string(v.size());
+  for (Eigen::Index i = 0; i < v.size(); ++i) out += ' ' + nn::exact_number(v(i));
+  out += '\n';
+}
+
+template <class Fail>
+Eigen::VectorXd read_vector(std::istream& in, const char* word, std::size_t max_size, Fail fail) {
+  nn::expect_word(in, word, fail);
+  const double n = nn::read_number<double>(in, std::string(word) + " count", fail);
+  if (!(n >= 0 && n <= static_cast<double>(max_size)) || n != std::floor(n))
+    fail(std::string("bad ") + word + " count " + nn::exact_number(n));
+  Eigen::VectorXd v(static_cast<Eigen::Index>(n));
+  for (Eigen::Index i = 0; i < v.size(); ++i) v(i) = nn::read_number<double>(in, word, fail);
+  return v;
+}
+
+}  // namespace
+
+std::string ensemble_model::save() const {
+  if (members_.empty()) return {};
+  std::string out = std::string(state_tag) + ' ' + std::to_string(state_version) + '\n';
+  nn::write_param_line(out, params_);
+  out += "mode " + std::string(stacking_ ? "1" : "0") + '\n';
+  out += "done " + std::string(done_ ? "1" : "0") + '\n';
+  out += "columns " + std::to_string(columns_) + '\n';
+  write_vector(out, "weights", weights_);
+  write_vector(out, "stack", stack_);
+  out += "members " + std::to_string(members_.size()) + '\n';
+  for (std::size_t i = 0; i < members_.size(); ++i) {
+    const std::string s = members_[i]->save();
+    if (s.empty()) return {};  // this member cannot be saved, so neither can the whole
+    out += "member " + names_[i] + ' ' + std::to_string(s.size()) + '\n' + s + '\n';
+  }
+  return nn::seal_state(std::move(out));
+}
+
+void ensemble_model::load(const std::string& state) {
+  const auto fail = [](const std::string& what) {
+    throw std::invalid_argument("ensemble: cannot load state: " + what);
+  };
+  const std::string text = nn::load_body(state, state_tag, state_version, fail);
+  std::istringstream in(text);
+  std::string word;
+  in >> word >> word;  // tag and version, checked by load_body
+  const param_map p = nn::read_param_line(in, fail);
+  const auto flag = [&](const char* name) {
+    nn::expect_word(in, name, fail);
+    const double v = nn::read_number<double>(in, name, fail);
+    if (v != 0 && v != 1) fail(std::string(name) + " must be 0 or 1, found " + nn::exact_number(v));
+    return v == 1;
+  };
+  const bool stacking = flag("mode");
+  const bool done = flag("done");
+  nn::expect_word(in, "columns", fail);
+  const double columns = nn::read_number<double>(in, "columns", fail);
+  if (!(columns >= 0 && columns <= 1e9) || columns != std::floor(columns))
+    fail("bad column count " + nn::exact_number(columns));
+  const std::size_t max_members = candidate_members().size();
+  const Eigen::VectorXd weights = read_vector(in, "weights", max_members, fail);
+  const Eigen::VectorXd stack = read_vector(in, "stack", max_members + 1, fail);
+  nn::expect_word(in, "members", fail);
+  const double m = nn::read_number<double>(in, "members count", fail);
+  if (!(m >= 1 && m <= static_cast<double>(max_members)) || m != std::floor(m))
+    fail("bad member count " + nn::exact_number(m));
+  const auto count = static_cast<std::size_t>(m);
+  if (done && !stacking && static_cast<std::size_t>(weights.size()) != count)
+    fail("has " + std::to_string(weights.size()) + " weights for " + std::to_string(count) +
+         " members");
+  if (done && stacking && static_cast<std::size_t>(stack.size()) != count + 1)
+    fail("has " + std::to_string(stack.size()) + " stacker coefficients for " +
+         std::to_string(count) + " members (expected members + 1)");
+
+  std::vector<std::string> names;
+  std::vector<std::unique_ptr<model>> members;
+  for (std::size_t i = 0; i < count; ++i) {
+    std::string name;
+    nn::expect_word(in, "member", fail);
+    if (!(in >> name)) fail("missing name of member " + std::to_string(i + 1));
+    auto member = name == "ensemble" ? nullptr : make_model(name);
+    if (!member) fail("unknown member model '" + name + "'");
+    const double bytes = nn::read_number<double>(in, "size of member '" + name + "'", fail);
+    const std::size_t pos = static_cast<std::size_t>(in.tellg());
+    // Room for the newline, the bytes and the newline after them.
+    if (!(bytes >= 0) || bytes != std::floor(bytes) ||
+        bytes + 2 > static_cast<double>(text.size() - pos) || in.get() != '\n')
+      fail("bad size of member '" + name + "'");
+    std::string body(static_cast<std::size_t>(bytes), '\0');
+    if (!in.read(&body[0], static_cast<std::streamsize>(body.size())) || in.get() != '\n')
+      fail("member '" + name + "' is cut short");
+    try {
+      member->load(body);
+    } catch (const std::invalid_argument& e) {
+      fail("member '" + name + "': " + e.what());
+    }
+    names.push_back(name);
+    members.push_back(std::move(member));
+  }
+  nn::expect_end(in, fail);
+
+  params_ = p;
+  data_ = {};
+  names_ = std::move(names);
+  members_ = std::move(members);
+  member_totals_.assign(names_.size(), 1);
+  columns_ = static_cast<Eigen::Index>(columns);
+  current_ = members_.size();
+  steps_ = 0;
+  stacking_ = stacking;
+  done_ = done;
+  weights_ = weights;
+  stack_ = stack;
+  last_ = fit_step{};
+  last_.done = done;
 }
 
 std::unique_ptr<model> make_ensemble_model() { return std::make_unique<ensemble_model>(); }

@@ -37,6 +37,14 @@ public:
   /// Weight of each member in weighted mode, or the stacker's coefficient of
   /// each member's logit in stacking mode (after the fit is done).
   std::vector<double> weights() const;
+  /// Mode, weights or stacker, and every member's own save() state, in the
+  /// text format "mlt-ensemble 1" described in ensemble_model.cpp; empty
+  /// before start() or when a member cannot be saved.
+  std::string save() const override;
+  /// Restores save() output (members through their own load()); throws
+  /// std::invalid_argument naming the problem (and the member) when the state
+  /// is malformed, truncated or of another model.
+  void load(const std::string& state) override;
 
 private:
   Eigen::VectorXd combine(const Eigen::MatrixXd& member_probs) const;
@@ -46,6 +54,7 @@ private:
   fit_data data_;
   std::vector<std::string> names_;
   std::vector<std::unique_ptr<model>> members_;
+  Eigen::Index columns_ = 0;  // feature columns fitted on (for importance())
   std::vector<int> member_totals_;
   std::size_t current_ = 0;
   int steps_ = 0;

@@ -1,7 +1,9 @@
 #include "ml/models/lstm_model.hpp"
 
+#include <sstream>
 #include <stdexcept>
 
+#include "ml/models/nn/net_io.hpp"
 
 namespace mlt::ml {
 
@@ -18,6 +20,27 @@ const std::vector<param_spec> lstm_specs = {
     {"patience", 4, 1, 1000, true},
     {"clip_norm", 1.0, 0, 1e6, false},
 };
+
+nn::lstm_shape shape_of(const param_map& p, int inputs) {
+  nn::lstm_shape shape;
+  shape.inputs = inputs;
+  shape.hidden = static_cast<int>(p.at("hidden"));
+  shape.layers = static_cast<int>(p.at("layers"));
+  shape.seq_len = static_cast<int>(p.at("seq_len"));
+  return shape;
+}
+
+// Saved state, version 1 (text; see nn/net_io.hpp for numbers and checksum):
+//   mlt-lstm 1
+//   params <n> <name> <value> ...       all parameters, defaults filled in
+//   inputs <feature columns>
+//   tensors <n>                          then per tensor of lstm_net::params():
+//   <name> <rows> <cols> <values, column-major>
+//   checksum <FNV-1a 64 of all lines above, 16 hex digits>
+// The network's shape follows from the parameters and inputs.
+constexpr const char* state_tag = "mlt-lstm";
+constexpr int state_version = 1;
+constexpr int max_inputs = 1000000;
 }  // namespace
 
 void lstm_model::start(const fit_data& data, const param_map& params, std::uint64_t seed) {
@@ -29,11 +52,7 @@ void lstm_model::start(const fit_data& data, const param_map& params, std::uint6
     throw std::invalid_argument("lstm: fit_data shapes disagree");
   Eigen::setNbThreads(1);
 
-  nn::lstm_shape shape;
-  shape.inputs = static_cast<int>(data.x_train.cols());
-  shape.hidden = static_cast<int>(params_.at("hidden"));
-  shape.layers = static_cast<int>(params_.at("layers"));
-  shape.seq_len = static_cast<int>(params_.at("seq_len"));
+  const nn::lstm_shape shape = shape_of(params_, static_cast<int>(data.x_train.cols()));
 
   nn::train_options opt;
   opt.seq_len = shape.seq_len;
@@ -49,6 +68,7 @@ void lstm_model::start(const fit_data& data, const param_map& params, std::uint6
       6.0 * shape.seq_len * h4 * (shape.inputs + shape.hidden * (2.0 * shape.layers - 1.0));
 
   nn::rng init(nn::mix_seed(seed, 1));
+  loaded_.reset();
   trainer_.emplace(nn::lstm_net<float>(shape, init), data, opt, nn::window_layout::time_major,
                    nn::mix_seed(seed, 2));
 }
@@ -58,9 +78,14 @@ fit_step lstm_model::step() {
   return trainer_->step();
 }
 
+const nn::lstm_net<float>* lstm_model::net() const {
+  if (trainer_) return &trainer_->net();
+  return loaded_ ? &*loaded_ : nullptr;
+}
+
 Eigen::VectorXd lstm_model::predict_proba(const Eigen::MatrixXd& x) const {
-  if (!trainer_) throw std::logic_error("lstm: predict_proba() before start()");
-  const auto& net = trainer_->net();
+  if (!net()) throw std::logic_error("lstm: predict_proba() before start() or load()");
+  const auto& net = *this->net();
   if (x.cols() != net.shape().inputs)
     throw std::invalid_argument("lstm: x has " + std::to_string(x.cols()) +
                                 " columns, the model was fit on " +
@@ -70,6 +95,44 @@ Eigen::VectorXd lstm_model::predict_proba(const Eigen::MatrixXd& x) const {
 
 param_map lstm_model::params() const {
   return params_.empty() ? resolve_params(name(), lstm_specs, {}) : params_;
+}
+
+std::string lstm_model::save() const {
+  if (!net()) return {};
+  nn::lstm_net<float> copy = *net();  // params() is non-const
+  std::string out = std::string(state_tag) + ' ' + std::to_string(state_version) + '\n';
+  nn::write_param_line(out, params_);
+  out += "inputs " + std::to_string(copy.shape().inputs) + '\n';
+  nn::write_tensors(out, copy.params());
+  return nn::seal_state(std::move(out));
+}
+
+void lstm_model::load(const std::string& state) {
+  const auto fail = [](const std::string& what) {
+    throw std::invalid_argument("lstm: cannot load state: " + what);
+  };
+  std::istringstream in(nn::load_body(state, state_tag, state_version, fail));
+  std::string word;
+  in >> word >> word;  // tag and version, checked by load_body
+  const param_map given = nn::read_param_line(in, fail);
+  param_map p;
+  try {
+    p = resolve_params("lstm", lstm_specs, given);
+  } catch (const std::invalid_argument& e) {
+    fail(e.what());
+  }
+  nn::expect_word(in, "inputs", fail);
+  const double inputs = nn::read_number<double>(in, "inputs", fail);
+  if (!(inputs >= 1 && inputs <= max_inputs) || inputs != static_cast<int>(inputs))
+    fail("bad input count " + nn::exact_number(inputs));
+  nn::rng unused(0);  // every weight is overwritten below
+  nn::lstm_net<float> net(shape_of(p, static_cast<int>(inputs)), unused);
+  nn::read_tensors(in, net.params(), fail);
+  nn::expect_end(in, fail);
+  Eigen::setNbThreads(1);  // as in start(): predictions run on one thread
+  trainer_.reset();
+  loaded_ = std::move(net);
+  params_ = p;
 }
 
 std::unique_ptr<model> make_lstm_model() { return std::make_unique<lstm_model>(); }

@@ -26,10 +26,20 @@ public:
   fit_step step() override;
   Eigen::VectorXd predict_proba(const Eigen::MatrixXd& x) const override;
   param_map params() const override;
+  /// The network predict_proba() uses (best weights once fitting is done), in
+  /// the text format "mlt-transformer 1" described in transformer_model.cpp;
+  /// empty before start() or load().
+  std::string save() const override;
+  /// Restores save() output; throws std::invalid_argument naming the problem
+  /// when the state is malformed, truncated or of another model.
+  void load(const std::string& state) override;
 
 private:
+  const nn::transformer_net<float>* net() const;
+
   param_map params_;
   std::optional<nn::seq_trainer<nn::transformer_net<float>>> trainer_;
+  std::optional<nn::transformer_net<float>> loaded_;  // set by load(), cleared by start()
 };
 
 /// Registry factory for "transformer".

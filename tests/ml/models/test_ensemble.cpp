@@ -3,6 +3,7 @@
 #include <numeric>
 
 #include "ml/models/ensemble_model.hpp"
+#include "ml/models/nn/net_io.hpp"
 #include "test_lstm_support.hpp"
 
 using namespace mlt::ml;
@@ -122,4 +123,67 @@ TEST_CASE("ensemble stays near 0.5 on a random walk and is deterministic",
   INFO("held-out accuracy " << acc);
   CHECK(acc > 0.44);
   CHECK(acc < 0.56);
+}
+
+TEST_CASE("ensemble saved and loaded predicts bit-identically in both modes", "[ensemble][save]") {
+  auto d = test::planted_sequence(300, 100, 3, 8);
+  const param_map small = {{"use_logistic", 1},       {"use_xgboost", 0},
+                           {"use_lstm", 1},           {"use_transformer", 1},
+                           {"lstm.hidden", 4},        {"lstm.seq_len", 4},
+                           {"lstm.max_epochs", 2},    {"transformer.d_model", 4},
+                           {"transformer.heads", 2},  {"transformer.seq_len", 3},
+                           {"transformer.max_epochs", 2}};
+  for (double mode : {0.0, 1.0}) {
+    param_map p = small;
+    p["mode"] = mode;
+    ensemble_model a;
+    CHECK(a.save().empty());  // nothing fitted yet
+    test::fit_all(a, d, p, 6);
+    const std::string state = a.save();
+    REQUIRE_FALSE(state.empty());
+    auto b = make_model("ensemble");
+    b->load(state);
+    const auto& e = dynamic_cast<const ensemble_model&>(*b);
+    INFO("mode " << mode);
+    CHECK(b->predict_proba(d.x_val) == a.predict_proba(d.x_val));
+    CHECK(e.members() == a.members());
+    CHECK(e.weights() == a.weights());
+    CHECK(b->params() == a.params());
+    CHECK(b->importance() == a.importance());
+    CHECK(b->save() == state);
+  }
+}
+
+TEST_CASE("ensemble refuses a truncated or corrupted state naming the member at fault",
+          "[ensemble][save]") {
+  auto d = test::planted_sequence(200, 50, 3, 9);
+  ensemble_model a;
+  test::fit_all(a, d, {{"use_xgboost", 0}, {"use_lstm", 1}, {"lstm.hidden", 4},
+                       {"lstm.seq_len", 4}, {"lstm.max_epochs", 1}}, 2);
+  const std::string state = a.save();
+  REQUIRE(state.size() > 100);
+  ensemble_model b;
+  CHECK_THROWS_WITH(b.load(state.substr(0, state.size() / 2)),
+                    Catch::Contains("ensemble: cannot load state") && Catch::Contains("truncated"));
+  for (std::size_t cut = 0; cut < state.size(); cut += 1 + state.size() / 97)
+    CHECK_THROWS_AS(b.load(state.substr(0, cut)), std::invalid_argument);
+
+  // Damage inside the lstm member, outer checksum made consistent again.
+  std::string body = state.substr(0, state.rfind("checksum "));
+  const std::size_t member = body.find("member lstm ");
+  REQUIRE(member != std::string::npos);
+  const std::size_t digit = body.find_first_of("123456789", body.find("tensors", member));
+  REQUIRE(digit != std::string::npos);
+  body[digit] = body[digit] == '9' ? '8' : '9';
+  CHECK_THROWS_WITH(b.load(nn::seal_state(body)),
+                    Catch::Contains("member 'lstm'") && Catch::Contains("checksum mismatch"));
+
+  // A member size running past the end is refused, not read out of bounds.
+  body = state.substr(0, state.rfind("checksum "));
+  const std::size_t size_at = member + std::string("member lstm ").size();
+  body.replace(size_at, body.find('\n', size_at) - size_at, "999999999");
+  CHECK_THROWS_WITH(b.load(nn::seal_state(body)), Catch::Contains("bad size of member 'lstm'"));
+
+  CHECK_THROWS_WITH(b.load("garbage"), Catch::Contains("not a mlt-ensemble state"));
+  CHECK_THROWS_AS(b.predict_proba(d.x_val), std::logic_error);
 }

@@ -4,6 +4,7 @@
 
 #include "ml/models/lstm_model.hpp"
 #include "ml/models/nn/lstm_net.hpp"
+#include "ml/models/nn/net_io.hpp"
 #include "ml/models/nn/windows.hpp"
 #include "test_lstm_support.hpp"
 
@@ -140,4 +141,59 @@ TEST_CASE("lstm early-stops when validation loss stops improving", "[lstm][early
   CHECK(last.done);
   CHECK(last.step < 200);
   CHECK(steps >= 1);
+}
+
+TEST_CASE("lstm saved and loaded predicts bit-identically", "[lstm][save]") {
+  auto d = test::planted_sequence(300, 100, 3, 5);
+  lstm_model a;
+  CHECK(a.save().empty());  // nothing fitted yet
+  test::fit_all(a, d, {{"hidden", 8}, {"seq_len", 6}, {"max_epochs", 2}, {"layers", 2}}, 3);
+  const std::string state = a.save();
+  REQUIRE_FALSE(state.empty());
+  auto b = make_model("lstm");
+  b->load(state);
+  CHECK(b->predict_proba(d.x_val) == a.predict_proba(d.x_val));
+  CHECK(b->predict_proba(d.x_train) == a.predict_proba(d.x_train));
+  CHECK(b->params() == a.params());
+  CHECK(b->save() == state);
+}
+
+TEST_CASE("lstm refuses a truncated, corrupted or foreign state naming the problem",
+          "[lstm][save]") {
+  auto d = test::planted_sequence(200, 50, 3, 6);
+  lstm_model a;
+  test::fit_all(a, d, {{"hidden", 4}, {"seq_len", 4}, {"max_epochs", 1}}, 2);
+  const std::string state = a.save();
+  REQUIRE(state.size() > 100);
+  lstm_model b;
+  CHECK_THROWS_WITH(b.load(state.substr(0, state.size() / 2)),
+                    Catch::Contains("lstm: cannot load state") && Catch::Contains("truncated"));
+  // Every cut, including inside the last number and the checksum, is refused.
+  for (std::size_t cut = 0; cut < state.size(); cut += 1 + state.size() / 97)
+    CHECK_THROWS_AS(b.load(state.substr(0, cut)), std::invalid_argument);
+  for (std::size_t k = 1; k < 30; ++k)
+    CHECK_THROWS_AS(b.load(state.substr(0, state.size() - k)), std::invalid_argument);
+
+  std::string flipped = state;
+  const std::size_t digit = flipped.find_first_of("123456789", flipped.size() / 2);
+  REQUIRE(digit != std::string::npos);
+  flipped[digit] = flipped[digit] == '9' ? '8' : '9';
+  CHECK_THROWS_WITH(b.load(flipped), Catch::Contains("checksum mismatch"));
+
+  // A consistent checksum over a wrong shape still fails, naming the tensor.
+  std::string body = state.substr(0, state.rfind("checksum "));
+  const std::size_t at = body.find("inputs 3\n");
+  REQUIRE(at != std::string::npos);
+  body.replace(at, 9, "inputs 4\n");
+  CHECK_THROWS_WITH(b.load(nn::seal_state(body)), Catch::Contains("tensor 'lstm0.w_x'"));
+
+  CHECK_THROWS_WITH(b.load(""), Catch::Contains("empty"));
+  CHECK_THROWS_WITH(b.load("garbage"), Catch::Contains("not a mlt-lstm state"));
+  std::string v2 = state;
+  v2.replace(0, 10, "mlt-lstm 2");
+  CHECK_THROWS_WITH(b.load(v2), Catch::Contains("version 2"));
+  CHECK_THROWS_WITH(make_model("transformer")->load(state),
+                    Catch::Contains("not a mlt-transformer state"));
+  // Failed loads leave the model as it was: still unfitted.
+  CHECK_THROWS_AS(b.predict_proba(d.x_val), std::logic_error);
 }

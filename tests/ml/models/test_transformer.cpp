@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <stdexcept>
+
+#include "ml/models/nn/net_io.hpp"
 #include "ml/models/nn/transformer_net.hpp"
 #include "ml/models/transformer_model.hpp"
 #include "test_lstm_support.hpp"
@@ -112,4 +115,63 @@ TEST_CASE("transformer gives bit-identical predictions for the same seed",
   const Eigen::VectorXd pa = a.predict_proba(d.x_val), pb = b.predict_proba(d.x_val);
   CHECK(pa == pb);
   CHECK(pa != c.predict_proba(d.x_val));
+}
+
+TEST_CASE("transformer saved and loaded predicts bit-identically", "[transformer][save]") {
+  auto d = test::planted_sequence(300, 100, 3, 5);
+  // Table: last-token and mean pooling, one and two layers.
+  const param_map cases[] = {
+      {{"d_model", 8}, {"heads", 2}, {"seq_len", 6}, {"max_epochs", 2}},
+      {{"d_model", 8}, {"heads", 4}, {"seq_len", 5}, {"max_epochs", 2}, {"layers", 2},
+       {"mean_pool", 1}, {"ff", 12}},
+  };
+  for (const auto& p : cases) {
+    transformer_model a;
+    CHECK(a.save().empty());  // nothing fitted yet
+    test::fit_all(a, d, p, 3);
+    const std::string state = a.save();
+    REQUIRE_FALSE(state.empty());
+    auto b = make_model("transformer");
+    b->load(state);
+    INFO("layers " << a.params().at("layers") << " mean_pool " << a.params().at("mean_pool"));
+    CHECK(b->predict_proba(d.x_val) == a.predict_proba(d.x_val));
+    CHECK(b->params() == a.params());
+    CHECK(b->save() == state);
+  }
+}
+
+TEST_CASE("transformer refuses a truncated, corrupted or foreign state naming the problem",
+          "[transformer][save]") {
+  auto d = test::planted_sequence(200, 50, 3, 6);
+  transformer_model a;
+  test::fit_all(a, d, {{"d_model", 4}, {"heads", 2}, {"seq_len", 4}, {"max_epochs", 1}}, 2);
+  const std::string state = a.save();
+  REQUIRE(state.size() > 100);
+  transformer_model b;
+  CHECK_THROWS_WITH(b.load(state.substr(0, state.size() / 2)),
+                    Catch::Contains("transformer: cannot load state") &&
+                        Catch::Contains("truncated"));
+  for (std::size_t cut = 0; cut < state.size(); cut += 1 + state.size() / 97)
+    CHECK_THROWS_AS(b.load(state.substr(0, cut)), std::invalid_argument);
+  for (std::size_t k = 1; k < 30; ++k)
+    CHECK_THROWS_AS(b.load(state.substr(0, state.size() - k)), std::invalid_argument);
+
+  std::string flipped = state;
+  const std::size_t digit = flipped.find_first_of("123456789", flipped.size() / 2);
+  REQUIRE(digit != std::string::npos);
+  flipped[digit] = flipped[digit] == '9' ? '8' : '9';
+  CHECK_THROWS_WITH(b.load(flipped), Catch::Contains("checksum mismatch"));
+
+  // A consistent checksum over parameters that cannot hold is refused, naming them.
+  std::string body = state.substr(0, state.rfind("checksum "));
+  const std::size_t at = body.find(" heads 2 ");
+  REQUIRE(at != std::string::npos);
+  body.replace(at, 9, " heads 3 ");
+  CHECK_THROWS_WITH(b.load(nn::seal_state(body)),
+                    Catch::Contains("transformer: cannot load state") &&
+                        Catch::Contains("'heads' = 3 must divide d_model"));
+
+  CHECK_THROWS_WITH(b.load("garbage"), Catch::Contains("not a mlt-transformer state"));
+  CHECK_THROWS_WITH(make_model("lstm")->load(state), Catch::Contains("not a mlt-lstm state"));
+  CHECK_THROWS_AS(b.predict_proba(d.x_val), std::logic_error);
 }
