@@ -41,7 +41,8 @@ msg::final_report write_rules_report(const msg::trial_summary& s) {
   // Direct answer.
   r.answer = "On " + data_kind + s.symbol + " daily data (" + s.first_date + " to " + s.last_date + ", " +
              std::to_string(s.bars) + " bars, source " + s.data_source + "), " + s.model +
-             " predicted next-bar direction with out-of-sample accuracy " + pct(t.accuracy) + " on " +
+             " predicted the direction of the close " + (s.plan.horizon == 1 ? std::string("one bar") : std::to_string(s.plan.horizon) + " bars") +
+             " ahead with out-of-sample accuracy " + pct(t.accuracy) + " on " +
              std::to_string(t.n) + " test bars (" + s.test_first_date + " to " + s.test_last_date + "). ";
   if (one_class)
     r.answer += "It predicted the same direction for every test bar, so its accuracy is just the base rate: no skill.";
@@ -89,11 +90,13 @@ msg::final_report write_rules_report(const msg::trial_summary& s) {
                        ", fills at the next open, commission " + fmt("%.1f", s.plan.paper.commission_bps) +
                        " bps): total return " + spct(s.paper.total_return) + ", Sharpe " + fmt("%.2f", s.paper.sharpe) +
                        ", max drawdown " + pct(s.paper.max_drawdown) + ", " + std::to_string(s.paper.trades) +
-                       " trades, win rate " + pct(s.paper.win_rate) + ", exposure " + pct(s.paper.exposure) +
+                       " trade(s), win rate " + pct(s.paper.win_rate) + ", exposure " + pct(s.paper.exposure) +
                        ", fees " + fmt("%.2f", s.paper.fees) + ". Buy-and-hold: " + spct(s.buy_hold.total_return) +
                        ", Sharpe " + fmt("%.2f", s.buy_hold.sharpe) + ", max drawdown " + pct(s.buy_hold.max_drawdown) + ". ";
   if (s.paper.trades == 0)
     r.trading_insights += "The strategy never traded, so the comparison with buy-and-hold says nothing about the model.";
+  else if (std::fabs(excess) < 0.0005)
+    r.trading_insights += "The strategy matched buy-and-hold: it was long nearly the whole time, so it added nothing.";
   else if (excess > 0 && s.paper.sharpe > s.buy_hold.sharpe)
     r.trading_insights += "The strategy beat buy-and-hold by " + spct(excess) + " with a better Sharpe ratio.";
   else if (excess > 0)
@@ -101,7 +104,7 @@ msg::final_report write_rules_report(const msg::trial_summary& s) {
   else
     r.trading_insights += "The strategy trailed buy-and-hold by " + spct(-excess) + ".";
   if (s.paper.trades > 0 && s.paper.trades < 10)
-    r.trading_insights += " With only " + std::to_string(s.paper.trades) + " trades the return says little about skill.";
+    r.trading_insights += " With only " + std::to_string(s.paper.trades) + " trade(s) the return says little about skill.";
 
   // Recommendations.
   if (beats && excess > 0 && s.paper.trades >= 10)
@@ -111,8 +114,10 @@ msg::final_report write_rules_report(const msg::trial_summary& s) {
     r.recommendations = "The direction signal does not survive trading as configured: try a higher long threshold so only "
                         "confident predictions trade, a longer horizon, or compare with an SMA crossover.";
   else
-    r.recommendations = "Do not trade this model. Try a longer horizon (e.g. 5 bars), different features, or another "
-                        "symbol; treat any single good-looking result with suspicion until it repeats out of sample.";
+    r.recommendations = "Do not trade this model. Try " +
+                        std::string(s.plan.horizon == 1 ? "a longer horizon (e.g. 5 bars)" : "another horizon") +
+                        ", different features, or another symbol; treat any single good-looking result with suspicion "
+                        "until it repeats out of sample.";
 
   // Caveats.
   if (s.synthetic)

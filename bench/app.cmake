@@ -1,0 +1,5 @@
+# End-to-end trial through the daemon (issue 3).
+mlt_add_bench(bench_trial bench_trial.cpp ${CMAKE_SOURCE_DIR}/tests/support/daemon_process.cpp
+  LIBS mltrainer_net simdjson::simdjson)
+target_compile_definitions(bench_trial PRIVATE MLT_BINARY_DIR="${CMAKE_BINARY_DIR}")
+add_dependencies(bench_trial mltrainerd)
