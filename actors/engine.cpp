@@ -442,6 +442,22 @@ void optimize(engine_self* self, std::int64_t id, int budget) {
 }
 
 // ---- step 4: test evaluation, paper trading, report.
+
+// Only a stored report is announced: a crash after this loses nothing shown.
+void publish_report(engine_self* self, std::int64_t id, msg::trial_report tr) {
+  if (!find(self, id)) return;
+  self->request(self->state.cfg.store, work_timeout, msg::save_report{tr})
+      .then(
+          [=](bool) {
+            auto* run = find(self, id);
+            if (!run) return;
+            emit(self, *run, "mlTrainer", "report", tr.report.answer);
+            if (run->observer) self->send(run->observer, tr);
+            finish(self, id);
+          },
+          [=](caf::error& e) { fail(self, id, "store_failed", self->system().render(e)); });
+}
+
 void finalize(engine_self* self, std::int64_t id) {
   auto* run = find(self, id);
   if (!run) return;
@@ -510,37 +526,15 @@ void finalize(engine_self* self, std::int64_t id) {
                       self->request(run->agent, self->state.cfg.decision_deadline * 3, s)
                           .then(
                               [=](msg::final_report& rep) {
-                                if (!find(self, id)) return;
                                 rep.trial_id = id;
-                                msg::trial_report tr{s, rep};
-                                // Only a stored report is announced: a crash after this loses nothing shown.
-                                self->request(self->state.cfg.store, work_timeout, msg::save_report{tr})
-                                    .then(
-                                        [=](bool) {
-                                          auto* run = find(self, id);
-                                          if (!run) return;
-                                          emit(self, *run, "mlTrainer", "report", tr.report.answer);
-                                          if (run->observer) self->send(run->observer, tr);
-                                          finish(self, id);
-                                        },
-                                        [=](caf::error& e) { fail(self, id, "store_failed", self->system().render(e)); });
+                                publish_report(self, id, msg::trial_report{s, rep});
                               },
                               [=](caf::error& e) {
                                 if (!find(self, id)) return;
                                 auto rep = self->state.fallback->on_result(s);
                                 rep.caveats += " (The agent did not write the report: " + self->system().render(e) +
                                                "; the rules brain wrote it.)";
-                                msg::trial_report tr{s, rep};
-                                self->request(self->state.cfg.store, work_timeout, msg::save_report{tr})
-                                    .then(
-                                        [=](bool) {
-                                          auto* run = find(self, id);
-                                          if (!run) return;
-                                          emit(self, *run, "mlTrainer", "report", tr.report.answer);
-                                          if (run->observer) self->send(run->observer, tr);
-                                          finish(self, id);
-                                        },
-                                        [=](caf::error& e2) { fail(self, id, "store_failed", self->system().render(e2)); });
+                                publish_report(self, id, msg::trial_report{s, rep});
                               });
                     },
                     [=](caf::error& e) { fail(self, id, "paper_failed", self->system().render(e)); });
