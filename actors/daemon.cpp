@@ -176,6 +176,12 @@ void daemon::stop() {
   d.stopped = true;
   {
     caf::scoped_actor self{*d.sys};
+    // Stop the engine first so no trial completes after being recorded as
+    // interrupted; then record what was still running.
+    if (d.engine) {
+      self->send_exit(d.engine, caf::exit_reason::user_shutdown);
+      self->wait_for(d.engine);
+    }
     self->request(d.store, std::chrono::seconds(10), msg::interrupt_running{"the daemon shut down while this trial ran"})
         .receive(
             [&](std::int32_t n) {

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <csignal>
 
 #include <set>
 
@@ -177,4 +178,39 @@ TEST_CASE("cancelling a running trial stops it and records it as cancelled", "[i
   std::string_view status;
   CHECK(!t.doc["trial"]["status"].get_string().get(status));
   CHECK(status == "cancelled");
+}
+
+TEST_CASE("a trial running when the daemon gets SIGTERM is recorded as interrupted", "[integration]") {
+  const auto state = mlt::test::fresh_dir("sigterm");
+  std::int64_t id = 0;
+  {
+    daemon_process d(state);
+    mlt::net::ws_client c;
+    c.connect("127.0.0.1", d.port());
+    frame_reader r(c);
+    r.next();
+    chat(c, "Analyze AAPL with LSTM model");
+    auto p = r.until("proposal");
+    c.send(R"({"type":"approve","proposal_id":)" + std::to_string(static_cast<std::int64_t>(p.num("proposal_id"))) + "}");
+    // Wait until the LSTM is fitting (it takes well over the time a signal needs).
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto f = r.next();
+      if (f.type() == "reply" && f.num("trial_id") > 0) id = static_cast<std::int64_t>(f.num("trial_id"));
+      if (f.type() == "event" && f.str("text").rfind("Fitting lstm", 0) == 0) break;
+    }
+    REQUIRE(id > 0);
+    CHECK(d.stop(SIGTERM) == 0);
+  }
+  daemon_process d(state);
+  mlt::net::ws_client c;
+  c.connect("127.0.0.1", d.port());
+  frame_reader r(c);
+  r.next();
+  c.send(R"({"type":"get_trial","trial_id":)" + std::to_string(id) + "}");
+  auto t = r.until("trial");
+  std::string_view status;
+  CHECK(!t.doc["trial"]["status"].get_string().get(status));
+  CHECK(status == "interrupted");
+  CHECK(t.doc["transcript"].get_array().size() >= 3);
 }
