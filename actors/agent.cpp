@@ -119,23 +119,23 @@ void approve(agent_self* self, caf::response_promise rp, std::int64_t proposal_i
       .then(
           [=](std::int64_t trial_id) mutable {
             self->state.active_trials.insert(trial_id);
+            // Answer first, so the person reads the approval before the
+            // engine's first event about the trial.
+            rp.deliver(reply("Approved proposal " + std::to_string(pid) + ". Trial " + std::to_string(trial_id) +
+                                 " is starting. I will answer the engine's questions as it trains; you can watch here.",
+                             trial_id));
             msg::start_trial start{trial_id, plan, caf::actor_cast<caf::actor>(self), self->state.observer};
             self->request(self->state.cfg.engine, std::chrono::seconds(30), start)
-                .then(
-                    [=](std::int32_t queued_at) mutable {
-                      std::string text = "Approved proposal " + std::to_string(pid) + ". Trial " +
-                                         std::to_string(trial_id) +
-                                         (queued_at > 0 ? " is queued (position " + std::to_string(queued_at) + ")."
-                                                        : " is starting.") +
-                                         " I will answer the engine's questions as it trains; you can watch here.";
-                      rp.deliver(reply(text, trial_id));
-                    },
-                    [=](caf::error& e) mutable {
-                      self->state.active_trials.erase(trial_id);
-                      self->send(self->state.cfg.store, msg::set_trial_status{trial_id, "failed", self->system().render(e)});
-                      rp.deliver(error("busy", "cannot start trial " + std::to_string(trial_id) + ": " +
-                                                   self->system().render(e)));
-                    });
+                .then([](std::int32_t) {},
+                      [=](caf::error& e) {
+                        self->state.active_trials.erase(trial_id);
+                        const auto why = self->system().render(e);
+                        self->send(self->state.cfg.store, msg::set_trial_status{trial_id, "failed", why});
+                        if (self->state.observer)
+                          self->send(self->state.observer,
+                                     msg::trial_failed{trial_id, "failed", "busy", "cannot start trial " +
+                                                                                      std::to_string(trial_id) + ": " + why});
+                      });
           },
           [=](caf::error& e) mutable {
             rp.deliver(error("store_failed", "could not record the approval: " + self->system().render(e)));
