@@ -107,7 +107,7 @@ std::string render(simdjson::dom::element f) {
       for (auto t : arr)
         out += "\n  #" + std::to_string(static_cast<long long>(num(t, "trial_id"))) + " " + str(t, "status") + " " +
                str(t, "symbol") + " " + str(t, "model") + " " + str(t, "created_at");
-    return out;
+    return out == "trials:" ? "trials: none yet" : out;
   }
   if (type == "trial") {
     std::string out = "trial " + std::to_string(static_cast<long long>(num(f, "trial_id"))) + ":";

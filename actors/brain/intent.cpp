@@ -157,7 +157,8 @@ intent parse_intent(const std::string& text, bool has_proposal,
   static const std::regex pct_train_re(R"((\d{1,2})\s*%\s*(?:for\s+)?train)", std::regex::icase);
   if (std::regex_search(low, m, ratio_re)) {
     double v = std::stod(m[1]);
-    if (m[2] == "%" || v > 1.0) v /= 100.0;
+    // Only an explicit percent sign scales: "train ratio 7" is refused as 7, not read as 7%.
+    if (m[2] == "%") v /= 100.0;
     out.changes.train_ratio = v;
   } else if (std::regex_search(low, m, pct_train_re)) {
     out.changes.train_ratio = std::stod(m[1]) / 100.0;

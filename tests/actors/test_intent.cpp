@@ -69,6 +69,11 @@ TEST_CASE("plain-word edits change the open proposal") {
   CHECK(*f.changes.data_source == "synthetic");
   CHECK(*f.changes.seed == 7u);
 
+  auto h = parse("train ratio 7", true);
+  CHECK(*h.changes.train_ratio == Approx(7.0));  // refused later as out of range, not read as 7%
+  auto i = parse("train split 65%", true);
+  CHECK(*i.changes.train_ratio == Approx(0.65));
+
   auto g = parse("since 2012", true);
   CHECK(*g.changes.start == "2012-01-01");
 }
