@@ -461,11 +461,19 @@ void publish_report(engine_self* self, std::int64_t id, msg::trial_report tr) {
 void finalize(engine_self* self, std::int64_t id) {
   auto* run = find(self, id);
   if (!run) return;
-  self->request(run->trainer, work_timeout, msg::evaluate_request{id, true})
+  self->request(run->trainer, work_timeout, msg::evaluate_request{id, true, true})
       .then(
           [=](msg::evaluation& ev) {
             auto* run = find(self, id);
             if (!run) return;
+            if (!ev.selection.empty()) {
+              if (ev.model != run->model || ev.params != run->params)
+                emit(self, *run, "engine", "status",
+                     "Of the fits evaluated on validation, " + ev.selection + " is the best: " + ev.model + " (" +
+                         params_text(ev.params) + "). That one goes to the test part.");
+              run->model = ev.model;
+              run->params = ev.params;
+            }
             emit(self, *run, "engine", "status",
                  "Final evaluation of " + run->model + " on the untouched test part (" + run->fit.test_range +
                      "): accuracy " + pct(ev.test.accuracy) + " on " + std::to_string(ev.test.n) + " rows, AUC " +

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <memory>
 
 #include <caf/all.hpp>
@@ -27,6 +28,13 @@ struct trainer_state {
   std::unique_ptr<ml::model> model;
   std::string model_name;
   int horizon = 1;
+  /// Every configuration evaluated on validation, restorable for the test.
+  struct snapshot {
+    std::string model;
+    double val_log_loss = 0;
+    std::string state;
+  };
+  std::vector<snapshot> snapshots;
   static inline const char* name = "trainer";
 };
 
@@ -87,6 +95,7 @@ caf::behavior trainer_behavior(trainer_self* self) {
           st.series = std::move(m.series);
           st.features = ml::build_default_features(st.series);
           st.model.reset();
+          st.snapshots.clear();
           msg::prepared out;
           out.trial_id = m.trial_id;
           out.features = static_cast<std::int32_t>(st.features.names.size());
@@ -205,8 +214,27 @@ caf::behavior trainer_behavior(trainer_self* self) {
         try {
           msg::evaluation out;
           out.trial_id = m.trial_id;
+          if (m.include_test && m.use_best && !st.snapshots.empty()) {
+            const auto best = std::min_element(st.snapshots.begin(), st.snapshots.end(),
+                                               [](const auto& a, const auto& b) { return a.val_log_loss < b.val_log_loss; });
+            auto restored = ml::make_model(best->model);
+            restored->load(best->state);
+            st.model = std::move(restored);
+            st.model_name = best->model;
+            char buf[160];
+            std::snprintf(buf, sizeof buf, "configuration %d of %zu (validation log loss %.4f)",
+                          static_cast<int>(best - st.snapshots.begin()) + 1, st.snapshots.size(), best->val_log_loss);
+            out.selection = buf;
+          }
+          out.model = st.model_name;
+          out.params = st.model->params();
           out.train = score(*st.model, st.splits.train);
           out.val = score(*st.model, st.splits.val);
+          if (!m.include_test) {
+            // A model that cannot be saved simply cannot be chosen later.
+            auto state = st.model->save();
+            if (!state.empty()) st.snapshots.push_back({st.model_name, out.val.log_loss, std::move(state)});
+          }
           if (m.include_test) {
             Eigen::VectorXd p = st.model->predict_proba(st.splits.test.x);
             out.test = ml::evaluate_classification(st.splits.test.y, p);

@@ -136,11 +136,14 @@ typename Inspector::result_type inspect(Inspector& f, fit_progress& x) {
 struct evaluate_request {
   std::int64_t trial_id = 0;
   bool include_test = false;
+  /// With include_test: first restore the configuration fitted in this trial
+  /// with the lowest validation log loss.
+  bool use_best = false;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, evaluate_request& x) {
-  return f(caf::meta::type_name("evaluate_request"), x.trial_id, x.include_test);
+  return f(caf::meta::type_name("evaluate_request"), x.trial_id, x.include_test, x.use_best);
 }
 
 /// trainer -> engine.
@@ -155,12 +158,16 @@ struct evaluation {
   /// P(up) against the realised h-bar forward return on the test rows
   /// (Spearman IC, Pearson, sign hit rate of P(up) - 0.5).
   ml::regression_metrics test_vs_return;
+  std::string model;                     ///< the configuration evaluated
+  std::map<std::string, double> params;
+  std::string selection;                 ///< how it was chosen (use_best), "" otherwise
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, evaluation& x) {
   return f(caf::meta::type_name("evaluation"), x.trial_id, x.train, x.val, x.test,
-           x.test_bar_index, x.test_prob, x.importance, x.test_vs_return);
+           x.test_bar_index, x.test_prob, x.importance, x.test_vs_return, x.model, x.params,
+           x.selection);
 }
 
 /// engine -> paper_trader: trade these out-of-sample predictions.
