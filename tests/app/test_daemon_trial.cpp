@@ -164,12 +164,16 @@ TEST_CASE("cancelling a running trial stops it and records it as cancelled", "[i
   c.connect("127.0.0.1", d.port());
   frame_reader r(c);
   r.next();
-  chat(c, "Run trial on AAPL");
+  chat(c, "Analyze AAPL with LSTM model");
   auto p = r.until("proposal");
   c.send(R"({"type":"approve","proposal_id":)" + std::to_string(static_cast<std::int64_t>(p.num("proposal_id"))) + "}");
   auto ok = r.until("reply");
   const auto id = static_cast<std::int64_t>(ok.num("trial_id"));
-  r.until("event");
+  // Cancel while the LSTM fits: that phase outlasts a round trip many times over.
+  for (;;) {
+    auto f = r.next();
+    if (f.type() == "event" && f.str("text").rfind("Fitting lstm", 0) == 0) break;
+  }
   c.send(R"({"type":"cancel","trial_id":)" + std::to_string(id) + "}");
   auto failed = r.until("trial_failed");
   CHECK(failed.str("status") == "cancelled");
