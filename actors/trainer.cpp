@@ -80,9 +80,28 @@ std::string audit_splits(const ml::dataset_splits& sp, int h, bool& passed) {
                 : "Leakage audit FAILED: split boundaries do not respect the embargo.";
 }
 
-ml::classification_metrics score(const ml::model& m, const ml::dataset& d) {
-  if (d.rows() == 0) return {};
-  return ml::evaluate_classification(d.y, m.predict_proba(d.x));
+// P(up) for every row of train, validation and test, predicted in one pass
+// over the rows in time order. Sequence models read windows of earlier rows,
+// so the first validation and test rows see the bars before them (across the
+// embargo gap) instead of zero padding; row-wise models are unaffected.
+struct all_predictions {
+  Eigen::VectorXd train, val, test;
+};
+
+all_predictions predict_all(const ml::model& m, const ml::dataset_splits& sp, bool include_test) {
+  // Until the final evaluation the test rows are not even fed to the model.
+  const auto a = sp.train.rows(), b = sp.val.rows(), c = include_test ? sp.test.rows() : 0;
+  Eigen::MatrixXd x(a + b + c, sp.train.x.cols());
+  x.topRows(a) = sp.train.x;
+  x.middleRows(a, b) = sp.val.x;
+  if (c > 0) x.bottomRows(c) = sp.test.x;
+  const Eigen::VectorXd p = m.predict_proba(x);
+  return {p.head(a), p.segment(a, b), p.tail(c)};
+}
+
+ml::classification_metrics score(const Eigen::VectorXd& y, const Eigen::VectorXd& p) {
+  if (y.size() == 0) return {};
+  return ml::evaluate_classification(y, p);
 }
 
 caf::behavior trainer_behavior(trainer_self* self) {
@@ -228,15 +247,16 @@ caf::behavior trainer_behavior(trainer_self* self) {
           }
           out.model = st.model_name;
           out.params = st.model->params();
-          out.train = score(*st.model, st.splits.train);
-          out.val = score(*st.model, st.splits.val);
+          const auto pred = predict_all(*st.model, st.splits, m.include_test);
+          out.train = score(st.splits.train.y, pred.train);
+          out.val = score(st.splits.val.y, pred.val);
           if (!m.include_test) {
             // A model that cannot be saved simply cannot be chosen later.
             auto state = st.model->save();
             if (!state.empty()) st.snapshots.push_back({st.model_name, out.val.log_loss, std::move(state)});
           }
           if (m.include_test) {
-            Eigen::VectorXd p = st.model->predict_proba(st.splits.test.x);
+            const Eigen::VectorXd& p = pred.test;
             out.test = ml::evaluate_classification(st.splits.test.y, p);
             out.test_prob.assign(p.data(), p.data() + p.size());
             out.test_bar_index.assign(st.splits.test.bar_index.begin(), st.splits.test.bar_index.end());
