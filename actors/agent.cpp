@@ -62,6 +62,8 @@ std::string help_text() {
          "    \"use synthetic data\", \"threshold 0.6\", \"allow shorting\", \"commission 5 bps\", \"seed 7\".\n"
          "  - \"yes\" / \"ok\" / \"go\" approves; nothing trains before that.\n"
          "  - \"list trials\", \"show trial 3\", \"status\", \"cancel trial 3\", \"help\".\n"
+         "  - \"paper trade AAPL\" / \"update my AAPL paper portfolio\" (add \"replay\" to watch fills one by one):\n"
+         "    the latest completed trial's model trades bars that arrived after it.\n"
          "Models: " + [] {
            std::string s;
            for (const auto& m : ml::model_names()) s += (s.empty() ? "" : ", ") + m;
@@ -266,6 +268,30 @@ void on_chat(agent_self* self, caf::response_promise rp, const std::string& text
               },
               [=](caf::error& e) mutable { rp.deliver(error("store_failed", self->system().render(e))); });
       return;
+    case brain::intent::paper: {
+      auto go = [=](std::string symbol) mutable {
+        msg::portfolio_request req{symbol, in.trial_id, self->state.observer, in.pace_ms};
+        self->request(self->state.cfg.paper, std::chrono::minutes(30), req)
+            .then([=](std::string& text) mutable { rp.deliver(reply(text, in.trial_id)); },
+                  [=](caf::error& e) mutable {
+                    rp.deliver(error("paper_failed", self->system().render(e)));
+                  });
+      };
+      if (in.changes.symbol) {
+        go(*in.changes.symbol);
+      } else if (in.trial_id > 0) {
+        self->request(st.cfg.store, std::chrono::seconds(30), msg::get_trial_query{in.trial_id})
+            .then(
+                [=](msg::trial_record& rec) mutable {
+                  if (!rec.found) rp.deliver(error("unknown_trial", "there is no trial " + std::to_string(in.trial_id)));
+                  else go(rec.row.symbol);
+                },
+                [=](caf::error& e) mutable { rp.deliver(error("store_failed", self->system().render(e))); });
+      } else {
+        rp.deliver(error("missing_symbol", "which paper portfolio? For example: \"update my AAPL paper portfolio\""));
+      }
+      return;
+    }
     case brain::intent::unknown:
     default:
       rp.deliver(reply("I did not understand that. " + help_text()));

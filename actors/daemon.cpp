@@ -93,7 +93,8 @@ void daemon::start() {
   // ml cannot depend on net, so the Polygon client is handed in here.
   net::attach_polygon(env);
   d.loader = spawn_data_loader(sys, env);
-  d.paper = spawn_paper_trader(sys);
+  const auto models_dir = (fs::path(d.opts.state_dir) / "models").string();
+  d.paper = spawn_paper_trader(sys, paper_trader_config{d.store, d.loader, models_dir});
   engine_config ec_cfg;
   ec_cfg.max_concurrent = d.opts.max_concurrent_trials > 0 ? d.opts.max_concurrent_trials : cores;
   ec_cfg.max_queue = d.opts.max_queue;
@@ -101,6 +102,7 @@ void daemon::start() {
   ec_cfg.store = d.store;
   ec_cfg.loader = d.loader;
   ec_cfg.paper = d.paper;
+  ec_cfg.models_dir = models_dir;
   d.engine = spawn_engine(sys, ec_cfg);
 
   session_config scfg;
@@ -109,6 +111,7 @@ void daemon::start() {
   scfg.version = version;
   scfg.agent.engine = d.engine;
   scfg.agent.store = d.store;
+  scfg.agent.paper = d.paper;
   scfg.agent.data_dir = d.opts.data_dir;
   scfg.agent.brain = d.opts.brain;
 

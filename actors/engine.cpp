@@ -461,7 +461,9 @@ void publish_report(engine_self* self, std::int64_t id, msg::trial_report tr) {
 void finalize(engine_self* self, std::int64_t id) {
   auto* run = find(self, id);
   if (!run) return;
-  self->request(run->trainer, work_timeout, msg::evaluate_request{id, true, true})
+  const std::string artifact =
+      self->state.cfg.models_dir.empty() ? std::string() : self->state.cfg.models_dir + "/trial_" + std::to_string(id) + ".model";
+  self->request(run->trainer, work_timeout, msg::evaluate_request{id, true, true, artifact})
       .then(
           [=](msg::evaluation& ev) {
             auto* run = find(self, id);
@@ -529,6 +531,7 @@ void finalize(engine_self* self, std::int64_t id) {
                       s.paper_detail = po.detail;
                       s.buy_hold_detail = po.buy_hold_detail;
                       s.optimizer = run->optimizer;
+                      s.sma_cross = po.sma_cross;
                       emit(self, *run, "engine", "question", "Trial finished. Please write the report.",
                            R"({"question":"report"})");
                       self->request(run->agent, self->state.cfg.decision_deadline * 3, s)

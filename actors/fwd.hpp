@@ -29,8 +29,15 @@ caf::actor spawn_data_loader(caf::actor_system& sys, ml::data_environment env);
 /// occupies a scheduler thread that sessions need.
 caf::actor spawn_trainer(caf::actor_system& sys);
 
-/// Simulates paper trading over predictions.
-caf::actor spawn_paper_trader(caf::actor_system& sys);
+struct paper_trader_config {
+  caf::actor store;
+  caf::actor loader;
+  std::string models_dir;
+};
+
+/// Simulates paper trading over predictions, and keeps forward paper
+/// portfolios; detached because a paced replay sleeps between bars.
+caf::actor spawn_paper_trader(caf::actor_system& sys, paper_trader_config cfg);
 
 struct engine_config {
   int max_concurrent = 2;   ///< trials running at once (= trainers)
@@ -39,6 +46,7 @@ struct engine_config {
   caf::actor store;
   caf::actor loader;
   caf::actor paper;
+  std::string models_dir;   ///< fitted models kept for forward paper trading; "" = none
 };
 
 /// The ML engine: every trial's state machine.
@@ -47,6 +55,7 @@ caf::actor spawn_engine(caf::actor_system& sys, engine_config cfg);
 struct agent_config {
   caf::actor engine;
   caf::actor store;
+  caf::actor paper;         ///< forward paper portfolios
   std::string data_dir;     ///< SYMBOL.csv files make symbols known
   msg::trial_plan defaults; ///< what a new proposal starts from
   std::string brain = "rules";

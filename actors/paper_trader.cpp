@@ -1,13 +1,32 @@
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <thread>
+
 #include <caf/all.hpp>
+#include <simdjson.h>
 
 #include "actors/fwd.hpp"
 #include "actors/harden.hpp"
+#include "messages/json_writer.hpp"
 #include "messages/type_ids.hpp"
+#include "ml/models/artifact.hpp"
+#include "ml/sim/portfolio.hpp"
 #include "ml/sim/stats.hpp"
+#include "ml/sim/strategies.hpp"
 
 namespace mlt::actors {
 
 namespace {
+
+using namespace std::chrono_literals;
+
+struct paper_state {
+  paper_trader_config cfg;
+  static inline const char* name = "paper_trader";
+};
+
+using paper_self = caf::stateful_actor<paper_state>;
 
 // The full statistics as named numbers, for the report and the store.
 std::map<std::string, double> performance_map(const ml::sim::performance& p) {
@@ -31,8 +50,167 @@ std::map<std::string, double> performance_map(const ml::sim::performance& p) {
           {"years", p.years}};
 }
 
-caf::behavior paper_behavior(caf::event_based_actor* self) {
+// The SMA(10, 30) crossover over the same bars with the same costs: the
+// second baseline every report carries.
+std::map<std::string, double> sma_baseline(const msg::paper_request& m) {
+  if (m.bar_index.empty()) return {};
+  ml::sim::engine_config ec;
+  ec.cash = m.config.cash;
+  ec.allow_short = m.config.allow_short;
+  ec.commission.type = ml::sim::commission_model::kind::bps;
+  ec.commission.rate = m.config.commission_bps;
+  ml::sim::engine e(ec);
+  ml::sim::sma_cross_strategy sma(10, 30, m.config.allow_short);
+  ml::sim::run(e, sma, m.series.bars, m.bar_index.front(), m.bar_index.back());
+  const auto perf = ml::sim::compute_performance(e, m.series.timespan);
+  auto out = performance_map(perf);
+  out["total_return"] = perf.total_return;
+  out["final_equity"] = perf.final_equity;
+  out["cagr"] = perf.cagr;
+  out["sharpe"] = perf.sharpe;
+  out["max_drawdown"] = perf.max_drawdown;
+  out["trades"] = perf.trades;
+  out["win_rate"] = perf.win_rate;
+  out["exposure"] = perf.exposure;
+  out["fees"] = perf.fees;
+  out["fast"] = 10;
+  out["slow"] = 30;
+  return out;
+}
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+caf::error fail(const std::string& what) { return caf::make_error(caf::sec::runtime_error, what); }
+
+// What a forward update needs from the trial's stored plan and report.
+struct trial_basis {
+  std::string model, source, start;
+  double cash = 100000, commission_bps = 1, long_threshold = 0.55, short_threshold = 0.45;
+  bool allow_short = false;
+  std::int64_t last_bar = 0;  ///< last bar the trial saw
+};
+
+bool read_basis(const msg::trial_record& rec, trial_basis& b, std::string& err) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element plan, report;
+  if (parser.parse(rec.plan_json).get(plan)) return err = "the trial's plan cannot be read", false;
+  std::string_view sv;
+  double d = 0;
+  bool flag = false;
+  b.model = rec.row.model;
+  if (!plan["data_source"].get_string().get(sv)) b.source = std::string(sv);
+  if (!plan["start"].get_string().get(sv)) b.start = std::string(sv);
+  if (!plan["paper"]["cash"].get_double().get(d)) b.cash = d;
+  if (!plan["paper"]["commission_bps"].get_double().get(d)) b.commission_bps = d;
+  if (!plan["paper"]["long_threshold"].get_double().get(d)) b.long_threshold = d;
+  if (!plan["paper"]["short_threshold"].get_double().get(d)) b.short_threshold = d;
+  if (!plan["paper"]["allow_short"].get_bool().get(flag)) b.allow_short = flag;
+  simdjson::dom::parser parser2;
+  if (rec.report_json.empty() || parser2.parse(rec.report_json).get(report))
+    return err = "trial " + std::to_string(rec.row.trial_id) + " has no report", false;
+  if (report["data"]["last_date"].get_string().get(sv) || !ml::parse_datetime(std::string(sv), b.last_bar))
+    return err = "the trial's report has no data range", false;
+  return true;
+}
+
+std::string fills_text(const std::vector<ml::sim::fill>& fills) {
+  std::string out;
+  for (const auto& f : fills)
+    out += std::string(out.empty() ? "" : "; ") + (f.quantity > 0 ? "bought " : "sold ") +
+           fmt("%g", std::fabs(f.quantity)) + " at " + fmt("%.2f", f.price);
+  return out;
+}
+
+// Loads bars, predicts them with the trial's model and advances the portfolio.
+void run_update(paper_self* self, caf::response_promise rp, msg::portfolio_request req, msg::trial_record rec,
+                msg::portfolio_record saved) {
+  trial_basis basis;
+  std::string err;
+  if (!read_basis(rec, basis, err)) {
+    rp.deliver(fail(err));
+    return;
+  }
+  const auto trial_id = rec.row.trial_id;
+  msg::load_bars_request load{0, req.symbol, basis.source, basis.start, "", 42};
+  self->request(self->state.cfg.loader, 10min, load)
+      .then(
+          [=](ml::bar_series& series) mutable {
+            try {
+              const auto path = self->state.cfg.models_dir + "/trial_" + std::to_string(trial_id) + ".model";
+              const auto artifact = ml::read_artifact(path);
+              const auto prob = ml::predict_bars(artifact, series);
+              ml::sim::paper_portfolio p;
+              std::string opening;
+              if (saved.found) {
+                p = ml::sim::portfolio_from_json(saved.state_json);
+              } else {
+                ml::sim::engine_config ec;
+                ec.cash = basis.cash;
+                ec.allow_short = basis.allow_short;
+                ec.commission.type = ml::sim::commission_model::kind::bps;
+                ec.commission.rate = basis.commission_bps;
+                ml::sim::signal_rule rule;
+                rule.long_above = basis.long_threshold;
+                rule.short_below = basis.short_threshold;
+                rule.allow_short = basis.allow_short;
+                p = ml::sim::make_portfolio(req.symbol, artifact.model, ec, rule);
+                // Forward trading starts after the last bar the trial saw.
+                p.state.started = true;
+                p.state.last_time = basis.last_bar;
+                opening = "Opened a paper portfolio for " + req.symbol + " with " + artifact.model + " from trial " +
+                          std::to_string(trial_id) + ", cash " + fmt("%.0f", basis.cash) + ", trading bars after " +
+                          ml::format_date(basis.last_bar) + ". ";
+              }
+              std::vector<ml::bar> fresh;
+              std::vector<double> signal;
+              for (std::size_t i = 0; i < series.bars.size(); ++i)
+                if (series.bars[i].time > p.state.last_time) {
+                  fresh.push_back(series.bars[i]);
+                  signal.push_back(prob[i]);
+                }
+              const auto pace = std::chrono::milliseconds(std::clamp(req.pace_ms, 0, 2000));
+              auto observer = req.observer;
+              auto on_step = [&](const ml::sim::portfolio_step& st) {
+                if (!observer || st.fills.empty()) return;
+                msg::json_writer w;
+                w.begin_object().field("date", ml::format_date(st.at->time)).field("equity", st.equity)
+                    .field("position", st.position).end_object();
+                self->send(observer, msg::paper_note{req.symbol,
+                                                     ml::format_date(st.at->time) + ": " + fills_text(st.fills) +
+                                                         "; equity " + fmt("%.2f", st.equity),
+                                                     w.take()});
+                // Replay mode: fills stream at the pace the person asked for.
+                if (pace.count() > 0) std::this_thread::sleep_for(pace);
+              };
+              auto upd = ml::sim::advance(p, fresh, signal, on_step);
+              msg::portfolio_record rec_out{true, req.symbol, p.model, trial_id, ml::sim::to_json(p), ""};
+              std::string text = opening;
+              if (upd.new_bars == 0)
+                text += "No new bars for " + req.symbol + " since " + ml::format_date(p.state.last_time) +
+                        "; the portfolio holds " + fmt("%g", p.state.position) + " shares, equity " +
+                        fmt("%.2f", upd.new_bars ? upd.equity : p.state.cash + p.state.position * p.state.last_close) + ".";
+              else
+                text += "Traded " + std::to_string(upd.new_bars) + " new bar(s) of " + req.symbol + " up to " +
+                        ml::format_date(p.state.last_time) + ": " + std::to_string(upd.fills.size()) + " fill(s), " +
+                        std::to_string(upd.closed.size()) + " closed trade(s); position " + fmt("%g", upd.position) +
+                        " shares, equity " + fmt("%.2f", upd.equity) + (upd.order_pending ? ", an order waits for the next open" : "") + ".";
+              self->request(self->state.cfg.store, 30s, msg::save_portfolio{rec_out})
+                  .then([=](bool) mutable { rp.deliver(text); },
+                        [=](caf::error& e) mutable { rp.deliver(fail("could not save the portfolio: " + self->system().render(e))); });
+            } catch (const std::exception& e) {
+              rp.deliver(fail(std::string("paper portfolio update failed: ") + e.what()));
+            }
+          },
+          [=](caf::error& e) mutable { rp.deliver(fail("could not load bars: " + self->system().render(e))); });
+}
+
+caf::behavior paper_behavior(paper_self* self, paper_trader_config cfg) {
   harden(self);
+  self->state.cfg = std::move(cfg);
   return {
       [](msg::paper_request& m) -> caf::result<msg::paper_outcome> {
         try {
@@ -48,16 +226,51 @@ caf::behavior paper_behavior(caf::event_based_actor* self) {
           out.trades = std::move(res.trades);
           out.detail = performance_map(res.detail);
           out.buy_hold_detail = performance_map(res.buy_hold_detail);
+          out.sma_cross = sma_baseline(m);
           return out;
         } catch (const std::exception& e) {
           return caf::make_error(caf::sec::runtime_error, std::string("paper trading failed: ") + e.what());
         }
+      },
+      [=](msg::portfolio_request& req) {
+        auto rp = self->make_response_promise();
+        auto& st = self->state;
+        self->request(st.cfg.store, 30s, msg::portfolio_query{req.symbol})
+            .then(
+                [=](msg::portfolio_record& saved) mutable {
+                  if (saved.found && req.trial_id == 0) req.trial_id = saved.trial_id;
+                  auto with_trial = [=](msg::trial_record& rec) mutable {
+                    if (!rec.found) {
+                      rp.deliver(fail("there is no completed trial " +
+                                      (req.trial_id ? std::to_string(req.trial_id) : "of " + req.symbol) +
+                                      " to paper trade; run one first"));
+                      return;
+                    }
+                    if (rec.row.symbol != req.symbol) {
+                      rp.deliver(fail("trial " + std::to_string(rec.row.trial_id) + " traded " + rec.row.symbol +
+                                      ", not " + req.symbol));
+                      return;
+                    }
+                    // A different trial replaces the portfolio's model: start afresh.
+                    if (saved.found && saved.trial_id != rec.row.trial_id) saved.found = false;
+                    run_update(self, rp, req, rec, saved);
+                  };
+                  auto on_err = [=](caf::error& e) mutable { rp.deliver(fail(self->system().render(e))); };
+                  if (req.trial_id > 0)
+                    self->request(self->state.cfg.store, 30s, msg::get_trial_query{req.trial_id}).then(with_trial, on_err);
+                  else
+                    self->request(self->state.cfg.store, 30s, msg::latest_trial_query{req.symbol}).then(with_trial, on_err);
+                },
+                [=](caf::error& e) mutable { rp.deliver(fail(self->system().render(e))); });
+        return rp;
       },
   };
 }
 
 }  // namespace
 
-caf::actor spawn_paper_trader(caf::actor_system& sys) { return sys.spawn(paper_behavior); }
+caf::actor spawn_paper_trader(caf::actor_system& sys, paper_trader_config cfg) {
+  return sys.spawn<caf::detached>(paper_behavior, std::move(cfg));
+}
 
 }  // namespace mlt::actors

@@ -14,6 +14,7 @@
 #include "ml/models/optimize.hpp"
 #include "ml/eval/metrics.hpp"
 #include "ml/features/feature_matrix.hpp"
+#include "ml/models/artifact.hpp"
 #include "ml/models/model.hpp"
 
 namespace mlt::actors {
@@ -260,6 +261,12 @@ caf::behavior trainer_behavior(trainer_self* self) {
             out.test = ml::evaluate_classification(st.splits.test.y, p);
             out.test_prob.assign(p.data(), p.data() + p.size());
             out.test_bar_index.assign(st.splits.test.bar_index.begin(), st.splits.test.bar_index.end());
+            if (!m.artifact_path.empty()) {
+              auto state = st.model->save();
+              if (!state.empty())
+                ml::write_artifact(m.artifact_path, {st.model_name, st.horizon, st.splits.feature_names,
+                                                     st.splits.scaler_mean, st.splits.scaler_scale, std::move(state)});
+            }
             Eigen::VectorXd centred = p.array() - 0.5;
             out.test_vs_return = ml::evaluate_regression(st.splits.test.forward_return, centred);
           }

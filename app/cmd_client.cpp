@@ -117,6 +117,7 @@ std::string render(simdjson::dom::element f) {
     return out;
   }
   if (type == "pong") return "pong";
+  if (type == "paper") return "  paper " + str(f, "symbol") + ": " + str(f, "text");
   return std::string(simdjson::minify(f));
 }
 

@@ -91,6 +91,7 @@ struct trial_summary {
   std::map<std::string, double> paper_detail;
   std::map<std::string, double> buy_hold_detail;
   std::string optimizer;  ///< what the optimiser tried and chose ("" if not run)
+  std::map<std::string, double> sma_cross;  ///< SMA(10,30) crossover baseline
 };
 
 template <class Inspector>
@@ -100,7 +101,8 @@ typename Inspector::result_type inspect(Inspector& f, trial_summary& x) {
            x.features, x.vol_annual, x.regime, x.train, x.val, x.test, x.test_first_date,
            x.test_last_date, x.paper, x.buy_hold, x.equity, x.buy_hold_equity, x.trades,
            x.importance, x.configurations_tried, x.decisions, x.models_tried, x.warnings,
-           x.leakage_audit, x.test_vs_return, x.paper_detail, x.buy_hold_detail, x.optimizer);
+           x.leakage_audit, x.test_vs_return, x.paper_detail, x.buy_hold_detail, x.optimizer,
+           x.sma_cross);
 }
 
 /// The agent's final report, written from a trial_summary.

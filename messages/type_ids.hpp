@@ -7,6 +7,7 @@
 
 #include "messages/chat.hpp"
 #include "messages/negotiation.hpp"
+#include "messages/paper_msgs.hpp"
 #include "messages/plan.hpp"
 #include "messages/session_msgs.hpp"
 #include "messages/store_msgs.hpp"
@@ -58,6 +59,12 @@ CAF_BEGIN_TYPE_ID_BLOCK(mltrainer, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::optimize_outcome))
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::optimize_step))
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::data_progress_msg))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::portfolio_request))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::paper_note))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::portfolio_query))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::portfolio_record))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::save_portfolio))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::latest_trial_query))
 CAF_END_TYPE_ID_BLOCK(mltrainer)
 
 namespace mlt::msg {

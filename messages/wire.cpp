@@ -1,5 +1,6 @@
 #include "messages/wire.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include <simdjson.h>
@@ -91,10 +92,15 @@ void write_paper_stats(json_writer& w, const ml::paper_stats& s,
   w.end_object();
 }
 
+// Each point carries its drawdown from the running peak, as a fraction.
 void write_equity(json_writer& w, const std::vector<ml::equity_point>& pts) {
   w.begin_array();
-  for (const auto& p : pts)
-    w.begin_object().field("date", ml::format_date(p.time)).field("equity", p.equity).end_object();
+  double peak = 0;
+  for (const auto& p : pts) {
+    peak = std::max(peak, p.equity);
+    w.begin_object().field("date", ml::format_date(p.time)).field("equity", p.equity)
+        .field("drawdown", peak > 0 ? 1.0 - p.equity / peak : 0.0).end_object();
+  }
   w.end_array();
 }
 
@@ -316,6 +322,9 @@ std::string encode_report(const trial_report& r) {
   write_paper_stats(w, s.paper, s.paper_detail);
   w.key("buy_hold");
   write_paper_stats(w, s.buy_hold, s.buy_hold_detail);
+  w.key("sma_cross").begin_object();
+  for (const auto& [k, v] : s.sma_cross) w.field(k, v);
+  w.end_object();
   w.key("equity");
   write_equity(w, s.equity);
   w.key("buy_hold_equity");
@@ -395,6 +404,14 @@ std::string encode_trial(const trial_record& rec) {
   }
   w.end_array();
   w.key("report").raw(rec.report_json.empty() ? std::string_view("null") : std::string_view(rec.report_json));
+  w.end_object();
+  return w.take();
+}
+
+std::string encode_paper(const std::string& symbol, const std::string& text, const std::string& data_json) {
+  json_writer w;
+  w.begin_object().field("type", "paper").field("symbol", symbol).field("text", text);
+  w.key("data").raw(data_json.empty() ? std::string_view("{}") : std::string_view(data_json));
   w.end_object();
   return w.take();
 }

@@ -43,6 +43,7 @@ std::string encode_trial_failed(const trial_failed& f);
 std::string encode_trials(const trial_list& list);
 std::string encode_trial(const trial_record& rec);
 std::string encode_error(const std::string& code, const std::string& message);
+std::string encode_paper(const std::string& symbol, const std::string& text, const std::string& data_json);
 
 /// The plan as a JSON object (used in proposal frames and the store).
 std::string plan_to_json(const trial_plan& plan);

@@ -139,11 +139,13 @@ struct evaluate_request {
   /// With include_test: first restore the configuration fitted in this trial
   /// with the lowest validation log loss.
   bool use_best = false;
+  /// With include_test: keep the evaluated model here for forward paper trading.
+  std::string artifact_path;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, evaluate_request& x) {
-  return f(caf::meta::type_name("evaluate_request"), x.trial_id, x.include_test, x.use_best);
+  return f(caf::meta::type_name("evaluate_request"), x.trial_id, x.include_test, x.use_best, x.artifact_path);
 }
 
 /// trainer -> engine.
@@ -195,12 +197,13 @@ struct paper_outcome {
   std::vector<ml::paper_trade> trades;
   std::map<std::string, double> detail;           ///< every statistic of the strategy
   std::map<std::string, double> buy_hold_detail;  ///< the same for buy-and-hold
+  std::map<std::string, double> sma_cross;        ///< SMA(10,30) crossover baseline, same bars and costs
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, paper_outcome& x) {
   return f(caf::meta::type_name("paper_outcome"), x.trial_id, x.stats, x.buy_hold, x.equity,
-           x.buy_hold_equity, x.trades, x.detail, x.buy_hold_detail);
+           x.buy_hold_equity, x.trades, x.detail, x.buy_hold_detail, x.sma_cross);
 }
 
 /// Ask the trainer to tune hyperparameters by walk-forward validation.

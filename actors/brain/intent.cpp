@@ -220,7 +220,18 @@ intent parse_intent(const std::string& text, bool has_proposal,
   static const std::set<std::string> no = {"no", "n", "nope", "never mind", "nevermind", "forget it",
                                            "discard", "drop it", "cancel that", "scrap that"};
 
-  if (bare == "help" || bare == "what can you do" || bare == "commands" || bare.empty() || low == "?") {
+  const bool paper_words = has_word(low_toks, {"paper"}) &&
+                           (contains(low, "portfolio") || contains(low, "trade") || contains(low, "trading"));
+  if (paper_words) {
+    static const std::regex pace_re(R"(pace\s*(?:=|:|of)?\s*(\d+)\s*(?:ms)?)", std::regex::icase);
+    if (std::regex_search(low, m, pace_re)) out.pace_ms = std::stoi(m[1]);
+    else if (has_word(low_toks, {"replay"})) out.pace_ms = 200;
+  }
+
+  if (paper_words && !has_word(low_toks, {"cancel"})) {
+    out.kind = intent::paper;
+    out.trial_id = named_trial;
+  } else if (bare == "help" || bare == "what can you do" || bare == "commands" || bare.empty() || low == "?") {
     out.kind = intent::help;
   } else if (yes.count(bare)) {
     out.kind = intent::approve;

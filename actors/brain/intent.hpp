@@ -38,11 +38,14 @@ struct intent {
     show,        ///< "show trial 4"
     status,      ///< "status"
     help,        ///< "help"
+    paper,       ///< "update my AAPL paper portfolio", "paper trade trial 4"
     unknown,
   };
   kind_t kind = unknown;
   plan_edit changes;
   std::int64_t trial_id = 0;
+  /// For paper: milliseconds between replayed bars ("replay", "pace 200 ms").
+  std::int32_t pace_ms = 0;
   /// Problems found while reading the line ("XYZ12 is not a ticker").
   std::vector<std::string> problems;
   /// A word that looked like a symbol but is not one we know.

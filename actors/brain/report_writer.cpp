@@ -93,6 +93,12 @@ msg::final_report write_rules_report(const msg::trial_summary& s) {
                        " trade(s), win rate " + pct(s.paper.win_rate) + ", exposure " + pct(s.paper.exposure) +
                        ", fees " + fmt("%.2f", s.paper.fees) + ". Buy-and-hold: " + spct(s.buy_hold.total_return) +
                        ", Sharpe " + fmt("%.2f", s.buy_hold.sharpe) + ", max drawdown " + pct(s.buy_hold.max_drawdown) + ". ";
+  if (!s.sma_cross.empty()) {
+    auto get = [&](const char* k) { auto it = s.sma_cross.find(k); return it == s.sma_cross.end() ? 0.0 : it->second; };
+    r.trading_insights += "SMA(10,30) crossover on the same bars and costs: " + spct(get("total_return")) + ", Sharpe " +
+                          fmt("%.2f", get("sharpe")) + ", max drawdown " + pct(get("max_drawdown")) + ", " +
+                          fmt("%.0f", get("trades")) + " trade(s). ";
+  }
   if (s.paper.trades == 0)
     r.trading_insights += "The strategy never traded, so the comparison with buy-and-hold says nothing about the model.";
   else if (std::fabs(excess) < 0.0005)

@@ -71,6 +71,18 @@ caf::behavior store_behavior(store_self* self, std::string path) {
       [=](msg::get_trial_query& m) {
         return guarded(self, [&](store::trial_db& db) { return db.get(m.trial_id); });
       },
+      [=](msg::portfolio_query& m) {
+        return guarded(self, [&](store::trial_db& db) { return db.portfolio(m.symbol); });
+      },
+      [=](msg::save_portfolio& m) {
+        return guarded(self, [&](store::trial_db& db) {
+          db.save_portfolio(m.record);
+          return true;
+        });
+      },
+      [=](msg::latest_trial_query& m) {
+        return guarded(self, [&](store::trial_db& db) { return db.latest_completed(m.symbol); });
+      },
       [=](msg::interrupt_running& m) {
         return guarded(self, [&](store::trial_db& db) { return static_cast<std::int32_t>(db.interrupt_running(m.reason)); });
       },

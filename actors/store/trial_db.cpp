@@ -168,6 +168,54 @@ void trial_db::migrate() {
     )sql");
     exec("COMMIT");
   }
+  if (v < 2) {
+    exec("BEGIN");
+    exec(R"sql(
+      CREATE TABLE IF NOT EXISTS paper_portfolios (
+        symbol TEXT NOT NULL,
+        model TEXT NOT NULL,
+        trial_id INTEGER NOT NULL,
+        state_json TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (symbol, model)
+      );
+      PRAGMA user_version = 2;
+    )sql");
+    exec("COMMIT");
+  }
+}
+
+msg::portfolio_record trial_db::portfolio(const std::string& symbol) {
+  msg::portfolio_record r;
+  stmt s(db_, "SELECT symbol, model, trial_id, state_json, updated_at FROM paper_portfolios WHERE symbol=? "
+              "ORDER BY updated_at DESC LIMIT 1");
+  s.bind(1, symbol);
+  if (!s.step()) return r;
+  r.found = true;
+  r.symbol = s.text(0);
+  r.model = s.text(1);
+  r.trial_id = s.i64(2);
+  r.state_json = s.text(3);
+  r.updated_at = s.text(4);
+  return r;
+}
+
+void trial_db::save_portfolio(const msg::portfolio_record& p) {
+  stmt s(db_, "INSERT OR REPLACE INTO paper_portfolios(symbol, model, trial_id, state_json, updated_at) "
+              "VALUES(?,?,?,?,?)");
+  s.bind(1, p.symbol).bind(2, p.model).bind(3, p.trial_id).bind(4, p.state_json).bind(5, utc_now_iso());
+  s.step();
+}
+
+msg::trial_record trial_db::latest_completed(const std::string& symbol) {
+  std::int64_t id = 0;
+  {
+    stmt s(db_, "SELECT id FROM trials WHERE symbol=? AND status='completed' ORDER BY id DESC LIMIT 1");
+    s.bind(1, symbol);
+    if (!s.step()) return {};
+    id = s.i64(0);
+  }
+  return get(id);
 }
 
 std::int64_t trial_db::save_proposal(const msg::trial_plan& plan, const std::string& text) {

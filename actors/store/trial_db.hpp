@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "messages/paper_msgs.hpp"
 #include "messages/store_msgs.hpp"
 
 struct sqlite3;
@@ -20,7 +21,7 @@ public:
   trial_db(const trial_db&) = delete;
   trial_db& operator=(const trial_db&) = delete;
 
-  static constexpr int schema_version = 1;
+  static constexpr int schema_version = 2;
 
   std::int64_t save_proposal(const msg::trial_plan& plan, const std::string& text);
   /// Marks the proposal approved (if any) and creates a queued trial.
@@ -33,6 +34,10 @@ public:
   /// Queued or running trials become interrupted; returns how many.
   int interrupt_running(const std::string& reason);
   int version();
+  msg::portfolio_record portfolio(const std::string& symbol);
+  void save_portfolio(const msg::portfolio_record& p);
+  /// The newest completed trial of `symbol` (found = false if none).
+  msg::trial_record latest_completed(const std::string& symbol);
 
 private:
   void exec(const char* sql);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <csignal>
 
+#include <fstream>
 #include <set>
 
 #include "tests/support/daemon_process.hpp"
@@ -89,6 +90,13 @@ TEST_CASE("a person negotiates, approves and watches a trial to its report, and 
     CHECK(std::isfinite(paper.num("sharpe")));
     CHECK(paper.num("max_drawdown") >= 0.0);
     CHECK(paper.num("trades") >= 0);
+    auto sma = frame{report.raw, report.doc["sma_cross"]};
+    CHECK(std::isfinite(sma.num("total_return")));
+    CHECK(sma.num("slow") == 30);
+    double dd = -1;
+    CHECK(!report.doc["equity"].at(0)["drawdown"].get_double().get(dd));
+    CHECK(dd >= 0);
+    CHECK(report.str("text").find("SMA(10,30) crossover") != std::string::npos);
     CHECK(report.str("text").find("SYNTHETIC") != std::string::npos);
     CHECK(report.str("text").find("ANSWER") != std::string::npos);
     CHECK(d.stop() == 0);
@@ -217,4 +225,62 @@ TEST_CASE("a trial running when the daemon gets SIGTERM is recorded as interrupt
   CHECK(!t.doc["trial"]["status"].get_string().get(status));
   CHECK(status == "interrupted");
   CHECK(t.doc["transcript"].get_array().size() >= 3);
+}
+
+TEST_CASE("a paper portfolio trades only bars that arrive after its trial and survives a restart", "[integration]") {
+  const std::string spy = std::string(MLT_SHARED_DATA_DIR) + "/SPY_daily.csv";
+  std::ifstream in(spy);
+  if (!in) {
+    WARN("skipped: " << spy << " is absent");
+    return;
+  }
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  REQUIRE(lines.size() > 3100);
+  const auto data = mlt::test::fresh_dir("paper-data");
+  const auto state = mlt::test::fresh_dir("paper-state");
+  auto write_rows = [&](std::size_t rows) {
+    std::ofstream out(data + "/SPY.csv", std::ios::trunc);
+    for (std::size_t i = 0; i <= rows; ++i) out << lines[i] << "\n";  // header + rows
+  };
+  write_rows(3000);
+  std::string equity_before;
+  {
+    daemon_process d(state, {"--data-dir", data});
+    mlt::net::ws_client c;
+    c.connect("127.0.0.1", d.port());
+    frame_reader r(c);
+    r.next();
+    chat(c, "paper trade SPY");
+    CHECK(r.until("error").str("code") == "paper_failed");  // no trial yet
+
+    chat(c, "Run trial on SPY with xgboost");
+    auto p = r.until("proposal");
+    c.send(R"({"type":"approve","proposal_id":)" + std::to_string(static_cast<std::int64_t>(p.num("proposal_id"))) + "}");
+    r.until("report", std::chrono::seconds(300));
+
+    chat(c, "paper trade SPY");
+    auto opened = r.until("reply");
+    CHECK(opened.str("text").find("Opened a paper portfolio for SPY") != std::string::npos);
+    CHECK(opened.str("text").find("No new bars") != std::string::npos);
+
+    write_rows(3060);
+    r.seen.clear();
+    chat(c, "update my SPY paper portfolio");
+    auto traded = r.until("reply");
+    INFO(traded.str("text"));
+    CHECK(traded.str("text").find("Traded 60 new bar(s) of SPY") != std::string::npos);
+    equity_before = traded.str("text").substr(traded.str("text").find("equity"));
+    CHECK(d.stop() == 0);
+  }
+  daemon_process d(state, {"--data-dir", data});
+  mlt::net::ws_client c;
+  c.connect("127.0.0.1", d.port());
+  frame_reader r(c);
+  r.next();
+  chat(c, "update my SPY paper portfolio");
+  auto again = r.until("reply");
+  INFO(again.str("text"));
+  CHECK(again.str("text").find("No new bars") != std::string::npos);
+  CHECK(again.str("text").find(equity_before.substr(0, equity_before.find_first_of(",."))) != std::string::npos);
 }
