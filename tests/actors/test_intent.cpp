@@ -105,3 +105,16 @@ TEST_CASE("a word shaped like a ticker that is no ticker is named") {
   CHECK(junk.kind == intent::run_trial);
   CHECK_FALSE(junk.changes.symbol);
 }
+
+TEST_CASE("paper trading requests name the symbol, a trial and a replay pace") {
+  auto a = parse("update my AAPL paper portfolio");
+  CHECK(a.kind == intent::paper);
+  CHECK(*a.changes.symbol == "AAPL");
+  auto b = parse("paper trade trial 4 with replay");
+  CHECK(b.kind == intent::paper);
+  CHECK(b.trial_id == 4);
+  CHECK(b.pace_ms == 200);
+  auto c = parse("start paper trading SPY, pace 50 ms");
+  CHECK(c.kind == intent::paper);
+  CHECK(c.pace_ms == 50);
+}

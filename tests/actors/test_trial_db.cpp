@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include <sqlite3.h>
+
 #include "actors/store/trial_db.hpp"
 
 using namespace mlt;
@@ -74,4 +76,33 @@ TEST_CASE("trials left running by a crash are marked interrupted, finished ones 
   CHECK(db.interrupt_running("daemon restarted") == 1);
   CHECK(db.get(a).row.status == "interrupted");
   CHECK(db.get(b).row.status == "failed");
+}
+
+TEST_CASE("a version-1 database is migrated and keeps its trials; portfolios persist") {
+  const auto path = temp_db("migrate.db");
+  std::int64_t id = 0;
+  {
+    store::trial_db db(path);
+    msg::trial_plan plan;
+    plan.symbol = "SPY";
+    id = db.create_trial(0, plan, "chat");
+  }
+  {
+    // Turn it back into a version-1 file: no portfolio table.
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(raw, "DROP TABLE paper_portfolios; PRAGMA user_version = 1;", nullptr, nullptr, nullptr) ==
+            SQLITE_OK);
+    sqlite3_close(raw);
+  }
+  store::trial_db db(path);
+  CHECK(db.version() == 2);
+  CHECK(db.get(id).found);
+  CHECK_FALSE(db.portfolio("SPY").found);
+  msg::portfolio_record p{true, "SPY", "xgboost", id, R"({"x":1})", ""};
+  db.save_portfolio(p);
+  auto back = db.portfolio("SPY");
+  CHECK(back.found);
+  CHECK(back.trial_id == id);
+  CHECK(back.state_json == R"({"x":1})");
 }
