@@ -349,7 +349,7 @@ void optimize(engine_self* self, std::int64_t id, int budget);
 void evaluate_initial(engine_self* self, std::int64_t id) {
   auto* run = find(self, id);
   if (!run) return;
-  self->request(run->trainer, work_timeout, msg::evaluate_request{id, false})
+  self->request(run->trainer, work_timeout, msg::evaluate_request{id, false, false, {}})
       .then(
           [=](msg::evaluation& ev) {
             auto* run = find(self, id);
