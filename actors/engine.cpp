@@ -4,6 +4,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/text_format.hpp"
 #include "actors/brain/thresholds.hpp"
 #include "actors/engine_state.hpp"
 #include "actors/harden.hpp"
@@ -16,6 +17,10 @@ namespace mlt::actors {
 
 namespace {
 
+using text::fmt;
+using text::pct;
+using text::spct;
+
 using engine_self = caf::stateful_actor<engine_state>;
 using namespace std::chrono_literals;
 
@@ -23,13 +28,6 @@ using namespace std::chrono_literals;
 // is bounded by the model, so a minute means the trainer is stuck.
 constexpr auto load_timeout = 10min;
 constexpr auto work_timeout = 5min;
-
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
-std::string pct(double v) { return fmt("%.1f%%", 100.0 * v); }
 
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())

@@ -6,6 +6,7 @@
 #include <caf/all.hpp>
 #include <simdjson.h>
 
+#include "actors/text_format.hpp"
 #include "actors/fwd.hpp"
 #include "actors/harden.hpp"
 #include "messages/json_writer.hpp"
@@ -18,6 +19,10 @@
 namespace mlt::actors {
 
 namespace {
+
+using text::fmt;
+using text::pct;
+using text::spct;
 
 using namespace std::chrono_literals;
 
@@ -76,12 +81,6 @@ std::map<std::string, double> sma_baseline(const msg::paper_request& m) {
   out["fast"] = 10;
   out["slow"] = 30;
   return out;
-}
-
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
 }
 
 caf::error fail(const std::string& what) { return caf::make_error(caf::sec::runtime_error, what); }

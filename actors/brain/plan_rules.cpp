@@ -1,3 +1,4 @@
+#include "actors/text_format.hpp"
 #include "actors/brain/plan_rules.hpp"
 
 #include <algorithm>
@@ -10,11 +11,9 @@ namespace mlt::brain {
 
 namespace {
 
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
+using actors::text::fmt;
+using actors::text::pct;
+using actors::text::spct;
 
 void pin(msg::trial_plan& p, const std::string& field) {
   if (!msg::is_pinned(p, field)) p.pinned.push_back(field);

@@ -1,3 +1,4 @@
+#include "actors/text_format.hpp"
 #include "actors/brain/report_writer.hpp"
 
 #include <cmath>
@@ -8,13 +9,9 @@ namespace mlt::brain {
 
 namespace {
 
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
-std::string pct(double v) { return fmt("%.1f%%", 100.0 * v); }
-std::string spct(double v) { return fmt("%+.1f%%", 100.0 * v); }
+using actors::text::fmt;
+using actors::text::pct;
+using actors::text::spct;
 
 }  // namespace
 

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <string>
 
+#include "actors/text_format.hpp"
 #include "actors/brain/brain.hpp"
 #include "actors/brain/report_writer.hpp"
 #include "actors/brain/thresholds.hpp"
@@ -26,13 +27,9 @@ bool valid_results_action(const std::string& a) {
 
 namespace {
 
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
-
-std::string pct(double v) { return fmt("%.1f%%", 100.0 * v); }
+using actors::text::fmt;
+using actors::text::pct;
+using actors::text::spct;
 
 msg::decision make(std::string action, std::string reason) {
   msg::decision d;

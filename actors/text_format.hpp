@@ -1,0 +1,20 @@
+#pragma once
+/// Numbers as the person reads them in transcripts and reports.
+
+#include <cstdio>
+#include <string>
+
+namespace mlt::actors::text {
+
+/// One number through a printf format ("%.4f", "%g", ...).
+inline std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+/// A fraction as a percentage with one decimal: 0.512 -> "51.2%".
+inline std::string pct(double v) { return fmt("%.1f%%", 100.0 * v); }
+/// The same with a sign: -0.031 -> "-3.1%".
+inline std::string spct(double v) { return fmt("%+.1f%%", 100.0 * v); }
+
+}  // namespace mlt::actors::text
