@@ -2,34 +2,13 @@
 
 #include <charconv>
 #include <cmath>
-#include <cstdio>
+
+#include "ml/sim/json_out.hpp"
 
 namespace mlt::msg {
 
-void append_json_string(std::string& out, std::string_view s) {
-  out.push_back('"');
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out.push_back(ch);
-        }
-    }
-  }
-  out.push_back('"');
-}
+// One escaping rule for every JSON the project writes: the simulator's.
+void append_json_string(std::string& out, std::string_view s) { out += ml::sim::json_quote(s); }
 
 void json_writer::separate() {
   if (after_key_) {
