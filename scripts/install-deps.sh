@@ -16,7 +16,14 @@ packages=(
   libsqlite3-dev sqlite3
   libssl-dev
   openssl
+  # The web page: Chart.js embedded at build time; the browser test drives
+  # Debian's chromium with playwright-core from npm.
+  libjs-chart.js
+  chromium
 )
+# Node.js for the browser test: Debian's nodejs + npm unless a node with npm
+# is already there (some images ship NodeSource's, which bundles npm).
+if ! command -v npm >/dev/null 2>&1; then packages+=(nodejs npm); fi
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
