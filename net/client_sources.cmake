@@ -4,5 +4,11 @@ target_sources(mltrainer_net PRIVATE
   http_client.cpp
   polygon_client.cpp
   polygon_parse.cpp
+  # LLM clients: Anthropic Messages and OpenAI-compatible chat completions.
+  llm_client.cpp
+  llm_json.cpp
+  llm_retry.cpp
+  anthropic_client.cpp
+  openai_client.cpp
 )
 target_link_libraries(mltrainer_net PUBLIC mltrainer_ml)

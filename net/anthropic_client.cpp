@@ -1,0 +1,194 @@
+// Claude over Anthropic's Messages API (POST /v1/messages), non-streaming.
+
+#include <simdjson.h>
+
+#include "net/llm_client.hpp"
+#include "net/llm_json.hpp"
+#include "net/llm_retry.hpp"
+
+namespace mlt::net {
+
+namespace {
+
+class anthropic_client final : public llm_client {
+public:
+  explicit anthropic_client(llm_settings s)
+      : settings_(std::move(s)),
+        transport_(llm_endpoint{"Anthropic", "ANTHROPIC_API_KEY", settings_.api_key, settings_.max_retries,
+                                settings_.max_backoff, settings_.ca_file}),
+        url_(llm_v1_base(settings_.base_url) + "/messages") {}
+
+  std::string kind() const override { return "anthropic"; }
+  std::string model() const override { return settings_.model; }
+
+  llm_reply complete(const llm_request& request) override {
+    const std::string body = body_for(request);
+    http_headers headers;
+    if (!settings_.api_key.empty()) headers.emplace_back("x-api-key", settings_.api_key);
+    headers.emplace_back("anthropic-version", settings_.anthropic_version);
+    headers.emplace_back("content-type", "application/json");
+    headers.emplace_back("accept", "application/json");
+    int retries = 0;
+    http_response res = transport_.post(url_, headers, body, request.timeout, retries);
+    llm_reply reply = parse(res);
+    reply.retries = retries;
+    return reply;
+  }
+
+private:
+  [[noreturn]] void refuse(const std::string& why) const {
+    transport_.fail(llm_failure::bad_request, 0, "Anthropic request not sent: " + why);
+  }
+
+  [[noreturn]] void malformed(int status, const std::string& why) const {
+    transport_.fail(llm_failure::malformed, status, "Anthropic reply is malformed: " + why);
+  }
+
+  void write_tools(llm_json_writer& w, const llm_request& request) const {
+    if (request.tools.empty()) {
+      if (!request.tool_choice.empty())
+        refuse("tool_choice '" + request.tool_choice + "' is set but the request has no tools");
+      return;
+    }
+    w.key("tools").begin_array();
+    bool chosen_exists = false;
+    for (const llm_tool& t : request.tools) {
+      std::string schema;
+      if (!compact_json_object(t.input_schema, schema))
+        refuse("the input_schema of tool '" + t.name + "' is " + schema);
+      w.begin_object().field("name", t.name);
+      if (!t.description.empty()) w.field("description", t.description);
+      w.key("input_schema").raw(schema).end_object();
+      chosen_exists = chosen_exists || t.name == request.tool_choice;
+    }
+    w.end_array();
+    w.key("tool_choice").begin_object();
+    if (request.tool_choice.empty()) {
+      w.field("type", "auto");
+    } else if (request.tool_choice == "any") {
+      w.field("type", "any");
+    } else {
+      if (!chosen_exists) refuse("tool_choice names '" + request.tool_choice + "', which is not among the tools");
+      w.field("type", "tool").field("name", request.tool_choice);
+    }
+    w.end_object();
+  }
+
+  void write_messages(llm_json_writer& w, const std::vector<llm_message>& messages) const {
+    w.key("messages").begin_array();
+    for (std::size_t i = 0; i < messages.size();) {
+      const llm_message& m = messages[i];
+      if (m.role == llm_message::assistant) {
+        ++i;
+        // The API rejects an assistant turn without content; one that said
+        // and called nothing carries no information, so it is left out.
+        if (m.text.empty() && m.tool_calls.empty()) continue;
+        w.begin_object().field("role", "assistant").key("content").begin_array();
+        if (!m.text.empty()) w.begin_object().field("type", "text").field("text", m.text).end_object();
+        for (const llm_tool_call& call : m.tool_calls) {
+          std::string input;
+          if (!compact_json_object(call.arguments, input))
+            refuse("message " + std::to_string(i) + ": the arguments of tool call '" + call.name + "' (" + call.id +
+                   ") are " + input);
+          w.begin_object()
+              .field("type", "tool_use")
+              .field("id", call.id)
+              .field("name", call.name)
+              .key("input")
+              .raw(input)
+              .end_object();
+        }
+        w.end_array().end_object();
+        continue;
+      }
+      // Tool results travel inside a user turn; consecutive results (and a
+      // user text after them) form one turn, as the API's alternation needs.
+      w.begin_object().field("role", "user").key("content").begin_array();
+      for (; i < messages.size() && messages[i].role != llm_message::assistant; ++i) {
+        const llm_message& u = messages[i];
+        if (u.role == llm_message::tool_result) {
+          w.begin_object()
+              .field("type", "tool_result")
+              .field("tool_use_id", u.tool_call_id)
+              .field("content", u.text)
+              .field("is_error", u.is_error)
+              .end_object();
+        } else {
+          w.begin_object().field("type", "text").field("text", u.text).end_object();
+        }
+      }
+      w.end_array().end_object();
+    }
+    w.end_array();
+  }
+
+  std::string body_for(const llm_request& request) const {
+    llm_json_writer w;
+    w.begin_object().field("model", settings_.model).field("max_tokens", request.max_tokens);
+    if (!request.system.empty()) w.field("system", request.system);
+    write_messages(w, request.messages);
+    write_tools(w, request);
+    w.end_object();
+    return w.take();
+  }
+
+  llm_reply parse(const http_response& res) {
+    namespace dom = simdjson::dom;
+    dom::element doc;
+    if (auto error = parser_.parse(res.body).get(doc))
+      malformed(res.status, std::string("not JSON (") + simdjson::error_message(error) + ")");
+    if (!doc.is_object()) malformed(res.status, "not a JSON object");
+    std::string_view type;
+    if (!doc["type"].get(type) && type == "error") {
+      llm_api_error api = parse_llm_api_error(res.body);
+      transport_.fail(llm_failure::server, res.status,
+                      "Anthropic reported an error (" + std::to_string(res.status) + " " + api.type + ": " +
+                          api.message + ")");
+    }
+    dom::array content;
+    if (doc["content"].get(content)) malformed(res.status, "no 'content' array");
+    llm_reply reply;
+    std::size_t index = 0;
+    for (dom::element block : content) {
+      const std::string where = "content[" + std::to_string(index++) + "]";
+      std::string_view block_type;
+      if (block["type"].get(block_type)) malformed(res.status, where + " has no 'type'");
+      if (block_type == "text") {
+        std::string_view text;
+        if (block["text"].get(text)) malformed(res.status, where + " (text) has no 'text' string");
+        reply.text.append(text.data(), text.size());
+      } else if (block_type == "tool_use") {
+        std::string_view id, name;
+        dom::object input;
+        if (block["id"].get(id)) malformed(res.status, where + " (tool_use) has no 'id'");
+        if (block["name"].get(name)) malformed(res.status, where + " (tool_use) has no 'name'");
+        if (block["input"].get(input)) malformed(res.status, where + " (tool_use) has no 'input' object");
+        reply.tool_calls.push_back({std::string(id), std::string(name), simdjson::minify(input)});
+      }
+      // Other block kinds (thinking, ...) carry nothing the agent uses.
+    }
+    std::string_view text;
+    if (!doc["stop_reason"].get(text)) reply.stop_reason = std::string(text);
+    if (!doc["model"].get(text)) reply.model = std::string(text);
+    dom::object usage;
+    if (!doc["usage"].get(usage)) {
+      std::int64_t n = 0;
+      if (!usage["input_tokens"].get(n)) reply.usage.input_tokens = n;
+      if (!usage["output_tokens"].get(n)) reply.usage.output_tokens = n;
+    }
+    return reply;
+  }
+
+  llm_settings settings_;
+  llm_transport transport_;
+  std::string url_;
+  simdjson::dom::parser parser_;
+};
+
+}  // namespace
+
+std::unique_ptr<llm_client> make_anthropic_client(llm_settings settings) {
+  return std::make_unique<anthropic_client>(std::move(settings));
+}
+
+}  // namespace mlt::net
