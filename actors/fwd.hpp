@@ -12,6 +12,7 @@
 
 #include "messages/plan.hpp"
 #include "ml/market/data_source.hpp"
+#include "net/llm_client.hpp"
 
 namespace mlt::net {
 class ws_connection;
@@ -52,18 +53,39 @@ struct engine_config {
 /// The ML engine: every trial's state machine.
 caf::actor spawn_engine(caf::actor_system& sys, engine_config cfg);
 
+inline net::llm_settings llm_kind(const char* kind) {
+  net::llm_settings s;
+  s.kind = kind;
+  return s;
+}
+
+/// How the agent may think: the default brain for new conversations and
+/// the LLMs it can switch to ("use claude").
+struct brain_config {
+  std::string kind = "rules";               ///< rules | anthropic | openai
+  net::llm_settings anthropic = llm_kind("anthropic");  ///< key and base URL already resolved
+  net::llm_settings openai = llm_kind("openai");
+  std::int32_t max_decisions = 8;           ///< LLM decisions per trial; then rules
+  std::int64_t token_budget = 200000;       ///< LLM tokens per trial; then rules
+  std::int32_t memory_turns = 20;           ///< chat turns an LLM brain remembers
+  std::int32_t max_tokens = 1024;           ///< per LLM reply
+  std::chrono::milliseconds deadline{10000};  ///< per LLM exchange; then rules
+};
+
 struct agent_config {
   caf::actor engine;
   caf::actor store;
   caf::actor paper;         ///< forward paper portfolios
   std::string data_dir;     ///< SYMBOL.csv files make symbols known
   msg::trial_plan defaults; ///< what a new proposal starts from
-  std::string brain = "rules";
+  std::string brain = "rules";  ///< the default brain's kind (= brains.kind)
+  brain_config brains;
 };
 
 /// mlTrainer, the agent of one conversation. `observer` receives trial
 /// events (usually the session); the agent stops when the observer is gone
-/// and its trials are finished.
+/// and its trials are finished. Detached: an LLM brain blocks while it
+/// thinks, and must not hold a scheduler thread other actors need.
 caf::actor spawn_agent(caf::actor_system& sys, agent_config cfg, caf::actor observer);
 
 struct session_config {

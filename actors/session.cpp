@@ -92,6 +92,8 @@ caf::behavior session_behavior(session_self* self, std::shared_ptr<net::ws_conne
       [=](msg::trial_report& r) { send_frame(self, msg::encode_report(r)); },
       [=](msg::trial_failed& f) { send_frame(self, msg::encode_trial_failed(f)); },
       [=](msg::paper_note& n) { send_frame(self, msg::encode_paper(n.symbol, n.text, n.data_json)); },
+      // The agent speaking unasked: a fallback note, a finished comparison.
+      [=](msg::agent_turn& t) { send_turn(self, t); },
       [=](msg::ws_closed&) { self->quit(); },
   };
 }
