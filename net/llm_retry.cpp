@@ -148,7 +148,8 @@ http_response llm_transport::post(const std::string& url, const http_headers& he
     auto remaining = std::chrono::duration_cast<milliseconds>(deadline - steady::now());
     if (remaining.count() <= 0)
       fail(llm_failure::timeout, 0,
-           service + " did not answer within the " + seconds_text(budget) + " budget" + attempts_text(attempt - 1));
+           service + " did not answer within the " + seconds_text(budget) + " budget" +
+               (attempt > 1 ? attempts_text(attempt - 1) : std::string()));
     req.timeout = remaining;
 
     http_response res;

@@ -183,8 +183,11 @@ TEST_CASE("openai client sends assistant tool_calls and tool messages in a multi
   llm_reply first = client->complete(request);
   REQUIRE(first.tool_calls.size() == 1);
 
-  request.messages.push_back({llm_message::assistant, first.text, first.tool_calls, "", false});
+  llm_message assistant{llm_message::assistant, first.text, first.tool_calls, "", false};
+  assistant.tool_calls.push_back({"call_2", "list_trials", ""});
+  request.messages.push_back(assistant);
   request.messages.push_back({llm_message::tool_result, "30 bars loaded", {}, first.tool_calls[0].id, false});
+  request.messages.push_back({llm_message::tool_result, "the store is locked", {}, "call_2", true});
   request.tool_choice.clear();
   llm_reply second = client->complete(request);
   CHECK(second.text == "AAPL has 30 bars; training now.");
@@ -201,12 +204,12 @@ TEST_CASE("openai client sends assistant tool_calls and tool messages in a multi
   simdjson::dom::element body = q.parse(requests[1].body);
   CHECK(str(body["tool_choice"]) == "auto");
   simdjson::dom::array messages = body["messages"];
-  REQUIRE(messages.size() == 4);
+  REQUIRE(messages.size() == 5);
   simdjson::dom::element a = messages.at(2);
   CHECK(str(a["role"]) == "assistant");
   CHECK(a["content"].is_null());
   simdjson::dom::array tool_calls = a["tool_calls"];
-  REQUIRE(tool_calls.size() == 1);
+  REQUIRE(tool_calls.size() == 2);
   CHECK(str(tool_calls.at(0)["id"]) == "call_Yx3jvVqCp5");
   CHECK(str(tool_calls.at(0)["type"]) == "function");
   CHECK(str(tool_calls.at(0)["function"]["name"]) == "fetch_bars");
@@ -218,6 +221,29 @@ TEST_CASE("openai client sends assistant tool_calls and tool messages in a multi
   CHECK(str(t["role"]) == "tool");
   CHECK(str(t["tool_call_id"]) == "call_Yx3jvVqCp5");
   CHECK(str(t["content"]) == "30 bars loaded");
+  CHECK(str(tool_calls.at(1)["function"]["arguments"]) == "{}");
+  // The format has no error flag, so a rejected call says so in its text.
+  CHECK(str(messages.at(4)["tool_call_id"]) == "call_2");
+  CHECK(str(messages.at(4)["content"]) == "Error: the store is locked");
+}
+
+TEST_CASE("openai client names the local server it cannot connect to", "[llm][openai]") {
+  std::string base;
+  {
+    loopback_http_server gone([](const loopback_request&) { return json(text_body("never")); });
+    base = gone.base_url();
+  }
+  llm_settings s;
+  s.kind = "openai";
+  s.base_url = base;
+  s.model = "qwen2.5-7b-instruct";
+  s.max_retries = 1;
+  s.max_backoff = std::chrono::milliseconds(20);
+  auto client = make_llm_client(s);
+  llm_error e = failure_of(*client, ask_for_bars());
+  CHECK(e.kind == llm_failure::transport);
+  CHECK(e.status == 0);
+  CHECK_THAT(e.what(), Catch::StartsWith("OpenAI-compatible server 127.0.0.1:" + base.substr(base.rfind(':') + 1)));
 }
 
 TEST_CASE("openai client surfaces the API's message of a 400 without retrying", "[llm][openai]") {
