@@ -4,13 +4,16 @@
 #include <pthread.h>
 
 #include "actors/daemon.hpp"
+#include "config/config_file.hpp"
 #include "config/daemon_options.hpp"
 
 int main(int argc, char** argv) {
   mlt::config::daemon_options opts;
+  mlt::config::config_report report;
   std::string error;
   bool help = false;
-  if (!mlt::config::parse_daemon_args(argc - 1, argv + 1, opts, error, help)) {
+  // Defaults < --config file < environment < flags, then the cross checks.
+  if (!mlt::config::load_daemon_options(argc - 1, argv + 1, opts, report, error, help)) {
     std::cerr << "mltrainerd: " << error << "\n" << mlt::config::daemon_usage();
     return 2;
   }
@@ -18,6 +21,18 @@ int main(int argc, char** argv) {
     std::cout << mlt::config::daemon_usage();
     return 0;
   }
+  const std::string source = opts.config_file.empty() ? "mltrainerd" : opts.config_file;
+  if (opts.check_only) {
+    std::cout << mlt::config::format_report(source, report);
+    return report.ok() ? 0 : 1;
+  }
+  if (!report.ok()) {
+    std::cerr << mlt::config::format_report(source, report) << "mltrainerd: refusing to start on a bad configuration\n";
+    return 1;
+  }
+  // Warnings only: say them once and go on.
+  if (!report.warnings.empty()) std::cerr << mlt::config::format_report(source, report);
+
   // Block the shutdown signals in every thread; this one waits for them.
   sigset_t set;
   sigemptyset(&set);

@@ -1,8 +1,6 @@
 #include "config/daemon_options.hpp"
 
-#include <cstdlib>
-#include <cstring>
-#include <stdexcept>
+#include <filesystem>
 
 namespace mlt::config {
 
@@ -24,24 +22,27 @@ bool to_int(const std::string& s, long lo, long hi, long& out) {
 
 std::string daemon_usage() {
   return "usage: mltrainerd [options]\n"
+         "  --config FILE            read settings from a JSON config file (flags override it)\n"
+         "  --check-config FILE      validate FILE (with the environment and other flags), print\n"
+         "                           'FILE: OK' or every problem, and exit (1 on problems)\n"
          "  --port N                 listen port (default 8765; 0 = any free port)\n"
          "  --bind ADDR              listen address (default 127.0.0.1)\n"
          "  --state-dir DIR          SQLite database, bar cache and logs (default ./mltrainer-state)\n"
          "  --data-dir DIR           CSV files SYMBOL.csv that serve those symbols (default: none)\n"
-         "  --brain rules            the agent's brain (default rules)\n"
+         "  --brain KIND             the agent's brain: rules, anthropic or openai (default rules)\n"
          "  --max-trials N           trials running at once (default: number of cores)\n"
          "  --max-queue N            trials waiting before the daemon answers busy (default 32)\n"
          "  --decision-deadline-ms N time the agent has per checkpoint decision (default 10000)\n"
          "  --log-level LEVEL        trace, debug, info, warn or error (default info)\n"
          "  --foreground             stay attached to the terminal (the default; for service managers)\n"
          "  --help                   this text\n"
-         "environment: POLYGON_API_KEY, POLYGON_BASE_URL\n";
+         "environment (names configurable in the file): MLTRAINER_TOKENS (comma-separated bearer\n"
+         "  tokens), POLYGON_API_KEY, POLYGON_BASE_URL, ANTHROPIC_API_KEY, OPENAI_API_KEY\n"
+         "precedence: built-in defaults < config file < environment < flags\n";
 }
 
 bool parse_daemon_args(int argc, char** argv, daemon_options& o, std::string& error, bool& help) {
   help = false;
-  if (const char* k = std::getenv("POLYGON_API_KEY")) o.polygon_api_key = k;
-  if (const char* u = std::getenv("POLYGON_BASE_URL")) o.polygon_base_url = u;
   for (int i = 0; i < argc; ++i) {
     std::string a = argv[i];
     std::string value;
@@ -69,6 +70,13 @@ bool parse_daemon_args(int argc, char** argv, daemon_options& o, std::string& er
       return true;
     } else if (a == "--foreground") {
       o.foreground = true;
+    } else if (a == "--config") {
+      if (!need(o.config_file)) return false;
+      if (o.config_file.empty()) return error = "--config needs a file name", false;
+    } else if (a == "--check-config") {
+      if (!need(o.config_file)) return false;
+      if (o.config_file.empty()) return error = "--check-config needs a file name", false;
+      o.check_only = true;
     } else if (a == "--port") {
       if (!need(value)) return false;
       if (!to_int(value, 0, 65535, n)) return error = "--port must be 0..65535, got '" + value + "'", false;
@@ -81,7 +89,8 @@ bool parse_daemon_args(int argc, char** argv, daemon_options& o, std::string& er
       if (!need(o.data_dir)) return false;
     } else if (a == "--brain") {
       if (!need(o.brain)) return false;
-      if (o.brain != "rules") return error = "--brain '" + o.brain + "' is not available in this build (rules)", false;
+      if (o.brain != "rules" && o.brain != "anthropic" && o.brain != "openai")
+        return error = "--brain '" + o.brain + "' is not one of rules, anthropic, openai", false;
     } else if (a == "--max-trials") {
       if (!need(value)) return false;
       if (!to_int(value, 1, 256, n)) return error = "--max-trials must be 1..256, got '" + value + "'", false;
@@ -106,6 +115,16 @@ bool parse_daemon_args(int argc, char** argv, daemon_options& o, std::string& er
     }
   }
   return true;
+}
+
+std::string effective_log_file(const daemon_options& o) {
+  if (!o.log_file.empty()) return o.log_file;
+  return (std::filesystem::path(o.state_dir) / "mltrainerd.log").string();
+}
+
+std::string effective_cache_dir(const daemon_options& o) {
+  if (!o.cache_dir.empty()) return o.cache_dir;
+  return (std::filesystem::path(o.state_dir) / "cache").string();
 }
 
 }  // namespace mlt::config

@@ -1,34 +1,145 @@
 #pragma once
-/// Everything `mltrainerd` is told at start: built-in defaults, then the
-/// command line.
+/// Everything `mltrainerd` is told at start. Precedence, lowest first:
+/// built-in defaults < config file (--config FILE) < environment (tokens and
+/// API keys, POLYGON_BASE_URL) < command-line flags. config/config_file.hpp
+/// reads the file; each field below names its JSON key.
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "config/cron.hpp"
+
 namespace mlt::config {
 
-struct daemon_options {
-  std::string bind = "127.0.0.1";
-  std::uint16_t port = 8765;
-  std::string state_dir = "mltrainer-state";  ///< SQLite database, cache, logs
-  std::string data_dir;                       ///< SYMBOL.csv files; empty = none
-  std::string brain = "rules";
-  int max_concurrent_trials = 0;              ///< 0 = number of cores
-  int max_queue = 32;
-  int decision_deadline_ms = 10000;
-  int io_threads = 1;
-  std::string log_level = "info";             ///< trace | debug | info | warn | error
-  bool foreground = true;
-  std::string polygon_api_key;                ///< from POLYGON_API_KEY; never logged
-  std::string polygon_base_url = "https://api.polygon.io";
+/// One LLM provider (brain.anthropic / brain.openai).
+struct llm_options {
+  std::string model;        ///< model name sent to the API ("model")
+  std::string base_url;     ///< API root, http:// or https:// ("base_url")
+  std::string api_key_env;  ///< environment variable holding the key ("api_key_env"); preferred
+  std::string api_key;      ///< the key: inline "api_key" (discouraged), replaced by api_key_env when set; never logged
+  int max_tokens = 1024;    ///< longest reply in tokens, 1..200000 ("max_tokens")
 };
 
-/// Parses argv (after the program name). Returns false with `error` naming
-/// the bad flag; sets `help` when --help was given.
+/// Paper-trading settings of a trial ("paper"); mirrors ml::paper_config.
+struct paper_options {
+  double cash = 100000;          ///< starting cash, > 0 ("cash")
+  double commission_bps = 1.0;   ///< commission per fill in basis points of notional, 0..1000 ("commission_bps")
+  double slippage_bps = 0.0;     ///< adverse slippage per fill in basis points, 0..1000 ("slippage_bps")
+  bool allow_short = false;      ///< take short positions below short_threshold ("allow_short")
+  double long_threshold = 0.55;  ///< go long when P(up) > this, 0.5..1 ("long_threshold")
+  double short_threshold = 0.45; ///< go short when P(up) < this, 0..0.5 ("short_threshold")
+  bool fractional_shares = false; ///< else whole shares, rounded down ("fractional_shares")
+  double stop_loss = 0;          ///< stop below entry as a fraction of the fill price, 0 = none, 0..1 ("stop_loss")
+  double take_profit = 0;        ///< target above entry as a fraction of the fill price, 0 = none, 0..10 ("take_profit")
+};
+
+/// What a trial is (trial_defaults, and a schedule's "request"); mirrors
+/// msg::trial_plan, converted by config/plan_convert.hpp.
+struct trial_options {
+  std::string symbol;                 ///< ticker, e.g. "SPY" ("symbol"; schedules only)
+  std::string model = "xgboost";      ///< majority | logistic | xgboost | lstm | transformer | ensemble ("model")
+  std::string data_source = "auto";   ///< auto | synthetic | csv | polygon ("data_source")
+  std::string start;                  ///< first date YYYY-MM-DD, "" = the source's default ("start")
+  std::string end;                    ///< last date YYYY-MM-DD, "" = the source's default ("end")
+  double train_ratio = 0.7;           ///< share of rows for training, > 0 and < 1 ("train_ratio")
+  double val_ratio = 0.15;            ///< share for validation, 0 .. < 1; train + val < 1 ("val_ratio")
+  std::int32_t horizon = 1;           ///< bars ahead the label looks, 1..250 ("horizon")
+  std::uint64_t seed = 42;            ///< random seed ("seed")
+  std::int32_t decision_budget = 8;   ///< engine questions the agent may answer, 0..100 ("decision_budget")
+  std::map<std::string, double> params;  ///< model hyperparameters ("params", object of numbers)
+  paper_options paper;                ///< paper-trading settings ("paper")
+  /// Keys a schedule's request set explicitly ("model", "train_ratio", ...);
+  /// the agent does not override them (msg::trial_plan::pinned).
+  std::vector<std::string> pinned;
+};
+
+/// One entry of "schedules".
+struct schedule_options {
+  std::string name;            ///< unique, letters digits _ . - ("name")
+  std::string cron;            ///< cron expression as written, see config/cron.hpp ("cron")
+  cron_expr when;              ///< `cron` parsed
+  std::string timezone = "UTC";  ///< "UTC" or a fixed offset "+05:30" / "-04:00"; no DST ("timezone")
+  int offset_minutes = 0;      ///< `timezone` in minutes east of UTC
+  std::string kind = "trial";  ///< trial | paper_update ("kind")
+  /// "request": for a trial, trial_defaults overridden by the request's keys
+  /// (symbol required); for paper_update only `symbol` is used.
+  trial_options request;
+  bool approved = false;       ///< true = runs at once; false = a pending proposal for the next person ("approved")
+  std::string missed = "skip"; ///< runs missed while down: skip | run_once ("missed")
+  bool enabled = true;         ///< false = kept in the file but never fires ("enabled")
+};
+
+struct daemon_options {
+  // server
+  std::string bind = "127.0.0.1";  ///< listen address; not loopback requires tokens (server.bind, --bind)
+  std::uint16_t port = 8765;       ///< listen port, 0 = any free port (server.port, --port)
+  int io_threads = 1;              ///< network threads, 1..64 (server.io_threads)
+  /// Accepted bearer tokens, each at least 16 characters (server.tokens);
+  /// replaced by the variable named in tokens_env when that is set. Never logged.
+  std::vector<std::string> tokens;
+  std::string tokens_env = "MLTRAINER_TOKENS";  ///< env var with comma-separated tokens (server.tokens_env)
+  bool tokens_from_env = false;    ///< tokens came from tokens_env (for messages)
+  std::vector<std::string> allowed_origins;  ///< WebSocket Origin allow-list, [] = any (server.allowed_origins)
+
+  // data
+  std::string data_dir;            ///< SYMBOL.csv files; empty = none (data.dir, --data-dir)
+  std::string polygon_api_key_env = "POLYGON_API_KEY";  ///< env var with the Polygon key (data.polygon_api_key_env)
+  std::string polygon_api_key;     ///< from polygon_api_key_env, else inline data.polygon_api_key; never logged
+  std::string polygon_base_url = "https://api.polygon.io";  ///< data.polygon_base_url; env POLYGON_BASE_URL overrides
+  std::string cache_dir;           ///< downloaded bars; "" = STATE_DIR/cache (data.cache_dir)
+
+  // brain
+  std::string brain = "rules";     ///< rules | anthropic | openai (brain.kind, --brain)
+  int decision_deadline_ms = 10000;  ///< time per checkpoint decision, 10..3600000 (brain.decision_deadline_ms)
+  int max_decisions = 8;           ///< LLM decisions per trial, then rules, 0..1000 (brain.max_decisions)
+  std::int64_t token_budget = 200000;  ///< LLM tokens per trial, then rules, 0..100000000 (brain.token_budget)
+  int memory_turns = 20;           ///< chat turns an LLM brain remembers, 0..1000 (brain.memory_turns)
+  llm_options anthropic{"claude-sonnet-4-5", "https://api.anthropic.com", "ANTHROPIC_API_KEY", "", 1024};  ///< brain.anthropic
+  llm_options openai{"gpt-4o-mini", "https://api.openai.com", "OPENAI_API_KEY", "", 1024};  ///< brain.openai
+
+  // trial_defaults
+  trial_options trial_defaults;    ///< what a new proposal starts from (trial_defaults)
+
+  // limits
+  int max_concurrent_trials = 0;   ///< trials running at once, 0 = number of cores, 0..256 (limits.max_concurrent_trials, --max-trials)
+  int max_queue = 32;              ///< trials waiting before "busy, position N", 1..10000 (limits.max_queue, --max-queue)
+  std::int64_t max_frame_bytes = 1 << 20;  ///< largest WebSocket message read; larger closes it (1009) (limits.max_frame_bytes)
+  std::int64_t max_message_bytes = 64 << 10;  ///< largest chat text and HTTP request body (limits.max_message_bytes)
+  int messages_per_minute = 120;   ///< chat messages per session per minute (limits.messages_per_minute)
+  int max_sessions = 64;           ///< WebSocket sessions open at once (limits.max_sessions)
+
+  // storage
+  std::string state_dir = "mltrainer-state";  ///< SQLite database, cache, models, logs (storage.state_dir, --state-dir)
+
+  // logging
+  std::string log_level = "info";  ///< trace | debug | info | warn | error (logging.level, --log-level)
+  std::string log_file;            ///< "" = STATE_DIR/mltrainerd.log (logging.file)
+  int log_max_file_mb = 10;        ///< rotate at this size, 1..10240 (logging.max_file_mb)
+  int log_max_files = 5;           ///< rotated files kept, 1..1000 (logging.max_files)
+
+  // schedules
+  std::vector<schedule_options> schedules;  ///< scheduled trials and paper updates (schedules)
+
+  // command line only
+  bool foreground = true;          ///< stay attached to the terminal (--foreground)
+  std::string config_file;         ///< the file read (--config), "" = none
+  bool check_only = false;         ///< --check-config: validate and exit
+};
+
+/// Parses argv (after the program name) over `out`. Returns false with
+/// `error` naming the bad flag; sets `help` when --help was given. Reads no
+/// environment (see config_file.hpp apply_environment).
 bool parse_daemon_args(int argc, char** argv, daemon_options& out, std::string& error, bool& help);
 
 /// The --help text.
 std::string daemon_usage();
+
+/// The log file path: log_file, or STATE_DIR/mltrainerd.log.
+std::string effective_log_file(const daemon_options& o);
+
+/// The bar cache directory: cache_dir, or STATE_DIR/cache.
+std::string effective_cache_dir(const daemon_options& o);
 
 }  // namespace mlt::config

@@ -1,0 +1,923 @@
+#include "config/config_file.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <limits>
+#include <set>
+#include <sstream>
+
+#include <simdjson.h>
+
+namespace mlt::config {
+
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+using simdjson::dom::object;
+
+constexpr std::size_t max_file_bytes = 1 << 20;
+constexpr std::size_t min_token_chars = 16;
+
+/// Model names of ml/models/registry.cpp; config does not link ml.
+const std::vector<std::string> model_names = {"majority", "logistic", "xgboost", "lstm", "transformer", "ensemble"};
+const std::vector<std::string> data_sources = {"auto", "synthetic", "csv", "polygon"};
+const std::vector<std::string> brain_kinds = {"rules", "anthropic", "openai"};
+const std::vector<std::string> log_levels = {"trace", "debug", "info", "warn", "error"};
+
+/// Optimal string alignment distance: a transposition ("prot") costs one.
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t cost = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
+                                       std::tolower(static_cast<unsigned char>(b[j - 1]))
+                                   ? 0
+                                   : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+std::string quote(std::string_view s) {
+  std::string out = "\"";
+  std::size_t n = 0;
+  for (char c : s) {
+    if (++n > 60) {
+      out += "...";
+      break;
+    }
+    if (c == '"' || c == '\\') out += '\\';
+    out += static_cast<unsigned char>(c) < 0x20 ? '?' : c;
+  }
+  return out + "\"";
+}
+
+std::string number_text(double v) {
+  if (std::floor(v) == v && std::fabs(v) < 1e15) return std::to_string(static_cast<long long>(v));
+  std::ostringstream o;
+  o.precision(12);
+  o << v;
+  return o.str();
+}
+
+/// What a value is, for "got ..."; secrets show only their type.
+std::string describe(element el, bool secret = false) {
+  switch (el.type()) {
+    case element_type::STRING: {
+      if (secret) return "a string (not shown)";
+      std::string_view s;
+      if (el.get(s) != simdjson::SUCCESS) return "a string";
+      return quote(s);
+    }
+    case element_type::INT64:
+    case element_type::UINT64:
+    case element_type::DOUBLE:
+      if (secret) return "a number (not shown)";
+      return simdjson::minify(el);
+    case element_type::BOOL:
+    {
+      bool b = false;
+      if (el.get(b) != simdjson::SUCCESS) return "a boolean";
+      return b ? "true" : "false";
+    }
+    case element_type::NULL_VALUE:
+      return "null";
+    case element_type::ARRAY:
+      return "an array";
+    case element_type::OBJECT:
+      return "an object";
+  }
+  return "a value";
+}
+
+std::string join(const std::vector<std::string>& v, const char* sep) {
+  std::string out;
+  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? sep : "") + v[i];
+  return out;
+}
+
+/// An interval for number checks; open ends exclude the bound.
+struct range {
+  double lo;
+  double hi;
+  bool lo_open = false;
+  bool hi_open = false;
+  bool contains(double v) const {
+    return (lo_open ? v > lo : v >= lo) && (hi_open ? v < hi : v <= hi);
+  }
+  std::string text() const {
+    if (!lo_open && !hi_open) return "in " + number_text(lo) + ".." + number_text(hi);
+    return std::string(lo_open ? "> " : ">= ") + number_text(lo) + " and " + (hi_open ? "< " : "<= ") + number_text(hi);
+  }
+};
+
+bool env_name_ok(const std::string& s) {
+  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+}
+
+bool http_url_ok(const std::string& s) {
+  std::string rest;
+  if (s.rfind("http://", 0) == 0) rest = s.substr(7);
+  else if (s.rfind("https://", 0) == 0) rest = s.substr(8);
+  else return false;
+  if (rest.empty() || rest[0] == '/' || rest[0] == ':') return false;
+  return std::none_of(rest.begin(), rest.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
+}
+
+/// scheme://host[:port], exactly as browsers send Origin.
+bool origin_ok(const std::string& s) {
+  if (!http_url_ok(s)) return false;
+  const std::string rest = s.substr(s.find("://") + 3);
+  if (rest.find_first_of("/?#@") != std::string::npos) return false;
+  auto colon = rest.rfind(':');
+  if (colon != std::string::npos && rest.find(']') == std::string::npos) {
+    const std::string port = rest.substr(colon + 1);
+    if (port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+      return false;
+  }
+  return true;
+}
+
+bool host_ok(const std::string& s) {
+  if (s.empty() || s.size() > 253) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']' ||
+           c == '%' || c == '_';
+  });
+}
+
+bool loopback(const std::string& bind) {
+  if (bind == "localhost" || bind == "::1" || bind == "[::1]" || bind == "0:0:0:0:0:0:0:1") return true;
+  // 127.0.0.0/8, written as a dotted quad.
+  if (bind.rfind("127.", 0) != 0) return false;
+  int parts = 0;
+  std::size_t i = 0;
+  while (i <= bind.size()) {
+    auto dot = bind.find('.', i);
+    const std::string part = bind.substr(i, dot == std::string::npos ? std::string::npos : dot - i);
+    if (part.empty() || part.size() > 3 || !std::all_of(part.begin(), part.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }) ||
+        std::stoi(part) > 255)
+      return false;
+    ++parts;
+    if (dot == std::string::npos) break;
+    i = dot + 1;
+  }
+  return parts == 4;
+}
+
+bool symbol_ok(const std::string& s) {
+  if (s.empty() || s.size() > 16) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '^' || c == '=';
+  });
+}
+
+bool schedule_name_ok(const std::string& s) {
+  if (s.empty() || s.size() > 64) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+  });
+}
+
+/// YYYY-MM-DD naming a real calendar day.
+bool iso_date_ok(const std::string& s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (int i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (!std::isdigit(static_cast<unsigned char>(s[static_cast<std::size_t>(i)]))) return false;
+  const int y = std::stoi(s.substr(0, 4));
+  const int m = std::stoi(s.substr(5, 2));
+  const int d = std::stoi(s.substr(8, 2));
+  if (m < 1 || m > 12 || d < 1 || d > 31) return false;
+  int yy = 0, mm = 0, dd = 0;
+  civil_from_days(days_from_civil(y, m, d), yy, mm, dd);
+  return yy == y && mm == m && dd == d;
+}
+
+/// Walks the parsed document; each check reports at its path and returns
+/// whether the value was taken.
+class reader {
+public:
+  explicit reader(config_report& report) : report_(report) {}
+
+  void error(const std::string& path, const std::string& message) { report_.errors.push_back(at(path, message)); }
+  void warn(const std::string& path, const std::string& message) { report_.warnings.push_back(at(path, message)); }
+  std::size_t error_count() const { return report_.errors.size(); }
+
+  /// Checks `el` is an object whose keys are all `known` (or start with
+  /// "_"); reports unknown and duplicate keys.
+  bool object_of(const std::string& path, element el, const std::vector<std::string>& known, object& out,
+                 const std::vector<std::pair<std::string, std::vector<std::string>>>* elsewhere = nullptr) {
+    if (el.get(out) != simdjson::SUCCESS) {
+      error(path, "must be an object {...}, got " + describe(el));
+      return false;
+    }
+    std::set<std::string> seen;
+    for (auto kv : out) {
+      const std::string key(kv.key);
+      const std::string p = member_path(path, key);
+      if (!seen.insert(key).second) {
+        error(p, "duplicate key (only one is used; remove the other)");
+        continue;
+      }
+      if (!key.empty() && key[0] == '_') continue;
+      if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+      error(p, "unknown key" + suggestion(key, known, elsewhere));
+    }
+    return true;
+  }
+
+  /// The first member named `key`, if present.
+  static std::optional<element> member(const object& obj, const char* key) {
+    element el;
+    if (obj.at_key(key).get(el) != simdjson::SUCCESS) return std::nullopt;
+    return el;
+  }
+
+  template <class T>
+  bool integer(const std::string& path, element el, std::int64_t lo, std::int64_t hi, T& out) {
+    std::int64_t v = 0;
+    const auto t = el.type();
+    if ((t == element_type::INT64 && el.get(v) == simdjson::SUCCESS && v >= lo && v <= hi)) {
+      out = static_cast<T>(v);
+      return true;
+    }
+    error(path, "must be an integer in " + std::to_string(lo) + ".." + std::to_string(hi) + ", got " + describe(el));
+    return false;
+  }
+
+  bool unsigned_integer(const std::string& path, element el, std::uint64_t& out) {
+    std::uint64_t v = 0;
+    if ((el.type() == element_type::INT64 || el.type() == element_type::UINT64) && el.get(v) == simdjson::SUCCESS) {
+      out = v;
+      return true;
+    }
+    error(path, "must be an integer in 0.." + std::to_string(std::numeric_limits<std::uint64_t>::max()) + ", got " +
+                    describe(el));
+    return false;
+  }
+
+  bool number(const std::string& path, element el, const range& r, double& out) {
+    double v = 0;
+    const auto t = el.type();
+    const bool numeric = t == element_type::INT64 || t == element_type::UINT64 || t == element_type::DOUBLE;
+    if (numeric && el.get(v) == simdjson::SUCCESS && std::isfinite(v) && r.contains(v)) {
+      out = v;
+      return true;
+    }
+    const bool any = r.lo == -std::numeric_limits<double>::max() && r.hi == std::numeric_limits<double>::max();
+    error(path, "must be a number" + (any ? std::string() : " " + r.text()) + ", got " + describe(el));
+    return false;
+  }
+
+  bool boolean(const std::string& path, element el, bool& out) {
+    if (el.get(out) == simdjson::SUCCESS) return true;
+    error(path, "must be true or false, got " + describe(el));
+    return false;
+  }
+
+  bool text(const std::string& path, element el, std::string& out, bool secret = false) {
+    std::string_view s;
+    if (el.get(s) != simdjson::SUCCESS) {
+      error(path, "must be a string, got " + describe(el, secret));
+      return false;
+    }
+    out.assign(s.data(), s.size());
+    return true;
+  }
+
+  bool non_empty(const std::string& path, element el, std::string& out) {
+    std::string v;
+    if (!text(path, el, v)) return false;
+    if (v.empty()) {
+      error(path, "must not be empty");
+      return false;
+    }
+    out = v;
+    return true;
+  }
+
+  bool choice(const std::string& path, element el, const std::vector<std::string>& allowed, std::string& out) {
+    std::string_view s;
+    if (el.get(s) == simdjson::SUCCESS && std::find(allowed.begin(), allowed.end(), std::string(s)) != allowed.end()) {
+      out.assign(s.data(), s.size());
+      return true;
+    }
+    std::string msg = "must be one of \"" + join(allowed, "\", \"") + "\", got " + describe(el);
+    if (el.type() == element_type::STRING) msg += did_you_mean(std::string(s), allowed);
+    error(path, msg);
+    return false;
+  }
+
+  bool env_name(const std::string& path, element el, std::string& out) {
+    std::string v;
+    if (!text(path, el, v)) return false;
+    if (!env_name_ok(v)) {
+      error(path, "must be an environment variable name (letters, digits, _), got " + quote(v));
+      return false;
+    }
+    out = v;
+    return true;
+  }
+
+  bool url(const std::string& path, element el, std::string& out) {
+    std::string v;
+    if (!text(path, el, v)) return false;
+    if (!http_url_ok(v)) {
+      error(path, "must be an http:// or https:// URL, got " + quote(v));
+      return false;
+    }
+    out = v;
+    return true;
+  }
+
+  /// An array of strings, each also passing `check` (which reports its own
+  /// problem); `out` changes only when every item is good.
+  bool text_array(const std::string& path, element el, std::vector<std::string>& out, bool secret = false,
+                  const std::function<bool(const std::string&, const std::string&)>& check = {}) {
+    simdjson::dom::array arr;
+    if (el.get(arr) != simdjson::SUCCESS) {
+      error(path, "must be an array of strings [...], got " + describe(el, secret));
+      return false;
+    }
+    std::vector<std::string> values;
+    bool ok = true;
+    std::size_t i = 0;
+    for (element item : arr) {
+      const std::string item_path = element_path(path, i++);
+      std::string v;
+      if (text(item_path, item, v, secret) && (!check || check(item_path, v))) values.push_back(v);
+      else ok = false;
+    }
+    if (ok) out = values;
+    return ok;
+  }
+
+private:
+  config_problem at(const std::string& path, const std::string& message) const {
+    config_problem p{path, message, 0, 0};
+    // The nearest recorded ancestor gives a line for paths the scan never saw.
+    std::string probe = path;
+    while (!probe.empty()) {
+      auto it = report_.where.find(probe);
+      if (it != report_.where.end()) {
+        p.line = it->second.line;
+        p.column = it->second.column;
+        break;
+      }
+      auto cut = probe.find_last_of(".[");
+      if (cut == std::string::npos || cut == 0) break;
+      probe.resize(cut);
+    }
+    return p;
+  }
+
+  /// " (did you mean "port"?)" for a near miss, else "".
+  static std::string did_you_mean(const std::string& key, const std::vector<std::string>& known) {
+    std::string best;
+    std::size_t best_d = std::string::npos;
+    for (const auto& k : known) {
+      const auto d = edit_distance(key, k);
+      if (d < best_d) best_d = d, best = k;
+    }
+    if (!best.empty() && best_d <= 2 && best_d < key.size()) return " (did you mean \"" + best + "\"?)";
+    return "";
+  }
+
+  static std::string suggestion(const std::string& key, const std::vector<std::string>& known,
+                                const std::vector<std::pair<std::string, std::vector<std::string>>>* elsewhere) {
+    if (auto near = did_you_mean(key, known); !near.empty()) return near;
+    if (elsewhere) {
+      for (const auto& [section, keys] : *elsewhere)
+        if (std::find(keys.begin(), keys.end(), key) != keys.end())
+          return " (did you mean \"" + section + "." + key + "\"? it belongs in the " + section + " section)";
+    }
+    if (known.size() <= 12) return " (known keys: " + join(known, ", ") + ")";
+    return "";
+  }
+
+  config_report& report_;
+};
+
+const std::vector<std::string> server_keys = {"bind", "port", "io_threads", "tokens", "tokens_env", "allowed_origins"};
+const std::vector<std::string> data_keys = {"dir", "polygon_api_key_env", "polygon_api_key", "polygon_base_url",
+                                            "cache_dir"};
+const std::vector<std::string> brain_keys = {"kind", "decision_deadline_ms", "max_decisions", "token_budget",
+                                             "memory_turns", "anthropic", "openai"};
+const std::vector<std::string> llm_keys = {"model", "base_url", "api_key_env", "api_key", "max_tokens"};
+const std::vector<std::string> trial_keys = {"model", "data_source", "start", "end", "train_ratio", "val_ratio",
+                                             "horizon", "seed", "decision_budget", "params", "paper"};
+const std::vector<std::string> paper_keys = {"cash", "commission_bps", "slippage_bps", "allow_short",
+                                             "long_threshold", "short_threshold", "fractional_shares", "stop_loss",
+                                             "take_profit"};
+const std::vector<std::string> limits_keys = {"max_concurrent_trials", "max_queue", "max_frame_bytes",
+                                              "max_message_bytes", "messages_per_minute", "max_sessions"};
+const std::vector<std::string> storage_keys = {"state_dir"};
+const std::vector<std::string> logging_keys = {"level", "file", "max_file_mb", "max_files"};
+const std::vector<std::string> schedule_keys = {"name", "cron", "timezone", "kind", "request", "approved", "missed",
+                                                "enabled"};
+const std::vector<std::string> root_keys = {"server", "data", "brain", "trial_defaults", "limits", "storage",
+                                            "logging", "schedules"};
+
+void read_server(reader& r, const std::string& p, element el, daemon_options& o, bool& inline_secret) {
+  object obj;
+  if (!r.object_of(p, el, server_keys, obj)) return;
+  if (auto v = reader::member(obj, "bind")) {
+    std::string bind;
+    if (r.non_empty(p + ".bind", *v, bind)) {
+      if (host_ok(bind)) o.bind = bind;
+      else r.error(p + ".bind", "must be an IP address or host name, got " + quote(bind));
+    }
+  }
+  if (auto v = reader::member(obj, "port")) r.integer(p + ".port", *v, 0, 65535, o.port);
+  if (auto v = reader::member(obj, "io_threads")) r.integer(p + ".io_threads", *v, 1, 64, o.io_threads);
+  if (auto v = reader::member(obj, "tokens")) {
+    auto good_token = [&](const std::string& item_path, const std::string& t) {
+      inline_secret = true;
+      if (t.size() < min_token_chars) {
+        r.error(item_path, "a token must be at least " + std::to_string(min_token_chars) +
+                               " characters (e.g. openssl rand -hex 24)");
+        return false;
+      }
+      if (std::any_of(t.begin(), t.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)) || c == ','; })) {
+        r.error(item_path, "a token must not contain spaces or commas");
+        return false;
+      }
+      return true;
+    };
+    r.text_array(p + ".tokens", *v, o.tokens, true, good_token);
+  }
+  if (auto v = reader::member(obj, "tokens_env")) r.env_name(p + ".tokens_env", *v, o.tokens_env);
+  if (auto v = reader::member(obj, "allowed_origins")) {
+    auto good_origin = [&](const std::string& item_path, const std::string& origin) {
+      if (origin_ok(origin)) return true;
+      r.error(item_path, "must be an origin like \"https://example.com\" or \"http://localhost:8765\" (scheme, host, "
+                         "optional port; no path), got " + quote(origin));
+      return false;
+    };
+    r.text_array(p + ".allowed_origins", *v, o.allowed_origins, false, good_origin);
+  }
+}
+
+void read_data(reader& r, const std::string& p, element el, daemon_options& o, bool& inline_secret) {
+  object obj;
+  if (!r.object_of(p, el, data_keys, obj)) return;
+  if (auto v = reader::member(obj, "dir")) r.text(p + ".dir", *v, o.data_dir);
+  if (auto v = reader::member(obj, "polygon_api_key_env"))
+    r.env_name(p + ".polygon_api_key_env", *v, o.polygon_api_key_env);
+  if (auto v = reader::member(obj, "polygon_api_key")) {
+    if (r.text(p + ".polygon_api_key", *v, o.polygon_api_key, true))
+      inline_secret = inline_secret || !o.polygon_api_key.empty();
+  }
+  if (auto v = reader::member(obj, "polygon_base_url")) r.url(p + ".polygon_base_url", *v, o.polygon_base_url);
+  if (auto v = reader::member(obj, "cache_dir")) r.text(p + ".cache_dir", *v, o.cache_dir);
+}
+
+void read_llm(reader& r, const std::string& p, element el, llm_options& l, bool& inline_secret) {
+  object obj;
+  if (!r.object_of(p, el, llm_keys, obj)) return;
+  if (auto v = reader::member(obj, "model")) r.non_empty(p + ".model", *v, l.model);
+  if (auto v = reader::member(obj, "base_url")) r.url(p + ".base_url", *v, l.base_url);
+  if (auto v = reader::member(obj, "api_key_env")) r.env_name(p + ".api_key_env", *v, l.api_key_env);
+  if (auto v = reader::member(obj, "api_key")) {
+    if (r.text(p + ".api_key", *v, l.api_key, true)) inline_secret = inline_secret || !l.api_key.empty();
+  }
+  if (auto v = reader::member(obj, "max_tokens")) r.integer(p + ".max_tokens", *v, 1, 200000, l.max_tokens);
+}
+
+void read_brain(reader& r, const std::string& p, element el, daemon_options& o, bool& inline_secret) {
+  object obj;
+  if (!r.object_of(p, el, brain_keys, obj)) return;
+  if (auto v = reader::member(obj, "kind")) r.choice(p + ".kind", *v, brain_kinds, o.brain);
+  if (auto v = reader::member(obj, "decision_deadline_ms"))
+    r.integer(p + ".decision_deadline_ms", *v, 10, 3600000, o.decision_deadline_ms);
+  if (auto v = reader::member(obj, "max_decisions")) r.integer(p + ".max_decisions", *v, 0, 1000, o.max_decisions);
+  if (auto v = reader::member(obj, "token_budget")) r.integer(p + ".token_budget", *v, 0, 100000000, o.token_budget);
+  if (auto v = reader::member(obj, "memory_turns")) r.integer(p + ".memory_turns", *v, 0, 1000, o.memory_turns);
+  if (auto v = reader::member(obj, "anthropic")) read_llm(r, p + ".anthropic", *v, o.anthropic, inline_secret);
+  if (auto v = reader::member(obj, "openai")) read_llm(r, p + ".openai", *v, o.openai, inline_secret);
+}
+
+void read_paper(reader& r, const std::string& p, element el, paper_options& x, std::vector<std::string>* pinned) {
+  object obj;
+  if (!r.object_of(p, el, paper_keys, obj)) return;
+  auto num = [&](const char* key, const range& rg, double& field) {
+    if (auto v = reader::member(obj, key))
+      if (r.number(p + "." + key, *v, rg, field) && pinned) pinned->push_back(std::string("paper.") + key);
+  };
+  auto flag = [&](const char* key, bool& field) {
+    if (auto v = reader::member(obj, key))
+      if (r.boolean(p + "." + key, *v, field) && pinned) pinned->push_back(std::string("paper.") + key);
+  };
+  num("cash", range{0, 1e12, true, false}, x.cash);
+  num("commission_bps", range{0, 1000}, x.commission_bps);
+  num("slippage_bps", range{0, 1000}, x.slippage_bps);
+  flag("allow_short", x.allow_short);
+  num("long_threshold", range{0.5, 1, false, true}, x.long_threshold);
+  num("short_threshold", range{0, 0.5, true, false}, x.short_threshold);
+  flag("fractional_shares", x.fractional_shares);
+  num("stop_loss", range{0, 1, false, true}, x.stop_loss);
+  num("take_profit", range{0, 10}, x.take_profit);
+}
+
+/// trial_defaults, or a schedule's request (`request` = true: symbol
+/// allowed and required, keys recorded as pinned).
+void read_trial(reader& r, const std::string& p, element el, trial_options& t, bool request) {
+  object obj;
+  std::vector<std::string> keys = trial_keys;
+  if (request) keys.insert(keys.begin(), "symbol");
+  if (!r.object_of(p, el, keys, obj)) return;
+  std::vector<std::string>* pinned = request ? &t.pinned : nullptr;
+  auto pin = [&](bool taken, const char* key) {
+    if (taken && pinned) pinned->push_back(key);
+  };
+  if (request) {
+    if (auto v = reader::member(obj, "symbol")) {
+      std::string s;
+      if (r.text(p + ".symbol", *v, s)) {
+        if (symbol_ok(s)) t.symbol = s;
+        else
+          r.error(p + ".symbol",
+                  "must be a ticker like \"SPY\" (letters, digits, . - ^ =; at most 16 characters), got " + quote(s));
+      }
+    } else {
+      r.error(p, "missing \"symbol\" (the ticker to trade)");
+    }
+  }
+  if (auto v = reader::member(obj, "model")) pin(r.choice(p + ".model", *v, model_names, t.model), "model");
+  if (auto v = reader::member(obj, "data_source"))
+    pin(r.choice(p + ".data_source", *v, data_sources, t.data_source), "data_source");
+  auto date = [&](const char* key, std::string& field) {
+    auto v = reader::member(obj, key);
+    if (!v) return;
+    std::string s;
+    if (!r.text(p + "." + key, *v, s)) return;
+    if (!s.empty() && !iso_date_ok(s)) {
+      r.error(p + "." + key, "must be a date YYYY-MM-DD (or \"\" for the source's default), got " + quote(s));
+      return;
+    }
+    field = s;
+    pin(true, key);
+  };
+  date("start", t.start);
+  date("end", t.end);
+  if (!t.start.empty() && !t.end.empty() && t.start >= t.end)
+    r.error(p + ".end", "must be after start (" + t.start + "), got " + quote(t.end));
+  bool ratios_read = false;
+  if (auto v = reader::member(obj, "train_ratio")) {
+    const bool ok = r.number(p + ".train_ratio", *v, range{0, 1, true, true}, t.train_ratio);
+    pin(ok, "train_ratio");
+    ratios_read = ratios_read || ok;
+  }
+  if (auto v = reader::member(obj, "val_ratio")) {
+    const bool ok = r.number(p + ".val_ratio", *v, range{0, 1, false, true}, t.val_ratio);
+    pin(ok, "val_ratio");
+    ratios_read = ratios_read || ok;
+  }
+  if (ratios_read && t.train_ratio + t.val_ratio >= 1)
+    r.error(p + ".val_ratio", "train_ratio + val_ratio must be below 1 (the rest is the test part), got " +
+                                  number_text(t.train_ratio) + " + " + number_text(t.val_ratio));
+  if (auto v = reader::member(obj, "horizon")) pin(r.integer(p + ".horizon", *v, 1, 250, t.horizon), "horizon");
+  if (auto v = reader::member(obj, "seed")) pin(r.unsigned_integer(p + ".seed", *v, t.seed), "seed");
+  if (auto v = reader::member(obj, "decision_budget"))
+    pin(r.integer(p + ".decision_budget", *v, 0, 100, t.decision_budget), "decision_budget");
+  if (auto v = reader::member(obj, "params")) {
+    object params;
+    if (v->get(params) != simdjson::SUCCESS) {
+      r.error(p + ".params", "must be an object of model hyperparameters {\"name\": number}, got " + describe(*v));
+    } else {
+      std::map<std::string, double> values;
+      bool ok = true;
+      for (auto kv : params) {
+        const std::string key(kv.key);
+        double x = 0;
+        if (key.empty()) {
+          r.error(p + ".params", "a hyperparameter name must not be empty");
+          ok = false;
+        } else if (r.number(member_path(p + ".params", key), kv.value,
+                            range{-std::numeric_limits<double>::max(), std::numeric_limits<double>::max()}, x)) {
+          values[key] = x;
+        } else {
+          ok = false;
+        }
+      }
+      if (ok) {
+        t.params = values;
+        pin(!values.empty(), "params");
+      }
+    }
+  }
+  if (auto v = reader::member(obj, "paper")) read_paper(r, p + ".paper", *v, t.paper, pinned);
+}
+
+void read_limits(reader& r, const std::string& p, element el, daemon_options& o) {
+  object obj;
+  if (!r.object_of(p, el, limits_keys, obj)) return;
+  if (auto v = reader::member(obj, "max_concurrent_trials"))
+    r.integer(p + ".max_concurrent_trials", *v, 0, 256, o.max_concurrent_trials);
+  if (auto v = reader::member(obj, "max_queue")) r.integer(p + ".max_queue", *v, 1, 10000, o.max_queue);
+  if (auto v = reader::member(obj, "max_frame_bytes"))
+    r.integer(p + ".max_frame_bytes", *v, 1024, 64 << 20, o.max_frame_bytes);
+  if (auto v = reader::member(obj, "max_message_bytes"))
+    r.integer(p + ".max_message_bytes", *v, 256, 64 << 20, o.max_message_bytes);
+  if (auto v = reader::member(obj, "messages_per_minute"))
+    r.integer(p + ".messages_per_minute", *v, 1, 100000, o.messages_per_minute);
+  if (auto v = reader::member(obj, "max_sessions")) r.integer(p + ".max_sessions", *v, 1, 10000, o.max_sessions);
+}
+
+void read_storage(reader& r, const std::string& p, element el, daemon_options& o) {
+  object obj;
+  if (!r.object_of(p, el, storage_keys, obj)) return;
+  if (auto v = reader::member(obj, "state_dir")) r.non_empty(p + ".state_dir", *v, o.state_dir);
+}
+
+void read_logging(reader& r, const std::string& p, element el, daemon_options& o) {
+  object obj;
+  if (!r.object_of(p, el, logging_keys, obj)) return;
+  if (auto v = reader::member(obj, "level")) r.choice(p + ".level", *v, log_levels, o.log_level);
+  if (auto v = reader::member(obj, "file")) r.text(p + ".file", *v, o.log_file);
+  if (auto v = reader::member(obj, "max_file_mb")) r.integer(p + ".max_file_mb", *v, 1, 10240, o.log_max_file_mb);
+  if (auto v = reader::member(obj, "max_files")) r.integer(p + ".max_files", *v, 1, 1000, o.log_max_files);
+}
+
+void read_schedule(reader& r, const std::string& p, element el, const daemon_options& o, schedule_options& s,
+                   bool& ok) {
+  object obj;
+  ok = false;
+  if (!r.object_of(p, el, schedule_keys, obj)) return;
+  const std::size_t errors_before = r.error_count();
+  if (auto v = reader::member(obj, "name")) {
+    std::string name;
+    if (r.text(p + ".name", *v, name)) {
+      if (schedule_name_ok(name)) s.name = name;
+      else r.error(p + ".name", "must be 1-64 letters, digits, _ . or -, got " + quote(name));
+    }
+  } else {
+    r.error(p, "missing \"name\"");
+  }
+  if (auto v = reader::member(obj, "cron")) {
+    std::string text;
+    if (r.text(p + ".cron", *v, text)) {
+      std::string why;
+      if (auto e = parse_cron(text, why)) {
+        s.cron = text;
+        s.when = *e;
+        // A fixed reference keeps the check independent of today's date.
+        if (!next_fire(*e, 946684800, 0))
+          r.error(p + ".cron", "cron expression " + quote(text) + " never fires (no matching date within 5 years)");
+      } else {
+        r.error(p + ".cron", "bad cron expression " + quote(text) + ": " + why);
+      }
+    }
+  } else {
+    r.error(p, "missing \"cron\" (e.g. \"30 22 * * mon-fri\")");
+  }
+  if (auto v = reader::member(obj, "timezone")) {
+    std::string tz;
+    if (r.text(p + ".timezone", *v, tz)) {
+      if (parse_utc_offset(tz, s.offset_minutes)) s.timezone = tz;
+      else
+        r.error(p + ".timezone", "must be \"UTC\" or a fixed offset like \"+05:30\" or \"-04:00\" (zone names and "
+                                 "daylight saving are not supported), got " + quote(tz));
+    }
+  }
+  if (auto v = reader::member(obj, "kind")) r.choice(p + ".kind", *v, {"trial", "paper_update"}, s.kind);
+  s.request = o.trial_defaults;
+  s.request.pinned.clear();
+  if (auto v = reader::member(obj, "request")) {
+    if (s.kind == "paper_update") {
+      object req;
+      if (r.object_of(p + ".request", *v, {"symbol"}, req)) {
+        if (auto sym = reader::member(req, "symbol")) {
+          std::string x;
+          if (r.text(p + ".request.symbol", *sym, x)) {
+            if (symbol_ok(x)) s.request.symbol = x;
+            else r.error(p + ".request.symbol", "must be a ticker like \"SPY\", got " + quote(x));
+          }
+        } else {
+          r.error(p + ".request", "missing \"symbol\" (the paper portfolio to update)");
+        }
+      }
+    } else {
+      read_trial(r, p + ".request", *v, s.request, true);
+    }
+  } else {
+    r.error(p, "missing \"request\" (at least {\"symbol\": \"SPY\"})");
+  }
+  if (auto v = reader::member(obj, "approved")) r.boolean(p + ".approved", *v, s.approved);
+  if (auto v = reader::member(obj, "missed")) r.choice(p + ".missed", *v, {"skip", "run_once"}, s.missed);
+  if (auto v = reader::member(obj, "enabled")) r.boolean(p + ".enabled", *v, s.enabled);
+  ok = r.error_count() == errors_before;
+}
+
+}  // namespace
+
+std::string config_problem::text() const {
+  if (path.empty()) return message;
+  return path + ": " + message;
+}
+
+std::string config_report::error_text() const {
+  std::string out;
+  for (const auto& e : errors) out += e.text() + "\n";
+  return out;
+}
+
+std::optional<std::string> process_env(const std::string& name) {
+  if (const char* v = std::getenv(name.c_str())) return std::string(v);
+  return std::nullopt;
+}
+
+void apply_config_json(const std::string& json, daemon_options& o, config_report& report) {
+  reader r(report);
+  json_syntax_error syntax;
+  if (!locate_json(json, report.where, syntax)) {
+    config_problem p{"$", "malformed JSON: " + syntax.message, syntax.at.line, syntax.at.column};
+    report.errors.push_back(p);
+    return;
+  }
+  simdjson::dom::parser parser;
+  element root;
+  const simdjson::padded_string padded(json);
+  if (auto err = parser.parse(padded).get(root); err != simdjson::SUCCESS) {
+    // The scan accepted it, so this is what only simdjson checks (UTF-8, number range).
+    report.errors.push_back(config_problem{"$", std::string("malformed JSON: ") + simdjson::error_message(err), 0, 0});
+    return;
+  }
+  const std::vector<std::pair<std::string, std::vector<std::string>>> sections = {
+      {"server", server_keys}, {"data", data_keys},       {"brain", brain_keys},     {"trial_defaults", trial_keys},
+      {"limits", limits_keys}, {"storage", storage_keys}, {"logging", logging_keys}};
+  object obj;
+  if (!r.object_of("$", root, root_keys, obj, &sections)) return;
+  bool inline_secret = false;
+  // Fixed order, whatever the file's: schedules start from trial_defaults.
+  if (auto v = reader::member(obj, "server")) read_server(r, "$.server", *v, o, inline_secret);
+  if (auto v = reader::member(obj, "data")) read_data(r, "$.data", *v, o, inline_secret);
+  if (auto v = reader::member(obj, "brain")) read_brain(r, "$.brain", *v, o, inline_secret);
+  if (auto v = reader::member(obj, "trial_defaults")) read_trial(r, "$.trial_defaults", *v, o.trial_defaults, false);
+  if (auto v = reader::member(obj, "limits")) read_limits(r, "$.limits", *v, o);
+  if (auto v = reader::member(obj, "storage")) read_storage(r, "$.storage", *v, o);
+  if (auto v = reader::member(obj, "logging")) read_logging(r, "$.logging", *v, o);
+  if (auto v = reader::member(obj, "schedules")) {
+    simdjson::dom::array arr;
+    if (v->get(arr) != simdjson::SUCCESS) {
+      r.error("$.schedules", "must be an array of schedules [...], got " + describe(*v));
+    } else {
+      std::vector<schedule_options> schedules;
+      std::map<std::string, std::size_t> names;
+      std::size_t i = 0;
+      for (element item : arr) {
+        const std::string p = element_path("$.schedules", i);
+        schedule_options s;
+        bool ok = false;
+        read_schedule(r, p, item, o, s, ok);
+        if (!s.name.empty()) {
+          auto [it, fresh] = names.emplace(s.name, i);
+          if (!fresh) {
+            r.error(p + ".name", quote(s.name) + " is already the name of schedules[" + std::to_string(it->second) + "]");
+            ok = false;
+          }
+        }
+        if (ok) schedules.push_back(std::move(s));
+        ++i;
+      }
+      o.schedules = std::move(schedules);
+    }
+  }
+  if (inline_secret) report.warnings.push_back(config_problem{
+      "$", "the file holds secrets inline (tokens or api_key); naming environment variables is safer", 0, 0});
+}
+
+void apply_config_file(const std::string& path, daemon_options& o, config_report& report) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) {
+    report.errors.push_back(config_problem{"$", "cannot read the config file: " +
+                                                    std::string(fs::exists(path, ec) ? "not a regular file" : "no such file"),
+                                           0, 0});
+    return;
+  }
+  const auto size = fs::file_size(path, ec);
+  if (ec || size > max_file_bytes) {
+    report.errors.push_back(config_problem{"$", "the config file is larger than 1 MiB", 0, 0});
+    return;
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof()) {
+    report.errors.push_back(config_problem{"$", "cannot read the config file", 0, 0});
+    return;
+  }
+  const auto warnings_before = report.warnings.size();
+  apply_config_json(text, o, report);
+  // An inline secret in a file others can read is worth a louder warning.
+  const bool has_inline = report.warnings.size() > warnings_before &&
+                          report.warnings.back().message.find("secrets inline") != std::string::npos;
+  const auto perms = fs::status(path, ec).permissions();
+  if (has_inline && !ec && (perms & (fs::perms::group_read | fs::perms::others_read)) != fs::perms::none)
+    report.warnings.back().message += "; the file is readable by group or others (chmod 600 it)";
+}
+
+void apply_environment(daemon_options& o, const env_lookup& env) {
+  auto get = [&](const std::string& name) -> std::optional<std::string> {
+    if (name.empty()) return std::nullopt;
+    auto v = env(name);
+    if (!v || v->empty()) return std::nullopt;
+    return v;
+  };
+  if (auto t = get(o.tokens_env)) {
+    std::vector<std::string> tokens;
+    std::stringstream in(*t);
+    for (std::string tok; std::getline(in, tok, ',');) {
+      const auto b = tok.find_first_not_of(" \t\r\n");
+      const auto e = tok.find_last_not_of(" \t\r\n");
+      if (b != std::string::npos) tokens.push_back(tok.substr(b, e - b + 1));
+    }
+    if (!tokens.empty()) {
+      o.tokens = tokens;
+      o.tokens_from_env = true;
+    }
+  }
+  if (auto k = get(o.polygon_api_key_env)) o.polygon_api_key = *k;
+  if (auto u = get("POLYGON_BASE_URL")) o.polygon_base_url = *u;
+  if (auto k = get(o.anthropic.api_key_env)) o.anthropic.api_key = *k;
+  if (auto k = get(o.openai.api_key_env)) o.openai.api_key = *k;
+}
+
+void check_options(const daemon_options& o, config_report& report) {
+  reader r(report);
+  if (o.tokens_from_env) {
+    for (std::size_t i = 0; i < o.tokens.size(); ++i) {
+      const auto& t = o.tokens[i];
+      if (t.size() < min_token_chars || std::any_of(t.begin(), t.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); }))
+        report.errors.push_back(config_problem{"env:" + o.tokens_env,
+                                               "token " + std::to_string(i + 1) + " must be at least " +
+                                                   std::to_string(min_token_chars) + " characters without spaces",
+                                               0, 0});
+    }
+  }
+  if (!loopback(o.bind) && o.tokens.empty())
+    r.error("$.server.bind", "refusing to listen on " + o.bind + " without tokens (set server.tokens or " +
+                                 o.tokens_env + ", or bind 127.0.0.1)");
+  if (!http_url_ok(o.polygon_base_url))
+    r.error("$.data.polygon_base_url", "must be an http:// or https:// URL, got " + quote(o.polygon_base_url));
+  if (o.brain == "anthropic" && o.anthropic.api_key.empty())
+    r.error("$.brain.anthropic.api_key_env", "brain.kind is \"anthropic\" but " + o.anthropic.api_key_env +
+                                                 " is not set (and the file has no brain.anthropic.api_key)");
+  // OpenAI-compatible local servers often need no key; api.openai.com does.
+  if (o.brain == "openai" && o.openai.api_key.empty() && o.openai.base_url.find("api.openai.com") != std::string::npos)
+    r.error("$.brain.openai.api_key_env",
+            "brain.kind is \"openai\" but " + o.openai.api_key_env + " is not set (and the file has no brain.openai.api_key)");
+  if (o.max_message_bytes > o.max_frame_bytes)
+    r.warn("$.limits.max_message_bytes", "is larger than limits.max_frame_bytes (" + std::to_string(o.max_frame_bytes) +
+                                             "), so chat messages are limited by the frame size");
+  std::error_code ec;
+  if (!o.data_dir.empty() && !std::filesystem::is_directory(o.data_dir, ec))
+    r.warn("$.data.dir", "directory " + quote(o.data_dir) + " does not exist (the daemon refuses to start without it)");
+}
+
+bool load_daemon_options(int argc, char** argv, daemon_options& out, config_report& report, std::string& flag_error,
+                         bool& help, const env_lookup& env) {
+  // The file comes first so that every flag, wherever it stands, overrides it.
+  std::string file;
+  for (int i = 0; i < argc; ++i) {
+    const std::string a = argv[i];
+    for (const char* flag : {"--config", "--check-config"}) {
+      const std::string f = flag;
+      if (a == f && i + 1 < argc) file = argv[i + 1];
+      else if (a.rfind(f + "=", 0) == 0) file = a.substr(f.size() + 1);
+    }
+  }
+  if (!file.empty()) apply_config_file(file, out, report);
+  apply_environment(out, env);
+  if (!parse_daemon_args(argc, argv, out, flag_error, help)) return false;
+  if (!help) check_options(out, report);
+  return true;
+}
+
+std::string format_report(const std::string& file, const config_report& report) {
+  std::string out;
+  auto line = [&](const config_problem& p, const char* kind) {
+    out += file;
+    if (p.line > 0) out += ":" + std::to_string(p.line) + ":" + std::to_string(p.column);
+    out += std::string(": ") + kind + ": " + p.text() + "\n";
+  };
+  if (report.ok()) out += file + ": OK\n";
+  for (const auto& e : report.errors) line(e, "error");
+  for (const auto& w : report.warnings) line(w, "warning");
+  if (!report.ok())
+    out += file + ": " + std::to_string(report.errors.size()) + (report.errors.size() == 1 ? " problem" : " problems") + "\n";
+  return out;
+}
+
+}  // namespace mlt::config
