@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/fwd.hpp"
+#include "config/plan_convert.hpp"
 #include "messages/json_writer.hpp"
 #include "messages/type_ids.hpp"
 #include "net/polygon_client.hpp"
@@ -59,10 +60,11 @@ void daemon::start() {
   if (!d.opts.data_dir.empty() && !fs::is_directory(d.opts.data_dir, ec))
     throw std::runtime_error("data directory " + d.opts.data_dir + " does not exist");
 
-  // Logs: console plus a rotating file in the state directory.
+  // Logs: console plus a rotating file (logging.file, default in the state directory).
   auto console = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
   auto file = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(
-      (fs::path(d.opts.state_dir) / "mltrainerd.log").string(), 10 * 1024 * 1024, 5);
+      config::effective_log_file(d.opts), static_cast<std::size_t>(d.opts.log_max_file_mb) * 1024 * 1024,
+      static_cast<std::size_t>(d.opts.log_max_files));
   d.log = std::make_shared<spdlog::logger>("mltrainerd", spdlog::sinks_init_list{console, file});
   d.log->set_level(spdlog::level::from_str(d.opts.log_level));
   d.log->flush_on(spdlog::level::info);
@@ -87,7 +89,7 @@ void daemon::start() {
 
   ml::data_environment env;
   env.data_dir = d.opts.data_dir;
-  env.cache_dir = (fs::path(d.opts.state_dir) / "cache").string();
+  env.cache_dir = config::effective_cache_dir(d.opts);
   env.polygon_api_key = d.opts.polygon_api_key;
   env.polygon_base_url = d.opts.polygon_base_url;
   // ml cannot depend on net, so the Polygon client is handed in here.
@@ -114,11 +116,16 @@ void daemon::start() {
   scfg.agent.paper = d.paper;
   scfg.agent.data_dir = d.opts.data_dir;
   scfg.agent.brain = d.opts.brain;
+  scfg.agent.defaults = config::to_trial_plan(d.opts.trial_defaults);
 
   net::server_options so;
   so.bind = d.opts.bind;
   so.port = d.opts.port;
   so.threads = d.opts.io_threads;
+  so.tokens = d.opts.tokens;
+  so.allowed_origins = d.opts.allowed_origins;
+  so.max_frame_bytes = static_cast<std::size_t>(d.opts.max_frame_bytes);
+  so.max_http_body_bytes = static_cast<std::size_t>(d.opts.max_message_bytes);
   net::server_handlers h;
   impl* self = impl_.get();
   h.on_open = [self, scfg](std::shared_ptr<net::ws_connection> conn) {
@@ -171,6 +178,11 @@ void daemon::start() {
   d.log->info("mltrainerd {} listening on ws://{}:{}/ws (state {}, data {}, brain {}, {} trainer(s))", version,
               d.opts.bind, d.server->port(), d.opts.state_dir, d.opts.data_dir.empty() ? "-" : d.opts.data_dir,
               d.opts.brain, ec_cfg.max_concurrent);
+  // Counts only: tokens are secrets.
+  d.log->info("config {}: {} token(s){}, {} allowed origin(s), {} schedule(s)",
+              d.opts.config_file.empty() ? "(none)" : d.opts.config_file, d.opts.tokens.size(),
+              d.opts.tokens_from_env ? " from " + d.opts.tokens_env : std::string(), d.opts.allowed_origins.size(),
+              d.opts.schedules.size());
 }
 
 void daemon::stop() {
