@@ -114,12 +114,17 @@ struct final_report {
   std::string recommendations;
   std::string caveats;
   std::string brain = "rules";
+  std::int64_t input_tokens = 0;   ///< LLM tokens this trial's decisions and report used
+  std::int64_t output_tokens = 0;
+  std::int32_t llm_calls = 0;      ///< LLM exchanges for this trial (repairs included)
+  std::int32_t llm_fallbacks = 0;  ///< questions the rules brain answered instead of the LLM
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, final_report& x) {
   return f(caf::meta::type_name("final_report"), x.trial_id, x.answer, x.analysis,
-           x.trading_insights, x.recommendations, x.caveats, x.brain);
+           x.trading_insights, x.recommendations, x.caveats, x.brain, x.input_tokens,
+           x.output_tokens, x.llm_calls, x.llm_fallbacks);
 }
 
 /// engine -> observers when a trial completes.

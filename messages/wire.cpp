@@ -366,6 +366,13 @@ std::string encode_report(const trial_report& r) {
       .field("caveats", r.report.caveats)
       .end_object();
   w.field("brain", r.report.brain).field("text", report_text(r.report));
+  w.key("llm_usage")
+      .begin_object()
+      .field("input_tokens", r.report.input_tokens)
+      .field("output_tokens", r.report.output_tokens)
+      .field("calls", r.report.llm_calls)
+      .field("fallbacks", r.report.llm_fallbacks)
+      .end_object();
   w.end_object();
   return w.take();
 }

@@ -2,16 +2,20 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <regex>
 #include <set>
 
+#include "ml/market/bar.hpp"
 #include "ml/market/universe.hpp"
+#include "ml/models/model.hpp"
 
 namespace mlt::brain {
 
 bool plan_edit::empty() const {
   return !symbol && !model && !data_source && !start && !end && !train_ratio && !horizon && !seed &&
-         !long_threshold && !short_threshold && !allow_short && !commission_bps && !cash;
+         !long_threshold && !short_threshold && !allow_short && !commission_bps && !cash && !slippage_bps &&
+         !lookback_days && !optimize;
 }
 
 namespace {
@@ -56,24 +60,52 @@ bool has_word(const std::vector<std::string>& low, std::initializer_list<const c
 
 bool contains(const std::string& hay, const char* needle) { return hay.find(needle) != std::string::npos; }
 
-std::optional<std::string> model_in(const std::string& low) {
+// Where each model is named in the line: (position, model name).
+std::vector<std::pair<std::size_t, std::string>> models_at(const std::string& low) {
   static const std::pair<const char*, const char*> names[] = {
       {"xgboost", "xgboost"},   {"xgb", "xgboost"},       {"gradient boost", "xgboost"},
-      {"boosted tree", "xgboost"}, {"lstm", "lstm"},      {"transformer", "transformer"},
+      {"gradient boosting", "xgboost"}, {"boosted tree", "xgboost"}, {"lstm", "lstm"},      {"transformer", "transformer"},
       {"ensemble", "ensemble"}, {"logistic", "logistic"}, {"logreg", "logistic"},
       {"linear model", "logistic"}, {"majority", "majority"}, {"baseline", "majority"},
+      // Models people ask for that we do not have: named as written so that
+      // apply_edit refuses them with the list of models we do have.
+      {"random forest", "random forest"}, {"svm", "svm"}, {"support vector", "svm"},
+      {"arima", "arima"}, {"prophet", "prophet"}, {"gru", "gru"}, {"cnn", "cnn"},
   };
-  std::size_t best = std::string::npos;
-  std::optional<std::string> found;
+  std::vector<std::pair<std::size_t, std::string>> out;
   for (const auto& [word, model] : names) {
-    auto pos = low.find(word);
-    if (pos != std::string::npos && (best == std::string::npos || pos > best)) {
-      // The last model named wins: "not lstm, use xgboost".
-      best = pos;
-      found = model;
+    for (auto pos = low.find(word); pos != std::string::npos; pos = low.find(word, pos + 1)) {
+      // Whole words only: "xgb" inside "xgboost" is the same mention, "gru" inside "grunt" is none.
+      const std::size_t e = pos + std::strlen(word);
+      const bool left = pos == 0 || !std::isalnum(static_cast<unsigned char>(low[pos - 1]));
+      // A plural "s" still names the model ("lstms", "transformers").
+      const std::size_t r = (e < low.size() && low[e] == 's') ? e + 1 : e;
+      const bool right = r >= low.size() || !std::isalpha(static_cast<unsigned char>(low[r]));
+      if (left && right) out.emplace_back(pos, model);
     }
   }
-  return found;
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// The last model named wins: "not lstm, use xgboost".
+std::optional<std::string> model_in(const std::string& low) {
+  auto all = models_at(low);
+  if (all.empty()) return std::nullopt;
+  return all.back().second;
+}
+
+// Every model named, first mention order, without repeats.
+std::vector<std::string> all_models_in(const std::string& low) {
+  std::vector<std::string> out;
+  for (const auto& [pos, m] : models_at(low))
+    if (std::find(out.begin(), out.end(), m) == out.end()) out.push_back(m);
+  return out;
+}
+
+bool model_available(const std::string& m) {
+  const auto names = ml::model_names();
+  return std::find(names.begin(), names.end(), m) != names.end();
 }
 
 // Words that are upper case in chat but are not tickers.
@@ -83,16 +115,298 @@ const std::set<std::string>& not_tickers() {
       "PLEASE", "RUN", "YES", "NO", "GO", "THE", "AND", "ON", "FOR", "WITH", "TRIAL", "USE",
       "LLM", "RSI", "MACD", "SMA", "EMA", "ATR", "BPS", "AUC", "ROC", "PNL", "TO", "FROM",
       "IN", "OF", "MY", "ME", "IT", "IS", "BE", "AN", "AT", "BY", "OR", "IF", "SO", "UP",
+      "GPT", "VS", "YTD", "CEO", "USA", "US", "EOD", "OOS", "DSR", "PSR", "ROI", "AM", "PM",
+      "JSON", "NOW", "WHAT", "HOW", "WHY", "DO", "ALL", "ANY", "NEW", "SVM", "CNN", "GRU",
+      "ARIMA", "HELP", "LIST", "SHOW", "STOP", "DAYS", "DAY",
   };
   return s;
 }
 
+// Index and market names the universe's own table does not know, and
+// company names that are also common words (matched only when capitalised).
+std::optional<std::string> extra_alias(const std::string& name) {
+  static const std::pair<const char*, const char*> aliases[] = {
+      {"nasdaq 100", "QQQ"}, {"nasdaq-100", "QQQ"}, {"dow", "DIA"}, {"dow jones", "DIA"},
+      {"russell 2000", "IWM"}, {"russell", "IWM"}, {"sp500", "SPY"}, {"s&p500", "SPY"},
+      {"treasuries", "TLT"}, {"nvidia corp", "NVDA"}, {"tesla motors", "TSLA"}, {"apple inc", "AAPL"},
+  };
+  for (const auto& [alias, ticker] : aliases)
+    if (name == alias) return std::string(ticker);
+  return std::nullopt;
+}
+
+bool common_word_name(const std::string& low_word) {
+  static const std::set<std::string> s = {"target", "block"};
+  return s.count(low_word) > 0;
+}
+
+// Last day of a month, for "to June 2021".
+int days_in_month(int y, int m) {
+  static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
+  return d[(m - 1) % 12];
+}
+
+// "2019" -> 2019-01-01 / 2019-12-31; "2019-06" -> 2019-06-01 / 2019-06-30.
 std::string normalise_date(const std::string& d, bool is_end) {
   if (d.size() == 4) return d + (is_end ? "-12-31" : "-01-01");
+  if (d.size() == 7) {
+    if (!is_end) return d + "-01";
+    const int y = std::stoi(d.substr(0, 4)), m = std::stoi(d.substr(5, 2));
+    char buf[4];
+    std::snprintf(buf, sizeof buf, "%02d", days_in_month(y, m));
+    return d + "-" + buf;
+  }
   return d;
 }
 
+// "March 2020" -> "2020-03", "March 5, 2020" -> "2020-03-05", so one date
+// pattern reads every form.
+std::string months_to_iso(const std::string& low) {
+  static const std::regex month_re(
+      R"(\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:(\d{1,2})(?:st|nd|rd|th)?,?\s+)?((?:19|20)\d{2})\b)");
+  static const char* names[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
+  std::string out;
+  auto it = std::sregex_iterator(low.begin(), low.end(), month_re);
+  std::size_t last = 0;
+  for (; it != std::sregex_iterator(); ++it) {
+    const auto& m = *it;
+    int month = 0;
+    for (int i = 0; i < 12; ++i)
+      if (m[1] == names[i]) month = i + 1;
+    char buf[16];
+    if (m[2].matched) std::snprintf(buf, sizeof buf, "%s-%02d-%02d", m[3].str().c_str(), month, std::stoi(m[2]));
+    else std::snprintf(buf, sizeof buf, "%s-%02d", m[3].str().c_str(), month);
+    out += low.substr(last, static_cast<std::size_t>(m.position(0)) - last);
+    out += buf;
+    last = static_cast<std::size_t>(m.position(0) + m.length(0));
+  }
+  out += low.substr(last);
+  return out;
+}
+
+// "five days ahead" -> "5 days ahead", "a week" -> "1 week".
+std::string words_to_numbers(std::string s) {
+  static const std::pair<const char*, const char*> words[] = {
+      {"one", "1"}, {"two", "2"}, {"three", "3"}, {"four", "4"}, {"five", "5"}, {"six", "6"},
+      {"seven", "7"}, {"eight", "8"}, {"nine", "9"}, {"ten", "10"}, {"twenty", "20"},
+  };
+  for (const auto& [w, n] : words) s = std::regex_replace(s, std::regex(std::string("\\b") + w + "\\b"), n);
+  return std::regex_replace(s, std::regex(R"(\b(?:a|an)\s+(day|week|month|year|decade)\b)"), "1 $1");
+}
+
+int unit_days(const std::string& unit, bool trading) {
+  if (unit.rfind("week", 0) == 0) return trading ? 5 : 7;
+  if (unit.rfind("month", 0) == 0) return trading ? 21 : 30;
+  if (unit.rfind("year", 0) == 0) return trading ? 252 : 365;
+  if (unit.rfind("decade", 0) == 0) return trading ? 2520 : 3652;
+  return 1;
+}
+
+void read_symbols(intent& out, const std::vector<std::string>& toks, const std::vector<std::string>& low_toks,
+                  const std::function<bool(const std::string&)>& symbol_exists) {
+  std::vector<std::string> unknown;
+  auto name_lookup = [&](const std::string& low_name, const std::string& as_written) -> std::optional<std::string> {
+    if (common_word_name(low_name) && !std::isupper(static_cast<unsigned char>(as_written[0]))) return std::nullopt;
+    if (auto tk = ml::ticker_for_name(low_name)) return tk;
+    return extra_alias(low_name);
+  };
+  for (std::size_t i = 0; i < toks.size(); ++i) {
+    const auto& t = toks[i];
+    std::string cand = t;
+    if (!cand.empty() && cand[0] == '$') cand = cand.substr(1);  // "$TSLA"
+    if (ml::looks_like_ticker(cand) && !not_tickers().count(cand)) {
+      if (symbol_exists(cand)) {
+        out.changes.symbol = cand;
+        continue;
+      }
+      // "DOW" is no ticker we know but is a name we know: read on.
+      if (!name_lookup(low_toks[i], t)) {
+        if (cand.size() >= 2) unknown.push_back(cand);
+        continue;
+      }
+    }
+    // Three, two and one word names: "bank of america", "s&p 500", "apple".
+    bool matched = false;
+    for (std::size_t n = 3; n >= 1 && !matched; --n) {
+      if (i + n > toks.size()) continue;
+      std::string name = low_toks[i];
+      for (std::size_t k = 1; k < n; ++k) name += " " + low_toks[i + k];
+      if (auto tk = name_lookup(name, t)) {
+        out.changes.symbol = *tk;
+        i += n - 1;
+        matched = true;
+      }
+    }
+    if (matched) continue;
+    if (i > 0 && (low_toks[i - 1] == "on" || low_toks[i - 1] == "for" || low_toks[i - 1] == "analyze" ||
+                  low_toks[i - 1] == "analyse" || low_toks[i - 1] == "symbol" || low_toks[i - 1] == "ticker")) {
+      std::string up = upper(t);
+      if (!up.empty() && up[0] == '$') up = up.substr(1);
+      if (ml::looks_like_ticker(up) && !not_tickers().count(up)) {
+        if (symbol_exists(up)) out.changes.symbol = up;
+        else if (t.find_first_of("0123456789") == std::string::npos && up.size() >= 2 &&
+                 !model_in(low_toks[i]) && low_toks[i] != "the" && low_toks[i] != "data")
+          unknown.push_back(up);
+      } else if (low_toks[i - 1] != "for" && !std::isdigit(static_cast<unsigned char>(t[0]))) {
+        // "run trial on 12$$" / "on tesla-ish": name the word we could not read.
+        bool all_alpha = std::all_of(t.begin(), t.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
+        if (!all_alpha) unknown.push_back(t);
+      }
+    }
+  }
+  if (!out.changes.symbol && !unknown.empty()) out.unknown_symbol = unknown.front();
+}
+
+void read_dates(plan_edit& e, const std::string& low) {
+  const std::string iso = months_to_iso(low);
+  std::smatch m;
+  static const std::regex year_range_re(
+      R"((?:^|[^\d-])((?:19|20)\d{2})\s*(?:-|to|through|thru|until|till)\s*((?:19|20)\d{2})(?![\d-]))");
+  if (std::regex_search(iso, m, year_range_re)) {
+    e.start = normalise_date(m[1], false);
+    e.end = normalise_date(m[2], true);
+  }
+  static const std::regex date_re(
+      R"((from|since|start(?:ing)?|after|to|until|till|through|thru|end(?:ing)?|before|between|and)\s+(\d{4}-\d{2}-\d{2}|\d{4}-\d{2}|\d{4})\b)");
+  for (auto it = std::sregex_iterator(iso.begin(), iso.end(), date_re); it != std::sregex_iterator(); ++it) {
+    const std::string word = (*it)[1];
+    const std::string d = (*it)[2];
+    bool is_end = word == "to" || word == "until" || word == "till" || word == "through" || word == "thru" ||
+                  word.rfind("end", 0) == 0 || word == "before" || word == "and";
+    if (is_end) e.end = normalise_date(d, true);
+    else e.start = normalise_date(d, false);
+  }
+  // "in 2020", "during 2020": that whole year, unless a range was given.
+  static const std::regex year_re(R"(\b(?:in|during|for|over)\s+((?:19|20)\d{2})\b(?!-))");
+  if (!e.start && !e.end && std::regex_search(iso, m, year_re)) {
+    e.start = normalise_date(m[1], false);
+    e.end = normalise_date(m[1], true);
+  }
+  // "last 3 years", "past 18 months", "the last decade".
+  const std::string num = words_to_numbers(low);
+  static const std::regex lookback_re(R"(\b(?:last|past|previous|recent|most recent)\s+(\d+)\s*(year|month|week|day|decade)s?\b)");
+  static const std::regex lookback_one_re(R"(\b(?:the\s+)(?:last|past)\s+(year|decade)\b)");
+  if (std::regex_search(num, m, lookback_re)) e.lookback_days = std::stoi(m[1]) * unit_days(m[2], false);
+  else if (std::regex_search(num, m, lookback_one_re)) e.lookback_days = unit_days(m[1], false);
+}
+
+void read_split(plan_edit& e, const std::string& low) {
+  std::smatch m;
+  // Explicit forms keep the number as written, so "train ratio 7" is refused
+  // as 7 rather than read as 7%; only a percent sign scales.
+  static const std::regex ratio_re(
+      R"((?:train(?:ing)?[ _-]*(?:ratio|split|share|fraction|size)|\bsplit)\s*(?:=|:|of|to|at)?\s*(\d*\.?\d+)\s*(%?))");
+  static const std::regex train_pct_re(R"(train(?:ing)?\s*(?:on|with|at|=|:)?\s*(?:the\s+first\s+)?(\d{1,3}(?:\.\d+)?)\s*%)");
+  static const std::regex train_frac_re(R"(train(?:ing)?\s*(?:on|with|at|=|:)?\s*(0?\.\d+)\b)");
+  static const std::regex pct_train_re(R"((\d{1,2})\s*%\s*(?:of\s+(?:the\s+)?(?:data|bars|history)\s+)?(?:for\s+)?train)");
+  static const std::regex slash_re(R"((?:^|[^\d/.])(\d{2})\s*/\s*(\d{2})(?:\s*/\s*\d{1,2})?(?![\d/]))");
+  if (std::regex_search(low, m, ratio_re)) {
+    double v = std::stod(m[1]);
+    if (m[2] == "%") v /= 100.0;
+    e.train_ratio = v;
+  } else if (std::regex_search(low, m, train_pct_re)) {
+    e.train_ratio = std::stod(m[1]) / 100.0;
+  } else if (std::regex_search(low, m, train_frac_re)) {
+    e.train_ratio = std::stod(m[1]);
+  } else if (std::regex_search(low, m, pct_train_re)) {
+    e.train_ratio = std::stod(m[1]) / 100.0;
+  } else if (std::regex_search(low, m, slash_re)) {
+    // "70/30", "80/20 split", "70/15/15": the first part is training.
+    const int a = std::stoi(m[1]), b = std::stoi(m[2]);
+    if (a + b == 100 || (a > b && a + b < 100)) e.train_ratio = a / 100.0;
+  }
+}
+
+void read_horizon(plan_edit& e, const std::string& low) {
+  const std::string num = words_to_numbers(low);
+  std::smatch m;
+  static const std::regex horizon_re(R"(horizon\s*(?:=|:|of|to)?\s*(\d+)\s*(day|bar|session|week|month)?s?)");
+  static const std::regex ahead_re(
+      R"((\d+)[ -]*(day|bar|session|week|month)s?[ -]*(?:ahead|horizon|forward|out\b|forecast|later))");
+  static const std::regex next_day_re(R"(\b(?:next[ -]day|tomorrow|1[ -]day[ -]ahead)\b)");
+  if (std::regex_search(num, m, horizon_re))
+    e.horizon = std::stoi(m[1]) * (m[2].matched ? unit_days(m[2], true) : 1);
+  else if (std::regex_search(num, m, ahead_re))
+    e.horizon = std::stoi(m[1]) * unit_days(m[2], true);
+  else if (std::regex_search(num, m, next_day_re))
+    e.horizon = 1;
+}
+
+void read_paper_and_misc(plan_edit& e, const std::string& low) {
+  std::smatch m;
+  if (contains(low, "polygon")) e.data_source = "polygon";
+  else if (contains(low, "csv")) e.data_source = "csv";
+  else if (contains(low, "synthetic") || contains(low, "simulated data")) e.data_source = "synthetic";
+  else if (contains(low, "real data") || contains(low, "market data")) e.data_source = "auto";
+  static const std::regex seed_re(R"(seed\s*(?:=|:|of|to)?\s*(\d+))");
+  if (std::regex_search(low, m, seed_re)) e.seed = std::stoull(m[1]);
+  static const std::regex long_th_re(R"((?:long\s+)?threshold\s*(?:=|:|of|to|at)?\s*(0?\.\d+))");
+  static const std::regex short_th_re(R"(short\s+threshold\s*(?:=|:|of|to|at)?\s*(0?\.\d+))");
+  if (std::regex_search(low, m, short_th_re)) e.short_threshold = std::stod(m[1]);
+  {
+    std::string without_short = std::regex_replace(low, short_th_re, "");
+    if (std::regex_search(without_short, m, long_th_re)) e.long_threshold = std::stod(m[1]);
+  }
+  if (contains(low, "allow short") || contains(low, "allow shorting") || contains(low, "long-short") ||
+      contains(low, "long/short") || contains(low, "with shorting") || contains(low, "enable short"))
+    e.allow_short = true;
+  if (contains(low, "long only") || contains(low, "long-only") || contains(low, "no short") ||
+      contains(low, "without short") || contains(low, "disable short"))
+    e.allow_short = false;
+  static const std::regex comm_re(R"((?:commission|fees?|costs?)\s*(?:=|:|of|to|at)?\s*(\d*\.?\d+)\s*(?:bps|bp|basis))");
+  if (std::regex_search(low, m, comm_re)) e.commission_bps = std::stod(m[1]);
+  static const std::regex slip_re(R"(slippage\s*(?:=|:|of|to|at)?\s*(\d*\.?\d+)\s*(?:bps|bp|basis)?)");
+  if (std::regex_search(low, m, slip_re)) e.slippage_bps = std::stod(m[1]);
+  static const std::regex cash_re(R"((?:cash|capital|starting with|start with)\s*(?:=|:|of|to)?\s*\$?\s*(\d+(?:\.\d+)?)\s*([km]?)\b)");
+  if (std::regex_search(low, m, cash_re)) {
+    double v = std::stod(m[1]);
+    if (m[2] == "k") v *= 1e3;
+    if (m[2] == "m") v *= 1e6;
+    e.cash = v;
+  }
+  static const std::regex optimize_re(
+      R"(\b(?:optimi[sz]e|optimi[sz]ation|tune|tuning|hyper-?parameter (?:search|tuning|optimi[sz]ation)|grid search)\b)");
+  static const std::regex no_optimize_re(R"(\b(?:no|without|skip|don'?t)\s+(?:the\s+)?(?:optimi[sz]|tun))");
+  if (std::regex_search(low, no_optimize_re)) e.optimize = false;
+  else if (std::regex_search(low, optimize_re)) e.optimize = true;
+}
+
+// "use claude" -> "anthropic", "use the local llm" -> "openai", "use rules" -> "rules".
+std::string brain_named(const std::string& low) {
+  static const std::regex re(
+      R"(\b(?:use|switch(?: the brain)? to|change(?: the brain)? to|try|go with|think with|brain)\s+(?:the\s+|a\s+)?(claude|anthropic|openai|open ai|chatgpt|gpt[-\w.]*|local llm|local model|llama[\w.-]*|ollama|llm|rules?(?:[ -]based)?)\b(?:\s+brain)?)");
+  std::smatch m;
+  if (!std::regex_search(low, m, re)) return "";
+  const std::string w = m[1];
+  if (w == "claude" || w == "anthropic") return "anthropic";
+  if (w.rfind("rule", 0) == 0) return "rules";
+  if (w == "llm") return "";  // which one? left to the help text
+  return "openai";
+}
+
 }  // namespace
+
+const char* kind_name(intent::kind_t k) {
+  switch (k) {
+    case intent::run_trial: return "run_trial";
+    case intent::edit: return "edit";
+    case intent::approve: return "approve";
+    case intent::reject: return "reject";
+    case intent::cancel: return "cancel";
+    case intent::list: return "list";
+    case intent::show: return "show";
+    case intent::status: return "status";
+    case intent::help: return "help";
+    case intent::paper: return "paper";
+    case intent::use_brain: return "use_brain";
+    case intent::compare_brains: return "compare_brains";
+    case intent::compare_models: return "compare_models";
+    case intent::resume: return "resume";
+    case intent::unknown: break;
+  }
+  return "unknown";
+}
 
 intent parse_intent(const std::string& text, bool has_proposal,
                     const std::function<bool(const std::string&)>& symbol_exists) {
@@ -108,108 +422,20 @@ intent parse_intent(const std::string& text, bool has_proposal,
   std::int64_t named_trial = 0;
   if (std::regex_search(text, m, trial_id_re)) named_trial = std::stoll(m[1]);
 
-  // ---- symbols: tickers as written, company names, lower-case tickers after "on"/"for".
-  std::vector<std::string> unknown;
-  for (std::size_t i = 0; i < toks.size(); ++i) {
-    const auto& t = toks[i];
-    std::string cand = t;
-    if (!cand.empty() && cand[0] == '$') cand = cand.substr(1);  // "$TSLA"
-    if (ml::looks_like_ticker(cand) && !not_tickers().count(cand)) {
-      if (symbol_exists(cand)) {
-        out.changes.symbol = cand;
-        continue;
-      }
-      if (cand.size() >= 2) unknown.push_back(cand);
-      continue;
-    }
-    if (auto tk = ml::ticker_for_name(low_toks[i])) {
-      out.changes.symbol = *tk;
-      continue;
-    }
-    if (i + 1 < toks.size())
-      if (auto tk = ml::ticker_for_name(low_toks[i] + " " + low_toks[i + 1])) {
-        out.changes.symbol = *tk;
-        ++i;
-        continue;
-      }
-    if (i > 0 && (low_toks[i - 1] == "on" || low_toks[i - 1] == "for" || low_toks[i - 1] == "analyze" ||
-                  low_toks[i - 1] == "analyse" || low_toks[i - 1] == "symbol" || low_toks[i - 1] == "ticker")) {
-      std::string up = upper(t);
-      if (!up.empty() && up[0] == '$') up = up.substr(1);
-      if (ml::looks_like_ticker(up) && !not_tickers().count(up)) {
-        if (symbol_exists(up)) out.changes.symbol = up;
-        else if (t.find_first_of("0123456789") == std::string::npos && up.size() >= 2)
-          unknown.push_back(up);
-      } else if (low_toks[i - 1] != "for" && !std::isdigit(static_cast<unsigned char>(t[0]))) {
-        // "run trial on 12$$" / "on tesla-ish": name the word we could not read.
-        bool all_alpha = std::all_of(t.begin(), t.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
-        if (!all_alpha) unknown.push_back(t);
-      }
-    }
-  }
-  if (!out.changes.symbol && !unknown.empty()) out.unknown_symbol = unknown.front();
-
-  // ---- plan edits.
+  read_symbols(out, toks, low_toks, symbol_exists);
   out.changes.model = model_in(low);
-  static const std::regex ratio_re(
-      R"((?:train(?:ing)?[ _-]*(?:ratio|split|share|fraction)?|split)\s*(?:=|:|of|to|at)?\s*(\d*\.?\d+)\s*(%?))",
-      std::regex::icase);
-  static const std::regex pct_train_re(R"((\d{1,2})\s*%\s*(?:for\s+)?train)", std::regex::icase);
-  if (std::regex_search(low, m, ratio_re)) {
-    double v = std::stod(m[1]);
-    // Only an explicit percent sign scales: "train ratio 7" is refused as 7, not read as 7%.
-    if (m[2] == "%") v /= 100.0;
-    out.changes.train_ratio = v;
-  } else if (std::regex_search(low, m, pct_train_re)) {
-    out.changes.train_ratio = std::stod(m[1]) / 100.0;
-  }
-  static const std::regex horizon_re(R"((?:horizon\s*(?:=|:|of|to)?\s*(\d+))|(?:(\d+)[ -]*(?:day|bar)s?\s*(?:ahead|horizon|forward)))",
-                                     std::regex::icase);
-  if (std::regex_search(low, m, horizon_re)) out.changes.horizon = std::stoi(m[1].matched ? m[1] : m[2]);
-  static const std::regex date_re(R"((from|since|start(?:ing)?|after|to|until|till|through|thru|end(?:ing)?|before|between|and)\s+(\d{4}-\d{2}-\d{2}|\d{4})\b)",
-                                  std::regex::icase);
-  for (auto it = std::sregex_iterator(low.begin(), low.end(), date_re); it != std::sregex_iterator(); ++it) {
-    const std::string word = (*it)[1];
-    const std::string d = (*it)[2];
-    bool is_end = word == "to" || word == "until" || word == "till" || word == "through" ||
-                  word == "thru" || word.rfind("end", 0) == 0 || word == "before" || word == "and";
-    if (is_end) out.changes.end = normalise_date(d, true);
-    else out.changes.start = normalise_date(d, false);
-  }
-  if (contains(low, "polygon")) out.changes.data_source = "polygon";
-  else if (contains(low, "csv")) out.changes.data_source = "csv";
-  else if (contains(low, "synthetic") || contains(low, "simulated data")) out.changes.data_source = "synthetic";
-  static const std::regex seed_re(R"(seed\s*(?:=|:|of|to)?\s*(\d+))", std::regex::icase);
-  if (std::regex_search(low, m, seed_re)) out.changes.seed = std::stoull(m[1]);
-  static const std::regex long_th_re(R"((?:long\s+)?threshold\s*(?:=|:|of|to|at)?\s*(0?\.\d+))", std::regex::icase);
-  static const std::regex short_th_re(R"(short\s+threshold\s*(?:=|:|of|to|at)?\s*(0?\.\d+))", std::regex::icase);
-  if (std::regex_search(low, m, short_th_re)) out.changes.short_threshold = std::stod(m[1]);
-  {
-    std::string without_short = std::regex_replace(low, short_th_re, "");
-    if (std::regex_search(without_short, m, long_th_re)) out.changes.long_threshold = std::stod(m[1]);
-  }
-  if (contains(low, "allow short") || contains(low, "allow shorting") || contains(low, "long-short") ||
-      contains(low, "long/short") || contains(low, "with shorting") || contains(low, "enable short"))
-    out.changes.allow_short = true;
-  if (contains(low, "long only") || contains(low, "long-only") || contains(low, "no short") ||
-      contains(low, "without short") || contains(low, "disable short"))
-    out.changes.allow_short = false;
-  static const std::regex comm_re(R"((?:commission|fees?|costs?)\s*(?:=|:|of|to|at)?\s*(\d*\.?\d+)\s*(?:bps|bp|basis))",
-                                  std::regex::icase);
-  if (std::regex_search(low, m, comm_re)) out.changes.commission_bps = std::stod(m[1]);
-  static const std::regex cash_re(R"((?:cash|capital|starting with|start with)\s*(?:=|:|of|to)?\s*\$?\s*(\d+(?:\.\d+)?)\s*([km]?)\b)",
-                                  std::regex::icase);
-  if (std::regex_search(low, m, cash_re)) {
-    double v = std::stod(m[1]);
-    if (m[2] == "k") v *= 1e3;
-    if (m[2] == "m") v *= 1e6;
-    out.changes.cash = v;
-  }
+  out.models = all_models_in(low);
+  for (const auto& mdl : out.models)
+    if (!model_available(mdl)) out.problems.push_back(mdl + " is not a model I have");
+  read_split(out.changes, low);
+  read_horizon(out.changes, low);
+  read_dates(out.changes, low);
+  read_paper_and_misc(out.changes, low);
 
   // ---- what kind of line is it?
   std::string bare = low;
   bare.erase(std::remove_if(bare.begin(), bare.end(),
-                            [](char c) { return std::ispunct(static_cast<unsigned char>(c)); }),
+                            [](char c) { return c != '\'' && std::ispunct(static_cast<unsigned char>(c)); }),
              bare.end());
   while (!bare.empty() && bare.back() == ' ') bare.pop_back();
   while (!bare.empty() && bare.front() == ' ') bare.erase(bare.begin());
@@ -227,31 +453,50 @@ intent parse_intent(const std::string& text, bool has_proposal,
     if (std::regex_search(low, m, pace_re)) out.pace_ms = std::stoi(m[1]);
     else if (has_word(low_toks, {"replay"})) out.pace_ms = 200;
   }
+  const std::string brain = brain_named(low);
+  const bool compare_word = has_word(low_toks, {"compare", "vs", "versus", "comparison", "benchmark"}) ||
+                            contains(low, "which model") || contains(low, "best model") ||
+                            contains(low, "head to head") || contains(low, "head-to-head");
+  static const std::regex brains_re(
+      R"(\b(?:compare(?: the)? brains|brains? comparison|did (?:the |my )?(?:agent|llm|ai|brain|claude|gpt|model brain|mltrainer) (?:help|make a difference|do better|matter)|(?:llm|claude|gpt|ai|anthropic|openai) (?:vs\.?|versus) (?:the )?rules|rules (?:vs\.?|versus) (?:the )?(?:llm|claude|gpt|ai|anthropic|openai)|was (?:the )?(?:llm|claude|agent) (?:better|worth))\b)");
+  static const std::regex resume_re(R"(\b(?:resume|re-?run|rerun|retry|repeat|restart|run (?:trial\s*#?\s*\d+|#\d+|it) again)\b)");
 
   if (paper_words && !has_word(low_toks, {"cancel"})) {
     out.kind = intent::paper;
     out.trial_id = named_trial;
-  } else if (bare == "help" || bare == "what can you do" || bare == "commands" || bare.empty() || low == "?") {
+  } else if (bare == "help" || bare == "what can you do" || bare == "commands" || bare.empty() || low == "?" ||
+             bare == "how does this work" || bare == "what can i ask" || bare == "help me") {
     out.kind = intent::help;
   } else if (yes.count(bare)) {
     out.kind = intent::approve;
   } else if (no.count(bare)) {
     out.kind = intent::reject;
+  } else if (std::regex_search(low, brains_re)) {
+    out.kind = intent::compare_brains;
+  } else if (!brain.empty() && !out.changes.symbol) {
+    out.kind = intent::use_brain;
+    out.brain_name = brain;
+  } else if (named_trial > 0 && std::regex_search(low, resume_re)) {
+    out.kind = intent::resume;
+    out.trial_id = named_trial;
   } else if (has_word(low_toks, {"cancel", "abort", "kill"}) ||
              (has_word(low_toks, {"stop"}) && named_trial > 0)) {
     out.kind = intent::cancel;
     out.trial_id = named_trial;
-  } else if (named_trial > 0 && has_word(low_toks, {"show", "open", "get", "details", "view", "display", "report", "transcript"})) {
+  } else if (named_trial > 0 && has_word(low_toks, {"show", "open", "get", "details", "view", "display", "report", "transcript", "explain"})) {
     out.kind = intent::show;
     out.trial_id = named_trial;
+  } else if (compare_word && (out.models.size() >= 2 || contains(low, "model"))) {
+    out.kind = intent::compare_models;
   } else if (has_word(low_toks, {"list", "history", "overnight"}) || contains(low, "what ran") ||
-             contains(low, "past trials") || contains(low, "my trials") || bare == "trials") {
+             contains(low, "past trials") || contains(low, "my trials") || bare == "trials" ||
+             contains(low, "previous trials") || contains(low, "recent trials")) {
     out.kind = intent::list;
   } else if (has_word(low_toks, {"status", "progress"}) || contains(low, "how is it going") ||
-             contains(low, "how's it going")) {
+             contains(low, "how's it going") || contains(low, "what's running") || contains(low, "what is running")) {
     out.kind = intent::status;
   } else if (has_word(low_toks, {"run", "trial", "analyze", "analyse", "train", "predict", "backtest",
-                                 "test", "forecast", "model", "evaluate", "try"}) &&
+                                 "test", "forecast", "model", "evaluate", "try", "optimize", "optimise", "tune"}) &&
              (out.changes.symbol || !out.unknown_symbol.empty() || !has_proposal)) {
     out.kind = intent::run_trial;
   } else if (out.changes.symbol && !has_proposal) {

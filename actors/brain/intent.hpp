@@ -24,6 +24,12 @@ struct plan_edit {
   std::optional<bool> allow_short;
   std::optional<double> commission_bps;
   std::optional<double> cash;
+  std::optional<double> slippage_bps;
+  /// "last 3 years": the range starts this many calendar days before its end
+  /// (resolved by apply_edit against the plan's end or the data's last date).
+  std::optional<int> lookback_days;
+  /// "optimize it": search hyperparameters at the first results checkpoint.
+  std::optional<bool> optimize;
   bool empty() const;
 };
 
@@ -39,6 +45,10 @@ struct intent {
     status,      ///< "status"
     help,        ///< "help"
     paper,       ///< "update my AAPL paper portfolio", "paper trade trial 4"
+    use_brain,   ///< "use claude", "use the local llm", "use rules" (brain_name)
+    compare_brains,  ///< "compare brains", "did the agent help?"
+    compare_models,  ///< "compare xgboost and lstm on TSLA" (changes.symbol, models)
+    resume,      ///< "resume trial 12", "re-run trial 12" (trial_id)
     unknown,
   };
   kind_t kind = unknown;
@@ -50,7 +60,15 @@ struct intent {
   std::vector<std::string> problems;
   /// A word that looked like a symbol but is not one we know.
   std::string unknown_symbol;
+  /// For use_brain: "rules" | "anthropic" | "openai".
+  std::string brain_name;
+  /// For compare_models: the models named, in the order written (may be empty:
+  /// the agent picks).
+  std::vector<std::string> models;
 };
+
+/// Printable name of an intent kind ("run_trial", "use_brain", ...).
+const char* kind_name(intent::kind_t k);
 
 /// Reads one chat line. `has_proposal` tells whether a proposal is open, so
 /// that "use lstm" edits it rather than starting anew. `symbol_exists`

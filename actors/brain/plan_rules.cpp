@@ -1,8 +1,10 @@
 #include "actors/text_format.hpp"
 #include "actors/brain/plan_rules.hpp"
+#include "actors/brain/thresholds.hpp"
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 
 #include "ml/market/bar.hpp"
 #include "ml/models/model.hpp"
@@ -27,7 +29,18 @@ double approx_bars(const std::string& start, const std::string& end) {
   return static_cast<double>(b - a) / 86400.0 * 252.0 / 365.25;
 }
 
+std::string today_utc() {
+  return ml::format_date(static_cast<std::int64_t>(std::time(nullptr)));
+}
+
 }  // namespace
+
+int min_bars_for(const std::string& model) {
+  if (model == "lstm" || model == "transformer" || model == "ensemble") return limits::min_bars_for_sequence_model;
+  return limits::min_bars_for_model;
+}
+
+bool wants_optimize(const msg::trial_plan& plan) { return msg::is_pinned(plan, optimize_marker); }
 
 std::string check_plan(const msg::trial_plan& p) {
   if (p.symbol.empty()) return "the plan has no symbol";
@@ -49,27 +62,48 @@ std::string check_plan(const msg::trial_plan& p) {
   if (!p.start.empty() && !p.end.empty()) {
     if (p.end <= p.start) return "the end date " + p.end + " is not after the start date " + p.start;
     double bars = approx_bars(p.start, p.end);
-    if (bars < limits::min_bars_for_model)
+    const int need = min_bars_for(p.model);
+    if (bars < need)
       return "the range " + p.start + " to " + p.end + " holds only about " + fmt("%.0f", bars) +
-             " daily bars; a trial needs at least " + std::to_string(limits::min_bars_for_model) +
-             " (indicator warm-up plus training, validation and test parts)";
+             " daily bars; " + (need > limits::min_bars_for_model ? p.model + " needs" : std::string("a trial needs")) +
+             " at least " + std::to_string(need) +
+             (need > limits::min_bars_for_model
+                  ? " (each row is a window of earlier bars, and it has many weights to fit); widen the range or use xgboost or logistic"
+                  : " (indicator warm-up plus training, validation and test parts)");
   }
+  if (!p.data_source.empty() && p.data_source != "auto" && p.data_source != "synthetic" && p.data_source != "csv" &&
+      p.data_source != "polygon")
+    return "data source '" + p.data_source + "' is unknown (auto, synthetic, csv or polygon)";
   if (!(p.paper.long_threshold > 0.5 && p.paper.long_threshold < 1))
     return "the long threshold must be above 0.5 and below 1";
   if (!(p.paper.short_threshold > 0 && p.paper.short_threshold < 0.5))
     return "the short threshold must be above 0 and below 0.5";
-  if (p.paper.commission_bps < 0 || p.paper.commission_bps > 500) return "commission must be 0..500 bps";
+  if (p.paper.commission_bps < 0 || p.paper.commission_bps > limits::max_commission_bps) return "commission must be 0..500 bps";
+  if (p.paper.slippage_bps < 0 || p.paper.slippage_bps > limits::max_slippage_bps) return "slippage must be 0..500 bps";
   if (!(p.paper.cash > 0)) return "starting cash must be positive";
   return "";
 }
 
-std::string apply_edit(msg::trial_plan& plan, const plan_edit& e) {
+std::string apply_edit(msg::trial_plan& plan, const plan_edit& e, const std::string& data_end) {
   msg::trial_plan p = plan;
   if (e.symbol) p.symbol = *e.symbol;
   if (e.model) p.model = *e.model, pin(p, "model");
   if (e.data_source) p.data_source = *e.data_source, pin(p, "data_source");
   if (e.start) p.start = *e.start, pin(p, "start");
   if (e.end) p.end = *e.end, pin(p, "end");
+  if (e.lookback_days) {
+    if (*e.lookback_days < 1 || *e.lookback_days > limits::max_lookback_days)
+      return "a lookback of " + std::to_string(*e.lookback_days) + " days is out of range (1.." +
+             std::to_string(limits::max_lookback_days) + ")";
+    // "last 3 years" counts back from the end of the range: the plan's end,
+    // else the data's last date, else today.
+    const std::string ref = !p.end.empty() ? p.end : !data_end.empty() ? data_end : today_utc();
+    std::int64_t t = 0;
+    if (!ml::parse_datetime(ref, t)) return "the reference date '" + ref + "' is not YYYY-MM-DD";
+    p.start = ml::format_date(t - static_cast<std::int64_t>(*e.lookback_days) * 86400);
+    if (p.end.empty() && !data_end.empty()) p.end = data_end;
+    pin(p, "start");
+  }
   if (e.train_ratio) {
     p.train_ratio = *e.train_ratio;
     pin(p, "train_ratio");
@@ -81,8 +115,17 @@ std::string apply_edit(msg::trial_plan& plan, const plan_edit& e) {
   if (e.short_threshold) p.paper.short_threshold = *e.short_threshold;
   if (e.allow_short) p.paper.allow_short = *e.allow_short;
   if (e.commission_bps) p.paper.commission_bps = *e.commission_bps;
+  if (e.slippage_bps) p.paper.slippage_bps = *e.slippage_bps;
   if (e.cash) p.paper.cash = *e.cash;
+  if (e.optimize) {
+    auto it = std::find(p.pinned.begin(), p.pinned.end(), optimize_marker);
+    if (*e.optimize && it == p.pinned.end()) p.pinned.push_back(optimize_marker);
+    if (!*e.optimize && it != p.pinned.end()) p.pinned.erase(it);
+  }
   auto problem = check_plan(p);
+  if (problem.empty() && wants_optimize(p) && p.model != "xgboost" && p.model != "logistic")
+    problem = "the optimiser tunes xgboost and logistic only; " + p.model +
+              " keeps its defaults (say \"use xgboost\" to optimise, or \"no optimization\")";
   if (problem.empty()) plan = std::move(p);
   return problem;
 }
@@ -104,6 +147,10 @@ std::string describe_plan(const msg::trial_plan& p) {
        (p.paper.allow_short ? ", short when P(up) < " + fmt("%.2f", p.paper.short_threshold) : ", else flat") +
        ", fills at next open, commission " + fmt("%.1f", p.paper.commission_bps) + " bps, cash " +
        fmt("%.0f", p.paper.cash) + "\n";
+  if (p.paper.slippage_bps > 0) s += "  slippage:      " + fmt("%.1f", p.paper.slippage_bps) + " bps per fill\n";
+  if (wants_optimize(p))
+    s += "  optimiser:     walk-forward hyperparameter search (" + std::to_string(thresholds::optimize_budget) +
+         " evaluations) after the first fit\n";
   s += "  seed " + std::to_string(p.seed) + ", decision budget " + std::to_string(p.decision_budget);
   return s;
 }

@@ -142,4 +142,22 @@ msg::final_report write_rules_report(const msg::trial_summary& s) {
   return r;
 }
 
+void append_usage(msg::final_report& r, const std::string& brain, const std::string& model) {
+  r.brain = brain;
+  std::string line;
+  if (brain == "rules" && r.llm_calls == 0) {
+    line = "Brain: rules (deterministic, from the measured numbers; no LLM calls, 0 tokens).";
+  } else {
+    line = "Brain: " + brain + (model.empty() ? std::string() : " (" + model + ")") + "; " +
+           std::to_string(r.llm_calls) + " LLM call(s) for this trial using " + std::to_string(r.input_tokens) +
+           " input and " + std::to_string(r.output_tokens) + " output tokens";
+    if (r.llm_fallbacks > 0)
+      line += "; the rules brain answered " + std::to_string(r.llm_fallbacks) +
+              " question(s) instead (see the transcript for why)";
+    line += ".";
+  }
+  if (!r.caveats.empty() && r.caveats.back() != ' ') r.caveats += " ";
+  r.caveats += line;
+}
+
 }  // namespace mlt::brain

@@ -1,10 +1,17 @@
 #pragma once
 /// The rules brain's final report, written from the measured numbers only.
 
+#include <string>
+
 #include "messages/trial.hpp"
 
 namespace mlt::brain {
 
+/// The report from the measured numbers only (no usage line).
 msg::final_report write_rules_report(const msg::trial_summary& s);
+
+/// Ends the caveats with who wrote the report and what its LLM calls cost,
+/// from r's token fields ("rules": no LLM, 0 tokens). `model` may be empty.
+void append_usage(msg::final_report& r, const std::string& brain, const std::string& model);
 
 }  // namespace mlt::brain

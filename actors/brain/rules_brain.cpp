@@ -1,10 +1,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
+#include <set>
 #include <string>
 
 #include "actors/text_format.hpp"
 #include "actors/brain/brain.hpp"
+#include "actors/brain/plan_rules.hpp"
 #include "actors/brain/report_writer.hpp"
 #include "actors/brain/thresholds.hpp"
 
@@ -46,6 +49,8 @@ std::map<std::string, double> regularised(const std::string& model, int level) {
                       : std::map<std::string, double>{{"max_depth", 2}, {"eta", 0.02}, {"min_child_weight", 20},
                                                       {"subsample", 0.7}};
   if (model == "logistic") return {{"l2", level <= 1 ? 1.0 : 10.0}};
+  if (model == "lstm" || model == "transformer")
+    return {{"dropout", level <= 1 ? thresholds::seq_dropout_first : thresholds::seq_dropout_second}};
   return {};
 }
 
@@ -54,6 +59,9 @@ public:
   std::string name() const override { return "rules"; }
 
   msg::decision on_volatility(const msg::volatility_report& r) override {
+    // The first question of a trial carries its plan: remember whether the
+    // person asked for a hyperparameter search.
+    if (wants_optimize(r.plan)) optimize_wanted_.insert(r.trial_id);
     const std::string vols = "annualised volatility " + pct(r.vol_annual) + ", last 63 bars " + pct(r.vol_recent);
     if (msg::is_pinned(r.plan, "train_ratio"))
       return make("continue", vols + " (" + r.regime + " regime); you set train_ratio " +
@@ -73,6 +81,9 @@ public:
   }
 
   msg::decision on_progress(const msg::progress_report& r) override {
+    if (!std::isfinite(r.train_loss) || !std::isfinite(r.val_loss))
+      return make("stop", "the loss is not a finite number (train " + fmt("%g", r.train_loss) + ", validation " +
+                              fmt("%g", r.val_loss) + "): the fit diverged; stop and keep the best iteration");
     const double gap = r.val_loss - r.train_loss;
     const auto& h = r.val_loss_history;
     const bool rising = !h.empty() && r.val_loss > h.back();
@@ -107,6 +118,13 @@ public:
                                 std::to_string(r.val.n) + " rows (reference " + pct(ref) + " ± " + pct(thresholds::edge_z * se) +
                                 (one_class ? "; it predicts one class only" : "") + "), AUC " + fmt("%.3f", r.val.roc_auc);
     if (r.budget_left <= 0) return make("continue", numbers + "; decision budget spent, evaluating as is");
+    const bool tunable = r.model == "xgboost" || r.model == "logistic";
+    if (optimize_wanted_.count(r.trial_id) && r.attempt == 1 && tunable) {
+      auto d = make("optimize", numbers + "; you asked for a hyperparameter search: walk-forward validation over " +
+                                    std::to_string(thresholds::optimize_budget) + " configurations");
+      d.params["budget"] = thresholds::optimize_budget;
+      return d;
+    }
     if (r.train.accuracy - r.val.accuracy > thresholds::results_overfit_gap) {
       auto params = regularised(r.model, r.attempt);
       if (!params.empty() && r.attempt <= 2) {
@@ -146,7 +164,15 @@ public:
     return make("continue", numbers + ": no configuration shows a reliable edge; evaluate and report it honestly");
   }
 
-  msg::final_report on_result(const msg::trial_summary& s) override { return write_rules_report(s); }
+  msg::final_report on_result(const msg::trial_summary& s) override {
+    optimize_wanted_.erase(s.trial_id);
+    auto r = write_rules_report(s);
+    append_usage(r, "rules", "");
+    return r;
+  }
+
+private:
+  std::set<std::int64_t> optimize_wanted_;
 };
 
 }  // namespace

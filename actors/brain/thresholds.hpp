@@ -31,6 +31,23 @@ constexpr double edge_z = 2.0;
 constexpr double results_overfit_gap = 0.15;
 /// Evaluations the optimiser gets when the agent asks for one.
 constexpr int optimize_budget = 12;
+/// The most evaluations any brain may ask the optimiser for.
+constexpr int max_optimize_budget = 50;
+
+/// Regularisation when a sequence model (lstm, transformer) overfits:
+/// dropout at the first and the second modification or retrain.
+constexpr double seq_dropout_first = 0.3;
+constexpr double seq_dropout_second = 0.5;
+
+// Checkpoint protocol, in order (rules_brain.cpp):
+//  progress:  non-finite loss -> stop; gap > overfit_gap and rising -> modify
+//             once (more regularised), then stop; stalled (stall_delta over 3
+//             checkpoints) -> stop; else continue.
+//  results:   budget spent -> continue; the person asked to optimise and the
+//             model can be tuned -> optimize (first results only); train-val
+//             accuracy gap > results_overfit_gap -> retrain regularised (at
+//             most twice); edge > edge_z standard errors -> continue; else
+//             switch_model (attempt 1), retrain (2), optimize (3), continue.
 
 /// "low" | "normal" | "high" from annual and recent volatility.
 std::string classify_regime(double vol_annual, double vol_recent);

@@ -118,3 +118,149 @@ TEST_CASE("paper trading requests name the symbol, a trial and a replay pace") {
   CHECK(c.kind == intent::paper);
   CHECK(c.pace_ms == 50);
 }
+
+TEST_CASE("commands, brains, comparisons and resumes are recognised (table)") {
+  struct row {
+    const char* text;
+    bool has_proposal;
+    intent::kind_t kind;
+    std::int64_t trial_id;
+    const char* brain_name;  // "" = none
+  };
+  const row rows[] = {
+      {"use claude", false, intent::use_brain, 0, "anthropic"},
+      {"Use Anthropic please", true, intent::use_brain, 0, "anthropic"},
+      {"use openai", false, intent::use_brain, 0, "openai"},
+      {"use gpt", false, intent::use_brain, 0, "openai"},
+      {"use the local llm", false, intent::use_brain, 0, "openai"},
+      {"use llama", false, intent::use_brain, 0, "openai"},
+      {"use rules", true, intent::use_brain, 0, "rules"},
+      {"switch to the rules brain", false, intent::use_brain, 0, "rules"},
+      {"compare brains", false, intent::compare_brains, 0, ""},
+      {"did the agent help?", false, intent::compare_brains, 0, ""},
+      {"resume trial 12", false, intent::resume, 12, ""},
+      {"re-run trial 12", false, intent::resume, 12, ""},
+      {"run trial #7 again", false, intent::resume, 7, ""},
+      {"show trial 3", false, intent::show, 3, ""},
+      {"cancel trial 5", false, intent::cancel, 5, ""},
+      {"stop trial 5", false, intent::cancel, 5, ""},
+      {"what's running?", false, intent::status, 0, ""},
+      {"list my trials", false, intent::list, 0, ""},
+      {"help", false, intent::help, 0, ""},
+      {"what can you do?", false, intent::help, 0, ""},
+      {"what is the meaning of life", false, intent::unknown, 0, ""},
+      {"sing me a song", true, intent::unknown, 0, ""},
+  };
+  for (const auto& r : rows) {
+    INFO(r.text);
+    auto in = parse(r.text, r.has_proposal);
+    CHECK(mlt::brain::kind_name(in.kind) == std::string(mlt::brain::kind_name(r.kind)));
+    CHECK(in.trial_id == r.trial_id);
+    CHECK(in.brain_name == r.brain_name);
+  }
+}
+
+TEST_CASE("compare models names the symbol and every model, in order") {
+  auto a = parse("compare xgboost and lstm on TSLA");
+  CHECK(a.kind == intent::compare_models);
+  REQUIRE(a.changes.symbol);
+  CHECK(*a.changes.symbol == "TSLA");
+  CHECK(a.models == std::vector<std::string>{"xgboost", "lstm"});
+  auto b = parse("compare models on AAPL");
+  CHECK(b.kind == intent::compare_models);
+  CHECK(*b.changes.symbol == "AAPL");
+  CHECK(b.models.empty());
+  auto c = parse("logistic vs transformer vs xgboost for Nvidia");
+  CHECK(c.kind == intent::compare_models);
+  CHECK(*c.changes.symbol == "NVDA");
+  CHECK(c.models == std::vector<std::string>{"logistic", "transformer", "xgboost"});
+}
+
+TEST_CASE("company and index names map to tickers (table)") {
+  struct row {
+    const char* text;
+    const char* symbol;
+  };
+  const row rows[] = {
+      {"analyze Apple", "AAPL"},          {"run a trial on tesla", "TSLA"},
+      {"analyze microsoft", "MSFT"},      {"run trial on Google", "GOOG"},
+      {"analyze alphabet", "GOOGL"},      {"backtest amazon", "AMZN"},
+      {"predict nvidia", "NVDA"},         {"run trial on Meta", "META"},
+      {"run trial on facebook", "META"},  {"analyze netflix", "NFLX"},
+      {"analyze the S&P 500", "SPY"},     {"run trial on the nasdaq", "QQQ"},
+      {"analyze bank of america", "BAC"}, {"analyze the Dow", "DIA"},
+      {"analyze Target", "TGT"},          {"run trial on $AMD", "AMD"},
+  };
+  for (const auto& r : rows) {
+    INFO(r.text);
+    auto in = parse(r.text);
+    CHECK(in.kind == intent::run_trial);
+    REQUIRE(in.changes.symbol);
+    CHECK(*in.changes.symbol == r.symbol);
+  }
+  // A common word is not a company unless capitalised.
+  CHECK_FALSE(parse("what is the target horizon", true).changes.symbol);
+}
+
+TEST_CASE("dates, ranges, lookbacks, splits and horizons in plain words (table)") {
+  struct row {
+    const char* text;
+    const char* start;  // "" = unset
+    const char* end;
+    int lookback_days;  // 0 = unset
+    double train_ratio; // 0 = unset
+    int horizon;        // 0 = unset
+  };
+  const row rows[] = {
+      {"from 2018 to 2022", "2018-01-01", "2022-12-31", 0, 0, 0},
+      {"use 2015-2020", "2015-01-01", "2020-12-31", 0, 0, 0},
+      {"since March 2020", "2020-03-01", "", 0, 0, 0},
+      {"from Jan 2019 to June 2021", "2019-01-01", "2021-06-30", 0, 0, 0},
+      {"from March 5, 2019 until 2020-02-01", "2019-03-05", "2020-02-01", 0, 0, 0},
+      {"only in 2020", "2020-01-01", "2020-12-31", 0, 0, 0},
+      {"last 3 years", "", "", 3 * 365, 0, 0},
+      {"over the past 18 months", "", "", 18 * 30, 0, 0},
+      {"use the last decade", "", "", 3652, 0, 0},
+      {"70/30 split", "", "", 0, 0.70, 0},
+      {"train on 80%", "", "", 0, 0.80, 0},
+      {"train on 0.65", "", "", 0, 0.65, 0},
+      {"80% for training", "", "", 0, 0.80, 0},
+      {"predict 5 days ahead", "", "", 0, 0, 5},
+      {"a week ahead", "", "", 0, 0, 5},
+      {"two weeks ahead", "", "", 0, 0, 10},
+      {"horizon 3", "", "", 0, 0, 3},
+      {"next-day direction", "", "", 0, 0, 1},
+  };
+  for (const auto& r : rows) {
+    INFO(r.text);
+    auto in = parse(r.text, true);
+    CHECK(in.kind == intent::edit);
+    const auto& c = in.changes;
+    CHECK(c.start.value_or("") == r.start);
+    CHECK(c.end.value_or("") == r.end);
+    CHECK(c.lookback_days.value_or(0) == r.lookback_days);
+    CHECK(c.train_ratio.value_or(0) == Approx(r.train_ratio));
+    CHECK(c.horizon.value_or(0) == r.horizon);
+  }
+}
+
+TEST_CASE("optimisation, paper settings and unavailable models are read") {
+  auto a = parse("optimize it", true);
+  CHECK(a.kind == intent::edit);
+  CHECK(a.changes.optimize.value_or(false));
+  auto b = parse("tune xgboost on AAPL");
+  CHECK(b.kind == intent::run_trial);
+  CHECK(*b.changes.symbol == "AAPL");
+  CHECK(b.changes.optimize.value_or(false));
+  auto c = parse("no optimization", true);
+  CHECK(c.kind == intent::edit);
+  CHECK_FALSE(c.changes.optimize.value_or(true));
+  auto d = parse("slippage 2 bps, threshold 0.6, long only", true);
+  CHECK(*d.changes.slippage_bps == Approx(2));
+  CHECK(*d.changes.long_threshold == Approx(0.6));
+  CHECK_FALSE(*d.changes.allow_short);
+  auto e = parse("use a random forest", true);
+  CHECK(e.kind == intent::edit);
+  CHECK(*e.changes.model == "random forest");  // apply_edit refuses it with the list of models
+  CHECK_FALSE(e.problems.empty());
+}

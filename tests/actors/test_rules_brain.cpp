@@ -4,6 +4,8 @@
 #include "actors/brain/plan_rules.hpp"
 #include "actors/brain/thresholds.hpp"
 
+#include <limits>
+
 using namespace mlt;
 
 TEST_CASE("volatility regimes follow the documented thresholds") {
@@ -165,4 +167,145 @@ TEST_CASE("a model that predicts one class only is not credited with the base ra
   CHECK(b->on_initial_results(q).action == "continue");
   q.attempt = 2;
   CHECK(b->on_initial_results(q).action != "continue");
+}
+
+TEST_CASE("negotiation refuses impossible plans with a reason (table)") {
+  struct row {
+    const char* what;
+    brain::plan_edit edit;
+    const char* reason_contains;  // "" = accepted
+  };
+  auto edit = [](auto f) {
+    brain::plan_edit e;
+    f(e);
+    return e;
+  };
+  const row rows[] = {
+      {"train_ratio below 0.5", edit([](auto& e) { e.train_ratio = 0.4; }), "between 0.5 and 0.9"},
+      {"train_ratio above 0.9", edit([](auto& e) { e.train_ratio = 0.95; }), "between 0.5 and 0.9"},
+      {"train_ratio 0.8", edit([](auto& e) { e.train_ratio = 0.8; }), ""},
+      {"end before start", edit([](auto& e) { e.start = "2022-01-01"; e.end = "2020-01-01"; }), "not after"},
+      {"one year for lstm", edit([](auto& e) { e.model = "lstm"; e.start = "2021-01-01"; e.end = "2022-06-30"; }),
+       "lstm needs at least 500"},
+      {"one and a half years for xgboost", edit([](auto& e) { e.start = "2021-01-01"; e.end = "2022-06-30"; }), ""},
+      {"four years for the transformer",
+       edit([](auto& e) { e.model = "transformer"; e.start = "2018-01-01"; e.end = "2021-12-31"; }), ""},
+      {"unknown model", edit([](auto& e) { e.model = "random forest"; }), "not available"},
+      {"horizon 100", edit([](auto& e) { e.horizon = 100; }), "horizon"},
+      {"negative slippage", edit([](auto& e) { e.slippage_bps = -1; }), "slippage"},
+      {"optimise an lstm", edit([](auto& e) { e.model = "lstm"; e.optimize = true; }), "xgboost and logistic only"},
+      {"optimise xgboost", edit([](auto& e) { e.optimize = true; }), ""},
+      {"lookback of zero days", edit([](auto& e) { e.lookback_days = 0; }), "out of range"},
+  };
+  for (const auto& r : rows) {
+    INFO(r.what);
+    msg::trial_plan p;
+    p.symbol = "TSLA";
+    auto before = p.train_ratio;
+    auto why = brain::apply_edit(p, r.edit);
+    if (*r.reason_contains) {
+      CHECK(why.find(r.reason_contains) != std::string::npos);
+      CHECK(p.train_ratio == before);
+    } else {
+      CHECK(why.empty());
+    }
+  }
+}
+
+TEST_CASE("last N years counts back from the plan's end or the data's last date") {
+  msg::trial_plan p;
+  p.symbol = "SPY";
+  brain::plan_edit e;
+  e.lookback_days = 3 * 365;
+  REQUIRE(brain::apply_edit(p, e, "2024-06-28").empty());
+  CHECK(p.start == "2021-06-29");
+  CHECK(p.end == "2024-06-28");
+  msg::trial_plan q;
+  q.symbol = "SPY";
+  q.end = "2020-12-31";
+  REQUIRE(brain::apply_edit(q, e, "2024-06-28").empty());
+  CHECK(q.start == "2018-01-01");
+}
+
+TEST_CASE("the rules brain optimises first when the person asked for it") {
+  auto b = brain::make_rules_brain();
+  msg::volatility_report v;
+  v.trial_id = 9;
+  v.regime = "normal";
+  v.plan.symbol = "AAPL";
+  brain::plan_edit e;
+  e.optimize = true;
+  REQUIRE(brain::apply_edit(v.plan, e).empty());
+  CHECK(brain::wants_optimize(v.plan));
+  b->on_volatility(v);
+  msg::initial_results r;
+  r.trial_id = 9;
+  r.model = "xgboost";
+  r.attempt = 1;
+  r.budget_left = 4;
+  r.val.n = 400;
+  r.val.base_rate = 0.5;
+  r.val.tp = r.val.fp = r.val.tn = r.val.fn = 100;
+  r.val.accuracy = 0.60;
+  r.train.accuracy = 0.62;
+  auto d = b->on_initial_results(r);
+  CHECK(d.action == "optimize");
+  CHECK(d.params.at("budget") == Approx(brain::thresholds::optimize_budget));
+  r.trial_id = 10;  // another trial without the request: a clear edge is accepted
+  CHECK(b->on_initial_results(r).action == "continue");
+}
+
+TEST_CASE("checkpoint decisions (table)") {
+  struct row {
+    const char* what;
+    const char* model;
+    double train_loss, val_loss;
+    std::vector<double> history;
+    int modifications;
+    const char* action;
+  };
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const row rows[] = {
+      {"healthy", "xgboost", 0.68, 0.685, {0.69}, 0, "continue"},
+      {"overfitting xgboost", "xgboost", 0.60, 0.70, {0.69}, 0, "modify"},
+      {"overfitting lstm gets dropout", "lstm", 0.55, 0.70, {0.69}, 0, "modify"},
+      {"still overfitting", "lstm", 0.55, 0.71, {0.70}, 1, "stop"},
+      {"gap but falling", "xgboost", 0.60, 0.68, {0.69}, 0, "continue"},
+      {"stalled", "xgboost", 0.690, 0.6925, {0.6921, 0.6922, 0.6923}, 0, "stop"},
+      {"diverged", "lstm", nan, 0.7, {0.69}, 0, "stop"},
+  };
+  auto b = brain::make_rules_brain();
+  for (const auto& r : rows) {
+    INFO(r.what);
+    msg::progress_report p;
+    p.model = r.model;
+    p.train_loss = r.train_loss;
+    p.val_loss = r.val_loss;
+    p.val_loss_history = r.history;
+    p.modifications = r.modifications;
+    auto d = b->on_progress(p);
+    CHECK(d.action == r.action);
+    CHECK(d.brain == "rules");
+    CHECK_FALSE(d.reason.empty());
+    if (d.action == std::string("modify")) CHECK_FALSE(d.params.empty());
+  }
+}
+
+TEST_CASE("a rules report names its brain and zero tokens") {
+  auto b = brain::make_rules_brain();
+  msg::trial_summary s;
+  s.symbol = "SPY";
+  s.model = "xgboost";
+  s.test.n = 300;
+  s.test.base_rate = 0.5;
+  s.test.tp = s.test.fp = s.test.tn = s.test.fn = 75;
+  s.test.accuracy = 0.5;
+  auto r = b->on_result(s);
+  CHECK(r.brain == "rules");
+  CHECK(r.input_tokens == 0);
+  CHECK(r.output_tokens == 0);
+  CHECK(r.llm_calls == 0);
+  CHECK(r.caveats.find("0 tokens") != std::string::npos);
+  for (const auto* part : {&r.answer, &r.analysis, &r.trading_insights, &r.recommendations, &r.caveats})
+    CHECK_FALSE(part->empty());
 }
