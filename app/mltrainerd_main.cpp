@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   // Warnings only: say them once and go on.
-  if (!report.warnings.empty()) std::cerr << mlt::config::format_report(source, report);
+  if (!report.warnings.empty()) std::cerr << mlt::config::format_report(source, report, false);
 
   // Block the shutdown signals in every thread; this one waits for them.
   sigset_t set;

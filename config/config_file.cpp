@@ -869,6 +869,9 @@ void check_options(const daemon_options& o, config_report& report) {
   if (!loopback(o.bind) && o.tokens.empty())
     r.error("$.server.bind", "refusing to listen on " + o.bind + " without tokens (set server.tokens or " +
                                  o.tokens_env + ", or bind 127.0.0.1)");
+  if (!loopback(o.bind) && o.allowed_origins.empty())
+    r.warn("$.server.allowed_origins", "is empty on a public address: web pages from any site may open WebSockets "
+                                       "(tokens are still required); list your own origins");
   if (!http_url_ok(o.polygon_base_url))
     r.error("$.data.polygon_base_url", "must be an http:// or https:// URL, got " + quote(o.polygon_base_url));
   if (o.brain == "anthropic" && o.anthropic.api_key.empty())
@@ -905,17 +908,17 @@ bool load_daemon_options(int argc, char** argv, daemon_options& out, config_repo
   return true;
 }
 
-std::string format_report(const std::string& file, const config_report& report) {
+std::string format_report(const std::string& file, const config_report& report, bool with_status) {
   std::string out;
   auto line = [&](const config_problem& p, const char* kind) {
     out += file;
     if (p.line > 0) out += ":" + std::to_string(p.line) + ":" + std::to_string(p.column);
     out += std::string(": ") + kind + ": " + p.text() + "\n";
   };
-  if (report.ok()) out += file + ": OK\n";
+  if (report.ok() && with_status) out += file + ": OK\n";
   for (const auto& e : report.errors) line(e, "error");
   for (const auto& w : report.warnings) line(w, "warning");
-  if (!report.ok())
+  if (!report.ok() && with_status)
     out += file + ": " + std::to_string(report.errors.size()) + (report.errors.size() == 1 ? " problem" : " problems") + "\n";
   return out;
 }

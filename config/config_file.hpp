@@ -84,7 +84,8 @@ bool load_daemon_options(int argc, char** argv, daemon_options& out, config_repo
                          bool& help, const env_lookup& env = process_env);
 
 /// For people: "FILE:LINE:COL: error: $.path: message" per problem (errors,
-/// then warnings), or "FILE: OK" when there are no errors.
-std::string format_report(const std::string& file, const config_report& report);
+/// then warnings), and "FILE: OK" first when there are no errors (unless
+/// `with_status` is false: then problem lines only).
+std::string format_report(const std::string& file, const config_report& report, bool with_status = true);
 
 }  // namespace mlt::config
