@@ -2,6 +2,7 @@
 /// Requests to the store actor and what it answers.
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -142,6 +143,23 @@ struct interrupt_running {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, interrupt_running& x) {
   return f(caf::meta::type_name("interrupt_running"), x.reason);
+}
+
+/// Count trials by status (for GET /metrics); answers trial_counts.
+struct trial_counts_query {};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, trial_counts_query&) {
+  return f(caf::meta::type_name("trial_counts_query"));
+}
+
+struct trial_counts {
+  std::map<std::string, std::int64_t> by_status;  ///< only statuses that occur
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, trial_counts& x) {
+  return f(caf::meta::type_name("trial_counts"), x.by_status);
 }
 
 }  // namespace mlt::msg

@@ -65,6 +65,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(mltrainer, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::portfolio_record))
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::save_portfolio))
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::latest_trial_query))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::trial_counts_query))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::trial_counts))
 CAF_END_TYPE_ID_BLOCK(mltrainer)
 
 namespace mlt::msg {

@@ -83,6 +83,9 @@ caf::behavior store_behavior(store_self* self, std::string path) {
       [=](msg::latest_trial_query& m) {
         return guarded(self, [&](store::trial_db& db) { return db.latest_completed(m.symbol); });
       },
+      [=](msg::trial_counts_query&) {
+        return guarded(self, [&](store::trial_db& db) { return msg::trial_counts{db.count_by_status()}; });
+      },
       [=](msg::interrupt_running& m) {
         return guarded(self, [&](store::trial_db& db) { return static_cast<std::int32_t>(db.interrupt_running(m.reason)); });
       },

@@ -318,4 +318,11 @@ int trial_db::interrupt_running(const std::string& reason) {
   return sqlite3_changes(db_);
 }
 
+std::map<std::string, std::int64_t> trial_db::count_by_status() {
+  std::map<std::string, std::int64_t> out;
+  stmt s(db_, "SELECT status, COUNT(*) FROM trials GROUP BY status");
+  while (s.step()) out[s.text(0)] = s.i64(1);
+  return out;
+}
+
 }  // namespace mlt::store

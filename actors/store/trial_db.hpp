@@ -3,6 +3,7 @@
 /// Not thread-safe: owned by the store actor.
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "messages/paper_msgs.hpp"
@@ -33,6 +34,8 @@ public:
   msg::trial_record get(std::int64_t trial_id);
   /// Queued or running trials become interrupted; returns how many.
   int interrupt_running(const std::string& reason);
+  /// How many trials are in each status (statuses with none are absent).
+  std::map<std::string, std::int64_t> count_by_status();
   int version();
   msg::portfolio_record portfolio(const std::string& symbol);
   void save_portfolio(const msg::portfolio_record& p);

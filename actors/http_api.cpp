@@ -1,0 +1,166 @@
+#include "actors/http_api.hpp"
+
+#include <optional>
+#include <string_view>
+
+#include <caf/all.hpp>
+
+#include "actors/metrics.hpp"
+#include "messages/json_writer.hpp"
+#include "messages/type_ids.hpp"
+#include "messages/wire.hpp"
+
+namespace mlt::actors {
+
+namespace {
+
+constexpr std::string_view trials_prefix = "/api/trials/";
+
+net::http_response json(int status, std::string body) {
+  net::http_response res;
+  res.status = status;
+  res.content_type = "application/json";
+  res.body = std::move(body);
+  res.headers["Cache-Control"] = "no-store";
+  return res;
+}
+
+net::http_response error(int status, const std::string& message) {
+  msg::json_writer w;
+  w.begin_object().key("error").begin_object().field("status", static_cast<std::int64_t>(status))
+      .field("message", message).end_object().end_object();
+  auto res = json(status, w.take());
+  if (status == 401) res.headers["WWW-Authenticate"] = "Bearer";
+  if (status == 405) res.headers["Allow"] = "GET, HEAD";
+  return res;
+}
+
+// A positive decimal integer that fits comfortably in int64; nullopt otherwise.
+std::optional<std::int64_t> positive_int(std::string_view s) {
+  if (s.empty() || s.size() > 18) return std::nullopt;
+  std::int64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  if (v <= 0) return std::nullopt;
+  return v;
+}
+
+// The raw value of `key` in the query string; nullopt when absent.
+std::optional<std::string_view> query_value(std::string_view target, std::string_view key) {
+  const auto q = target.find('?');
+  if (q == std::string_view::npos) return std::nullopt;
+  std::string_view rest = target.substr(q + 1);
+  while (!rest.empty()) {
+    const auto amp = rest.find('&');
+    const auto piece = rest.substr(0, amp);
+    const auto eq = piece.find('=');
+    if (piece.substr(0, eq) == key) return eq == std::string_view::npos ? std::string_view{} : piece.substr(eq + 1);
+    if (amp == std::string_view::npos) break;
+    rest = rest.substr(amp + 1);
+  }
+  return std::nullopt;
+}
+
+// Asks the store and waits at most ctx.store_timeout. On failure `err` is
+// the HTTP answer to give instead.
+template <class Answer, class Question>
+std::optional<Answer> ask_store(const http_api_context& ctx, Question q, net::http_response& err) {
+  if (!ctx.sys || !ctx.store) {
+    err = error(503, "the store is not available");
+    return std::nullopt;
+  }
+  std::optional<Answer> out;
+  caf::scoped_actor self{*ctx.sys};
+  self->request(ctx.store, ctx.store_timeout, std::move(q))
+      .receive([&](Answer& a) { out = std::move(a); },
+               [&](caf::error& e) {
+                 err = e == caf::sec::request_timeout
+                           ? error(503, "the store did not answer within " +
+                                            std::to_string(ctx.store_timeout.count()) + " ms")
+                           : error(500, "the store failed: " + ctx.sys->render(e));
+               });
+  return out;
+}
+
+net::http_response health(const http_api_context& ctx) {
+  msg::json_writer w;
+  w.begin_object().field("status", "ok").field("version", ctx.version).end_object();
+  return json(200, w.take());
+}
+
+net::http_response metrics_page(const http_api_context& ctx) {
+  net::http_response err;
+  auto counts = ask_store<msg::trial_counts>(ctx, msg::trial_counts_query{}, err);
+  if (!counts) return err;
+  for (const auto& s : metrics::trial_states()) {
+    auto it = counts->by_status.find(s);
+    metrics::set_trials(s, it == counts->by_status.end() ? 0 : it->second);
+  }
+  for (const auto& [status, n] : counts->by_status) metrics::set_trials(status, n);
+  net::http_response res;
+  res.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  res.body = metrics::global().render();
+  res.headers["Cache-Control"] = "no-store";
+  return res;
+}
+
+net::http_response list_trials(const http_api_context& ctx, std::string_view target) {
+  std::int32_t limit = 50;
+  if (auto v = query_value(target, "limit")) {
+    auto n = positive_int(*v);
+    if (!n || *n > 1000) return error(400, "limit must be an integer from 1 to 1000");
+    limit = static_cast<std::int32_t>(*n);
+  }
+  net::http_response err;
+  auto list = ask_store<msg::trial_list>(ctx, msg::list_trials_query{limit}, err);
+  if (!list) return err;
+  return json(200, msg::encode_trials(*list));
+}
+
+net::http_response one_trial(const http_api_context& ctx, std::string_view id_text) {
+  auto id = positive_int(id_text);
+  if (!id) return error(400, "a trial id is a positive integer");
+  net::http_response err;
+  auto rec = ask_store<msg::trial_record>(ctx, msg::get_trial_query{*id}, err);
+  if (!rec) return err;
+  if (!rec->found) return error(404, "there is no trial " + std::to_string(*id));
+  return json(200, msg::encode_trial(*rec));
+}
+
+}  // namespace
+
+net::http_response handle_http(const http_api_context& ctx, const net::http_request& req) {
+  const std::string_view target = req.target;
+  const std::string_view path = target.substr(0, target.find('?'));
+  const bool get = req.method == "GET" || req.method == "HEAD";
+
+  enum class route { none, health, metrics, trials, trial };
+  route r = route::none;
+  if (path == "/health") r = route::health;
+  else if (path == "/metrics") r = route::metrics;
+  else if (path == "/api/trials") r = route::trials;
+  else if (path.substr(0, trials_prefix.size()) == trials_prefix) r = route::trial;
+
+  if (r == route::none) {
+    if (get && ctx.static_files)
+      if (auto res = ctx.static_files(req)) return std::move(*res);
+    return error(404, "no such path; try /health, /metrics, /api/trials or /api/trials/{id}");
+  }
+  // Everything but /health tells what ran here: it needs the token.
+  if (r != route::health && !req.authenticated) return error(401, "a valid bearer token is required");
+  if (!get) return error(405, "method " + req.method + " is not allowed here; use GET");
+  switch (r) {
+    case route::health:
+      return health(ctx);
+    case route::metrics:
+      return metrics_page(ctx);
+    case route::trials:
+      return list_trials(ctx, target);
+    default:
+      return one_trial(ctx, path.substr(trials_prefix.size()));
+  }
+}
+
+}  // namespace mlt::actors
