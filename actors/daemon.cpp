@@ -11,6 +11,8 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/fwd.hpp"
+#include "actors/http_api.hpp"
+#include "actors/metrics.hpp"
 #include "config/plan_convert.hpp"
 #include "messages/json_writer.hpp"
 #include "messages/type_ids.hpp"
@@ -36,6 +38,8 @@ struct daemon::impl {
   std::unique_ptr<caf::actor_system> sys;
   caf::actor store, loader, paper, engine;
   std::unique_ptr<net::server> server;
+  // Read by the HTTP router on Asio threads; fixed before the server starts.
+  http_api_context http;
   std::shared_ptr<spdlog::logger> log;
   // Written on Asio threads, read on Asio threads: connection id -> session.
   std::mutex sessions_mutex;
@@ -93,7 +97,9 @@ void daemon::start() {
   env.polygon_api_key = d.opts.polygon_api_key;
   env.polygon_base_url = d.opts.polygon_base_url;
   // ml cannot depend on net, so the Polygon client is handed in here.
-  net::attach_polygon(env);
+  net::polygon_config polygon;
+  polygon.on_retry = [] { metrics::count_data_source_retry("polygon"); };
+  net::attach_polygon(env, polygon);
   d.loader = spawn_data_loader(sys, env);
   const auto models_dir = (fs::path(d.opts.state_dir) / "models").string();
   d.paper = spawn_paper_trader(sys, paper_trader_config{d.store, d.loader, models_dir});
@@ -157,21 +163,10 @@ void daemon::start() {
     self->log->info("session {} closed", id);
     caf::anon_send(session, msg::ws_closed{"connection closed"});
   };
-  h.on_http = [](const net::http_request& req) {
-    net::http_response res;
-    std::string path = req.target.substr(0, req.target.find('?'));
-    if (req.method == "GET" && path == "/health") {
-      msg::json_writer w;
-      w.begin_object().field("status", "ok").field("version", version).end_object();
-      res.content_type = "application/json";
-      res.body = w.take();
-      return res;
-    }
-    res.status = 404;
-    res.content_type = "application/json";
-    res.body = R"({"error":"not found"})";
-    return res;
-  };
+  d.http.sys = d.sys.get();
+  d.http.store = d.store;
+  d.http.version = version;
+  h.on_http = [self](const net::http_request& req) { return handle_http(self->http, req); };
   h.on_log = [self](const std::string& line) { self->log->warn("net: {}", line); };
   d.server = std::make_unique<net::server>(so, h);
   d.server->start();

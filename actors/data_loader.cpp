@@ -2,6 +2,7 @@
 
 #include "actors/fwd.hpp"
 #include "actors/harden.hpp"
+#include "actors/metrics.hpp"
 #include "messages/type_ids.hpp"
 
 namespace mlt::actors {
@@ -32,6 +33,7 @@ caf::behavior loader_behavior(loader_self* self, ml::data_environment env) {
           if (engine) self->send(engine, msg::data_progress_msg{trial, fraction, text});
         };
         try {
+          metrics::count_data_source_call(ml::resolve_source(req, self->state.env));
           return ml::load_bars(req, self->state.env, progress);
         } catch (const std::exception& e) {
           return caf::make_error(caf::sec::runtime_error, std::string(e.what()));

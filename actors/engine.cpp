@@ -8,6 +8,7 @@
 #include "actors/brain/thresholds.hpp"
 #include "actors/engine_state.hpp"
 #include "actors/harden.hpp"
+#include "actors/metrics.hpp"
 #include "messages/json_writer.hpp"
 #include "messages/store_msgs.hpp"
 #include "messages/type_ids.hpp"
@@ -90,6 +91,7 @@ void finish(engine_self* self, std::int64_t id) {
 void fail(engine_self* self, std::int64_t id, const std::string& code, const std::string& message) {
   auto* run = find(self, id);
   if (!run) return;
+  metrics::count_error(code);
   emit(self, *run, "system", "error", "Trial " + std::to_string(id) + " failed: " + message);
   self->send(self->state.cfg.store, msg::set_trial_status{id, "failed", message});
   msg::trial_failed tf{id, "failed", code, message};
@@ -131,6 +133,7 @@ void ask(engine_self* self, std::int64_t id, Question q, Fallback fallback, Vali
 }
 
 void announce(engine_self* self, trial_run& run, const msg::decision& d) {
+  metrics::count_decision(d.action, d.brain);
   std::string text = "ACTION " + d.action;
   if (d.action == "switch_model") text += " " + d.model;
   if (!d.params.empty()) text += " (" + params_text(d.params) + ")";

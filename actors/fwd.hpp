@@ -93,6 +93,7 @@ struct session_config {
   caf::actor engine;
   agent_config agent;
   std::string version;
+  int messages_per_minute = 0;  ///< per-session frame rate; 0 = unlimited
 };
 
 /// One WebSocket conversation: decodes frames, encodes replies.

@@ -2,6 +2,8 @@
 
 #include "actors/fwd.hpp"
 #include "actors/harden.hpp"
+#include "actors/metrics.hpp"
+#include "actors/token_bucket.hpp"
 #include "messages/type_ids.hpp"
 #include "messages/wire.hpp"
 #include "net/server.hpp"
@@ -14,13 +16,22 @@ struct session_state {
   std::shared_ptr<net::ws_connection> conn;
   session_config cfg;
   caf::actor agent;
+  token_bucket rate;  // messages_per_minute; over it a frame is dropped
   static inline const char* name = "session";
 };
 
 using session_self = caf::stateful_actor<session_state>;
 using namespace std::chrono_literals;
 
-void send_frame(session_self* self, std::string text) { self->state.conn->send(std::move(text)); }
+void send_frame(session_self* self, std::string text) {
+  metrics::count_ws_frame(false);
+  self->state.conn->send(std::move(text));
+}
+
+void send_error(session_self* self, const std::string& code, const std::string& message) {
+  metrics::count_error(code);
+  send_frame(self, msg::encode_error(code, message));
+}
 
 void send_turn(session_self* self, const msg::agent_turn& t) {
   switch (t.kind) {
@@ -28,7 +39,7 @@ void send_turn(session_self* self, const msg::agent_turn& t) {
       send_frame(self, msg::encode_proposal(t.proposal_id, t.plan, t.text));
       break;
     case msg::agent_turn::error:
-      send_frame(self, msg::encode_error(t.error_code, t.text));
+      send_error(self, t.error_code, t.text);
       break;
     default:
       send_frame(self, msg::encode_reply(t.text, t.trial_id));
@@ -36,15 +47,22 @@ void send_turn(session_self* self, const msg::agent_turn& t) {
 }
 
 void on_frame(session_self* self, const std::string& text) {
+  metrics::count_ws_frame(true);
+  if (!self->state.rate.try_take(token_bucket::clock::now())) {
+    send_error(self, "rate_limited",
+               "more than " + std::to_string(self->state.rate.per_minute()) +
+                   " messages a minute; this one was dropped, wait a moment and send it again");
+    return;
+  }
   auto d = msg::decode_client_frame(text);
   if (!d.ok) {
-    send_frame(self, msg::encode_error(d.error_code, d.error_message));
+    send_error(self, d.error_code, d.error_message);
     return;
   }
   auto& st = self->state;
   const auto& f = d.frame;
   auto on_error = [=](caf::error& e) {
-    send_frame(self, msg::encode_error("internal", "request failed: " + self->system().render(e)));
+    send_error(self, "internal", "request failed: " + self->system().render(e));
   };
   if (f.type == "chat") {
     self->request(st.agent, 60s, msg::user_chat{st.conn->id(), f.text})
@@ -57,9 +75,10 @@ void on_frame(session_self* self, const std::string& text) {
     self->request(st.cfg.engine, 30s, msg::cancel_trial{id, "cancelled by the person"})
         .then(
             [=](bool ok) {
-              send_frame(self, ok ? msg::encode_reply("Cancelling trial " + std::to_string(id) + ".", id)
-                                  : msg::encode_error("not_running", "trial " + std::to_string(id) +
-                                                                         " is not queued or running"));
+              if (ok)
+                send_frame(self, msg::encode_reply("Cancelling trial " + std::to_string(id) + ".", id));
+              else
+                send_error(self, "not_running", "trial " + std::to_string(id) + " is not queued or running");
             },
             on_error);
   } else if (f.type == "list_trials") {
@@ -70,8 +89,10 @@ void on_frame(session_self* self, const std::string& text) {
     self->request(st.cfg.store, 30s, msg::get_trial_query{id})
         .then(
             [=](msg::trial_record& r) {
-              send_frame(self, r.found ? msg::encode_trial(r)
-                                       : msg::encode_error("unknown_trial", "there is no trial " + std::to_string(id)));
+              if (r.found)
+                send_frame(self, msg::encode_trial(r));
+              else
+                send_error(self, "unknown_trial", "there is no trial " + std::to_string(id));
             },
             on_error);
   } else if (f.type == "ping") {
@@ -84,6 +105,9 @@ caf::behavior session_behavior(session_self* self, std::shared_ptr<net::ws_conne
   auto& st = self->state;
   st.conn = std::move(conn);
   st.cfg = std::move(cfg);
+  st.rate = token_bucket(st.cfg.messages_per_minute);
+  metrics::session_opened();
+  self->attach_functor([] { metrics::session_closed(); });
   st.agent = spawn_agent(self->system(), st.cfg.agent, caf::actor_cast<caf::actor>(self));
   send_frame(self, msg::encode_hello(st.cfg.version, st.cfg.agent.brain));
   return {

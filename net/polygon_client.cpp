@@ -88,7 +88,9 @@ struct polygon_client::impl {
     throw ml::data_error(scrub("Polygon " + context + ": " + what));
   }
 
+  // Every retry waits first, so this is where retries are counted.
   void wait(std::chrono::milliseconds d) const {
+    if (config.on_retry) config.on_retry();
     if (config.sleep) config.sleep(d);
     else std::this_thread::sleep_for(d);
   }

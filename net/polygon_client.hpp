@@ -38,6 +38,9 @@ struct polygon_config {
   std::string ca_file;                               ///< extra CA bundle for https
   /// Waits between retries; tests replace it to record instead of sleeping.
   std::function<void(std::chrono::milliseconds)> sleep;
+  /// Called before each retried request (the daemon counts them); net does
+  /// not depend on the metrics registry, so it is handed in.
+  std::function<void()> on_retry;
 };
 
 /// One aggregates query; dates are YYYY-MM-DD, both inclusive.

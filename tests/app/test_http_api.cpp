@@ -1,0 +1,206 @@
+// The HTTP routes beside the WebSocket: the router against a real store
+// actor, and the real daemon's port.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+
+#include <caf/all.hpp>
+#include <simdjson.h>
+
+#include "actors/fwd.hpp"
+#include "actors/http_api.hpp"
+#include "messages/type_ids.hpp"
+#include "tests/support/daemon_process.hpp"
+
+using mlt::actors::handle_http;
+using mlt::actors::http_api_context;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct system_fixture {
+  caf::actor_system_config cfg;
+  std::unique_ptr<caf::actor_system> sys;
+  system_fixture() {
+    mlt::msg::register_message_types(cfg);
+    cfg.set("logger.console", caf::atom("none"));
+    sys = std::make_unique<caf::actor_system>(cfg);
+  }
+};
+
+mlt::net::http_request get(const std::string& target, bool authenticated = true) {
+  mlt::net::http_request r;
+  r.method = "GET";
+  r.target = target;
+  r.authenticated = authenticated;
+  return r;
+}
+
+// A store holding one completed-looking trial with two transcript lines and
+// one queued trial.
+std::int64_t seed_store(caf::actor_system& sys, const caf::actor& store) {
+  caf::scoped_actor self{sys};
+  std::int64_t id = 0;
+  mlt::msg::trial_plan plan;
+  plan.symbol = "TSLA";
+  plan.model = "logistic";
+  self->request(store, 10s, mlt::msg::create_trial{0, plan, "chat"})
+      .receive([&](std::int64_t i) { id = i; }, [&](caf::error& e) { FAIL(sys.render(e)); });
+  for (int seq = 1; seq <= 2; ++seq) {
+    mlt::msg::record_event ev;
+    ev.event.trial_id = id;
+    ev.event.seq = seq;
+    ev.event.speaker = "engine";
+    ev.event.kind = "status";
+    ev.event.text = "line " + std::to_string(seq);
+    ev.event.data_json = "{}";
+    self->send(store, ev);
+  }
+  self->send(store, mlt::msg::set_trial_status{id, "failed", "no data"});
+  self->request(store, 10s, mlt::msg::create_trial{0, plan, "schedule:nightly"})
+      .receive([](std::int64_t) {}, [&](caf::error& e) { FAIL(sys.render(e)); });
+  return id;
+}
+
+simdjson::dom::element parse(simdjson::dom::parser& p, const std::string& body) {
+  simdjson::dom::element doc;
+  REQUIRE_FALSE(p.parse(body).get(doc));
+  return doc;
+}
+
+}  // namespace
+
+TEST_CASE("the router serves health, metrics, the trial list and one trial from the store", "[http]") {
+  system_fixture fx;
+  const auto dir = mlt::test::fresh_dir("http-router");
+  auto store = mlt::actors::spawn_store(*fx.sys, dir + "/t.db");
+  const auto id = seed_store(*fx.sys, store);
+  http_api_context ctx;
+  ctx.sys = fx.sys.get();
+  ctx.store = store;
+  ctx.version = "9.9.9";
+  simdjson::dom::parser p;
+
+  auto health = handle_http(ctx, get("/health", false));
+  CHECK(health.status == 200);
+  CHECK(health.content_type == "application/json");
+  std::string_view version;
+  CHECK_FALSE(parse(p, health.body)["version"].get_string().get(version));
+  CHECK(version == "9.9.9");
+
+  auto metrics = handle_http(ctx, get("/metrics"));
+  CHECK(metrics.status == 200);
+  CHECK(metrics.content_type.find("version=0.0.4") != std::string::npos);
+  CHECK(metrics.body.find("mltrainer_trials{state=\"failed\"} 1\n") != std::string::npos);
+  CHECK(metrics.body.find("mltrainer_trials{state=\"queued\"} 1\n") != std::string::npos);
+  CHECK(metrics.body.find("mltrainer_trials{state=\"running\"} 0\n") != std::string::npos);
+  CHECK(metrics.body.find("# TYPE mltrainer_ws_frames_total counter\n") != std::string::npos);
+
+  auto list = handle_http(ctx, get("/api/trials?limit=1"));
+  CHECK(list.status == 200);
+  auto trials = parse(p, list.body)["trials"].get_array();
+  REQUIRE(trials.size() == 1);
+  std::string_view origin;
+  CHECK_FALSE(trials.at(0)["origin"].get_string().get(origin));
+  CHECK(origin == "schedule:nightly");
+  CHECK(parse(p, handle_http(ctx, get("/api/trials")).body)["trials"].get_array().size() == 2);
+
+  auto one = handle_http(ctx, get("/api/trials/" + std::to_string(id)));
+  REQUIRE(one.status == 200);
+  auto doc = parse(p, one.body);
+  std::string_view status, text;
+  CHECK_FALSE(doc["trial"]["status"].get_string().get(status));
+  CHECK(status == "failed");
+  CHECK(doc["transcript"].get_array().size() == 2);
+  CHECK_FALSE(doc["transcript"].at(1)["text"].get_string().get(text));
+  CHECK(text == "line 2");
+  std::string_view symbol;
+  CHECK_FALSE(doc["plan"]["symbol"].get_string().get(symbol));
+  CHECK(symbol == "TSLA");
+  caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("the router answers 400, 401, 404 and 405 with JSON errors", "[http]") {
+  system_fixture fx;
+  auto store = mlt::actors::spawn_store(*fx.sys, mlt::test::fresh_dir("http-errors") + "/t.db");
+  http_api_context ctx;
+  ctx.sys = fx.sys.get();
+  ctx.store = store;
+  simdjson::dom::parser p;
+  auto status_of = [&](const mlt::net::http_response& r) {
+    std::int64_t s = 0;
+    CHECK(r.content_type == "application/json");
+    CHECK_FALSE(parse(p, r.body)["error"]["status"].get_int64().get(s));
+    CHECK(s == r.status);
+    return r.status;
+  };
+  for (const char* bad : {"/api/trials/abc", "/api/trials/-3", "/api/trials/0", "/api/trials/", "/api/trials/1x",
+                          "/api/trials/99999999999999999999"}) {
+    INFO(bad);
+    CHECK(status_of(handle_http(ctx, get(bad))) == 400);
+  }
+  for (const char* bad : {"/api/trials?limit=0", "/api/trials?limit=abc", "/api/trials?limit=1001", "/api/trials?limit="}) {
+    INFO(bad);
+    CHECK(status_of(handle_http(ctx, get(bad))) == 400);
+  }
+  CHECK(status_of(handle_http(ctx, get("/api/trials/4242"))) == 404);
+  CHECK(status_of(handle_http(ctx, get("/no/such/thing"))) == 404);
+  CHECK(status_of(handle_http(ctx, get("/metrics", false))) == 401);
+  CHECK(status_of(handle_http(ctx, get("/api/trials", false))) == 401);
+  CHECK(status_of(handle_http(ctx, get("/api/trials/1", false))) == 401);
+  CHECK(handle_http(ctx, get("/metrics", false)).headers.at("WWW-Authenticate") == "Bearer");
+  auto post = get("/api/trials");
+  post.method = "POST";
+  auto res = handle_http(ctx, post);
+  CHECK(status_of(res) == 405);
+  CHECK(res.headers.at("Allow") == "GET, HEAD");
+  post.target = "/health";
+  CHECK(status_of(handle_http(ctx, post)) == 405);
+  caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("unknown GET paths go to the static file hook, which may decline", "[http]") {
+  http_api_context ctx;
+  std::string asked;
+  ctx.static_files = [&](const mlt::net::http_request& req) -> std::optional<mlt::net::http_response> {
+    asked = req.target;
+    if (req.target != "/index.html") return std::nullopt;
+    mlt::net::http_response r;
+    r.content_type = "text/html";
+    r.body = "<html></html>";
+    return r;
+  };
+  auto page = handle_http(ctx, get("/index.html", false));
+  CHECK(page.status == 200);
+  CHECK(page.body == "<html></html>");
+  CHECK(handle_http(ctx, get("/other.js")).status == 404);
+  CHECK(asked == "/other.js");
+  // Routes win over files; POST never reaches the files.
+  asked.clear();
+  auto post = get("/index.html");
+  post.method = "POST";
+  CHECK(handle_http(ctx, post).status == 404);
+  CHECK(asked.empty());
+}
+
+TEST_CASE("a store that does not answer gives 503 within the deadline instead of a hang", "[http]") {
+  system_fixture fx;
+  // Takes every question and never answers.
+  auto mute = fx.sys->spawn([](caf::event_based_actor* self) -> caf::behavior {
+    return {
+        [=](mlt::msg::trial_counts_query&) { return self->make_response_promise<mlt::msg::trial_counts>(); },
+        [=](mlt::msg::list_trials_query&) { return self->make_response_promise<mlt::msg::trial_list>(); },
+    };
+  });
+  http_api_context ctx;
+  ctx.sys = fx.sys.get();
+  ctx.store = mute;
+  ctx.store_timeout = 200ms;
+  CHECK(handle_http(ctx, get("/metrics")).status == 503);
+  auto res = handle_http(ctx, get("/api/trials"));
+  CHECK(res.status == 503);
+  CHECK(res.body.find("200 ms") != std::string::npos);
+  caf::anon_send_exit(mute, caf::exit_reason::user_shutdown);
+}
