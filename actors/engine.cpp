@@ -71,8 +71,16 @@ void emit(engine_self* self, trial_run& run, std::string speaker, std::string ki
   e.kind = std::move(kind);
   e.text = std::move(text);
   e.data_json = std::move(data_json);
-  self->send(self->state.cfg.store, msg::record_event{e});
-  if (run.observer) self->send(run.observer, e);
+  // The store shows the line to the observer once it is committed: what a
+  // person saw survives kill -9.
+  self->send(self->state.cfg.store, msg::record_event{e, run.observer});
+}
+
+// To the observer behind the transcript lines already sent to the store.
+template <class T>
+void tell_observer(engine_self* self, const trial_run& run, T content) {
+  if (run.observer)
+    self->send(self->state.cfg.store, msg::relay_after_commit{run.observer, caf::make_message(std::move(content))});
 }
 
 void start_next(engine_self* self);
@@ -95,7 +103,7 @@ void fail(engine_self* self, std::int64_t id, const std::string& code, const std
   emit(self, *run, "system", "error", "Trial " + std::to_string(id) + " failed: " + message);
   self->send(self->state.cfg.store, msg::set_trial_status{id, "failed", message});
   msg::trial_failed tf{id, "failed", code, message};
-  if (run->observer) self->send(run->observer, tf);
+  tell_observer(self, *run, tf);
   self->send(run->agent, tf);
   finish(self, id);
 }
@@ -453,7 +461,7 @@ void publish_report(engine_self* self, std::int64_t id, msg::trial_report tr) {
             auto* run = find(self, id);
             if (!run) return;
             emit(self, *run, "mlTrainer", "report", tr.report.answer);
-            if (run->observer) self->send(run->observer, tr);
+            tell_observer(self, *run, tr);
             finish(self, id);
           },
           [=](caf::error& e) { fail(self, id, "store_failed", self->system().render(e)); });
@@ -567,6 +575,42 @@ void start_next(engine_self* self) {
   }
 }
 
+// A new trial, or a reopened one whose transcript continues after `last_seq`.
+caf::result<std::int32_t> enqueue(engine_self* self, const msg::start_trial& m, std::int64_t last_seq) {
+  auto& st = self->state;
+  if (st.runs.count(m.trial_id))
+    return caf::make_error(caf::sec::runtime_error,
+                           "trial " + std::to_string(m.trial_id) + " is already queued or running");
+  if (static_cast<int>(st.queue.size()) >= st.cfg.max_queue) {
+    // Full: say where it would have stood, and that nothing was queued.
+    metrics::count_error("busy");
+    return caf::make_error(caf::sec::runtime_error,
+                           "busy, position " + std::to_string(st.queue.size() + 1) + ": " +
+                               std::to_string(st.queue.size()) + " trials are already waiting (the limit is " +
+                               std::to_string(st.cfg.max_queue) + "); trial " + std::to_string(m.trial_id) +
+                               " was not queued, try again when one finishes");
+  }
+  trial_run run;
+  run.id = m.trial_id;
+  run.plan = m.plan;
+  run.agent = m.agent;
+  run.observer = m.observer;
+  run.model = m.plan.model;
+  run.params = m.plan.params;
+  run.seq = last_seq;
+  st.runs.emplace(m.trial_id, std::move(run));
+  st.queue.push_back(m.trial_id);
+  const auto position = static_cast<std::int32_t>(st.queue.size());
+  if (st.idle_trainers.empty()) {
+    auto& r = st.runs[m.trial_id];
+    emit(self, r, "system", "status",
+         "Trial " + std::to_string(m.trial_id) + " waits: busy, position " + std::to_string(position) +
+             " in the queue (all " + std::to_string(st.cfg.max_concurrent) + " trainers busy).");
+  }
+  start_next(self);
+  return st.idle_trainers.empty() && st.runs.count(m.trial_id) && !st.runs[m.trial_id].trainer ? position : 0;
+}
+
 caf::behavior engine_behavior(engine_self* self, engine_config cfg) {
   harden(self);
   auto& st = self->state;
@@ -574,29 +618,9 @@ caf::behavior engine_behavior(engine_self* self, engine_config cfg) {
   st.fallback = brain::make_rules_brain();
   for (int i = 0; i < std::max(1, st.cfg.max_concurrent); ++i) st.idle_trainers.push_back(spawn_trainer(self->system()));
   return {
-      [=](msg::start_trial& m) -> caf::result<std::int32_t> {
-        auto& st = self->state;
-        if (static_cast<int>(st.queue.size()) >= st.cfg.max_queue)
-          return caf::make_error(caf::sec::runtime_error,
-                                 "busy: " + std::to_string(st.queue.size()) + " trials are already waiting");
-        trial_run run;
-        run.id = m.trial_id;
-        run.plan = m.plan;
-        run.agent = m.agent;
-        run.observer = m.observer;
-        run.model = m.plan.model;
-        run.params = m.plan.params;
-        st.runs.emplace(m.trial_id, std::move(run));
-        st.queue.push_back(m.trial_id);
-        const auto position = static_cast<std::int32_t>(st.queue.size());
-        if (st.idle_trainers.empty()) {
-          auto& r = st.runs[m.trial_id];
-          emit(self, r, "system", "status",
-               "Trial " + std::to_string(m.trial_id) + " is queued at position " + std::to_string(position) +
-                   " (all " + std::to_string(st.cfg.max_concurrent) + " trainers busy).");
-        }
-        start_next(self);
-        return st.idle_trainers.empty() && st.runs.count(m.trial_id) && !st.runs[m.trial_id].trainer ? position : 0;
+      [=](msg::start_trial& m) { return enqueue(self, m, 0); },
+      [=](msg::resume_trial& m) {
+        return enqueue(self, msg::start_trial{m.trial_id, m.plan, m.agent, m.observer}, m.last_seq);
       },
       [=](msg::optimize_step& m) {
         auto* run = find(self, m.trial_id);
@@ -627,7 +651,7 @@ caf::behavior engine_behavior(engine_self* self, engine_config cfg) {
         run.cancelled = true;
         self->send(st.cfg.store, msg::set_trial_status{m.trial_id, "cancelled", m.reason});
         msg::trial_failed tf{m.trial_id, "cancelled", "cancelled", m.reason};
-        if (run.observer) self->send(run.observer, tf);
+        tell_observer(self, run, tf);
         self->send(run.agent, tf);
         st.queue.erase(std::remove(st.queue.begin(), st.queue.end(), m.trial_id), st.queue.end());
         // The trainer's in-flight reply finds no live run and is dropped; the

@@ -6,6 +6,9 @@
 #include <string>
 #include <vector>
 
+#include <caf/actor.hpp>
+#include <caf/message.hpp>
+
 #include "messages/plan.hpp"
 #include "messages/trial.hpp"
 
@@ -34,14 +37,29 @@ typename Inspector::result_type inspect(Inspector& f, create_trial& x) {
   return f(caf::meta::type_name("create_trial"), x.proposal_id, x.plan, x.origin);
 }
 
-/// Append one transcript line (fire and forget).
+/// Append one transcript line (fire and forget). The store sends the line
+/// on to `forward_to` (if valid) only once it is committed, so nobody sees a
+/// line that a crash could still lose.
 struct record_event {
   trial_event event;
+  caf::actor forward_to;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, record_event& x) {
-  return f(caf::meta::type_name("record_event"), x.event);
+  return f(caf::meta::type_name("record_event"), x.event, x.forward_to);
+}
+
+/// Deliver `content` to `to` after everything the store received before it
+/// is committed (keeps a report frame behind the transcript lines it ends).
+struct relay_after_commit {
+  caf::actor to;
+  caf::message content;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, relay_after_commit& x) {
+  return f(caf::meta::type_name("relay_after_commit"), x.to, x.content);
 }
 
 /// Change a trial's status (queued, running, completed, failed, cancelled, interrupted).
@@ -160,6 +178,91 @@ struct trial_counts {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, trial_counts& x) {
   return f(caf::meta::type_name("trial_counts"), x.by_status);
+}
+
+/// Record a proposal that waits for the next person who connects (a
+/// scheduled run with approved: false); answers its id. It replaces any
+/// earlier unanswered proposal of the same origin.
+struct save_pending_proposal {
+  trial_plan plan;
+  std::string text;
+  std::string origin;  ///< "schedule:NAME"
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, save_pending_proposal& x) {
+  return f(caf::meta::type_name("save_pending_proposal"), x.plan, x.text, x.origin);
+}
+
+/// Proposals still waiting for someone; answers pending_proposal_list,
+/// oldest first. Approving one (create_trial with its id) or dismissing it
+/// takes it off the list.
+struct pending_proposals_query {
+  std::int32_t limit = 20;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, pending_proposals_query& x) {
+  return f(caf::meta::type_name("pending_proposals_query"), x.limit);
+}
+
+struct pending_proposal {
+  std::int64_t proposal_id = 0;
+  std::string created_at;  ///< ISO 8601 UTC
+  std::string origin;
+  trial_plan plan;
+  std::string text;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, pending_proposal& x) {
+  return f(caf::meta::type_name("pending_proposal"), x.proposal_id, x.created_at, x.origin, x.plan, x.text);
+}
+
+struct pending_proposal_list {
+  std::vector<pending_proposal> proposals;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, pending_proposal_list& x) {
+  return f(caf::meta::type_name("pending_proposal_list"), x.proposals);
+}
+
+/// Take a pending proposal off the list without running it; answers true if
+/// it was pending.
+struct dismiss_proposal {
+  std::int64_t proposal_id = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, dismiss_proposal& x) {
+  return f(caf::meta::type_name("dismiss_proposal"), x.proposal_id);
+}
+
+/// Put an interrupted or failed trial back to queued, recording "resumed after
+/// interruption" in its transcript; answers reopened_trial, or an error naming
+/// why not (unknown trial, or a status that cannot be resumed).
+struct reopen_trial {
+  std::int64_t trial_id = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, reopen_trial& x) {
+  return f(caf::meta::type_name("reopen_trial"), x.trial_id);
+}
+
+struct reopened_trial {
+  std::int64_t trial_id = 0;
+  trial_plan plan;              ///< as approved
+  std::string origin;
+  std::string previous_status;  ///< interrupted | failed
+  std::int64_t last_seq = 0;    ///< the transcript's last line; the engine continues after it
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, reopened_trial& x) {
+  return f(caf::meta::type_name("reopened_trial"), x.trial_id, x.plan, x.origin, x.previous_status,
+           x.last_seq);
 }
 
 }  // namespace mlt::msg

@@ -9,6 +9,7 @@
 #include "messages/negotiation.hpp"
 #include "messages/paper_msgs.hpp"
 #include "messages/plan.hpp"
+#include "messages/schedule_msgs.hpp"
 #include "messages/session_msgs.hpp"
 #include "messages/store_msgs.hpp"
 #include "messages/trial.hpp"
@@ -67,6 +68,23 @@ CAF_BEGIN_TYPE_ID_BLOCK(mltrainer, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::latest_trial_query))
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::trial_counts_query))
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::trial_counts))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::relay_after_commit))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::save_pending_proposal))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::pending_proposals_query))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::pending_proposal))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::pending_proposal_list))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::dismiss_proposal))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::reopen_trial))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::reopened_trial))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::record_fire))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::record_schedule_outcome))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::schedule_state))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::schedule_states_query))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::schedule_state_list))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::schedule_status))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::schedules_query))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::schedule_list))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::resume_trial))
 CAF_END_TYPE_ID_BLOCK(mltrainer)
 
 namespace mlt::msg {

@@ -49,7 +49,38 @@ caf::behavior store_behavior(store_self* self, std::string path) {
           self->state.db->append_event(m.event);
         } catch (const std::exception& e) {
           caf::aout(self) << "store error: " << e.what() << std::endl;
+          // Still shown: hiding a line because the disk failed helps nobody.
         }
+        if (m.forward_to) self->send(m.forward_to, std::move(m.event));
+      },
+      // Every earlier request is committed by now: this mailbox is in order.
+      [=](msg::relay_after_commit& m) {
+        if (m.to) self->send(m.to, std::move(m.content));
+      },
+      [=](msg::save_pending_proposal& m) {
+        return guarded(self, [&](store::trial_db& db) { return db.save_pending_proposal(m.plan, m.text, m.origin); });
+      },
+      [=](msg::pending_proposals_query& m) {
+        return guarded(self, [&](store::trial_db& db) { return db.pending_proposals(m.limit); });
+      },
+      [=](msg::dismiss_proposal& m) {
+        return guarded(self, [&](store::trial_db& db) { return db.dismiss_proposal(m.proposal_id); });
+      },
+      [=](msg::reopen_trial& m) {
+        return guarded(self, [&](store::trial_db& db) { return db.reopen_trial(m.trial_id); });
+      },
+      [=](msg::record_fire& m) {
+        return guarded(self, [&](store::trial_db& db) { return db.record_fire(m.name, m.fire_utc); });
+      },
+      [=](msg::record_schedule_outcome& m) {
+        try {
+          self->state.db->record_schedule_outcome(m.name, m.trial_id, m.text);
+        } catch (const std::exception& e) {
+          caf::aout(self) << "store error: " << e.what() << std::endl;
+        }
+      },
+      [=](msg::schedule_states_query& m) {
+        return guarded(self, [&](store::trial_db& db) { return db.schedule_states(m.limit); });
       },
       // Fire and forget: a reply would land in the sender's mailbox unasked.
       [=](msg::set_trial_status& m) {

@@ -3,7 +3,11 @@
 #include <chrono>
 #include <ctime>
 #include <stdexcept>
+#include <vector>
 
+#include <caf/binary_deserializer.hpp>
+#include <caf/binary_serializer.hpp>
+#include <simdjson.h>
 #include <sqlite3.h>
 
 #include "messages/wire.hpp"
@@ -27,6 +31,9 @@ public:
   stmt& bind(int i, const std::string& v) {
     return check(sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
   }
+  stmt& bind(int i, const std::vector<char>& v) {
+    return check(sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+  }
   /// true while there is a row.
   bool step() {
     int rc = sqlite3_step(s_);
@@ -40,6 +47,10 @@ public:
     auto p = sqlite3_column_text(s_, c);
     return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(s_, c)))
              : std::string();
+  }
+  std::vector<char> blob(int c) {
+    auto p = static_cast<const char*>(sqlite3_column_blob(s_, c));
+    return p ? std::vector<char>(p, p + sqlite3_column_bytes(s_, c)) : std::vector<char>();
   }
 
 private:
@@ -72,6 +83,79 @@ msg::trial_row read_row(stmt& s) {
   r.sharpe = s.f64(12);
   r.error = s.text(13);
   return r;
+}
+
+// The plan exactly as approved (every field, unlike plan_json, which is the
+// readable form and is rewritten with the plan as finally run).
+std::vector<char> plan_bytes(const msg::trial_plan& plan) {
+  std::vector<char> buf;
+  caf::binary_serializer sink{nullptr, buf};
+  auto copy = plan;
+  if (auto err = sink(copy)) throw std::runtime_error("store: cannot serialise a plan");
+  return buf;
+}
+
+bool plan_from_bytes(const std::vector<char>& buf, msg::trial_plan& out) {
+  if (buf.empty()) return false;
+  caf::binary_deserializer source{nullptr, buf};
+  msg::trial_plan plan;
+  if (source(plan) || source.remaining() != 0) return false;
+  out = std::move(plan);
+  return true;
+}
+
+// Rows written before schema 3 have only the readable JSON; it holds every
+// field that decides what a trial computes except `pinned` and the rarer
+// paper options, which keep their defaults.
+bool plan_from_json(const std::string& json, msg::trial_plan& out) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(json).get(doc)) return false;
+  msg::trial_plan p;
+  auto str = [&](const char* k, std::string& v) {
+    std::string_view t;
+    if (!doc[k].get_string().get(t)) v = std::string(t);
+  };
+  auto num = [](simdjson::dom::element e, const char* k, double& v) {
+    double d = 0;
+    std::int64_t i = 0;
+    if (!e[k].get_double().get(d)) v = d;
+    else if (!e[k].get_int64().get(i)) v = static_cast<double>(i);
+  };
+  str("symbol", p.symbol);
+  str("model", p.model);
+  str("data_source", p.data_source);
+  str("start", p.start);
+  str("end", p.end);
+  num(doc, "train_ratio", p.train_ratio);
+  num(doc, "val_ratio", p.val_ratio);
+  double d = p.horizon;
+  num(doc, "horizon", d);
+  p.horizon = static_cast<std::int32_t>(d);
+  d = p.decision_budget;
+  num(doc, "decision_budget", d);
+  p.decision_budget = static_cast<std::int32_t>(d);
+  std::uint64_t seed = 0;
+  if (!doc["seed"].get_uint64().get(seed)) p.seed = seed;
+  simdjson::dom::object params;
+  if (!doc["params"].get_object().get(params))
+    for (auto field : params) {
+      double v = 0;
+      if (!field.value.get_double().get(v)) p.params[std::string(field.key)] = v;
+    }
+  simdjson::dom::element paper;
+  if (!doc["paper"].get(paper)) {
+    num(paper, "cash", p.paper.cash);
+    num(paper, "commission_bps", p.paper.commission_bps);
+    num(paper, "slippage_bps", p.paper.slippage_bps);
+    num(paper, "long_threshold", p.paper.long_threshold);
+    num(paper, "short_threshold", p.paper.short_threshold);
+    bool b = false;
+    if (!paper["allow_short"].get_bool().get(b)) p.paper.allow_short = b;
+  }
+  if (p.symbol.empty()) return false;
+  out = std::move(p);
+  return true;
 }
 
 }  // namespace
@@ -117,6 +201,16 @@ int trial_db::version() {
   stmt s(db_, "PRAGMA user_version");
   s.step();
   return static_cast<int>(s.i64(0));
+}
+
+// ALTER TABLE has no IF NOT EXISTS; a half-migrated file may have the column.
+void trial_db::add_column(const char* table, const char* column, const char* type) {
+  {
+    stmt s(db_, (std::string("SELECT 1 FROM pragma_table_info('") + table + "') WHERE name=?").c_str());
+    s.bind(1, std::string(column));
+    if (s.step()) return;
+  }
+  exec((std::string("ALTER TABLE ") + table + " ADD COLUMN " + column + " " + type).c_str());
 }
 
 void trial_db::migrate() {
@@ -183,6 +277,24 @@ void trial_db::migrate() {
     )sql");
     exec("COMMIT");
   }
+  if (v < 3) {
+    exec("BEGIN");
+    exec(R"sql(
+      CREATE TABLE IF NOT EXISTS schedule_state (
+        name TEXT PRIMARY KEY,
+        last_fire_utc INTEGER NOT NULL,
+        last_trial_id INTEGER NOT NULL DEFAULT 0,
+        last_result TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL
+      );
+    )sql");
+    add_column("proposals", "origin", "TEXT NOT NULL DEFAULT 'chat'");
+    add_column("proposals", "pending", "INTEGER NOT NULL DEFAULT 0");
+    add_column("proposals", "plan_bin", "BLOB");
+    add_column("trials", "plan_bin", "BLOB");
+    exec("CREATE INDEX IF NOT EXISTS proposals_pending ON proposals(pending); PRAGMA user_version = 3;");
+    exec("COMMIT");
+  }
 }
 
 msg::portfolio_record trial_db::portfolio(const std::string& symbol) {
@@ -219,8 +331,8 @@ msg::trial_record trial_db::latest_completed(const std::string& symbol) {
 }
 
 std::int64_t trial_db::save_proposal(const msg::trial_plan& plan, const std::string& text) {
-  stmt s(db_, "INSERT INTO proposals(created_at, plan_json, text) VALUES(?,?,?)");
-  s.bind(1, utc_now_iso()).bind(2, msg::plan_to_json(plan)).bind(3, text);
+  stmt s(db_, "INSERT INTO proposals(created_at, plan_json, text, plan_bin) VALUES(?,?,?,?)");
+  s.bind(1, utc_now_iso()).bind(2, msg::plan_to_json(plan)).bind(3, text).bind(4, plan_bytes(plan));
   s.step();
   return sqlite3_last_insert_rowid(db_);
 }
@@ -229,16 +341,24 @@ std::int64_t trial_db::create_trial(std::int64_t proposal_id, const msg::trial_p
                                     const std::string& origin) {
   exec("BEGIN IMMEDIATE");
   try {
+    if (proposal_id > 0) {
+      // Two people may be offered the same waiting proposal; one trial only.
+      stmt q(db_, "SELECT trial_id FROM proposals WHERE id=? AND trial_id IS NOT NULL");
+      q.bind(1, proposal_id);
+      if (q.step())
+        throw std::runtime_error("proposal " + std::to_string(proposal_id) + " was already approved (trial " +
+                                 std::to_string(q.i64(0)) + ")");
+    }
     const auto now = utc_now_iso();
     stmt s(db_,
-           "INSERT INTO trials(proposal_id, created_at, updated_at, status, origin, symbol, model, plan_json) "
-           "VALUES(?,?,?,'queued',?,?,?,?)");
+           "INSERT INTO trials(proposal_id, created_at, updated_at, status, origin, symbol, model, plan_json, plan_bin) "
+           "VALUES(?,?,?,'queued',?,?,?,?,?)");
     s.bind(1, proposal_id).bind(2, now).bind(3, now).bind(4, origin).bind(5, plan.symbol).bind(6, plan.model);
-    s.bind(7, msg::plan_to_json(plan));
+    s.bind(7, msg::plan_to_json(plan)).bind(8, plan_bytes(plan));
     s.step();
     const std::int64_t id = sqlite3_last_insert_rowid(db_);
     if (proposal_id > 0) {
-      stmt p(db_, "UPDATE proposals SET approved_at=?, trial_id=? WHERE id=?");
+      stmt p(db_, "UPDATE proposals SET approved_at=?, trial_id=?, pending=0 WHERE id=?");
       p.bind(1, now).bind(2, id).bind(3, proposal_id);
       p.step();
     }
@@ -322,6 +442,132 @@ std::map<std::string, std::int64_t> trial_db::count_by_status() {
   std::map<std::string, std::int64_t> out;
   stmt s(db_, "SELECT status, COUNT(*) FROM trials GROUP BY status");
   while (s.step()) out[s.text(0)] = s.i64(1);
+  return out;
+}
+
+std::int64_t trial_db::save_pending_proposal(const msg::trial_plan& plan, const std::string& text,
+                                             const std::string& origin) {
+  exec("BEGIN IMMEDIATE");
+  try {
+    stmt old(db_, "UPDATE proposals SET pending=0 WHERE pending=1 AND origin=?");
+    old.bind(1, origin);
+    old.step();
+    stmt s(db_, "INSERT INTO proposals(created_at, plan_json, text, plan_bin, origin, pending) VALUES(?,?,?,?,?,1)");
+    s.bind(1, utc_now_iso()).bind(2, msg::plan_to_json(plan)).bind(3, text).bind(4, plan_bytes(plan)).bind(5, origin);
+    s.step();
+    const std::int64_t id = sqlite3_last_insert_rowid(db_);
+    exec("COMMIT");
+    return id;
+  } catch (...) {
+    exec("ROLLBACK");
+    throw;
+  }
+}
+
+msg::pending_proposal_list trial_db::pending_proposals(int limit) {
+  msg::pending_proposal_list out;
+  stmt s(db_, "SELECT id, created_at, origin, plan_bin, plan_json, text FROM proposals WHERE pending=1 "
+              "ORDER BY id LIMIT ?");
+  s.bind(1, static_cast<std::int64_t>(limit));
+  while (s.step()) {
+    msg::pending_proposal p;
+    p.proposal_id = s.i64(0);
+    p.created_at = s.text(1);
+    p.origin = s.text(2);
+    if (!plan_from_bytes(s.blob(3), p.plan) && !plan_from_json(s.text(4), p.plan))
+      throw std::runtime_error("store: the plan of proposal " + std::to_string(p.proposal_id) + " is unreadable");
+    p.text = s.text(5);
+    out.proposals.push_back(std::move(p));
+  }
+  return out;
+}
+
+bool trial_db::dismiss_proposal(std::int64_t proposal_id) {
+  stmt s(db_, "UPDATE proposals SET pending=0 WHERE id=? AND pending=1");
+  s.bind(1, proposal_id);
+  s.step();
+  return sqlite3_changes(db_) > 0;
+}
+
+msg::reopened_trial trial_db::reopen_trial(std::int64_t trial_id) {
+  exec("BEGIN IMMEDIATE");
+  try {
+    msg::reopened_trial out;
+    out.trial_id = trial_id;
+    std::string error;
+    {
+      stmt s(db_, "SELECT status, origin, plan_bin, plan_json, error FROM trials WHERE id=?");
+      s.bind(1, trial_id);
+      if (!s.step()) throw std::runtime_error("there is no trial " + std::to_string(trial_id));
+      out.previous_status = s.text(0);
+      out.origin = s.text(1);
+      if (out.previous_status != "interrupted" && out.previous_status != "failed")
+        throw std::runtime_error("trial " + std::to_string(trial_id) + " is " + out.previous_status +
+                                 "; only an interrupted or failed trial can be resumed");
+      if (!plan_from_bytes(s.blob(2), out.plan) && !plan_from_json(s.text(3), out.plan))
+        throw std::runtime_error("the stored plan of trial " + std::to_string(trial_id) + " is unreadable");
+      error = s.text(4);
+    }
+    {
+      stmt s(db_, "SELECT COALESCE(MAX(seq), 0) FROM events WHERE trial_id=?");
+      s.bind(1, trial_id);
+      s.step();
+      out.last_seq = s.i64(0) + 1;
+    }
+    msg::trial_event e;
+    e.trial_id = trial_id;
+    e.seq = out.last_seq;
+    e.time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+    e.speaker = "system";
+    e.kind = "status";
+    e.text = "Trial " + std::to_string(trial_id) + " resumed after interruption (it was " + out.previous_status +
+             (error.empty() ? "" : ": " + error) + "); it runs again from the start with the approved plan.";
+    append_event(e);
+    stmt u(db_, "UPDATE trials SET status='queued', error='', report_json=NULL, updated_at=? WHERE id=?");
+    u.bind(1, utc_now_iso()).bind(2, trial_id);
+    u.step();
+    exec("COMMIT");
+    return out;
+  } catch (...) {
+    exec("ROLLBACK");
+    throw;
+  }
+}
+
+bool trial_db::record_fire(const std::string& name, std::int64_t fire_utc) {
+  stmt s(db_,
+         "INSERT INTO schedule_state(name, last_fire_utc, updated_at) VALUES(?,?,?) "
+         "ON CONFLICT(name) DO UPDATE SET last_fire_utc=excluded.last_fire_utc, updated_at=excluded.updated_at "
+         "WHERE excluded.last_fire_utc > schedule_state.last_fire_utc");
+  s.bind(1, name).bind(2, fire_utc).bind(3, utc_now_iso());
+  s.step();
+  return sqlite3_changes(db_) > 0;
+}
+
+void trial_db::record_schedule_outcome(const std::string& name, std::int64_t trial_id, const std::string& text) {
+  stmt s(db_,
+         "UPDATE schedule_state SET last_trial_id=CASE WHEN ?>0 THEN ? ELSE last_trial_id END, last_result=?, "
+         "updated_at=? WHERE name=?");
+  s.bind(1, trial_id).bind(2, trial_id).bind(3, text).bind(4, utc_now_iso()).bind(5, name);
+  s.step();
+}
+
+msg::schedule_state_list trial_db::schedule_states(int limit) {
+  msg::schedule_state_list out;
+  stmt s(db_, "SELECT name, last_fire_utc, last_trial_id, last_result, updated_at FROM schedule_state ORDER BY name "
+              "LIMIT ?");
+  s.bind(1, static_cast<std::int64_t>(limit));
+  while (s.step()) {
+    msg::schedule_state st;
+    st.name = s.text(0);
+    st.last_fire_utc = s.i64(1);
+    st.last_trial_id = s.i64(2);
+    st.last_result = s.text(3);
+    st.updated_at = s.text(4);
+    out.states.push_back(std::move(st));
+  }
   return out;
 }
 

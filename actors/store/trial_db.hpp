@@ -7,6 +7,7 @@
 #include <string>
 
 #include "messages/paper_msgs.hpp"
+#include "messages/schedule_msgs.hpp"
 #include "messages/store_msgs.hpp"
 
 struct sqlite3;
@@ -22,7 +23,7 @@ public:
   trial_db(const trial_db&) = delete;
   trial_db& operator=(const trial_db&) = delete;
 
-  static constexpr int schema_version = 2;
+  static constexpr int schema_version = 3;
 
   std::int64_t save_proposal(const msg::trial_plan& plan, const std::string& text);
   /// Marks the proposal approved (if any) and creates a queued trial.
@@ -42,9 +43,27 @@ public:
   /// The newest completed trial of `symbol` (found = false if none).
   msg::trial_record latest_completed(const std::string& symbol);
 
+  /// A proposal waiting for the next person (origin "schedule:NAME"); an
+  /// earlier unanswered one of the same origin stops waiting.
+  std::int64_t save_pending_proposal(const msg::trial_plan& plan, const std::string& text, const std::string& origin);
+  /// Waiting proposals, oldest first.
+  msg::pending_proposal_list pending_proposals(int limit);
+  /// Stops a proposal waiting; false if it was not waiting.
+  bool dismiss_proposal(std::int64_t proposal_id);
+  /// Interrupted or failed -> queued, with a transcript line saying so;
+  /// throws std::runtime_error naming why it cannot (unknown, other status).
+  msg::reopened_trial reopen_trial(std::int64_t trial_id);
+
+  /// Records that schedule `name` fires for `fire_utc`; false (and nothing
+  /// changes) if it already fired for that time or a later one.
+  bool record_fire(const std::string& name, std::int64_t fire_utc);
+  void record_schedule_outcome(const std::string& name, std::int64_t trial_id, const std::string& text);
+  msg::schedule_state_list schedule_states(int limit);
+
 private:
   void exec(const char* sql);
   void migrate();
+  void add_column(const char* table, const char* column, const char* type);
   sqlite3* db_ = nullptr;
   std::string path_;
 };

@@ -96,7 +96,7 @@ TEST_CASE("a version-1 database is migrated and keeps its trials; portfolios per
     sqlite3_close(raw);
   }
   store::trial_db db(path);
-  CHECK(db.version() == 2);
+  CHECK(db.version() == store::trial_db::schema_version);
   CHECK(db.get(id).found);
   CHECK_FALSE(db.portfolio("SPY").found);
   msg::portfolio_record p{true, "SPY", "xgboost", id, R"({"x":1})", ""};
@@ -105,4 +105,145 @@ TEST_CASE("a version-1 database is migrated and keeps its trials; portfolios per
   CHECK(back.found);
   CHECK(back.trial_id == id);
   CHECK(back.state_json == R"({"x":1})");
+}
+
+TEST_CASE("a version-2 database gains schedule state and waiting proposals, and its trials can still be resumed") {
+  const auto path = temp_db("migrate2.db");
+  std::int64_t id = 0;
+  {
+    store::trial_db db(path);
+    msg::trial_plan plan;
+    plan.symbol = "QQQ";
+    plan.model = "logistic";
+    plan.horizon = 5;
+    plan.params["C"] = 0.5;
+    id = db.create_trial(0, plan, "chat");
+    db.set_status(id, "running", "");
+  }
+  {
+    // Back to version 2: no plan copies, no schedule table.
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(raw,
+                         "DROP TABLE schedule_state; DROP INDEX proposals_pending; "
+                         "ALTER TABLE proposals DROP COLUMN origin; ALTER TABLE proposals DROP COLUMN pending; "
+                         "ALTER TABLE proposals DROP COLUMN plan_bin; ALTER TABLE trials DROP COLUMN plan_bin; "
+                         "PRAGMA user_version = 2;",
+                         nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(raw);
+  }
+  store::trial_db db(path);
+  CHECK(db.version() == 3);
+  CHECK(db.interrupt_running("crash") == 1);
+  // The plan comes back from its readable JSON.
+  auto re = db.reopen_trial(id);
+  CHECK(re.plan.symbol == "QQQ");
+  CHECK(re.plan.model == "logistic");
+  CHECK(re.plan.horizon == 5);
+  CHECK(re.plan.params["C"] == Approx(0.5));
+  CHECK(db.record_fire("nightly", 100));
+  CHECK(db.schedule_states(10).states.size() == 1);
+}
+
+TEST_CASE("an interrupted trial reopens with its exact plan and a transcript line; other statuses refuse") {
+  const auto path = temp_db("reopen.db");
+  store::trial_db db(path);
+  msg::trial_plan plan;
+  plan.symbol = "TSLA";
+  plan.model = "lstm";
+  plan.pinned = {"model"};
+  plan.paper.stop_loss = 0.05;
+  auto pid = db.save_proposal(plan, "text");
+  auto id = db.create_trial(pid, plan, "chat");
+  db.set_status(id, "running", "");
+  for (int i = 1; i <= 4; ++i) {
+    msg::trial_event e;
+    e.trial_id = id;
+    e.seq = i;
+    e.speaker = "engine";
+    e.kind = "progress";
+    e.text = "step " + std::to_string(i);
+    db.append_event(e);
+  }
+  // Still running: nothing to resume.
+  CHECK_THROWS_WITH(db.reopen_trial(id), Catch::Contains("is running"));
+  CHECK_THROWS_WITH(db.reopen_trial(id + 50), Catch::Contains("no trial"));
+  db.interrupt_running("the daemon stopped while this trial ran");
+
+  auto re = db.reopen_trial(id);
+  CHECK(re.trial_id == id);
+  CHECK(re.previous_status == "interrupted");
+  CHECK(re.last_seq == 5);
+  CHECK(re.plan.model == "lstm");
+  CHECK(re.plan.pinned == std::vector<std::string>{"model"});
+  CHECK(re.plan.paper.stop_loss == Approx(0.05));
+  auto rec = db.get(id);
+  CHECK(rec.row.status == "queued");
+  CHECK(rec.row.error.empty());
+  REQUIRE(rec.transcript.size() == 5);
+  CHECK(rec.transcript.back().text.find("resumed after interruption") != std::string::npos);
+  CHECK(rec.transcript[3].text == "step 4");
+  // Queued again: a second resume is refused until it is interrupted again.
+  CHECK_THROWS_WITH(db.reopen_trial(id), Catch::Contains("is queued"));
+  db.save_report([&] {
+    msg::trial_report r;
+    r.summary.trial_id = id;
+    r.summary.plan = plan;
+    r.summary.model = "lstm";
+    return r;
+  }());
+  CHECK_THROWS_WITH(db.reopen_trial(id), Catch::Contains("is completed"));
+}
+
+TEST_CASE("a schedule records each fire time once; an equal or earlier time is refused") {
+  const auto path = temp_db("fires.db");
+  {
+    store::trial_db db(path);
+    CHECK(db.record_fire("nightly", 1000));
+    CHECK_FALSE(db.record_fire("nightly", 1000));
+    CHECK_FALSE(db.record_fire("nightly", 999));
+    CHECK(db.record_fire("hourly", 500));
+    db.record_schedule_outcome("nightly", 7, "trial 7 started");
+  }
+  store::trial_db db(path);  // across a restart as well
+  CHECK_FALSE(db.record_fire("nightly", 1000));
+  CHECK(db.record_fire("nightly", 1060));
+  db.record_schedule_outcome("nightly", 0, "skipped 2 run(s)");
+  auto states = db.schedule_states(10).states;
+  REQUIRE(states.size() == 2);
+  CHECK(states[1].name == "nightly");
+  CHECK(states[1].last_fire_utc == 1060);
+  CHECK(states[1].last_trial_id == 7);  // an outcome without a trial keeps the last one
+  CHECK(states[1].last_result == "skipped 2 run(s)");
+}
+
+TEST_CASE("a waiting proposal is listed until approved or dismissed, and is approved once only") {
+  const auto path = temp_db("pending.db");
+  store::trial_db db(path);
+  msg::trial_plan plan;
+  plan.symbol = "SPY";
+  plan.pinned = {"symbol"};
+  auto first = db.save_pending_proposal(plan, "first", "schedule:nightly");
+  auto other = db.save_pending_proposal(plan, "other", "schedule:weekly");
+  db.save_proposal(plan, "a chat proposal is not waiting");
+  auto second = db.save_pending_proposal(plan, "second", "schedule:nightly");
+  auto list = db.pending_proposals(10).proposals;
+  // The newer run of the same schedule replaced the older one.
+  REQUIRE(list.size() == 2);
+  CHECK(list[0].proposal_id == other);
+  CHECK(list[1].proposal_id == second);
+  CHECK(list[1].origin == "schedule:nightly");
+  CHECK(list[1].plan.symbol == "SPY");
+  CHECK(list[1].plan.pinned == std::vector<std::string>{"symbol"});
+  CHECK(list[1].text == "second");
+  CHECK(first != second);
+
+  auto trial = db.create_trial(second, plan, "schedule:nightly");
+  CHECK(trial > 0);
+  CHECK_THROWS_WITH(db.create_trial(second, plan, "schedule:nightly"), Catch::Contains("already approved"));
+  CHECK(db.list(10).trials.size() == 1);
+  CHECK(db.list(10).trials[0].origin == "schedule:nightly");
+  CHECK(db.dismiss_proposal(other));
+  CHECK_FALSE(db.dismiss_proposal(other));
+  CHECK(db.pending_proposals(10).proposals.empty());
 }
