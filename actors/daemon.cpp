@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/fwd.hpp"
+#include "actors/scheduler.hpp"
 #include "actors/http_api.hpp"
 #include "actors/metrics.hpp"
 #include "config/plan_convert.hpp"
@@ -37,6 +38,7 @@ struct daemon::impl {
   caf::actor_system_config cfg;
   std::unique_ptr<caf::actor_system> sys;
   caf::actor store, loader, paper, engine;
+  caf::actor scheduler;
   std::unique_ptr<net::server> server;
   // Read by the HTTP router on Asio threads; fixed before the server starts.
   http_api_context http;
@@ -124,6 +126,26 @@ void daemon::start() {
   scfg.agent.brain = d.opts.brain;
   scfg.agent.defaults = config::to_trial_plan(d.opts.trial_defaults);
 
+  scheduler_config sched;
+  for (const auto& s : d.opts.schedules) {
+    schedule_spec spec;
+    spec.name = s.name;
+    spec.cron = s.cron;
+    spec.timezone = s.timezone;
+    spec.kind = s.kind;
+    spec.plan = config::to_trial_plan(s.request);
+    spec.approved = s.approved;
+    spec.missed = s.missed;
+    spec.enabled = s.enabled;
+    sched.schedules.push_back(std::move(spec));
+  }
+  sched.store = d.store;
+  sched.engine = d.engine;
+  sched.paper = d.paper;
+  sched.agent = scfg.agent;
+  sched.log = [log = d.log](const std::string& line) { log->info("{}", line); };
+  d.scheduler = spawn_scheduler(sys, std::move(sched));
+
   net::server_options so;
   so.bind = d.opts.bind;
   so.port = d.opts.port;
@@ -186,6 +208,11 @@ void daemon::stop() {
   d.stopped = true;
   {
     caf::scoped_actor self{*d.sys};
+    // No new scheduled run while shutting down.
+    if (d.scheduler) {
+      self->send_exit(d.scheduler, caf::exit_reason::user_shutdown);
+      self->wait_for(d.scheduler);
+    }
     // Stop the engine first so no trial completes after being recorded as
     // interrupted; then record what was still running.
     if (d.engine) {
