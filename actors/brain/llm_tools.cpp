@@ -1,0 +1,658 @@
+#include "actors/brain/llm_tools.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <optional>
+
+#include <simdjson.h>
+
+#include "actors/brain/plan_rules.hpp"
+#include "actors/brain/thresholds.hpp"
+#include "actors/text_format.hpp"
+#include "messages/json_writer.hpp"
+#include "ml/market/bar.hpp"
+#include "ml/market/universe.hpp"
+#include "ml/models/model.hpp"
+
+namespace mlt::brain::llm_tools {
+
+namespace {
+
+using actors::text::fmt;
+using msg::json_writer;
+
+std::string known_models() {
+  std::string s;
+  for (const auto& n : ml::model_names()) s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
+
+bool model_known(const std::string& m) {
+  const auto names = ml::model_names();
+  return std::find(names.begin(), names.end(), m) != names.end();
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
+// A number as JSON text for a message ("7", "0.05").
+std::string num(double v) { return fmt("%g", v); }
+
+// The JSON object of a tool call, or why it is none.
+bool parse_object(simdjson::dom::parser& parser, const std::string& arguments, simdjson::dom::object& obj,
+                  std::string& error) {
+  simdjson::dom::element doc;
+  if (auto err = parser.parse(arguments).get(doc)) {
+    error = std::string("the arguments are not valid JSON (") + simdjson::error_message(err) + ")";
+    return false;
+  }
+  if (doc.get_object().get(obj)) {
+    error = "the arguments must be a JSON object";
+    return false;
+  }
+  return true;
+}
+
+// Numbers may arrive as JSON numbers or as numeric strings ("0.7").
+std::optional<double> as_number(simdjson::dom::element e) {
+  double d = 0;
+  if (!e.get_double().get(d)) return d;
+  std::int64_t i = 0;
+  if (!e.get_int64().get(i)) return static_cast<double>(i);
+  std::uint64_t u = 0;
+  if (!e.get_uint64().get(u)) return static_cast<double>(u);
+  std::string_view s;
+  if (!e.get_string().get(s) && !s.empty()) {
+    std::string t(s);
+    char* end = nullptr;
+    double v = std::strtod(t.c_str(), &end);
+    if (end && *end == '\0') return v;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> as_string(simdjson::dom::element e) {
+  std::string_view s;
+  if (e.get_string().get(s)) return std::nullopt;
+  return std::string(s);
+}
+
+std::optional<bool> as_bool(simdjson::dom::element e) {
+  bool b = false;
+  if (!e.get_bool().get(b)) return b;
+  return std::nullopt;
+}
+
+bool is_null(simdjson::dom::element e) { return e.type() == simdjson::dom::element_type::NULL_VALUE; }
+
+const param_range* find_param(const std::string& name) {
+  for (const auto& p : decision_params())
+    if (name == p.name) return &p;
+  return nullptr;
+}
+
+bool applies_to(const param_range& p, const std::string& model) {
+  const std::string list = std::string(" ") + p.models + " ";
+  return list.find(" " + model + " ") != std::string::npos;
+}
+
+std::string range_text(const param_range& p) {
+  std::string s = p.lo_open ? "above " + num(p.lo) + " and up to " + num(p.hi) : num(p.lo) + "-" + num(p.hi);
+  if (p.integer) s += ", a whole number";
+  return s;
+}
+
+// "" or what is wrong with `value` for parameter `p`.
+std::string check_value(const param_range& p, double value) {
+  const bool low_ok = p.lo_open ? value > p.lo : value >= p.lo;
+  if (!std::isfinite(value) || !low_ok || value > p.hi || (p.integer && std::floor(value) != value))
+    return std::string(p.name) + " " + num(value) + " is out of range (must be " + range_text(p) + ")";
+  return "";
+}
+
+std::string model_params_for(const std::string& model) {
+  std::string s;
+  for (const auto& p : decision_params())
+    if (*p.models && applies_to(p, model)) s += (s.empty() ? "" : ", ") + std::string(p.name) + " " + range_text(p);
+  return s.empty() ? "none" : s;
+}
+
+// Model hyperparameters of a modify/retrain: at least one, each known for
+// `model` and in range.
+std::string check_model_params(const std::map<std::string, double>& params, const std::string& model) {
+  if (params.empty())
+    return "this action needs params with at least one hyperparameter of " + model + " (" + model_params_for(model) + ")";
+  for (const auto& [k, v] : params) {
+    const auto* p = find_param(k);
+    if (!p || !*p->models || !applies_to(*p, model))
+      return "parameter '" + k + "' does not apply to " + model + " (it takes: " + model_params_for(model) + ")";
+    auto e = check_value(*p, v);
+    if (!e.empty()) return e;
+  }
+  return "";
+}
+
+void schema_number(json_writer& w, const param_range& p) {
+  w.key(p.name).begin_object().field("type", p.integer ? "integer" : "number");
+  if (p.lo_open) w.field("exclusiveMinimum", p.lo);
+  else w.field("minimum", p.lo);
+  w.field("maximum", p.hi);
+  w.field("description", *p.models ? std::string("for ") + p.models : std::string("brain parameter"));
+  w.end_object();
+}
+
+void schema_string(json_writer& w, const char* name, const char* description) {
+  w.key(name).begin_object().field("type", "string").field("description", description).end_object();
+}
+
+void schema_enum(json_writer& w, const char* name, const std::vector<std::string>& values, const char* description) {
+  w.key(name).begin_object().field("type", "string").key("enum").begin_array();
+  for (const auto& v : values) w.value(v);
+  w.end_array().field("description", description).end_object();
+}
+
+// Properties of a plan edit, shared by propose_trial and amend_proposal.
+void plan_properties(json_writer& w) {
+  schema_string(w, "symbol", "US ticker in capitals, e.g. AAPL, TSLA, SPY");
+  schema_enum(w, "model", ml::model_names(), "model to fit");
+  schema_string(w, "start", "first date, YYYY-MM-DD");
+  schema_string(w, "end", "last date, YYYY-MM-DD");
+  w.key("lookback_days").begin_object().field("type", "integer").field("minimum", 1)
+      .field("description", "instead of start: this many calendar days before the end (\"last 3 years\" = 1095)").end_object();
+  w.key("train_ratio").begin_object().field("type", "number").field("minimum", limits::min_train_ratio)
+      .field("maximum", limits::max_train_ratio).field("description", "share of bars for training (chronological)").end_object();
+  w.key("horizon").begin_object().field("type", "integer").field("minimum", 1).field("maximum", limits::max_horizon)
+      .field("description", "bars ahead the label looks (5 = a week)").end_object();
+  schema_enum(w, "data_source", {"auto", "synthetic", "csv", "polygon"}, "where bars come from");
+  w.key("seed").begin_object().field("type", "integer").field("minimum", 0).end_object();
+  w.key("long_threshold").begin_object().field("type", "number").field("description", "go long when P(up) is above (0.5-1)").end_object();
+  w.key("short_threshold").begin_object().field("type", "number").field("description", "go short when P(up) is below (0-0.5)").end_object();
+  w.key("allow_short").begin_object().field("type", "boolean").end_object();
+  w.key("commission_bps").begin_object().field("type", "number").field("minimum", 0).field("maximum", 500).end_object();
+  w.key("slippage_bps").begin_object().field("type", "number").field("minimum", 0).field("maximum", 500).end_object();
+  w.key("cash").begin_object().field("type", "number").field("exclusiveMinimum", 0).end_object();
+  w.key("optimize").begin_object().field("type", "boolean")
+      .field("description", "search hyperparameters after the first fit (xgboost, logistic)").end_object();
+}
+
+// Reads a plan edit; "" or what is wrong. Value ranges are left to
+// apply_edit, which refuses impossible plans with a reason the person reads.
+std::string read_plan_edit(simdjson::dom::object obj, plan_edit& e,
+                           const std::function<bool(const std::string&)>& symbol_exists) {
+  for (auto field : obj) {
+    const std::string key(field.key);
+    auto v = field.value;
+    if (is_null(v)) continue;
+    auto need_string = [&](std::optional<std::string>& out) -> std::string {
+      auto s = as_string(v);
+      if (!s) return key + " must be a string";
+      out = *s;
+      return "";
+    };
+    auto need_number = [&](std::optional<double>& out) -> std::string {
+      auto d = as_number(v);
+      if (!d || !std::isfinite(*d)) return key + " must be a number";
+      out = *d;
+      return "";
+    };
+    auto need_int = [&](auto& out, double lo) -> std::string {
+      auto d = as_number(v);
+      if (!d || std::floor(*d) != *d || *d < lo || *d > 1e12) return key + " must be a whole number of at least " + num(lo);
+      out = static_cast<std::remove_reference_t<decltype(*out)>>(*d);
+      return "";
+    };
+    std::string err;
+    if (key == "symbol") {
+      auto s = as_string(v);
+      if (!s || s->empty()) return "symbol must be a ticker string";
+      std::string t = *s;
+      for (auto& c : t) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      if (!t.empty() && t[0] == '$') t.erase(0, 1);
+      if (!symbol_exists(t)) {
+        if (auto named = ml::ticker_for_name(*s)) t = *named;
+        else
+          return "symbol '" + *s + "' is not a ticker we can load; use a listed US ticker (AAPL, TSLA, SPY, ...) "
+                 "or, if the person named something else, use reply to ask them";
+      }
+      e.symbol = t;
+    } else if (key == "model") {
+      auto s = as_string(v);
+      if (!s || !model_known(*s))
+        return "model '" + (s ? *s : std::string("?")) + "' is not available (known: " + known_models() +
+               "); if the person asked for it, use reply to say so";
+      e.model = *s;
+    } else if (key == "start" || key == "end") {
+      std::optional<std::string> d;
+      err = need_string(d);
+      std::int64_t t = 0;
+      if (err.empty() && (d->size() != 10 || !ml::parse_datetime(*d, t)))
+        err = key + " '" + *d + "' is not a date YYYY-MM-DD";
+      if (err.empty()) (key == "start" ? e.start : e.end) = d;
+    } else if (key == "data_source") {
+      std::optional<std::string> d;
+      err = need_string(d);
+      if (err.empty() && *d != "auto" && *d != "synthetic" && *d != "csv" && *d != "polygon")
+        err = "data_source must be auto, synthetic, csv or polygon";
+      if (err.empty()) e.data_source = d;
+    } else if (key == "train_ratio") {
+      err = need_number(e.train_ratio);
+    } else if (key == "horizon") {
+      err = need_int(e.horizon, 1);
+    } else if (key == "lookback_days") {
+      err = need_int(e.lookback_days, 1);
+    } else if (key == "seed") {
+      err = need_int(e.seed, 0);
+    } else if (key == "long_threshold") {
+      err = need_number(e.long_threshold);
+    } else if (key == "short_threshold") {
+      err = need_number(e.short_threshold);
+    } else if (key == "commission_bps") {
+      err = need_number(e.commission_bps);
+    } else if (key == "slippage_bps") {
+      err = need_number(e.slippage_bps);
+    } else if (key == "cash") {
+      err = need_number(e.cash);
+    } else if (key == "allow_short" || key == "optimize") {
+      auto b = as_bool(v);
+      if (!b) err = key + " must be true or false";
+      else (key == "allow_short" ? e.allow_short : e.optimize) = b;
+    }
+    // Other keys are ignored: models add commentary fields now and then.
+    if (!err.empty()) return err;
+  }
+  return "";
+}
+
+net::llm_tool tool(const char* name, const char* description, std::string schema) {
+  return net::llm_tool{name, description, std::move(schema)};
+}
+
+}  // namespace
+
+std::vector<std::string> allowed_actions(question q) {
+  switch (q) {
+    case question::volatility: return {"continue", "set_train_ratio"};
+    case question::progress: return {"continue", "modify", "stop"};
+    case question::results: return {"continue", "retrain", "switch_model", "optimize"};
+  }
+  return {};
+}
+
+const std::vector<param_range>& decision_params() {
+  // Narrower than the models' own limits where a checkpoint decision should
+  // stay conservative (max_depth 12, not 16).
+  static const std::vector<param_range> p = {
+      {"train_ratio", limits::min_train_ratio, limits::max_train_ratio, false, false, ""},
+      {"budget", 1, thresholds::max_optimize_budget, false, true, ""},
+      {"eta", 0, 1, true, false, "xgboost"},
+      {"max_depth", 1, 12, false, true, "xgboost"},
+      {"min_child_weight", 0, 100, false, false, "xgboost"},
+      {"subsample", 0.1, 1, false, false, "xgboost"},
+      {"colsample", 0.1, 1, false, false, "xgboost"},
+      {"lambda", 0, 1000, false, false, "xgboost"},
+      {"n_rounds", 10, 5000, false, true, "xgboost"},
+      {"l2", 0, 1000, false, false, "logistic"},
+      {"max_iter", 1, 1000, false, true, "logistic"},
+      {"dropout", 0, 0.9, false, false, "lstm transformer"},
+      {"learning_rate", 0, 0.1, true, false, "lstm transformer"},
+      {"hidden", 4, 256, false, true, "lstm"},
+      {"seq_len", 5, 120, false, true, "lstm transformer"},
+      {"max_epochs", 1, 200, false, true, "lstm transformer"},
+      {"patience", 1, 50, false, true, "lstm transformer"},
+  };
+  return p;
+}
+
+bool tunable(const std::string& model) { return model == "xgboost" || model == "logistic"; }
+
+net::llm_tool decide_tool(question q) {
+  json_writer w;
+  w.begin_object().field("type", "object").key("properties").begin_object();
+  schema_enum(w, "action", allowed_actions(q), "what the engine does next");
+  schema_string(w, "reason", "one to three sentences that cite the numbers you were given");
+  w.key("params").begin_object().field("type", "object").key("properties").begin_object();
+  for (const auto& p : decision_params()) {
+    if (q == question::volatility && std::string(p.name) != "train_ratio") continue;
+    if (q != question::volatility && std::string(p.name) == "train_ratio") continue;
+    if (q != question::results && std::string(p.name) == "budget") continue;
+    schema_number(w, p);
+  }
+  w.end_object().field("additionalProperties", false)
+      .field("description", q == question::volatility ? "train_ratio for set_train_ratio"
+                            : q == question::progress ? "hyperparameters of the current model for modify"
+                                                      : "hyperparameters for retrain; budget (evaluations) for optimize")
+      .end_object();
+  if (q == question::results) schema_enum(w, "model", ml::model_names(), "the model for switch_model");
+  w.end_object().key("required").begin_array().value("action").value("reason").end_array().end_object();
+  const char* what = q == question::volatility ? "Answer the engine's volatility question: keep the split or set train_ratio."
+                     : q == question::progress ? "Answer a training checkpoint: continue, modify hyperparameters, or stop early."
+                                               : "Answer the validation results: accept, retrain, switch model or optimise.";
+  return tool("decide", what, w.take());
+}
+
+net::llm_tool write_report_tool() {
+  json_writer w;
+  w.begin_object().field("type", "object").key("properties").begin_object();
+  schema_string(w, "answer", "the direct answer to the person's question, with the test numbers");
+  schema_string(w, "analysis", "ML analysis: train/validation/test metrics, overfitting, features, leakage audit");
+  schema_string(w, "trading_insights", "paper trading versus buy-and-hold and the SMA baseline, after costs");
+  schema_string(w, "recommendations", "what to do next, concretely");
+  schema_string(w, "caveats", "honest limits: synthetic data, multiple testing (deflated Sharpe), costs, sample size");
+  w.end_object().key("required").begin_array();
+  for (const char* k : {"answer", "analysis", "trading_insights", "recommendations", "caveats"}) w.value(k);
+  w.end_array().end_object();
+  return tool("write_report", "Write the trial's final report from the numbers given. Never invent a number.", w.take());
+}
+
+std::vector<net::llm_tool> chat_tools() {
+  std::vector<net::llm_tool> out;
+  {
+    json_writer w;
+    w.begin_object().field("type", "object").key("properties").begin_object();
+    plan_properties(w);
+    w.end_object().key("required").begin_array().value("symbol").end_array().end_object();
+    out.push_back(tool("propose_trial",
+                       "Propose a new trial (the person asked to analyse, run, test, optimise or predict a symbol). "
+                       "Give only what the person said; defaults fill the rest.",
+                       w.take()));
+  }
+  {
+    json_writer w;
+    w.begin_object().field("type", "object").key("properties").begin_object();
+    plan_properties(w);
+    w.end_object().end_object();
+    out.push_back(tool("amend_proposal", "Change the open proposal: only the fields the person asked to change.", w.take()));
+  }
+  {
+    json_writer w;
+    w.begin_object().field("type", "object").key("properties").begin_object();
+    schema_string(w, "text", "your answer in plain text");
+    w.end_object().key("required").begin_array().value("text").end_array().end_object();
+    out.push_back(tool("reply", "Answer a question or explain something; nothing runs.", w.take()));
+  }
+  {
+    json_writer w;
+    w.begin_object().field("type", "object").key("properties").begin_object();
+    schema_enum(w, "kind",
+                {"approve", "reject", "cancel", "list", "show", "status", "help", "paper", "use_brain",
+                 "compare_brains", "compare_models", "resume"},
+                "approve/reject the open proposal; cancel, show or resume a trial; list trials; status of running "
+                "trials; paper trade; switch brain; compare brains or models");
+    w.key("trial_id").begin_object().field("type", "integer").field("minimum", 1).end_object();
+    schema_enum(w, "brain", {"rules", "anthropic", "openai"}, "for use_brain");
+    schema_string(w, "symbol", "for compare_models and paper");
+    w.key("models").begin_object().field("type", "array").key("items").begin_object().field("type", "string")
+        .key("enum").begin_array();
+    for (const auto& m : ml::model_names()) w.value(m);
+    w.end_array().end_object().field("description", "for compare_models").end_object();
+    w.end_object().key("required").begin_array().value("kind").end_array().end_object();
+    out.push_back(tool("command", "A command about proposals, trials or brains.", w.take()));
+  }
+  return out;
+}
+
+checked_decision check_decide(const std::string& arguments, question q, const decide_context& ctx) {
+  checked_decision out;
+  simdjson::dom::parser parser;
+  simdjson::dom::object obj;
+  if (!parse_object(parser, arguments, obj, out.error)) return out;
+  msg::decision& d = out.decision;
+  simdjson::dom::element e;
+  if (obj["action"].get(e) || !as_string(e)) {
+    out.error = "the action is missing";
+    return out;
+  }
+  d.action = *as_string(e);
+  const auto allowed = allowed_actions(q);
+  if (std::find(allowed.begin(), allowed.end(), d.action) == allowed.end()) {
+    out.error = "action '" + d.action + "' is not allowed here (allowed: " + join(allowed) + ")";
+    return out;
+  }
+  if (obj["reason"].get(e) || !as_string(e) || as_string(e)->empty()) {
+    out.error = "the reason is missing";
+    return out;
+  }
+  d.reason = *as_string(e);
+  if (d.reason.size() > 2000) d.reason = d.reason.substr(0, 2000);
+  if (!obj["params"].get(e) && !is_null(e)) {
+    simdjson::dom::object po;
+    if (e.get_object().get(po)) {
+      out.error = "params must be an object";
+      return out;
+    }
+    for (auto field : po) {
+      const std::string key(field.key);
+      auto v = as_number(field.value);
+      if (!v) {
+        out.error = "parameter '" + key + "' must be a number";
+        return out;
+      }
+      d.params[key] = *v;
+    }
+  }
+  if (!obj["model"].get(e) && !is_null(e)) {
+    auto m = as_string(e);
+    if (!m) {
+      out.error = "model must be a string";
+      return out;
+    }
+    d.model = *m;
+  }
+
+  // The action decides which fields count.
+  std::string err;
+  if (q == question::volatility) {
+    if (d.action == "set_train_ratio") {
+      auto it = d.params.find("train_ratio");
+      if (it == d.params.end()) err = "set_train_ratio needs params.train_ratio";
+      else if (ctx.train_ratio_pinned) err = "the person set train_ratio themselves; answer continue";
+      else err = check_value(*find_param("train_ratio"), it->second);
+      if (err.empty()) d.params = {{"train_ratio", it->second}};
+    } else {
+      d.params.clear();
+    }
+  } else if (q == question::progress) {
+    if (d.action == "modify") err = check_model_params(d.params, ctx.model);
+    else d.params.clear();
+    d.model.clear();
+  } else {
+    if (ctx.budget_left <= 0 && d.action != "continue") {
+      err = "the decision budget is spent; the only allowed action is continue";
+    } else if (d.action == "retrain") {
+      err = check_model_params(d.params, ctx.model);
+      d.model.clear();
+    } else if (d.action == "switch_model") {
+      if (d.model.empty()) err = "switch_model needs a model (known: " + known_models() + ")";
+      else if (!model_known(d.model)) err = "model '" + d.model + "' does not exist (known: " + known_models() + ")";
+      else if (d.model == ctx.model) err = "the model is already " + d.model + "; use retrain to change its settings";
+      d.params.clear();  // the engine starts the new model from its defaults
+    } else if (d.action == "optimize") {
+      if (!tunable(ctx.model)) {
+        err = "the optimiser tunes xgboost and logistic only, not " + ctx.model + "; switch_model first or continue";
+      } else {
+        auto it = d.params.find("budget");
+        double budget = it == d.params.end() ? thresholds::optimize_budget : it->second;
+        err = check_value(*find_param("budget"), budget);
+        d.params = {{"budget", budget}};
+      }
+      d.model.clear();
+    } else {
+      d.params.clear();
+      d.model.clear();
+    }
+  }
+  if (!err.empty()) {
+    out.error = err;
+    return out;
+  }
+  out.ok = true;
+  return out;
+}
+
+checked_report check_report(const std::string& arguments, bool synthetic) {
+  checked_report out;
+  simdjson::dom::parser parser;
+  simdjson::dom::object obj;
+  if (!parse_object(parser, arguments, obj, out.error)) return out;
+  std::pair<const char*, std::string*> parts[] = {
+      {"answer", &out.report.answer},
+      {"analysis", &out.report.analysis},
+      {"trading_insights", &out.report.trading_insights},
+      {"recommendations", &out.report.recommendations},
+      {"caveats", &out.report.caveats},
+  };
+  for (auto& [key, dst] : parts) {
+    simdjson::dom::element e;
+    auto s = obj[key].get(e) ? std::nullopt : as_string(e);
+    if (!s || s->find_first_not_of(" \t\r\n") == std::string::npos) {
+      out.error = std::string("the section '") + key + "' is missing or empty";
+      return out;
+    }
+    *dst = s->substr(0, 8000);
+  }
+  if (synthetic) {
+    std::string low = out.report.caveats;
+    for (auto& c : low) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (low.find("synthetic") == std::string::npos) {
+      out.error = "the data is synthetic and the caveats must say so plainly";
+      return out;
+    }
+  }
+  out.ok = true;
+  return out;
+}
+
+checked_intent check_chat_call(const net::llm_tool_call& call, bool has_proposal,
+                               const std::function<bool(const std::string&)>& symbol_exists) {
+  checked_intent out;
+  simdjson::dom::parser parser;
+  simdjson::dom::object obj;
+  if (!parse_object(parser, call.arguments, obj, out.error)) return out;
+  if (call.name == "propose_trial" || call.name == "amend_proposal") {
+    out.error = read_plan_edit(obj, out.in.changes, symbol_exists);
+    if (!out.error.empty()) return out;
+    if (call.name == "propose_trial") {
+      if (!out.in.changes.symbol) {
+        out.error = "propose_trial needs a symbol; if the person gave none, use reply to ask which";
+        return out;
+      }
+      out.in.kind = intent::run_trial;
+    } else if (!has_proposal) {
+      if (!out.in.changes.symbol) {
+        out.error = "there is no open proposal to amend; use propose_trial with a symbol, or reply to ask for one";
+        return out;
+      }
+      out.in.kind = intent::run_trial;
+    } else {
+      if (out.in.changes.empty()) {
+        out.error = "amend_proposal changed nothing; name the fields to change";
+        return out;
+      }
+      out.in.kind = intent::edit;
+    }
+    out.ok = true;
+    return out;
+  }
+  if (call.name == "reply") {
+    simdjson::dom::element e;
+    auto s = obj["text"].get(e) ? std::nullopt : as_string(e);
+    if (!s || s->find_first_not_of(" \t\r\n") == std::string::npos) {
+      out.error = "reply needs a non-empty text";
+      return out;
+    }
+    out.reply_text = s->substr(0, 4000);
+    out.in.kind = intent::unknown;
+    out.ok = true;
+    return out;
+  }
+  if (call.name == "command") {
+    simdjson::dom::element e;
+    auto kind = obj["kind"].get(e) ? std::nullopt : as_string(e);
+    if (!kind) {
+      out.error = "command needs a kind";
+      return out;
+    }
+    std::int64_t trial = 0;
+    if (!obj["trial_id"].get(e) && !is_null(e)) {
+      auto d = as_number(e);
+      if (!d || *d < 1 || std::floor(*d) != *d || *d > 9e15) {
+        out.error = "trial_id must be a positive whole number";
+        return out;
+      }
+      trial = static_cast<std::int64_t>(*d);
+    }
+    if (!obj["symbol"].get(e) && !is_null(e)) {
+      plan_edit tmp;
+      simdjson::dom::parser p2;
+      simdjson::dom::object o2;
+      std::string one = "{\"symbol\":";
+      auto s = as_string(e);
+      if (!s) {
+        out.error = "symbol must be a string";
+        return out;
+      }
+      msg::append_json_string(one, *s);
+      one += "}";
+      std::string err;
+      parse_object(p2, one, o2, err);
+      out.error = read_plan_edit(o2, tmp, symbol_exists);
+      if (!out.error.empty()) return out;
+      out.in.changes.symbol = tmp.symbol;
+    }
+    if (!obj["models"].get(e) && !is_null(e)) {
+      simdjson::dom::array arr;
+      if (e.get_array().get(arr)) {
+        out.error = "models must be an array of model names";
+        return out;
+      }
+      for (auto m : arr) {
+        auto s = as_string(m);
+        if (!s || !model_known(*s)) {
+          out.error = "model '" + (s ? *s : std::string("?")) + "' is not available (known: " + known_models() + ")";
+          return out;
+        }
+        if (std::find(out.in.models.begin(), out.in.models.end(), *s) == out.in.models.end()) out.in.models.push_back(*s);
+      }
+    }
+    static const std::pair<const char*, intent::kind_t> kinds[] = {
+        {"approve", intent::approve}, {"reject", intent::reject}, {"cancel", intent::cancel},
+        {"list", intent::list}, {"show", intent::show}, {"status", intent::status}, {"help", intent::help},
+        {"paper", intent::paper}, {"use_brain", intent::use_brain}, {"compare_brains", intent::compare_brains},
+        {"compare_models", intent::compare_models}, {"resume", intent::resume},
+    };
+    bool found = false;
+    for (const auto& [name, k] : kinds)
+      if (*kind == name) out.in.kind = k, found = true;
+    if (!found) {
+      out.error = "command kind '" + *kind + "' is unknown";
+      return out;
+    }
+    out.in.trial_id = trial;
+    if ((out.in.kind == intent::show || out.in.kind == intent::resume) && trial <= 0) {
+      out.error = std::string(*kind) + " needs a trial_id";
+      return out;
+    }
+    if (out.in.kind == intent::approve && !has_proposal) {
+      out.error = "there is no open proposal to approve; reply to say so";
+      return out;
+    }
+    if (out.in.kind == intent::use_brain) {
+      auto b = obj["brain"].get(e) ? std::nullopt : as_string(e);
+      if (!b || (*b != "rules" && *b != "anthropic" && *b != "openai")) {
+        out.error = "use_brain needs brain rules, anthropic or openai";
+        return out;
+      }
+      out.in.brain_name = *b;
+    }
+    out.ok = true;
+    return out;
+  }
+  out.error = "there is no tool named '" + call.name + "'";
+  return out;
+}
+
+}  // namespace mlt::brain::llm_tools
