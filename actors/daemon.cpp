@@ -5,6 +5,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include <boost/asio/ip/address.hpp>
 #include <caf/all.hpp>
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -24,6 +25,13 @@ namespace mlt::actors {
 
 namespace {
 constexpr const char* version = "0.1.0";
+
+bool is_loopback(const std::string& bind) {
+  if (bind == "localhost") return true;
+  boost::system::error_code ec;
+  const auto a = boost::asio::ip::make_address(bind, ec);
+  return !ec && a.is_loopback();
+}
 
 caf::actor_system_config& registered(caf::actor_system_config& cfg, int threads) {
   msg::register_message_types(cfg);
@@ -60,6 +68,12 @@ std::uint16_t daemon::port() const { return impl_->server ? impl_->server->port(
 void daemon::start() {
   auto& d = *impl_;
   namespace fs = std::filesystem;
+  // The config check refuses this too; a daemon built from options in code
+  // must not open an unauthenticated port to the network either.
+  if (d.opts.tokens.empty() && !is_loopback(d.opts.bind))
+    throw std::runtime_error("refusing to listen on " + d.opts.bind +
+                             " without a bearer token: set server.tokens (or " + d.opts.tokens_env +
+                             "), or bind to 127.0.0.1");
   std::error_code ec;
   fs::create_directories(d.opts.state_dir, ec);
   if (ec) throw std::runtime_error("cannot create state directory " + d.opts.state_dir + ": " + ec.message());
@@ -125,6 +139,8 @@ void daemon::start() {
   scfg.agent.data_dir = d.opts.data_dir;
   scfg.agent.brain = d.opts.brain;
   scfg.agent.defaults = config::to_trial_plan(d.opts.trial_defaults);
+  scfg.messages_per_minute = d.opts.messages_per_minute;
+  scfg.max_message_bytes = static_cast<std::size_t>(d.opts.max_message_bytes);
 
   scheduler_config sched;
   for (const auto& s : d.opts.schedules) {

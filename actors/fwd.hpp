@@ -94,6 +94,7 @@ struct session_config {
   agent_config agent;
   std::string version;
   int messages_per_minute = 0;  ///< per-session frame rate; 0 = unlimited
+  std::size_t max_message_bytes = 0;  ///< longer frames are refused, the session stays; 0 = no limit
 };
 
 /// One WebSocket conversation: decodes frames, encodes replies.

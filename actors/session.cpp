@@ -54,6 +54,13 @@ void on_frame(session_self* self, const std::string& text) {
                    " messages a minute; this one was dropped, wait a moment and send it again");
     return;
   }
+  const auto limit = self->state.cfg.max_message_bytes;
+  if (limit > 0 && text.size() > limit) {
+    send_error(self, "too_large",
+               "a message of " + std::to_string(text.size()) + " bytes is over the limit of " +
+                   std::to_string(limit) + " bytes (limits.max_message_bytes); it was dropped");
+    return;
+  }
   auto d = msg::decode_client_frame(text);
   if (!d.ok) {
     send_error(self, d.error_code, d.error_message);
