@@ -5,6 +5,8 @@
 #include <optional>
 #include <regex>
 
+#include <simdjson.h>
+
 #include "actors/brain/plan_rules.hpp"
 #include "actors/brain/report_writer.hpp"
 #include "actors/brain/thresholds.hpp"
@@ -50,7 +52,15 @@ net::llm_message tool_result(const std::string& id, std::string text, bool is_er
 // (the APIs require it), the rejected one says what was wrong.
 void add_repair(net::llm_request& req, const net::llm_reply& reply, const net::llm_tool_call* rejected,
                 const std::string& error, const std::string& tool_name) {
-  req.messages.push_back(assistant_message(reply));
+  auto echo = assistant_message(reply);
+  // Arguments that are no JSON object cannot be sent back as a tool call
+  // (the Messages API wants an object); the error text says what they were.
+  for (auto& c : echo.tool_calls) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    if (parser.parse(c.arguments).get(doc) || !doc.is_object()) c.arguments = "{}";
+  }
+  req.messages.push_back(std::move(echo));
   const std::string ask = "Rejected: " + error + ". Call " + tool_name + " again with valid values.";
   if (reply.tool_calls.empty()) {
     req.messages.push_back(user_message(ask));
