@@ -18,6 +18,7 @@
 #include "config/plan_convert.hpp"
 #include "messages/json_writer.hpp"
 #include "messages/type_ids.hpp"
+#include "messages/wire.hpp"
 #include "net/polygon_client.hpp"
 #include "net/server.hpp"
 
@@ -174,6 +175,17 @@ void daemon::start() {
   impl* self = impl_.get();
   h.on_open = [self, scfg](std::shared_ptr<net::ws_connection> conn) {
     auto id = conn->id();
+    {
+      // limits.max_sessions: one client opening sockets in a loop must not exhaust the daemon.
+      std::lock_guard<std::mutex> lock(self->sessions_mutex);
+      if (self->sessions.size() >= static_cast<std::size_t>(std::max(1, self->opts.max_sessions))) {
+        self->log->warn("session {} from {} refused: {} sessions open (limits.max_sessions)", id, conn->remote(),
+                        self->sessions.size());
+        conn->send(msg::encode_error("too_many_sessions", "too many sessions are open; try again later"));
+        conn->close();
+        return;
+      }
+    }
     self->log->info("session {} opened from {}", id, conn->remote());
     auto session = spawn_session(*self->sys, std::move(conn), scfg);
     std::lock_guard<std::mutex> lock(self->sessions_mutex);
