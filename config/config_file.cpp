@@ -852,6 +852,9 @@ void apply_environment(daemon_options& o, const env_lookup& env) {
   if (auto u = get("POLYGON_BASE_URL")) o.polygon_base_url = *u;
   if (auto k = get(o.anthropic.api_key_env)) o.anthropic.api_key = *k;
   if (auto k = get(o.openai.api_key_env)) o.openai.api_key = *k;
+  // As the vendors' own SDKs read them.
+  if (auto u = get("ANTHROPIC_BASE_URL")) o.anthropic.base_url = *u;
+  if (auto u = get("OPENAI_BASE_URL")) o.openai.base_url = *u;
 }
 
 void check_options(const daemon_options& o, config_report& report) {
@@ -872,8 +875,13 @@ void check_options(const daemon_options& o, config_report& report) {
   if (!loopback(o.bind) && o.allowed_origins.empty())
     r.warn("$.server.allowed_origins", "is empty on a public address: web pages from any site may open WebSockets "
                                        "(tokens are still required); list your own origins");
+  // Checked again here: the environment may have replaced the file's URLs.
   if (!http_url_ok(o.polygon_base_url))
     r.error("$.data.polygon_base_url", "must be an http:// or https:// URL, got " + quote(o.polygon_base_url));
+  if (!http_url_ok(o.anthropic.base_url))
+    r.error("$.brain.anthropic.base_url", "must be an http:// or https:// URL, got " + quote(o.anthropic.base_url));
+  if (!http_url_ok(o.openai.base_url))
+    r.error("$.brain.openai.base_url", "must be an http:// or https:// URL, got " + quote(o.openai.base_url));
   if (o.brain == "anthropic" && o.anthropic.api_key.empty())
     r.error("$.brain.anthropic.api_key_env", "brain.kind is \"anthropic\" but " + o.anthropic.api_key_env +
                                                  " is not set (and the file has no brain.anthropic.api_key)");

@@ -69,8 +69,9 @@ void apply_config_json(const std::string& json, daemon_options& options, config_
 void apply_config_file(const std::string& path, daemon_options& options, config_report& report);
 
 /// The environment layer: tokens from `tokens_env` (comma-separated),
-/// API keys from each `*_api_key_env`, POLYGON_BASE_URL. Set variables
-/// replace what the file said; empty ones are ignored.
+/// API keys from each `*_api_key_env`, POLYGON_BASE_URL, ANTHROPIC_BASE_URL,
+/// OPENAI_BASE_URL. Set variables replace what the file said; empty ones are
+/// ignored.
 void apply_environment(daemon_options& options, const env_lookup& env = process_env);
 
 /// Checks that need every layer merged: bind address vs tokens, token

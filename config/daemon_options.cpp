@@ -37,7 +37,8 @@ std::string daemon_usage() {
          "  --foreground             stay attached to the terminal (the default; for service managers)\n"
          "  --help                   this text\n"
          "environment (names configurable in the file): MLTRAINER_TOKENS (comma-separated bearer\n"
-         "  tokens), POLYGON_API_KEY, POLYGON_BASE_URL, ANTHROPIC_API_KEY, OPENAI_API_KEY\n"
+         "  tokens), POLYGON_API_KEY, POLYGON_BASE_URL, ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL,\n"
+         "  OPENAI_API_KEY, OPENAI_BASE_URL\n"
          "precedence: built-in defaults < config file < environment < flags\n";
 }
 

@@ -16,7 +16,7 @@ namespace mlt::config {
 /// One LLM provider (brain.anthropic / brain.openai).
 struct llm_options {
   std::string model;        ///< model name sent to the API ("model")
-  std::string base_url;     ///< API root, http:// or https:// ("base_url")
+  std::string base_url;     ///< API root, http:// or https:// ("base_url"); env ANTHROPIC_BASE_URL / OPENAI_BASE_URL override
   std::string api_key_env;  ///< environment variable holding the key ("api_key_env"); preferred
   std::string api_key;      ///< the key: inline "api_key" (discouraged), replaced by api_key_env when set; never logged
   int max_tokens = 1024;    ///< longest reply in tokens, 1..200000 ("max_tokens")

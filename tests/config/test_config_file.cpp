@@ -277,7 +277,9 @@ TEST_CASE("flags override the file, and the environment overrides the file's key
   bool help = false;
   const auto env = fake_env({{"MY_TOKENS", " env-token-0123456789 , env-token-abcdefghij "},
                              {"MY_POLYGON", "env-key"},
-                             {"POLYGON_API_KEY", "not-this-one"}});
+                             {"POLYGON_API_KEY", "not-this-one"},
+                             {"ANTHROPIC_API_KEY", "a-key"},
+                             {"OPENAI_BASE_URL", "http://127.0.0.1:8080"}});
   REQUIRE(load_daemon_options(static_cast<int>(argv.size()), argv.data(), o, r, flag_error, help, env));
   INFO(r.error_text());
   CHECK(r.ok());
@@ -294,6 +296,16 @@ TEST_CASE("flags override the file, and the environment overrides the file's key
   CHECK(o.tokens == std::vector<std::string>{"env-token-0123456789", "env-token-abcdefghij"});  // env over file
   CHECK(o.tokens_from_env);
   CHECK(o.polygon_api_key == "env-key");  // the variable the file named
+  CHECK(o.anthropic.api_key == "a-key");
+  CHECK(o.openai.base_url == "http://127.0.0.1:8080");
+  CHECK(o.openai.api_key.empty());
+}
+
+TEST_CASE("a bad URL from the environment is reported too") {
+  daemon_options o;
+  const auto r = check_json("{}", o, fake_env({{"ANTHROPIC_BASE_URL", "api.anthropic.com"}}));
+  CHECK_THAT(r.error_text(),
+             Catch::Contains("$.brain.anthropic.base_url: must be an http:// or https:// URL, got \"api.anthropic.com\""));
 }
 
 TEST_CASE("without an environment value the file's inline key and tokens stay; check-config is recorded") {
