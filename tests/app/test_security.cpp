@@ -49,14 +49,14 @@ private:
   std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
 };
 
-std::string write_config(const std::string& dir, int messages_per_minute) {
+std::string write_config(const std::string& dir, int messages_per_minute, const std::string& more_limits = "") {
   const std::string path = dir + "/mltrainer.json";
   std::ofstream out(path);
   out << R"({
   "server": {"tokens_env": "MLTRAINER_TOKENS", "allowed_origins": [")" << allowed_origin << R"("]},
   "trial_defaults": {"model": "logistic", "data_source": "synthetic"},
   "limits": {"max_frame_bytes": 65536, "max_message_bytes": 4096, "messages_per_minute": )"
-      << messages_per_minute << R"(},
+      << messages_per_minute << more_limits << R"(},
   "brain": {"decision_deadline_ms": 3000}
 })";
   return path;
@@ -340,4 +340,37 @@ TEST_CASE("the daemon refuses to listen beyond loopback without a token", "[secu
   } catch (const std::runtime_error& e) {
     CHECK_THAT(e.what(), Catch::Matchers::Contains("without a bearer token"));
   }
+}
+
+TEST_CASE("a full trial queue answers busy with the position instead of stalling", "[integration][security]") {
+  const auto dir = mlt::test::fresh_dir("queue");
+  daemon_process d(dir + "/state",
+                   {"--config", write_config(dir, 600, R"(, "max_concurrent_trials": 1, "max_queue": 1)")});
+  mlt::net::ws_client c;
+  c.connect("127.0.0.1", d.port());
+  frame_reader r(c);
+  r.next();
+  // The LSTM keeps the only trainer busy far longer than the next two approvals take.
+  const std::vector<std::string> asks = {"Analyze AAPL with LSTM model", "Run trial on TSLA", "Run trial on MSFT"};
+  std::vector<std::int64_t> ids;
+  for (const auto& ask : asks) {
+    chat(c, ask);
+    auto p = r.until("proposal");
+    c.send(R"({"type":"approve","proposal_id":)" + std::to_string(static_cast<std::int64_t>(p.num("proposal_id"))) +
+           "}");
+    ids.push_back(static_cast<std::int64_t>(r.until("reply").num("trial_id")));
+  }
+  auto refused = r.until("trial_failed", 60s);
+  CHECK(static_cast<std::int64_t>(refused.num("trial_id")) == ids[2]);
+  CHECK(refused.str("code") == "busy");
+  CHECK_THAT(refused.str("message"), Catch::Matchers::Contains("busy, position 2"));
+  bool queued_told = false;
+  for (const auto& f : r.seen)
+    if (f.type() == "event" && f.str("text").find("busy, position 1") != std::string::npos) queued_told = true;
+  CHECK(queued_told);
+  // Cancel works while queued and while running.
+  c.send(R"({"type":"cancel","trial_id":)" + std::to_string(ids[1]) + "}");
+  CHECK(r.until("trial_failed").str("status") == "cancelled");
+  c.send(R"({"type":"cancel","trial_id":)" + std::to_string(ids[0]) + "}");
+  CHECK(r.until("trial_failed").str("status") == "cancelled");
 }
