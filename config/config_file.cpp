@@ -13,6 +13,8 @@
 
 #include <simdjson.h>
 
+#include "config/value_checks.hpp"
+
 namespace mlt::config {
 
 namespace {
@@ -22,53 +24,12 @@ using simdjson::dom::element_type;
 using simdjson::dom::object;
 
 constexpr std::size_t max_file_bytes = 1 << 20;
-constexpr std::size_t min_token_chars = 16;
 
 /// Model names of ml/models/registry.cpp; config does not link ml.
 const std::vector<std::string> model_names = {"majority", "logistic", "xgboost", "lstm", "transformer", "ensemble"};
 const std::vector<std::string> data_sources = {"auto", "synthetic", "csv", "polygon"};
 const std::vector<std::string> brain_kinds = {"rules", "anthropic", "openai"};
 const std::vector<std::string> log_levels = {"trace", "debug", "info", "warn", "error"};
-
-/// Optimal string alignment distance: a transposition ("prot") costs one.
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
-  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t cost = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
-                                       std::tolower(static_cast<unsigned char>(b[j - 1]))
-                                   ? 0
-                                   : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.size()][b.size()];
-}
-
-std::string quote(std::string_view s) {
-  std::string out = "\"";
-  std::size_t n = 0;
-  for (char c : s) {
-    if (++n > 60) {
-      out += "...";
-      break;
-    }
-    if (c == '"' || c == '\\') out += '\\';
-    out += static_cast<unsigned char>(c) < 0x20 ? '?' : c;
-  }
-  return out + "\"";
-}
-
-std::string number_text(double v) {
-  if (std::floor(v) == v && std::fabs(v) < 1e15) return std::to_string(static_cast<long long>(v));
-  std::ostringstream o;
-  o.precision(12);
-  o << v;
-  return o.str();
-}
 
 /// What a value is, for "got ..."; secrets show only their type.
 std::string describe(element el, bool secret = false) {
@@ -100,12 +61,6 @@ std::string describe(element el, bool secret = false) {
   return "a value";
 }
 
-std::string join(const std::vector<std::string>& v, const char* sep) {
-  std::string out;
-  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? sep : "") + v[i];
-  return out;
-}
-
 /// An interval for number checks; open ends exclude the bound.
 struct range {
   double lo;
@@ -120,89 +75,6 @@ struct range {
     return std::string(lo_open ? "> " : ">= ") + number_text(lo) + " and " + (hi_open ? "< " : "<= ") + number_text(hi);
   }
 };
-
-bool env_name_ok(const std::string& s) {
-  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
-}
-
-bool http_url_ok(const std::string& s) {
-  std::string rest;
-  if (s.rfind("http://", 0) == 0) rest = s.substr(7);
-  else if (s.rfind("https://", 0) == 0) rest = s.substr(8);
-  else return false;
-  if (rest.empty() || rest[0] == '/' || rest[0] == ':') return false;
-  return std::none_of(rest.begin(), rest.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
-}
-
-/// scheme://host[:port], exactly as browsers send Origin.
-bool origin_ok(const std::string& s) {
-  if (!http_url_ok(s)) return false;
-  const std::string rest = s.substr(s.find("://") + 3);
-  if (rest.find_first_of("/?#@") != std::string::npos) return false;
-  auto colon = rest.rfind(':');
-  if (colon != std::string::npos && rest.find(']') == std::string::npos) {
-    const std::string port = rest.substr(colon + 1);
-    if (port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
-      return false;
-  }
-  return true;
-}
-
-bool host_ok(const std::string& s) {
-  if (s.empty() || s.size() > 253) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']' ||
-           c == '%' || c == '_';
-  });
-}
-
-bool loopback(const std::string& bind) {
-  if (bind == "localhost" || bind == "::1" || bind == "[::1]" || bind == "0:0:0:0:0:0:0:1") return true;
-  // 127.0.0.0/8, written as a dotted quad.
-  if (bind.rfind("127.", 0) != 0) return false;
-  int parts = 0;
-  std::size_t i = 0;
-  while (i <= bind.size()) {
-    auto dot = bind.find('.', i);
-    const std::string part = bind.substr(i, dot == std::string::npos ? std::string::npos : dot - i);
-    if (part.empty() || part.size() > 3 || !std::all_of(part.begin(), part.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }) ||
-        std::stoi(part) > 255)
-      return false;
-    ++parts;
-    if (dot == std::string::npos) break;
-    i = dot + 1;
-  }
-  return parts == 4;
-}
-
-bool symbol_ok(const std::string& s) {
-  if (s.empty() || s.size() > 16) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '^' || c == '=';
-  });
-}
-
-bool schedule_name_ok(const std::string& s) {
-  if (s.empty() || s.size() > 64) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
-  });
-}
-
-/// YYYY-MM-DD naming a real calendar day.
-bool iso_date_ok(const std::string& s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (int i : {0, 1, 2, 3, 5, 6, 8, 9})
-    if (!std::isdigit(static_cast<unsigned char>(s[static_cast<std::size_t>(i)]))) return false;
-  const int y = std::stoi(s.substr(0, 4));
-  const int m = std::stoi(s.substr(5, 2));
-  const int d = std::stoi(s.substr(8, 2));
-  if (m < 1 || m > 12 || d < 1 || d > 31) return false;
-  int yy = 0, mm = 0, dd = 0;
-  civil_from_days(days_from_civil(y, m, d), yy, mm, dd);
-  return yy == y && mm == m && dd == d;
-}
 
 /// Walks the parsed document; each check reports at its path and returns
 /// whether the value was taken.
@@ -365,21 +237,8 @@ public:
 
 private:
   config_problem at(const std::string& path, const std::string& message) const {
-    config_problem p{path, message, 0, 0};
-    // The nearest recorded ancestor gives a line for paths the scan never saw.
-    std::string probe = path;
-    while (!probe.empty()) {
-      auto it = report_.where.find(probe);
-      if (it != report_.where.end()) {
-        p.line = it->second.line;
-        p.column = it->second.column;
-        break;
-      }
-      auto cut = probe.find_last_of(".[");
-      if (cut == std::string::npos || cut == 0) break;
-      probe.resize(cut);
-    }
-    return p;
+    const auto p = nearest_position(report_.where, path);
+    return config_problem{path, message, p.line, p.column};
   }
 
   /// " (did you mean "port"?)" for a near miss, else "".
@@ -722,21 +581,7 @@ void read_schedule(reader& r, const std::string& p, element el, const daemon_opt
 
 }  // namespace
 
-std::string config_problem::text() const {
-  if (path.empty()) return message;
-  return path + ": " + message;
-}
 
-std::string config_report::error_text() const {
-  std::string out;
-  for (const auto& e : errors) out += e.text() + "\n";
-  return out;
-}
-
-std::optional<std::string> process_env(const std::string& name) {
-  if (const char* v = std::getenv(name.c_str())) return std::string(v);
-  return std::nullopt;
-}
 
 void apply_config_json(const std::string& json, daemon_options& o, config_report& report) {
   reader r(report);
@@ -828,107 +673,5 @@ void apply_config_file(const std::string& path, daemon_options& o, config_report
     report.warnings.back().message += "; the file is readable by group or others (chmod 600 it)";
 }
 
-void apply_environment(daemon_options& o, const env_lookup& env) {
-  auto get = [&](const std::string& name) -> std::optional<std::string> {
-    if (name.empty()) return std::nullopt;
-    auto v = env(name);
-    if (!v || v->empty()) return std::nullopt;
-    return v;
-  };
-  if (auto t = get(o.tokens_env)) {
-    std::vector<std::string> tokens;
-    std::stringstream in(*t);
-    for (std::string tok; std::getline(in, tok, ',');) {
-      const auto b = tok.find_first_not_of(" \t\r\n");
-      const auto e = tok.find_last_not_of(" \t\r\n");
-      if (b != std::string::npos) tokens.push_back(tok.substr(b, e - b + 1));
-    }
-    if (!tokens.empty()) {
-      o.tokens = tokens;
-      o.tokens_from_env = true;
-    }
-  }
-  if (auto k = get(o.polygon_api_key_env)) o.polygon_api_key = *k;
-  if (auto u = get("POLYGON_BASE_URL")) o.polygon_base_url = *u;
-  if (auto k = get(o.anthropic.api_key_env)) o.anthropic.api_key = *k;
-  if (auto k = get(o.openai.api_key_env)) o.openai.api_key = *k;
-  // As the vendors' own SDKs read them.
-  if (auto u = get("ANTHROPIC_BASE_URL")) o.anthropic.base_url = *u;
-  if (auto u = get("OPENAI_BASE_URL")) o.openai.base_url = *u;
-}
-
-void check_options(const daemon_options& o, config_report& report) {
-  reader r(report);
-  if (o.tokens_from_env) {
-    for (std::size_t i = 0; i < o.tokens.size(); ++i) {
-      const auto& t = o.tokens[i];
-      if (t.size() < min_token_chars || std::any_of(t.begin(), t.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); }))
-        report.errors.push_back(config_problem{"env:" + o.tokens_env,
-                                               "token " + std::to_string(i + 1) + " must be at least " +
-                                                   std::to_string(min_token_chars) + " characters without spaces",
-                                               0, 0});
-    }
-  }
-  if (!loopback(o.bind) && o.tokens.empty())
-    r.error("$.server.bind", "refusing to listen on " + o.bind + " without tokens (set server.tokens or " +
-                                 o.tokens_env + ", or bind 127.0.0.1)");
-  if (!loopback(o.bind) && o.allowed_origins.empty())
-    r.warn("$.server.allowed_origins", "is empty on a public address: web pages from any site may open WebSockets "
-                                       "(tokens are still required); list your own origins");
-  // Checked again here: the environment may have replaced the file's URLs.
-  if (!http_url_ok(o.polygon_base_url))
-    r.error("$.data.polygon_base_url", "must be an http:// or https:// URL, got " + quote(o.polygon_base_url));
-  if (!http_url_ok(o.anthropic.base_url))
-    r.error("$.brain.anthropic.base_url", "must be an http:// or https:// URL, got " + quote(o.anthropic.base_url));
-  if (!http_url_ok(o.openai.base_url))
-    r.error("$.brain.openai.base_url", "must be an http:// or https:// URL, got " + quote(o.openai.base_url));
-  if (o.brain == "anthropic" && o.anthropic.api_key.empty())
-    r.error("$.brain.anthropic.api_key_env", "brain.kind is \"anthropic\" but " + o.anthropic.api_key_env +
-                                                 " is not set (and the file has no brain.anthropic.api_key)");
-  // OpenAI-compatible local servers often need no key; api.openai.com does.
-  if (o.brain == "openai" && o.openai.api_key.empty() && o.openai.base_url.find("api.openai.com") != std::string::npos)
-    r.error("$.brain.openai.api_key_env",
-            "brain.kind is \"openai\" but " + o.openai.api_key_env + " is not set (and the file has no brain.openai.api_key)");
-  if (o.max_message_bytes > o.max_frame_bytes)
-    r.warn("$.limits.max_message_bytes", "is larger than limits.max_frame_bytes (" + std::to_string(o.max_frame_bytes) +
-                                             "), so chat messages are limited by the frame size");
-  std::error_code ec;
-  if (!o.data_dir.empty() && !std::filesystem::is_directory(o.data_dir, ec))
-    r.warn("$.data.dir", "directory " + quote(o.data_dir) + " does not exist (the daemon refuses to start without it)");
-}
-
-bool load_daemon_options(int argc, char** argv, daemon_options& out, config_report& report, std::string& flag_error,
-                         bool& help, const env_lookup& env) {
-  // The file comes first so that every flag, wherever it stands, overrides it.
-  std::string file;
-  for (int i = 0; i < argc; ++i) {
-    const std::string a = argv[i];
-    for (const char* flag : {"--config", "--check-config"}) {
-      const std::string f = flag;
-      if (a == f && i + 1 < argc) file = argv[i + 1];
-      else if (a.rfind(f + "=", 0) == 0) file = a.substr(f.size() + 1);
-    }
-  }
-  if (!file.empty()) apply_config_file(file, out, report);
-  apply_environment(out, env);
-  if (!parse_daemon_args(argc, argv, out, flag_error, help)) return false;
-  if (!help) check_options(out, report);
-  return true;
-}
-
-std::string format_report(const std::string& file, const config_report& report, bool with_status) {
-  std::string out;
-  auto line = [&](const config_problem& p, const char* kind) {
-    out += file;
-    if (p.line > 0) out += ":" + std::to_string(p.line) + ":" + std::to_string(p.column);
-    out += std::string(": ") + kind + ": " + p.text() + "\n";
-  };
-  if (report.ok() && with_status) out += file + ": OK\n";
-  for (const auto& e : report.errors) line(e, "error");
-  for (const auto& w : report.warnings) line(w, "warning");
-  if (!report.ok() && with_status)
-    out += file + ": " + std::to_string(report.errors.size()) + (report.errors.size() == 1 ? " problem" : " problems") + "\n";
-  return out;
-}
 
 }  // namespace mlt::config

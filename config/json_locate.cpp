@@ -251,6 +251,18 @@ bool locate_json(std::string_view text, std::map<std::string, json_position>& wh
   return s.run(error);
 }
 
+json_position nearest_position(const std::map<std::string, json_position>& where, const std::string& path) {
+  std::string probe = path;
+  while (!probe.empty()) {
+    auto it = where.find(probe);
+    if (it != where.end()) return it->second;
+    auto cut = probe.find_last_of(".[");
+    if (cut == std::string::npos || cut == 0) break;
+    probe.resize(cut);
+  }
+  return {};
+}
+
 std::string member_path(const std::string& parent, std::string_view key) {
   if (identifier(key)) return parent + "." + std::string(key);
   std::string quoted = parent + "[\"";

@@ -26,6 +26,10 @@ struct json_syntax_error {
 /// first syntax error.
 bool locate_json(std::string_view text, std::map<std::string, json_position>& where, json_syntax_error& error);
 
+/// Position of `path`, or of its nearest recorded ancestor ("$.a.b[2].c"
+/// -> "$.a.b[2]" -> ...); {0, 0} when none was recorded.
+json_position nearest_position(const std::map<std::string, json_position>& where, const std::string& path);
+
 /// "$.a" + "b" -> "$.a.b"; keys that are not identifiers are quoted: $.a["x y"].
 std::string member_path(const std::string& parent, std::string_view key);
 
