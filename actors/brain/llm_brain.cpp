@@ -4,6 +4,7 @@
 #include <cmath>
 #include <optional>
 #include <regex>
+#include <stdexcept>
 
 #include <simdjson.h>
 
@@ -12,6 +13,7 @@
 #include "actors/brain/thresholds.hpp"
 #include "actors/text_format.hpp"
 #include "messages/json_writer.hpp"
+#include "ml/market/universe.hpp"
 #include "ml/models/model.hpp"
 
 namespace mlt::brain {
@@ -186,8 +188,15 @@ std::string chat_system_prompt() {
          }() + ". Never invent a ticker; if unsure, reply and ask.";
 }
 
-llm_brain::llm_brain(std::unique_ptr<net::llm_client> client, llm_brain_options options)
-    : client_(std::move(client)), opt_(options), rules_(make_rules_brain()) {}
+llm_brain::llm_brain(std::unique_ptr<net::llm_client> client, llm_brain_options options,
+                     std::function<bool(const std::string&)> symbol_exists)
+    : client_(std::move(client)),
+      opt_(options),
+      symbol_exists_(std::move(symbol_exists)),
+      rules_(make_rules_brain()) {
+  if (!client_) throw std::invalid_argument("llm_brain needs a client");
+  if (!symbol_exists_) symbol_exists_ = [](const std::string& s) { return ml::is_known_ticker(s); };
+}
 
 std::string llm_brain::name() const { return client_->kind(); }
 
@@ -470,9 +479,10 @@ void llm_brain::remember(const std::string& user_text, const std::string& answer
 }
 
 intent llm_brain::understand(const std::string& text, bool has_proposal,
-                             const std::function<bool(const std::string&)>& symbol_exists, std::string& reply_text,
+                             const std::function<bool(const std::string&)>& given_exists, std::string& reply_text,
                              std::string& note) {
   std::lock_guard<std::mutex> lock(mutex_);
+  const auto& symbol_exists = given_exists ? given_exists : symbol_exists_;
   reply_text.clear();
   note.clear();
   intent rules_in = parse_intent(text, has_proposal, symbol_exists);

@@ -46,8 +46,10 @@ struct llm_brain_options {
 
 class llm_brain final : public brain {
 public:
-  /// Takes the client (net::make_llm_client) and the limits.
-  explicit llm_brain(std::unique_ptr<net::llm_client> client, llm_brain_options options = {});
+  /// Takes the client (net::make_llm_client) and the limits. `symbol_exists`
+  /// checks the tickers of chat tool calls when understand() is given none.
+  explicit llm_brain(std::unique_ptr<net::llm_client> client, llm_brain_options options = {},
+                     std::function<bool(const std::string&)> symbol_exists = {});
 
   /// "anthropic" or "openai" (the client's kind).
   std::string name() const override;
@@ -87,6 +89,7 @@ private:
 
   std::unique_ptr<net::llm_client> client_;
   llm_brain_options opt_;
+  std::function<bool(const std::string&)> symbol_exists_;
   std::unique_ptr<brain> rules_;
   mutable std::mutex mutex_;
   brain_usage total_;
