@@ -195,7 +195,9 @@ public:
     std::string v;
     if (!text(path, el, v)) return false;
     if (!env_name_ok(v)) {
-      error(path, "must be an environment variable name (letters, digits, _), got " + quote(v));
+      // Never echoed: people paste the key itself here by mistake.
+      error(path, "must be the NAME of an environment variable (capitals, digits, _), not the value; got a string "
+                  "that is not such a name (not shown)");
       return false;
     }
     out = v;

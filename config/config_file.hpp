@@ -18,7 +18,9 @@
 ///   logging         level, file, max_file_mb, max_files
 ///   schedules[]     name, cron, timezone, kind, request{...}, approved, missed, enabled
 /// Keys of daemon_options.hpp document each field; keys starting with "_"
-/// are ignored anywhere (comments). Secrets: the file names
+/// are ignored anywhere (comments). Relative paths (storage.state_dir,
+/// data.dir, data.cache_dir, logging.file) are taken from the daemon's
+/// working directory, not the file's. Secrets: the file names
 /// environment variables (api_key_env, tokens_env); inline "api_key" and
 /// "tokens" work but draw a warning when the file is readable by others.
 

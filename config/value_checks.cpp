@@ -58,8 +58,11 @@ std::string join(const std::vector<std::string>& v, const char* sep) {
 
 
 bool env_name_ok(const std::string& s) {
-  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+  if (s.empty() || s.size() > 64 || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
+  // Capitals only: a mixed-case value here is more likely a pasted key than a name.
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isupper(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_';
+  });
 }
 
 bool http_url_ok(const std::string& s) {

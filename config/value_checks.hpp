@@ -23,7 +23,7 @@ std::string number_text(double v);
 /// Items joined by `sep`.
 std::string join(const std::vector<std::string>& v, const char* sep);
 
-/// Letters, digits and '_', not starting with a digit.
+/// An environment variable name: capitals, digits and '_', not starting with a digit, at most 64.
 bool env_name_ok(const std::string& s);
 
 /// http:// or https:// followed by a host.

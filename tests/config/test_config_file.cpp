@@ -57,7 +57,8 @@ TEST_CASE("each bad key, type, range or cron expression is reported with its JSO
       {R"({"server":{"io_threads":0}})", "$.server.io_threads: must be an integer in 1..64, got 0"},
       {R"({"server":{"tokens":"abc"}})", "$.server.tokens: must be an array of strings [...], got a string (not shown)"},
       {R"({"server":{"tokens_env":"MY-TOKENS"}})",
-       "$.server.tokens_env: must be an environment variable name (letters, digits, _), got \"MY-TOKENS\""},
+       "$.server.tokens_env: must be the NAME of an environment variable (capitals, digits, _), not the value; got a "
+       "string that is not such a name (not shown)"},
       {R"({"server":{"allowed_origins":["https://example.com/app"]}})",
        "$.server.allowed_origins[0]: must be an origin like \"https://example.com\" or \"http://localhost:8765\" "
        "(scheme, host, optional port; no path), got \"https://example.com/app\""},
@@ -196,7 +197,7 @@ TEST_CASE("secrets never appear in a problem message") {
   const std::string secret = "sk-live-DO-NOT-PRINT-0123456789";
   const std::string json = R"({"server":{"tokens":["short-SECRET", 42], "bind":"0.0.0.0"},
     "brain":{"anthropic":{"api_key": 12345678},"openai":{"api_key":")" + secret + R"(","apikey":"x"}},
-    "data":{"polygon_api_key":[")" + secret + R"("]}})";
+    "data":{"polygon_api_key":[")" + secret + R"("], "polygon_api_key_env": "aBcDeF0123456789xyz"}})";
   daemon_options o;
   auto r = check_json(json, o, fake_env({{"MLTRAINER_TOKENS", "tiny," + secret}}));
   const auto all = format_report("f.json", r);
@@ -206,6 +207,8 @@ TEST_CASE("secrets never appear in a problem message") {
   CHECK(all.find("short-SECRET") == std::string::npos);
   CHECK(all.find("tiny") == std::string::npos);
   CHECK(all.find("12345678") == std::string::npos);
+  CHECK(all.find("aBcDeF0123456789xyz") == std::string::npos);
+  CHECK_THAT(all, Catch::Contains("$.data.polygon_api_key_env: must be the NAME of an environment variable"));
   CHECK_THAT(all, Catch::Contains("$.server.tokens[0]: a token must be at least 16 characters"));
   CHECK_THAT(all, Catch::Contains("$.server.tokens[1]: must be a string, got a number (not shown)"));
   CHECK_THAT(all, Catch::Contains("env:MLTRAINER_TOKENS: token 1 must be at least 16 characters"));

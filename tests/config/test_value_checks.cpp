@@ -32,6 +32,7 @@ TEST_CASE("value checks accept and refuse what the config documents") {
   CHECK(env_name_ok("MLTRAINER_TOKENS"));
   CHECK_FALSE(env_name_ok("1ABC"));
   CHECK_FALSE(env_name_ok("A-B"));
+  CHECK_FALSE(env_name_ok("aBcDeF0123456789"));  // looks like a pasted key
   CHECK(symbol_ok("BRK.B"));
   CHECK(symbol_ok("^GSPC"));
   CHECK_FALSE(symbol_ok("S P Y"));
