@@ -456,6 +456,7 @@ intent parse_intent(const std::string& text, bool has_proposal,
   const std::string brain = brain_named(low);
   const bool compare_word = has_word(low_toks, {"compare", "vs", "versus", "comparison", "benchmark"}) ||
                             contains(low, "which model") || contains(low, "best model") ||
+                            contains(low, "better than") || contains(low, "which is better") ||
                             contains(low, "head to head") || contains(low, "head-to-head");
   static const std::regex brains_re(
       R"(\b(?:compare(?: the)? brains|brains? comparison|did (?:the |my )?(?:agent|llm|ai|brain|claude|gpt|model brain|mltrainer) (?:help|make a difference|do better|matter)|(?:llm|claude|gpt|ai|anthropic|openai) (?:vs\.?|versus) (?:the )?rules|rules (?:vs\.?|versus) (?:the )?(?:llm|claude|gpt|ai|anthropic|openai)|was (?:the )?(?:llm|claude|agent) (?:better|worth))\b)");
@@ -480,10 +481,15 @@ intent parse_intent(const std::string& text, bool has_proposal,
     out.kind = intent::resume;
     out.trial_id = named_trial;
   } else if (has_word(low_toks, {"cancel", "abort", "kill"}) ||
-             (has_word(low_toks, {"stop"}) && named_trial > 0)) {
+             (has_word(low_toks, {"stop"}) && named_trial > 0) || bare == "stop" || bare == "stop it" ||
+             bare == "stop the trial" || bare == "stop training") {
     out.kind = intent::cancel;
     out.trial_id = named_trial;
-  } else if (named_trial > 0 && has_word(low_toks, {"show", "open", "get", "details", "view", "display", "report", "transcript", "explain"})) {
+  } else if (named_trial > 0 &&
+             (has_word(low_toks, {"show", "open", "get", "details", "view", "display", "report", "transcript",
+                                  "explain", "result", "results", "summary", "status", "progress"}) ||
+              contains(low, "how did") || contains(low, "what happened") || contains(low, "how is") ||
+              contains(low, "how's"))) {
     out.kind = intent::show;
     out.trial_id = named_trial;
   } else if (compare_word && (out.models.size() >= 2 || contains(low, "model"))) {

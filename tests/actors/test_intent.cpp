@@ -148,6 +148,9 @@ TEST_CASE("commands, brains, comparisons and resumes are recognised (table)") {
       {"list my trials", false, intent::list, 0, ""},
       {"help", false, intent::help, 0, ""},
       {"what can you do?", false, intent::help, 0, ""},
+      {"how did trial 3 do?", false, intent::show, 3, ""},
+      {"status of trial 4", false, intent::show, 4, ""},
+      {"stop", false, intent::cancel, 0, ""},
       {"what is the meaning of life", false, intent::unknown, 0, ""},
       {"sing me a song", true, intent::unknown, 0, ""},
   };
@@ -170,6 +173,9 @@ TEST_CASE("compare models names the symbol and every model, in order") {
   CHECK(b.kind == intent::compare_models);
   CHECK(*b.changes.symbol == "AAPL");
   CHECK(b.models.empty());
+  auto d = parse("is lstm better than xgboost on SPY?");
+  CHECK(d.kind == intent::compare_models);
+  CHECK(d.models == std::vector<std::string>{"lstm", "xgboost"});
   auto c = parse("logistic vs transformer vs xgboost for Nvidia");
   CHECK(c.kind == intent::compare_models);
   CHECK(*c.changes.symbol == "NVDA");
@@ -242,6 +248,22 @@ TEST_CASE("dates, ranges, lookbacks, splits and horizons in plain words (table)"
     CHECK(c.train_ratio.value_or(0) == Approx(r.train_ratio));
     CHECK(c.horizon.value_or(0) == r.horizon);
   }
+}
+
+TEST_CASE("a full request reads symbol, model, range, split and horizon together") {
+  auto in = parse("Analyze Tesla with an LSTM from 2016 to 2023, 80/20 split, 5 days ahead, commission 2 bps");
+  CHECK(in.kind == intent::run_trial);
+  CHECK(*in.changes.symbol == "TSLA");
+  CHECK(*in.changes.model == "lstm");
+  CHECK(*in.changes.start == "2016-01-01");
+  CHECK(*in.changes.end == "2023-12-31");
+  CHECK(*in.changes.train_ratio == Approx(0.8));
+  CHECK(*in.changes.horizon == 5);
+  CHECK(*in.changes.commission_bps == Approx(2));
+  auto b = parse("run a trial on SPY over the last 5 years using xgboost");
+  CHECK(b.kind == intent::run_trial);
+  CHECK(*b.changes.symbol == "SPY");
+  CHECK(*b.changes.lookback_days == 5 * 365);
 }
 
 TEST_CASE("optimisation, paper settings and unavailable models are read") {
