@@ -374,3 +374,25 @@ TEST_CASE("the report comes from write_report and names the tokens; an invalid o
   CHECK(q.llm_fallbacks == 1);
   CHECK(q.llm_calls == 2);
 }
+
+TEST_CASE("chat through an OpenAI-compatible server: commands map to intents; a failing server leaves the rules parser") {
+  script s({openai_tool("command", R"({"kind":"compare_models","symbol":"TSLA","models":["xgboost","lstm"]})"),
+            json_reply(R"({"error":{"message":"boom","type":"server_error"}})", 500)});
+  brain::llm_brain b(net::make_openai_client(settings(s, "openai")));
+  CHECK(b.name() == "openai");
+  std::string reply, note;
+  auto in = b.understand("which of xgboost or lstm does better on tesla?", false, known, reply, note);
+  CHECK(in.kind == brain::intent::compare_models);
+  CHECK(*in.changes.symbol == "TSLA");
+  CHECK(in.models == std::vector<std::string>{"xgboost", "lstm"});
+  CHECK(note.empty());
+  REQUIRE(s.count() == 1);
+  CHECK(has(s.body(0), R"("tool_choice":"required")"));
+
+  in = b.understand("analyze nvidia", false, known, reply, note);
+  CHECK(in.kind == brain::intent::run_trial);
+  CHECK(*in.changes.symbol == "NVDA");
+  CHECK(has(note, "server error"));
+  CHECK(has(note, "rules parser"));
+  CHECK(b.usage().llm_calls == 2);
+}
