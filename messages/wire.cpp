@@ -1,6 +1,7 @@
 #include "messages/wire.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include <simdjson.h>
@@ -32,7 +33,8 @@ bool read_id(simdjson::dom::element obj, const char* name, std::int64_t& out, st
   std::string_view s;
   if (!v.get_int64().get(i)) {
     out = i;
-  } else if (!v.get_double().get(d) && d == static_cast<double>(static_cast<std::int64_t>(d))) {
+  } else if (!v.get_double().get(d) && std::abs(d) < 9.0e15 && d == std::floor(d)) {
+    // The range check comes first: casting a huge double to int64 is undefined.
     out = static_cast<std::int64_t>(d);
   } else if (!v.get_string().get(s)) {
     try {
@@ -215,8 +217,11 @@ decode_result decode_client_frame(const std::string& text) {
       return fail(err.rfind("missing", 0) == 0 ? "missing_field" : "bad_field", "get_trial: " + err);
   } else if (type == "list_trials") {
     std::int64_t limit;
-    if (!doc["limit"].get_int64().get(limit)) {
-      if (limit < 1 || limit > 1000) return fail("bad_field", "list_trials: 'limit' must be 1..1000");
+    simdjson::dom::element v;
+    if (!doc["limit"].get(v)) {
+      // Present but not an integer is an error, not a silent default.
+      if (v.get_int64().get(limit) || limit < 1 || limit > 1000)
+        return fail("bad_field", "list_trials: 'limit' must be an integer from 1 to 1000");
       r.frame.limit = limit;
     }
   } else if (type == "ping") {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "actors/daemon.hpp"
+#include "messages/wire.hpp"
 #include "net/http_client.hpp"
 #include "tests/net/loopback_http_server.hpp"
 #include "tests/support/daemon_process.hpp"
@@ -373,4 +374,42 @@ TEST_CASE("a full trial queue answers busy with the position instead of stalling
   CHECK(r.until("trial_failed").str("status") == "cancelled");
   c.send(R"({"type":"cancel","trial_id":)" + std::to_string(ids[0]) + "}");
   CHECK(r.until("trial_failed").str("status") == "cancelled");
+}
+
+TEST_CASE("every field of a client frame is validated and a bad one is named", "[security]") {
+  struct row {
+    const char* frame;
+    const char* code;  // "" = accepted
+  };
+  const row rows[] = {
+      {R"({"type":"list_trials","limit":20})", ""},
+      {R"({"type":"list_trials"})", ""},
+      {R"({"type":"list_trials","limit":"abc"})", "bad_field"},
+      {R"({"type":"list_trials","limit":5.5})", "bad_field"},
+      {R"({"type":"list_trials","limit":0})", "bad_field"},
+      {R"({"type":"list_trials","limit":1001})", "bad_field"},
+      {R"({"type":"approve","proposal_id":3.0})", ""},
+      {R"({"type":"approve","proposal_id":"17"})", ""},
+      {R"({"type":"approve","proposal_id":1e300})", "bad_field"},
+      {R"({"type":"approve","proposal_id":-1})", "bad_field"},
+      {R"({"type":"approve","proposal_id":"12x"})", "bad_field"},
+      {R"({"type":"approve"})", "missing_field"},
+      {R"({"type":"cancel","trial_id":true})", "bad_field"},
+      {R"({"type":"get_trial","trial_id":null})", "bad_field"},
+      {R"({"type":"chat","text":42})", "bad_field"},
+      {R"({"type":"chat","text":"   "})", "bad_field"},
+      {R"({"type":7})", "missing_field"},
+      {R"([1,2])", "bad_frame"},
+      {"", "bad_json"},
+      {R"({"type":"chat","text":"x")", "bad_json"},
+  };
+  for (const auto& r : rows) {
+    INFO(r.frame);
+    const auto d = mlt::msg::decode_client_frame(r.frame);
+    CHECK(d.ok == (std::string(r.code).empty()));
+    CHECK(d.error_code == r.code);
+    if (!d.ok) CHECK_FALSE(d.error_message.empty());
+  }
+  CHECK(mlt::msg::decode_client_frame(R"({"type":"approve","proposal_id":3.0})").frame.proposal_id == 3);
+  CHECK(mlt::msg::decode_client_frame(R"({"type":"list_trials","limit":20})").frame.limit == 20);
 }
