@@ -1,0 +1,147 @@
+// kill -9 in the middle of a trial: nothing acknowledged is lost, the trial
+// is interrupted, and "resume trial N" completes it.
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <map>
+
+#include <sqlite3.h>
+
+#include "tests/support/daemon_process.hpp"
+#include "tests/support/ws_json.hpp"
+
+using mlt::test::daemon_process;
+using mlt::test::frame;
+using mlt::test::frame_reader;
+
+namespace {
+
+void chat(mlt::net::ws_client& c, const std::string& text) {
+  c.send(R"({"type":"chat","text":")" + text + R"("})");
+}
+
+std::int64_t id_of(const frame& f, const char* key) { return static_cast<std::int64_t>(f.num(key)); }
+
+// The proposal row as stored: (approved, trial id), or (-1, -1) if absent.
+std::pair<int, std::int64_t> stored_proposal(const std::string& state, std::int64_t proposal_id) {
+  sqlite3* db = nullptr;
+  std::pair<int, std::int64_t> out{-1, -1};
+  const auto path = state + "/mltrainer.db";
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(db);
+    return out;
+  }
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT approved_at IS NOT NULL, COALESCE(trial_id, 0) FROM proposals WHERE id=?", -1, &s,
+                         nullptr) == SQLITE_OK) {
+    sqlite3_bind_int64(s, 1, proposal_id);
+    if (sqlite3_step(s) == SQLITE_ROW) out = {sqlite3_column_int(s, 0), sqlite3_column_int64(s, 1)};
+  }
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return out;
+}
+
+// seq -> text of every transcript line in a `trial` frame.
+std::map<std::int64_t, std::string> transcript_of(const frame& t) {
+  std::map<std::int64_t, std::string> out;
+  for (auto line : t.doc["transcript"].get_array()) {
+    std::int64_t seq = 0;
+    std::string_view text;
+    if (!line["seq"].get_int64().get(seq) && !line["text"].get_string().get(text)) out[seq] = std::string(text);
+  }
+  return out;
+}
+
+std::string status_of(const frame& t) {
+  std::string_view status;
+  return t.doc["trial"]["status"].get_string().get(status) ? std::string() : std::string(status);
+}
+
+}  // namespace
+
+TEST_CASE("after kill -9 mid-trial nothing acknowledged is lost and 'resume trial N' completes the trial",
+          "[integration]") {
+  const auto state = mlt::test::fresh_dir("crash");
+  std::int64_t proposal_id = 0, trial_id = 0;
+  std::map<std::int64_t, std::string> shown;  // transcript lines the person saw before the kill
+  {
+    daemon_process d(state);
+    mlt::net::ws_client c;
+    c.connect("127.0.0.1", d.port());
+    frame_reader r(c);
+    REQUIRE(r.next().type() == "hello");
+    chat(c, "Analyze TSLA with LSTM model");
+    auto p = r.until("proposal");
+    proposal_id = id_of(p, "proposal_id");
+    c.send(R"({"type":"approve","proposal_id":)" + std::to_string(proposal_id) + "}");
+    // Kill right after the first training step is shown: the fit is under way.
+    bool training = false;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (!training && std::chrono::steady_clock::now() < deadline) {
+      auto f = r.next();
+      if (f.type() == "reply" && f.num("trial_id") > 0) trial_id = id_of(f, "trial_id");
+      if (f.type() != "event") continue;
+      shown[id_of(f, "seq")] = f.str("text");
+      std::string_view phase;
+      training = f.str("kind") == "progress" && !f.doc["data"]["phase"].get_string().get(phase) && phase == "train";
+    }
+    REQUIRE(trial_id > 0);
+    REQUIRE(training);
+    CHECK(d.stop(SIGKILL) == 128 + SIGKILL);
+  }
+
+  daemon_process d(state);
+  mlt::net::ws_client c;
+  c.connect("127.0.0.1", d.port());
+  frame_reader r(c);
+  r.next();
+
+  // The proposal and its approval survived.
+  auto prop = stored_proposal(state, proposal_id);
+  CHECK(prop.first == 1);
+  CHECK(prop.second == trial_id);
+
+  // Every line shown before the kill is in the store; the trial is interrupted.
+  c.send(R"({"type":"get_trial","trial_id":)" + std::to_string(trial_id) + "}");
+  auto before = r.until("trial");
+  CHECK(status_of(before) == "interrupted");
+  const auto stored = transcript_of(before);
+  for (const auto& [seq, text] : shown) {
+    INFO("line " << seq << ": " << text);
+    auto it = stored.find(seq);
+    REQUIRE(it != stored.end());
+    CHECK(it->second == text);
+  }
+
+  // Resume from the chat; it runs to a report under the same id.
+  chat(c, "resume trial " + std::to_string(trial_id));
+  auto answer = r.until("reply");
+  CHECK(id_of(answer, "trial_id") == trial_id);
+  CHECK(answer.str("text").find("esum") != std::string::npos);
+  auto report = r.until("report", std::chrono::seconds(400));
+  CHECK(id_of(report, "trial_id") == trial_id);
+
+  c.send(R"({"type":"get_trial","trial_id":)" + std::to_string(trial_id) + "}");
+  auto after = r.until("trial");
+  CHECK(status_of(after) == "completed");
+  const auto full = transcript_of(after);
+  // The old lines are kept as they were; the resumed run continues after them.
+  for (const auto& [seq, text] : shown) {
+    auto it = full.find(seq);
+    REQUIRE(it != full.end());
+    CHECK(it->second == text);
+  }
+  bool resumed_line = false;
+  for (const auto& [seq, text] : full)
+    if (seq > shown.rbegin()->first && text.find("resumed after interruption") != std::string::npos) resumed_line = true;
+  CHECK(resumed_line);
+  CHECK(full.rbegin()->first > stored.rbegin()->first + 3);
+
+  // A completed trial is not resumed again.
+  chat(c, "resume trial " + std::to_string(trial_id));
+  auto refused = r.until("error");
+  CHECK(refused.str("code") == "cannot_resume");
+  CHECK(refused.str("message").find("completed") != std::string::npos);
+  CHECK(d.stop(SIGTERM) == 0);
+}
