@@ -493,7 +493,7 @@ checked_decision check_decide(const std::string& arguments, question q, const de
   return out;
 }
 
-checked_report check_report(const std::string& arguments, bool synthetic) {
+checked_report check_report(const std::string& arguments, bool synthetic, int configurations) {
   checked_report out;
   simdjson::dom::parser parser;
   simdjson::dom::object obj;
@@ -514,13 +514,18 @@ checked_report check_report(const std::string& arguments, bool synthetic) {
     }
     *dst = s->substr(0, 8000);
   }
-  if (synthetic) {
-    std::string low = out.report.caveats;
-    for (auto& c : low) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (low.find("synthetic") == std::string::npos) {
-      out.error = "the data is synthetic and the caveats must say so plainly";
-      return out;
-    }
+  std::string low = out.report.caveats;
+  for (auto& c : low) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (synthetic && low.find("synthetic") == std::string::npos) {
+    out.error = "the data is synthetic and the caveats must say so plainly";
+    return out;
+  }
+  if (configurations > 1 && low.find("multiple") == std::string::npos && low.find("deflated") == std::string::npos &&
+      low.find("configurations") == std::string::npos) {
+    out.error = std::to_string(configurations) +
+                " configurations were fitted; the caveats must say that the best of several overstates its skill "
+                "(multiple testing, deflated Sharpe when given)";
+    return out;
   }
   out.ok = true;
   return out;

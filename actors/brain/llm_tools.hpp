@@ -67,8 +67,10 @@ struct checked_report {
   msg::final_report report;
   std::string error;
 };
-/// All five sections non-empty text; synthetic data must be named in the caveats.
-checked_report check_report(const std::string& arguments, bool synthetic);
+/// All five sections non-empty text; the caveats must name synthetic data
+/// when it is synthetic, and multiple testing when more than one
+/// configuration was fitted.
+checked_report check_report(const std::string& arguments, bool synthetic, int configurations = 1);
 
 /// A checked chat tool call, mapped onto the rules parser's intent.
 struct checked_intent {

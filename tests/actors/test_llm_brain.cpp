@@ -373,6 +373,12 @@ TEST_CASE("the report comes from write_report and names the tokens; an invalid o
   CHECK(has(q.caveats, "the rules brain wrote this report"));
   CHECK(q.llm_fallbacks == 1);
   CHECK(q.llm_calls == 2);
+
+  // Several configurations fitted: the caveats must name multiple testing.
+  CHECK_FALSE(brain::llm_tools::check_report(good, true, 4).ok);
+  CHECK(has(brain::llm_tools::check_report(good, true, 4).error, "multiple testing"));
+  CHECK(brain::llm_tools::check_report(good, true, 1).ok);
+  CHECK_FALSE(brain::llm_tools::check_report(R"({"answer":"a"})", false).ok);
 }
 
 TEST_CASE("chat through an OpenAI-compatible server: commands map to intents; a failing server leaves the rules parser") {
