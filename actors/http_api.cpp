@@ -22,6 +22,7 @@ net::http_response json(int status, std::string body) {
   res.content_type = "application/json";
   res.body = std::move(body);
   res.headers["Cache-Control"] = "no-store";
+  res.headers["X-Content-Type-Options"] = "nosniff";
   return res;
 }
 
@@ -103,6 +104,7 @@ net::http_response metrics_page(const http_api_context& ctx) {
   res.content_type = "text/plain; version=0.0.4; charset=utf-8";
   res.body = metrics::global().render();
   res.headers["Cache-Control"] = "no-store";
+  res.headers["X-Content-Type-Options"] = "nosniff";
   return res;
 }
 

@@ -100,6 +100,8 @@ TEST_CASE("the router serves health, metrics, the trial list and one trial from 
 
   auto list = handle_http(ctx, get("/api/trials?limit=1"));
   CHECK(list.status == 200);
+  CHECK(list.headers.at("Cache-Control") == "no-store");
+  CHECK(list.headers.at("X-Content-Type-Options") == "nosniff");
   auto trials = parse(p, list.body)["trials"].get_array();
   REQUIRE(trials.size() == 1);
   std::string_view origin;
