@@ -4,6 +4,7 @@
 
 #include <ctime>
 #include <fstream>
+#include <memory>
 #include <thread>
 
 #include <sqlite3.h>
@@ -58,20 +59,28 @@ std::int64_t count_rows(const std::string& state, const std::string& sql) {
 
 TEST_CASE("a schedule from the config file fires in the daemon, its trial is listed after a restart, and it does not "
           "fire again", "[integration]") {
-  const auto state = mlt::test::fresh_dir("sched-state");
-  // One fire time a few seconds from now (six-field cron with seconds, UTC).
-  const std::time_t at = std::time(nullptr) + 6;
-  std::tm tm{};
-  gmtime_r(&at, &tm);
-  const std::string cron =
-      std::to_string(tm.tm_sec) + " " + std::to_string(tm.tm_min) + " " + std::to_string(tm.tm_hour) + " * * *";
-  const auto config = write_config(mlt::test::fresh_dir("sched-config"), R"(
-    {"name": "soon", "cron": ")" + cron + R"(", "timezone": "UTC", "kind": "trial",
-     "request": {"symbol": "SPY", "model": "logistic", "data_source": "synthetic"},
-     "approved": true, "missed": "run_once"})");
+  const auto config_dir = mlt::test::fresh_dir("sched-config");
+  std::string state, cron, config;
   std::int64_t id = 0;
   {
-    daemon_process d(state, {"--config", config});
+    // One fire time a few seconds from now (six-field cron with seconds,
+    // UTC); a daemon slow to start on a loaded machine gets a later one.
+    std::unique_ptr<daemon_process> started;
+    for (int attempt = 0; attempt < 4 && !started; ++attempt) {
+      const std::time_t at = std::time(nullptr) + 6 + 6 * attempt;
+      std::tm tm{};
+      gmtime_r(&at, &tm);
+      cron = std::to_string(tm.tm_sec) + " " + std::to_string(tm.tm_min) + " " + std::to_string(tm.tm_hour) + " * * *";
+      config = write_config(config_dir, R"(
+        {"name": "soon", "cron": ")" + cron + R"(", "timezone": "UTC", "kind": "trial",
+         "request": {"symbol": "SPY", "model": "logistic", "data_source": "synthetic"},
+         "approved": true, "missed": "run_once"})");
+      state = mlt::test::fresh_dir("sched-state-" + std::to_string(attempt));
+      started = std::make_unique<daemon_process>(state, std::vector<std::string>{"--config", config});
+      if (std::time(nullptr) >= at - 1) started.reset();  // too late to be sure it saw the time coming
+    }
+    REQUIRE(started);
+    daemon_process& d = *started;
     mlt::net::ws_client c;
     c.connect("127.0.0.1", d.port());
     frame_reader r(c);
