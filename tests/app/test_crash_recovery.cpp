@@ -145,3 +145,44 @@ TEST_CASE("after kill -9 mid-trial nothing acknowledged is lost and 'resume tria
   CHECK(refused.str("message").find("completed") != std::string::npos);
   CHECK(d.stop(SIGTERM) == 0);
 }
+
+TEST_CASE("SIGTERM mid-fit exits on its own, records the trial interrupted, and it resumes after the restart",
+          "[integration]") {
+  const auto state = mlt::test::fresh_dir("sigterm-resume");
+  std::int64_t trial_id = 0;
+  {
+    daemon_process d(state);
+    mlt::net::ws_client c;
+    c.connect("127.0.0.1", d.port());
+    frame_reader r(c);
+    r.next();
+    chat(c, "Analyze AAPL with LSTM model");
+    auto p = r.until("proposal");
+    c.send(R"({"type":"approve","proposal_id":)" + std::to_string(id_of(p, "proposal_id")) + "}");
+    bool training = false;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (!training && std::chrono::steady_clock::now() < deadline) {
+      auto f = r.next();
+      if (f.type() == "reply" && f.num("trial_id") > 0) trial_id = id_of(f, "trial_id");
+      std::string_view phase;
+      training = f.type() == "event" && f.str("kind") == "progress" &&
+                 !f.doc["data"]["phase"].get_string().get(phase) && phase == "train";
+    }
+    REQUIRE(training);
+    // stop() sends SIGKILL after 20 s: exit status 0 means the daemon shut
+    // itself down within that bound.
+    CHECK(d.stop(SIGTERM) == 0);
+  }
+  daemon_process d(state);
+  mlt::net::ws_client c;
+  c.connect("127.0.0.1", d.port());
+  frame_reader r(c);
+  r.next();
+  c.send(R"({"type":"get_trial","trial_id":)" + std::to_string(trial_id) + "}");
+  auto before = r.until("trial");
+  CHECK(status_of(before) == "interrupted");
+  chat(c, "resume trial " + std::to_string(trial_id));
+  CHECK(id_of(r.until("reply"), "trial_id") == trial_id);
+  CHECK(id_of(r.until("report", std::chrono::seconds(400)), "trial_id") == trial_id);
+  CHECK(d.stop(SIGTERM) == 0);
+}
