@@ -218,6 +218,11 @@ void daemon::start() {
   d.http.version = version;
   h.on_http = [self](const net::http_request& req) { return handle_http(self->http, req); };
   h.on_log = [self](const std::string& line) { self->log->warn("net: {}", line); };
+  h.on_refused = [self](int status, const std::string& remote) {
+    const char* code = status == 401 ? "unauthorized" : status == 403 ? "forbidden_origin" : "not_found";
+    metrics::count_error(code);
+    self->log->warn("refused a WebSocket from {}: {} ({})", remote, status, code);
+  };
   d.server = std::make_unique<net::server>(so, h);
   d.server->start();
   d.log->info("mltrainerd {} listening on ws://{}:{}/ws (state {}, data {}, brain {}, {} trainer(s))", version,

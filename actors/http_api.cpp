@@ -151,7 +151,10 @@ net::http_response handle_http(const http_api_context& ctx, const net::http_requ
     return error(404, "no such path; try /health, /metrics, /api/trials or /api/trials/{id}");
   }
   // Everything but /health tells what ran here: it needs the token.
-  if (r != route::health && !req.authenticated) return error(401, "a valid bearer token is required");
+  if (r != route::health && !req.authenticated) {
+    metrics::count_error("unauthorized");
+    return error(401, "a valid bearer token is required");
+  }
   if (!get) return error(405, "method " + req.method + " is not allowed here; use GET");
   switch (r) {
     case route::health:

@@ -67,6 +67,10 @@ struct server_handlers {
   std::function<void(std::uint64_t id)> on_close;
   /// Any HTTP request that is not the /ws upgrade. Unset = 404.
   std::function<http_response(const http_request&)> on_http;
+  /// A request was refused before the application saw it: 401 (no or a
+  /// wrong token), 403 (Origin not allowed) or 404 (upgrade off /ws), with
+  /// the remote "ip:port" (for metrics and logs; never the token).
+  std::function<void(int status, const std::string& remote)> on_refused;
   /// One line per network problem worth knowing (never contains tokens).
   /// Unset = stderr.
   std::function<void(const std::string&)> on_log;

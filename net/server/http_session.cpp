@@ -62,15 +62,27 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
   handle_http(req);
 }
 
+void http_session::refused(int status) {
+  const auto& on_refused = state_->handlers().on_refused;
+  if (!on_refused) return;
+  beast::error_code ec;
+  const auto ep = stream_.socket().remote_endpoint(ec);
+  on_refused(status, ec ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port()));
+}
+
 void http_session::handle_upgrade(request_type&& req) {
   const auto& opts = state_->options();
   const std::string_view target(req.target().data(), req.target().size());
-  if (target_path(target) != "/ws") return reply(404, json_error(404, "not found"), false, &req);
+  if (target_path(target) != "/ws") {
+    refused(404);
+    return reply(404, json_error(404, "not found"), false, &req);
+  }
 
   const auto auth = req.find(http::field::authorization);
   const std::string_view auth_value =
       auth == req.end() ? std::string_view{} : std::string_view(auth->value().data(), auth->value().size());
   if (!token_accepted(opts.tokens, auth_value, target)) {
+    refused(401);
     return reply(401, json_error(401, "a valid bearer token is required"), false, &req);
   }
   const auto origin = req.find(http::field::origin);
@@ -78,6 +90,7 @@ void http_session::handle_upgrade(request_type&& req) {
   const std::string_view origin_value =
       has_origin ? std::string_view(origin->value().data(), origin->value().size()) : std::string_view{};
   if (!origin_accepted(opts.allowed_origins, has_origin, origin_value)) {
+    refused(403);
     return reply(403, json_error(403, "origin not allowed"), false, &req);
   }
   std::make_shared<websocket_session>(stream_.release_socket(), state_)->run(std::move(req));

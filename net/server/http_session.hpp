@@ -25,6 +25,7 @@ private:
   void do_read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void handle_upgrade(request_type&& req);
+  void refused(int status);
   void handle_http(const request_type& req);
   void reply(int status, const std::string& text, bool keep_alive, const request_type* req);
   void write(response_type&& res);

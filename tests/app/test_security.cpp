@@ -276,6 +276,11 @@ TEST_CASE("without the token, with a wrong token or from a foreign Origin, WebSo
   CHECK(fetch(d.port(), "/metrics").status == 200);
   CHECK(fetch(d.port(), "/api/trials").status == 200);
   CHECK(fetch(d.port(), "/api/trials/1").status == 404);
+  // Refusals are counted: 3 + 6 without a valid token, 1 from a foreign Origin.
+  const auto metrics = fetch(d.port(), "/metrics").body;
+  INFO(metrics);
+  CHECK(metrics.find("mltrainer_errors_total{code=\"unauthorized\"} 9\n") != std::string::npos);
+  CHECK(metrics.find("mltrainer_errors_total{code=\"forbidden_origin\"} 1\n") != std::string::npos);
 }
 
 TEST_CASE("an oversized frame closes only its own connection; a long message and a flood are refused with "
