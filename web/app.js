@@ -291,7 +291,16 @@
     setProposalState(previous ? 'revised' : 'awaiting approval', '');
     card.hidden = false;
     updateControls();
-    addMessage('agent', f.text || ('Proposal #' + f.proposal_id + ': ' + plan.symbol + ' with ' + plan.model));
+    // The agent's wording of the plan repeats the card: folded under its first line.
+    const text = f.text || ('Proposal #' + f.proposal_id + ': ' + plan.symbol + ' with ' + plan.model);
+    const cut = text.indexOf('\n');
+    if (cut < 0) {
+      addMessage('agent', text);
+    } else {
+      appendScrolled($('messages'), el('li', { class: 'msg agent' }, el('span', { class: 'who', text: 'mlTrainer' }),
+        el('details', {}, el('summary', { text: text.slice(0, cut) + ' (proposal #' + f.proposal_id + ', in the card below)' }),
+          text.slice(cut + 1))));
+    }
   }
 
   function setProposalState(text, cls) {
@@ -585,6 +594,17 @@
         el('ul', { class: 'warnings' }, ...r.warnings.map((w) => el('li', { text: w })))));
     }
 
+    // Charts.
+    const chartsBox = el('div', { class: 'charts' });
+    const box = (id, title) => el('figure', { class: 'chart-fig' }, el('figcaption', { class: 'muted', text: title }),
+      el('div', { class: 'chart-box' }, el('canvas', { id, role: 'img', 'aria-label': title })));
+    chartsBox.append(box('equity-chart', 'Equity: model vs buy & hold'), box('drawdown-chart', 'Drawdown'));
+    const predictions = Array.isArray(r.predictions) ? r.predictions : null;
+    if (predictions && predictions.length) chartsBox.append(box('probability-chart', 'Predicted P(up) vs what happened'));
+    if (Array.isArray(r.importance) && r.importance.length) chartsBox.append(box('importance-chart', 'Feature importance'));
+    root.append(el('section', {}, el('h4', { text: 'Charts' }), chartsBox,
+      predictions ? null : el('p', { class: 'muted', text: 'This report does not carry the per-bar predicted probabilities, so there is no probability chart.' })));
+
     // Out-of-sample metrics.
     const parts = [['Train', m.train], ['Validation', m.validation], ['Test', m.test]];
     const mrows = metricRows.map(([label, key, f]) =>
@@ -606,17 +626,6 @@
         ...strategies.map(([, s]) => el('td', { class: signed && s ? signClass(s[key]) : '', text: s ? f(s[key]) : '—' }))));
     root.append(el('section', {}, el('h4', { text: 'Paper trading on the test part (signal at the close, fill at the next open, costs included)' }),
       table('paper-table', ['', ...strategies.map(([n]) => n)], prows)));
-
-    // Charts.
-    const chartsBox = el('div', { class: 'charts' });
-    const box = (id, title) => el('figure', { class: 'chart-fig' }, el('figcaption', { class: 'muted', text: title }),
-      el('div', { class: 'chart-box' }, el('canvas', { id, role: 'img', 'aria-label': title })));
-    chartsBox.append(box('equity-chart', 'Equity: model vs buy & hold'), box('drawdown-chart', 'Drawdown'));
-    const predictions = Array.isArray(r.predictions) ? r.predictions : null;
-    if (predictions && predictions.length) chartsBox.append(box('probability-chart', 'Predicted P(up) vs what happened'));
-    if (Array.isArray(r.importance) && r.importance.length) chartsBox.append(box('importance-chart', 'Feature importance'));
-    root.append(el('section', {}, el('h4', { text: 'Charts' }), chartsBox,
-      predictions ? null : el('p', { class: 'muted', text: 'This report does not carry the per-bar predicted probabilities, so there is no probability chart.' })));
 
     root.append(texts);
 
@@ -656,7 +665,14 @@
       plugins: { legend: { labels: { color: text } } },
       elements: { point: { radius: 0 }, line: { borderWidth: 1.5 } },
       scales: {
-        x: { ticks: { color: text, maxTicksLimit: 8, autoSkip: true }, grid: { color: grid } },
+        x: {
+          ticks: {
+            color: text, maxTicksLimit: 5, autoSkip: true, autoSkipPadding: 12, maxRotation: 0,
+            // Dates as YYYY-MM: short enough that the ticks never overlap.
+            callback(v) { const l = String(this.getLabelForValue(v)); return /^\d{4}-\d\d-\d\d/.test(l) ? l.slice(0, 7) : l; },
+          },
+          grid: { color: grid },
+        },
         y: { ticks: { color: text, callback: yTicks }, grid: { color: grid } },
       },
     };

@@ -204,6 +204,27 @@ async function main() {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     check(overflow <= 1, `no horizontal scrolling on a phone-sized screen (${overflow}px)`);
 
+    await page.screenshot({ path: path.join(workDir, 'phone.png'), fullPage: false });
+
+    // Both themes: body text against its background, WCAG contrast >= 4.5.
+    for (const scheme of ['light', 'dark']) {
+      await page.emulateMedia({ colorScheme: scheme });
+      const ratio = await page.evaluate(() => {
+        const rgb = (c) => c.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number);
+        const lum = ([r, g, b]) => {
+          const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+          return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+        };
+        const panel = document.querySelector('.panel');
+        const a = lum(rgb(getComputedStyle(panel).color));
+        const b = lum(rgb(getComputedStyle(panel).backgroundColor));
+        return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      });
+      check(ratio >= 4.5, `${scheme} theme: text contrast ${ratio.toFixed(1)}:1`);
+    }
+    await page.setViewportSize({ width: 1400, height: 1000 });
+    await page.screenshot({ path: path.join(workDir, 'dark.png') });
+
     check(problems.length === 0, 'no script errors or CSP violations' + (problems.length ? ': ' + problems.join('; ') : ''));
   } catch (e) {
     // What the page showed when it failed: the last chat lines and a picture.
