@@ -21,6 +21,7 @@
 #include "messages/wire.hpp"
 #include "net/polygon_client.hpp"
 #include "net/server.hpp"
+#include "web/static_files.hpp"
 
 namespace mlt::actors {
 
@@ -216,6 +217,7 @@ void daemon::start() {
   d.http.sys = d.sys.get();
   d.http.store = d.store;
   d.http.version = version;
+  d.http.static_files = web::serve_web_file;
   h.on_http = [self](const net::http_request& req) { return handle_http(self->http, req); };
   h.on_log = [self](const std::string& line) { self->log->warn("net: {}", line); };
   h.on_refused = [self](int status, const std::string& remote) {
