@@ -23,9 +23,11 @@ function check(cond, what) {
 
 // Starts mltrainerd on a free port; resolves {proc, port} after its
 // "listening on port N" line.
-function startDaemon(stateDir) {
+function startDaemon(stateDir, extraEnv = {}) {
   return new Promise((resolve, reject) => {
     const env = Object.assign({}, process.env);
+    delete env.MLTRAINER_TOKENS;
+    Object.assign(env, extraEnv);
     // Synthetic data, the rules brain: the same trial on every machine.
     for (const k of ['POLYGON_API_KEY', 'ANTHROPIC_API_KEY', 'OPENAI_API_KEY']) delete env[k];
     const proc = spawn(daemonExe, ['--port', '0', '--state-dir', stateDir, '--log-level', 'warn'],
@@ -111,8 +113,9 @@ async function main() {
     // Any script error or CSP violation fails the test.
     page.on('pageerror', (e) => problems.push('page error: ' + e.message));
     page.on('console', (m) => {
-      // Refused reconnects while the daemon restarts are expected; nothing else is.
-      if (m.type() === 'error' && !/WebSocket connection to .* failed: .*ERR_CONNECTION_REFUSED/.test(m.text())) {
+      // Refused reconnects while the daemon restarts, and the 401 before the
+      // token is typed, are expected; nothing else is.
+      if (m.type() === 'error' && !/WebSocket connection to .* failed: .*(ERR_CONNECTION_REFUSED|response code: 401|HTTP Authentication failed)/.test(m.text())) {
         problems.push('console error: ' + m.text() + ' at ' + JSON.stringify(m.location()));
       }
     });
@@ -185,10 +188,19 @@ async function main() {
     check(await stopDaemon(daemon) === 0, 'the daemon stops cleanly');
     await page.waitForSelector('#banner:not([hidden])');
     check(/lost/i.test(await page.textContent('#banner')), 'the page shows the connection loss');
-    daemon = await startDaemon(stateDir);
-    log('daemon restarted on port', daemon.port);
+    // It comes back with token authentication on: the page asks for the token.
+    const secret = 'web-test-token-' + process.pid;
+    daemon = await startDaemon(stateDir, { MLTRAINER_TOKENS: secret });
+    log('daemon restarted on port', daemon.port, 'with a token');
     await page.goto(base());
+    await page.waitForFunction(() => !document.getElementById('banner').hidden);
+    check(/access token/.test(await page.textContent('#banner')), 'without a token the page says the daemon may need one');
+    await page.click('#token-box summary');
+    await page.fill('#token-input', secret);
+    await page.press('#token-input', 'Enter');
     await page.waitForFunction(() => document.getElementById('conn-status').textContent === 'connected');
+    check(await page.evaluate(() => sessionStorage.getItem('mltrainer.token')) === secret, 'with the token typed in, the page connects (token kept in sessionStorage)');
+    check(await page.isHidden('#banner'), 'the banner goes once connected');
     await page.waitForSelector(`#history button[data-trial="${trialId}"]`);
     const rowText = await page.textContent(`#history button[data-trial="${trialId}"]`);
     check(/TSLA/.test(rowText) && /completed/.test(rowText) && /test acc \d/.test(rowText), `history lists the trial with its numbers (${rowText.replace(/\s+/g, ' ')})`);
