@@ -71,6 +71,7 @@
     liveId: 0,             // the trial running from this page
     shownId: 0,            // the trial in the trial panel
     historyRows: [],
+    requested: 0,          // the trial the person asked to open
   };
 
   // Charts by name, so tests and theme changes can reach them.
@@ -139,8 +140,12 @@
       hideBanner();
       updateControls();
       send({ type: 'list_trials', limit: 100 });
-      // A trial that was running when the connection dropped: fetch what was missed.
-      if (state.liveId && trial(state.liveId).live) send({ type: 'get_trial', trial_id: state.liveId });
+      // A trial that was running when the connection dropped: its events went
+      // to the old session, so fetch what was missed and poll until it ends.
+      if (state.liveId && trial(state.liveId).live) {
+        trial(state.liveId).orphan = true;
+        send({ type: 'get_trial', trial_id: state.liveId });
+      }
     };
     ws.onmessage = (ev) => {
       let f;
@@ -326,6 +331,7 @@
     const t = trial(id);
     if (t.events.some((e) => e.seq === f.seq)) return;
     t.events.push(f);
+    t.orphan = false;
     if (!t.live && !t.report && !t.status) {
       // An event for a trial this page did not start (e.g. approved by typing "yes").
       t.live = true;
@@ -787,6 +793,7 @@
   function openTrial(id) {
     const t = trial(id);
     if (t.live) { showTrial(id); return; }
+    state.requested = id;
     send({ type: 'get_trial', trial_id: id });
   }
 
@@ -801,8 +808,11 @@
     t.events = stored.concat(t.events.filter((e) => !seen.has(e.seq))).sort((a, b) => a.seq - b.seq);
     if (f.report) t.report = f.report;
     const status = f.trial && f.trial.status;
-    if (status && status !== 'running') { t.live = false; t.status = status; }
-    showTrial(id);
+    if (status && status !== 'running' && status !== 'queued') { t.live = false; t.orphan = false; t.status = status; }
+    // Polls for an orphaned trial must not pull the view away from what the person opened.
+    if (state.requested === id || state.shownId === id) showTrial(id);
+    if (state.requested === id) state.requested = 0;
+    if (!t.live) updateControls();
   }
 
   // ---------- wiring ----------
@@ -846,6 +856,11 @@
     }
     // Keep idle connections alive through proxies.
     setInterval(() => { if (state.connected) send({ type: 'ping' }); }, 25000);
+    // A running trial this connection no longer hears about: ask the store.
+    setInterval(() => {
+      const t = state.liveId && state.trials.get(state.liveId);
+      if (state.connected && t && t.live && t.orphan) send({ type: 'get_trial', trial_id: t.id });
+    }, 3000);
     updateControls();
     connect();
     $('chat-input').focus();
