@@ -70,6 +70,14 @@ std::string slurp(const std::filesystem::path& p) {
   return s.str();
 }
 
+// Path and bytes of every regular file under `dir`.
+std::vector<std::pair<std::string, std::string>> snapshot(const std::string& dir) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) out.push_back({e.path().string(), slurp(e.path())});
+  return out;
+}
+
 std::map<std::string, std::string> bearer(const std::string& t = token) { return {{"Authorization", "Bearer " + t}}; }
 
 mlt::net::http_response fetch(std::uint16_t port, const std::string& path, const std::string& with_token = token,
@@ -133,6 +141,7 @@ TEST_CASE("after a trial, failed data and LLM calls and bad frames, no secret is
   env.set("OPENAI_BASE_URL", services.base_url());
   std::vector<std::string> seen;  // every frame and HTTP body the outside saw
   std::int64_t good_trial = 0;
+  std::vector<std::pair<std::string, std::string>> live_files;  // while the daemon runs: with the WAL
   {
     daemon_process d(state, {"--config", write_config(dir, 600), "--log-level", "debug"});
     mlt::net::ws_client c;
@@ -208,6 +217,7 @@ TEST_CASE("after a trial, failed data and LLM calls and bad frames, no secret is
     CHECK(metrics.find("mltrainer_errors_total{code=\"too_large\"} 1\n") != std::string::npos);
     CHECK(metrics.find("mltrainer_trials{state=\"completed\"} 1\n") != std::string::npos);
     CHECK(metrics.find("mltrainer_decisions_total{action=") != std::string::npos);
+    live_files = snapshot(state);
     CHECK(d.stop() == 0);
   }
 
@@ -224,23 +234,29 @@ TEST_CASE("after a trial, failed data and LLM calls and bad frames, no secret is
   CHECK(anthropic_used);
   CHECK(openai_used);
 
-  // Every file the daemon wrote: logs, the database and its WAL, caches, models.
-  std::vector<std::filesystem::path> files;
-  bool has_log = false, has_db = false;
-  for (const auto& e : std::filesystem::recursive_directory_iterator(state)) {
-    if (!e.is_regular_file()) continue;
-    files.push_back(e.path());
-    const auto name = e.path().filename().string();
-    if (name.find(".log") != std::string::npos && e.file_size() > 0) has_log = true;
+  // Every file the daemon wrote, while running and after: logs, the database
+  // and its WAL, caches, models.
+  auto files = snapshot(state);
+  files.insert(files.end(), live_files.begin(), live_files.end());
+  bool has_log = false, has_db = false, has_wal = false;
+  for (const auto& [path, bytes] : files) {
+    const auto name = std::filesystem::path(path).filename().string();
+    if (name.find(".log") != std::string::npos && !bytes.empty()) has_log = true;
     if (name == "mltrainer.db") has_db = true;
+    if (name == "mltrainer.db-wal") has_wal = true;
   }
   CHECK(has_log);
   CHECK(has_db);
+  CHECK(has_wal);
+  // Positive control: what the trial stored is readable in these bytes.
+  bool stored_symbol = false;
+  for (const auto& [path, bytes] : files) stored_symbol |= bytes.find("TSLA") != std::string::npos;
+  CHECK(stored_symbol);
   for (const auto& secret : {polygon_key, anthropic_key, openai_key, token}) {
     INFO("secret " << secret);
-    for (const auto& f : files) {
-      INFO("file " << f.string());
-      CHECK(slurp(f).find(secret) == std::string::npos);
+    for (const auto& [path, bytes] : files) {
+      INFO("file " << path);
+      CHECK(bytes.find(secret) == std::string::npos);
     }
     for (const auto& text : seen) {
       INFO("seen " << text.substr(0, 300));
