@@ -36,10 +36,11 @@ const web_asset* find_web_asset(std::string_view path) {
 }
 
 web_asset_headers asset_headers() {
-  // Chart.js sets canvas styles inline, hence style-src 'unsafe-inline';
-  // scripts only from this origin.
-  return {"default-src 'self'; connect-src 'self' ws: wss:; style-src 'self' 'unsafe-inline'; "
-          "img-src 'self' data:; frame-ancestors 'none'",
+  // Scripts and styles only from this origin (Chart.js sets canvas sizes
+  // through the CSSOM, which CSP allows); the WebSocket may be ws: or wss:.
+  // no-cache: the browser revalidates, so a new daemon's page is never stale.
+  return {"default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "
+          "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
           "no-cache"};
 }
 
