@@ -25,7 +25,7 @@ double accuracy_se(double acc, std::size_t n) {
 }
 
 // Tokens an arm's LLM spent; the rules brain and the baseline spend none.
-std::int64_t arm_tokens(const msg::final_report&) { return 0; }
+std::int64_t arm_tokens(const msg::final_report& r) { return r.input_tokens + r.output_tokens; }
 
 }  // namespace
 

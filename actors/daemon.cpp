@@ -41,6 +41,30 @@ caf::actor_system_config& registered(caf::actor_system_config& cfg, int threads)
   cfg.set("logger.console", caf::atom("none"));
   return cfg;
 }
+// One LLM's settings from the options (the environment layer already put
+// ANTHROPIC_BASE_URL / OPENAI_BASE_URL and the keys in).
+net::llm_settings llm_settings_of(const char* kind, const config::llm_options& o) {
+  net::llm_settings s;
+  s.kind = kind;
+  s.model = o.model;
+  s.base_url = o.base_url;
+  s.api_key = o.api_key;
+  return s;
+}
+
+brain_config brain_settings(const config::daemon_options& o) {
+  brain_config b;
+  b.kind = o.brain;
+  b.deadline = std::chrono::milliseconds(o.decision_deadline_ms);
+  b.max_decisions = o.max_decisions;
+  b.token_budget = o.token_budget;
+  b.memory_turns = o.memory_turns;
+  b.anthropic = llm_settings_of("anthropic", o.anthropic);
+  b.openai = llm_settings_of("openai", o.openai);
+  b.anthropic_max_tokens = o.anthropic.max_tokens;
+  b.openai_max_tokens = o.openai.max_tokens;
+  return b;
+}
 }  // namespace
 
 struct daemon::impl {
@@ -143,6 +167,7 @@ void daemon::start() {
   scfg.agent.defaults = config::to_trial_plan(d.opts.trial_defaults);
   scfg.messages_per_minute = d.opts.messages_per_minute;
   scfg.max_message_bytes = static_cast<std::size_t>(d.opts.max_message_bytes);
+  scfg.agent.brains = brain_settings(d.opts);
 
   scheduler_config sched;
   for (const auto& s : d.opts.schedules) {

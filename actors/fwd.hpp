@@ -68,7 +68,8 @@ struct brain_config {
   std::int32_t max_decisions = 8;           ///< LLM decisions per trial; then rules
   std::int64_t token_budget = 200000;       ///< LLM tokens per trial; then rules
   std::int32_t memory_turns = 20;           ///< chat turns an LLM brain remembers
-  std::int32_t max_tokens = 1024;           ///< per LLM reply
+  std::int32_t anthropic_max_tokens = 1024;  ///< per Claude reply
+  std::int32_t openai_max_tokens = 1024;     ///< per OpenAI-compatible reply
   std::chrono::milliseconds deadline{10000};  ///< per LLM exchange; then rules
 };
 

@@ -1,0 +1,224 @@
+// The agent thinking with Claude: the real daemon, its real Anthropic client,
+// and a loopback server that speaks the Messages API. The fake model answers
+// by the tool it is asked for; one answer is out of range on purpose.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <mutex>
+#include <string>
+
+#include <simdjson.h>
+
+#include "tests/net/loopback_http_server.hpp"
+#include "tests/support/daemon_process.hpp"
+#include "tests/support/ws_json.hpp"
+
+using mlt::test::daemon_process;
+using mlt::test::frame_reader;
+using mlt::test::loopback_reply;
+using mlt::test::loopback_request;
+
+namespace {
+
+const char* fake_key = "sk-ant-test-KEY-must-never-leak-1234";
+
+void chat(mlt::net::ws_client& c, const std::string& text) {
+  c.send(R"({"type":"chat","text":")" + text + R"("})");
+}
+
+std::string tool_use(const std::string& name, const std::string& input) {
+  return R"({"id":"msg_test","type":"message","role":"assistant","model":"claude-test",)"
+         R"("content":[{"type":"tool_use","id":"toolu_)" + name + R"(","name":")" + name + R"(","input":)" + input +
+         R"(}],"stop_reason":"tool_use","usage":{"input_tokens":100,"output_tokens":20}})";
+}
+
+// A scripted Claude: proposes trials, decides at checkpoints (the first
+// volatility answer names train_ratio 7, the repair a valid 0.6) and writes
+// reports.
+struct fake_claude {
+  std::mutex m;
+  int requests = 0;
+  int bad_key = 0;
+  int volatility_asked = 0;
+
+  loopback_reply operator()(const loopback_request& req) {
+    std::lock_guard<std::mutex> lock(m);
+    ++requests;
+    loopback_reply r;
+    r.headers.push_back({"content-type", "application/json"});
+    bool key_ok = false;
+    for (const auto& [k, v] : req.headers)
+      if ((k == "x-api-key" || k == "X-Api-Key") && v == fake_key) key_ok = true;
+    if (!key_ok || req.target != "/v1/messages") {
+      ++bad_key;
+      r.status = 401;
+      r.body = R"({"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}})";
+      return r;
+    }
+    const std::string& b = req.body;
+    auto forced = [&](const std::string& tool) {
+      return b.find(R"("tool_choice":{"type":"tool","name":")" + tool + "\"") != std::string::npos;
+    };
+    if (forced("decide")) {
+      if (b.find("vol_annual") != std::string::npos && b.find("\"is_error\":true") == std::string::npos) {
+        ++volatility_asked;
+        r.body = tool_use("decide", R"({"action":"set_train_ratio","reason":"volatile","params":{"train_ratio":7}})");
+      } else if (b.find("vol_annual") != std::string::npos) {
+        r.body = tool_use("decide", R"({"action":"set_train_ratio","reason":"repaired","params":{"train_ratio":0.6}})");
+      } else {
+        r.body = tool_use("decide", R"({"action":"continue","reason":"claude sees steady progress","params":{}})");
+      }
+    } else if (forced("write_report")) {
+      r.body = tool_use("write_report", R"({"answer":"Claude's answer: no reliable edge.","analysis":"Test accuracy is near the majority rate.","trading_insights":"Costs eat the small edge.","recommendations":"Do not trade it.","caveats":"The data is synthetic. Multiple testing: several configurations were fitted, see the deflated Sharpe. Costs matter; the sample is small."})");
+    } else if (b.find("Run trial on TSLA") != std::string::npos && b.find("propose_trial") != std::string::npos &&
+               b.find("toolu_propose_trial") == std::string::npos) {
+      r.body = tool_use("propose_trial", R"({"symbol":"TSLA","model":"xgboost","data_source":"synthetic"})");
+    } else {
+      r.body = tool_use("reply", R"({"text":"I am Claude inside mlTrainer."})");
+    }
+    return r;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("with 'use claude' the agent proposes, decides and reports through the Messages API, and repairs or "
+          "overrules a bad answer",
+          "[integration][brain]") {
+  fake_claude claude;
+  mlt::test::loopback_http_server server([&](const loopback_request& q) { return claude(q); });
+  ::setenv("ANTHROPIC_BASE_URL", server.base_url().c_str(), 1);
+  ::setenv("ANTHROPIC_API_KEY", fake_key, 1);
+  const auto state = mlt::test::fresh_dir("brains");
+  daemon_process d(state, {"--decision-deadline-ms", "5000"});
+  ::unsetenv("ANTHROPIC_API_KEY");
+  mlt::net::ws_client c;
+  c.connect("127.0.0.1", d.port());
+  frame_reader r(c);
+  REQUIRE(r.next().type() == "hello");
+
+  chat(c, "use claude");
+  auto switched = r.until("reply");
+  CHECK(switched.str("text").find("claude") != std::string::npos);
+
+  chat(c, "Run trial on TSLA");
+  auto p = r.until("proposal");
+  CHECK(p.str("symbol") == "TSLA");
+  chat(c, "yes");
+  r.seen.clear();
+  auto report = r.until("report", std::chrono::seconds(300));
+  std::string all;
+  for (const auto& f : r.seen) all += f.raw + "\n";
+  // Claude decided at least one checkpoint, and the out-of-range train_ratio
+  // was not used: repaired on the second ask.
+  CHECK(claude.volatility_asked >= 1);
+  CHECK(all.find("\"brain\":\"anthropic\"") != std::string::npos);
+  CHECK(all.find(R"("brain":"anthropic","note":"claude's first answer was rejected (train_ratio 7)") != std::string::npos);
+  CHECK(all.find(R"("params":{"train_ratio":0.6})") != std::string::npos);
+  CHECK(report.raw.find("Claude's answer") != std::string::npos);
+  CHECK(report.raw.find(fake_key) == std::string::npos);
+  CHECK(claude.bad_key == 0);
+
+  // Switch back: the rules brain answers without calling the server.
+  chat(c, "use rules");
+  r.until("reply");
+  const int before = claude.requests;
+  chat(c, "Run trial on AAPL");
+  r.until("proposal");
+  CHECK(claude.requests == before);
+}
+
+TEST_CASE("a rejected key is told to the person without the key, and the rules brain carries on",
+          "[integration][brain]") {
+  fake_claude claude;
+  mlt::test::loopback_http_server server([&](const loopback_request& q) { return claude(q); });
+  ::setenv("ANTHROPIC_BASE_URL", server.base_url().c_str(), 1);
+  ::setenv("ANTHROPIC_API_KEY", "sk-ant-wrong-key-0000", 1);
+  const auto state = mlt::test::fresh_dir("brains_badkey");
+  daemon_process d(state);
+  ::unsetenv("ANTHROPIC_API_KEY");
+  mlt::net::ws_client c;
+  c.connect("127.0.0.1", d.port());
+  frame_reader r(c);
+  REQUIRE(r.next().type() == "hello");
+  chat(c, "use claude");
+  r.until("reply");
+  chat(c, "Run trial on TSLA");
+  auto p = r.until("proposal");
+  CHECK(p.str("symbol") == "TSLA");
+  std::string all;
+  for (const auto& f : r.seen) all += f.raw + "\n";
+  CHECK(all.find("sk-ant-wrong-key") == std::string::npos);
+  CHECK(claude.bad_key >= 1);
+}
+
+TEST_CASE("'compare brains' runs the approved plan under claude, the rules brain and no intervention and puts the "
+          "test results side by side",
+          "[integration][brain]") {
+  fake_claude claude;
+  mlt::test::loopback_http_server server([&](const loopback_request& q) { return claude(q); });
+  ::setenv("ANTHROPIC_BASE_URL", server.base_url().c_str(), 1);
+  ::setenv("ANTHROPIC_API_KEY", fake_key, 1);
+  const auto state = mlt::test::fresh_dir("brains_compare");
+  daemon_process d(state, {"--brain", "anthropic"});
+  ::unsetenv("ANTHROPIC_API_KEY");
+  mlt::net::ws_client c;
+  c.connect("127.0.0.1", d.port());
+  frame_reader r(c);
+  auto hello = r.next();
+  REQUIRE(hello.type() == "hello");
+  chat(c, "use rules");
+  r.until("reply");
+  chat(c, "Run trial on SPY with synthetic data");
+  r.until("proposal");
+  chat(c, "compare brains");
+  auto started = r.until("reply");
+  CHECK(started.str("text").find("no intervention") != std::string::npos);
+  // Three reports and the comparison, in whatever order the store commits them.
+  int reports = 0;
+  std::string table;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+  while ((reports < 3 || table.empty()) && std::chrono::steady_clock::now() < deadline) {
+    auto f = r.next(std::chrono::seconds(120));
+    if (f.type() == "report") ++reports;
+    if (f.type() == "reply" && f.str("text").find("Did the agent help?") != std::string::npos) table = f.str("text");
+  }
+  CHECK(reports == 3);
+  REQUIRE(!table.empty());
+  CHECK(table.find("claude") != std::string::npos);
+  CHECK(table.find("rules") != std::string::npos);
+  CHECK(table.find("no intervention") != std::string::npos);
+  CHECK(table.find("standard error") != std::string::npos);
+}
+
+TEST_CASE("'compare xgboost and logistic on SPY' proposes one plan, runs it once per model and keeps each arm's model",
+          "[integration][brain]") {
+  const auto state = mlt::test::fresh_dir("models_compare");
+  daemon_process d(state);
+  mlt::net::ws_client c;
+  c.connect("127.0.0.1", d.port());
+  frame_reader r(c);
+  REQUIRE(r.next().type() == "hello");
+  chat(c, "compare xgboost and logistic on SPY with synthetic data");
+  auto p = r.until("proposal");
+  CHECK(p.str("symbol") == "SPY");
+  CHECK(p.str("text").find("once per model: xgboost logistic") != std::string::npos);
+  chat(c, "yes");
+  int reports = 0;
+  std::string table;
+  std::vector<std::string> models;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+  while ((reports < 2 || table.empty()) && std::chrono::steady_clock::now() < deadline) {
+    auto f = r.next(std::chrono::seconds(120));
+    if (f.type() == "report") {
+      ++reports;
+      models.push_back(f.str("model"));
+    }
+    if (f.type() == "reply" && f.str("text").find("run once per model") != std::string::npos) table = f.str("text");
+  }
+  REQUIRE(reports == 2);
+  std::sort(models.begin(), models.end());
+  CHECK(models == std::vector<std::string>{"logistic", "xgboost"});
+  CHECK(table.find("Against logistic") != std::string::npos);
+}
