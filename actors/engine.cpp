@@ -467,6 +467,26 @@ void publish_report(engine_self* self, std::int64_t id, msg::trial_report tr) {
           [=](caf::error& e) { fail(self, id, "store_failed", self->system().render(e)); });
 }
 
+// The test part's predictions beside their labels (close h bars later above
+// this close), which the trainer built the same way.
+std::vector<msg::prediction_point> test_predictions(const ml::bar_series& series, const msg::evaluation& ev,
+                                                    int horizon) {
+  std::vector<msg::prediction_point> out;
+  const auto& bars = series.bars;
+  const std::size_t h = static_cast<std::size_t>(std::max(1, horizon));
+  for (std::size_t i = 0; i < ev.test_bar_index.size() && i < ev.test_prob.size(); ++i) {
+    const auto t = static_cast<std::size_t>(ev.test_bar_index[i]);
+    if (t + h >= bars.size()) break;
+    msg::prediction_point p;
+    p.date = ml::format_date(bars[t].time);
+    p.p_up = ev.test_prob[i];
+    p.outcome = bars[t + h].close > bars[t].close ? 1 : 0;
+    p.forward_return = bars[t].close > 0 ? bars[t + h].close / bars[t].close - 1 : 0;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 void finalize(engine_self* self, std::int64_t id) {
   auto* run = find(self, id);
   if (!run) return;
@@ -541,6 +561,7 @@ void finalize(engine_self* self, std::int64_t id) {
                       s.buy_hold_detail = po.buy_hold_detail;
                       s.optimizer = run->optimizer;
                       s.sma_cross = po.sma_cross;
+                      s.predictions = test_predictions(run->series, ev, run->plan.horizon);
                       emit(self, *run, "engine", "question", "Trial finished. Please write the report.",
                            R"({"question":"report"})");
                       self->request(run->agent, self->state.cfg.decision_deadline * 3, s)

@@ -56,6 +56,20 @@ typename Inspector::result_type inspect(Inspector& f, trial_event& x) {
            x.text, x.data_json);
 }
 
+/// One out-of-sample prediction beside what happened, for the report's
+/// "predicted probability against outcome" chart and calibration checks.
+struct prediction_point {
+  std::string date;             ///< the bar the prediction was made at (its close)
+  double p_up = 0;              ///< the model's P(close h bars later > this close)
+  std::int32_t outcome = 0;     ///< 1 if it did go up, else 0 (the label)
+  double forward_return = 0;    ///< close(t+h) / close(t) - 1
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, prediction_point& x) {
+  return f(caf::meta::type_name("prediction_point"), x.date, x.p_up, x.outcome, x.forward_return);
+}
+
 /// Everything measured in a trial; the report is written from this.
 struct trial_summary {
   std::int64_t trial_id = 0;
@@ -92,6 +106,7 @@ struct trial_summary {
   std::map<std::string, double> buy_hold_detail;
   std::string optimizer;  ///< what the optimiser tried and chose ("" if not run)
   std::map<std::string, double> sma_cross;  ///< SMA(10,30) crossover baseline
+  std::vector<prediction_point> predictions;  ///< the test part, in time order
 };
 
 template <class Inspector>
@@ -102,7 +117,7 @@ typename Inspector::result_type inspect(Inspector& f, trial_summary& x) {
            x.test_last_date, x.paper, x.buy_hold, x.equity, x.buy_hold_equity, x.trades,
            x.importance, x.configurations_tried, x.decisions, x.models_tried, x.warnings,
            x.leakage_audit, x.test_vs_return, x.paper_detail, x.buy_hold_detail, x.optimizer,
-           x.sma_cross);
+           x.sma_cross, x.predictions);
 }
 
 /// The agent's final report, written from a trial_summary.

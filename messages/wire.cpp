@@ -334,6 +334,11 @@ std::string encode_report(const trial_report& r) {
   write_equity(w, s.equity);
   w.key("buy_hold_equity");
   write_equity(w, s.buy_hold_equity);
+  w.key("predictions").begin_array();
+  for (const auto& p : s.predictions)
+    w.begin_object().field("date", p.date).field("p_up", p.p_up)
+        .field("outcome", static_cast<std::int64_t>(p.outcome)).field("forward_return", p.forward_return).end_object();
+  w.end_array();
   w.key("trades").begin_array();
   for (const auto& t : s.trades) {
     w.begin_object()

@@ -11,6 +11,7 @@
 #include "actors/brain/plan_rules.hpp"
 #include "actors/brain/report_writer.hpp"
 #include "actors/brain/thresholds.hpp"
+#include "actors/metrics.hpp"
 #include "actors/text_format.hpp"
 #include "messages/json_writer.hpp"
 #include "ml/market/universe.hpp"
@@ -230,6 +231,7 @@ net::llm_reply llm_brain::call(const net::llm_request& req, brain_usage* trial) 
   auto reply = client_->complete(req);
   total_.input_tokens += reply.usage.input_tokens;
   total_.output_tokens += reply.usage.output_tokens;
+  metrics::add_llm_tokens(name(), reply.usage.input_tokens, reply.usage.output_tokens);
   if (trial) {
     trial->input_tokens += reply.usage.input_tokens;
     trial->output_tokens += reply.usage.output_tokens;

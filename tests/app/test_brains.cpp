@@ -10,6 +10,7 @@
 
 #include <simdjson.h>
 
+#include "net/http_client.hpp"
 #include "tests/net/loopback_http_server.hpp"
 #include "tests/support/daemon_process.hpp"
 #include "tests/support/ws_json.hpp"
@@ -120,6 +121,14 @@ TEST_CASE("with 'use claude' the agent proposes, decides and reports through the
   CHECK(report.raw.find(fake_key) == std::string::npos);
   CHECK(claude.bad_key == 0);
 
+  // The tokens Claude's answers reported are counted for Prometheus.
+  mlt::net::http_client http;
+  mlt::net::http_request get;
+  get.url = "http://127.0.0.1:" + std::to_string(d.port()) + "/metrics";
+  auto metrics = http.send(get);
+  CHECK(metrics.status == 200);
+  CHECK(metrics.body.find(R"(mltrainer_llm_tokens_total{brain="anthropic",direction="input"})") != std::string::npos);
+
   // Switch back: the rules brain answers without calling the server.
   chat(c, "use rules");
   r.until("reply");
@@ -214,6 +223,23 @@ TEST_CASE("'compare xgboost and logistic on SPY' proposes one plan, runs it once
     if (f.type() == "report") {
       ++reports;
       models.push_back(f.str("model"));
+      // The predictions in the report are the test part's, with the labels
+      // the metrics were computed from.
+      simdjson::dom::element test = f.doc["metrics"]["test"];
+      simdjson::dom::array preds = f.doc["predictions"];
+      std::uint64_t n = test["n"];
+      double base_rate = test["base_rate"];
+      double accuracy = test["accuracy"];
+      double ups = 0, hits = 0;
+      for (auto p : preds) {
+        double pu = p["p_up"];
+        std::int64_t y = p["outcome"];
+        ups += static_cast<double>(y);
+        hits += ((pu > 0.5) == (y == 1)) ? 1 : 0;
+      }
+      REQUIRE(preds.size() == n);
+      CHECK(ups / n == Approx(base_rate).margin(1e-12));
+      CHECK(hits / n == Approx(accuracy).margin(1e-12));
     }
     if (f.type() == "reply" && f.str("text").find("run once per model") != std::string::npos) table = f.str("text");
   }
