@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <optional>
 #include <set>
@@ -36,7 +37,7 @@ struct agent_state {
   std::map<std::int64_t, std::vector<std::string>> batch_models;  ///< proposal -> models to compare
   std::optional<std::pair<std::int64_t, msg::trial_plan>> last_approved;
   std::string active_llm_kind;            ///< kind of `llm` when active is rules
-  std::set<std::int64_t> scheduled_proposals;  ///< offered from a schedule; dismissed in the store on "no"
+  std::map<std::int64_t, std::string> scheduled_proposals;  ///< offered from a schedule -> its origin
   caf::actor observer;
   bool observer_gone = false;
   std::optional<std::pair<std::int64_t, msg::trial_plan>> proposal;  ///< the open one
@@ -69,6 +70,16 @@ std::string why(agent_self* self, const caf::error& e) {
   const auto& ctx = e.context();
   if (ctx.size() == 1 && ctx.match_element<std::string>(0)) return ctx.get_as<std::string>(0);
   return self->system().render(e);
+}
+
+// "2026-11-29 02:30 UTC" from seconds since the epoch.
+std::string utc_text(std::int64_t t) {
+  std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char b[32];
+  std::strftime(b, sizeof b, "%Y-%m-%d %H:%M UTC", &tm);
+  return b;
 }
 
 bool symbol_exists(const agent_state& st, const std::string& s) {
@@ -340,7 +351,9 @@ void approve(agent_self* self, caf::response_promise rp, std::int64_t proposal_i
     st.batch_models.erase(batch);
     start_arms(self, rp, pid, plan, std::move(arms), "models");
   } else {
-    arms.push_back({"", current_mode(st), "", "chat"});
+    // A scheduled proposal keeps its schedule as the trial's origin.
+    auto sched = st.scheduled_proposals.find(pid);
+    arms.push_back({"", current_mode(st), "", sched == st.scheduled_proposals.end() ? "chat" : sched->second});
     start_arms(self, rp, pid, plan, std::move(arms), "");
   }
 }
@@ -551,10 +564,25 @@ void on_chat(agent_self* self, caf::response_promise rp, const std::string& text
                     out += b;
                   }
                 }
-                if (in.kind == brain::intent::status)
+                if (in.kind == brain::intent::status) {
                   rp.deliver(reply(shown ? "Running or queued:" + out : "No trial is running or queued."));
-                else
-                  rp.deliver(reply(shown ? "Recent trials:" + out : "No trials yet. Ask me: \"Run trial on TSLA\"."));
+                  return;
+                }
+                std::string text = shown ? "Recent trials:" + out : "No trials yet. Ask me: \"Run trial on TSLA\".";
+                // What the schedules did (answers "what ran overnight?").
+                self->request(self->state.cfg.store, std::chrono::seconds(30), msg::schedule_states_query{50})
+                    .then(
+                        [=](msg::schedule_state_list& sl) mutable {
+                          std::string sched;
+                          for (const auto& x : sl.states) {
+                            if (x.last_fire_utc == 0) continue;
+                            sched += "\n  " + x.name + ": last fired " + utc_text(x.last_fire_utc);
+                            if (x.last_trial_id > 0) sched += " -> trial #" + std::to_string(x.last_trial_id);
+                            if (!x.last_result.empty()) sched += " (" + x.last_result + ")";
+                          }
+                          rp.deliver(reply(sched.empty() ? text : text + "\nSchedules:" + sched));
+                        },
+                        [=](caf::error&) mutable { rp.deliver(reply(text)); });
               },
               [=](caf::error& e) mutable { rp.deliver(error("store_failed", why(self, e))); });
       return;
@@ -678,7 +706,7 @@ void offer_pending(agent_self* self) {
             if (l.proposals.empty() || st.proposal) return;
             const auto& p = l.proposals.back();
             st.proposal = std::make_pair(p.proposal_id, p.plan);
-            st.scheduled_proposals.insert(p.proposal_id);
+            st.scheduled_proposals[p.proposal_id] = p.origin;
             msg::agent_turn t;
             t.kind = msg::agent_turn::proposal;
             t.proposal_id = p.proposal_id;

@@ -118,6 +118,12 @@ TEST_CASE("a schedule from the config file fires in the daemon, its trial is lis
   double acc = -1;
   CHECK(!trial.doc["report"]["metrics"]["test"]["accuracy"].get_double().get(acc));
   CHECK(acc >= 0);
+  // Someone arriving in the morning asks in words.
+  c.send(R"({"type":"chat","text":"what ran overnight?"})");
+  auto overnight = r.until("reply");
+  CHECK(overnight.str("text").find("(schedule:soon)") != std::string::npos);
+  CHECK(overnight.str("text").find("soon: last fired") != std::string::npos);
+  CHECK(overnight.str("text").find("trial #" + std::to_string(id)) != std::string::npos);
   CHECK(d.stop() == 0);
 }
 
@@ -169,4 +175,22 @@ TEST_CASE("runs missed while the daemon was down: run_once runs one, skip runs n
       CHECK(s.last_result.find("waits for the next person") != std::string::npos);
     }
   }
+  // The next person who connects is offered the waiting proposal; approving
+  // it runs a trial that lists under its schedule.
+  daemon_process d(state, {"--config", config});
+  mlt::net::ws_client c;
+  c.connect("127.0.0.1", d.port());
+  frame_reader r(c);
+  REQUIRE(r.next().type() == "hello");
+  auto offered = r.until("proposal", std::chrono::seconds(30));
+  CHECK(offered.str("text").find("schedule:once proposed") != std::string::npos);
+  c.send(R"({"type":"chat","text":"yes"})");
+  auto ok = r.until("reply");
+  const auto trial_id = static_cast<std::int64_t>(ok.num("trial_id"));
+  REQUIRE(trial_id > 0);
+  r.until("report", std::chrono::seconds(300));
+  auto t = trials_of(c, r, "schedule:once");
+  REQUIRE(t.size() == 1);
+  CHECK(t[0].first == trial_id);
+  CHECK(d.stop() == 0);
 }
