@@ -243,7 +243,7 @@ void daemon::start() {
   d.http.store = d.store;
   d.http.version = version;
   d.http.static_files = web::serve_web_file;
-  h.on_http = [self](const net::http_request& req) { return handle_http(self->http, req); };
+  h.on_http = [self](const net::server_request& req) { return handle_http(self->http, req); };
   h.on_log = [self](const std::string& line) { self->log->warn("net: {}", line); };
   h.on_refused = [self](int status, const std::string& remote) {
     const char* code = status == 401 ? "unauthorized" : status == 403 ? "forbidden_origin" : "not_found";

@@ -16,8 +16,8 @@ namespace {
 
 constexpr std::string_view trials_prefix = "/api/trials/";
 
-net::http_response json(int status, std::string body) {
-  net::http_response res;
+net::server_response json(int status, std::string body) {
+  net::server_response res;
   res.status = status;
   res.content_type = "application/json";
   res.body = std::move(body);
@@ -26,7 +26,7 @@ net::http_response json(int status, std::string body) {
   return res;
 }
 
-net::http_response error(int status, const std::string& message) {
+net::server_response error(int status, const std::string& message) {
   msg::json_writer w;
   w.begin_object().key("error").begin_object().field("status", static_cast<std::int64_t>(status))
       .field("message", message).end_object().end_object();
@@ -67,7 +67,7 @@ std::optional<std::string_view> query_value(std::string_view target, std::string
 // Asks the store and waits at most ctx.store_timeout. On failure `err` is
 // the HTTP answer to give instead.
 template <class Answer, class Question>
-std::optional<Answer> ask_store(const http_api_context& ctx, Question q, net::http_response& err) {
+std::optional<Answer> ask_store(const http_api_context& ctx, Question q, net::server_response& err) {
   if (!ctx.sys || !ctx.store) {
     err = error(503, "the store is not available");
     return std::nullopt;
@@ -85,14 +85,14 @@ std::optional<Answer> ask_store(const http_api_context& ctx, Question q, net::ht
   return out;
 }
 
-net::http_response health(const http_api_context& ctx) {
+net::server_response health(const http_api_context& ctx) {
   msg::json_writer w;
   w.begin_object().field("status", "ok").field("version", ctx.version).end_object();
   return json(200, w.take());
 }
 
-net::http_response metrics_page(const http_api_context& ctx) {
-  net::http_response err;
+net::server_response metrics_page(const http_api_context& ctx) {
+  net::server_response err;
   auto counts = ask_store<msg::trial_counts>(ctx, msg::trial_counts_query{}, err);
   if (!counts) return err;
   for (const auto& s : metrics::trial_states()) {
@@ -100,7 +100,7 @@ net::http_response metrics_page(const http_api_context& ctx) {
     metrics::set_trials(s, it == counts->by_status.end() ? 0 : it->second);
   }
   for (const auto& [status, n] : counts->by_status) metrics::set_trials(status, n);
-  net::http_response res;
+  net::server_response res;
   res.content_type = "text/plain; version=0.0.4; charset=utf-8";
   res.body = metrics::global().render();
   res.headers["Cache-Control"] = "no-store";
@@ -108,23 +108,23 @@ net::http_response metrics_page(const http_api_context& ctx) {
   return res;
 }
 
-net::http_response list_trials(const http_api_context& ctx, std::string_view target) {
+net::server_response list_trials(const http_api_context& ctx, std::string_view target) {
   std::int32_t limit = 50;
   if (auto v = query_value(target, "limit")) {
     auto n = positive_int(*v);
     if (!n || *n > 1000) return error(400, "limit must be an integer from 1 to 1000");
     limit = static_cast<std::int32_t>(*n);
   }
-  net::http_response err;
+  net::server_response err;
   auto list = ask_store<msg::trial_list>(ctx, msg::list_trials_query{limit}, err);
   if (!list) return err;
   return json(200, msg::encode_trials(*list));
 }
 
-net::http_response one_trial(const http_api_context& ctx, std::string_view id_text) {
+net::server_response one_trial(const http_api_context& ctx, std::string_view id_text) {
   auto id = positive_int(id_text);
   if (!id) return error(400, "a trial id is a positive integer");
-  net::http_response err;
+  net::server_response err;
   auto rec = ask_store<msg::trial_record>(ctx, msg::get_trial_query{*id}, err);
   if (!rec) return err;
   if (!rec->found) return error(404, "there is no trial " + std::to_string(*id));
@@ -133,7 +133,7 @@ net::http_response one_trial(const http_api_context& ctx, std::string_view id_te
 
 }  // namespace
 
-net::http_response handle_http(const http_api_context& ctx, const net::http_request& req) {
+net::server_response handle_http(const http_api_context& ctx, const net::server_request& req) {
   const std::string_view target = req.target;
   const std::string_view path = target.substr(0, target.find('?'));
   const bool get = req.method == "GET" || req.method == "HEAD";

@@ -26,13 +26,13 @@ struct http_api_context {
   /// Static files (the web page), asked for GET/HEAD paths no route knows;
   /// nullopt = not a file, so 404. Unset = no static files. It sees
   /// `authenticated` and decides itself whether a file needs the token.
-  std::function<std::optional<net::http_response>(const net::http_request&)> static_files;
+  std::function<std::optional<net::server_response>(const net::server_request&)> static_files;
 };
 
 /// Answers one HTTP request. /health is open; /metrics and /api/* need
 /// `req.authenticated` (true when no tokens are configured). Unknown paths
 /// are 404, wrong methods 405, a malformed id or limit 400; every error
 /// body is JSON {"error":{"status":N,"message":"..."}}.
-net::http_response handle_http(const http_api_context& ctx, const net::http_request& req);
+net::server_response handle_http(const http_api_context& ctx, const net::server_request& req);
 
 }  // namespace mlt::actors

@@ -27,7 +27,10 @@ public:
   virtual std::string remote() const = 0;
 };
 
-struct http_request {
+// Named apart from http_client.hpp's http_request/http_response: two
+// different structs with one name in one program break the one-definition
+// rule, and the Release build crashed on it (a destructor of the wrong type).
+struct server_request {
   std::string method;  ///< "GET", "POST", ...
   std::string target;  ///< path and query, e.g. "/api/trials?limit=5" (any token= removed)
   std::map<std::string, std::string> headers;  ///< lower-case names (authorization removed)
@@ -37,7 +40,7 @@ struct http_request {
   bool authenticated = false;
 };
 
-struct http_response {
+struct server_response {
   int status = 200;
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
@@ -66,7 +69,7 @@ struct server_handlers {
   /// Connection `id` is gone (closed by either side or failed).
   std::function<void(std::uint64_t id)> on_close;
   /// Any HTTP request that is not the /ws upgrade. Unset = 404.
-  std::function<http_response(const http_request&)> on_http;
+  std::function<server_response(const server_request&)> on_http;
   /// A request was refused before the application saw it: 401 (no or a
   /// wrong token), 403 (Origin not allowed) or 404 (upgrade off /ws), with
   /// the remote "ip:port" (for metrics and logs; never the token).

@@ -4,11 +4,11 @@
 
 namespace mlt::web {
 
-std::optional<net::http_response> serve_web_file(const net::http_request& req) {
+std::optional<net::server_response> serve_web_file(const net::server_request& req) {
   if (req.method != "GET" && req.method != "HEAD") return std::nullopt;
   const web_asset* asset = find_web_asset(req.target);
   if (!asset) return std::nullopt;
-  net::http_response res;
+  net::server_response res;
   res.content_type = std::string(asset->content_type);
   res.body = std::string(asset->body);
   const auto h = asset_headers();

@@ -11,6 +11,6 @@ namespace mlt::web {
 /// stripped by the server), with Content-Security-Policy, caching and
 /// nosniff headers; nullopt when `req` names no embedded file. The files
 /// hold no data, so they are served without a token; the WebSocket checks it.
-std::optional<net::http_response> serve_web_file(const net::http_request& req);
+std::optional<net::server_response> serve_web_file(const net::server_request& req);
 
 }  // namespace mlt::web

@@ -98,7 +98,7 @@ void http_session::handle_upgrade(request_type&& req) {
 
 void http_session::handle_http(const request_type& req) {
   const std::string_view target(req.target().data(), req.target().size());
-  http_request in;
+  server_request in;
   in.method = std::string(req.method_string());
   in.target = strip_token(target);
   std::string_view auth_value;
@@ -119,7 +119,7 @@ void http_session::handle_http(const request_type& req) {
   const auto& on_http = state_->handlers().on_http;
   if (!on_http) return reply(404, json_error(404, "not found"), req.keep_alive(), &req);
 
-  http_response out;
+  server_response out;
   try {
     out = on_http(in);
   } catch (const std::exception& e) {

@@ -30,8 +30,8 @@ struct system_fixture {
   }
 };
 
-mlt::net::http_request get(const std::string& target, bool authenticated = true) {
-  mlt::net::http_request r;
+mlt::net::server_request get(const std::string& target, bool authenticated = true) {
+  mlt::net::server_request r;
   r.method = "GET";
   r.target = target;
   r.authenticated = authenticated;
@@ -131,7 +131,7 @@ TEST_CASE("the router answers 400, 401, 404 and 405 with JSON errors", "[http]")
   ctx.sys = fx.sys.get();
   ctx.store = store;
   simdjson::dom::parser p;
-  auto status_of = [&](const mlt::net::http_response& r) {
+  auto status_of = [&](const mlt::net::server_response& r) {
     std::int64_t s = 0;
     CHECK(r.content_type == "application/json");
     CHECK_FALSE(parse(p, r.body)["error"]["status"].get_int64().get(s));
@@ -166,10 +166,10 @@ TEST_CASE("the router answers 400, 401, 404 and 405 with JSON errors", "[http]")
 TEST_CASE("unknown GET paths go to the static file hook, which may decline", "[http]") {
   http_api_context ctx;
   std::string asked;
-  ctx.static_files = [&](const mlt::net::http_request& req) -> std::optional<mlt::net::http_response> {
+  ctx.static_files = [&](const mlt::net::server_request& req) -> std::optional<mlt::net::server_response> {
     asked = req.target;
     if (req.target != "/index.html") return std::nullopt;
-    mlt::net::http_response r;
+    mlt::net::server_response r;
     r.content_type = "text/html";
     r.body = "<html></html>";
     return r;

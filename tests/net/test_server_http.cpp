@@ -11,10 +11,10 @@ namespace http = boost::beast::http;
 TEST_CASE("a plain HTTP GET goes to on_http with its method, target, headers and body", "[net][http]") {
   test::echo_app app;
   auto handlers = app.handlers();
-  http_request seen;
-  handlers.on_http = [&](const http_request& req) {
+  server_request seen;
+  handlers.on_http = [&](const server_request& req) {
     seen = req;
-    http_response res;
+    server_response res;
     res.content_type = "application/json";
     res.body = R"({"status":"ok"})";
     res.headers["X-Trace"] = "1";
@@ -43,8 +43,8 @@ TEST_CASE("a plain HTTP GET goes to on_http with its method, target, headers and
 TEST_CASE("HEAD gets the headers of GET without a body", "[net][http]") {
   test::echo_app app;
   auto handlers = app.handlers();
-  handlers.on_http = [](const http_request&) {
-    http_response res;
+  handlers.on_http = [](const server_request&) {
+    server_response res;
     res.body = "twelve bytes";
     return res;
   };
@@ -87,9 +87,9 @@ TEST_CASE("a request body over the limit is refused with 413", "[net][http]") {
   test::echo_app app;
   auto handlers = app.handlers();
   bool called = false;
-  handlers.on_http = [&](const http_request&) {
+  handlers.on_http = [&](const server_request&) {
     called = true;
-    return http_response{};
+    return server_response{};
   };
   server_options opts;
   opts.max_http_body_bytes = 100;
@@ -103,9 +103,9 @@ TEST_CASE("a request body over the limit is refused with 413", "[net][http]") {
 TEST_CASE("a handler that throws answers 500 and the server keeps serving", "[net][http]") {
   test::echo_app app;
   auto handlers = app.handlers();
-  handlers.on_http = [](const http_request& req) -> http_response {
+  handlers.on_http = [](const server_request& req) -> server_response {
     if (req.target == "/boom") throw std::runtime_error("kaput");
-    return http_response{};
+    return server_response{};
   };
   server srv({}, handlers);
   srv.start();
@@ -119,8 +119,8 @@ TEST_CASE("a handler that throws answers 500 and the server keeps serving", "[ne
 TEST_CASE("keep-alive serves several requests on one connection", "[net][http]") {
   test::echo_app app;
   auto handlers = app.handlers();
-  handlers.on_http = [](const http_request& req) {
-    http_response res;
+  handlers.on_http = [](const server_request& req) {
+    server_response res;
     res.body = req.target;
     return res;
   };

@@ -109,11 +109,11 @@ TEST_CASE("HTTP requests carry an authenticated flag and never the token itself"
   test::echo_app app;
   auto handlers = app.handlers();
   std::mutex m;
-  std::vector<http_request> seen;
-  handlers.on_http = [&](const http_request& req) {
+  std::vector<server_request> seen;
+  handlers.on_http = [&](const server_request& req) {
     std::lock_guard<std::mutex> lock(m);
     seen.push_back(req);
-    http_response res;
+    server_response res;
     res.status = req.authenticated ? 200 : 401;
     res.body = req.authenticated ? "ok" : "no";
     return res;
@@ -144,8 +144,8 @@ TEST_CASE("HTTP requests carry an authenticated flag and never the token itself"
 TEST_CASE("without tokens every request counts as authenticated", "[net][security]") {
   test::echo_app app;
   auto handlers = app.handlers();
-  handlers.on_http = [](const http_request& req) {
-    http_response res;
+  handlers.on_http = [](const server_request& req) {
+    server_response res;
     res.body = req.authenticated ? "yes" : "no";
     return res;
   };

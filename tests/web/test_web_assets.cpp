@@ -40,7 +40,7 @@ TEST_CASE("unknown paths are not files", "[web]") {
 }
 
 TEST_CASE("files are served for GET and HEAD with a content security policy, not for POST", "[web]") {
-  mlt::net::http_request req;
+  mlt::net::server_request req;
   req.method = "GET";
   req.target = "/";
   auto res = mlt::web::serve_web_file(req);
