@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <optional>
 #include <set>
 
@@ -16,6 +17,8 @@
 #include "actors/harden.hpp"
 #include "messages/schedule_msgs.hpp"
 #include "messages/type_ids.hpp"
+#include "ml/market/bar.hpp"
+#include "ml/market/synthetic.hpp"
 #include "ml/market/universe.hpp"
 #include "ml/models/model.hpp"
 
@@ -87,6 +90,43 @@ bool symbol_exists(const agent_state& st, const std::string& s) {
   if (st.cfg.data_dir.empty()) return false;
   std::error_code ec;
   return std::filesystem::is_regular_file(std::filesystem::path(st.cfg.data_dir) / (s + ".csv"), ec);
+}
+
+// The date of the last row of DATA_DIR/SYMBOL.csv when it starts with an ISO
+// date; "" otherwise. Reads only the file's tail.
+std::string last_csv_date(const std::string& data_dir, const std::string& symbol) {
+  if (data_dir.empty() || symbol.empty()) return "";
+  std::ifstream in(std::filesystem::path(data_dir) / (symbol + ".csv"), std::ios::binary);
+  if (!in) return "";
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  const std::streamoff from = std::max<std::streamoff>(0, size - 4096);
+  in.seekg(from);
+  std::string tail((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  while (!tail.empty() && (tail.back() == '\n' || tail.back() == '\r' || tail.back() == ' ')) tail.pop_back();
+  const auto nl = tail.rfind('\n');
+  const std::string line = nl == std::string::npos ? tail : tail.substr(nl + 1);
+  auto digit = [&](std::size_t i) { return i < line.size() && line[i] >= '0' && line[i] <= '9'; };
+  const bool iso = digit(0) && digit(1) && digit(2) && digit(3) && line.size() >= 10 && line[4] == '-' &&
+                   digit(5) && digit(6) && line[7] == '-' && digit(8) && digit(9);
+  return iso ? line.substr(0, 10) : "";
+}
+
+// The last day the plan's data will have once `e` is applied, so that "last
+// 3 years" counts back from the data and not from today; "" (today) for
+// Polygon, whose data is current. Follows the data loader's choice for auto:
+// Polygon with a key, else the CSV file, else the synthetic market.
+std::string data_end_for(const agent_state& st, msg::trial_plan plan, const brain::plan_edit& e) {
+  if (e.symbol) plan.symbol = *e.symbol;
+  if (e.data_source) plan.data_source = *e.data_source;
+  if (!plan.end.empty()) return plan.end;
+  const std::string synthetic_end = ml::format_date(ml::synthetic_default_end());
+  if (plan.data_source == "synthetic") return synthetic_end;
+  if (plan.data_source == "polygon") return "";
+  const std::string csv_end = last_csv_date(st.cfg.data_dir, plan.symbol);
+  if (plan.data_source == "csv") return csv_end;
+  if (st.cfg.polygon_key) return "";
+  return csv_end.empty() ? synthetic_end : csv_end;
 }
 
 std::string help_text() {
@@ -445,7 +485,7 @@ void on_chat(agent_self* self, caf::response_promise rp, const std::string& text
       }
       brain::plan_edit e = in.changes;
       e.model.reset();
-      std::string problem = brain::apply_edit(plan, e);
+      std::string problem = brain::apply_edit(plan, e, data_end_for(st, plan, e));
       if (!problem.empty()) {
         rp.deliver(error("bad_plan", "I can't plan that: " + problem));
         return;
@@ -494,7 +534,7 @@ void on_chat(agent_self* self, caf::response_promise rp, const std::string& text
         return;
       }
       msg::trial_plan plan = st.cfg.defaults;
-      std::string problem = brain::apply_edit(plan, in.changes);
+      std::string problem = brain::apply_edit(plan, in.changes, data_end_for(st, plan, in.changes));
       if (!problem.empty()) {
         rp.deliver(error("bad_plan", "I can't plan that: " + problem));
         return;
@@ -508,7 +548,7 @@ void on_chat(agent_self* self, caf::response_promise rp, const std::string& text
         return;
       }
       msg::trial_plan plan = st.proposal->second;
-      std::string problem = brain::apply_edit(plan, in.changes);
+      std::string problem = brain::apply_edit(plan, in.changes, data_end_for(st, plan, in.changes));
       if (!problem.empty()) {
         rp.deliver(error("bad_plan", "I kept the plan as it was: " + problem));
         return;

@@ -168,6 +168,7 @@ void daemon::start() {
   scfg.messages_per_minute = d.opts.messages_per_minute;
   scfg.max_message_bytes = static_cast<std::size_t>(d.opts.max_message_bytes);
   scfg.agent.brains = brain_settings(d.opts);
+  scfg.agent.polygon_key = !d.opts.polygon_api_key.empty();
 
   scheduler_config sched;
   for (const auto& s : d.opts.schedules) {

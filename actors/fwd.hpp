@@ -78,6 +78,7 @@ struct agent_config {
   caf::actor store;
   caf::actor paper;         ///< forward paper portfolios
   std::string data_dir;     ///< SYMBOL.csv files make symbols known
+  bool polygon_key = false; ///< a Polygon key is set (auto data then means Polygon)
   msg::trial_plan defaults; ///< what a new proposal starts from
   std::string brain = "rules";  ///< the default brain's kind (= brains.kind)
   brain_config brains;

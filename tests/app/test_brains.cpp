@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <mutex>
 #include <string>
 
@@ -247,4 +248,32 @@ TEST_CASE("'compare xgboost and logistic on SPY' proposes one plan, runs it once
   std::sort(models.begin(), models.end());
   CHECK(models == std::vector<std::string>{"logistic", "xgboost"});
   CHECK(table.find("Against logistic") != std::string::npos);
+}
+
+TEST_CASE("'the last 3 years' counts back from the last day of the data the plan will use, not from today",
+          "[integration][brain]") {
+  const auto state = mlt::test::fresh_dir("lookback");
+  const auto data = mlt::test::fresh_dir("lookback-data");
+  {
+    std::ofstream csv(data + "/ZZZ.csv");
+    csv << "date,open,high,low,close,volume\n"
+           "2019-06-26,10,11,9,10.5,1000\n"
+           "2019-06-27,10.5,11,10,10.8,1200\n"
+           "2019-06-28,10.8,11.2,10.6,11,900\n";
+  }
+  daemon_process d(state, {"--data-dir", data});
+  mlt::net::ws_client c;
+  c.connect("127.0.0.1", d.port());
+  frame_reader r(c);
+  REQUIRE(r.next().type() == "hello");
+  // The synthetic market ends on 2024-12-31.
+  chat(c, "Run trial on SPY with synthetic data over the last 3 years");
+  auto p1 = r.until("proposal");
+  CHECK(p1.str("start") >= "2021-12-30");
+  CHECK(p1.str("start") <= "2022-01-02");
+  // A CSV ending in June 2019.
+  chat(c, "Run trial on ZZZ over the last 2 years");
+  auto p2 = r.until("proposal");
+  CHECK(p2.str("start") >= "2017-06-26");
+  CHECK(p2.str("start") <= "2017-06-30");
 }
