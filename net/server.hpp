@@ -59,6 +59,9 @@ struct server_options {
   std::vector<std::string> allowed_origins;
   /// Larger HTTP request bodies are refused with 413.
   std::size_t max_http_body_bytes = 1 << 20;
+  /// Bytes waiting to be written to one WebSocket; a client that stops
+  /// reading past this is disconnected instead of growing the daemon's memory.
+  std::size_t max_send_queue_bytes = 64u << 20;
 };
 
 struct server_handlers {

@@ -73,6 +73,18 @@ void websocket_session::on_read(beast::error_code ec, std::size_t) {
 void websocket_session::send(std::string text) {
   asio::post(ws_.get_executor(), [self = shared_from_this(), text = std::move(text)]() mutable {
     if (self->finished_ || self->close_requested_) return;
+    const auto limit = self->state_->options().max_send_queue_bytes;
+    if (limit > 0 && self->queued_bytes_ + text.size() > limit) {
+      self->state_->log("client is not reading (connection " + std::to_string(self->id_) + ", " + self->remote_ +
+                        "): " + std::to_string(self->queued_bytes_) + " bytes wait to be sent, over the limit of " +
+                        std::to_string(limit) + "; disconnecting it");
+      self->close_requested_ = true;
+      beast::error_code ignored;
+      beast::get_lowest_layer(self->ws_).socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+      beast::get_lowest_layer(self->ws_).close();
+      return;
+    }
+    self->queued_bytes_ += text.size();
     self->queue_.push_back(std::move(text));
     if (self->queue_.size() == 1) self->do_write();
   });
@@ -88,8 +100,10 @@ void websocket_session::on_write(beast::error_code ec, std::size_t) {
   if (ec) {
     fail(ec, "websocket write");
     queue_.clear();
+    queued_bytes_ = 0;
     return finish();
   }
+  queued_bytes_ -= queue_.front().size();
   queue_.pop_front();
   if (!queue_.empty()) return do_write();
   if (close_requested_) do_close();

@@ -52,6 +52,7 @@ private:
   std::string remote_;
   boost::beast::flat_buffer buffer_;
   std::deque<std::string> queue_;
+  std::size_t queued_bytes_ = 0;
   bool opened_ = false;
   bool close_requested_ = false;
   bool closing_ = false;

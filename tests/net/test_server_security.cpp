@@ -4,6 +4,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <mutex>
+#include <thread>
+
 using namespace mlt::net;
 using namespace std::chrono_literals;
 namespace http = boost::beast::http;
@@ -152,4 +156,42 @@ TEST_CASE("without tokens every request counts as authenticated", "[net][securit
   server srv({}, handlers);
   srv.start();
   CHECK(test::http_request_raw(srv.port(), http::verb::get, "/health").body == "yes");
+}
+
+TEST_CASE("a client that stops reading is disconnected once its unsent frames pass the limit", "[net][security]") {
+  std::mutex m;
+  std::shared_ptr<ws_connection> conn;
+  std::atomic<bool> closed{false};
+  std::string log;
+  server_handlers h;
+  h.on_open = [&](std::shared_ptr<ws_connection> c) {
+    std::lock_guard<std::mutex> lock(m);
+    conn = std::move(c);
+  };
+  h.on_close = [&](std::uint64_t) { closed = true; };
+  h.on_log = [&](const std::string& line) {
+    std::lock_guard<std::mutex> lock(m);
+    log += line + "\n";
+  };
+  server_options opts;
+  opts.max_send_queue_bytes = 1u << 20;
+  server srv(opts, h);
+  srv.start();
+
+  ws_client client;  // connects and then never reads
+  client.connect("127.0.0.1", srv.port());
+  for (int i = 0; i < 200 && !conn; ++i) std::this_thread::sleep_for(10ms);
+  std::shared_ptr<ws_connection> c;
+  {
+    std::lock_guard<std::mutex> lock(m);
+    c = conn;
+  }
+  REQUIRE(c);
+  // 128 MB in 64 KB frames: far more than the kernel's socket buffers and the 1 MB limit.
+  const std::string frame(64 << 10, 'x');
+  for (int i = 0; i < 2048 && !closed; ++i) c->send(frame);
+  for (int i = 0; i < 1000 && !closed; ++i) std::this_thread::sleep_for(10ms);
+  CHECK(closed);
+  std::lock_guard<std::mutex> lock(m);
+  CHECK_THAT(log, Catch::Matchers::Contains("client is not reading"));
 }
