@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include "messages/json_writer.hpp"
 #include "net/llm_client.hpp"
 #include "net/llm_json.hpp"
 #include "net/llm_retry.hpp"
@@ -44,7 +45,7 @@ private:
     transport_.fail(llm_failure::malformed, status, "Anthropic reply is malformed: " + why);
   }
 
-  void write_tools(llm_json_writer& w, const llm_request& request) const {
+  void write_tools(msg::json_writer& w, const llm_request& request) const {
     if (request.tools.empty()) {
       if (!request.tool_choice.empty())
         refuse("tool_choice '" + request.tool_choice + "' is set but the request has no tools");
@@ -74,7 +75,7 @@ private:
     w.end_object();
   }
 
-  void write_messages(llm_json_writer& w, const std::vector<llm_message>& messages) const {
+  void write_messages(msg::json_writer& w, const std::vector<llm_message>& messages) const {
     w.key("messages").begin_array();
     for (std::size_t i = 0; i < messages.size();) {
       const llm_message& m = messages[i];
@@ -123,7 +124,7 @@ private:
   }
 
   std::string body_for(const llm_request& request) const {
-    llm_json_writer w;
+    msg::json_writer w;
     w.begin_object().field("model", settings_.model).field("max_tokens", request.max_tokens);
     if (!request.system.empty()) w.field("system", request.system);
     write_messages(w, request.messages);

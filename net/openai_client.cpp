@@ -3,6 +3,7 @@
 
 #include <simdjson.h>
 
+#include "messages/json_writer.hpp"
 #include "net/llm_client.hpp"
 #include "net/llm_json.hpp"
 #include "net/llm_retry.hpp"
@@ -57,7 +58,7 @@ private:
     transport_.fail(llm_failure::malformed, status, service_ + " reply is malformed: " + why);
   }
 
-  void write_tools(llm_json_writer& w, const llm_request& request) const {
+  void write_tools(msg::json_writer& w, const llm_request& request) const {
     if (request.tools.empty()) {
       if (!request.tool_choice.empty())
         refuse("tool_choice '" + request.tool_choice + "' is set but the request has no tools");
@@ -86,7 +87,7 @@ private:
     }
   }
 
-  void write_messages(llm_json_writer& w, const llm_request& request) const {
+  void write_messages(msg::json_writer& w, const llm_request& request) const {
     w.key("messages").begin_array();
     if (!request.system.empty())
       w.begin_object().field("role", "system").field("content", request.system).end_object();
@@ -123,7 +124,7 @@ private:
   }
 
   std::string body_for(const llm_request& request) const {
-    llm_json_writer w;
+    msg::json_writer w;
     w.begin_object().field("model", settings_.model).field("max_tokens", request.max_tokens);
     write_messages(w, request);
     write_tools(w, request);
