@@ -15,6 +15,7 @@
 #include "actors/comparison.hpp"
 #include "actors/fwd.hpp"
 #include "actors/harden.hpp"
+#include "actors/text_format.hpp"
 #include "messages/schedule_msgs.hpp"
 #include "messages/type_ids.hpp"
 #include "ml/market/bar.hpp"
@@ -398,12 +399,6 @@ void approve(agent_self* self, caf::response_promise rp, std::int64_t proposal_i
   }
 }
 
-std::string fmt_pct(double v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%+.1f%%", 100 * v);
-  return b;
-}
-
 void on_chat(agent_self* self, caf::response_promise rp, const std::string& text) {
   auto& st = self->state;
   auto exists = [self](const std::string& s) { return symbol_exists(self->state, s); };
@@ -492,8 +487,8 @@ void on_chat(agent_self* self, caf::response_promise rp, const std::string& text
       }
       std::vector<std::string> models = in.models;
       if (models.size() < 2) models = {"xgboost", "lstm", "transformer", "logistic"};
+      const auto names = ml::model_names();
       for (const auto& m : models) {
-        auto names = ml::model_names();
         if (std::find(names.begin(), names.end(), m) == names.end()) {
           rp.deliver(error("unknown_model", "'" + m + "' is not a model I have"));
           return;
@@ -600,7 +595,7 @@ void on_chat(agent_self* self, caf::response_promise rp, const std::string& text
                     char b[160];
                     std::snprintf(b, sizeof b, "  test accuracy %.1f%% (n=%lld), return %s vs buy-and-hold %s",
                                   100 * r.test_accuracy, static_cast<long long>(r.test_n),
-                                  fmt_pct(r.total_return).c_str(), fmt_pct(r.buy_hold_return).c_str());
+                                  text::spct(r.total_return).c_str(), text::spct(r.buy_hold_return).c_str());
                     out += b;
                   }
                 }
