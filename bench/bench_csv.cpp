@@ -26,7 +26,7 @@ double cpu_now() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  fs::path dir = argc > 1 ? fs::path(argv[1]) : fs::path(MLT_SHARED_DATA_DIR);
+  fs::path dir = argc > 1 ? fs::path(argv[1]) : fs::path(MLT_TEST_DATA_DIR);
   fs::path largest;
   std::uintmax_t size = 0;
   std::error_code ec;

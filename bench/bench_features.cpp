@@ -16,7 +16,7 @@
 namespace {
 
 mlt::ml::bar_series load_bars(std::string& origin) {
-  const std::string path = std::string(MLT_SHARED_DATA_DIR) + "/SPY_daily.csv";
+  const std::string path = std::string(MLT_TEST_DATA_DIR) + "/SPY_daily.csv";
   try {
     origin = "SPY_daily.csv";
     return mlt::ml::parse_csv(mlt::ml::read_text_file(path), path);

@@ -45,7 +45,7 @@ long minor_faults() {
 double seconds_since(double t) { return cpu_clock::now() - t; }
 
 std::vector<bar> load(const std::string& name) {
-  const std::string path = std::string(MLT_SHARED_DATA_DIR) + "/" + name;
+  const std::string path = std::string(MLT_TEST_DATA_DIR) + "/" + name;
   return mlt::ml::parse_csv(mlt::ml::read_text_file(path), path).bars;
 }
 

@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 int main() {
   const auto state = mlt::test::fresh_dir("bench-trial-state");
   const auto data = mlt::test::fresh_dir("bench-trial-data");
-  const fs::path spy = fs::path(MLT_SHARED_DATA_DIR) / "SPY_daily.csv";
+  const fs::path spy = fs::path(MLT_TEST_DATA_DIR) / "SPY_daily.csv";
   std::string request = "Run trial on TSLA with xgboost";
   std::string source = "synthetic (10 years)";
   if (fs::exists(spy)) {

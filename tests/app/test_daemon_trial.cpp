@@ -228,11 +228,10 @@ TEST_CASE("a trial running when the daemon gets SIGTERM is recorded as interrupt
 }
 
 TEST_CASE("a paper portfolio trades only bars that arrive after its trial and survives a restart", "[integration]") {
-  const std::string spy = std::string(MLT_SHARED_DATA_DIR) + "/SPY_daily.csv";
+  const std::string spy = std::string(MLT_TEST_DATA_DIR) + "/SPY_daily.csv";
   std::ifstream in(spy);
   if (!in) {
-    WARN("skipped: " << spy << " is absent");
-    return;
+    FAIL("missing: " << spy << " is absent");
   }
   std::vector<std::string> lines;
   for (std::string l; std::getline(in, l);) lines.push_back(l);

@@ -39,7 +39,7 @@ std::vector<std::string> split(const std::string& line) {
 
 // Empty cells become NaN; the Date column is kept out.
 bool load_sheet(const std::string& file, sheet& out) {
-  std::ifstream in(std::string(MLT_SHARED_DATA_DIR) + "/original/bukosabino_ta/" + file);
+  std::ifstream in(std::string(MLT_TEST_DATA_DIR) + "/original/bukosabino_ta/" + file);
   if (!in) return false;
   std::string line;
   std::getline(in, line);
@@ -119,8 +119,7 @@ TEST_CASE("indicators match the StockCharts reference worksheets") {
   for (const auto& c : cases) {
     sheet s;
     if (!load_sheet(c.file, s)) {
-      WARN("skipped: " << c.file << " not found under " << MLT_SHARED_DATA_DIR);
-      continue;
+      FAIL("missing: " << c.file << " not found under " << MLT_TEST_DATA_DIR);
     }
     const ind::vec got = c.compute(s);
     const ind::vec& want = s[c.expected_column];
@@ -136,8 +135,7 @@ TEST_CASE("indicators match the StockCharts reference worksheets") {
 TEST_CASE("rsi with TA-Lib seeding reproduces StockCharts' published RSI table") {
   sheet s;
   if (!load_sheet("cs-rsi.csv", s)) {
-    WARN("skipped: cs-rsi.csv not found under " << MLT_SHARED_DATA_DIR);
-    return;
+    FAIL("missing: cs-rsi.csv not found under " << MLT_TEST_DATA_DIR);
   }
   // StockCharts' RSI article, same closes, averages seeded with the mean of the
   // first 14 changes; published to two decimals.
@@ -154,8 +152,7 @@ TEST_CASE("rsi with TA-Lib seeding reproduces StockCharts' published RSI table")
 TEST_CASE("atr warm-up rows are empty, not zero") {
   sheet s;
   if (!load_sheet("cs-atr.csv", s)) {
-    WARN("skipped: cs-atr.csv not found under " << MLT_SHARED_DATA_DIR);
-    return;
+    FAIL("missing: cs-atr.csv not found under " << MLT_TEST_DATA_DIR);
   }
   const ind::vec a = ind::atr(s["High"], s["Low"], s["Close"], 14);
   for (Eigen::Index t = 0; t < 13; ++t) CHECK(std::isnan(a[t]));

@@ -33,8 +33,7 @@ bool registered(const std::string& n) {
 TEST_CASE("weighted ensemble of the default members learns and weights sum to one",
           "[ensemble][weighted]") {
   if (!registered("logistic") || !registered("xgboost")) {
-    WARN("skipped: logistic or xgboost not registered");
-    return;
+    FAIL("missing: logistic or xgboost not registered");
   }
   auto d = planted_row(1500, 500, 3);
   ensemble_model m;

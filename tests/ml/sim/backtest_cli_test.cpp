@@ -55,7 +55,7 @@ result backtest(std::vector<std::string> args) {
   return r;
 }
 
-const std::string goog = std::string(MLT_SHARED_DATA_DIR) + "/GOOG_daily.csv";
+const std::string goog = std::string(MLT_TEST_DATA_DIR) + "/GOOG_daily.csv";
 
 bool have_goog() {
   std::FILE* f = std::fopen(goog.c_str(), "r");
@@ -68,8 +68,7 @@ bool have_goog() {
 TEST_CASE("backtest --json prints stats, trades and equity in the documented shape",
           "[sim][cli]") {
   if (!have_goog()) {
-    WARN("skipped: " << goog << " not found");
-    return;
+    FAIL("missing: " << goog << " not found");
   }
   const result r = backtest({"--csv", goog, "--strategy", "sma_cross", "--fast", "10", "--slow",
                              "30", "--allow-short", "--cash", "10000", "--json"});
@@ -116,8 +115,7 @@ TEST_CASE("backtest --json prints stats, trades and equity in the documented sha
 
 TEST_CASE("backtest without --json prints a readable table beside buy-and-hold", "[sim][cli]") {
   if (!have_goog()) {
-    WARN("skipped: " << goog << " not found");
-    return;
+    FAIL("missing: " << goog << " not found");
   }
   const result r = backtest({"--csv", goog, "--strategy", "buy_hold", "--commission",
                              "per_share:0.005,min:1", "--slippage-bps", "5"});

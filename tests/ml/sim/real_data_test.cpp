@@ -51,8 +51,7 @@ TEST_CASE("on real data cash plus the marked position equals equity at every bar
   for (const char* name : daily_files) {
     const auto bars = sim_test::load_daily(name);
     if (bars.empty()) {
-      WARN("skipped: " << name << " not found in " << MLT_SHARED_DATA_DIR);
-      continue;
+      FAIL("missing: " << name << " not found in " << MLT_TEST_DATA_DIR);
     }
     INFO(name);
     engine e(costly());
@@ -91,8 +90,7 @@ TEST_CASE("on real data a strategy that never trades keeps equity flat at the st
           "[sim][real]") {
   const auto bars = sim_test::load_daily("SPY_daily.csv");
   if (bars.empty()) {
-    WARN("skipped: SPY_daily.csv not found in " << MLT_SHARED_DATA_DIR);
-    return;
+    FAIL("missing: SPY_daily.csv not found in " << MLT_TEST_DATA_DIR);
   }
   // Probabilities that never leave the neutral band.
   std::vector<std::size_t> idx(bars.size());
@@ -117,8 +115,7 @@ TEST_CASE("SMA(10, 30) crossover on GOOG matches backtesting.py's published SmaC
           "[sim][real]") {
   const auto bars = sim_test::load_daily("GOOG_daily.csv");
   if (bars.empty()) {
-    WARN("skipped: GOOG_daily.csv not found in " << MLT_SHARED_DATA_DIR);
-    return;
+    FAIL("missing: GOOG_daily.csv not found in " << MLT_TEST_DATA_DIR);
   }
   // backtesting.py (kernc/backtesting.py, backtesting/test/_test.py, test_compute_stats):
   // Backtest(GOOG, SmaCross) with cash 10000, no commission, whole shares, all of equity,
@@ -160,8 +157,7 @@ TEST_CASE("the rolling SMA crossover trades exactly where a naive recomputation 
           "[sim][real]") {
   const auto bars = sim_test::load_daily("SPY_daily.csv");  // > 4096 bars: crosses a refresh
   if (bars.empty()) {
-    WARN("skipped: SPY_daily.csv not found in " << MLT_SHARED_DATA_DIR);
-    return;
+    FAIL("missing: SPY_daily.csv not found in " << MLT_TEST_DATA_DIR);
   }
   for (const auto& fs : {std::pair<int, int>{1, 20}, {10, 30}, {50, 200}}) {
     const int fast = fs.first, slow = fs.second;

@@ -48,7 +48,7 @@ inline std::int64_t days_from_civil(int y, int m, int d) {
 /// Loads a shared `date,open,high,low,close,volume` daily file; empty when absent.
 inline std::vector<mlt::ml::bar> load_daily(const std::string& name) {
   std::vector<mlt::ml::bar> out;
-  std::ifstream in(std::string(MLT_SHARED_DATA_DIR) + "/" + name);
+  std::ifstream in(std::string(MLT_TEST_DATA_DIR) + "/" + name);
   if (!in) return out;
   std::string line;
   std::getline(in, line);
