@@ -183,7 +183,7 @@ void begin(engine_self* self, std::int64_t id) {
               run->warnings.push_back(w);
             }
             run->series = std::move(series);
-            self->request(run->trainer, work_timeout, msg::prepare_request{id, run->series})
+            self->request(run->trainer, work_timeout, msg::prepare_request{id, run->series, run->plan.horizon})
                 .then(
                     [=](msg::prepared& prep) {
                       auto* run = find(self, id);
@@ -191,15 +191,22 @@ void begin(engine_self* self, std::int64_t id) {
                       run->prep = prep;
                       run->regime = brain::thresholds::classify_regime(prep.vol_annual, prep.vol_recent);
                       msg::volatility_report q{id, run->plan.symbol, prep.vol_annual, prep.vol_recent, run->regime,
-                                               static_cast<std::int64_t>(run->series.bars.size()), run->plan};
+                                               static_cast<std::int64_t>(run->series.bars.size()), run->plan,
+                                               prep.vol_first_date, prep.vol_last_date, prep.recent_first_date};
                       msg::json_writer w;
                       w.begin_object().field("question", "volatility").field("vol_annual", prep.vol_annual)
                           .field("vol_recent", prep.vol_recent).field("regime", run->regime)
-                          .field("train_ratio", run->plan.train_ratio).end_object();
+                          .field("train_ratio", run->plan.train_ratio).field("window_first", prep.vol_first_date)
+                          .field("window_last", prep.vol_last_date).field("recent_first", prep.recent_first_date)
+                          .end_object();
                       emit(self, *run, "engine", "question",
                            "Computed " + std::to_string(prep.features) + " features. Volatility is " + run->regime +
                                " (annualised " + pct(prep.vol_annual) + ", last 63 bars " + pct(prep.vol_recent) +
-                               "). Adjust train_ratio (now " + fmt("%.2f", run->plan.train_ratio) + ")?",
+                               "), measured on " + prep.vol_first_date + " .. " + prep.vol_last_date +
+                               ", the rows that train under any allowed split (train_ratio " +
+                               fmt("%.1f", msg::plan_limits::min_train_ratio) + " to " +
+                               fmt("%.1f", msg::plan_limits::max_train_ratio) + "). Adjust train_ratio (now " +
+                               fmt("%.2f", run->plan.train_ratio) + ")?",
                            w.take());
                       ask(
                           self, id, q, [](brain::brain& b, const msg::volatility_report& q) { return b.on_volatility(q); },
@@ -210,8 +217,10 @@ void begin(engine_self* self, std::int64_t id) {
                             }
                             if (d.action == "set_train_ratio") {
                               auto it = d.params.find("train_ratio");
-                              if (it == d.params.end() || !(it->second >= 0.3 && it->second <= 0.9)) {
-                                why = "train_ratio must be between 0.3 and 0.9";
+                              if (it == d.params.end() || !(it->second >= msg::plan_limits::min_train_ratio &&
+                                                            it->second <= msg::plan_limits::max_train_ratio)) {
+                                why = "train_ratio must be between " + fmt("%.1f", msg::plan_limits::min_train_ratio) +
+                                      " and " + fmt("%.1f", msg::plan_limits::max_train_ratio);
                                 return false;
                               }
                             }

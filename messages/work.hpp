@@ -44,11 +44,12 @@ typename Inspector::result_type inspect(Inspector& f, data_progress_msg& x) {
 struct prepare_request {
   std::int64_t trial_id = 0;
   ml::bar_series series;
+  std::int32_t horizon = 1;  ///< label horizon: which rows can train decides the volatility window
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, prepare_request& x) {
-  return f(caf::meta::type_name("prepare_request"), x.trial_id, x.series);
+  return f(caf::meta::type_name("prepare_request"), x.trial_id, x.series, x.horizon);
 }
 
 /// trainer -> engine.
@@ -56,14 +57,17 @@ struct prepared {
   std::int64_t trial_id = 0;
   std::int32_t features = 0;
   std::int64_t usable_rows = 0;
-  double vol_annual = 0;
-  double vol_recent = 0;
+  double vol_annual = 0;  ///< over the rows that train under every allowed split
+  double vol_recent = 0;  ///< over the last 63 bars of those rows
+  std::string vol_first_date;  ///< the window of vol_annual
+  std::string vol_last_date;
+  std::string recent_first_date;  ///< the window of vol_recent ends at vol_last_date
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, prepared& x) {
   return f(caf::meta::type_name("prepared"), x.trial_id, x.features, x.usable_rows, x.vol_annual,
-           x.vol_recent);
+           x.vol_recent, x.vol_first_date, x.vol_last_date, x.recent_first_date);
 }
 
 /// engine -> trainer: split with this ratio and start fitting `model`.

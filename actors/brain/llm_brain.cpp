@@ -151,7 +151,9 @@ std::string decision_system_prompt() {
          "Checkpoint protocol: the engine asks you a question and you answer by calling the decide tool exactly "
          "once, with an action from allowed_actions, a short reason that cites the numbers you were given, and "
          "params only when the action needs them.\n"
-         "- volatility: continue (keep the split) or set_train_ratio with params.train_ratio in [0.5, 0.9]; a "
+         "- volatility: continue (keep the split) or set_train_ratio with params.train_ratio in [" +
+         actors::text::fmt("%.1f", msg::plan_limits::min_train_ratio) + ", " +
+         actors::text::fmt("%.1f", msg::plan_limits::max_train_ratio) + "]; a "
          "high-volatility regime argues for a smaller ratio (" + actors::text::fmt("%.2f", thresholds::train_ratio_high) +
          ") so validation and test see the current regime; never override a train_ratio the person set.\n"
          "- progress: continue, modify (params: more regularised hyperparameters of the current model) or stop "
@@ -313,7 +315,8 @@ msg::decision llm_brain::on_volatility(const msg::volatility_report& r) {
   json_writer w;
   w.begin_object().field("question", "volatility").field("trial_id", r.trial_id).field("symbol", r.symbol)
       .field("bars", r.bars).field("vol_annual", r.vol_annual).field("vol_recent_63_bars", r.vol_recent)
-      .field("regime", r.regime);
+      .field("regime", r.regime).field("measured_from", r.window_first_date).field("measured_to", r.window_last_date)
+      .field("measured_on", "rows that train under every allowed train_ratio; no validation or test bar");
   w.key("plan").begin_object().field("model", r.plan.model).field("train_ratio", r.plan.train_ratio)
       .field("val_ratio", r.plan.val_ratio).field("horizon", r.plan.horizon)
       .field("train_ratio_set_by_person", msg::is_pinned(r.plan, "train_ratio"))

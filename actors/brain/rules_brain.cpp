@@ -62,7 +62,10 @@ public:
     // The first question of a trial carries its plan: remember whether the
     // person asked for a hyperparameter search.
     if (wants_optimize(r.plan)) optimize_wanted_.insert(r.trial_id);
-    const std::string vols = "annualised volatility " + pct(r.vol_annual) + ", last 63 bars " + pct(r.vol_recent);
+    const std::string vols = "annualised volatility " + pct(r.vol_annual) + ", last 63 bars " + pct(r.vol_recent) +
+                             (r.window_first_date.empty()
+                                  ? std::string()
+                                  : " (" + r.window_first_date + " .. " + r.window_last_date + ", training rows only)");
     if (msg::is_pinned(r.plan, "train_ratio"))
       return make("continue", vols + " (" + r.regime + " regime); you set train_ratio " +
                                   fmt("%.2f", r.plan.train_ratio) + ", so I keep it");
