@@ -254,6 +254,7 @@ void fit(engine_self* self, std::int64_t id) {
   auto* run = find(self, id);
   if (!run) return;
   run->val_loss_history.clear();
+  run->last_measured_step = 0;
   msg::fit_request req{id, run->model, run->params, run->plan.train_ratio, run->plan.val_ratio, run->plan.horizon,
                        run->plan.seed};
   self->request(run->trainer, work_timeout, req)
@@ -293,10 +294,33 @@ void fit(engine_self* self, std::int64_t id) {
           });
 }
 
-// Checkpoints at steps 2, 4, 8, 16, ...: early enough to catch a fit that
-// early-stops, rare enough not to flood a long one.
+// Checkpoints at measured steps 2, 4, 8, 16, ...: early enough to catch a
+// fit that early-stops, rare enough not to flood a long one. Only finished,
+// measured work is a checkpoint (see ml::fit_step).
 bool is_checkpoint(const msg::fit_progress& p) {
-  return !p.done && p.step >= 2 && (p.step & (p.step - 1)) == 0;
+  return p.measured && !p.done && p.step >= 2 && (p.step & (p.step - 1)) == 0;
+}
+
+// Every fit ends here, stopped by the agent or finished on its own: the model
+// keeps its best measured state and the transcript says which.
+void end_fit(engine_self* self, std::int64_t id, const std::string& how) {
+  auto* run = find(self, id);
+  if (!run) return;
+  self->request(run->trainer, work_timeout, msg::fit_stop_request{id})
+      .then(
+          [=](msg::fit_kept& k) {
+            auto* run = find(self, id);
+            if (!run) return;
+            msg::json_writer w;
+            w.begin_object().field("phase", "train").field("model", run->model).field("kept_step", k.step)
+                .field("unit", k.unit).field("kept_val_loss", k.val_loss).end_object();
+            emit(self, *run, "engine", "status",
+                 run->model + " " + how + "; kept " + k.what +
+                     (std::isfinite(k.val_loss) ? " (validation loss " + fmt("%.4f", k.val_loss) + ")" : "") + ".",
+                 w.take());
+            evaluate_initial(self, id);
+          },
+          [=](caf::error& e) { fail(self, id, "train_failed", self->system().render(e)); });
 }
 
 void advance(engine_self* self, std::int64_t id) {
@@ -307,20 +331,33 @@ void advance(engine_self* self, std::int64_t id) {
           [=](msg::fit_progress& p) {
             auto* run = find(self, id);
             if (!run) return;
+            // A measured step must be new work: a step number that does not
+            // grow would repeat a question or a loss the history already has.
+            const bool fresh = p.measured && p.step > run->last_measured_step;
+            const std::string unit = p.unit.empty() ? "step" : p.unit;
             msg::json_writer w;
             w.begin_object().field("phase", "train").field("model", run->model).field("step", p.step)
-                .field("total", p.total).field("train_loss", p.train_loss).field("val_loss", p.val_loss)
-                .field("val_accuracy", p.val_accuracy).field("fraction", p.total > 0 ? double(p.step) / p.total : 1.0)
-                .end_object();
+                .field("total", p.total).field("unit", unit).field("measured", fresh).field("fraction", p.fraction);
+            if (fresh)
+              w.field("train_loss", p.train_loss).field("val_loss", p.val_loss).field("val_accuracy", p.val_accuracy);
+            w.end_object();
+            const std::string of_total = std::to_string(p.total);
             emit(self, *run, "engine", "progress",
-                 run->model + " step " + std::to_string(p.step) + "/" + std::to_string(p.total) + ": train loss " +
-                     fmt("%.4f", p.train_loss) + ", validation loss " + fmt("%.4f", p.val_loss) + ", accuracy " +
-                     pct(p.val_accuracy),
+                 fresh ? run->model + " " + unit + " " + std::to_string(p.step) + "/" + of_total + ": train loss " +
+                             fmt("%.4f", p.train_loss) + ", validation loss " + fmt("%.4f", p.val_loss) +
+                             ", accuracy " + pct(p.val_accuracy)
+                       : run->model + " " + unit + " " + std::to_string(p.step + 1) + "/" + of_total +
+                             " in progress (" + pct(p.fraction) + " of the fit done; no new measurement yet)",
                  w.take());
             if (p.done) {
-              evaluate_initial(self, id);
+              end_fit(self, id, "finished after " + unit + " " + std::to_string(p.step));
               return;
             }
+            if (!fresh) {
+              advance(self, id);
+              return;
+            }
+            run->last_measured_step = p.step;
             if (!is_checkpoint(p) || budget_left(*run) <= 0) {
               run->val_loss_history.push_back(p.val_loss);
               advance(self, id);
@@ -329,11 +366,15 @@ void advance(engine_self* self, std::int64_t id) {
             msg::progress_report q{id, run->model, p.step, p.total, p.train_loss, p.val_loss, p.val_accuracy,
                                    run->val_loss_history, run->modifications};
             run->val_loss_history.push_back(p.val_loss);
+            msg::json_writer qj;
+            qj.begin_object().field("question", "progress").field("step", p.step).field("total", p.total)
+                .field("unit", unit).field("train_loss", p.train_loss).field("val_loss", p.val_loss)
+                .field("val_accuracy", p.val_accuracy).end_object();
             emit(self, *run, "engine", "question",
-                 "Checkpoint at step " + std::to_string(p.step) + "/" + std::to_string(p.total) + ": train loss " +
-                     fmt("%.4f", p.train_loss) + ", validation loss " + fmt("%.4f", p.val_loss) +
+                 "Checkpoint at " + unit + " " + std::to_string(p.step) + "/" + std::to_string(p.total) +
+                     ": train loss " + fmt("%.4f", p.train_loss) + ", validation loss " + fmt("%.4f", p.val_loss) +
                      ". Continue, modify or stop?",
-                 R"({"question":"progress"})");
+                 qj.take());
             ask(
                 self, id, q, [](brain::brain& b, const msg::progress_report& q) { return b.on_progress(q); },
                 [](const msg::decision& d, std::string& why) {
@@ -352,7 +393,7 @@ void advance(engine_self* self, std::int64_t id) {
                     for (const auto& [k, v] : d.params) run->params[k] = v;
                     fit(self, id);
                   } else if (d.action == "stop") {
-                    evaluate_initial(self, id);
+                    end_fit(self, id, "stopped at " + unit + " " + std::to_string(p.step) + " on the agent's decision");
                   } else {
                     advance(self, id);
                   }

@@ -191,9 +191,22 @@ caf::behavior trainer_behavior(trainer_self* self) {
           out.val_loss = s.val_loss;
           out.val_accuracy = s.val_accuracy;
           out.done = s.done;
+          out.measured = s.measured;
+          out.fraction = s.fraction;
+          out.unit = st.model->step_unit();
           return out;
         } catch (const std::exception& e) {
           return fail(std::string("training step failed: ") + e.what());
+        }
+      },
+      [=](msg::fit_stop_request& m) -> caf::result<msg::fit_kept> {
+        auto& st = self->state;
+        if (m.trial_id != st.trial_id || !st.model) return fail("no fit in progress for trial " + std::to_string(m.trial_id));
+        try {
+          const auto k = st.model->stop();
+          return msg::fit_kept{m.trial_id, k.step, k.val_loss, st.model->step_unit(), k.what};
+        } catch (const std::exception& e) {
+          return fail(std::string("stopping the fit failed: ") + e.what());
         }
       },
       [=](msg::optimize_request& m) -> caf::result<msg::optimize_outcome> {

@@ -43,7 +43,7 @@ struct progress_report {
   double train_loss = 0;
   double val_loss = 0;
   double val_metric = 0;             ///< validation accuracy
-  std::vector<double> val_loss_history;  ///< val loss at each earlier checkpoint
+  std::vector<double> val_loss_history;  ///< val loss of each earlier measured step of this fit
   std::int32_t modifications = 0;    ///< times this fit was already modified
 };
 

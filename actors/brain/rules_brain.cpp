@@ -104,7 +104,7 @@ public:
       const double best_before = *std::min_element(h.end() - 3, h.end());
       if (r.val_loss > best_before - thresholds::stall_delta)
         return make("stop", "validation loss stalled at " + fmt("%.4f", r.val_loss) +
-                                " over the last three checkpoints; stop early");
+                                " over the last three measured steps; stop early and keep the best step");
     }
     return make("continue", "validation loss " + fmt("%.4f", r.val_loss) + ", accuracy " + pct(r.val_metric) +
                                 "; no sign of overfitting yet");
