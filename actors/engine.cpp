@@ -294,11 +294,13 @@ void fit(engine_self* self, std::int64_t id) {
           });
 }
 
-// Checkpoints at measured steps 2, 4, 8, 16, ...: early enough to catch a
-// fit that early-stops, rare enough not to flood a long one. Only finished,
-// measured work is a checkpoint (see ml::fit_step).
-bool is_checkpoint(const msg::fit_progress& p) {
-  return p.measured && !p.done && p.step >= 2 && (p.step & (p.step - 1)) == 0;
+// Checkpoints at the 2nd, 4th, 8th, 16th, ... measured step of a fit: early
+// enough to catch a fit that early-stops, rare enough not to flood a long one.
+// Counting measured steps, not step numbers, gives every model checkpoints
+// (XGBoost measures every 10 rounds). Only finished, measured work counts
+// (see ml::fit_step).
+bool is_checkpoint(const msg::fit_progress& p, std::size_t measured_so_far) {
+  return p.measured && !p.done && measured_so_far >= 2 && (measured_so_far & (measured_so_far - 1)) == 0;
 }
 
 // Every fit ends here, stopped by the agent or finished on its own: the model
@@ -358,7 +360,7 @@ void advance(engine_self* self, std::int64_t id) {
               return;
             }
             run->last_measured_step = p.step;
-            if (!is_checkpoint(p) || budget_left(*run) <= 0) {
+            if (!is_checkpoint(p, run->val_loss_history.size() + 1) || budget_left(*run) <= 0) {
               run->val_loss_history.push_back(p.val_loss);
               advance(self, id);
               return;
