@@ -720,7 +720,7 @@ msg::decision decide(agent_self* self, const Question& q,
 
 // Stores a comparison arm's outcome; answers the person when all are in.
 void arm_done(agent_self* self, std::int64_t trial_id, const msg::trial_summary* s, const msg::final_report* r,
-              const std::string& failure, const std::string& remembers = "") {
+              const std::string& failure, const std::string& remembers = "", const std::string& plan_remembers = "") {
   auto& st = self->state;
   auto in = st.compared_in.find(trial_id);
   if (in == st.compared_in.end()) return;
@@ -735,6 +735,7 @@ void arm_done(agent_self* self, std::int64_t trial_id, const msg::trial_summary*
     if (s) a.summary = *s;
     if (r) a.report = *r;
     a.remembers = remembers;
+    a.plan_remembers = plan_remembers;
   }
   if (c->second.complete()) {
     tell(self, comparison_text(c->second), c->first);
@@ -818,11 +819,14 @@ caf::behavior agent_behavior(agent_self* self, agent_config cfg, caf::actor obse
         const bool llm = it != st.modes.end() && it->second == trial_mode::llm && st.llm;
         auto rep = llm ? st.llm->on_result(s) : st.rules->on_result(s);
         // Every LLM that decided anything here, whoever wrote the report.
-        std::vector<brain::llm_role> roles;
-        if (auto a = st.trial_llms.find(s.trial_id); a != st.trial_llms.end()) roles = a->second;
-        if (llm) brain::add_role(roles, st.llm->role_in(s.trial_id));
-        const auto remembers = brain::append_cutoff_caveats(rep, roles, s);
-        arm_done(self, s.trial_id, &s, &rep, "", remembers);
+        std::vector<brain::llm_role> plan_roles, roles;
+        if (auto a = st.trial_llms.find(s.trial_id); a != st.trial_llms.end()) plan_roles = a->second;
+        roles = plan_roles;
+        std::vector<brain::llm_role> own;
+        if (llm) brain::add_role(own, st.llm->role_in(s.trial_id));
+        for (const auto& o : own) brain::add_role(roles, o);
+        brain::append_cutoff_caveats(rep, roles, s);
+        arm_done(self, s.trial_id, &s, &rep, "", brain::cutoff_notes(own, s), brain::cutoff_notes(plan_roles, s));
         trial_finished(self, s.trial_id);
         return rep;
       },

@@ -29,21 +29,26 @@ std::int64_t arm_tokens(const msg::final_report& r) { return r.input_tokens + r.
 
 // The arms an LLM may have remembered, and which arms are the clean reference.
 std::string contamination_text(const comparison& c) {
-  std::string marked, clean;
+  std::string marked, clean, plan;
   for (const auto& a : c.arms) {
     if (!a.done || a.failed) continue;
     if (!a.remembers.empty()) marked += "  * " + a.label + ": " + a.remembers + ".\n";
     else clean += (clean.empty() ? "" : " and ") + a.label;
+    if (plan.empty()) plan = a.plan_remembers;
   }
-  if (marked.empty()) return "";
-  std::string out = "Possibly contaminated (an LLM that decided there may remember what happened in the test period):\n" +
-                    marked;
-  if (clean.empty())
-    out += "No arm is free of it (an LLM shaped the plan all arms share): read every row with suspicion.\n";
-  else
-    out += "Its numbers may owe something to memory rather than skill; " + clean +
-           (clean.find(" and ") == std::string::npos ? " is" : " are") +
-           " the uncontaminated reference (no LLM decided there).\n";
+  std::string out;
+  if (!marked.empty()) {
+    out = "Possibly contaminated (an LLM that decided there may remember what happened in the test period):\n" + marked;
+    if (clean.empty())
+      out += "No arm is free of it: read every row with suspicion.\n";
+    else
+      out += "Those numbers may owe something to memory rather than skill; " + clean +
+             (clean.find(" and ") == std::string::npos ? " is" : " are") +
+             " the uncontaminated reference (no LLM decided there).\n";
+  }
+  if (!plan.empty())
+    out += "The plan every arm shares was proposed by an LLM that may remember the test period (" + plan +
+           "): its choices may carry that memory into every arm, the reference included.\n";
   return out;
 }
 

@@ -19,9 +19,11 @@ struct comparison_arm {
   std::string failure;           ///< why it did not finish
   msg::trial_summary summary;    ///< valid when done && !failed
   msg::final_report report;      ///< tokens used, brain notes
-  /// Why an LLM that decided in this arm may remember its test period
-  /// (brain::append_cutoff_caveats' notes); "" = it cannot.
+  /// Why an LLM that made this arm's own decisions (checkpoints, report) may
+  /// remember its test period (brain::cutoff_notes); "" = none did.
   std::string remembers;
+  /// The same for the LLM that proposed the plan all arms share; "" = none.
+  std::string plan_remembers;
 };
 
 /// A comparison in flight: `kind` is "brains" or "models".

@@ -73,19 +73,29 @@ void add_role(std::vector<llm_role>& roles, const llm_role& who) {
   roles.push_back(who);
 }
 
+std::string cutoff_notes(const std::vector<llm_role>& roles, const msg::trial_summary& s) {
+  if (s.synthetic) return "";
+  const auto p = judged_period_of(s);
+  std::string notes;
+  for (const auto& who : roles) {
+    if (who.decided.empty()) continue;
+    const auto note = cutoff_note(who, p);
+    if (!note.empty()) notes += (notes.empty() ? "" : "; ") + note;
+  }
+  return notes;
+}
+
 std::string append_cutoff_caveats(msg::final_report& r, const std::vector<llm_role>& roles,
                                   const msg::trial_summary& s) {
   if (s.synthetic) return "";
   const auto p = judged_period_of(s);
-  std::string notes;
   for (const auto& who : roles) {
     const auto caveat = cutoff_caveat(who, p);
     if (caveat.empty()) continue;
     if (!r.caveats.empty() && r.caveats.back() != ' ') r.caveats += " ";
     r.caveats += caveat;
-    notes += (notes.empty() ? "" : "; ") + cutoff_note(who, p);
   }
-  return notes;
+  return cutoff_notes(roles, s);
 }
 
 }  // namespace mlt::brain

@@ -50,9 +50,13 @@ std::string cutoff_note(const llm_role& who, const judged_period& p);
 /// Adds `who` to `roles`, merged into an entry of the same model and cutoff.
 void add_role(std::vector<llm_role>& roles, const llm_role& who);
 
-/// Appends the caveat of every role to r.caveats and returns the short notes
-/// ("; "-joined, "" = none). Synthetic data gets none: no model remembers
-/// generated prices.
+/// The short notes of the roles that decided something and may remember
+/// the period of `s` ("; "-joined, "" = none). Synthetic data gets none: no
+/// model remembers generated prices.
+std::string cutoff_notes(const std::vector<llm_role>& roles, const msg::trial_summary& s);
+
+/// Appends the caveat of every role to r.caveats (none for synthetic data)
+/// and returns cutoff_notes(roles, s).
 std::string append_cutoff_caveats(msg::final_report& r, const std::vector<llm_role>& roles,
                                   const msg::trial_summary& s);
 

@@ -80,6 +80,8 @@ TEST_CASE("the rules brain's report carries the caveat when an LLM shaped the tr
   CHECK_THAT(rep.caveats, Catch::EndsWith("uncontaminated reference."));
   CHECK_THAT(rep.caveats, Catch::Contains("which decided the proposal and 2 checkpoint decisions"));
   CHECK(notes == "claude-sonnet-4-5: knowledge cutoff 2025-07, after the test period ends (2017-02-16)");
+  CHECK(cutoff_notes(roles, s) == notes);
+  CHECK(cutoff_notes({claude({})}, s).empty());
 
   // A cutoff before the test period, an LLM that decided nothing, synthetic data: no caveat.
   for (const auto& [roles2, s2] : std::vector<std::pair<std::vector<llm_role>, trial_summary>>{
@@ -110,7 +112,11 @@ TEST_CASE("compare brains marks an arm whose LLM may remember the test period an
   CHECK_THAT(text, Catch::Contains("claude (claude-sonnet-4-5) *"));
   CHECK_THAT(text, Catch::Contains("  * claude (claude-sonnet-4-5): claude-sonnet-4-5: knowledge cutoff 2025-07"));
   CHECK_THAT(text, Catch::Contains("rules and no intervention are the uncontaminated reference"));
-  // An LLM-proposed plan reaches every arm: no clean reference is claimed.
-  for (auto& a : c.arms) a.remembers = "claude-sonnet-4-5: knowledge cutoff 2025-07, after the test period ends";
+  CHECK(text.find("The plan every arm shares") == std::string::npos);
+  // An LLM-proposed plan reaches every arm, the reference included.
+  for (auto& a : c.arms) a.plan_remembers = "claude-sonnet-4-5: knowledge cutoff 2025-07, after the test period ends";
+  CHECK_THAT(mlt::actors::comparison_text(c), Catch::Contains("The plan every arm shares was proposed by an LLM that "
+                                                             "may remember the test period (claude-sonnet-4-5:"));
+  for (auto& a : c.arms) a.remembers = "x";
   CHECK_THAT(mlt::actors::comparison_text(c), Catch::Contains("No arm is free of it"));
 }

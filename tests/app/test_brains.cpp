@@ -289,11 +289,12 @@ struct claude_trial {
   std::string test_last_date;
   std::string data_source;
   bool synthetic = true;
+  std::string comparison;  ///< the "compare brains" table, when asked for
 };
 
 // One daemon run: "use claude", Claude proposes AAPL from the CSV file (real
 // Yahoo prices 2015-02 .. 2017-02), "yes", and the finished report.
-claude_trial run_claude_on_old_data(const std::string& name, std::vector<std::string> extra) {
+claude_trial run_claude_on_old_data(const std::string& name, std::vector<std::string> extra, bool compare = false) {
   fake_claude claude;
   mlt::test::loopback_http_server server([&](const loopback_request& q) { return claude(q); });
   const auto data = mlt::test::fresh_dir(name + "-data");
@@ -320,6 +321,19 @@ claude_trial run_claude_on_old_data(const std::string& name, std::vector<std::st
   out.test_last_date = std::string(std::string_view(report.doc["data"]["test_last_date"]));
   out.data_source = report.str("data_source");
   out.synthetic = bool(report.doc["data"]["synthetic"]);
+  if (!compare) return out;
+  // A plan the rules parser made, then "compare brains" on it: Claude, rules, no intervention.
+  chat(c, "use rules");
+  r.until("reply");
+  chat(c, "Run trial on AAPL");
+  r.until("proposal");
+  chat(c, "compare brains");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
+  while (out.comparison.empty() && std::chrono::steady_clock::now() < deadline) {
+    auto f = r.next(std::chrono::seconds(120));
+    if (f.type() == "reply" && f.str("text").find("Did the agent help?") != std::string::npos)
+      out.comparison = f.str("text");
+  }
   return out;
 }
 
@@ -329,7 +343,7 @@ TEST_CASE("a trial Claude decided on data from before its knowledge cutoff says 
           "before the test period it does not",
           "[integration][brain][cutoff]") {
   // Default cutoff of claude-sonnet-4-5 (2025-07): the whole test period is older.
-  const auto old = run_claude_on_old_data("cutoff-default", {});
+  const auto old = run_claude_on_old_data("cutoff-default", {}, true);
   REQUIRE(!old.synthetic);
   CHECK(old.data_source == "csv");
   REQUIRE(old.test_last_date.substr(0, 4) == "2017");
@@ -340,6 +354,14 @@ TEST_CASE("a trial Claude decided on data from before its knowledge cutoff says 
                          ", so the model may know what happened: treat its decisions as possibly contaminated") !=
         std::string::npos);
   CHECK(old.caveats.find("the report)") != std::string::npos);  // Claude wrote it
+  // "compare brains" marks Claude's arm and names the arms no LLM decided in.
+  INFO(old.comparison);
+  REQUIRE(!old.comparison.empty());
+  CHECK(old.comparison.find("claude (claude-sonnet-4-5) *") != std::string::npos);
+  CHECK(old.comparison.find("* claude (claude-sonnet-4-5): claude-sonnet-4-5: knowledge cutoff 2025-07, after the "
+                            "test period ends (" + old.test_last_date.substr(0, 10) + ")") != std::string::npos);
+  CHECK(old.comparison.find("rules and no intervention are the uncontaminated reference") != std::string::npos);
+  CHECK(old.comparison.find("The plan every arm shares") == std::string::npos);  // the rules parser made it
 
   // A cutoff configured before the test period (2016-2017): nothing to remember.
   const auto cfg_dir = mlt::test::fresh_dir("cutoff-config");
