@@ -417,12 +417,8 @@ void on_chat(agent_self* self, caf::response_promise rp, const std::string& text
   brain::intent in = brain::parse_intent(text, st.proposal.has_value(), exists);
   const bool free_form =
       in.kind == brain::intent::run_trial || in.kind == brain::intent::edit || in.kind == brain::intent::unknown;
-  // LLMs that shaped the plan this line makes: an edit keeps the proposal's.
+  // The LLM that read this line, if one did: it shaped the plan the line makes.
   std::vector<brain::llm_role> authors;
-  if (in.kind == brain::intent::edit && st.proposal) {
-    auto a = st.proposal_llms.find(st.proposal->first);
-    if (a != st.proposal_llms.end()) authors = a->second;
-  }
   if (free_form && st.active != "rules" && st.llm) {
     std::string said, note;
     in = st.llm->understand(text, st.proposal.has_value(), exists, said, note);
@@ -489,6 +485,9 @@ void on_chat(agent_self* self, caf::response_promise rp, const std::string& text
     }
     case brain::intent::compare_models: {
       msg::trial_plan plan = st.proposal ? st.proposal->second : st.cfg.defaults;
+      if (st.proposal)
+        if (auto a = st.proposal_llms.find(st.proposal->first); a != st.proposal_llms.end())
+          for (const auto& r : a->second) brain::add_role(authors, r);
       if (!in.changes.symbol && plan.symbol.empty()) {
         rp.deliver(error("missing_symbol", "which symbol should I compare models on? For example: "
                                            "\"compare models on AAPL\"."));
@@ -564,6 +563,9 @@ void on_chat(agent_self* self, caf::response_promise rp, const std::string& text
         rp.deliver(error("bad_plan", "I kept the plan as it was: " + problem));
         return;
       }
+      // An edit keeps the LLMs that shaped the proposal before it.
+      if (auto a = st.proposal_llms.find(st.proposal->first); a != st.proposal_llms.end())
+        for (const auto& r : a->second) brain::add_role(authors, r);
       std::vector<std::string> batch;
       auto b = st.batch_models.find(st.proposal->first);
       if (b != st.batch_models.end()) {
