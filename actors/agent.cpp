@@ -47,6 +47,10 @@ struct agent_state {
   std::optional<std::pair<std::int64_t, msg::trial_plan>> proposal;  ///< the open one
   std::set<std::int64_t> superseded;  ///< earlier revisions of proposals
   std::set<std::int64_t> active_trials;
+  /// LLMs that shaped a proposal (read the line it came from), by proposal
+  /// and then by trial, for the knowledge-cutoff caveat.
+  std::map<std::int64_t, std::vector<brain::llm_role>> proposal_llms;
+  std::map<std::int64_t, std::vector<brain::llm_role>> trial_llms;
   static inline const char* name = "agent";
 };
 
@@ -148,7 +152,7 @@ std::string help_text() {
 
 // Saves the plan as a new proposal revision and answers with it.
 void propose(agent_self* self, caf::response_promise rp, msg::trial_plan plan, std::string lead,
-             std::vector<std::string> batch = {}) {
+             std::vector<std::string> batch = {}, std::vector<brain::llm_role> authors = {}) {
   std::string text = lead + brain::describe_plan(plan);
   if (!batch.empty()) {
     text += "\nOn approval I run it once per model:";
@@ -163,6 +167,7 @@ void propose(agent_self* self, caf::response_promise rp, msg::trial_plan plan, s
             if (st.proposal) st.superseded.insert(st.proposal->first);
             st.proposal = std::make_pair(id, plan);
             if (!batch.empty()) st.batch_models[id] = batch;
+            if (!authors.empty()) st.proposal_llms[id] = authors;
             msg::agent_turn t;
             t.kind = msg::agent_turn::proposal;
             t.proposal_id = id;
@@ -212,6 +217,8 @@ std::unique_ptr<brain::llm_brain> make_llm(agent_self* self, const std::string& 
     o.token_budget = b.token_budget;
     o.memory_turns = b.memory_turns;
     o.max_tokens = kind == "anthropic" ? b.anthropic_max_tokens : b.openai_max_tokens;
+    o.knowledge_cutoff = s.knowledge_cutoff;
+    o.cutoff_setting = "brain." + kind + ".knowledge_cutoff";
     return std::make_unique<brain::llm_brain>(net::make_llm_client(s), o);
   } catch (const std::exception& e) {
     why = e.what();
@@ -308,9 +315,11 @@ void start_arms(agent_self* self, caf::response_promise rp, std::int64_t pid, ms
     st.comparisons[ids->front()] = std::move(c);
     text += "\nI will put the out-of-sample results side by side when all have finished.";
   }
+  auto authors = st.proposal_llms.find(pid);
   for (std::size_t i = 0; i < arms->size(); ++i) {
     st.modes[(*ids)[i]] = (*arms)[i].mode;
     st.active_trials.insert((*ids)[i]);
+    if (authors != st.proposal_llms.end()) st.trial_llms[(*ids)[i]] = authors->second;
   }
   // Answer first, so the person reads the approval before the engine's
   // first event about the trial.
@@ -408,10 +417,13 @@ void on_chat(agent_self* self, caf::response_promise rp, const std::string& text
   brain::intent in = brain::parse_intent(text, st.proposal.has_value(), exists);
   const bool free_form =
       in.kind == brain::intent::run_trial || in.kind == brain::intent::edit || in.kind == brain::intent::unknown;
+  // The LLM that read this line, if one did: it shaped the plan the line makes.
+  std::vector<brain::llm_role> authors;
   if (free_form && st.active != "rules" && st.llm) {
     std::string said, note;
     in = st.llm->understand(text, st.proposal.has_value(), exists, said, note);
     if (!note.empty()) tell(self, "(" + note + ")");
+    else brain::add_role(authors, st.llm->proposal_role());
     if (in.kind == brain::intent::unknown && !said.empty()) {
       rp.deliver(reply(said));
       return;
@@ -473,6 +485,9 @@ void on_chat(agent_self* self, caf::response_promise rp, const std::string& text
     }
     case brain::intent::compare_models: {
       msg::trial_plan plan = st.proposal ? st.proposal->second : st.cfg.defaults;
+      if (st.proposal)
+        if (auto a = st.proposal_llms.find(st.proposal->first); a != st.proposal_llms.end())
+          for (const auto& r : a->second) brain::add_role(authors, r);
       if (!in.changes.symbol && plan.symbol.empty()) {
         rp.deliver(error("missing_symbol", "which symbol should I compare models on? For example: "
                                            "\"compare models on AAPL\"."));
@@ -494,7 +509,7 @@ void on_chat(agent_self* self, caf::response_promise rp, const std::string& text
           return;
         }
       }
-      propose(self, rp, plan, "Here is the plan for the comparison:\n", models);
+      propose(self, rp, plan, "Here is the plan for the comparison:\n", models, authors);
       return;
     }
     case brain::intent::resume:
@@ -534,7 +549,7 @@ void on_chat(agent_self* self, caf::response_promise rp, const std::string& text
         rp.deliver(error("bad_plan", "I can't plan that: " + problem));
         return;
       }
-      propose(self, rp, plan, "Here is my plan:\n");
+      propose(self, rp, plan, "Here is my plan:\n", {}, authors);
       return;
     }
     case brain::intent::edit: {
@@ -548,13 +563,16 @@ void on_chat(agent_self* self, caf::response_promise rp, const std::string& text
         rp.deliver(error("bad_plan", "I kept the plan as it was: " + problem));
         return;
       }
+      // An edit keeps the LLMs that shaped the proposal before it.
+      if (auto a = st.proposal_llms.find(st.proposal->first); a != st.proposal_llms.end())
+        for (const auto& r : a->second) brain::add_role(authors, r);
       std::vector<std::string> batch;
       auto b = st.batch_models.find(st.proposal->first);
       if (b != st.batch_models.end()) {
         batch = b->second;
         st.batch_models.erase(b);
       }
-      propose(self, rp, plan, "Updated plan:\n", batch);
+      propose(self, rp, plan, "Updated plan:\n", batch, authors);
       return;
     }
     case brain::intent::cancel: {
@@ -704,7 +722,7 @@ msg::decision decide(agent_self* self, const Question& q,
 
 // Stores a comparison arm's outcome; answers the person when all are in.
 void arm_done(agent_self* self, std::int64_t trial_id, const msg::trial_summary* s, const msg::final_report* r,
-              const std::string& failure) {
+              const std::string& failure, const std::string& remembers = "", const std::string& plan_remembers = "") {
   auto& st = self->state;
   auto in = st.compared_in.find(trial_id);
   if (in == st.compared_in.end()) return;
@@ -718,6 +736,8 @@ void arm_done(agent_self* self, std::int64_t trial_id, const msg::trial_summary*
     a.failure = failure;
     if (s) a.summary = *s;
     if (r) a.report = *r;
+    a.remembers = remembers;
+    a.plan_remembers = plan_remembers;
   }
   if (c->second.complete()) {
     tell(self, comparison_text(c->second), c->first);
@@ -800,7 +820,15 @@ caf::behavior agent_behavior(agent_self* self, agent_config cfg, caf::actor obse
         auto it = st.modes.find(s.trial_id);
         const bool llm = it != st.modes.end() && it->second == trial_mode::llm && st.llm;
         auto rep = llm ? st.llm->on_result(s) : st.rules->on_result(s);
-        arm_done(self, s.trial_id, &s, &rep, "");
+        // Every LLM that decided anything here, whoever wrote the report.
+        std::vector<brain::llm_role> plan_roles, roles;
+        if (auto a = st.trial_llms.find(s.trial_id); a != st.trial_llms.end()) plan_roles = a->second;
+        roles = plan_roles;
+        std::vector<brain::llm_role> own;
+        if (llm) brain::add_role(own, st.llm->role_in(s.trial_id));
+        for (const auto& o : own) brain::add_role(roles, o);
+        brain::append_cutoff_caveats(rep, roles, s);
+        arm_done(self, s.trial_id, &s, &rep, "", brain::cutoff_notes(own, s), brain::cutoff_notes(plan_roles, s));
         trial_finished(self, s.trial_id);
         return rep;
       },

@@ -13,6 +13,7 @@
 
 #include <simdjson.h>
 
+#include "config/knowledge_cutoff.hpp"
 #include "config/value_checks.hpp"
 
 namespace mlt::config {
@@ -275,7 +276,8 @@ const std::vector<std::string> data_keys = {"dir", "polygon_api_key_env", "polyg
                                             "cache_dir"};
 const std::vector<std::string> brain_keys = {"kind", "decision_deadline_ms", "max_decisions", "token_budget",
                                              "memory_turns", "anthropic", "openai"};
-const std::vector<std::string> llm_keys = {"model", "base_url", "api_key_env", "api_key", "max_tokens"};
+const std::vector<std::string> llm_keys = {"model", "base_url", "api_key_env", "api_key", "max_tokens",
+                                           "knowledge_cutoff"};
 const std::vector<std::string> trial_keys = {"model", "data_source", "start", "end", "train_ratio", "val_ratio",
                                              "horizon", "seed", "decision_budget", "params", "paper"};
 const std::vector<std::string> paper_keys = {"cash", "commission_bps", "slippage_bps", "allow_short",
@@ -354,6 +356,15 @@ void read_llm(reader& r, const std::string& p, element el, llm_options& l, bool&
     if (r.text(p + ".api_key", *v, l.api_key, true)) inline_secret = inline_secret || !l.api_key.empty();
   }
   if (auto v = reader::member(obj, "max_tokens")) r.integer(p + ".max_tokens", *v, 1, 200000, l.max_tokens);
+  if (auto v = reader::member(obj, "knowledge_cutoff")) {
+    std::string s;
+    if (r.text(p + ".knowledge_cutoff", *v, s)) {
+      if (s.empty() || knowledge_cutoff_ok(s)) l.knowledge_cutoff = s;
+      else
+        r.error(p + ".knowledge_cutoff", "must be the last month or day of the model's training data, \"YYYY-MM\" or "
+                                         "\"YYYY-MM-DD\" (\"\" = the published cutoff of a known model), got " + quote(s));
+    }
+  }
 }
 
 void read_brain(reader& r, const std::string& p, element el, daemon_options& o, bool& inline_secret) {

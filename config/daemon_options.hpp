@@ -20,6 +20,11 @@ struct llm_options {
   std::string api_key_env;  ///< environment variable holding the key ("api_key_env"); preferred
   std::string api_key;      ///< the key: inline "api_key" (discouraged), replaced by api_key_env when set; never logged
   int max_tokens = 1024;    ///< longest reply in tokens, 1..200000 ("max_tokens")
+  /// Last month ("YYYY-MM") or day ("YYYY-MM-DD") the model's training data
+  /// covers ("knowledge_cutoff"); "" = the published cutoff of `model` when
+  /// config/knowledge_cutoff.hpp knows it, else unknown (then every trial it
+  /// decides on real data is flagged).
+  std::string knowledge_cutoff;
 };
 
 /// Paper-trading settings of a trial ("paper"); mirrors ml::paper_config.
@@ -96,8 +101,8 @@ struct daemon_options {
   int max_decisions = 8;           ///< LLM decisions per trial, then rules, 0..1000 (brain.max_decisions)
   std::int64_t token_budget = 200000;  ///< LLM tokens per trial, then rules, 0..100000000 (brain.token_budget)
   int memory_turns = 20;           ///< chat turns an LLM brain remembers, 0..1000 (brain.memory_turns)
-  llm_options anthropic{"claude-sonnet-4-5", "https://api.anthropic.com", "ANTHROPIC_API_KEY", "", 1024};  ///< brain.anthropic
-  llm_options openai{"gpt-4o-mini", "https://api.openai.com", "OPENAI_API_KEY", "", 1024};  ///< brain.openai
+  llm_options anthropic{"claude-sonnet-4-5", "https://api.anthropic.com", "ANTHROPIC_API_KEY", "", 1024, ""};  ///< brain.anthropic
+  llm_options openai{"gpt-4o-mini", "https://api.openai.com", "OPENAI_API_KEY", "", 1024, ""};  ///< brain.openai
 
   // trial_defaults
   trial_options trial_defaults;    ///< what a new proposal starts from (trial_defaults)

@@ -455,6 +455,7 @@ msg::final_report llm_brain::on_result(const msg::trial_summary& s) {
       }
     }
   }
+  t.wrote_report = written.has_value();
   msg::final_report rep = written ? *written : draft;
   if (!written && !why_not.empty()) {
     ++t.used.fallbacks;
@@ -560,6 +561,21 @@ brain_usage llm_brain::usage(std::int64_t trial_id) const {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = trials_.find(trial_id);
   return it == trials_.end() ? brain_usage{} : it->second.used;
+}
+
+llm_role llm_brain::proposal_role() const {
+  return llm_role{client_->model(), opt_.knowledge_cutoff, opt_.cutoff_setting, {"the proposal"}};
+}
+
+llm_role llm_brain::role_in(std::int64_t trial_id) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  llm_role r{client_->model(), opt_.knowledge_cutoff, opt_.cutoff_setting, {}};
+  auto it = trials_.find(trial_id);
+  if (it == trials_.end()) return r;
+  const int n = it->second.used.llm_decisions;
+  if (n > 0) r.decided.push_back(std::to_string(n) + (n == 1 ? " checkpoint decision" : " checkpoint decisions"));
+  if (it->second.wrote_report) r.decided.push_back("the report");
+  return r;
 }
 
 }  // namespace mlt::brain
