@@ -189,28 +189,3 @@ TEST_CASE("a round trip keeps the values, not just the byte count", "[messages]"
   CHECK(r2.content.get_as<std::string>(0) == "payload");
   CHECK(r2.content.get_as<std::int32_t>(1) == 7);
 }
-
-TEST_CASE("fit progress and the kept state of a fit survive serialisation") {
-  registered_config cfg;
-  caf::actor_system sys{cfg};
-  fit_progress p;
-  p.trial_id = 4;
-  p.step = 3;
-  p.measured = true;
-  p.fraction = 0.15;
-  p.unit = "epoch";
-  p.val_loss = 0.6871;
-  auto p2 = round_trip(sys, p);
-  CHECK(p2.step == 3);
-  CHECK(p2.measured);
-  CHECK(p2.fraction == 0.15);
-  CHECK(p2.unit == "epoch");
-  CHECK(p2.val_loss == 0.6871);
-  CHECK(round_trip(sys, fit_stop_request{9}).trial_id == 9);
-  auto k = round_trip(sys, fit_kept{4, 7, 0.6871, "epoch", "the weights of epoch 7"});
-  CHECK(k.step == 7);
-  CHECK(k.val_loss == 0.6871);
-  CHECK(k.unit == "epoch");
-  CHECK(k.what == "the weights of epoch 7");
-  CHECK(caf::type_id<fit_kept>::value != caf::type_id<fit_stop_request>::value);
-}
