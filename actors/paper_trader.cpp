@@ -13,6 +13,7 @@
 #include "messages/type_ids.hpp"
 #include "messages/wire.hpp"
 #include "ml/models/artifact.hpp"
+#include "ml/sim/paper_sim.hpp"
 #include "ml/sim/portfolio.hpp"
 #include "ml/sim/stats.hpp"
 #include "ml/sim/strategies.hpp"

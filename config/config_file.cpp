@@ -396,7 +396,7 @@ void read_paper(reader& r, const std::string& p, element el, paper_options& x, s
   num("take_profit", range{0, 10}, x.take_profit);
   if (auto v = reader::member(obj, "sizing"))
     if (r.choice(p + ".sizing", *v, sizing_rules, x.sizing) && pinned) pinned->push_back("paper.sizing");
-  num("size", range{0, 1e9, false, true}, x.size);
+  num("size", range{0, 1e9, true, false}, x.size);
   if (auto v = reader::member(obj, "vol_lookback"))
     if (r.integer(p + ".vol_lookback", *v, 2, 1000, x.vol_lookback) && pinned) pinned->push_back("paper.vol_lookback");
   // A fraction of equity above 1 would be leverage the simulator does not take.
