@@ -1,8 +1,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
-#include <filesystem>
-#include <fstream>
 #include <optional>
 #include <set>
 
@@ -19,6 +17,7 @@
 #include "messages/schedule_msgs.hpp"
 #include "messages/type_ids.hpp"
 #include "ml/market/bar.hpp"
+#include "ml/market/data_source.hpp"
 #include "ml/market/synthetic.hpp"
 #include "ml/market/universe.hpp"
 #include "ml/models/model.hpp"
@@ -90,32 +89,8 @@ std::string utc_text(std::int64_t t) {
   return b;
 }
 
-bool symbol_exists(const agent_state& st, const std::string& s) {
-  if (ml::is_known_ticker(s)) return true;
-  if (st.cfg.data_dir.empty()) return false;
-  std::error_code ec;
-  return std::filesystem::is_regular_file(std::filesystem::path(st.cfg.data_dir) / (s + ".csv"), ec);
-}
-
-// The date of the last row of DATA_DIR/SYMBOL.csv when it starts with an ISO
-// date; "" otherwise. Reads only the file's tail.
-std::string last_csv_date(const std::string& data_dir, const std::string& symbol) {
-  if (data_dir.empty() || symbol.empty()) return "";
-  std::ifstream in(std::filesystem::path(data_dir) / (symbol + ".csv"), std::ios::binary);
-  if (!in) return "";
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  const std::streamoff from = std::max<std::streamoff>(0, size - 4096);
-  in.seekg(from);
-  std::string tail((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  while (!tail.empty() && (tail.back() == '\n' || tail.back() == '\r' || tail.back() == ' ')) tail.pop_back();
-  const auto nl = tail.rfind('\n');
-  const std::string line = nl == std::string::npos ? tail : tail.substr(nl + 1);
-  auto digit = [&](std::size_t i) { return i < line.size() && line[i] >= '0' && line[i] <= '9'; };
-  const bool iso = digit(0) && digit(1) && digit(2) && digit(3) && line.size() >= 10 && line[4] == '-' &&
-                   digit(5) && digit(6) && line[7] == '-' && digit(8) && digit(9);
-  return iso ? line.substr(0, 10) : "";
-}
+// Which symbols exist is the data source's knowledge; the agent asks it.
+bool symbol_exists(const agent_state& st, const std::string& s) { return ml::symbol_available(s, st.cfg.data_dir); }
 
 // The last day the plan's data will have once `e` is applied, so that "last
 // 3 years" counts back from the data and not from today; "" (today) for
@@ -125,13 +100,16 @@ std::string data_end_for(const agent_state& st, msg::trial_plan plan, const brai
   if (e.symbol) plan.symbol = *e.symbol;
   if (e.data_source) plan.data_source = *e.data_source;
   if (!plan.end.empty()) return plan.end;
-  const std::string synthetic_end = ml::format_date(ml::synthetic_default_end());
-  if (plan.data_source == "synthetic") return synthetic_end;
-  if (plan.data_source == "polygon") return "";
-  const std::string csv_end = last_csv_date(st.cfg.data_dir, plan.symbol);
-  if (plan.data_source == "csv") return csv_end;
-  if (st.cfg.polygon_key) return "";
-  return csv_end.empty() ? synthetic_end : csv_end;
+  ml::data_request req;
+  req.symbol = plan.symbol;
+  req.source = plan.data_source;
+  ml::data_environment env;
+  env.data_dir = st.cfg.data_dir;
+  if (st.cfg.polygon_key) env.polygon_api_key = "set";  // only whether a key is set decides the source
+  const std::string source = ml::resolve_source(req, env);
+  if (source == "synthetic") return ml::format_date(ml::synthetic_default_end());
+  if (source == "csv") return ml::csv_last_date(st.cfg.data_dir, plan.symbol);
+  return "";
 }
 
 std::string help_text() {
@@ -536,9 +514,7 @@ void on_chat(agent_self* self, caf::response_promise rp, const std::string& text
     case brain::intent::run_trial: {
       if (!in.changes.symbol) {
         if (!in.unknown_symbol.empty())
-          rp.deliver(error("unknown_symbol",
-                           "'" + in.unknown_symbol + "' is not a ticker I know. Use a listed US ticker or company name "
-                           "(e.g. TSLA, Apple), or put " + in.unknown_symbol + ".csv in the data directory."));
+          rp.deliver(error("unknown_symbol", ml::unknown_symbol_text(in.unknown_symbol, st.cfg.data_dir)));
         else
           rp.deliver(error("missing_symbol", "which symbol should I trade? For example: \"Run trial on TSLA\"."));
         return;

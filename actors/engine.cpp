@@ -587,6 +587,7 @@ void finalize(engine_self* self, std::int64_t id) {
                       s.first_date = ml::format_date(run->series.bars.front().time);
                       s.last_date = ml::format_date(run->series.bars.back().time);
                       s.bars = static_cast<std::int64_t>(run->series.bars.size());
+                      s.bar_size = ml::bar_size_words(run->series);
                       s.features = run->prep.features;
                       s.vol_annual = run->prep.vol_annual;
                       s.regime = run->regime;

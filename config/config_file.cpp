@@ -280,9 +280,11 @@ const std::vector<std::string> llm_keys = {"model", "base_url", "api_key_env", "
                                            "knowledge_cutoff"};
 const std::vector<std::string> trial_keys = {"model", "data_source", "start", "end", "train_ratio", "val_ratio",
                                              "horizon", "seed", "decision_budget", "params", "paper"};
-const std::vector<std::string> paper_keys = {"cash", "commission_bps", "slippage_bps", "allow_short",
-                                             "long_threshold", "short_threshold", "fractional_shares", "stop_loss",
-                                             "take_profit"};
+const std::vector<std::string> paper_keys = {"cash", "commission_bps", "commission_per_share", "commission_min",
+                                             "commission_fixed", "slippage_bps", "allow_short", "long_threshold",
+                                             "short_threshold", "fractional_shares", "stop_loss", "take_profit",
+                                             "sizing", "size", "vol_lookback"};
+const std::vector<std::string> sizing_rules = {"all", "units", "fraction", "vol_target"};
 const std::vector<std::string> limits_keys = {"max_concurrent_trials", "max_queue", "max_frame_bytes",
                                               "max_message_bytes", "messages_per_minute", "max_sessions"};
 const std::vector<std::string> storage_keys = {"state_dir"};
@@ -393,6 +395,9 @@ void read_paper(reader& r, const std::string& p, element el, paper_options& x, s
   };
   num("cash", range{0, 1e12, true, false}, x.cash);
   num("commission_bps", range{0, 1000}, x.commission_bps);
+  num("commission_per_share", range{0, 100}, x.commission_per_share);
+  num("commission_min", range{0, 1e6}, x.commission_min);
+  num("commission_fixed", range{0, 1e6}, x.commission_fixed);
   num("slippage_bps", range{0, 1000}, x.slippage_bps);
   flag("allow_short", x.allow_short);
   num("long_threshold", range{0.5, 1, false, true}, x.long_threshold);
@@ -400,6 +405,13 @@ void read_paper(reader& r, const std::string& p, element el, paper_options& x, s
   flag("fractional_shares", x.fractional_shares);
   num("stop_loss", range{0, 1, false, true}, x.stop_loss);
   num("take_profit", range{0, 10}, x.take_profit);
+  if (auto v = reader::member(obj, "sizing"))
+    if (r.choice(p + ".sizing", *v, sizing_rules, x.sizing) && pinned) pinned->push_back("paper.sizing");
+  num("size", range{0, 1e9, true, false}, x.size);
+  if (auto v = reader::member(obj, "vol_lookback"))
+    if (r.integer(p + ".vol_lookback", *v, 2, 1000, x.vol_lookback) && pinned) pinned->push_back("paper.vol_lookback");
+  // A fraction of equity above 1 would be leverage the simulator does not take.
+  if (x.sizing == "fraction" && x.size > 1) r.error(p + ".size", "sizing \"fraction\" takes a share of equity 0..1");
 }
 
 /// trial_defaults, or a schedule's request (`request` = true: symbol

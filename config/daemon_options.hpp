@@ -31,6 +31,9 @@ struct llm_options {
 struct paper_options {
   double cash = 100000;          ///< starting cash, > 0 ("cash")
   double commission_bps = 1.0;   ///< commission per fill in basis points of notional, 0..1000 ("commission_bps")
+  double commission_per_share = 0; ///< added commission per share per fill, 0..100 ("commission_per_share")
+  double commission_min = 0;     ///< least per-share charge per fill, 0..1e6 ("commission_min")
+  double commission_fixed = 0;   ///< added commission per fill (order), 0..1e6 ("commission_fixed")
   double slippage_bps = 0.0;     ///< adverse slippage per fill in basis points, 0..1000 ("slippage_bps")
   bool allow_short = false;      ///< take short positions below short_threshold ("allow_short")
   double long_threshold = 0.55;  ///< go long when P(up) > this, 0.5..1 ("long_threshold")
@@ -38,6 +41,9 @@ struct paper_options {
   bool fractional_shares = false; ///< else whole shares, rounded down ("fractional_shares")
   double stop_loss = 0;          ///< stop below entry as a fraction of the fill price, 0 = none, 0..1 ("stop_loss")
   double take_profit = 0;        ///< target above entry as a fraction of the fill price, 0 = none, 0..10 ("take_profit")
+  std::string sizing = "all";    ///< all | units | fraction | vol_target ("sizing")
+  double size = 1;               ///< units: shares; fraction: of equity 0..1; vol_target: annual volatility ("size")
+  int vol_lookback = 20;         ///< vol_target: bars of returns, 2..1000 ("vol_lookback")
 };
 
 /// What a trial is (trial_defaults, and a schedule's "request"); mirrors

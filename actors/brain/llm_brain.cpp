@@ -143,7 +143,7 @@ std::string tunable_params_text(const std::string& model) {
 }  // namespace
 
 std::string decision_system_prompt() {
-  return "You are mlTrainer, the agent that manages machine-learning trials on daily market data for quants and ML "
+  return "You are mlTrainer, the agent that manages machine-learning trials on market data (daily or intraday bars; the facts' bar_size says which) for quants and ML "
          "traders who distrust numbers that look too good. An ML engine trains a model to predict the direction of "
          "the close h bars ahead, with a chronological train / validation / test split, an embargo of h bars between "
          "the parts, features that use only past bars, and scalers fitted on training rows only. The test part stays "
@@ -172,7 +172,7 @@ std::string decision_system_prompt() {
 }
 
 std::string chat_system_prompt() {
-  return "You are mlTrainer, an agent that runs machine-learning trials on daily stock data: it proposes a trial "
+  return "You are mlTrainer, an agent that runs machine-learning trials on market data (daily or intraday bars): it proposes a trial "
          "plan (symbol, model, date range, train_ratio, horizon, data source, paper-trading settings), the person "
          "negotiates and approves it, then an engine trains the model while you answer its checkpoint questions, "
          "and you write the final report. Read each chat line and call exactly one tool:\n"
@@ -393,7 +393,7 @@ msg::final_report llm_brain::on_result(const msg::trial_summary& s) {
     w.begin_object().field("trial_id", s.trial_id).field("symbol", s.symbol).field("model", s.model)
         .field("data_source", s.data_source).field("data_origin", s.data_origin).field("synthetic_data", s.synthetic)
         .field("first_date", s.first_date).field("last_date", s.last_date).field("bars", s.bars)
-        .field("features", s.features).field("vol_annual", s.vol_annual).field("regime", s.regime)
+        .field("bar_size", s.bar_size).field("features", s.features).field("vol_annual", s.vol_annual).field("regime", s.regime)
         .field("train_ratio", s.plan.train_ratio).field("horizon_bars", s.plan.horizon)
         .field("commission_bps", s.plan.paper.commission_bps).field("slippage_bps", s.plan.paper.slippage_bps)
         .field("long_threshold", s.plan.paper.long_threshold).field("allow_short", s.plan.paper.allow_short);

@@ -69,6 +69,10 @@ TEST_CASE("each bad key, type, range or cron expression is reported with its JSO
       {R"({"data":{"polygon_base_url":"ftp://x"}})",
        "$.data.polygon_base_url: must be an http:// or https:// URL, got \"ftp://x\""},
       {R"({"brain":{"kind":"gpt"}})", "$.brain.kind: must be one of \"rules\", \"anthropic\", \"openai\", got \"gpt\""},
+      {R"({"trial_defaults":{"paper":{"sizing":"kelly"}}})",
+       "$.trial_defaults.paper.sizing: must be one of \"all\", \"units\", \"fraction\", \"vol_target\", got \"kelly\""},
+      {R"({"trial_defaults":{"paper":{"sizing":"fraction","size":2}}})",
+       "$.trial_defaults.paper.size: sizing \"fraction\" takes a share of equity 0..1"},
       {R"({"brain":{"anthropic":{"max_tokens":0}}})",
        "$.brain.anthropic.max_tokens: must be an integer in 1..200000, got 0"},
       {R"({"brain":{"kind":"anthropic"}})",
@@ -256,6 +260,7 @@ TEST_CASE("the example config is complete and passes the check") {
         "max_tokens", "knowledge_cutoff", "data_source", "start", "end", "train_ratio", "val_ratio", "horizon", "seed",
         "decision_budget", "params", "paper", "cash", "commission_bps", "slippage_bps", "allow_short",
         "long_threshold", "short_threshold", "fractional_shares", "stop_loss", "take_profit",
+        "commission_per_share", "commission_min", "commission_fixed", "sizing", "size", "vol_lookback",
         "max_concurrent_trials", "max_queue", "max_frame_bytes", "max_message_bytes", "messages_per_minute",
         "max_sessions", "state_dir", "level", "file", "max_file_mb", "max_files", "name", "cron", "timezone",
         "request", "approved", "missed", "enabled", "symbol"}) {
