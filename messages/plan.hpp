@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "messages/ml_inspect.hpp"
+#include "messages/plan_limits.hpp"
 
 namespace mlt::msg {
 
@@ -21,6 +22,8 @@ struct trial_plan {
   std::int32_t horizon = 1;          ///< bars ahead the label looks
   std::uint64_t seed = 42;
   std::int32_t decision_budget = 8;  ///< engine questions the agent may answer
+  std::int32_t wf_folds = 5;         ///< walk-forward evidence folds, the test part the last (1..max_wf_folds)
+  std::string wf_window = "expanding";  ///< expanding | rolling
   std::map<std::string, double> params;  ///< model hyperparameters the person set
   ml::paper_config paper;
   /// Fields the person set explicitly; the agent does not override them.
@@ -31,7 +34,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, trial_plan& x) {
   return f(caf::meta::type_name("trial_plan"), x.symbol, x.model, x.data_source, x.start, x.end,
            x.train_ratio, x.val_ratio, x.horizon, x.seed, x.decision_budget, x.params, x.paper,
-           x.pinned);
+           x.pinned, x.wf_folds, x.wf_window);
 }
 
 /// True if the person set `field` explicitly.
