@@ -117,6 +117,8 @@ std::string apply_edit(msg::trial_plan& plan, const plan_edit& e, const std::str
   }
   if (e.horizon) p.horizon = *e.horizon, pin(p, "horizon");
   if (e.seed) p.seed = *e.seed, pin(p, "seed");
+  if (e.wf_folds) p.wf_folds = *e.wf_folds, pin(p, "wf_folds");
+  if (e.wf_window) p.wf_window = *e.wf_window, pin(p, "wf_window");
   if (e.long_threshold) p.paper.long_threshold = *e.long_threshold;
   if (e.short_threshold) p.paper.short_threshold = *e.short_threshold;
   if (e.allow_short) p.paper.allow_short = *e.allow_short;
