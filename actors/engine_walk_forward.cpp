@@ -1,5 +1,6 @@
 #include "actors/engine_walk_forward.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 

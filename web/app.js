@@ -646,6 +646,8 @@
     const predictions = Array.isArray(r.predictions) ? r.predictions : null;
     if (predictions && predictions.length) chartsBox.append(box('probability-chart', 'Predicted P(up) vs what happened'));
     if (Array.isArray(r.importance) && r.importance.length) chartsBox.append(box('importance-chart', 'Feature importance'));
+    if (r.walk_forward && Array.isArray(r.walk_forward.folds) && r.walk_forward.folds.length)
+      chartsBox.append(box('wf-chart', 'Walk-forward accuracy per fold vs its majority-class rate'));
     root.append(el('section', {}, el('h4', { text: 'Charts' }), chartsBox,
       predictions ? null : el('p', { class: 'muted', text: 'This report does not carry the per-bar predicted probabilities, so there is no probability chart.' })));
 
@@ -770,6 +772,22 @@
             { label: 'P(up)', data: p.map((x) => x.p_up ?? x.probability), borderColor: model, backgroundColor: model },
             { label: 'Went up (1) / down (0)', data: p.map((x) => x.outcome ?? x.label), borderColor: bench, backgroundColor: bench,
               showLine: false, pointRadius: 2 },
+          ],
+        },
+        options: opts,
+      });
+    }
+
+    const wf = r.walk_forward && Array.isArray(r.walk_forward.folds) ? r.walk_forward.folds : [];
+    if (wf.length && $('wf-chart')) {
+      const opts = chartOptions((v) => (v * 100).toFixed(0) + '%');
+      charts.walkForward = new window.Chart($('wf-chart'), {
+        type: 'bar',
+        data: {
+          labels: wf.map((f) => 'fold ' + f.fold + (f.fold === wf.length ? ' (test)' : '')),
+          datasets: [
+            { label: 'Accuracy', data: wf.map((f) => f.accuracy), backgroundColor: model },
+            { label: 'Majority-class rate', data: wf.map((f) => f.majority_rate), backgroundColor: bench },
           ],
         },
         options: opts,

@@ -2,6 +2,8 @@
 // plain words carry the walk-forward settings.
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 #include "actors/brain/brain.hpp"
 #include "actors/brain/intent.hpp"
 #include "actors/brain/plan_rules.hpp"
