@@ -104,7 +104,8 @@ TEST_CASE("a trial's report carries k walk-forward folds, the last one the test 
 }
 
 TEST_CASE("cancelling during walk-forward ends the trial as cancelled promptly", "[integration]") {
-  const auto config = write_defaults("wf-cancel-config", R"({"model": "xgboost", "wf_folds": 20})");
+  const auto config = write_defaults("wf-cancel-config", R"({"model": "xgboost", "wf_folds": 20, "decision_budget": 0,
+        "params": {"n_rounds": 2000, "early_stopping": 0, "max_depth": 6}})");
   daemon_process d(mlt::test::fresh_dir("wf-cancel"), {"--config", config});
   mlt::net::ws_client c;
   c.connect("127.0.0.1", d.port());
@@ -124,7 +125,7 @@ TEST_CASE("cancelling during walk-forward ends the trial as cancelled promptly",
   const auto waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   CHECK(failed.str("status") == "cancelled");
   CHECK(waited < 5.0);
-  // Twenty folds of xgboost outlast the cancel: the last fold never reports.
+  // Twenty folds of 2,000 xgboost rounds outlast the cancel: the last fold never reports.
   for (const auto& f : r.seen) CHECK(f.str("text").rfind("Walk-forward fold 20/20", 0) != 0);
   c.send(R"({"type":"get_trial","trial_id":)" + std::to_string(id) + "}");
   auto t = r.until("trial");
