@@ -102,6 +102,8 @@ void next_step(self_ptr self, const phase_ptr& ph) {
               ph->hooks.emit(*run, "progress",
                              "Walk-forward fold " + std::to_string(p.fold) + "/" + std::to_string(p.folds) +
                                  ": fit on " + f.train_first + ".." + f.train_last + " (" + ph->window +
+                                 (f.stop_first.empty() ? std::string()
+                                                       : "; early stopping on " + f.stop_first + ".." + f.stop_last) +
                                  "), predicted " + f.first + ".." + f.last + ": accuracy " + pct(f.accuracy) +
                                  " (n=" + std::to_string(f.n) + "), AUC " + fmt("%.3f", f.auc) +
                                  (p.fold == p.folds ? " (the test part)" : ""),

@@ -19,6 +19,10 @@ msg::walk_forward_fold record(const ml::bar_series& s, const ml::fold_outcome& o
   f.train_first = date_of(s, o.train_first_bar);
   f.train_last = date_of(s, o.train_last_bar);
   f.train_rows = static_cast<std::int64_t>(o.train_rows);
+  if (o.inner_rows > 0) {
+    f.stop_first = date_of(s, o.inner_first_bar);
+    f.stop_last = date_of(s, o.inner_last_bar);
+  }
   f.first = date_of(s, o.first_bar);
   f.last = date_of(s, o.last_bar);
   f.n = static_cast<std::int64_t>(o.metrics.n);
@@ -57,6 +61,10 @@ msg::walk_forward_started layout(const ml::bar_series& series, const ml::walk_fo
     r.train_first = date_of(series, bars[f.train.front()]);
     r.train_last = date_of(series, bars[f.train.back()]);
     r.train_rows = static_cast<std::int64_t>(f.train.size());
+    if (!f.inner_val.empty()) {
+      r.stop_first = date_of(series, bars[f.inner_val.front()]);
+      r.stop_last = date_of(series, bars[f.inner_val.back()]);
+    }
     r.first = date_of(series, bars[f.val.front()]);
     r.last = date_of(series, bars[f.val.back()]);
     r.n = static_cast<std::int64_t>(f.val.size());

@@ -15,6 +15,7 @@ struct walk_forward_fold {
   std::int32_t fold = 0;  ///< 1-based; the last fold predicts the test part
   std::string train_first, train_last;  ///< dates of the first and last training rows
   std::int64_t train_rows = 0;
+  std::string stop_first, stop_last;  ///< the inner validation tail early stopping used ("" when none)
   std::string first, last;  ///< dates of the first and last predicted rows
   std::int64_t n = 0;       ///< predicted rows
   double accuracy = 0;
@@ -27,7 +28,7 @@ struct walk_forward_fold {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, walk_forward_fold& x) {
-  return f(caf::meta::type_name("walk_forward_fold"), x.fold, x.train_first, x.train_last, x.train_rows, x.first,
+  return f(caf::meta::type_name("walk_forward_fold"), x.fold, x.train_first, x.train_last, x.train_rows, x.stop_first, x.stop_last, x.first,
            x.last, x.n, x.accuracy, x.auc, x.log_loss, x.ic, x.majority_rate, x.beats_majority);
 }
 

@@ -198,6 +198,8 @@ void write_walk_forward(json_writer& w, const walk_forward_result& r) {
         .field("train_first", f.train_first)
         .field("train_last", f.train_last)
         .field("train_rows", f.train_rows)
+        .field("stop_first", f.stop_first)
+        .field("stop_last", f.stop_last)
         .field("first", f.first)
         .field("last", f.last)
         .field("n", f.n)

@@ -577,7 +577,7 @@
     const se = (v, s, f) => f(v) + ' ± ' + f(s);
     const rows = wf.folds.map((f) => el('tr', {},
       el('th', { scope: 'row', text: String(f.fold) + (f.fold === wf.folds.length ? ' (test)' : '') }),
-      el('td', { text: f.train_first + ' → ' + f.train_last }), el('td', { text: f.first + ' → ' + f.last }),
+      el('td', { text: f.train_first + ' → ' + f.train_last + (f.stop_first ? ' (early stop ' + f.stop_first + ' → ' + f.stop_last + ')' : '') }), el('td', { text: f.first + ' → ' + f.last }),
       el('td', { text: int(f.n) }), el('td', { text: pct(f.accuracy) }), el('td', { text: fixed(f.auc, 3) }),
       el('td', { text: fixed(f.log_loss, 4) }), el('td', { class: signClass(f.ic), text: fixed(f.ic, 3) }),
       el('td', { text: pct(f.majority_rate) }), el('td', { class: f.beats_majority ? 'pos' : 'neg', text: f.beats_majority ? 'yes' : 'no' })));

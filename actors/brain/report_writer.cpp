@@ -63,12 +63,13 @@ msg::final_report write_rules_report(const msg::trial_summary& s) {
   } else if (wf.beats) {
     r.answer += std::string(beats ? " Walk-forward over the whole history supports it: "
                                   : " Walk-forward over the whole history shows an edge the test slice alone did not: ") +
-                wf.evidence + ", above the 95% band around " + pct(wf.reference) + ".";
+                wf.evidence + ", above the 95% band around " + wf.reference_name + ".";
   } else if (wf.below) {
-    r.answer += " Walk-forward over the whole history is worse than chance: " + wf.evidence + ".";
+    r.answer += " Walk-forward over the whole history is below the 95% band around " + wf.reference_name + ": " +
+                wf.evidence + ".";
   } else {
-    r.answer += " Walk-forward over the whole history agrees: " + wf.evidence + ", inside the 95% band around " +
-                pct(wf.reference) + ".";
+    r.answer += " Walk-forward over the whole history shows no edge either: " + wf.evidence +
+                ", inside the 95% band around " + wf.reference_name + ".";
   }
   if (s.paper.trades == 0)
     r.answer += " The paper-trading strategy never traded (no prediction crossed its threshold), so it held cash while "

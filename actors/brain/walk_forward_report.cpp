@@ -36,6 +36,7 @@ walk_forward_verdict judge_walk_forward(const msg::walk_forward_result& r) {
   if (!v.available) return v;
   v.reference = std::max(0.5, r.majority_rate);
   const double half_band = 1.96 * std::sqrt(v.reference * (1.0 - v.reference) / static_cast<double>(r.n));
+  v.reference_name = r.majority_rate > 0.5 ? "the majority-class rate " + pct(r.majority_rate) : "a coin flip";
   v.beats = r.accuracy > v.reference + half_band;
   v.below = r.accuracy < v.reference - half_band;
   v.evidence = "pooled accuracy " + pct(r.accuracy) + " ± " + pct(r.accuracy_se) + " over " + thousands(r.n) +

@@ -13,6 +13,7 @@ struct walk_forward_verdict {
   bool beats = false;      ///< pooled accuracy above the 95% band around the reference
   bool below = false;      ///< pooled accuracy below that band
   double reference = 0.5;  ///< the better of a coin flip and the pooled majority-class rate
+  std::string reference_name;  ///< "a coin flip" or "the majority-class rate 54.1%"
   std::string evidence;    ///< "pooled accuracy 50.3% ± 0.9% over 2,900 rows, 2 of 5 folds beat the majority rate"
 };
 

@@ -51,6 +51,11 @@ walk_forward_run::step_result walk_forward_run::advance(std::chrono::millisecond
   o.train_rows = f.train.size();
   o.train_first_bar = rows_.bar_index[f.train.front()];
   o.train_last_bar = rows_.bar_index[f.train.back()];
+  o.inner_rows = f.inner_val.size();
+  if (!f.inner_val.empty()) {
+    o.inner_first_bar = rows_.bar_index[f.inner_val.front()];
+    o.inner_last_bar = rows_.bar_index[f.inner_val.back()];
+  }
   o.first_bar = rows_.bar_index[f.val.front()];
   o.last_bar = rows_.bar_index[f.val.back()];
   for (std::size_t j = 0; j < f.val.size(); ++j) {

@@ -21,6 +21,8 @@ namespace mlt::ml {
 struct fold_outcome {
   std::size_t train_rows = 0;
   std::size_t train_first_bar = 0, train_last_bar = 0;  ///< bars of the first and last training rows
+  std::size_t inner_rows = 0;                           ///< inner validation (early stopping) rows
+  std::size_t inner_first_bar = 0, inner_last_bar = 0;
   std::size_t first_bar = 0, last_bar = 0;              ///< bars of the first and last predicted rows
   oos_metrics metrics;
   int majority_class = 1;      ///< of the fold's training labels

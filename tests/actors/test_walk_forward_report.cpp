@@ -118,3 +118,17 @@ TEST_CASE("plain words and plan checks handle the walk-forward settings") {
   p.wf_window = "sliding";
   CHECK(brain::check_plan(p).find("wf_window 'sliding'") != std::string::npos);
 }
+
+TEST_CASE("walk-forward evidence is judged against the better of a coin flip and the pooled majority rate") {
+  auto s = lucky_test_slice();
+  s.test.accuracy = 0.5;
+  s.walk_forward = evidence(0.515, 3000, 3);
+  s.walk_forward.majority_rate = 0.56;  // always-up would have scored 56% on these rows
+  auto r = brain::write_rules_report(s);
+  CHECK(r.answer.find("Walk-forward over the whole history is below the 95% band around the majority-class rate 56.0%") !=
+        std::string::npos);
+  s.walk_forward.majority_rate = 0.5;
+  r = brain::write_rules_report(s);
+  CHECK(r.answer.find("shows no edge either: pooled accuracy 51.5% ± 0.9% over 3,000 rows, 3 of 5 folds beat the "
+                      "majority rate, inside the 95% band around a coin flip") != std::string::npos);
+}

@@ -52,7 +52,7 @@ TEST_CASE("a trial's report carries k walk-forward folds, the last one the test 
     CHECK(data.str("phase") == "walk_forward");
     CHECK(data.num("folds") == 4);
     CHECK(data.num("fraction") == Approx(data.num("fold") / 4.0));
-    CHECK(f.str("text").find("(rolling)") != std::string::npos);
+    CHECK(f.str("text").find("(rolling; early stopping on ") != std::string::npos);
     CHECK(f.str("text").find("accuracy ") != std::string::npos);
     folds_seen.push_back(static_cast<int>(data.num("fold")));
   }
@@ -76,9 +76,14 @@ TEST_CASE("a trial's report carries k walk-forward folds, the last one the test 
     std::int64_t n = 0;
     CHECK(!f["n"].get_int64().get(n));
     n_sum += n;
-    std::string_view train_last;
+    // Fit rows, then the early-stopping tail, then the predicted block, in time order.
+    std::string_view train_last, stop_first, stop_last;
     CHECK(!f["train_last"].get_string().get(train_last));
-    CHECK(train_last < first);
+    CHECK(!f["stop_first"].get_string().get(stop_first));
+    CHECK(!f["stop_last"].get_string().get(stop_last));
+    CHECK(train_last < stop_first);
+    CHECK(stop_first <= stop_last);
+    CHECK(stop_last < first);
   }
   CHECK(std::string(first) == data.str("test_first_date"));
   CHECK(std::string(last) == data.str("test_last_date"));
@@ -126,7 +131,10 @@ TEST_CASE("cancelling during walk-forward ends the trial as cancelled promptly",
   CHECK(failed.str("status") == "cancelled");
   CHECK(waited < 5.0);
   // Twenty folds of 2,000 xgboost rounds outlast the cancel: the last fold never reports.
-  for (const auto& f : r.seen) CHECK(f.str("text").rfind("Walk-forward fold 20/20", 0) != 0);
+  for (const auto& f : r.seen) {
+    CHECK(f.str("text").rfind("Walk-forward fold 20/20", 0) != 0);
+    CHECK(f.str("text").rfind("Paper trading over", 0) != 0);
+  }
   c.send(R"({"type":"get_trial","trial_id":)" + std::to_string(id) + "}");
   auto t = r.until("trial");
   std::string_view status;
