@@ -7,6 +7,7 @@
 #include "actors/text_format.hpp"
 #include "actors/brain/thresholds.hpp"
 #include "actors/engine_state.hpp"
+#include "actors/engine_walk_forward.hpp"
 #include "actors/harden.hpp"
 #include "actors/metrics.hpp"
 #include "messages/json_writer.hpp"
@@ -561,77 +562,88 @@ void finalize(engine_self* self, std::int64_t id) {
                  "Final evaluation of " + run->model + " on the untouched test part (" + run->fit.test_range +
                      "): accuracy " + pct(ev.test.accuracy) + " on " + std::to_string(ev.test.n) + " rows, AUC " +
                      fmt("%.3f", ev.test.roc_auc) + ".");
-            msg::paper_request pr{id, run->series, ev.test_bar_index, ev.test_prob, run->plan.paper};
-            // The deflated Sharpe ratio corrects for every configuration tried.
-            pr.config.trials = std::max(1, run->configurations);
-            self->request(self->state.cfg.paper, work_timeout, pr)
-                .then(
-                    [=](msg::paper_outcome& po) {
-                      auto* run = find(self, id);
-                      if (!run) return;
-                      emit(self, *run, "engine", "status",
-                           "Paper trading over the test part: return " + pct(po.stats.total_return) + ", Sharpe " +
-                               fmt("%.2f", po.stats.sharpe) + ", max drawdown " + pct(po.stats.max_drawdown) + ", " +
-                               std::to_string(po.stats.trades) + " trades; buy-and-hold " +
-                               pct(po.buy_hold.total_return) + ".");
-                      msg::trial_summary s;
-                      s.trial_id = id;
-                      s.plan = run->plan;
-                      s.plan.model = run->model;
-                      s.plan.params = run->params;
-                      s.symbol = run->plan.symbol;
-                      s.model = run->model;
-                      s.data_source = run->series.source;
-                      s.data_origin = run->series.origin;
-                      s.synthetic = run->series.synthetic;
-                      s.first_date = ml::format_date(run->series.bars.front().time);
-                      s.last_date = ml::format_date(run->series.bars.back().time);
-                      s.bars = static_cast<std::int64_t>(run->series.bars.size());
-                      s.bar_size = ml::bar_size_words(run->series);
-                      s.features = run->prep.features;
-                      s.vol_annual = run->prep.vol_annual;
-                      s.regime = run->regime;
-                      s.train = ev.train;
-                      s.val = ev.val;
-                      s.test = ev.test;
-                      if (!ev.test_bar_index.empty()) {
-                        s.test_first_date = ml::format_date(run->series.bars[ev.test_bar_index.front()].time);
-                        s.test_last_date = ml::format_date(run->series.bars[ev.test_bar_index.back()].time);
-                      }
-                      s.paper = po.stats;
-                      s.buy_hold = po.buy_hold;
-                      s.equity = std::move(po.equity);
-                      s.buy_hold_equity = std::move(po.buy_hold_equity);
-                      s.trades = std::move(po.trades);
-                      s.importance = ev.importance;
-                      s.configurations_tried = run->configurations;
-                      s.decisions = run->decisions;
-                      s.models_tried = run->models_tried;
-                      s.warnings = run->warnings;
-                      s.leakage_audit = run->fit.leakage_audit;
-                      s.test_vs_return = ev.test_vs_return;
-                      s.paper_detail = po.detail;
-                      s.buy_hold_detail = po.buy_hold_detail;
-                      s.optimizer = run->optimizer;
-                      s.sma_cross = po.sma_cross;
-                      s.predictions = test_predictions(run->series, ev, run->plan.horizon);
-                      emit(self, *run, "engine", "question", "Trial finished. Please write the report.",
-                           R"({"question":"report"})");
-                      self->request(run->agent, self->state.cfg.decision_deadline * 3, s)
-                          .then(
-                              [=](msg::final_report& rep) {
-                                rep.trial_id = id;
-                                publish_report(self, id, msg::trial_report{s, rep});
-                              },
-                              [=](caf::error& e) {
-                                if (!find(self, id)) return;
-                                auto rep = self->state.fallback->on_result(s);
-                                rep.caveats += " (The agent did not write the report: " + self->system().render(e) +
-                                               "; the rules brain wrote it.)";
-                                publish_report(self, id, msg::trial_report{s, rep});
-                              });
-                    },
-                    [=](caf::error& e) { fail(self, id, "paper_failed", self->system().render(e)); });
+            // Evidence over the whole history before the test-part trading.
+            walk_forward_hooks hooks;
+            hooks.find = [=](std::int64_t i) { return find(self, i); };
+            hooks.emit = [=](trial_run& r, const std::string& kind, const std::string& text, const std::string& json) {
+              emit(self, r, "engine", kind, text, json);
+            };
+            run_walk_forward(self, id, run->model, run->params, std::move(hooks), [=](msg::walk_forward_result wf) {
+              auto* run = find(self, id);
+              if (!run) return;
+              msg::paper_request pr{id, run->series, ev.test_bar_index, ev.test_prob, run->plan.paper};
+              // The deflated Sharpe ratio corrects for every configuration tried.
+              pr.config.trials = std::max(1, run->configurations);
+              self->request(self->state.cfg.paper, work_timeout, pr)
+                  .then(
+                      [=](msg::paper_outcome& po) {
+                        auto* run = find(self, id);
+                        if (!run) return;
+                        emit(self, *run, "engine", "status",
+                             "Paper trading over the test part: return " + pct(po.stats.total_return) + ", Sharpe " +
+                                 fmt("%.2f", po.stats.sharpe) + ", max drawdown " + pct(po.stats.max_drawdown) + ", " +
+                                 std::to_string(po.stats.trades) + " trades; buy-and-hold " +
+                                 pct(po.buy_hold.total_return) + ".");
+                        msg::trial_summary s;
+                        s.trial_id = id;
+                        s.plan = run->plan;
+                        s.plan.model = run->model;
+                        s.plan.params = run->params;
+                        s.symbol = run->plan.symbol;
+                        s.model = run->model;
+                        s.data_source = run->series.source;
+                        s.data_origin = run->series.origin;
+                        s.synthetic = run->series.synthetic;
+                        s.first_date = ml::format_date(run->series.bars.front().time);
+                        s.last_date = ml::format_date(run->series.bars.back().time);
+                        s.bars = static_cast<std::int64_t>(run->series.bars.size());
+                        s.bar_size = ml::bar_size_words(run->series);
+                        s.features = run->prep.features;
+                        s.vol_annual = run->prep.vol_annual;
+                        s.regime = run->regime;
+                        s.train = ev.train;
+                        s.val = ev.val;
+                        s.test = ev.test;
+                        if (!ev.test_bar_index.empty()) {
+                          s.test_first_date = ml::format_date(run->series.bars[ev.test_bar_index.front()].time);
+                          s.test_last_date = ml::format_date(run->series.bars[ev.test_bar_index.back()].time);
+                        }
+                        s.paper = po.stats;
+                        s.buy_hold = po.buy_hold;
+                        s.equity = std::move(po.equity);
+                        s.buy_hold_equity = std::move(po.buy_hold_equity);
+                        s.trades = std::move(po.trades);
+                        s.importance = ev.importance;
+                        s.configurations_tried = run->configurations;
+                        s.decisions = run->decisions;
+                        s.models_tried = run->models_tried;
+                        s.warnings = run->warnings;
+                        s.leakage_audit = run->fit.leakage_audit;
+                        s.test_vs_return = ev.test_vs_return;
+                        s.paper_detail = po.detail;
+                        s.buy_hold_detail = po.buy_hold_detail;
+                        s.optimizer = run->optimizer;
+                        s.sma_cross = po.sma_cross;
+                        s.predictions = test_predictions(run->series, ev, run->plan.horizon);
+                        s.walk_forward = wf;
+                        emit(self, *run, "engine", "question", "Trial finished. Please write the report.",
+                             R"({"question":"report"})");
+                        self->request(run->agent, self->state.cfg.decision_deadline * 3, s)
+                            .then(
+                                [=](msg::final_report& rep) {
+                                  rep.trial_id = id;
+                                  publish_report(self, id, msg::trial_report{s, rep});
+                                },
+                                [=](caf::error& e) {
+                                  if (!find(self, id)) return;
+                                  auto rep = self->state.fallback->on_result(s);
+                                  rep.caveats += " (The agent did not write the report: " + self->system().render(e) +
+                                                 "; the rules brain wrote it.)";
+                                  publish_report(self, id, msg::trial_report{s, rep});
+                                });
+                      },
+                      [=](caf::error& e) { fail(self, id, "paper_failed", self->system().render(e)); });
+            });
           },
           [=](caf::error& e) { fail(self, id, "eval_failed", self->system().render(e)); });
 }

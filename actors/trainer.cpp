@@ -7,6 +7,7 @@
 
 #include "actors/fwd.hpp"
 #include "actors/harden.hpp"
+#include "actors/trainer_walk_forward.hpp"
 #include "messages/type_ids.hpp"
 #include "ml/eval/dataset.hpp"
 #include "ml/eval/leakage_audit.hpp"
@@ -38,6 +39,9 @@ struct trainer_state {
     std::string state;
   };
   std::vector<snapshot> snapshots;
+  /// The walk-forward evidence in progress, and what it was asked for.
+  std::unique_ptr<ml::walk_forward_run> wf;
+  msg::walk_forward_request wf_request;
   static inline const char* name = "trainer";
 };
 
@@ -110,6 +114,7 @@ caf::behavior trainer_behavior(trainer_self* self) {
           st.features = ml::build_default_features(st.series);
           st.model.reset();
           st.snapshots.clear();
+          st.wf.reset();
           msg::prepared out;
           out.trial_id = m.trial_id;
           out.features = static_cast<std::int32_t>(st.features.names.size());
@@ -295,6 +300,38 @@ caf::behavior trainer_behavior(trainer_self* self) {
         } catch (const std::exception& e) {
           return fail(std::string("evaluation failed: ") + e.what());
         }
+      },
+      [=](msg::walk_forward_request& m) -> caf::result<msg::walk_forward_started> {
+        auto& st = self->state;
+        if (m.trial_id != st.trial_id || st.splits.train.rows() == 0)
+          return fail("no data prepared for trial " + std::to_string(m.trial_id));
+        try {
+          st.wf = walk_forward::start(st.splits, m);
+          st.wf_request = m;
+          return walk_forward::layout(st.series, *st.wf, m.trial_id);
+        } catch (const std::exception& e) {
+          st.wf.reset();
+          return fail(std::string("walk-forward could not start: ") + e.what());
+        }
+      },
+      [=](msg::walk_forward_step_request& m) -> caf::result<msg::walk_forward_progress> {
+        auto& st = self->state;
+        if (m.trial_id != st.trial_id || !st.wf)
+          return fail("no walk-forward in progress for trial " + std::to_string(m.trial_id));
+        try {
+          return walk_forward::step(st.series, *st.wf, m.trial_id);
+        } catch (const std::exception& e) {
+          st.wf.reset();
+          return fail(std::string("walk-forward step failed: ") + e.what());
+        }
+      },
+      [=](msg::walk_forward_collect& m) -> caf::result<msg::walk_forward_outcome> {
+        auto& st = self->state;
+        if (m.trial_id != st.trial_id || !st.wf || !st.wf->done())
+          return fail("no finished walk-forward for trial " + std::to_string(m.trial_id));
+        auto out = walk_forward::collect(st.series, *st.wf, st.wf_request);
+        st.wf.reset();
+        return out;
       },
   };
 }

@@ -15,6 +15,7 @@
 
 #include "config/knowledge_cutoff.hpp"
 #include "config/value_checks.hpp"
+#include "messages/plan_limits.hpp"
 
 namespace mlt::config {
 
@@ -279,7 +280,8 @@ const std::vector<std::string> brain_keys = {"kind", "decision_deadline_ms", "ma
 const std::vector<std::string> llm_keys = {"model", "base_url", "api_key_env", "api_key", "max_tokens",
                                            "knowledge_cutoff"};
 const std::vector<std::string> trial_keys = {"model", "data_source", "start", "end", "train_ratio", "val_ratio",
-                                             "horizon", "seed", "decision_budget", "params", "paper"};
+                                             "horizon", "seed", "decision_budget", "params", "paper", "wf_folds",
+                                             "wf_window"};
 const std::vector<std::string> paper_keys = {"cash", "commission_bps", "commission_per_share", "commission_min",
                                              "commission_fixed", "slippage_bps", "allow_short", "long_threshold",
                                              "short_threshold", "fractional_shares", "stop_loss", "take_profit",
@@ -475,6 +477,11 @@ void read_trial(reader& r, const std::string& p, element el, trial_options& t, b
   if (auto v = reader::member(obj, "seed")) pin(r.unsigned_integer(p + ".seed", *v, t.seed), "seed");
   if (auto v = reader::member(obj, "decision_budget"))
     pin(r.integer(p + ".decision_budget", *v, 0, 100, t.decision_budget), "decision_budget");
+  if (auto v = reader::member(obj, "wf_folds"))
+    pin(r.integer(p + ".wf_folds", *v, 1, msg::max_wf_folds, t.wf_folds), "wf_folds");
+  if (auto v = reader::member(obj, "wf_window"))
+    pin(r.choice(p + ".wf_window", *v, std::vector<std::string>(std::begin(msg::wf_windows), std::end(msg::wf_windows)), t.wf_window),
+        "wf_window");
   if (auto v = reader::member(obj, "params")) {
     object params;
     if (v->get(params) != simdjson::SUCCESS) {

@@ -10,7 +10,7 @@
 ///                   anthropic{model, base_url, api_key_env, api_key, max_tokens,
 ///                   knowledge_cutoff}, openai{...}
 ///   trial_defaults  model, data_source, start, end, train_ratio, val_ratio, horizon, seed,
-///                   decision_budget, params{}, paper{cash, commission_bps, slippage_bps,
+///                   decision_budget, wf_folds, wf_window, params{}, paper{cash, commission_bps, slippage_bps,
 ///                   allow_short, long_threshold, short_threshold, fractional_shares,
 ///                   stop_loss, take_profit}
 ///   limits          max_concurrent_trials, max_queue, max_frame_bytes, max_message_bytes,

@@ -59,6 +59,8 @@ struct trial_options {
   std::int32_t horizon = 1;           ///< bars ahead the label looks, 1..250 ("horizon")
   std::uint64_t seed = 42;            ///< random seed ("seed")
   std::int32_t decision_budget = 8;   ///< engine questions the agent may answer, 0..100 ("decision_budget")
+  std::int32_t wf_folds = 5;          ///< walk-forward evidence folds, the test part the last, 1..20 ("wf_folds")
+  std::string wf_window = "expanding";  ///< expanding | rolling ("wf_window")
   std::map<std::string, double> params;  ///< model hyperparameters ("params", object of numbers)
   paper_options paper;                ///< paper-trading settings ("paper")
   /// Keys a schedule's request set explicitly ("model", "train_ratio", ...);

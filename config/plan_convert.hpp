@@ -43,6 +43,8 @@ inline msg::trial_plan to_trial_plan(const trial_options& t) {
   plan.horizon = t.horizon;
   plan.seed = t.seed;
   plan.decision_budget = t.decision_budget;
+  plan.wf_folds = t.wf_folds;
+  plan.wf_window = t.wf_window;
   plan.params = t.params;
   plan.paper = to_paper_config(t.paper);
   plan.pinned = t.pinned;

@@ -7,16 +7,10 @@
 #include <vector>
 
 #include "messages/ml_inspect.hpp"
+#include "messages/plan_limits.hpp"
 
 namespace mlt::msg {
 
-/// The train_ratio any plan and any agent decision may have: below half the
-/// bars for training the fit is too noisy to judge; above 0.9 validation and
-/// test hold too few bars to judge it.
-namespace plan_limits {
-constexpr double min_train_ratio = 0.5;
-constexpr double max_train_ratio = 0.9;
-}  // namespace plan_limits
 
 struct trial_plan {
   std::string symbol;
@@ -29,6 +23,8 @@ struct trial_plan {
   std::int32_t horizon = 1;          ///< bars ahead the label looks
   std::uint64_t seed = 42;
   std::int32_t decision_budget = 8;  ///< engine questions the agent may answer
+  std::int32_t wf_folds = 5;         ///< walk-forward evidence folds, the test part the last (1..max_wf_folds)
+  std::string wf_window = "expanding";  ///< expanding | rolling
   std::map<std::string, double> params;  ///< model hyperparameters the person set
   ml::paper_config paper;
   /// Fields the person set explicitly; the agent does not override them.
@@ -39,7 +35,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, trial_plan& x) {
   return f(caf::meta::type_name("trial_plan"), x.symbol, x.model, x.data_source, x.start, x.end,
            x.train_ratio, x.val_ratio, x.horizon, x.seed, x.decision_budget, x.params, x.paper,
-           x.pinned);
+           x.pinned, x.wf_folds, x.wf_window);
 }
 
 /// True if the person set `field` explicitly.

@@ -11,6 +11,7 @@
 
 #include "messages/ml_inspect.hpp"
 #include "messages/plan.hpp"
+#include "messages/walk_forward_msgs.hpp"
 
 namespace mlt::msg {
 
@@ -108,6 +109,7 @@ struct trial_summary {
   std::string optimizer;  ///< what the optimiser tried and chose ("" if not run)
   std::map<std::string, double> sma_cross;  ///< SMA(10,30) crossover baseline
   std::vector<prediction_point> predictions;  ///< the test part, in time order
+  walk_forward_result walk_forward;  ///< the chosen configuration over the whole history
 };
 
 template <class Inspector>
@@ -118,7 +120,7 @@ typename Inspector::result_type inspect(Inspector& f, trial_summary& x) {
            x.test_last_date, x.paper, x.buy_hold, x.equity, x.buy_hold_equity, x.trades,
            x.importance, x.configurations_tried, x.decisions, x.models_tried, x.warnings,
            x.leakage_audit, x.test_vs_return, x.paper_detail, x.buy_hold_detail, x.optimizer,
-           x.sma_cross, x.predictions);
+           x.sma_cross, x.predictions, x.walk_forward);
 }
 
 /// The agent's final report, written from a trial_summary.

@@ -13,6 +13,7 @@
 #include "messages/session_msgs.hpp"
 #include "messages/store_msgs.hpp"
 #include "messages/trial.hpp"
+#include "messages/walk_forward_msgs.hpp"
 #include "messages/work.hpp"
 
 CAF_BEGIN_TYPE_ID_BLOCK(mltrainer, caf::first_custom_type_id)
@@ -87,6 +88,14 @@ CAF_BEGIN_TYPE_ID_BLOCK(mltrainer, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::resume_trial))
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::fit_stop_request))
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::fit_kept))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::walk_forward_fold))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::walk_forward_result))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::walk_forward_request))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::walk_forward_started))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::walk_forward_step_request))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::walk_forward_progress))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::walk_forward_collect))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::walk_forward_outcome))
 CAF_END_TYPE_ID_BLOCK(mltrainer)
 
 namespace mlt::msg {

@@ -117,7 +117,9 @@ void write_plan(json_writer& w, const trial_plan& p) {
       .field("val_ratio", p.val_ratio)
       .field("horizon", static_cast<std::int64_t>(p.horizon))
       .field("seed", p.seed)
-      .field("decision_budget", static_cast<std::int64_t>(p.decision_budget));
+      .field("decision_budget", static_cast<std::int64_t>(p.decision_budget))
+      .field("wf_folds", static_cast<std::int64_t>(p.wf_folds))
+      .field("wf_window", p.wf_window);
   w.key("params").begin_object();
   for (const auto& [k, v] : p.params) w.field(k, v);
   w.end_object();
@@ -191,6 +193,56 @@ std::string report_text(const final_report& r) {
 }
 
 }  // namespace
+
+void write_walk_forward(json_writer& w, const walk_forward_result& r) {
+  w.begin_object()
+      .field("window", r.window)
+      .field("embargo", static_cast<std::int64_t>(r.embargo))
+      .field("model", r.model)
+      .field("note", r.note);
+  w.key("folds").begin_array();
+  for (const auto& f : r.folds)
+    w.begin_object()
+        .field("fold", static_cast<std::int64_t>(f.fold))
+        .field("train_first", f.train_first)
+        .field("train_last", f.train_last)
+        .field("train_rows", f.train_rows)
+        .field("stop_first", f.stop_first)
+        .field("stop_last", f.stop_last)
+        .field("first", f.first)
+        .field("last", f.last)
+        .field("n", f.n)
+        .field("accuracy", f.accuracy)
+        .field("auc", f.auc)
+        .field("log_loss", f.log_loss)
+        .field("ic", f.ic)
+        .field("majority_rate", f.majority_rate)
+        .field("beats_majority", f.beats_majority)
+        .end_object();
+  w.end_array();
+  w.key("pooled")
+      .begin_object()
+      .field("n", r.n)
+      .field("accuracy", r.accuracy)
+      .field("accuracy_se", r.accuracy_se)
+      .field("auc", r.auc)
+      .field("auc_se", r.auc_se)
+      .field("log_loss", r.log_loss)
+      .field("log_loss_se", r.log_loss_se)
+      .field("ic", r.ic)
+      .field("ic_se", r.ic_se)
+      .field("majority_rate", r.majority_rate)
+      .field("folds_beating_majority", static_cast<std::int64_t>(r.folds_beating_majority))
+      .end_object();
+  w.key("paper");
+  write_paper_stats(w, r.paper, r.paper_detail);
+  w.key("buy_hold");
+  write_paper_stats(w, r.buy_hold);
+  w.key("sma_cross").begin_object();
+  for (const auto& [k, v] : r.sma_cross) w.field(k, v);
+  w.end_object();
+  w.end_object();
+}
 
 decode_result decode_client_frame(const std::string& text) {
   // One parser per thread, reused (simdjson's advice).
@@ -375,6 +427,8 @@ std::string encode_report(const trial_report& r) {
   w.key("sma_cross").begin_object();
   for (const auto& [k, v] : s.sma_cross) w.field(k, v);
   w.end_object();
+  w.key("walk_forward");
+  write_walk_forward(w, s.walk_forward);
   w.key("equity");
   write_equity(w, s.equity);
   w.key("buy_hold_equity");

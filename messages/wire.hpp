@@ -12,6 +12,8 @@
 
 namespace mlt::msg {
 
+class json_writer;
+
 /// A decoded client frame. `type` is one of: chat, approve, cancel,
 /// list_trials, get_trial, ping.
 struct client_frame {
@@ -39,6 +41,8 @@ std::string encode_reply(const std::string& text, std::int64_t trial_id = 0);
 std::string encode_proposal(std::int64_t proposal_id, const trial_plan& plan, const std::string& text);
 std::string encode_event(const trial_event& e);
 std::string encode_report(const trial_report& r);
+/// The walk-forward record as JSON (the report's "walk_forward", the LLM's report input).
+void write_walk_forward(json_writer& w, const walk_forward_result& r);
 std::string encode_trial_failed(const trial_failed& f);
 std::string encode_trials(const trial_list& list);
 std::string encode_trial(const trial_record& rec);

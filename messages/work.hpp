@@ -9,6 +9,7 @@
 
 #include "messages/ml_inspect.hpp"
 #include "messages/plan.hpp"
+#include "messages/walk_forward_msgs.hpp"
 
 namespace mlt::msg {
 
@@ -281,6 +282,87 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, optimize_outcome& x) {
   return f(caf::meta::type_name("optimize_outcome"), x.trial_id, x.best_params, x.best_score, x.evaluations,
            x.summary);
+}
+
+/// engine -> trainer: evaluate this configuration walk-forward over the whole
+/// history (the test part is the last fold); answered with walk_forward_started.
+struct walk_forward_request {
+  std::int64_t trial_id = 0;
+  std::string model;
+  std::map<std::string, double> params;
+  std::int32_t folds = 5;
+  std::string window = "expanding";
+  std::int32_t horizon = 1;  ///< also the embargo
+  std::uint64_t seed = 42;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, walk_forward_request& x) {
+  return f(caf::meta::type_name("walk_forward_request"), x.trial_id, x.model, x.params, x.folds, x.window,
+           x.horizon, x.seed);
+}
+
+/// trainer -> engine: the folds as laid out (ranges and row counts; no metrics yet).
+struct walk_forward_started {
+  std::int64_t trial_id = 0;
+  std::vector<walk_forward_fold> folds;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, walk_forward_started& x) {
+  return f(caf::meta::type_name("walk_forward_started"), x.trial_id, x.folds);
+}
+
+/// engine -> trainer: advance the current fold's fit by one bounded step.
+struct walk_forward_step_request {
+  std::int64_t trial_id = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, walk_forward_step_request& x) {
+  return f(caf::meta::type_name("walk_forward_step_request"), x.trial_id);
+}
+
+/// trainer -> engine after each step.
+struct walk_forward_progress {
+  std::int64_t trial_id = 0;
+  std::int32_t fold = 0;   ///< 1-based
+  std::int32_t folds = 0;
+  std::int32_t step = 0;   ///< the fold's model steps so far
+  std::int32_t total = 0;
+  bool fold_done = false;  ///< `result` holds the finished fold
+  walk_forward_fold result;
+  bool all_done = false;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, walk_forward_progress& x) {
+  return f(caf::meta::type_name("walk_forward_progress"), x.trial_id, x.fold, x.folds, x.step, x.total,
+           x.fold_done, x.result, x.all_done);
+}
+
+/// engine -> trainer once every fold is done: the pooled result.
+struct walk_forward_collect {
+  std::int64_t trial_id = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, walk_forward_collect& x) {
+  return f(caf::meta::type_name("walk_forward_collect"), x.trial_id);
+}
+
+/// trainer -> engine: metrics (paper fields still empty) and the concatenated
+/// out-of-sample predictions for paper trading.
+struct walk_forward_outcome {
+  std::int64_t trial_id = 0;
+  walk_forward_result result;
+  std::vector<std::uint64_t> bar_index;
+  std::vector<double> prob;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, walk_forward_outcome& x) {
+  return f(caf::meta::type_name("walk_forward_outcome"), x.trial_id, x.result, x.bar_index, x.prob);
 }
 
 }  // namespace mlt::msg

@@ -420,6 +420,7 @@
       data: { value: 0, text: 'waiting' },
       train: { value: 0, text: 'waiting' },
       optimize: { value: 0, text: 'not used yet' },
+      walk_forward: { value: 0, text: 'after training' },
     };
     for (const e of t.events) {
       if (e.kind !== 'progress') continue;
@@ -431,6 +432,8 @@
         b.text = (d.model || '') + ' step ' + d.step + '/' + d.total +
           (isNum(d.val_loss) ? ' · val loss ' + fixed(d.val_loss, 4) : '') +
           (isNum(d.val_accuracy) ? ' · val acc ' + pct(d.val_accuracy) : '');
+      } else if (d.phase === 'walk_forward') {
+        b.text = isNum(d.fold) && d.fold > 0 ? 'fold ' + d.fold + '/' + d.folds + ' done' : 'starting ' + d.folds + ' folds';
       } else if (d.phase === 'optimize') {
         b.text = isNum(d.step) ? 'evaluation ' + d.step + '/' + d.total + (isNum(d.score) ? ' · score ' + fixed(d.score, 4) : '')
           : (b.value >= 1 ? 'done' : 'starting');
@@ -445,6 +448,7 @@
     put('prog-data', bars.data);
     put('prog-train', bars.train);
     put('prog-opt', bars.optimize);
+    put('prog-wf', bars.walk_forward);
   }
 
   function showTrial(id) {
@@ -563,6 +567,40 @@
 
   function signClass(x) { return isNum(x) ? (x > 0 ? 'pos' : x < 0 ? 'neg' : '') : ''; }
 
+  // Per-fold and pooled walk-forward evidence, and its paper run beside the baselines.
+  function renderWalkForward(root, wf) {
+    if (!wf || !Array.isArray(wf.folds) || !wf.folds.length) {
+      if (wf && wf.note) root.append(el('section', {}, el('h4', { text: 'Walk-forward evidence' }), el('p', { class: 'muted', text: wf.note })));
+      return;
+    }
+    const p = wf.pooled || {};
+    const se = (v, s, f) => f(v) + ' ± ' + f(s);
+    const rows = wf.folds.map((f) => el('tr', {},
+      el('th', { scope: 'row', text: String(f.fold) + (f.fold === wf.folds.length ? ' (test)' : '') }),
+      el('td', { text: f.train_first + ' → ' + f.train_last + (f.stop_first ? ' (early stop ' + f.stop_first + ' → ' + f.stop_last + ')' : '') }), el('td', { text: f.first + ' → ' + f.last }),
+      el('td', { text: int(f.n) }), el('td', { text: pct(f.accuracy) }), el('td', { text: fixed(f.auc, 3) }),
+      el('td', { text: fixed(f.log_loss, 4) }), el('td', { class: signClass(f.ic), text: fixed(f.ic, 3) }),
+      el('td', { text: pct(f.majority_rate) }), el('td', { class: f.beats_majority ? 'pos' : 'neg', text: f.beats_majority ? 'yes' : 'no' })));
+    rows.push(el('tr', { class: 'pooled' }, el('th', { scope: 'row', text: 'Pooled' }), el('td', { text: '' }),
+      el('td', { text: wf.folds[0].first + ' → ' + wf.folds[wf.folds.length - 1].last }), el('td', { text: int(p.n) }),
+      el('td', { text: se(p.accuracy, p.accuracy_se, pct) }), el('td', { text: se(p.auc, p.auc_se, (x) => fixed(x, 3)) }),
+      el('td', { text: se(p.log_loss, p.log_loss_se, (x) => fixed(x, 4)) }), el('td', { text: se(p.ic, p.ic_se, (x) => fixed(x, 3)) }),
+      el('td', { text: pct(p.majority_rate) }), el('td', { text: p.folds_beating_majority + ' of ' + wf.folds.length })));
+    const strategies = [['Model', wf.paper], ['Buy & hold', wf.buy_hold]];
+    if (wf.sma_cross && Object.keys(wf.sma_cross).length) strategies.push(['SMA(10,30)', wf.sma_cross]);
+    const prows = paperRows
+      .filter(([, key]) => strategies.some(([, s]) => s && isNum(s[key])))
+      .map(([label, key, f, signed]) => el('tr', {}, el('th', { scope: 'row', text: label }),
+        ...strategies.map(([, s]) => el('td', { class: signed && s ? signClass(s[key]) : '', text: s ? f(s[key]) : '—' }))));
+    root.append(el('section', {},
+      el('h4', { text: 'Walk-forward evidence (' + wf.model + ' refitted per fold, ' + wf.window + ' window, embargo ' + wf.embargo + ' bar(s))' }),
+      table('wf-table', ['Fold', 'Trained on', 'Predicted', 'n', 'Accuracy', 'AUC', 'Log loss', 'IC', 'Majority rate', 'Beats it'], rows),
+      el('p', { class: 'muted', text: '± one standard error: binomial (accuracy), Hanley-McNeil (AUC), per-row loss deviation (log loss), sqrt(1.06/(n-3)) (IC). Folds before the last predict rows that helped choose the configuration; the last fold is the untouched test part.' }),
+      el('h4', { text: 'Paper trading over every walk-forward out-of-sample bar' }),
+      table('wf-paper-table', ['', ...strategies.map(([n]) => n)], prows),
+      wf.note ? el('p', { class: 'muted', text: wf.note }) : null));
+  }
+
   function renderReport(r) {
     destroyCharts();
     const root = $('report');
@@ -608,6 +646,8 @@
     const predictions = Array.isArray(r.predictions) ? r.predictions : null;
     if (predictions && predictions.length) chartsBox.append(box('probability-chart', 'Predicted P(up) vs what happened'));
     if (Array.isArray(r.importance) && r.importance.length) chartsBox.append(box('importance-chart', 'Feature importance'));
+    if (r.walk_forward && Array.isArray(r.walk_forward.folds) && r.walk_forward.folds.length)
+      chartsBox.append(box('wf-chart', 'Walk-forward accuracy per fold vs its majority-class rate'));
     root.append(el('section', {}, el('h4', { text: 'Charts' }), chartsBox,
       predictions ? null : el('p', { class: 'muted', text: 'This report does not carry the per-bar predicted probabilities, so there is no probability chart.' })));
 
@@ -632,6 +672,8 @@
         ...strategies.map(([, s]) => el('td', { class: signed && s ? signClass(s[key]) : '', text: s ? f(s[key]) : '—' }))));
     root.append(el('section', {}, el('h4', { text: 'Paper trading on the test part (signal at the close, fill at the next open, costs included)' }),
       table('paper-table', ['', ...strategies.map(([n]) => n)], prows)));
+
+    renderWalkForward(root, r.walk_forward);
 
     root.append(texts);
 
@@ -730,6 +772,22 @@
             { label: 'P(up)', data: p.map((x) => x.p_up ?? x.probability), borderColor: model, backgroundColor: model },
             { label: 'Went up (1) / down (0)', data: p.map((x) => x.outcome ?? x.label), borderColor: bench, backgroundColor: bench,
               showLine: false, pointRadius: 2 },
+          ],
+        },
+        options: opts,
+      });
+    }
+
+    const wf = r.walk_forward && Array.isArray(r.walk_forward.folds) ? r.walk_forward.folds : [];
+    if (wf.length && $('wf-chart')) {
+      const opts = chartOptions((v) => (v * 100).toFixed(0) + '%');
+      charts.walkForward = new window.Chart($('wf-chart'), {
+        type: 'bar',
+        data: {
+          labels: wf.map((f) => 'fold ' + f.fold + (f.fold === wf.length ? ' (test)' : '')),
+          datasets: [
+            { label: 'Accuracy', data: wf.map((f) => f.accuracy), backgroundColor: model },
+            { label: 'Majority-class rate', data: wf.map((f) => f.majority_rate), backgroundColor: bench },
           ],
         },
         options: opts,

@@ -15,7 +15,7 @@ namespace mlt::brain {
 bool plan_edit::empty() const {
   return !symbol && !model && !data_source && !start && !end && !train_ratio && !horizon && !seed &&
          !long_threshold && !short_threshold && !allow_short && !commission_bps && !cash && !slippage_bps &&
-         !lookback_days && !optimize;
+         !lookback_days && !optimize && !wf_folds && !wf_window;
 }
 
 namespace {
@@ -359,6 +359,17 @@ void read_horizon(plan_edit& e, const std::string& low) {
     e.horizon = 1;
 }
 
+// "8 folds", "walk-forward with 3 folds", "wf folds 4"; "rolling window", "expanding walk-forward".
+void read_walk_forward(plan_edit& e, const std::string& low) {
+  const std::string num = words_to_numbers(low);
+  std::smatch m;
+  static const std::regex folds_re(R"(\b(\d+)\s*(?:walk[ -]?forward\s*)?folds?\b)");
+  static const std::regex named_re(R"((?:walk[ -]?forward|\bwf)(?:\s*folds?)?\s*(?:=|:|of|to|with)?\s*(\d+)\b)");
+  if (std::regex_search(num, m, folds_re) || std::regex_search(num, m, named_re)) e.wf_folds = std::stoi(m[1]);
+  static const std::regex window_re(R"(\b(rolling|expanding)[ -]+(?:window|walk[ -]?forward))");
+  if (std::regex_search(low, m, window_re)) e.wf_window = m[1].str();
+}
+
 void read_paper_and_misc(plan_edit& e, const std::string& low) {
   std::smatch m;
   if (contains(low, "polygon")) e.data_source = "polygon";
@@ -455,6 +466,7 @@ intent parse_intent(const std::string& text, bool has_proposal,
     if (!model_available(mdl)) out.problems.push_back(mdl + " is not a model I have");
   read_split(out.changes, low);
   read_horizon(out.changes, low);
+  read_walk_forward(out.changes, low);
   read_dates(out.changes, low);
   read_paper_and_misc(out.changes, low);
 

@@ -30,6 +30,9 @@ struct plan_edit {
   std::optional<int> lookback_days;
   /// "optimize it": search hyperparameters at the first results checkpoint.
   std::optional<bool> optimize;
+  /// "walk-forward 8 folds", "rolling window": the walk-forward evidence.
+  std::optional<int> wf_folds;
+  std::optional<std::string> wf_window;
   bool empty() const;
 };
 

@@ -14,6 +14,7 @@
 #include "actors/metrics.hpp"
 #include "actors/text_format.hpp"
 #include "messages/json_writer.hpp"
+#include "messages/wire.hpp"
 #include "ml/market/universe.hpp"
 #include "ml/models/model.hpp"
 
@@ -407,6 +408,8 @@ msg::final_report llm_brain::on_result(const msg::trial_summary& s) {
     paper_json(w, "buy_and_hold", s.buy_hold);
     map_json(w, "paper_detail", s.paper_detail);
     map_json(w, "sma_10_30_crossover", s.sma_cross);
+    w.key("walk_forward");
+    msg::write_walk_forward(w, s.walk_forward);
     w.field("configurations_tried", s.configurations_tried).field("decisions", s.decisions);
     strings_json(w, "models_tried", s.models_tried);
     strings_json(w, "warnings", s.warnings);
@@ -423,8 +426,11 @@ msg::final_report llm_brain::on_result(const msg::trial_summary& s) {
     req.tool_choice = "write_report";
     req.max_tokens = std::max(opt_.max_tokens, 2048);
     req.messages.push_back(user_message(
-        "The trial is finished. Write the final report with write_report. The numbers, and a draft the rules brain "
-        "wrote from them (keep its numbers; improve the explanation where you can):\n" + w.take()));
+        "The trial is finished. Write the final report with write_report. Rest the answer and the recommendation on "
+        "the walk-forward evidence (every out-of-sample fold, pooled, with standard errors), not on the test slice "
+        "alone: a model that wins on the test slice and loses walk-forward has no demonstrated edge, say so. The "
+        "numbers, and a draft the rules brain wrote from them (keep its numbers; improve the explanation where you "
+        "can):\n" + w.take()));
     std::string first_error;
     for (int attempt = 0; attempt < 2 && !written && why_not.empty(); ++attempt) {
       const auto left = duration_cast<milliseconds>(deadline - clock_type::now());

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "ml/eval/walk_forward.hpp"
 #include "ml/market/bar.hpp"
 #include "ml/sim/paper_sim.hpp"
 #include "ml/models/model.hpp"
@@ -57,6 +58,11 @@ std::string check_plan(const msg::trial_plan& p) {
   if (p.train_ratio + p.val_ratio >= 0.95) return "train_ratio plus validation leaves no test part";
   if (p.horizon < 1 || p.horizon > limits::max_horizon)
     return "horizon must be 1.." + std::to_string(limits::max_horizon) + " bars";
+  if (p.wf_folds < 1 || p.wf_folds > msg::max_wf_folds)
+    return "wf_folds must be 1.." + std::to_string(msg::max_wf_folds) + " walk-forward folds (got " +
+           std::to_string(p.wf_folds) + ")";
+  if (ml::window_kind w; !ml::parse_window(p.wf_window, w))
+    return "wf_window '" + p.wf_window + "' is not a walk-forward window (expanding or rolling)";
   std::int64_t t = 0;
   if (!p.start.empty() && !ml::parse_datetime(p.start, t)) return "start date '" + p.start + "' is not YYYY-MM-DD";
   if (!p.end.empty() && !ml::parse_datetime(p.end, t)) return "end date '" + p.end + "' is not YYYY-MM-DD";
@@ -113,6 +119,8 @@ std::string apply_edit(msg::trial_plan& plan, const plan_edit& e, const std::str
   }
   if (e.horizon) p.horizon = *e.horizon, pin(p, "horizon");
   if (e.seed) p.seed = *e.seed, pin(p, "seed");
+  if (e.wf_folds) p.wf_folds = *e.wf_folds, pin(p, "wf_folds");
+  if (e.wf_window) p.wf_window = *e.wf_window, pin(p, "wf_window");
   if (e.long_threshold) p.paper.long_threshold = *e.long_threshold;
   if (e.short_threshold) p.paper.short_threshold = *e.short_threshold;
   if (e.allow_short) p.paper.allow_short = *e.allow_short;
@@ -144,6 +152,9 @@ std::string describe_plan(const msg::trial_plan& p) {
   s += "  split:         train " + fmt("%.2f", p.train_ratio) + ", validation " + fmt("%.2f", p.val_ratio) +
        ", test the rest; chronological, embargo " + std::to_string(p.horizon) + " bar(s)" +
        (msg::is_pinned(p, "train_ratio") ? "" : " (I may adjust train_ratio to the volatility regime)") + "\n";
+  s += "  evidence:      walk-forward over the whole history, " + std::to_string(p.wf_folds) + " fold(s), " +
+       p.wf_window + " window, refit per fold, embargo " + std::to_string(p.horizon) +
+       " bar(s); the test part is the last fold\n";
   s += "  target:        direction of the close " + std::to_string(p.horizon) + " bar(s) ahead\n";
   s += "  paper trading: long when P(up) > " + fmt("%.2f", p.paper.long_threshold) +
        (p.paper.allow_short ? ", short when P(up) < " + fmt("%.2f", p.paper.short_threshold) : ", else flat") +

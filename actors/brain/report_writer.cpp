@@ -1,5 +1,6 @@
 #include "actors/text_format.hpp"
 #include "actors/brain/report_writer.hpp"
+#include "actors/brain/walk_forward_report.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -36,6 +37,10 @@ msg::final_report write_rules_report(const msg::trial_summary& s) {
   const double excess = s.paper.total_return - s.buy_hold.total_return;
   const std::string band = pct(ref - half_band) + " to " + pct(ref + half_band);
   const std::string ref_name = majority > 0.5 ? "the majority-class rate " + pct(majority) : "a coin flip";
+  // The verdict rests on the walk-forward evidence when there is any: one
+  // test slice can be lucky.
+  const auto wf = judge_walk_forward(s.walk_forward);
+  const bool edge = wf.available ? wf.beats : beats;
 
   // Direct answer.
   // The bar size is measured from the bars used, never assumed.
@@ -55,6 +60,21 @@ msg::final_report write_rules_report(const msg::trial_summary& s) {
   else
     r.answer += "That is inside the 95% band around " + ref_name + " (" + band +
                 "): no evidence the model predicts direction better than chance.";
+  if (!wf.available) {
+    if (!s.walk_forward.note.empty()) r.answer += " There is no walk-forward evidence (" + s.walk_forward.note + ").";
+  } else if (beats && !wf.beats) {
+    r.answer += " But the test-slice edge does not hold up walk-forward: " + wf.evidence + ".";
+  } else if (wf.beats) {
+    r.answer += std::string(beats ? " Walk-forward over the whole history supports it: "
+                                  : " Walk-forward over the whole history shows an edge the test slice alone did not: ") +
+                wf.evidence + ", above the 95% band around " + wf.reference_name + ".";
+  } else if (wf.below) {
+    r.answer += " Walk-forward over the whole history is below the 95% band around " + wf.reference_name + ": " +
+                wf.evidence + ".";
+  } else {
+    r.answer += " Walk-forward over the whole history shows no edge either: " + wf.evidence +
+                ", inside the 95% band around " + wf.reference_name + ".";
+  }
   if (s.paper.trades == 0)
     r.answer += " The paper-trading strategy never traded (no prediction crossed its threshold), so it held cash while "
                 "buy-and-hold returned " + spct(s.buy_hold.total_return) + ".";
@@ -77,6 +97,7 @@ msg::final_report write_rules_report(const msg::trial_summary& s) {
   if (s.test_vs_return.n > 0)
     r.analysis += " Rank correlation (IC) of P(up) with the realised forward return on the test part: " +
                   fmt("%.3f", s.test_vs_return.ic) + " (sign hit rate " + pct(s.test_vs_return.hit_rate) + ").";
+  if (auto text = walk_forward_analysis(s.walk_forward, s.plan.horizon); !text.empty()) r.analysis += " " + text;
   if (!s.optimizer.empty()) r.analysis += " " + s.optimizer;
   if (!s.importance.empty()) {
     r.analysis += " Most important features:";
@@ -110,14 +131,27 @@ msg::final_report write_rules_report(const msg::trial_summary& s) {
     r.trading_insights += "The strategy beat buy-and-hold by " + spct(excess) + " but not on a risk-adjusted basis.";
   else
     r.trading_insights += "The strategy trailed buy-and-hold by " + spct(-excess) + ".";
+  if (auto text = walk_forward_trading(s.walk_forward); !text.empty()) r.trading_insights += " " + text;
   if (s.paper.trades > 0 && s.paper.trades < 10)
     r.trading_insights += " With only " + std::to_string(s.paper.trades) + " trade(s) the return says little about skill.";
 
-  // Recommendations.
-  if (beats && excess > 0 && s.paper.trades >= 10)
-    r.recommendations = "Worth a closer look: re-run on other periods and symbols (walk-forward), raise costs to a realistic "
-                        "level for your broker, and paper trade it forward before committing capital.";
-  else if (beats)
+  // Recommendations, from the walk-forward run when there is one (its trading
+  // covers every out-of-sample bar, not one slice).
+  const auto& wfr = s.walk_forward;
+  const bool wf_traded = wf.available && wfr.paper.final_equity > 0;
+  const double trade_excess = wf_traded ? wfr.paper.total_return - wfr.buy_hold.total_return : excess;
+  const int trade_count = wf_traded ? wfr.paper.trades : s.paper.trades;
+  if (edge && trade_excess > 0 && trade_count >= 10)
+    r.recommendations = std::string(wf.available ? "Worth a closer look: the edge holds walk-forward (" + wf.evidence + "). "
+                                                 : "Worth a closer look. ") +
+                        "Re-run on other symbols, raise costs to a realistic level for your broker, and paper trade it "
+                        "forward before committing capital.";
+  else if (wf.available && beats && !wf.beats)
+    r.recommendations = "Do not trade this model: its test-slice edge does not hold up walk-forward (" + wf.evidence +
+                        "); one good slice is what chance produces now and then. Try " +
+                        std::string(s.plan.horizon == 1 ? "a longer horizon (e.g. 5 bars)" : "another horizon") +
+                        ", different features, or another symbol.";
+  else if (edge)
     r.recommendations = "The direction signal does not survive trading as configured: try a higher long threshold so only "
                         "confident predictions trade, a longer horizon, or compare with an SMA crossover.";
   else
@@ -141,6 +175,10 @@ msg::final_report write_rules_report(const msg::trial_summary& s) {
   r.caveats += ". The test part has " + std::to_string(t.n) + " bars, so accuracy is uncertain by about ±" +
                pct(half_band) + " (95%). Costs are modelled as " + ml::describe_costs(s.plan.paper) +
                ", the same for the strategy, buy-and-hold and the SMA crossover; past performance does not predict future returns.";
+  if (wf.available && wfr.folds.size() > 1)
+    r.caveats += " Walk-forward folds 1-" + std::to_string(wfr.folds.size() - 1) +
+                 " predict rows that helped choose the configuration (training and validation rows); only the last "
+                 "fold, the test part, is untouched by every choice.";
   for (const auto& w : s.warnings) r.caveats += " Data warning: " + w + ".";
   return r;
 }

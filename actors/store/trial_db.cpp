@@ -135,6 +135,10 @@ bool plan_from_json(const std::string& json, msg::trial_plan& out) {
   d = p.decision_budget;
   num(doc, "decision_budget", d);
   p.decision_budget = static_cast<std::int32_t>(d);
+  d = p.wf_folds;
+  num(doc, "wf_folds", d);
+  p.wf_folds = static_cast<std::int32_t>(d);
+  str("wf_window", p.wf_window);
   std::uint64_t seed = 0;
   if (!doc["seed"].get_uint64().get(seed)) p.seed = seed;
   simdjson::dom::object params;

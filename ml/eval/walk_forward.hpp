@@ -2,6 +2,7 @@
 /// Walk-forward cross-validation folds over rows in time order.
 
 #include <cstddef>
+#include <string>
 #include <vector>
 
 #include "ml/eval/dataset.hpp"
@@ -36,6 +37,30 @@ struct fold {
 /// Throws std::invalid_argument naming the problem when folds would be too
 /// small or the spec is out of range.
 std::vector<fold> walk_forward_folds(const std::vector<std::size_t>& bar_index, const walk_forward_spec& spec);
+
+/// The least share of the pre-test rows that evidence_folds keeps for the
+/// first training window (its out-of-sample blocks shrink otherwise).
+constexpr double evidence_min_first_window = 0.4;
+
+/// Folds of the walk-forward evidence over a whole history: rows
+/// test_begin..n-1 (the untouched test part) are exactly the last fold's
+/// block; the rows before it hold the first training window and k-1
+/// out-of-sample blocks of the test part's size (smaller when the first
+/// window would fall below evidence_min_first_window of the pre-test rows).
+/// Expanding folds train on everything before their block, rolling ones on
+/// a window as long as the first. Same embargo and inner validation tail as
+/// walk_forward_folds; throws std::invalid_argument naming the problem.
+std::vector<fold> evidence_folds(const std::vector<std::size_t>& bar_index, std::size_t test_begin,
+                                 const walk_forward_spec& spec);
+
+/// "expanding" | "rolling": the one spelling of window kinds in plans and reports.
+const char* window_name(window_kind w);
+/// False when `text` is not a window kind's name.
+bool parse_window(const std::string& text, window_kind& out);
+
+/// Parts of a dataset joined in the order given (rows stay in time order when
+/// the parts are).
+dataset join_parts(const std::vector<const dataset*>& parts);
 
 /// Train and validation parts of a dataset joined in time order (the test part
 /// stays out), for model selection.

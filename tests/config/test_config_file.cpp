@@ -101,8 +101,10 @@ TEST_CASE("each bad key, type, range or cron expression is reported with its JSO
       {R"({"trial_defaults":{"params":{"max_depth":"4"}}})",
        "$.trial_defaults.params.max_depth: must be a number, got \"4\""},
       {R"({"trial_defaults":{"symbol":"SPY"}})",
-       "$.trial_defaults.symbol: unknown key (known keys: model, data_source, start, end, train_ratio, val_ratio, "
-       "horizon, seed, decision_budget, params, paper)"},
+       "$.trial_defaults.symbol: unknown key"},  // 13 keys: more than the reader lists
+      {R"({"trial_defaults":{"wf_folds":0}})", "$.trial_defaults.wf_folds: must be an integer in 1..20, got 0"},
+      {R"({"trial_defaults":{"wf_window":"sliding"}})",
+       "$.trial_defaults.wf_window: must be one of \"expanding\", \"rolling\", got \"sliding\""},
       {R"({"limits":{"max_frame_bytes":100}})",
        "$.limits.max_frame_bytes: must be an integer in 1024..67108864, got 100"},
       {R"({"limits":{"max_concurrent_trials":257}})",
@@ -258,7 +260,7 @@ TEST_CASE("the example config is complete and passes the check") {
         "polygon_api_key", "polygon_base_url", "cache_dir", "kind", "decision_deadline_ms", "max_decisions",
         "token_budget", "memory_turns", "anthropic", "openai", "model", "base_url", "api_key_env", "api_key",
         "max_tokens", "knowledge_cutoff", "data_source", "start", "end", "train_ratio", "val_ratio", "horizon", "seed",
-        "decision_budget", "params", "paper", "cash", "commission_bps", "slippage_bps", "allow_short",
+        "decision_budget", "wf_folds", "wf_window", "params", "paper", "cash", "commission_bps", "slippage_bps", "allow_short",
         "long_threshold", "short_threshold", "fractional_shares", "stop_loss", "take_profit",
         "commission_per_share", "commission_min", "commission_fixed", "sizing", "size", "vol_lookback",
         "max_concurrent_trials", "max_queue", "max_frame_bytes", "max_message_bytes", "messages_per_minute",

@@ -189,3 +189,55 @@ TEST_CASE("a round trip keeps the values, not just the byte count", "[messages]"
   CHECK(r2.content.get_as<std::string>(0) == "payload");
   CHECK(r2.content.get_as<std::int32_t>(1) == 7);
 }
+
+TEST_CASE("walk-forward messages and the summary's walk-forward record survive serialisation") {
+  registered_config cfg;
+  caf::actor_system sys{cfg};
+  walk_forward_fold f;
+  f.fold = 5;
+  f.first = "2020-01-02";
+  f.last = "2021-12-31";
+  f.n = 500;
+  f.accuracy = 0.512;
+  f.beats_majority = true;
+  walk_forward_progress p;
+  p.trial_id = 4;
+  p.fold = 5;
+  p.folds = 5;
+  p.fold_done = true;
+  p.all_done = true;
+  p.result = f;
+  const auto p2 = round_trip(sys, p);
+  CHECK(p2.result.first == "2020-01-02");
+  CHECK(p2.result.accuracy == 0.512);
+  CHECK(p2.result.beats_majority);
+  CHECK(p2.all_done);
+
+  trial_summary s;
+  s.walk_forward.window = "rolling";
+  s.walk_forward.folds = {f, f};
+  s.walk_forward.auc_se = 0.011;
+  s.walk_forward.sma_cross["total_return"] = 0.2;
+  s.plan.wf_folds = 7;
+  s.plan.wf_window = "rolling";
+  const auto s2 = round_trip(sys, s);
+  CHECK(s2.walk_forward.folds.size() == 2);
+  CHECK(s2.walk_forward.window == "rolling");
+  CHECK(s2.walk_forward.auc_se == 0.011);
+  CHECK(s2.walk_forward.sma_cross.at("total_return") == 0.2);
+  CHECK(s2.plan.wf_folds == 7);
+  CHECK(s2.plan.wf_window == "rolling");
+
+  walk_forward_outcome o;
+  o.bar_index = {10, 11};
+  o.prob = {0.4, 0.6};
+  o.result.n = 2;
+  const auto o2 = round_trip(sys, o);
+  CHECK(o2.bar_index == std::vector<std::uint64_t>{10, 11});
+  CHECK(o2.result.n == 2);
+  CHECK(round_trip(sys, walk_forward_request{3, "logistic", {{"l2", 1.0}}, 4, "rolling", 5, 7}).window == "rolling");
+  CHECK(round_trip(sys, walk_forward_started{3, {f}}).folds.at(0).n == 500);
+  CHECK(round_trip(sys, walk_forward_step_request{8}).trial_id == 8);
+  CHECK(round_trip(sys, walk_forward_collect{9}).trial_id == 9);
+  CHECK(caf::type_id<walk_forward_result>::value > caf::first_custom_type_id);
+}

@@ -100,3 +100,36 @@ TEST_CASE("the report frame carries the numbers as numbers") {
   CHECK(doc["trades"].at(0)["exit_price"].is_null());
   CHECK(std::string(doc["text"].get_string().value()).find("No edge.") != std::string::npos);
 }
+
+TEST_CASE("the report frame carries the walk-forward folds, pooled metrics with errors and its paper run") {
+  trial_report r;
+  r.summary.plan.wf_folds = 3;
+  auto& wf = r.summary.walk_forward;
+  wf.window = "expanding";
+  wf.embargo = 2;
+  walk_forward_fold f;
+  f.fold = 1;
+  f.first = "2019-01-02";
+  f.last = "2019-06-28";
+  f.n = 120;
+  f.ic = -0.02;
+  wf.folds = {f};
+  wf.n = 120;
+  wf.accuracy_se = 0.045;
+  wf.folds_beating_majority = 1;
+  wf.paper.total_return = 0.07;
+  wf.sma_cross["total_return"] = -0.01;
+  simdjson::dom::parser p;
+  auto doc = p.parse(encode_report(r));
+  REQUIRE(!doc.error());
+  auto w = doc["walk_forward"];
+  CHECK(std::string(w["window"].get_string().value()) == "expanding");
+  CHECK(w["embargo"].get_int64().value() == 2);
+  CHECK(std::string(w["folds"].at(0)["last"].get_string().value()) == "2019-06-28");
+  CHECK(w["folds"].at(0)["ic"].get_double().value() == -0.02);
+  CHECK(w["pooled"]["accuracy_se"].get_double().value() == 0.045);
+  CHECK(w["pooled"]["folds_beating_majority"].get_int64().value() == 1);
+  CHECK(w["paper"]["total_return"].get_double().value() == 0.07);
+  CHECK(w["sma_cross"]["total_return"].get_double().value() == -0.01);
+  CHECK(doc["plan"]["wf_folds"].get_int64().value() == 3);
+}

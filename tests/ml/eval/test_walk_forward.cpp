@@ -74,3 +74,76 @@ TEST_CASE("fold data is standardised with the fold's training rows only") {
   CHECK(ml::fold_fit_data(e, folds[0]).x_train == fd.x_train);
   CHECK(ml::fold_val_x(e, folds[0]) != ml::fold_val_x(d, folds[0]));
 }
+
+TEST_CASE("evidence folds: the test part is exactly the last fold and blocks do not overlap") {
+  ml::walk_forward_spec spec;
+  spec.folds = 5;
+  spec.embargo = 3;
+  const auto b = bars(2400);
+  const std::size_t test_begin = 2100;  // 300 test rows
+  const auto folds = ml::evidence_folds(b, test_begin, spec);
+  REQUIRE(folds.size() == 5);
+  CHECK(folds.back().val.front() == test_begin);
+  CHECK(folds.back().val.back() == 2399);
+  CHECK(folds.back().val.size() == 300);
+  // Blocks the size of the test part, back to back, ending where the test starts.
+  for (std::size_t i = 0; i + 1 < folds.size(); ++i) {
+    CHECK(folds[i].val.size() == 300);
+    CHECK(folds[i].val.back() + 1 == folds[i + 1].val.front());
+  }
+  CHECK(folds.front().val.front() == 2100 - 4 * 300);  // first window 900 rows >= 40% of 2100
+  for (const auto& f : folds) {
+    // No training or inner-validation row is predicted, and every label ends
+    // `embargo` bars before the first predicted row.
+    for (auto r : f.train) CHECK(b[r] + 3 < b[f.val.front()]);
+    for (auto r : f.inner_val) CHECK(b[r] + 3 < b[f.val.front()]);
+    if (!f.inner_val.empty()) CHECK(b[f.train.back()] + 3 < b[f.inner_val.front()]);
+  }
+}
+
+TEST_CASE("evidence folds shrink their blocks to keep 40% of the pre-test rows for the first window") {
+  ml::walk_forward_spec spec;
+  spec.folds = 5;
+  const auto folds = ml::evidence_folds(bars(1000), 500, spec);  // test part of 500 rows, 500 before
+  REQUIRE(folds.size() == 5);
+  const std::size_t block = folds[0].val.size();
+  CHECK(block == 75);  // floor(0.6 * 500) / 4
+  CHECK(folds[0].val.front() == 500 - 4 * 75);
+  CHECK(folds[0].val.front() >= 200);
+  CHECK(folds.back().val.front() == 500);
+  CHECK(folds.back().val.size() == 500);
+}
+
+TEST_CASE("evidence folds: expanding windows grow, rolling ones keep the first window's length") {
+  ml::walk_forward_spec spec;
+  spec.folds = 4;
+  spec.embargo = 1;
+  spec.inner_val_ratio = 0;
+  const auto b = bars(1200);
+  const auto expanding = ml::evidence_folds(b, 1000, spec);
+  spec.window = ml::window_kind::rolling;
+  const auto rolling = ml::evidence_folds(b, 1000, spec);
+  REQUIRE(expanding.size() == 4);
+  REQUIRE(rolling.size() == 4);
+  const std::size_t first = expanding[0].val.front();  // 1000 - 3 * 200 = 400
+  CHECK(first == 400);
+  for (std::size_t i = 0; i < 4; ++i) {
+    CHECK(expanding[i].train.front() == 0);
+    CHECK(expanding[i].train.size() == expanding[i].val.front() - 1);  // embargo of 1 bar drops one row
+    CHECK(rolling[i].train.front() == rolling[i].val.front() - first);
+    CHECK(rolling[i].train.size() == first - 1);
+    CHECK(rolling[i].val == expanding[i].val);
+  }
+}
+
+TEST_CASE("evidence folds reject impossible layouts with a clear message") {
+  ml::walk_forward_spec spec;
+  spec.folds = 5;
+  CHECK_THROWS_WITH(ml::evidence_folds(bars(100), 100, spec), Catch::Contains("rows before and in the test part"));
+  CHECK_THROWS_WITH(ml::evidence_folds(bars(40), 4, spec), Catch::Contains("use fewer folds"));
+  ml::window_kind w = ml::window_kind::expanding;
+  CHECK(ml::parse_window("rolling", w));
+  CHECK(w == ml::window_kind::rolling);
+  CHECK_FALSE(ml::parse_window("sliding", w));
+  CHECK(std::string(ml::window_name(ml::window_kind::expanding)) == "expanding");
+}
