@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <map>
+#include <vector>
 
 #include <sqlite3.h>
 
@@ -53,6 +54,31 @@ std::map<std::int64_t, std::string> transcript_of(const frame& t) {
   return out;
 }
 
+// The trial's stored checkpoint: (decisions, configurations), or (-1, -1).
+std::pair<std::int64_t, std::int64_t> stored_checkpoint(const std::string& state, std::int64_t trial_id) {
+  sqlite3* db = nullptr;
+  std::pair<std::int64_t, std::int64_t> out{-1, -1};
+  const auto path = state + "/mltrainer.db";
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(db);
+    return out;
+  }
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT decisions, configurations FROM checkpoints WHERE trial_id=?", -1, &s, nullptr) ==
+      SQLITE_OK) {
+    sqlite3_bind_int64(s, 1, trial_id);
+    if (sqlite3_step(s) == SQLITE_ROW) out = {sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1)};
+  }
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return out;
+}
+
+const char* replay_mark = "recorded before the interruption, not asked again";
+
+// "ACTION continue — REASON ..." without the bracketed note.
+std::string action_of(const std::string& decision_line) { return decision_line.substr(0, decision_line.find(" [")); }
+
 std::string status_of(const frame& t) {
   std::string_view status;
   return t.doc["trial"]["status"].get_string().get(status) ? std::string() : std::string(status);
@@ -60,11 +86,12 @@ std::string status_of(const frame& t) {
 
 }  // namespace
 
-TEST_CASE("after kill -9 mid-trial nothing acknowledged is lost and 'resume trial N' completes the trial",
+TEST_CASE("after kill -9 mid-trial nothing acknowledged is lost and 'resume trial N' continues from the checkpoint",
           "[integration]") {
   const auto state = mlt::test::fresh_dir("crash");
   std::int64_t proposal_id = 0, trial_id = 0;
   std::map<std::int64_t, std::string> shown;  // transcript lines the person saw before the kill
+  std::vector<std::string> decided;           // the decision lines among them
   {
     daemon_process d(state);
     mlt::net::ws_client c;
@@ -75,21 +102,29 @@ TEST_CASE("after kill -9 mid-trial nothing acknowledged is lost and 'resume tria
     auto p = r.until("proposal");
     proposal_id = id_of(p, "proposal_id");
     c.send(R"({"type":"approve","proposal_id":)" + std::to_string(proposal_id) + "}");
-    // Kill right after the first training step is shown: the fit is under way.
+    // Kill during training after a decision taken at a training checkpoint
+    // (the volatility decision comes first): the fit is under way and two
+    // decisions are recorded.
     bool training = false;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-    while (!training && std::chrono::steady_clock::now() < deadline) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(180);
+    while (!(training && decided.size() >= 2) && std::chrono::steady_clock::now() < deadline) {
       auto f = r.next();
       if (f.type() == "reply" && f.num("trial_id") > 0) trial_id = id_of(f, "trial_id");
       if (f.type() != "event") continue;
       shown[id_of(f, "seq")] = f.str("text");
+      if (f.str("kind") == "decision") decided.push_back(f.str("text"));
       std::string_view phase;
       training = f.str("kind") == "progress" && !f.doc["data"]["phase"].get_string().get(phase) && phase == "train";
     }
     REQUIRE(trial_id > 0);
     REQUIRE(training);
+    REQUIRE(decided.size() >= 2);
     CHECK(d.stop(SIGKILL) == 128 + SIGKILL);
   }
+  // Every decision shown is in the stored checkpoint, and so is the fit under way.
+  const auto checkpoint = stored_checkpoint(state, trial_id);
+  CHECK(checkpoint.first == static_cast<std::int64_t>(decided.size()));
+  CHECK(checkpoint.second >= 1);
 
   daemon_process d(state);
   mlt::net::ws_client c;
@@ -119,6 +154,8 @@ TEST_CASE("after kill -9 mid-trial nothing acknowledged is lost and 'resume tria
   auto answer = r.until("reply");
   CHECK(id_of(answer, "trial_id") == trial_id);
   CHECK(answer.str("text").find("esum") != std::string::npos);
+  CHECK(answer.str("text").find("from its checkpoint after decision " + std::to_string(decided.size())) !=
+        std::string::npos);
   auto report = r.until("report", std::chrono::seconds(400));
   CHECK(id_of(report, "trial_id") == trial_id);
 
@@ -132,11 +169,26 @@ TEST_CASE("after kill -9 mid-trial nothing acknowledged is lost and 'resume tria
     REQUIRE(it != full.end());
     CHECK(it->second == text);
   }
-  bool resumed_line = false;
-  for (const auto& [seq, text] : full)
-    if (seq > shown.rbegin()->first && text.find("resumed after interruption") != std::string::npos) resumed_line = true;
+  bool resumed_line = false, says_what_is_redone = false;
+  std::vector<std::string> replayed, fresh;  // decision lines after the resume
+  for (const auto& [seq, text] : full) {
+    if (seq <= shown.rbegin()->first) continue;
+    if (text.find("resumed after interruption") != std::string::npos) resumed_line = true;
+    if (text.find("Resumed from the checkpoint after decision " + std::to_string(decided.size())) !=
+            std::string::npos &&
+        text.find("redone from the start") != std::string::npos && text.find("not asked again") != std::string::npos)
+      says_what_is_redone = true;
+    if (text.rfind("ACTION ", 0) == 0) (text.find(replay_mark) != std::string::npos ? replayed : fresh).push_back(text);
+  }
   CHECK(resumed_line);
+  CHECK(says_what_is_redone);
   CHECK(full.rbegin()->first > stored.rbegin()->first + 3);
+  // The decisions made before the kill are re-applied in order, not asked again...
+  REQUIRE(replayed.size() == decided.size());
+  for (std::size_t i = 0; i < decided.size(); ++i) CHECK(action_of(replayed[i]) == action_of(decided[i]));
+  // ...and counted once: the report's counts include the work before the kill.
+  CHECK(report.num("decisions") == static_cast<double>(decided.size() + fresh.size()));
+  CHECK(report.num("configurations_tried") >= static_cast<double>(checkpoint.second));
 
   // A completed trial is not resumed again.
   chat(c, "resume trial " + std::to_string(trial_id));
