@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "tests/support/daemon_process.hpp"
+#include "tests/support/normalised.hpp"
 #include "tests/support/ws_json.hpp"
 
 using mlt::test::daemon_process;
@@ -196,6 +197,20 @@ TEST_CASE("after kill -9 mid-trial nothing acknowledged is lost and 'resume tria
   CHECK(refused.str("code") == "cannot_resume");
   CHECK(refused.str("message").find("completed") != std::string::npos);
   CHECK(d.stop(SIGTERM) == 0);
+
+  // The interruption changed nothing: the same plan run without one on a
+  // fresh daemon gives the same report, counts included.
+  daemon_process plain(mlt::test::fresh_dir("crash-uninterrupted"));
+  mlt::net::ws_client c2;
+  c2.connect("127.0.0.1", plain.port());
+  frame_reader r2(c2);
+  r2.next();
+  chat(c2, "Analyze TSLA with LSTM model");
+  auto p2 = r2.until("proposal");
+  c2.send(R"({"type":"approve","proposal_id":)" + std::to_string(id_of(p2, "proposal_id")) + "}");
+  auto uninterrupted = r2.until("report", std::chrono::seconds(400));
+  CHECK(mlt::test::normalised(uninterrupted.raw) == mlt::test::normalised(report.raw));
+  CHECK(plain.stop(SIGTERM) == 0);
 }
 
 TEST_CASE("SIGTERM mid-fit exits on its own, records the trial interrupted, and it resumes after the restart",

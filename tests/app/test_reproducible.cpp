@@ -4,27 +4,18 @@
 // (forward portfolios, configurations fitted for the symbol).
 #include <catch2/catch.hpp>
 
-#include <regex>
 #include <string>
 #include <vector>
 
 #include "tests/support/daemon_process.hpp"
+#include "tests/support/normalised.hpp"
 #include "tests/support/ws_json.hpp"
 
 using mlt::test::daemon_process;
 using mlt::test::frame_reader;
+using mlt::test::normalised;
 
 namespace {
-
-// Wall-clock times and ids differ between runs by design; nothing else may.
-std::string normalised(std::string s) {
-  static const std::regex times(R"re("(time_ms|created_at|updated_at)":("[^"]*"|-?[0-9]+))re");
-  static const std::regex ids(R"re("(trial_id|proposal_id)":[0-9]+)re");
-  static const std::regex trial_words(R"re(([Tt]rial[ _])[0-9]+)re");
-  s = std::regex_replace(s, times, "\"$1\":0");
-  s = std::regex_replace(s, ids, "\"$1\":0");
-  return std::regex_replace(s, trial_words, "$1N");
-}
 
 struct trial_run {
   std::vector<std::string> transcript;  ///< one normalised line per event: seq speaker kind text data
