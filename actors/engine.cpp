@@ -457,6 +457,9 @@ void apply_optimization(engine_self* self, std::int64_t id, int budget, const ms
   run->optimizer = "The optimiser tried " + std::to_string(out.evaluations) + " configurations of " + run->model +
                    " (walk-forward, train and validation rows only) and chose " + params_text(out.best_params) +
                    " (score " + fmt("%.4f", out.best_score) + ").";
+  if (!replayed) checkpoint::record_optimization(*run, run->model, budget, out);
+  run->params = out.best_params;
+  save_checkpoint(self, *run);  // before the outcome is shown
   emit(self, *run, "engine", "status",
        std::string(replayed ? "Optimiser outcome recorded before the interruption (not searched again): it tried "
                             : "Optimiser tried ") +
@@ -468,9 +471,6 @@ void apply_optimization(engine_self* self, std::int64_t id, int budget, const ms
          "The optimiser's time limit (" + fmt("%g", optimize_seconds) + " s) ended the search after " +
              std::to_string(out.evaluations) + " of " + std::to_string(budget) +
              " evaluations: a faster or slower machine tries a different number, so this choice may not repeat.");
-  if (!replayed) checkpoint::record_optimization(*run, run->model, budget, out);
-  run->params = out.best_params;
-  save_checkpoint(self, *run);
   fit(self, id);
 }
 

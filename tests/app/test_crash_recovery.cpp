@@ -213,6 +213,68 @@ TEST_CASE("after kill -9 mid-trial nothing acknowledged is lost and 'resume tria
   CHECK(plain.stop(SIGTERM) == 0);
 }
 
+TEST_CASE("a trial killed after its optimiser finished resumes with the optimiser's outcome, not a new search",
+          "[integration]") {
+  const auto state = mlt::test::fresh_dir("crash-optimise");
+  const std::string request = "Run trial on TSLA with xgboost and optimize";
+  std::int64_t trial_id = 0;
+  {
+    daemon_process d(state);
+    mlt::net::ws_client c;
+    c.connect("127.0.0.1", d.port());
+    frame_reader r(c);
+    r.next();
+    chat(c, request);
+    auto p = r.until("proposal");
+    c.send(R"({"type":"approve","proposal_id":)" + std::to_string(id_of(p, "proposal_id")) + "}");
+    bool optimised = false;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(180);
+    while (!optimised && std::chrono::steady_clock::now() < deadline) {
+      auto f = r.next();
+      if (f.type() == "reply" && f.num("trial_id") > 0) trial_id = id_of(f, "trial_id");
+      optimised = f.type() == "event" && f.str("text").rfind("Optimiser tried", 0) == 0;
+    }
+    REQUIRE(optimised);
+    CHECK(d.stop(SIGKILL) == 128 + SIGKILL);
+  }
+  daemon_process d(state);
+  mlt::net::ws_client c;
+  c.connect("127.0.0.1", d.port());
+  frame_reader r(c);
+  r.next();
+  c.send(R"({"type":"get_trial","trial_id":)" + std::to_string(trial_id) + "}");
+  const auto before = r.until("trial");
+  REQUIRE(status_of(before) == "interrupted");
+  const auto last_before = transcript_of(before).rbegin()->first;
+  chat(c, "resume trial " + std::to_string(trial_id));
+  CHECK(id_of(r.until("reply"), "trial_id") == trial_id);
+  auto report = r.until("report", std::chrono::seconds(400));
+  c.send(R"({"type":"get_trial","trial_id":)" + std::to_string(trial_id) + "}");
+  int searches = 0, kept = 0, said = 0;
+  for (const auto& [seq, text] : transcript_of(r.until("trial"))) {
+    if (seq <= last_before) continue;
+    if (text.rfind("Optimiser evaluation", 0) == 0) ++searches;
+    if (text.rfind("Optimiser outcome recorded before the interruption (not searched again)", 0) == 0) ++kept;
+    if (text.find("the optimiser's outcome (12 evaluations) is kept without searching again") != std::string::npos) ++said;
+  }
+  CHECK(searches == 0);
+  CHECK(kept == 1);
+  CHECK(said == 1);
+  CHECK(d.stop(SIGTERM) == 0);
+
+  // The same report as a run that was never interrupted.
+  daemon_process plain(mlt::test::fresh_dir("crash-optimise-uninterrupted"));
+  mlt::net::ws_client c2;
+  c2.connect("127.0.0.1", plain.port());
+  frame_reader r2(c2);
+  r2.next();
+  chat(c2, request);
+  auto p2 = r2.until("proposal");
+  c2.send(R"({"type":"approve","proposal_id":)" + std::to_string(id_of(p2, "proposal_id")) + "}");
+  CHECK(mlt::test::normalised(r2.until("report", std::chrono::seconds(400)).raw) == mlt::test::normalised(report.raw));
+  CHECK(plain.stop(SIGTERM) == 0);
+}
+
 TEST_CASE("SIGTERM mid-fit exits on its own, records the trial interrupted, and it resumes after the restart",
           "[integration]") {
   const auto state = mlt::test::fresh_dir("sigterm-resume");
