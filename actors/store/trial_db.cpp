@@ -535,7 +535,15 @@ msg::reopened_trial trial_db::reopen_trial(std::int64_t trial_id) {
       s.step();
       out.last_seq = s.i64(0) + 1;
     }
-    out.checkpoint = checkpoint(trial_id);
+    // A checkpoint that cannot be read costs redone work, not the trial.
+    std::string unreadable;
+    try {
+      out.checkpoint = checkpoint(trial_id);
+    } catch (const std::runtime_error& err) {
+      out.checkpoint = msg::trial_checkpoint{};
+      out.checkpoint.trial_id = trial_id;
+      unreadable = std::string(err.what()) + ", so ";
+    }
     msg::trial_event e;
     e.trial_id = trial_id;
     e.seq = out.last_seq;
@@ -547,7 +555,8 @@ msg::reopened_trial trial_db::reopen_trial(std::int64_t trial_id) {
     e.text = "Trial " + std::to_string(trial_id) + " resumed after interruption (it was " + out.previous_status +
              (error.empty() ? "" : ": " + error) + "); " +
              (out.checkpoint.answers.empty()
-                  ? std::string("no decision had been made, so it runs again from the start with the approved plan.")
+                  ? (unreadable.empty() ? std::string("no decision had been made, so ") : unreadable) +
+                        "it runs again from the start with the approved plan."
                   : "it continues from its checkpoint after decision " + std::to_string(out.checkpoint.decisions) +
                         ".");
     append_event(e);

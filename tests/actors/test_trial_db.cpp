@@ -259,6 +259,19 @@ TEST_CASE("a trial's last checkpoint comes back with its reopening, and the tran
   CHECK(fresh.checkpoint.answers.empty());
   CHECK(fresh.checkpoint.configurations == 0);
   CHECK(db.get(other).transcript.back().text.find("from the start") != std::string::npos);
+  // An unreadable checkpoint does not block the resume: it restarts and says why.
+  db.set_status(id, "failed", "disk");
+  {
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(raw, "UPDATE checkpoints SET record = x'00ff'", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(raw);
+  }
+  auto broken = db.reopen_trial(id);
+  CHECK(broken.checkpoint.answers.empty());
+  const auto line = db.get(id).transcript.back().text;
+  CHECK(line.find("checkpoint of trial " + std::to_string(id) + " is unreadable, so it runs again from the start") !=
+        std::string::npos);
 }
 
 TEST_CASE("a version-3 database gains the checkpoint table and shows and resumes its old trials") {
