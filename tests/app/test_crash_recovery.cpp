@@ -122,10 +122,13 @@ TEST_CASE("after kill -9 mid-trial nothing acknowledged is lost and 'resume tria
     REQUIRE(decided.size() >= 2);
     CHECK(d.stop(SIGKILL) == 128 + SIGKILL);
   }
-  // Every decision shown is in the stored checkpoint, and so is the fit under way.
+  // Every decision shown is in the stored checkpoint, and so is the fit under
+  // way. (The daemon may have recorded one more between the last line read
+  // and the kill: a recorded decision is stored before it is shown.)
   const auto checkpoint = stored_checkpoint(state, trial_id);
-  CHECK(checkpoint.first == static_cast<std::int64_t>(decided.size()));
+  CHECK(checkpoint.first >= static_cast<std::int64_t>(decided.size()));
   CHECK(checkpoint.second >= 1);
+  const auto kept = std::to_string(checkpoint.first);
 
   daemon_process d(state);
   mlt::net::ws_client c;
@@ -155,8 +158,7 @@ TEST_CASE("after kill -9 mid-trial nothing acknowledged is lost and 'resume tria
   auto answer = r.until("reply");
   CHECK(id_of(answer, "trial_id") == trial_id);
   CHECK(answer.str("text").find("esum") != std::string::npos);
-  CHECK(answer.str("text").find("from its checkpoint after decision " + std::to_string(decided.size())) !=
-        std::string::npos);
+  CHECK(answer.str("text").find("from its checkpoint after decision " + kept) != std::string::npos);
   auto report = r.until("report", std::chrono::seconds(400));
   CHECK(id_of(report, "trial_id") == trial_id);
 
@@ -175,8 +177,7 @@ TEST_CASE("after kill -9 mid-trial nothing acknowledged is lost and 'resume tria
   for (const auto& [seq, text] : full) {
     if (seq <= shown.rbegin()->first) continue;
     if (text.find("resumed after interruption") != std::string::npos) resumed_line = true;
-    if (text.find("Resumed from the checkpoint after decision " + std::to_string(decided.size())) !=
-            std::string::npos &&
+    if (text.find("Resumed from the checkpoint after decision " + kept) != std::string::npos &&
         text.find("redone from the start") != std::string::npos && text.find("not asked again") != std::string::npos)
       says_what_is_redone = true;
     if (text.rfind("ACTION ", 0) == 0) (text.find(replay_mark) != std::string::npos ? replayed : fresh).push_back(text);
@@ -185,10 +186,10 @@ TEST_CASE("after kill -9 mid-trial nothing acknowledged is lost and 'resume tria
   CHECK(says_what_is_redone);
   CHECK(full.rbegin()->first > stored.rbegin()->first + 3);
   // The decisions made before the kill are re-applied in order, not asked again...
-  REQUIRE(replayed.size() == decided.size());
+  REQUIRE(static_cast<std::int64_t>(replayed.size()) == checkpoint.first);
   for (std::size_t i = 0; i < decided.size(); ++i) CHECK(action_of(replayed[i]) == action_of(decided[i]));
   // ...and counted once: the report's counts include the work before the kill.
-  CHECK(report.num("decisions") == static_cast<double>(decided.size() + fresh.size()));
+  CHECK(report.num("decisions") == static_cast<double>(replayed.size() + fresh.size()));
   CHECK(report.num("configurations_tried") >= static_cast<double>(checkpoint.second));
 
   // A completed trial is not resumed again.
