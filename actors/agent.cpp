@@ -311,9 +311,10 @@ void tell(agent_self* self, std::string text, std::int64_t trial_id = 0) {
   if (self->state.observer) self->send(self->state.observer, reply(std::move(text), trial_id));
 }
 
-// "resume trial 12": an interrupted or failed trial runs again from its
-// stored plan under the same id, with the brain now in use; its transcript
-// continues after the last recorded line.
+// "resume trial 12": an interrupted or failed trial continues under the same
+// id from its last checkpoint (its recorded decisions are re-applied, not
+// asked again; its fits are redone), with the brain now in use for the
+// questions after the record; its transcript continues after the last line.
 void resume(agent_self* self, caf::response_promise rp, std::int64_t trial_id) {
   if (trial_id <= 0) {
     rp.deliver(error("missing_trial", "which trial should I resume? For example: \"resume trial 12\""));
@@ -325,13 +326,19 @@ void resume(agent_self* self, caf::response_promise rp, std::int64_t trial_id) {
             auto& st = self->state;
             st.modes[trial_id] = current_mode(st);
             st.active_trials.insert(trial_id);
-            msg::resume_trial go{trial_id, r.plan, caf::actor_cast<caf::actor>(self), st.observer, r.last_seq};
+            msg::resume_trial go{trial_id, r.plan, caf::actor_cast<caf::actor>(self), st.observer, r.last_seq,
+                                 r.checkpoint};
+            const auto& c = r.checkpoint;
+            const std::string from =
+                c.answers.empty() ? std::string(" from the start of its plan (no decision had been made)")
+                                  : " from its checkpoint after decision " + std::to_string(c.decisions) + " (" +
+                                        std::to_string(c.configurations) + " configurations fitted so far)";
             self->request(st.cfg.engine, std::chrono::seconds(30), go)
                 .then(
                     [=](std::int32_t) mutable {
                       rp.deliver(reply("Resuming trial " + std::to_string(trial_id) + " (" + r.plan.symbol + " with " +
-                                           r.plan.model + ", " + r.previous_status +
-                                           " before) from the start of its plan; its transcript continues.",
+                                           r.plan.model + ", " + r.previous_status + " before)" + from +
+                                           "; its transcript continues.",
                                        trial_id));
                     },
                     [=](caf::error& e) mutable {

@@ -109,13 +109,41 @@ void fail(engine_self* self, std::int64_t id, const std::string& code, const std
   finish(self, id);
 }
 
+// While a resumed run still re-applies its record, the stored checkpoint is
+// ahead of it and stays as it is.
+void save_checkpoint(engine_self* self, const trial_run& run) {
+  if (run.replay.active()) return;
+  self->send(self->state.cfg.store, msg::save_checkpoint{checkpoint::snapshot(run)});
+}
+
 // Asks the agent; a late, failed or invalid answer is replaced by the rules
-// brain's, and the note says so.
+// brain's, and the note says so. A resumed run re-applies its recorded
+// answer instead. Every answer is recorded in the checkpoint once applied.
 template <class Question, class Fallback, class Valid, class Then>
-void ask(engine_self* self, std::int64_t id, Question q, Fallback fallback, Valid valid, Then then) {
+void ask(engine_self* self, std::int64_t id, Question q, Fallback fallback, Valid valid, Then apply) {
   auto* run = find(self, id);
   if (!run) return;
   ++run->decisions;
+  const auto key = checkpoint::key_of(q);
+  auto then = [=](msg::decision d, bool replayed = false) {
+    auto* r = find(self, id);
+    if (!r) return;
+    checkpoint::record_answer(*r, key, d);
+    // Stored before the decision line is shown, so a shown decision is never
+    // asked again; stored again once applied, with the plan as it now is.
+    save_checkpoint(self, *r);
+    if (replayed) d.note = checkpoint::replay_note(d.note);
+    apply(d);
+    if (auto* r = find(self, id)) save_checkpoint(self, *r);
+  };
+  std::string diverged;
+  if (auto recorded = checkpoint::take_answer(*run, key, diverged)) {
+    then(*recorded, true);
+    return;
+  }
+  if (!diverged.empty())
+    emit(self, *run, "engine", "warning",
+         "The resumed trial stops re-applying its recorded decisions: " + diverged + ". From here the agent is asked.");
   const auto deadline = self->state.cfg.decision_deadline;
   self->request(run->agent, deadline, q)
       .then(
@@ -267,6 +295,7 @@ void fit(engine_self* self, std::int64_t id) {
             run->models_tried.push_back(st.model);
             run->params = st.params;
             run->fit = st;
+            save_checkpoint(self, *run);
             emit(self, *run, "engine", "status",
                  "Fitting " + st.model + " (" + params_text(st.params) + ") on " + std::to_string(st.train_rows) +
                      " training rows (" + st.train_range + "); validating on " + std::to_string(st.val_rows) + " (" +
@@ -469,31 +498,54 @@ void evaluate_initial(engine_self* self, std::int64_t id) {
           [=](caf::error& e) { fail(self, id, "eval_failed", self->system().render(e)); });
 }
 
+// The optimiser's wall-clock cap. It ends a search only on a slow machine or
+// a large budget, and then the transcript says the result may not repeat.
+constexpr double optimize_seconds = 120.0;
+
+void apply_optimization(engine_self* self, std::int64_t id, int budget, const msg::optimize_outcome& out,
+                        bool replayed) {
+  auto* run = find(self, id);
+  if (!run) return;
+  run->configurations += out.evaluations;
+  run->optimizer = "The optimiser tried " + std::to_string(out.evaluations) + " configurations of " + run->model +
+                   " (walk-forward, train and validation rows only) and chose " + params_text(out.best_params) +
+                   " (score " + fmt("%.4f", out.best_score) + ").";
+  if (!replayed) checkpoint::record_optimization(*run, run->model, budget, out);
+  run->params = out.best_params;
+  save_checkpoint(self, *run);  // before the outcome is shown
+  emit(self, *run, "engine", "status",
+       std::string(replayed ? "Optimiser outcome recorded before the interruption (not searched again): it tried "
+                            : "Optimiser tried ") +
+           std::to_string(out.evaluations) + " configurations; best walk-forward score " +
+           fmt("%.4f", out.best_score) + " with " + params_text(out.best_params) + ". " + out.summary,
+       R"({"phase":"optimize","fraction":1})");
+  if (out.evaluations < budget)
+    emit(self, *run, "engine", "warning",
+         "The optimiser's time limit (" + fmt("%g", optimize_seconds) + " s) ended the search after " +
+             std::to_string(out.evaluations) + " of " + std::to_string(budget) +
+             " evaluations: a faster or slower machine tries a different number, so this choice may not repeat.");
+  fit(self, id);
+}
+
 void optimize(engine_self* self, std::int64_t id, int budget) {
   auto* run = find(self, id);
   if (!run) return;
   budget = std::clamp(budget, 1, 100);
+  std::string diverged;
+  if (auto recorded = checkpoint::take_optimization(*run, run->model, budget, diverged)) {
+    checkpoint::record_optimization(*run, run->model, budget, *recorded);
+    apply_optimization(self, id, budget, *recorded, true);
+    return;
+  }
+  if (!diverged.empty())
+    emit(self, *run, "engine", "warning", "The resumed trial stops re-applying its record: " + diverged + ".");
   emit(self, *run, "engine", "progress",
        "Optimising " + run->model + " hyperparameters by walk-forward validation on the training and validation "
        "rows (budget " + std::to_string(budget) + " evaluations; the test part stays untouched)...",
        R"({"phase":"optimize","fraction":0})");
-  msg::optimize_request req{id, run->model, budget, 120.0, run->plan.seed};
+  msg::optimize_request req{id, run->model, budget, optimize_seconds, run->plan.seed};
   self->request(run->trainer, load_timeout, req)
-      .then(
-          [=](msg::optimize_outcome& out) {
-            auto* run = find(self, id);
-            if (!run) return;
-            run->configurations += out.evaluations;
-            run->optimizer = "The optimiser tried " + std::to_string(out.evaluations) + " configurations of " +
-                             run->model + " (walk-forward, train and validation rows only) and chose " +
-                             params_text(out.best_params) + " (score " + fmt("%.4f", out.best_score) + ").";
-            emit(self, *run, "engine", "status",
-                 "Optimiser tried " + std::to_string(out.evaluations) + " configurations; best walk-forward score " +
-                     fmt("%.4f", out.best_score) + " with " + params_text(out.best_params) + ". " + out.summary,
-                 R"({"phase":"optimize","fraction":1})");
-            run->params = out.best_params;
-            fit(self, id);
-          },
+      .then([=](msg::optimize_outcome& out) { apply_optimization(self, id, budget, out, false); },
           [=](caf::error& e) {
             auto* run = find(self, id);
             if (!run) return;
@@ -661,8 +713,10 @@ void start_next(engine_self* self) {
   }
 }
 
-// A new trial, or a reopened one whose transcript continues after `last_seq`.
-caf::result<std::int32_t> enqueue(engine_self* self, const msg::start_trial& m, std::int64_t last_seq) {
+// A new trial, or a reopened one whose transcript continues after `last_seq`
+// and which re-applies the answers of its checkpoint.
+caf::result<std::int32_t> enqueue(engine_self* self, const msg::start_trial& m, std::int64_t last_seq,
+                                  const msg::trial_checkpoint& resume_from = {}) {
   auto& st = self->state;
   if (st.runs.count(m.trial_id))
     return caf::make_error(caf::sec::runtime_error,
@@ -684,8 +738,12 @@ caf::result<std::int32_t> enqueue(engine_self* self, const msg::start_trial& m, 
   run.model = m.plan.model;
   run.params = m.plan.params;
   run.seq = last_seq;
+  run.replay.from = resume_from;
   st.runs.emplace(m.trial_id, std::move(run));
   st.queue.push_back(m.trial_id);
+  if (!resume_from.answers.empty())
+    emit(self, st.runs[m.trial_id], "system", "status",
+         checkpoint::resume_text(resume_from, m.plan.decision_budget));
   const auto position = static_cast<std::int32_t>(st.queue.size());
   if (st.idle_trainers.empty()) {
     auto& r = st.runs[m.trial_id];
@@ -706,7 +764,7 @@ caf::behavior engine_behavior(engine_self* self, engine_config cfg) {
   return {
       [=](msg::start_trial& m) { return enqueue(self, m, 0); },
       [=](msg::resume_trial& m) {
-        return enqueue(self, msg::start_trial{m.trial_id, m.plan, m.agent, m.observer}, m.last_seq);
+        return enqueue(self, msg::start_trial{m.trial_id, m.plan, m.agent, m.observer}, m.last_seq, m.checkpoint);
       },
       [=](msg::optimize_step& m) {
         auto* run = find(self, m.trial_id);

@@ -11,6 +11,7 @@
 #include <caf/actor.hpp>
 
 #include "actors/brain/brain.hpp"
+#include "actors/engine_checkpoint.hpp"
 #include "actors/fwd.hpp"
 #include "messages/negotiation.hpp"
 #include "messages/trial.hpp"
@@ -41,6 +42,11 @@ struct trial_run {
   std::string regime;
   std::vector<std::string> warnings;
   std::string optimizer;  ///< what the optimiser tried and chose
+  // Checkpoint: the answers and optimiser outcomes so far; on resume, the
+  // recorded ones still to re-apply.
+  std::vector<msg::recorded_decision> answers;
+  std::vector<msg::recorded_optimization> optimizations;
+  checkpoint::replay replay;
 };
 
 struct engine_state {

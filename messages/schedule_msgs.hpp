@@ -10,6 +10,7 @@
 #include <caf/meta/type_name.hpp>
 
 #include "messages/plan.hpp"
+#include "messages/store_msgs.hpp"
 
 namespace mlt::msg {
 
@@ -113,7 +114,8 @@ typename Inspector::result_type inspect(Inspector& f, schedule_list& x) {
 }
 
 /// agent -> engine: run a trial the store reopened (reopen_trial) under its
-/// old id; its transcript continues after `last_seq`. Answers like
+/// old id; its transcript continues after `last_seq`, and the answers in
+/// `checkpoint` are re-applied instead of asked again. Answers like
 /// start_trial (queue position, 0 = started), or an error if that trial is
 /// already queued or running.
 struct resume_trial {
@@ -122,11 +124,13 @@ struct resume_trial {
   caf::actor agent;
   caf::actor observer;
   std::int64_t last_seq = 0;
+  trial_checkpoint checkpoint;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, resume_trial& x) {
-  return f(caf::meta::type_name("resume_trial"), x.trial_id, x.plan, x.agent, x.observer, x.last_seq);
+  return f(caf::meta::type_name("resume_trial"), x.trial_id, x.plan, x.agent, x.observer, x.last_seq,
+           x.checkpoint);
 }
 
 }  // namespace mlt::msg

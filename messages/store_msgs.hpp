@@ -9,8 +9,10 @@
 #include <caf/actor.hpp>
 #include <caf/message.hpp>
 
+#include "messages/negotiation.hpp"
 #include "messages/plan.hpp"
 #include "messages/trial.hpp"
+#include "messages/work.hpp"
 
 namespace mlt::msg {
 
@@ -240,7 +242,8 @@ typename Inspector::result_type inspect(Inspector& f, dismiss_proposal& x) {
 }
 
 /// Put an interrupted or failed trial back to queued, recording "resumed after
-/// interruption" in its transcript; answers reopened_trial, or an error naming
+/// interruption" in its transcript; answers reopened_trial with the trial's
+/// last checkpoint, or an error naming
 /// why not (unknown trial, or a status that cannot be resumed).
 struct reopen_trial {
   std::int64_t trial_id = 0;
@@ -251,18 +254,84 @@ typename Inspector::result_type inspect(Inspector& f, reopen_trial& x) {
   return f(caf::meta::type_name("reopen_trial"), x.trial_id);
 }
 
+/// One answer the agent gave, with the question it answered: on resume the
+/// engine re-applies it at the same question instead of asking again.
+struct recorded_decision {
+  std::string question;    ///< volatility | progress | results
+  std::string model;       ///< the model the question was about ("" for volatility)
+  std::int64_t step = 0;   ///< the fit step of a progress question, else 0
+  decision answer;         ///< as the agent (or the fallback) gave it
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, recorded_decision& x) {
+  return f(caf::meta::type_name("recorded_decision"), x.question, x.model, x.step, x.answer);
+}
+
+/// A finished optimiser run: on resume its outcome is re-applied, not searched again.
+struct recorded_optimization {
+  std::string model;
+  std::int32_t budget = 0;
+  optimize_outcome outcome;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, recorded_optimization& x) {
+  return f(caf::meta::type_name("recorded_optimization"), x.model, x.budget, x.outcome);
+}
+
+/// A trial's work as of its last completed decision (or started fit or
+/// finished optimisation). `decisions` and `configurations` are the budget
+/// spent and the configurations fitted, which a resume keeps.
+struct trial_checkpoint {
+  std::int64_t trial_id = 0;
+  std::int32_t decisions = 0;
+  std::int32_t configurations = 0;
+  std::vector<std::string> models_tried;
+  // The plan as modified so far.
+  double train_ratio = 0;
+  double val_ratio = 0;
+  std::string model;
+  std::map<std::string, double> params;
+  std::vector<recorded_decision> answers;           ///< in the order given
+  std::vector<recorded_optimization> optimizations;  ///< in the order run
+  // The bars the answers were given on; a resume that loads others asks again.
+  std::int64_t bars = 0;
+  std::string first_date;
+  std::string last_date;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, trial_checkpoint& x) {
+  return f(caf::meta::type_name("trial_checkpoint"), x.trial_id, x.decisions, x.configurations, x.models_tried,
+           x.train_ratio, x.val_ratio, x.model, x.params, x.answers, x.optimizations, x.bars, x.first_date,
+           x.last_date);
+}
+
+/// Replace the trial's checkpoint (fire and forget; committed in mailbox
+/// order with the transcript lines around it).
+struct save_checkpoint {
+  trial_checkpoint checkpoint;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, save_checkpoint& x) {
+  return f(caf::meta::type_name("save_checkpoint"), x.checkpoint);
+}
+
 struct reopened_trial {
   std::int64_t trial_id = 0;
   trial_plan plan;              ///< as approved
   std::string origin;
   std::string previous_status;  ///< interrupted | failed
   std::int64_t last_seq = 0;    ///< the transcript's last line; the engine continues after it
+  trial_checkpoint checkpoint;  ///< empty (no answers, no counts) if the trial made no decision
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, reopened_trial& x) {
   return f(caf::meta::type_name("reopened_trial"), x.trial_id, x.plan, x.origin, x.previous_status,
-           x.last_seq);
+           x.last_seq, x.checkpoint);
 }
 
 }  // namespace mlt::msg

@@ -96,6 +96,10 @@ CAF_BEGIN_TYPE_ID_BLOCK(mltrainer, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::walk_forward_progress))
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::walk_forward_collect))
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::walk_forward_outcome))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::recorded_decision))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::recorded_optimization))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::trial_checkpoint))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::save_checkpoint))
 CAF_END_TYPE_ID_BLOCK(mltrainer)
 
 namespace mlt::msg {

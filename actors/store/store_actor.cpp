@@ -69,6 +69,15 @@ caf::behavior store_behavior(store_self* self, std::string path) {
       [=](msg::reopen_trial& m) {
         return guarded(self, [&](store::trial_db& db) { return db.reopen_trial(m.trial_id); });
       },
+      // Fire and forget, like a transcript line: a lost checkpoint costs
+      // redone work on resume, never a wrong result.
+      [=](msg::save_checkpoint& m) {
+        try {
+          self->state.db->save_checkpoint(m.checkpoint);
+        } catch (const std::exception& e) {
+          caf::aout(self) << "store error: " << e.what() << std::endl;
+        }
+      },
       [=](msg::record_fire& m) {
         return guarded(self, [&](store::trial_db& db) { return db.record_fire(m.name, m.fire_utc); });
       },

@@ -87,22 +87,28 @@ msg::trial_row read_row(stmt& s) {
 
 // The plan exactly as approved (every field, unlike plan_json, which is the
 // readable form and is rewritten with the plan as finally run).
-std::vector<char> plan_bytes(const msg::trial_plan& plan) {
+template <class T>
+std::vector<char> to_bytes(const T& value, const char* what) {
   std::vector<char> buf;
   caf::binary_serializer sink{nullptr, buf};
-  auto copy = plan;
-  if (auto err = sink(copy)) throw std::runtime_error("store: cannot serialise a plan");
+  auto copy = value;
+  if (auto err = sink(copy)) throw std::runtime_error(std::string("store: cannot serialise ") + what);
   return buf;
 }
 
-bool plan_from_bytes(const std::vector<char>& buf, msg::trial_plan& out) {
+template <class T>
+bool from_bytes(const std::vector<char>& buf, T& out) {
   if (buf.empty()) return false;
   caf::binary_deserializer source{nullptr, buf};
-  msg::trial_plan plan;
-  if (source(plan) || source.remaining() != 0) return false;
-  out = std::move(plan);
+  T value;
+  if (source(value) || source.remaining() != 0) return false;
+  out = std::move(value);
   return true;
 }
+
+std::vector<char> plan_bytes(const msg::trial_plan& plan) { return to_bytes(plan, "a plan"); }
+
+bool plan_from_bytes(const std::vector<char>& buf, msg::trial_plan& out) { return from_bytes(buf, out); }
 
 // Rows written before schema 3 have only the readable JSON; it holds every
 // field that decides what a trial computes except `pinned` and the rarer
@@ -288,6 +294,21 @@ void trial_db::migrate() {
     add_column("proposals", "plan_bin", "BLOB");
     add_column("trials", "plan_bin", "BLOB");
     exec("CREATE INDEX IF NOT EXISTS proposals_pending ON proposals(pending); PRAGMA user_version = 3;");
+    exec("COMMIT");
+  }
+  if (v < 4) {
+    // One row per trial: its last checkpoint, replaced as the trial goes on.
+    exec("BEGIN");
+    exec(R"sql(
+      CREATE TABLE IF NOT EXISTS checkpoints (
+        trial_id INTEGER PRIMARY KEY REFERENCES trials(id),
+        updated_at TEXT NOT NULL,
+        decisions INTEGER NOT NULL,
+        configurations INTEGER NOT NULL,
+        record BLOB NOT NULL
+      );
+      PRAGMA user_version = 4;
+    )sql");
     exec("COMMIT");
   }
 }
@@ -509,6 +530,15 @@ msg::reopened_trial trial_db::reopen_trial(std::int64_t trial_id) {
       s.step();
       out.last_seq = s.i64(0) + 1;
     }
+    // A checkpoint that cannot be read costs redone work, not the trial.
+    std::string unreadable;
+    try {
+      out.checkpoint = checkpoint(trial_id);
+    } catch (const std::runtime_error& err) {
+      out.checkpoint = msg::trial_checkpoint{};
+      out.checkpoint.trial_id = trial_id;
+      unreadable = std::string(err.what()) + ", so ";
+    }
     msg::trial_event e;
     e.trial_id = trial_id;
     e.seq = out.last_seq;
@@ -518,7 +548,12 @@ msg::reopened_trial trial_db::reopen_trial(std::int64_t trial_id) {
     e.speaker = "system";
     e.kind = "status";
     e.text = "Trial " + std::to_string(trial_id) + " resumed after interruption (it was " + out.previous_status +
-             (error.empty() ? "" : ": " + error) + "); it runs again from the start with the approved plan.";
+             (error.empty() ? "" : ": " + error) + "); " +
+             (out.checkpoint.answers.empty()
+                  ? (unreadable.empty() ? std::string("no decision had been made, so ") : unreadable) +
+                        "it runs again from the start with the approved plan."
+                  : "it continues from its checkpoint after decision " + std::to_string(out.checkpoint.decisions) +
+                        ".");
     append_event(e);
     stmt u(db_, "UPDATE trials SET status='queued', error='', report_json=NULL, updated_at=? WHERE id=?");
     u.bind(1, utc_now_iso()).bind(2, trial_id);
@@ -529,6 +564,24 @@ msg::reopened_trial trial_db::reopen_trial(std::int64_t trial_id) {
     exec("ROLLBACK");
     throw;
   }
+}
+
+void trial_db::save_checkpoint(const msg::trial_checkpoint& c) {
+  stmt s(db_, "INSERT OR REPLACE INTO checkpoints(trial_id, updated_at, decisions, configurations, record) "
+              "VALUES(?,?,?,?,?)");
+  s.bind(1, c.trial_id).bind(2, utc_now_iso()).bind(3, static_cast<std::int64_t>(c.decisions))
+      .bind(4, static_cast<std::int64_t>(c.configurations)).bind(5, to_bytes(c, "a checkpoint"));
+  s.step();
+}
+
+msg::trial_checkpoint trial_db::checkpoint(std::int64_t trial_id) {
+  msg::trial_checkpoint out;
+  out.trial_id = trial_id;
+  stmt s(db_, "SELECT record FROM checkpoints WHERE trial_id=?");
+  s.bind(1, trial_id);
+  if (s.step() && !from_bytes(s.blob(0), out))
+    throw std::runtime_error("the checkpoint of trial " + std::to_string(trial_id) + " is unreadable");
+  return out;
 }
 
 bool trial_db::record_fire(const std::string& name, std::int64_t fire_utc) {

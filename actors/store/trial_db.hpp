@@ -23,7 +23,7 @@ public:
   trial_db(const trial_db&) = delete;
   trial_db& operator=(const trial_db&) = delete;
 
-  static constexpr int schema_version = 3;
+  static constexpr int schema_version = 4;
 
   std::int64_t save_proposal(const msg::trial_plan& plan, const std::string& text);
   /// Marks the proposal approved (if any) and creates a queued trial.
@@ -50,9 +50,17 @@ public:
   msg::pending_proposal_list pending_proposals(int limit);
   /// Stops a proposal waiting; false if it was not waiting.
   bool dismiss_proposal(std::int64_t proposal_id);
-  /// Interrupted or failed -> queued, with a transcript line saying so;
+  /// Interrupted or failed -> queued, with a transcript line saying so and
+  /// the trial's last checkpoint;
   /// throws std::runtime_error naming why it cannot (unknown, other status).
   msg::reopened_trial reopen_trial(std::int64_t trial_id);
+
+  /// Replaces the trial's checkpoint.
+  void save_checkpoint(const msg::trial_checkpoint& c);
+  /// The trial's last checkpoint; one with no answers and zero counts if none
+  /// was saved (a trial stopped before its first decision, or stored before
+  /// schema 4). Throws if the stored record is unreadable.
+  msg::trial_checkpoint checkpoint(std::int64_t trial_id);
 
   /// Records that schedule `name` fires for `fire_utc`; false (and nothing
   /// changes) if it already fired for that time or a later one.

@@ -133,7 +133,7 @@ TEST_CASE("a version-2 database gains schedule state and waiting proposals, and 
     sqlite3_close(raw);
   }
   store::trial_db db(path);
-  CHECK(db.version() == 3);
+  CHECK(db.version() == store::trial_db::schema_version);
   CHECK(db.interrupt_running("crash") == 1);
   // The plan comes back from its readable JSON.
   auto re = db.reopen_trial(id);
@@ -193,6 +193,119 @@ TEST_CASE("an interrupted trial reopens with its exact plan and a transcript lin
     return r;
   }());
   CHECK_THROWS_WITH(db.reopen_trial(id), Catch::Contains("is completed"));
+}
+
+TEST_CASE("a trial's last checkpoint comes back with its reopening, and the transcript says where it continues") {
+  const auto path = temp_db("checkpoint.db");
+  std::int64_t id = 0;
+  {
+    store::trial_db db(path);
+    msg::trial_plan plan;
+    plan.symbol = "TSLA";
+    plan.model = "xgboost";
+    id = db.create_trial(0, plan, "chat");
+    db.set_status(id, "running", "");
+    msg::trial_checkpoint c;
+    c.trial_id = id;
+    c.decisions = 1;
+    c.configurations = 1;
+    db.save_checkpoint(c);  // replaced by the next one
+    c.decisions = 2;
+    c.configurations = 3;
+    c.models_tried = {"xgboost", "logistic"};
+    c.train_ratio = 0.6;
+    c.model = "logistic";
+    c.params["C"] = 2;
+    msg::decision ratio, to_logistic;
+    ratio.action = "set_train_ratio";
+    ratio.params["train_ratio"] = 0.6;
+    to_logistic.action = "switch_model";
+    to_logistic.model = "logistic";
+    c.answers.push_back({"volatility", "", 0, ratio});
+    c.answers.push_back({"results", "xgboost", 0, to_logistic});
+    msg::recorded_optimization o;
+    o.model = "xgboost";
+    o.budget = 8;
+    o.outcome.evaluations = 8;
+    o.outcome.best_params["eta"] = 0.1;
+    c.optimizations.push_back(o);
+    c.bars = 2000;
+    c.last_date = "2024-12-31";
+    db.save_checkpoint(c);
+  }
+  store::trial_db db(path);
+  db.interrupt_running("killed");
+  auto re = db.reopen_trial(id);
+  const auto& c = re.checkpoint;
+  CHECK(c.trial_id == id);
+  CHECK(c.decisions == 2);
+  CHECK(c.configurations == 3);
+  CHECK(c.models_tried == std::vector<std::string>{"xgboost", "logistic"});
+  CHECK(c.train_ratio == Approx(0.6));
+  CHECK(c.params.at("C") == 2);
+  REQUIRE(c.answers.size() == 2);
+  CHECK(c.answers[0].answer.params.at("train_ratio") == Approx(0.6));
+  CHECK(c.answers[1].answer.model == "logistic");
+  REQUIRE(c.optimizations.size() == 1);
+  CHECK(c.optimizations[0].outcome.best_params.at("eta") == Approx(0.1));
+  CHECK(c.last_date == "2024-12-31");
+  CHECK(db.get(id).transcript.back().text.find("continues from its checkpoint after decision 2") != std::string::npos);
+  // A trial that never decided anything has an empty checkpoint and restarts.
+  msg::trial_plan plan;
+  plan.symbol = "AAPL";
+  auto other = db.create_trial(0, plan, "chat");
+  db.set_status(other, "failed", "data");
+  auto fresh = db.reopen_trial(other);
+  CHECK(fresh.checkpoint.answers.empty());
+  CHECK(fresh.checkpoint.configurations == 0);
+  CHECK(db.get(other).transcript.back().text.find("from the start") != std::string::npos);
+  // An unreadable checkpoint does not block the resume: it restarts and says why.
+  db.set_status(id, "failed", "disk");
+  {
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(raw, "UPDATE checkpoints SET record = x'00ff'", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(raw);
+  }
+  auto broken = db.reopen_trial(id);
+  CHECK(broken.checkpoint.answers.empty());
+  const auto line = db.get(id).transcript.back().text;
+  CHECK(line.find("checkpoint of trial " + std::to_string(id) + " is unreadable, so it runs again from the start") !=
+        std::string::npos);
+}
+
+TEST_CASE("a version-3 database gains the checkpoint table and shows and resumes its old trials") {
+  const auto path = temp_db("migrate3.db");
+  std::int64_t id = 0;
+  {
+    store::trial_db db(path);
+    msg::trial_plan plan;
+    plan.symbol = "SPY";
+    plan.model = "xgboost";
+    id = db.create_trial(0, plan, "chat");
+    db.set_status(id, "running", "");
+  }
+  {
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(raw, "DROP TABLE checkpoints; PRAGMA user_version = 3;", nullptr, nullptr, nullptr) ==
+            SQLITE_OK);
+    sqlite3_close(raw);
+  }
+  store::trial_db db(path);
+  CHECK(db.version() == 4);
+  auto list = db.list(10);
+  REQUIRE(list.trials.size() == 1);
+  CHECK(list.trials[0].symbol == "SPY");
+  CHECK(db.interrupt_running("crash") == 1);
+  auto re = db.reopen_trial(id);
+  CHECK(re.plan.symbol == "SPY");
+  CHECK(re.checkpoint.answers.empty());
+  msg::trial_checkpoint c;
+  c.trial_id = id;
+  c.decisions = 1;
+  db.save_checkpoint(c);
+  CHECK(db.checkpoint(id).decisions == 1);
 }
 
 TEST_CASE("a schedule records each fire time once; an equal or earlier time is refused") {
