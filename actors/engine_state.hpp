@@ -29,6 +29,7 @@ struct trial_run {
   bool cancelled = false;
   std::int32_t decisions = 0;       ///< agent answers used (budget)
   std::int32_t configurations = 0;  ///< fits started, optimiser evaluations
+  std::int64_t config_key = 0;      ///< store key of the current fit (the seq of its "Fitting" line)
   std::vector<std::string> models_tried;
   std::string model;                ///< model currently being fitted
   std::map<std::string, double> params;
@@ -40,6 +41,7 @@ struct trial_run {
   std::string regime;
   std::vector<std::string> warnings;
   std::string optimizer;  ///< what the optimiser tried and chose
+  msg::multiple_testing tested;  ///< daemon-wide count for the deflated Sharpe, read before the test
 };
 
 struct engine_state {

@@ -85,6 +85,11 @@ CAF_BEGIN_TYPE_ID_BLOCK(mltrainer, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::schedules_query))
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::schedule_list))
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::resume_trial))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::row_use))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::multiple_testing))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::fitted_configuration))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::record_configuration))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::multiple_testing_query))
 CAF_END_TYPE_ID_BLOCK(mltrainer)
 
 namespace mlt::msg {

@@ -14,6 +14,7 @@
 #include "actors/metrics.hpp"
 #include "actors/text_format.hpp"
 #include "messages/json_writer.hpp"
+#include "messages/wire.hpp"
 #include "ml/market/universe.hpp"
 #include "ml/models/model.hpp"
 
@@ -408,6 +409,8 @@ msg::final_report llm_brain::on_result(const msg::trial_summary& s) {
     strings_json(w, "models_tried", s.models_tried);
     strings_json(w, "warnings", s.warnings);
     w.field("leakage_audit", s.leakage_audit).field("optimizer", s.optimizer);
+    msg::write_multiple_testing(w, s);
+    msg::write_validation_use(w, s.validation_use);
     w.key("rules_brain_draft").begin_object().field("answer", draft.answer).field("analysis", draft.analysis)
         .field("trading_insights", draft.trading_insights).field("recommendations", draft.recommendations)
         .field("caveats", draft.caveats).end_object();

@@ -23,7 +23,7 @@ public:
   trial_db(const trial_db&) = delete;
   trial_db& operator=(const trial_db&) = delete;
 
-  static constexpr int schema_version = 3;
+  static constexpr int schema_version = 4;
 
   std::int64_t save_proposal(const msg::trial_plan& plan, const std::string& text);
   /// Marks the proposal approved (if any) and creates a queued trial.
@@ -54,6 +54,13 @@ public:
   /// throws std::runtime_error naming why it cannot (unknown, other status).
   msg::reopened_trial reopen_trial(std::int64_t trial_id);
 
+  /// Records a fitted configuration, or completes the one with the same trial
+  /// and key (its validation Sharpe once measured).
+  void record_configuration(const msg::fitted_configuration& c);
+  /// Every configuration fitted for `symbol` (any case) and `target` on this
+  /// daemon, and the variance of their measured Sharpe ratios.
+  msg::multiple_testing multiple_testing(const std::string& symbol, const std::string& target);
+
   /// Records that schedule `name` fires for `fire_utc`; false (and nothing
   /// changes) if it already fired for that time or a later one.
   bool record_fire(const std::string& name, std::int64_t fire_utc);
@@ -64,6 +71,7 @@ private:
   void exec(const char* sql);
   void migrate();
   void add_column(const char* table, const char* column, const char* type);
+  void backfill_configurations();
   sqlite3* db_ = nullptr;
   std::string path_;
 };
