@@ -454,7 +454,7 @@ void optimize(engine_self* self, std::int64_t id, int budget) {
   if (!run) return;
   budget = std::clamp(budget, 1, 100);
   emit(self, *run, "engine", "progress",
-       "Optimising " + run->model + " hyperparameters by walk-forward validation on the training and validation "
+       "Optimising " + run->model + " hyperparameters by walk-forward validation on the training and early-stopping "
        "rows (budget " + std::to_string(budget) + " evaluations; the test part stays untouched)...",
        R"({"phase":"optimize","fraction":0})");
   msg::optimize_request req{id, run->model, budget, 120.0, run->plan.seed};
@@ -465,7 +465,7 @@ void optimize(engine_self* self, std::int64_t id, int budget) {
             if (!run) return;
             run->configurations += out.evaluations;
             run->optimizer = "The optimiser tried " + std::to_string(out.evaluations) + " configurations of " +
-                             run->model + " (walk-forward, train and validation rows only) and chose " +
+                             run->model + " (walk-forward, training and early-stopping rows only) and chose " +
                              params_text(out.best_params) + " (score " + fmt("%.4f", out.best_score) + ").";
             emit(self, *run, "engine", "status",
                  "Optimiser tried " + std::to_string(out.evaluations) + " configurations; best walk-forward score " +

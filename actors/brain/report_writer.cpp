@@ -18,16 +18,17 @@ using actors::text::spct;
 std::string multiple_testing_text(const msg::trial_summary& s) {
   const auto& m = s.daemon_tested;
   std::string out = "This trial fitted " + std::to_string(s.configurations_tried) + " configuration(s)";
-  if (m.configurations <= 0)
-    return out + "; the daemon-wide count for " + s.symbol + " could not be read, so the deflated Sharpe ratio counts "
-                 "only these";
-  out += "; " + std::to_string(m.configurations) + " have been fitted for " + s.symbol + " " + m.target +
-         " on this daemon (in " + std::to_string(m.trials) + " trial(s), comparison arms included)";
-  if (m.with_sharpe < m.configurations)
-    out += ", " + std::to_string(m.configurations - m.with_sharpe) +
-           " of them without a measured validation Sharpe (stopped before evaluation, optimiser evaluations, or "
-           "recorded before this daemon measured it): they count, but do not enter the variance";
-  if (m.configurations > 1)
+  if (m.configurations <= 0) {
+    out += "; the daemon-wide count for " + s.symbol + " could not be read, so the deflated Sharpe ratio counts only these";
+  } else {
+    out += "; " + std::to_string(m.configurations) + " have been fitted for " + s.symbol + " " + m.target +
+           " on this daemon (in " + std::to_string(m.trials) + " trial(s), comparison arms included)";
+    if (m.with_sharpe < m.configurations)
+      out += ", " + std::to_string(m.configurations - m.with_sharpe) +
+             " of them without a measured validation Sharpe (stopped before evaluation, optimiser evaluations, or "
+             "recorded before this daemon measured it): they count, but do not enter the variance";
+  }
+  if (std::max<std::int64_t>(s.configurations_tried, m.configurations) > 1)
     out += ". The more configurations are tried, the more the best one overstates its true skill (multiple testing)";
   return out;
 }
