@@ -47,28 +47,8 @@ TEST_CASE("every message type has a registered name and survives serialisation")
   s.test.accuracy = 0.51;
   s.equity = {{86400, 100000.0}, {172800, 100100.0}};
   s.importance = {{"rsi_14", 0.3}};
-  s.daemon_tested = {"TSLA", "direction-1d", 212, 200, 30, 0.0012};
-  s.validation_use = {{"configuration choice", "2015-07-02", "2016-12-30", 380}};
   auto s2 = round_trip(sys, s);
   CHECK(s2.trial_id == 3);
-  CHECK(s2.daemon_tested.configurations == 212);
-  CHECK(s2.daemon_tested.sharpe_variance == 0.0012);
-  CHECK(s2.validation_use.at(0).rows == 380);
-
-  fitted_configuration fc;
-  fc.trial_id = 4;
-  fc.key = 17;
-  fc.target = "direction-5d";
-  fc.params = {{"eta", 0.1}};
-  fc.has_sharpe = true;
-  fc.sharpe = -0.02;
-  auto fc2 = round_trip(sys, record_configuration{fc}).config;
-  CHECK(fc2.key == 17);
-  CHECK(fc2.target == "direction-5d");
-  CHECK(fc2.params.at("eta") == 0.1);
-  CHECK(fc2.sharpe == -0.02);
-  CHECK(round_trip(sys, multiple_testing_query{"TSLA", "direction-1d"}).target == "direction-1d");
-  CHECK(caf::type_id<record_configuration>::value > caf::first_custom_type_id);
   CHECK(s2.test.accuracy == 0.51);
   CHECK(s2.equity.size() == 2);
   CHECK(s2.importance.at(0).first == "rsi_14");
