@@ -140,7 +140,7 @@ struct evaluate_request {
   std::int64_t trial_id = 0;
   bool include_test = false;
   /// With include_test: first restore the configuration fitted in this trial
-  /// with the lowest validation log loss.
+  /// with the lowest log loss on the configuration-choice rows.
   bool use_best = false;
   /// With include_test: keep the evaluated model here for forward paper trading.
   std::string artifact_path;

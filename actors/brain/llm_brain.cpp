@@ -443,7 +443,11 @@ msg::final_report llm_brain::on_result(const msg::trial_summary& s) {
       const auto* rc = find_call(reply, "write_report");
       llm_tools::checked_report c;
       if (!rc) c.error = "the answer did not call write_report";
-      else c = llm_tools::check_report(rc->arguments, s.synthetic, s.configurations_tried);
+      else
+        // The daemon-wide count is what the deflated Sharpe corrects for.
+        c = llm_tools::check_report(rc->arguments, s.synthetic,
+                                    static_cast<int>(std::max<std::int64_t>(s.configurations_tried,
+                                                                            s.daemon_tested.configurations)));
       if (c.ok) {
         written = c.report;
       } else if (attempt == 1) {
