@@ -181,6 +181,36 @@ void announce(engine_self* self, trial_run& run, const msg::decision& d) {
 
 int budget_left(const trial_run& run) { return run.plan.decision_budget - run.decisions; }
 
+// Every configuration fitted is counted by the store for the deflated Sharpe
+// ratio, keyed by the transcript line that announced it; a finished fit is
+// recorded again under the same key with its validation Sharpe.
+void record_configuration(engine_self* self, const trial_run& run, std::int64_t key, const std::string& model,
+                          const std::map<std::string, double>& params, const char* source,
+                          const msg::evaluation* measured = nullptr) {
+  msg::fitted_configuration c;
+  c.trial_id = run.id;
+  c.key = key;
+  c.symbol = run.plan.symbol;
+  c.target = run.fit.target;
+  c.model = model;
+  c.params = params;
+  c.source = source;
+  if (measured) {
+    c.has_sharpe = true;
+    c.sharpe = measured->val_sharpe;
+    c.sharpe_rows = measured->val_sharpe_rows;
+  }
+  self->send(self->state.cfg.store, msg::record_configuration{c});
+}
+
+std::string rows_text(const std::vector<msg::row_use>& uses) {
+  std::string out;
+  for (const auto& u : uses)
+    out += (out.empty() ? "" : "; ") + u.purpose + ": " + std::to_string(u.rows) + " rows (" + u.first_date + " .. " +
+           u.last_date + ")";
+  return out;
+}
+
 // ---- step 1: data, features, volatility question.
 void begin(engine_self* self, std::int64_t id) {
   auto* run = find(self, id);
@@ -298,9 +328,11 @@ void fit(engine_self* self, std::int64_t id) {
             save_checkpoint(self, *run);
             emit(self, *run, "engine", "status",
                  "Fitting " + st.model + " (" + params_text(st.params) + ") on " + std::to_string(st.train_rows) +
-                     " training rows (" + st.train_range + "); validating on " + std::to_string(st.val_rows) + " (" +
-                     st.val_range + "); " + std::to_string(st.test_rows) + " test rows (" + st.test_range +
-                     ") stay untouched until the end.");
+                     " training rows (" + st.train_range + "); validation rows, each used once: " +
+                     rows_text(st.validation_use) + "; " + std::to_string(st.test_rows) + " test rows (" +
+                     st.test_range + ") stay untouched until the end.");
+            run->config_key = run->seq;
+            record_configuration(self, *run, run->config_key, st.model, st.params, "fit");
             emit(self, *run, "engine", st.leakage_passed ? "status" : "warning", st.leakage_audit);
             if (!st.leakage_passed) {
               fail(self, id, "leakage", st.leakage_audit);
@@ -445,6 +477,7 @@ void evaluate_initial(engine_self* self, std::int64_t id) {
           [=](msg::evaluation& ev) {
             auto* run = find(self, id);
             if (!run) return;
+            record_configuration(self, *run, run->config_key, ev.model, ev.params, "fit", &ev);
             msg::json_writer w;
             w.begin_object().field("question", "initial_results").field("model", run->model)
                 .field("train_accuracy", ev.train.accuracy).field("val_accuracy", ev.val.accuracy)
@@ -508,7 +541,7 @@ void apply_optimization(engine_self* self, std::int64_t id, int budget, const ms
   if (!run) return;
   run->configurations += out.evaluations;
   run->optimizer = "The optimiser tried " + std::to_string(out.evaluations) + " configurations of " + run->model +
-                   " (walk-forward, train and validation rows only) and chose " + params_text(out.best_params) +
+                   " (walk-forward, training and early-stopping rows only) and chose " + params_text(out.best_params) +
                    " (score " + fmt("%.4f", out.best_score) + ").";
   if (!replayed) checkpoint::record_optimization(*run, run->model, budget, out);
   run->params = out.best_params;
@@ -540,7 +573,7 @@ void optimize(engine_self* self, std::int64_t id, int budget) {
   if (!diverged.empty())
     emit(self, *run, "engine", "warning", "The resumed trial stops re-applying its record: " + diverged + ".");
   emit(self, *run, "engine", "progress",
-       "Optimising " + run->model + " hyperparameters by walk-forward validation on the training and validation "
+       "Optimising " + run->model + " hyperparameters by walk-forward validation on the training and early-stopping "
        "rows (budget " + std::to_string(budget) + " evaluations; the test part stays untouched)...",
        R"({"phase":"optimize","fraction":0})");
   msg::optimize_request req{id, run->model, budget, optimize_seconds, run->plan.seed};
@@ -592,7 +625,7 @@ std::vector<msg::prediction_point> test_predictions(const ml::bar_series& series
   return out;
 }
 
-void finalize(engine_self* self, std::int64_t id) {
+void test_and_report(engine_self* self, std::int64_t id) {
   auto* run = find(self, id);
   if (!run) return;
   const std::string artifact =
@@ -624,8 +657,11 @@ void finalize(engine_self* self, std::int64_t id) {
               auto* run = find(self, id);
               if (!run) return;
               msg::paper_request pr{id, run->series, ev.test_bar_index, ev.test_prob, run->plan.paper};
-              // The deflated Sharpe ratio corrects for every configuration tried.
-              pr.config.trials = std::max(1, run->configurations);
+              // The deflated Sharpe ratio corrects for every configuration fitted for
+              // this symbol and target on this daemon, with their Sharpe variance.
+              pr.config.trials = static_cast<int>(std::clamp<std::int64_t>(
+                  std::max<std::int64_t>(run->configurations, run->tested.configurations), 1, 1000000000));
+              if (run->tested.with_sharpe >= 2) pr.sharpe_variance = run->tested.sharpe_variance;
               self->request(self->state.cfg.paper, work_timeout, pr)
                   .then(
                       [=](msg::paper_outcome& po) {
@@ -678,6 +714,8 @@ void finalize(engine_self* self, std::int64_t id) {
                         s.sma_cross = po.sma_cross;
                         s.predictions = test_predictions(run->series, ev, run->plan.horizon);
                         s.walk_forward = wf;
+                        s.daemon_tested = run->tested;
+                        s.validation_use = ev.validation_use;
                         emit(self, *run, "engine", "question", "Trial finished. Please write the report.",
                              R"({"question":"report"})");
                         self->request(run->agent, self->state.cfg.decision_deadline * 3, s)
@@ -698,6 +736,31 @@ void finalize(engine_self* self, std::int64_t id) {
             });
           },
           [=](caf::error& e) { fail(self, id, "eval_failed", self->system().render(e)); });
+}
+
+// The store has every configuration this engine recorded before asking (one
+// mailbox, in order), so the count includes this trial's own fits.
+void finalize(engine_self* self, std::int64_t id) {
+  auto* run = find(self, id);
+  if (!run) return;
+  self->request(self->state.cfg.store, work_timeout, msg::multiple_testing_query{run->plan.symbol, run->fit.target})
+      .then(
+          [=](msg::multiple_testing& mt) {
+            if (auto* run = find(self, id)) {
+              run->tested = std::move(mt);
+              test_and_report(self, id);
+            }
+          },
+          [=](caf::error& e) {
+            auto* run = find(self, id);
+            if (!run) return;
+            const std::string why = "The store could not count the configurations fitted for " + run->plan.symbol +
+                                    " on this daemon (" + self->system().render(e) +
+                                    "); the deflated Sharpe ratio counts only this trial's.";
+            emit(self, *run, "engine", "warning", why);
+            run->warnings.push_back(why);
+            test_and_report(self, id);
+          });
 }
 
 void start_next(engine_self* self) {
@@ -777,6 +840,7 @@ caf::behavior engine_behavior(engine_self* self, engine_config cfg) {
              "Optimiser evaluation " + std::to_string(m.index) + "/" + std::to_string(m.budget) + ": " +
                  params_text(m.params) + " scored " + fmt("%.4f", m.score) + " (best " + fmt("%.4f", m.best_score) + ")",
              w.take());
+        record_configuration(self, *run, run->seq, run->model, m.params, "optimizer");
       },
       [=](msg::data_progress_msg& m) {
         auto* run = find(self, m.trial_id);

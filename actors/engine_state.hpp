@@ -30,6 +30,7 @@ struct trial_run {
   bool cancelled = false;
   std::int32_t decisions = 0;       ///< agent answers used (budget)
   std::int32_t configurations = 0;  ///< fits started, optimiser evaluations
+  std::int64_t config_key = 0;      ///< store key of the current fit (the seq of its "Fitting" line)
   std::vector<std::string> models_tried;
   std::string model;                ///< model currently being fitted
   std::map<std::string, double> params;
@@ -47,6 +48,7 @@ struct trial_run {
   std::vector<msg::recorded_decision> answers;
   std::vector<msg::recorded_optimization> optimizations;
   checkpoint::replay replay;
+  msg::multiple_testing tested;  ///< daemon-wide count for the deflated Sharpe, read before the test
 };
 
 struct engine_state {

@@ -197,7 +197,7 @@ caf::behavior paper_behavior(paper_self* self, paper_trader_config cfg) {
         try {
           std::vector<std::size_t> idx(m.bar_index.begin(), m.bar_index.end());
           Eigen::VectorXd prob = Eigen::Map<const Eigen::VectorXd>(m.prob.data(), static_cast<Eigen::Index>(m.prob.size()));
-          auto res = ml::simulate_paper(m.series, idx, prob, m.config);
+          auto res = ml::simulate_paper(m.series, idx, prob, m.config, m.sharpe_variance);
           msg::paper_outcome out;
           out.trial_id = m.trial_id;
           out.stats = res.stats;

@@ -18,6 +18,8 @@
 #include "ml/eval/metrics.hpp"
 #include "ml/features/feature_matrix.hpp"
 #include "ml/models/artifact.hpp"
+#include "ml/models/ensemble_model.hpp"
+#include "ml/sim/stats.hpp"
 #include "ml/models/model.hpp"
 
 namespace mlt::actors {
@@ -29,6 +31,7 @@ struct trainer_state {
   ml::bar_series series;
   ml::feature_matrix features;
   ml::dataset_splits splits;
+  ml::validation_use val_use;     ///< validation rows: early stopping | configuration choice
   std::unique_ptr<ml::model> model;
   std::string model_name;
   int horizon = 1;
@@ -52,6 +55,53 @@ caf::error fail(const std::string& what) { return caf::make_error(caf::sec::runt
 std::string range_of(const ml::bar_series& s, const ml::dataset& d) {
   if (d.bar_index.empty()) return "empty";
   return ml::format_date(s.bars[d.bar_index.front()].time) + " .. " + ml::format_date(s.bars[d.bar_index.back()].time);
+}
+
+msg::row_use use_of(const ml::bar_series& s, const ml::dataset& d, std::size_t begin, std::size_t end,
+                    std::string purpose) {
+  msg::row_use u;
+  u.purpose = std::move(purpose);
+  end = std::min(end, d.bar_index.size());
+  if (begin < end) {
+    u.first_date = ml::format_date(s.bars[d.bar_index[begin]].time);
+    u.last_date = ml::format_date(s.bars[d.bar_index[end - 1]].time);
+    u.rows = static_cast<std::int64_t>(end - begin);
+  }
+  return u;
+}
+
+// Which validation rows choose what for `model`: the fit's own rows (inside an
+// ensemble shared again between its members and its combiner, by the rule the
+// ensemble itself applies), then the rows that choose between configurations.
+std::vector<msg::row_use> validation_use_of(const trainer_state& st, const std::string& model) {
+  std::vector<msg::row_use> out;
+  const ml::dataset& es = st.val_use.early_stop;
+  const auto n = static_cast<std::size_t>(es.rows());
+  if (model == "ensemble") {
+    const auto share = ml::ensemble_model::validation_shares(n, st.horizon);
+    out.push_back(use_of(st.series, es, 0, share.first_end, "early stopping of the ensemble's members"));
+    out.push_back(use_of(st.series, es, share.second_begin, n, "ensemble weights / stacker"));
+  } else {
+    out.push_back(use_of(st.series, es, 0, n, "early stopping and checkpoint losses"));
+  }
+  const ml::dataset& sel = st.val_use.select;
+  out.push_back(use_of(st.series, sel, 0, sel.bar_index.size(),
+                       "configuration choice (validation metrics, the agent's decisions, the snapshot kept)"));
+  return out;
+}
+
+// The signal Sharpe of P(up) on the configuration-choice rows, one bar held.
+double choice_rows_sharpe(const trainer_state& st, const Eigen::VectorXd& p_select) {
+  const auto& bars = st.series.bars;
+  const auto& idx = st.val_use.select.bar_index;
+  std::vector<double> p, r;
+  for (std::size_t i = 0; i < idx.size() && i < static_cast<std::size_t>(p_select.size()); ++i) {
+    const std::size_t t = idx[i];
+    if (t + 1 >= bars.size() || !(bars[t].close > 0)) continue;
+    p.push_back(p_select[static_cast<Eigen::Index>(i)]);
+    r.push_back(bars[t + 1].close / bars[t].close - 1);
+  }
+  return ml::sim::signal_sharpe(p, r);
 }
 
 // The split boundaries must leave `h` bars between the last label of one part
@@ -144,10 +194,14 @@ caf::behavior trainer_behavior(trainer_self* self) {
           spec.val_ratio = m.val_ratio;
           spec.horizon = m.horizon;
           auto splits = ml::make_splits(st.series, st.features, spec);
-          ml::fit_data data{splits.train.x, splits.train.y, splits.val.x, splits.val.y};
+          // The fit sees only the early-stopping share of the validation rows;
+          // the rest choose between configurations.
+          auto use = ml::share_validation(splits.val, m.horizon);
+          ml::fit_data data{splits.train.x, splits.train.y, use.early_stop.x, use.early_stop.y, m.horizon};
           model->start(data, m.params, m.seed);
           // Only a fit that started replaces the previous one.
           st.splits = std::move(splits);
+          st.val_use = std::move(use);
           st.model = std::move(model);
           st.model_name = m.model;
           st.horizon = m.horizon;
@@ -164,6 +218,8 @@ caf::behavior trainer_behavior(trainer_self* self) {
         out.train_range = range_of(st.series, st.splits.train);
         out.val_range = range_of(st.series, st.splits.val);
         out.test_range = range_of(st.series, st.splits.test);
+        out.target = ml::target_name(m.horizon, st.series.timespan);
+        out.validation_use = validation_use_of(st, m.model);
         bool splits_ok = true;
         auto split_line = audit_splits(st.splits, m.horizon, splits_ok);
         try {
@@ -234,8 +290,11 @@ caf::behavior trainer_behavior(trainer_self* self) {
               self->send(engine, msg::optimize_step{trial, latest.index, budget, latest.params, latest.score, best.score});
             return true;
           };
-          // Train + validation rows only: the test part never shapes a choice.
-          auto res = ml::optimize(ml::join_train_val(st.splits), spec, progress);
+          // Training and early-stopping rows only: the configuration-choice rows
+          // judge the optimiser's pick, and the test part never shapes a choice.
+          ml::dataset_splits fit_part = st.splits;
+          fit_part.val = st.val_use.early_stop;
+          auto res = ml::optimize(ml::join_train_val(fit_part), spec, progress);
           msg::optimize_outcome out;
           out.trial_id = m.trial_id;
           out.best_params = res.best_params;
@@ -262,15 +321,22 @@ caf::behavior trainer_behavior(trainer_self* self) {
             st.model = std::move(restored);
             st.model_name = best->model;
             char buf[160];
-            std::snprintf(buf, sizeof buf, "configuration %d of %zu (validation log loss %.4f)",
+            std::snprintf(buf, sizeof buf, "configuration %d of %zu (log loss %.4f on the configuration-choice rows)",
                           static_cast<int>(best - st.snapshots.begin()) + 1, st.snapshots.size(), best->val_log_loss);
             out.selection = buf;
           }
           out.model = st.model_name;
           out.params = st.model->params();
+          out.validation_use = validation_use_of(st, st.model_name);
           const auto pred = predict_all(*st.model, st.splits, m.include_test);
           out.train = score(st.splits.train.y, pred.train);
-          out.val = score(st.splits.val.y, pred.val);
+          // Validation numbers come from the configuration-choice rows only:
+          // the early-stopping rows have already shaped the fit.
+          const auto sel_begin = static_cast<Eigen::Index>(st.val_use.shares.second_begin);
+          const Eigen::VectorXd p_select = pred.val.segment(sel_begin, pred.val.size() - sel_begin);
+          out.val = score(st.val_use.select.y, p_select);
+          out.val_sharpe = choice_rows_sharpe(st, p_select);
+          out.val_sharpe_rows = static_cast<std::int64_t>(p_select.size());
           if (!m.include_test) {
             // A model that cannot be saved simply cannot be chosen later.
             auto state = st.model->save();

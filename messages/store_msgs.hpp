@@ -334,4 +334,48 @@ typename Inspector::result_type inspect(Inspector& f, reopened_trial& x) {
            x.last_seq, x.checkpoint);
 }
 
+/// One fitted configuration, for the deflated Sharpe ratio's count. `key` is
+/// the transcript line (seq) that announced it, unique within the trial.
+struct fitted_configuration {
+  std::int64_t trial_id = 0;
+  std::int64_t key = 0;
+  std::string symbol;
+  std::string target;                 ///< "direction-1d"
+  std::string model;
+  std::map<std::string, double> params;
+  std::string source;                 ///< "fit" | "optimizer"
+  bool has_sharpe = false;            ///< measured (a finished fit) or not (stopped, optimiser)
+  double sharpe = 0;                  ///< ml::sim::signal_sharpe on the configuration-choice rows
+  std::int64_t sharpe_rows = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, fitted_configuration& x) {
+  return f(caf::meta::type_name("fitted_configuration"), x.trial_id, x.key, x.symbol, x.target,
+           x.model, x.params, x.source, x.has_sharpe, x.sharpe, x.sharpe_rows);
+}
+
+/// Record (or, with the same trial and key, complete) a fitted configuration;
+/// fire and forget.
+struct record_configuration {
+  fitted_configuration config;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, record_configuration& x) {
+  return f(caf::meta::type_name("record_configuration"), x.config);
+}
+
+/// How many configurations were fitted for a symbol and target on this
+/// daemon and how their Sharpe ratios vary; answers multiple_testing.
+struct multiple_testing_query {
+  std::string symbol;
+  std::string target;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, multiple_testing_query& x) {
+  return f(caf::meta::type_name("multiple_testing_query"), x.symbol, x.target);
+}
+
 }  // namespace mlt::msg

@@ -71,6 +71,39 @@ typename Inspector::result_type inspect(Inspector& f, prediction_point& x) {
   return f(caf::meta::type_name("prediction_point"), x.date, x.p_up, x.outcome, x.forward_return);
 }
 
+/// Which rows made which choice ("early stopping", "configuration choice",
+/// "ensemble weights"), so the report can say that no row chose twice.
+struct row_use {
+  std::string purpose;
+  std::string first_date;
+  std::string last_date;
+  std::int64_t rows = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, row_use& x) {
+  return f(caf::meta::type_name("row_use"), x.purpose, x.first_date, x.last_date, x.rows);
+}
+
+/// Multiple testing on this daemon for one symbol and target: every
+/// configuration fitted for them (all trials in the store, comparison arms
+/// included), and the variance of their validation Sharpe ratios
+/// (ml::sim::signal_sharpe, per period) for the deflated Sharpe ratio.
+struct multiple_testing {
+  std::string symbol;
+  std::string target;                 ///< "direction-1d"
+  std::int64_t configurations = 0;    ///< fitted for symbol and target on this daemon
+  std::int64_t with_sharpe = 0;       ///< of those, with a measured validation Sharpe
+  std::int64_t trials = 0;            ///< distinct trials they came from
+  double sharpe_variance = 0;         ///< sample variance of the measured Sharpes; 0 if fewer than 2
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, multiple_testing& x) {
+  return f(caf::meta::type_name("multiple_testing"), x.symbol, x.target, x.configurations,
+           x.with_sharpe, x.trials, x.sharpe_variance);
+}
+
 /// Everything measured in a trial; the report is written from this.
 struct trial_summary {
   std::int64_t trial_id = 0;
@@ -110,6 +143,10 @@ struct trial_summary {
   std::map<std::string, double> sma_cross;  ///< SMA(10,30) crossover baseline
   std::vector<prediction_point> predictions;  ///< the test part, in time order
   walk_forward_result walk_forward;  ///< the chosen configuration over the whole history
+  /// The daemon-wide count behind the deflated Sharpe ratio (this trial's own
+  /// count is configurations_tried).
+  multiple_testing daemon_tested;
+  std::vector<row_use> validation_use;  ///< which rows chose what
 };
 
 template <class Inspector>
@@ -120,7 +157,8 @@ typename Inspector::result_type inspect(Inspector& f, trial_summary& x) {
            x.test_last_date, x.paper, x.buy_hold, x.equity, x.buy_hold_equity, x.trades,
            x.importance, x.configurations_tried, x.decisions, x.models_tried, x.warnings,
            x.leakage_audit, x.test_vs_return, x.paper_detail, x.buy_hold_detail, x.optimizer,
-           x.sma_cross, x.predictions, x.walk_forward);
+           x.sma_cross, x.predictions, x.walk_forward, x.daemon_tested,
+           x.validation_use);
 }
 
 /// The agent's final report, written from a trial_summary.

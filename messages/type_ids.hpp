@@ -100,6 +100,11 @@ CAF_BEGIN_TYPE_ID_BLOCK(mltrainer, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::recorded_optimization))
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::trial_checkpoint))
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::save_checkpoint))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::row_use))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::multiple_testing))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::fitted_configuration))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::record_configuration))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::multiple_testing_query))
 CAF_END_TYPE_ID_BLOCK(mltrainer)
 
 namespace mlt::msg {

@@ -466,6 +466,8 @@ std::string encode_report(const trial_report& r) {
   for (const auto& m : s.warnings) w.value(m);
   w.end_array();
   w.field("leakage_audit", s.leakage_audit).field("optimizer", s.optimizer);
+  write_multiple_testing(w, s);
+  write_validation_use(w, s.validation_use);
   w.key("sections")
       .begin_object()
       .field("answer", r.report.answer)
@@ -484,6 +486,28 @@ std::string encode_report(const trial_report& r) {
       .end_object();
   w.end_object();
   return w.take();
+}
+
+void write_multiple_testing(json_writer& w, const trial_summary& s) {
+  const auto& m = s.daemon_tested;
+  w.key("multiple_testing")
+      .begin_object()
+      .field("target", m.target)
+      .field("this_trial", static_cast<std::int64_t>(s.configurations_tried))
+      .field("daemon_configurations", m.configurations)
+      .field("daemon_trials", m.trials)
+      .field("with_sharpe", m.with_sharpe)
+      .field("sharpe_variance", m.sharpe_variance)
+      .field("variance_source", m.with_sharpe >= 2 ? "across configurations" : "estimator")
+      .end_object();
+}
+
+void write_validation_use(json_writer& w, const std::vector<row_use>& uses) {
+  w.key("validation_use").begin_array();
+  for (const auto& u : uses)
+    w.begin_object().field("purpose", u.purpose).field("first_date", u.first_date).field("last_date", u.last_date)
+        .field("rows", u.rows).end_object();
+  w.end_array();
 }
 
 std::string encode_trial_failed(const trial_failed& f) {

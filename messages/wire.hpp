@@ -49,6 +49,14 @@ std::string encode_trial(const trial_record& rec);
 std::string encode_error(const std::string& code, const std::string& message);
 std::string encode_paper(const std::string& symbol, const std::string& text, const std::string& data_json);
 
+class json_writer;
+
+/// `"multiple_testing": {...}` and `"validation_use": [...]` of a report: the
+/// counts behind the deflated Sharpe ratio and which rows chose what (also
+/// the LLM's report input, so both read the same fields).
+void write_multiple_testing(json_writer& w, const trial_summary& s);
+void write_validation_use(json_writer& w, const std::vector<row_use>& uses);
+
 /// The plan as a JSON object (used in proposal frames and the store).
 std::string plan_to_json(const trial_plan& plan);
 /// Reads the "paper" section of a plan_to_json document into `out`; keys it

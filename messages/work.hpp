@@ -10,6 +10,7 @@
 #include "messages/ml_inspect.hpp"
 #include "messages/plan.hpp"
 #include "messages/walk_forward_msgs.hpp"
+#include "messages/trial.hpp"
 
 namespace mlt::msg {
 
@@ -101,13 +102,15 @@ struct fit_started {
   std::string test_range;
   std::string leakage_audit;
   bool leakage_passed = true;
+  std::string target;               ///< "direction-1d": what is predicted, for counting configurations
+  std::vector<row_use> validation_use;  ///< how the validation rows are shared out
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fit_started& x) {
   return f(caf::meta::type_name("fit_started"), x.trial_id, x.model, x.params, x.train_rows,
            x.val_rows, x.test_rows, x.train_range, x.val_range, x.test_range, x.leakage_audit,
-           x.leakage_passed);
+           x.leakage_passed, x.target, x.validation_use);
 }
 
 /// engine -> trainer: advance the fit by one step.
@@ -171,7 +174,7 @@ struct evaluate_request {
   std::int64_t trial_id = 0;
   bool include_test = false;
   /// With include_test: first restore the configuration fitted in this trial
-  /// with the lowest validation log loss.
+  /// with the lowest log loss on the configuration-choice rows.
   bool use_best = false;
   /// With include_test: keep the evaluated model here for forward paper trading.
   std::string artifact_path;
@@ -197,13 +200,18 @@ struct evaluation {
   std::string model;                     ///< the configuration evaluated
   std::map<std::string, double> params;
   std::string selection;                 ///< how it was chosen (use_best), "" otherwise
+  /// ml::sim::signal_sharpe on the configuration-choice rows: the Sharpe every
+  /// fitted configuration is recorded with for the deflated Sharpe ratio.
+  double val_sharpe = 0;
+  std::int64_t val_sharpe_rows = 0;
+  std::vector<row_use> validation_use;   ///< which rows chose what, for this model
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, evaluation& x) {
   return f(caf::meta::type_name("evaluation"), x.trial_id, x.train, x.val, x.test,
            x.test_bar_index, x.test_prob, x.importance, x.test_vs_return, x.model, x.params,
-           x.selection);
+           x.selection, x.val_sharpe, x.val_sharpe_rows, x.validation_use);
 }
 
 /// engine -> paper_trader: trade these out-of-sample predictions.
@@ -212,13 +220,14 @@ struct paper_request {
   ml::bar_series series;
   std::vector<std::uint64_t> bar_index;
   std::vector<double> prob;
-  ml::paper_config config;
+  ml::paper_config config;        ///< config.trials: configurations counted by the deflated Sharpe
+  double sharpe_variance = 0;     ///< per-period variance of their Sharpe ratios; 0 = unknown
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, paper_request& x) {
   return f(caf::meta::type_name("paper_request"), x.trial_id, x.series, x.bar_index, x.prob,
-           x.config);
+           x.config, x.sharpe_variance);
 }
 
 /// paper_trader -> engine.

@@ -691,6 +691,13 @@
 
     const extra = [];
     if (isNum(r.configurations_tried)) extra.push('configurations tried: ' + r.configurations_tried);
+    const mt = r.multiple_testing;
+    if (mt && isNum(mt.daemon_configurations) && mt.daemon_configurations > 0)
+      extra.push('fitted for ' + (r.symbol || '') + ' ' + mt.target + ' on this daemon: ' + mt.daemon_configurations +
+        ' configurations in ' + mt.daemon_trials + ' trials (deflated Sharpe counts them; ' + mt.with_sharpe +
+        ' with a validation Sharpe, variance ' + (mt.variance_source === 'estimator' ? 'from the estimator' : 'across them') + ')');
+    if (Array.isArray(r.validation_use))
+      for (const u of r.validation_use) extra.push(u.purpose + ': ' + u.first_date + ' .. ' + u.last_date + ' (' + u.rows + ' rows)');
     if (isNum(r.decisions)) extra.push('decisions: ' + r.decisions);
     if (Array.isArray(r.models_tried) && r.models_tried.length) extra.push('models: ' + r.models_tried.join(', '));
     if (r.leakage_audit) extra.push('leakage audit: ' + r.leakage_audit);

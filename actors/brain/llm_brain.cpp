@@ -414,6 +414,8 @@ msg::final_report llm_brain::on_result(const msg::trial_summary& s) {
     strings_json(w, "models_tried", s.models_tried);
     strings_json(w, "warnings", s.warnings);
     w.field("leakage_audit", s.leakage_audit).field("optimizer", s.optimizer);
+    msg::write_multiple_testing(w, s);
+    msg::write_validation_use(w, s.validation_use);
     w.key("rules_brain_draft").begin_object().field("answer", draft.answer).field("analysis", draft.analysis)
         .field("trading_insights", draft.trading_insights).field("recommendations", draft.recommendations)
         .field("caveats", draft.caveats).end_object();
@@ -449,7 +451,11 @@ msg::final_report llm_brain::on_result(const msg::trial_summary& s) {
       const auto* rc = find_call(reply, "write_report");
       llm_tools::checked_report c;
       if (!rc) c.error = "the answer did not call write_report";
-      else c = llm_tools::check_report(rc->arguments, s.synthetic, s.configurations_tried);
+      else
+        // The daemon-wide count is what the deflated Sharpe corrects for.
+        c = llm_tools::check_report(rc->arguments, s.synthetic,
+                                    static_cast<int>(std::max<std::int64_t>(s.configurations_tried,
+                                                                            s.daemon_tested.configurations)));
       if (c.ok) {
         written = c.report;
       } else if (attempt == 1) {

@@ -18,6 +18,33 @@ using actors::text::spct;
 
 }  // namespace
 
+std::string multiple_testing_text(const msg::trial_summary& s) {
+  const auto& m = s.daemon_tested;
+  std::string out = "This trial fitted " + std::to_string(s.configurations_tried) + " configuration(s)";
+  if (m.configurations <= 0) {
+    out += "; the daemon-wide count for " + s.symbol + " could not be read, so the deflated Sharpe ratio counts only these";
+  } else {
+    out += "; " + std::to_string(m.configurations) + " have been fitted for " + s.symbol + " " + m.target +
+           " on this daemon (in " + std::to_string(m.trials) + " trial(s), comparison arms included)";
+    if (m.with_sharpe < m.configurations)
+      out += ", " + std::to_string(m.configurations - m.with_sharpe) +
+             " of them without a measured validation Sharpe (stopped before evaluation, optimiser evaluations, or "
+             "recorded before this daemon measured it): they count, but do not enter the variance";
+  }
+  if (std::max<std::int64_t>(s.configurations_tried, m.configurations) > 1)
+    out += ". The more configurations are tried, the more the best one overstates its true skill (multiple testing)";
+  return out;
+}
+
+std::string validation_use_text(const std::vector<msg::row_use>& uses) {
+  if (uses.empty()) return {};
+  std::string out = " Validation rows, each used for one choice only:";
+  for (std::size_t i = 0; i < uses.size(); ++i)
+    out += std::string(i ? ";" : "") + " " + uses[i].purpose + " " + uses[i].first_date + " .. " + uses[i].last_date +
+           " (" + std::to_string(uses[i].rows) + " rows)";
+  return out + ".";
+}
+
 msg::final_report write_rules_report(const msg::trial_summary& s) {
   msg::final_report r;
   r.trial_id = s.trial_id;
@@ -99,6 +126,7 @@ msg::final_report write_rules_report(const msg::trial_summary& s) {
                   fmt("%.3f", s.test_vs_return.ic) + " (sign hit rate " + pct(s.test_vs_return.hit_rate) + ").";
   if (auto text = walk_forward_analysis(s.walk_forward, s.plan.horizon); !text.empty()) r.analysis += " " + text;
   if (!s.optimizer.empty()) r.analysis += " " + s.optimizer;
+  r.analysis += validation_use_text(s.validation_use);
   if (!s.importance.empty()) {
     r.analysis += " Most important features:";
     for (std::size_t i = 0; i < s.importance.size() && i < 5; ++i)
@@ -163,14 +191,16 @@ msg::final_report write_rules_report(const msg::trial_summary& s) {
   // Caveats.
   if (s.synthetic)
     r.caveats += "The data is SYNTHETIC (generated, not market prices): results say nothing about the real " + s.symbol + ". ";
-  r.caveats += std::to_string(s.configurations_tried) + " model configuration(s) were fitted in this trial";
-  if (s.configurations_tried > 1)
-    r.caveats += "; the more configurations are tried, the more the best one overstates its true skill (multiple testing)";
+  r.caveats += multiple_testing_text(s);
   if (auto it = s.paper_detail.find("dsr"); it != s.paper_detail.end() && s.paper.trades > 0) {
     auto psr = s.paper_detail.find("psr");
+    auto counted = s.paper_detail.find("trials");
     r.caveats += ". Deflated Sharpe ratio " + fmt("%.2f", it->second) + " (the probability that the strategy's Sharpe is "
-                 "real after " + std::to_string(std::max(1, s.configurations_tried)) + " configuration(s); PSR " +
-                 fmt("%.2f", psr == s.paper_detail.end() ? 0.0 : psr->second) + ")";
+                 "real after " + fmt("%.0f", counted == s.paper_detail.end() ? 1.0 : counted->second) + " configuration(s), " +
+                 (s.daemon_tested.with_sharpe >= 2 ? "with the variance of their validation Sharpe ratios"
+                                                   : "with the Sharpe estimator's own variance, as fewer than two "
+                                                     "configurations have a measured Sharpe") +
+                 "; PSR " + fmt("%.2f", psr == s.paper_detail.end() ? 0.0 : psr->second) + ")";
   }
   r.caveats += ". The test part has " + std::to_string(t.n) + " bars, so accuracy is uncertain by about ±" +
                pct(half_band) + " (95%). Costs are modelled as " + ml::describe_costs(s.plan.paper) +

@@ -126,6 +126,18 @@ caf::behavior store_behavior(store_self* self, std::string path) {
       [=](msg::trial_counts_query&) {
         return guarded(self, [&](store::trial_db& db) { return msg::trial_counts{db.count_by_status()}; });
       },
+      // Fire and forget, like a transcript line: the count it feeds is asked for
+      // later by the same engine, behind it in this mailbox.
+      [=](msg::record_configuration& m) {
+        try {
+          self->state.db->record_configuration(m.config);
+        } catch (const std::exception& e) {
+          caf::aout(self) << "store error: " << e.what() << std::endl;
+        }
+      },
+      [=](msg::multiple_testing_query& m) {
+        return guarded(self, [&](store::trial_db& db) { return db.multiple_testing(m.symbol, m.target); });
+      },
       [=](msg::interrupt_running& m) {
         return guarded(self, [&](store::trial_db& db) { return static_cast<std::int32_t>(db.interrupt_running(m.reason)); });
       },

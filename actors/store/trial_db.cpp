@@ -1,6 +1,8 @@
 #include "actors/store/trial_db.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <ctime>
 #include <stdexcept>
 #include <vector>
@@ -10,7 +12,9 @@
 #include <simdjson.h>
 #include <sqlite3.h>
 
+#include "messages/json_writer.hpp"
 #include "messages/wire.hpp"
+#include "ml/eval/dataset.hpp"
 
 namespace mlt::store {
 
@@ -31,6 +35,7 @@ public:
   stmt& bind(int i, const std::string& v) {
     return check(sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
   }
+  stmt& bind_null(int i) { return check(sqlite3_bind_null(s_, i)); }
   stmt& bind(int i, const std::vector<char>& v) {
     return check(sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
   }
@@ -311,6 +316,138 @@ void trial_db::migrate() {
     )sql");
     exec("COMMIT");
   }
+  if (v < 5) {
+    exec("BEGIN");
+    try {
+      exec(R"sql(
+        CREATE TABLE IF NOT EXISTS fitted_configurations (
+          trial_id INTEGER NOT NULL,
+          key INTEGER NOT NULL,
+          symbol TEXT NOT NULL,
+          target TEXT NOT NULL,
+          model TEXT NOT NULL,
+          params_json TEXT NOT NULL,
+          source TEXT NOT NULL,
+          sharpe REAL,
+          sharpe_rows INTEGER NOT NULL DEFAULT 0,
+          created_at TEXT NOT NULL,
+          PRIMARY KEY (trial_id, key)
+        );
+        CREATE INDEX IF NOT EXISTS fitted_configurations_target
+          ON fitted_configurations(symbol COLLATE NOCASE, target);
+      )sql");
+      if (v >= 1) backfill_configurations();
+      exec("PRAGMA user_version = 5");
+      exec("COMMIT");
+    } catch (...) {
+      exec("ROLLBACK");
+      throw;
+    }
+  }
+}
+
+// Trials from before schema 5 left no per-configuration record, but their
+// transcripts announce every fit ("Fitting MODEL (...)") and optimiser
+// evaluation ("Optimiser evaluation i/n: ..."), and the bars they loaded
+// ("Loaded N day bars of ..."): they count, without a Sharpe ratio.
+void trial_db::backfill_configurations() {
+  struct trial_info {
+    std::string symbol;
+    int horizon = 1;
+  };
+  std::map<std::int64_t, trial_info> info;
+  {
+    stmt s(db_, "SELECT id, symbol, plan_json FROM trials");
+    while (s.step()) {
+      trial_info t;
+      t.symbol = s.text(1);
+      msg::trial_plan plan;
+      if (plan_from_json(s.text(2), plan)) t.horizon = std::max(1, static_cast<int>(plan.horizon));
+      info[s.i64(0)] = t;
+    }
+  }
+  stmt e(db_,
+         "SELECT trial_id, seq, kind, text FROM events WHERE (kind='progress' AND (text LIKE 'Loaded %' OR "
+         "text LIKE 'Optimiser evaluation %')) OR (kind='status' AND text LIKE 'Fitting %') ORDER BY trial_id, seq");
+  std::int64_t trial = -1;
+  std::string timespan = "day", model = "unknown";
+  while (e.step()) {
+    const std::int64_t id = e.i64(0);
+    if (id != trial) {
+      trial = id;
+      timespan = "day";
+      model = "unknown";
+    }
+    const std::string text = e.text(3);
+    if (text.rfind("Loaded ", 0) == 0) {
+      // "Loaded 2516 day bars of TSLA ..."
+      const auto a = text.find(' ', 7), b = a == std::string::npos ? a : text.find(' ', a + 1);
+      if (b != std::string::npos && text.compare(b, 6, " bars ") == 0) timespan = text.substr(a + 1, b - a - 1);
+      continue;
+    }
+    const bool is_fit = text.rfind("Fitting ", 0) == 0;
+    if (is_fit) {
+      const auto end = text.find(' ', 8);
+      model = text.substr(8, end == std::string::npos ? std::string::npos : end - 8);
+    }
+    auto it = info.find(id);
+    if (it == info.end()) continue;
+    msg::fitted_configuration c;
+    c.trial_id = id;
+    c.key = e.i64(1);
+    c.symbol = it->second.symbol;
+    c.target = ml::target_name(it->second.horizon, timespan);
+    c.model = model;
+    c.source = is_fit ? "fit" : "optimizer";
+    record_configuration(c);
+  }
+}
+
+void trial_db::record_configuration(const msg::fitted_configuration& c) {
+  msg::json_writer w;
+  w.begin_object();
+  for (const auto& [k, v] : c.params) w.field(k, v);
+  w.end_object();
+  stmt s(db_,
+         "INSERT INTO fitted_configurations(trial_id, key, symbol, target, model, params_json, source, sharpe, "
+         "sharpe_rows, created_at) VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT(trial_id, key) DO UPDATE SET "
+         "model=excluded.model, params_json=excluded.params_json, source=excluded.source, "
+         "sharpe=COALESCE(excluded.sharpe, sharpe), sharpe_rows=MAX(excluded.sharpe_rows, sharpe_rows)");
+  s.bind(1, c.trial_id).bind(2, c.key).bind(3, c.symbol).bind(4, c.target).bind(5, c.model).bind(6, w.take());
+  s.bind(7, c.source);
+  if (c.has_sharpe && std::isfinite(c.sharpe)) s.bind(8, c.sharpe);
+  else s.bind_null(8);
+  s.bind(9, c.sharpe_rows).bind(10, utc_now_iso());
+  s.step();
+}
+
+msg::multiple_testing trial_db::multiple_testing(const std::string& symbol, const std::string& target) {
+  msg::multiple_testing out;
+  out.symbol = symbol;
+  out.target = target;
+  {
+    stmt s(db_, "SELECT COUNT(*), COUNT(DISTINCT trial_id) FROM fitted_configurations "
+                "WHERE symbol=? COLLATE NOCASE AND target=?");
+    s.bind(1, symbol).bind(2, target);
+    s.step();
+    out.configurations = s.i64(0);
+    out.trials = s.i64(1);
+  }
+  std::vector<double> sharpes;
+  stmt s(db_, "SELECT sharpe FROM fitted_configurations WHERE symbol=? COLLATE NOCASE AND target=? "
+              "AND sharpe IS NOT NULL");
+  s.bind(1, symbol).bind(2, target);
+  while (s.step()) sharpes.push_back(s.f64(0));
+  out.with_sharpe = static_cast<std::int64_t>(sharpes.size());
+  if (sharpes.size() >= 2) {
+    double mean = 0;
+    for (double x : sharpes) mean += x;
+    mean /= static_cast<double>(sharpes.size());
+    double ss = 0;
+    for (double x : sharpes) ss += (x - mean) * (x - mean);
+    out.sharpe_variance = ss / static_cast<double>(sharpes.size() - 1);
+  }
+  return out;
 }
 
 msg::portfolio_record trial_db::portfolio(const std::string& symbol) {

@@ -61,6 +61,12 @@ public:
   /// was saved (a trial stopped before its first decision, or stored before
   /// schema 4). Throws if the stored record is unreadable.
   msg::trial_checkpoint checkpoint(std::int64_t trial_id);
+  /// Records a fitted configuration, or completes the one with the same trial
+  /// and key (its validation Sharpe once measured).
+  void record_configuration(const msg::fitted_configuration& c);
+  /// Every configuration fitted for `symbol` (any case) and `target` on this
+  /// daemon, and the variance of their measured Sharpe ratios.
+  msg::multiple_testing multiple_testing(const std::string& symbol, const std::string& target);
 
   /// Records that schedule `name` fires for `fire_utc`; false (and nothing
   /// changes) if it already fired for that time or a later one.
@@ -72,6 +78,7 @@ private:
   void exec(const char* sql);
   void migrate();
   void add_column(const char* table, const char* column, const char* type);
+  void backfill_configurations();
   sqlite3* db_ = nullptr;
   std::string path_;
 };

@@ -128,4 +128,47 @@ dataset_splits make_splits(const bar_series& series, const feature_matrix& featu
   return out;
 }
 
+dataset slice_rows(const dataset& d, std::size_t begin, std::size_t end) {
+  end = std::min<std::size_t>(end, static_cast<std::size_t>(d.rows()));
+  begin = std::min(begin, end);
+  const auto b = static_cast<Eigen::Index>(begin), n = static_cast<Eigen::Index>(end - begin);
+  dataset out;
+  out.x = d.x.middleRows(b, n);
+  out.y = d.y.segment(b, n);
+  out.forward_return = d.forward_return.size() == d.rows() ? Eigen::VectorXd(d.forward_return.segment(b, n))
+                                                           : Eigen::VectorXd();
+  out.bar_index.assign(d.bar_index.begin() + static_cast<std::ptrdiff_t>(std::min(begin, d.bar_index.size())),
+                       d.bar_index.begin() + static_cast<std::ptrdiff_t>(std::min(end, d.bar_index.size())));
+  return out;
+}
+
+row_shares share_rows(std::size_t rows, int embargo, const std::string& what) {
+  row_shares s;
+  s.rows = rows;
+  s.first_end = rows / 2;
+  s.second_begin = std::min(rows, s.first_end + static_cast<std::size_t>(std::max(0, embargo)));
+  if (s.first_end < min_use_rows || rows - s.second_begin < min_use_rows) {
+    std::ostringstream msg;
+    msg << what << ": " << rows << " rows cannot be shared between two uses with an embargo of " << embargo
+        << " row(s) (each needs at least " << min_use_rows << "); use more data or a larger val_ratio";
+    throw std::invalid_argument(msg.str());
+  }
+  return s;
+}
+
+validation_use share_validation(const dataset& val, int horizon) {
+  const auto s = share_rows(static_cast<std::size_t>(val.rows()), horizon,
+                            "validation part (early stopping | configuration choice)");
+  return {slice_rows(val, 0, s.first_end), slice_rows(val, s.second_begin, s.rows), s};
+}
+
+std::string target_name(int horizon, const std::string& timespan) {
+  std::string unit = "bars";
+  if (timespan == "day") unit = "d";
+  else if (timespan == "hour") unit = "h";
+  else if (timespan == "minute") unit = "m";
+  else if (timespan == "week") unit = "w";
+  return "direction-" + std::to_string(horizon) + unit;
+}
+
 }  // namespace mlt::ml

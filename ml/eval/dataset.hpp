@@ -57,4 +57,41 @@ std::vector<std::size_t> rows_training_under_any_split(const bar_series& series,
 dataset_splits make_splits(const bar_series& series, const feature_matrix& features,
                            const split_spec& spec);
 
+/// Rows [begin, end) of `d`.
+dataset slice_rows(const dataset& d, std::size_t begin, std::size_t end);
+
+/// Two choices made on one block of rows must not see the same rows: the
+/// block's first half serves the first use, and after `embargo` rows the
+/// rest serves the second. Both halves are in time order and disjoint.
+struct row_shares {
+  std::size_t first_end = 0;     ///< first use: rows [0, first_end)
+  std::size_t second_begin = 0;  ///< second use: rows [second_begin, rows)
+  std::size_t rows = 0;
+};
+
+/// Fewest rows either use may get.
+constexpr std::size_t min_use_rows = 10;
+
+/// Shares `rows` rows between two uses; throws std::invalid_argument naming
+/// `what` and the counts when a use would get fewer than min_use_rows rows.
+row_shares share_rows(std::size_t rows, int embargo, const std::string& what);
+
+/// The validation part of a trial, shared out: `early_stop` rows are the fit's
+/// own validation (early stopping, best-epoch choice, checkpoint losses and,
+/// inside an ensemble, its combiner); `select` rows, after an embargo of the
+/// label horizon, choose between fitted configurations and are the
+/// validation numbers the agent decides on.
+struct validation_use {
+  dataset early_stop;
+  dataset select;
+  row_shares shares;  ///< where each lies within the validation part
+};
+
+validation_use share_validation(const dataset& val, int horizon);
+
+/// The name of what a trial predicts, for counting configurations per target:
+/// "direction-1d" (day bars, horizon 1), "direction-5h", "direction-30m",
+/// "direction-2w"; other timespans "direction-<h>bars".
+std::string target_name(int horizon, const std::string& timespan);
+
 }  // namespace mlt::ml

@@ -124,9 +124,20 @@ void ensemble_model::start(const fit_data& data, const param_map& params, std::u
   if (names_.empty())
     throw std::invalid_argument("ensemble: no members; set use_<name> = 1 for at least one model");
   stacking_ = own.at("mode") == 1;
-  if (stacking_ && data.x_val.rows() < 2 * stack_folds)
+  // Members early-stop on the first share of the validation rows; the combiner
+  // is fitted on the rest, so no row is used for both.
+  fit_data member_data = data;
+  combine_begin_ = 0;
+  if (data.x_val.rows() > 0) {
+    const row_shares share = validation_shares(static_cast<std::size_t>(data.x_val.rows()), data.embargo);
+    const auto first = static_cast<Eigen::Index>(share.first_end);
+    member_data.x_val = data.x_val.topRows(first);
+    member_data.y_val = data.y_val.head(first);
+    combine_begin_ = static_cast<Eigen::Index>(share.second_begin);
+  }
+  if (stacking_ && data.x_val.rows() - combine_begin_ < 2 * stack_folds)
     throw std::invalid_argument("ensemble: mode 1 (stacking) needs at least " +
-                                std::to_string(2 * stack_folds) + " validation rows");
+                                std::to_string(2 * stack_folds) + " combiner validation rows");
 
   members_.clear();
   member_totals_.assign(names_.size(), 1);
@@ -134,7 +145,7 @@ void ensemble_model::start(const fit_data& data, const param_map& params, std::u
   for (std::size_t i = 0; i < names_.size(); ++i) {
     auto m = make_model(names_[i]);
     try {
-      m->start(data, member_params[names_[i]], nn::mix_seed(seed, 100 + i));
+      m->start(member_data, member_params[names_[i]], nn::mix_seed(seed, 100 + i));
     } catch (const std::invalid_argument& e) {
       throw std::invalid_argument("ensemble: member '" + names_[i] + "': " + e.what());
     }
@@ -222,12 +233,20 @@ kept_step ensemble_model::stop() {
   return k;
 }
 
+row_shares ensemble_model::validation_shares(std::size_t val_rows, int embargo) {
+  return share_rows(val_rows, embargo, "ensemble validation rows (members' early stopping | combiner)");
+}
+
 void ensemble_model::finish() {
   const Eigen::Index m = static_cast<Eigen::Index>(members_.size());
-  const bool has_val = data_.x_val.rows() > 0;
-  Eigen::MatrixXd val(data_.x_val.rows(), m);
+  // The combiner sees only its own rows, never those that stopped the members.
+  const Eigen::Index n_comb = data_.x_val.rows() - combine_begin_;
+  const bool has_val = n_comb > 0;
+  const Eigen::MatrixXd x_comb = data_.x_val.bottomRows(n_comb);
+  const Eigen::VectorXd y_comb = data_.y_val.tail(n_comb);
+  Eigen::MatrixXd val(n_comb, m);
   for (Eigen::Index j = 0; j < m; ++j)
-    if (has_val) val.col(j) = members_[static_cast<std::size_t>(j)]->predict_proba(data_.x_val);
+    if (has_val) val.col(j) = members_[static_cast<std::size_t>(j)]->predict_proba(x_comb);
 
   Eigen::VectorXd val_pred;
   if (stacking_) {
@@ -240,16 +259,16 @@ void ensemble_model::finish() {
       Eigen::MatrixXd zf(n - (hi - lo), z.cols());
       Eigen::VectorXd yf(n - (hi - lo));
       zf << z.topRows(lo), z.bottomRows(n - hi);
-      yf << data_.y_val.head(lo), data_.y_val.tail(n - hi);
+      yf << y_comb.head(lo), y_comb.tail(n - hi);
       val_pred.segment(lo, hi - lo) = stacker_proba(z.middleRows(lo, hi - lo), fit_stacker(zf, yf));
     }
-    stack_ = fit_stacker(z, data_.y_val);
+    stack_ = fit_stacker(z, y_comb);
   } else {
     weights_ = Eigen::VectorXd::Ones(m);
     if (has_val) {
       const bool by_accuracy = params_.at("weight_by") == 1;
       for (Eigen::Index j = 0; j < m; ++j) {
-        const nn::scored s = nn::score(val.col(j), data_.y_val);
+        const nn::scored s = nn::score(val.col(j), y_comb);
         weights_(j) = by_accuracy ? s.accuracy : 1.0 / std::max(s.log_loss, 1e-12);
       }
     }
@@ -260,7 +279,7 @@ void ensemble_model::finish() {
   done_ = true;
   last_.train_loss = nn::score(predict_proba(data_.x_train), data_.y_train).log_loss;
   if (has_val) {
-    const nn::scored s = nn::score(val_pred, data_.y_val);
+    const nn::scored s = nn::score(val_pred, y_comb);
     last_.val_loss = s.log_loss;
     last_.val_accuracy = s.accuracy;
   } else {
@@ -425,6 +444,7 @@ void ensemble_model::load(const std::string& state) {
 
   params_ = p;
   data_ = {};
+  combine_begin_ = 0;
   names_ = std::move(names);
   members_ = std::move(members);
   member_totals_.assign(names_.size(), 1);

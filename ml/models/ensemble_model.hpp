@@ -9,14 +9,19 @@
 ///   weight_by    weighted mode: 0 = weights proportional to 1 / validation log
 ///                loss, 1 = proportional to validation accuracy
 ///   <name>.<p>   parameter <p> passed to member <name>
-/// Stacking fits a logistic regression (small L2) on the members' validation
-/// logits; its reported validation loss is cross-fitted over 5 contiguous
-/// blocks of the validation rows, so it is out of sample for the stacker.
+/// The validation rows it is given serve two uses on disjoint rows
+/// (validation_shares): the members early-stop on the first half; after
+/// fit_data::embargo rows, the second half fits the weights or the stacker,
+/// so no row both stops a member and weighs it.
+/// Stacking fits a logistic regression (small L2) on the members' logits on
+/// those combiner rows; its reported validation loss is cross-fitted over 5
+/// contiguous blocks of them, so it is out of sample for the stacker.
 
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "ml/eval/dataset.hpp"
 #include "ml/models/model.hpp"
 
 namespace mlt::ml {
@@ -43,6 +48,10 @@ public:
   /// Weight of each member in weighted mode, or the stacker's coefficient of
   /// each member's logit in stacking mode (after the fit is done).
   std::vector<double> weights() const;
+  /// How `val_rows` validation rows are shared: [0, first_end) early-stop the
+  /// members, [second_begin, rows) fit the combiner. Throws
+  /// std::invalid_argument when either would get fewer than min_use_rows.
+  static row_shares validation_shares(std::size_t val_rows, int embargo);
   /// Mode, weights or stacker, and every member's own save() state, in the
   /// text format "mlt-ensemble 1" described in ensemble_model.cpp; empty
   /// before start() or when a member cannot be saved.
@@ -59,6 +68,7 @@ private:
 
   param_map params_;
   fit_data data_;
+  Eigen::Index combine_begin_ = 0;  // first validation row of the combiner
   std::vector<std::string> names_;
   std::vector<std::unique_ptr<model>> members_;
   Eigen::Index columns_ = 0;  // feature columns fitted on (for importance())

@@ -20,6 +20,7 @@ struct fit_data {
   Eigen::VectorXd y_train;
   Eigen::MatrixXd x_val;
   Eigen::VectorXd y_val;
+  int embargo = 0;  ///< rows a model leaves out where it shares x_val between two uses (the label horizon)
 };
 
 /// What one step() call did; losses are log loss.

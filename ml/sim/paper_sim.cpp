@@ -148,7 +148,8 @@ std::string describe_sizing(const paper_config& c) {
 
 paper_result simulate_paper(const bar_series& series,
                             const std::vector<std::size_t>& bar_index,
-                            const Eigen::VectorXd& prob, const paper_config& config) {
+                            const Eigen::VectorXd& prob, const paper_config& config,
+                            double sharpe_variance) {
   if (bar_index.empty()) throw std::invalid_argument("simulate_paper: no predictions to trade");
   if (static_cast<Eigen::Index>(bar_index.size()) != prob.size())
     throw std::invalid_argument("simulate_paper: " + std::to_string(bar_index.size()) +
@@ -187,7 +188,7 @@ paper_result simulate_paper(const bar_series& series,
   sim::run(sma_run, sma, series.bars, first, last);
 
   paper_result out;
-  out.detail = sim::compute_performance(model_run, series.timespan, config.trials);
+  out.detail = sim::compute_performance(model_run, series.timespan, config.trials, sharpe_variance);
   out.buy_hold_detail = sim::compute_performance(hold_run, series.timespan, 1);
   out.sma_detail = sim::compute_performance(sma_run, series.timespan, 1);
   out.stats = summary(out.detail);

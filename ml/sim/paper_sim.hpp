@@ -107,8 +107,11 @@ struct paper_result {
 /// is marked to the last close and listed with open = true.
 /// Throws std::invalid_argument when bar_index and prob disagree in length, are
 /// empty, are not strictly increasing, or point past the series.
+/// `sharpe_variance`: per-period variance of the Sharpe ratios of the
+/// `config.trials` configurations for the deflated Sharpe; 0 = unknown.
 paper_result simulate_paper(const bar_series& series,
                             const std::vector<std::size_t>& bar_index,
-                            const Eigen::VectorXd& prob, const paper_config& config);
+                            const Eigen::VectorXd& prob, const paper_config& config,
+                            double sharpe_variance = 0);
 
 }  // namespace mlt::ml

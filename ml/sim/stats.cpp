@@ -68,6 +68,18 @@ double expected_max_sharpe(int trials, double sr_variance) {
                                    euler_gamma * normal_quantile(1 - 1 / (n * std::exp(1.0))));
 }
 
+double per_period_sharpe(const std::vector<double>& returns) {
+  const double mu = mean_of(returns);
+  const double sd = stdev_of(returns, mu);
+  return sd > 0 ? mu / sd : 0;
+}
+
+double signal_sharpe(const std::vector<double>& p_up, const std::vector<double>& next_bar_return) {
+  std::vector<double> r(std::min(p_up.size(), next_bar_return.size()));
+  for (std::size_t i = 0; i < r.size(); ++i) r[i] = p_up[i] > 0.5 ? next_bar_return[i] : 0.0;
+  return per_period_sharpe(r);
+}
+
 performance compute_performance(const std::vector<equity_sample>& equity,
                                 const std::vector<trade>& trades, double fees,
                                 double slippage, double traded_notional,

@@ -29,7 +29,9 @@
 ///    N the number of configurations tried, gamma = 0.5772... (Euler-Mascheroni),
 ///    V the variance of the Sharpe ratios across those trials; when it is not
 ///    known, the estimator variance (1 - g3 SR + (g4 - 1)/4 SR^2) / (n - 1).
-///    With N = 1, DSR = PSR(0).
+///    With N = 1, DSR = PSR(0). In a trial, N counts every configuration fitted
+///    for the symbol and target on the daemon, and V is the variance of their
+///    `signal_sharpe` on validation rows (see README, "Multiple testing").
 /// Non-finite results (a profit factor with no losing trade) are +infinity;
 /// writers show them as null.
 
@@ -93,6 +95,17 @@ double normal_quantile(double p);
 double probabilistic_sharpe(double sr, double sr_star, double n, double g3, double g4);
 /// Expected maximum Sharpe (per period) of `trials` unskilled trials of variance `sr_variance`.
 double expected_max_sharpe(int trials, double sr_variance);
+
+/// Per-period Sharpe ratio mean / stdev (ddof 1) of `returns`; 0 when there
+/// are fewer than two returns or they do not vary.
+double per_period_sharpe(const std::vector<double>& returns);
+
+/// The one Sharpe ratio every fitted configuration is measured by, so that
+/// configurations of any model, trial and paper rule are comparable: hold one
+/// bar long after each row whose P(up) > 0.5, flat otherwise, no costs.
+/// `next_bar_return[i]` is the return from row i's close to the next bar's
+/// close. Per period (not annualised), as the deflated Sharpe needs it.
+double signal_sharpe(const std::vector<double>& p_up, const std::vector<double>& next_bar_return);
 
 /// Statistics of a run. `trials` >= 1 configurations were tried to get it;
 /// `sharpe_variance_across_trials` (per-period Sharpe) if known, else 0.

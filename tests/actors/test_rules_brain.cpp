@@ -141,6 +141,18 @@ TEST_CASE("the report states the coin-flip band and marks synthetic data") {
   CHECK(r.answer.find("inside the 95% band around a coin flip") != std::string::npos);
   CHECK(r.caveats.find("SYNTHETIC") != std::string::npos);
   CHECK(r.caveats.find("multiple testing") != std::string::npos);
+  CHECK(r.caveats.find("This trial fitted 3 configuration(s); the daemon-wide count for TSLA could not be read") !=
+        std::string::npos);
+  // Both counts behind the deflated Sharpe ratio, and which rows chose what.
+  s.daemon_tested = {"TSLA", "direction-1d", 212, 200, 30, 0.0012};
+  s.validation_use = {{"early stopping and checkpoint losses", "2013-01-02", "2015-06-30", 620},
+                      {"configuration choice", "2015-07-02", "2016-12-30", 380}};
+  r = b->on_result(s);
+  CHECK(r.caveats.find("This trial fitted 3 configuration(s); 212 have been fitted for TSLA direction-1d on this "
+                       "daemon (in 30 trial(s), comparison arms included), 12 of them without a measured") !=
+        std::string::npos);
+  CHECK(r.analysis.find("early stopping and checkpoint losses 2013-01-02 .. 2015-06-30 (620 rows); configuration "
+                        "choice 2015-07-02 .. 2016-12-30 (380 rows)") != std::string::npos);
   s.test.accuracy = 0.60;
   CHECK(b->on_result(s).answer.find("above the 95% band") != std::string::npos);
 }

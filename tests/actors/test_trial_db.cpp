@@ -360,3 +360,121 @@ TEST_CASE("a waiting proposal is listed until approved or dismissed, and is appr
   CHECK_FALSE(db.dismiss_proposal(other));
   CHECK(db.pending_proposals(10).proposals.empty());
 }
+
+namespace {
+msg::fitted_configuration config(std::int64_t trial, std::int64_t key, const std::string& symbol,
+                                 const std::string& target) {
+  msg::fitted_configuration c;
+  c.trial_id = trial;
+  c.key = key;
+  c.symbol = symbol;
+  c.target = target;
+  c.model = "xgboost";
+  c.params = {{"eta", 0.1}};
+  c.source = "fit";
+  return c;
+}
+}  // namespace
+
+TEST_CASE("the store counts every configuration fitted for a symbol and target, and the variance of their Sharpes") {
+  const auto path = temp_db("configs.db");
+  store::trial_db db(path);
+  auto empty = db.multiple_testing("TSLA", "direction-1d");
+  CHECK(empty.configurations == 0);
+  CHECK(empty.with_sharpe == 0);
+  CHECK(empty.sharpe_variance == 0);
+
+  // Trial 1: two measured fits and one stopped before measurement.
+  const double sharpes[] = {0.02, -0.01, 0.05};
+  for (int k = 0; k < 2; ++k) {
+    auto c = config(1, 10 + k, "TSLA", "direction-1d");
+    db.record_configuration(c);  // announced when the fit starts ...
+    c.has_sharpe = true;         // ... completed when it is evaluated
+    c.sharpe = sharpes[k];
+    c.sharpe_rows = 180;
+    db.record_configuration(c);
+  }
+  db.record_configuration(config(1, 30, "TSLA", "direction-1d"));
+  // Trial 2 (another arm): one measured fit, symbol in another case.
+  auto c = config(2, 7, "tsla", "direction-1d");
+  c.has_sharpe = true;
+  c.sharpe = sharpes[2];
+  db.record_configuration(c);
+  // Neither another target nor another symbol counts.
+  db.record_configuration(config(3, 5, "TSLA", "direction-5d"));
+  db.record_configuration(config(3, 6, "AAPL", "direction-1d"));
+  // Recording the same configuration again without a Sharpe keeps the one measured.
+  db.record_configuration(config(1, 10, "TSLA", "direction-1d"));
+
+  auto m = db.multiple_testing("TSLA", "direction-1d");
+  CHECK(m.configurations == 4);
+  CHECK(m.trials == 2);
+  CHECK(m.with_sharpe == 3);
+  const double mean = (sharpes[0] + sharpes[1] + sharpes[2]) / 3;
+  double ss = 0;
+  for (double x : sharpes) ss += (x - mean) * (x - mean);
+  CHECK(m.sharpe_variance == Approx(ss / 2));
+  CHECK(db.multiple_testing("TSLA", "direction-5d").configurations == 1);
+  CHECK(db.multiple_testing("AAPL", "direction-1d").with_sharpe == 0);
+}
+
+TEST_CASE("a version-3 database gains the configuration record; its old trials count from their transcripts") {
+  const auto path = temp_db("migrate3.db");
+  std::int64_t id = 0;
+  {
+    store::trial_db db(path);
+    msg::trial_plan plan;
+    plan.symbol = "TSLA";
+    plan.horizon = 1;
+    id = db.create_trial(0, plan, "chat");
+    auto line = [&](std::int64_t seq, const char* kind, const std::string& text) {
+      msg::trial_event e;
+      e.trial_id = id;
+      e.seq = seq;
+      e.speaker = "engine";
+      e.kind = kind;
+      e.text = text;
+      db.append_event(e);
+    };
+    line(1, "progress", "Loaded 2516 day bars of TSLA from 2010-06-29 to 2020-06-26 (source csv: x).");
+    line(2, "status", "Fitting xgboost (eta=0.1) on 1700 training rows (...); validating on 300 (...).");
+    line(3, "progress", "Optimiser evaluation 1/2: eta=0.2 scored 0.6900 (best 0.6900)");
+    line(4, "progress", "Optimiser evaluation 2/2: eta=0.3 scored 0.6950 (best 0.6900)");
+    line(5, "status", "Fitting logistic (C=1) on 1700 training rows (...).");
+    line(6, "status", "Final evaluation of logistic on the untouched test part.");
+  }
+  {
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(raw, "DROP TABLE fitted_configurations; PRAGMA user_version = 3;", nullptr, nullptr,
+                         nullptr) == SQLITE_OK);
+    sqlite3_close(raw);
+  }
+  store::trial_db db(path);
+  CHECK(db.version() == store::trial_db::schema_version);
+  CHECK(db.get(id).found);
+  auto m = db.multiple_testing("TSLA", "direction-1d");
+  CHECK(m.configurations == 4);  // two fits, two optimiser evaluations
+  CHECK(m.trials == 1);
+  CHECK(m.with_sharpe == 0);     // old trials measured none
+  CHECK(m.sharpe_variance == 0);
+  {
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(raw, "SELECT key, model, source FROM fitted_configurations ORDER BY key", -1, &st,
+                               nullptr) == SQLITE_OK);
+    std::vector<std::string> rows;
+    while (sqlite3_step(st) == SQLITE_ROW)
+      rows.push_back(std::to_string(sqlite3_column_int64(st, 0)) + " " +
+                     reinterpret_cast<const char*>(sqlite3_column_text(st, 1)) + " " +
+                     reinterpret_cast<const char*>(sqlite3_column_text(st, 2)));
+    sqlite3_finalize(st);
+    sqlite3_close(raw);
+    CHECK(rows == std::vector<std::string>{"2 xgboost fit", "3 xgboost optimizer", "4 xgboost optimizer",
+                                           "5 logistic fit"});
+  }
+  // Reopening migrates nothing twice.
+  store::trial_db again(path);
+  CHECK(again.multiple_testing("TSLA", "direction-1d").configurations == 4);
+}

@@ -133,3 +133,28 @@ TEST_CASE("the report frame carries the walk-forward folds, pooled metrics with 
   CHECK(w["sma_cross"]["total_return"].get_double().value() == -0.01);
   CHECK(doc["plan"]["wf_folds"].get_int64().value() == 3);
 }
+
+TEST_CASE("the report frame states both configuration counts and which rows chose what") {
+  trial_report r;
+  r.summary.configurations_tried = 16;
+  r.summary.daemon_tested = {"TSLA", "direction-1d", 212, 200, 30, 0.0012};
+  r.summary.validation_use = {{"early stopping and checkpoint losses", "2013-01-02", "2015-06-30", 620},
+                              {"configuration choice", "2015-07-02", "2016-12-30", 380}};
+  auto json = encode_report(r);
+  simdjson::dom::parser p;
+  auto doc = p.parse(json);
+  REQUIRE(!doc.error());
+  auto m = doc["multiple_testing"];
+  CHECK(std::string(m["target"].get_string().value()) == "direction-1d");
+  CHECK(m["this_trial"].get_int64().value() == 16);
+  CHECK(m["daemon_configurations"].get_int64().value() == 212);
+  CHECK(m["daemon_trials"].get_int64().value() == 30);
+  CHECK(m["with_sharpe"].get_int64().value() == 200);
+  CHECK(m["sharpe_variance"].get_double().value() == 0.0012);
+  CHECK(std::string(m["variance_source"].get_string().value()) == "across configurations");
+  auto uses = doc["validation_use"].get_array().value();
+  REQUIRE(uses.size() == 2);
+  CHECK(std::string(uses.at(1)["purpose"].get_string().value()) == "configuration choice");
+  CHECK(std::string(uses.at(0)["last_date"].get_string().value()) == "2015-06-30");
+  CHECK(uses.at(1)["rows"].get_int64().value() == 380);
+}

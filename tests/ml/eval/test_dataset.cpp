@@ -79,3 +79,44 @@ TEST_CASE("bad split ratios and tiny parts are rejected with a clear message") {
   spec.horizon = 0;
   CHECK_THROWS_WITH(ml::make_splits(s, f, spec), Catch::Contains("horizon"));
 }
+
+TEST_CASE("validation rows are shared out: early stopping and configuration choice are disjoint with an embargo") {
+  const auto s = test::random_walk_bars(1500, 5);
+  const auto f = ml::build_default_features(s);
+  for (int h : {1, 5}) {
+    ml::split_spec spec;
+    spec.horizon = h;
+    const auto d = ml::make_splits(s, f, spec);
+    const auto use = ml::share_validation(d.val, h);
+    REQUIRE(use.early_stop.rows() >= static_cast<Eigen::Index>(ml::min_use_rows));
+    REQUIRE(use.select.rows() >= static_cast<Eigen::Index>(ml::min_use_rows));
+    // Early stopping first, configuration choice after it; no bar in both.
+    CHECK(use.early_stop.bar_index.front() == d.val.bar_index.front());
+    CHECK(use.select.bar_index.back() == d.val.bar_index.back());
+    // The last early-stopping label (bar t + h) lies before the first choice row.
+    CHECK(use.early_stop.bar_index.back() + static_cast<std::size_t>(h) < use.select.bar_index.front());
+    CHECK(use.early_stop.rows() + use.select.rows() + h == d.val.rows());
+    // The rows are the validation rows themselves, labels and features alike.
+    CHECK(use.select.x.row(0) == d.val.x.row(use.shares.second_begin));
+    CHECK(use.select.y[0] == d.val.y[static_cast<Eigen::Index>(use.shares.second_begin)]);
+    CHECK(use.early_stop.forward_return.size() == use.early_stop.rows());
+  }
+}
+
+TEST_CASE("rows too few to share between two uses are refused with the counts") {
+  CHECK_NOTHROW(ml::share_rows(2 * ml::min_use_rows + 1, 1, "validation part"));
+  CHECK_THROWS_WITH(ml::share_rows(2 * ml::min_use_rows + 4, 5, "validation part"),
+                    Catch::Contains("validation part") && Catch::Contains("24 rows") &&
+                        Catch::Contains("embargo of 5"));
+  const auto s = ml::share_rows(100, 3, "x");
+  CHECK(s.first_end == 50);
+  CHECK(s.second_begin == 53);
+  CHECK(s.rows == 100);
+}
+
+TEST_CASE("the target name says direction, horizon and bar unit") {
+  CHECK(ml::target_name(1, "day") == "direction-1d");
+  CHECK(ml::target_name(5, "hour") == "direction-5h");
+  CHECK(ml::target_name(3, "minute") == "direction-3m");
+  CHECK(ml::target_name(2, "month") == "direction-2bars");
+}

@@ -188,3 +188,40 @@ TEST_CASE("ensemble refuses a truncated or corrupted state naming the member at 
   CHECK_THROWS_WITH(b.load("garbage"), Catch::Contains("not a mlt-ensemble state"));
   CHECK_THROWS_AS(b.predict_proba(d.x_val), std::logic_error);
 }
+
+TEST_CASE("ensemble members early-stop on the first share of the validation rows, the combiner on the rest",
+          "[ensemble][rows]") {
+  const auto d = planted_row(800, 200, 21);
+  const auto share = ensemble_model::validation_shares(200, 3);
+  REQUIRE(share.first_end == 100);
+  REQUIRE(share.second_begin == 103);  // an embargo of 3 rows between the two uses
+
+  // A lone XGBoost member early-stops on validation rows: labels of the
+  // combiner's rows must not change it.
+  const param_map lone = {{"use_logistic", 0}, {"use_xgboost", 1}};
+  auto fit = [&](fit_data data, const param_map& p) {
+    data.embargo = 3;
+    auto m = std::make_unique<ensemble_model>();
+    test::fit_all(*m, data, p, 9);
+    return m;
+  };
+  auto flip = [](fit_data data, Eigen::Index from, Eigen::Index to) {
+    for (Eigen::Index i = from; i < to; ++i) data.y_val(i) = 1.0 - data.y_val(i);
+    return data;
+  };
+  const auto base = fit(d, lone)->predict_proba(d.x_val);
+  const auto combiner_flipped = fit(flip(d, 103, 200), lone)->predict_proba(d.x_val);
+  CHECK((base - combiner_flipped).cwiseAbs().maxCoeff() == 0.0);
+  // The early-stopping rows do reach the member (so the test above could fail).
+  const auto stop_flipped = fit(flip(d, 0, 100), lone)->predict_proba(d.x_val);
+  CHECK((base - stop_flipped).cwiseAbs().maxCoeff() > 0.0);
+
+  // A stacker is fitted on the combiner rows only: the embargoed rows and the
+  // members' rows leave it alone as long as the member does not use them.
+  const param_map stack = {{"mode", 1}, {"use_logistic", 1}, {"use_xgboost", 0}};
+  const auto s_base = fit(d, stack)->predict_proba(d.x_val);
+  const auto s_gap = fit(flip(d, 100, 103), stack)->predict_proba(d.x_val);
+  CHECK((s_base - s_gap).cwiseAbs().maxCoeff() == 0.0);
+  const auto s_comb = fit(flip(d, 103, 200), stack)->predict_proba(d.x_val);
+  CHECK((s_base - s_comb).cwiseAbs().maxCoeff() > 0.0);
+}
