@@ -365,10 +365,11 @@ void evaluate_initial(engine_self* self, std::int64_t id) {
             if (!run) return;
             msg::json_writer w;
             w.begin_object().field("question", "initial_results").field("model", run->model)
-                .field("train_accuracy", ev.train.accuracy).field("val_accuracy", ev.val.accuracy)
+                .field("parameter_count", ev.parameter_count).field("train_accuracy", ev.train.accuracy).field("val_accuracy", ev.val.accuracy)
                 .field("val_auc", ev.val.roc_auc).field("val_n", static_cast<std::uint64_t>(ev.val.n)).end_object();
             emit(self, *run, "engine", budget_left(*run) > 0 ? "question" : "status",
-                 "Initial results for " + run->model + ": training accuracy " + pct(ev.train.accuracy) +
+                 "Initial results for " + run->model + " (" + std::to_string(ev.parameter_count) +
+                     " parameters): training accuracy " + pct(ev.train.accuracy) +
                      ", validation accuracy " + pct(ev.val.accuracy) + " (n=" + std::to_string(ev.val.n) +
                      "), validation AUC " + fmt("%.3f", ev.val.roc_auc) +
                      (budget_left(*run) > 0 ? ". Continue, retrain, switch model or optimize?" : "."),
@@ -433,7 +434,8 @@ void optimize(engine_self* self, std::int64_t id, int budget) {
             run->configurations += out.evaluations;
             run->optimizer = "The optimiser tried " + std::to_string(out.evaluations) + " configurations of " +
                              run->model + " (walk-forward, train and validation rows only) and chose " +
-                             params_text(out.best_params) + " (score " + fmt("%.4f", out.best_score) + ").";
+                             params_text(out.best_params) + " (score " + fmt("%.4f", out.best_score) + "). " +
+                             out.summary;
             emit(self, *run, "engine", "status",
                  "Optimiser tried " + std::to_string(out.evaluations) + " configurations; best walk-forward score " +
                      fmt("%.4f", out.best_score) + " with " + params_text(out.best_params) + ". " + out.summary,
@@ -529,6 +531,7 @@ void finalize(engine_self* self, std::int64_t id) {
                       s.plan.params = run->params;
                       s.symbol = run->plan.symbol;
                       s.model = run->model;
+                      s.parameter_count = ev.parameter_count;
                       s.data_source = run->series.source;
                       s.data_origin = run->series.origin;
                       s.synthetic = run->series.synthetic;

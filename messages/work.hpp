@@ -163,13 +163,14 @@ struct evaluation {
   std::string model;                     ///< the configuration evaluated
   std::map<std::string, double> params;
   std::string selection;                 ///< how it was chosen (use_best), "" otherwise
+  std::int64_t parameter_count = 0;      ///< numbers the evaluated model learned
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, evaluation& x) {
   return f(caf::meta::type_name("evaluation"), x.trial_id, x.train, x.val, x.test,
            x.test_bar_index, x.test_prob, x.importance, x.test_vs_return, x.model, x.params,
-           x.selection);
+           x.selection, x.parameter_count);
 }
 
 /// engine -> paper_trader: trade these out-of-sample predictions.

@@ -648,6 +648,7 @@
         : el('p', { class: 'muted', text: 'No trades: the model never crossed the thresholds.' })));
 
     const extra = [];
+    if (r.model) extra.push('model evaluated: ' + r.model + (isNum(r.parameter_count) ? ' (' + r.parameter_count + ' learned parameters)' : ''));
     if (isNum(r.configurations_tried)) extra.push('configurations tried: ' + r.configurations_tried);
     if (isNum(r.decisions)) extra.push('decisions: ' + r.decisions);
     if (Array.isArray(r.models_tried) && r.models_tried.length) extra.push('models: ' + r.models_tried.join(', '));
