@@ -127,7 +127,7 @@ switch_choice choose_switch(const msg::initial_results& r) {
     c.why = "the nearest model not tried yet";
   }
   if (c.model.empty() && has_ensemble) c = {"ensemble", "the one model not tried yet"};
-  if (!skipped.empty()) c.why += " (not " + skipped + ")";
+  if (!skipped.empty()) c.why += " (left out: " + skipped + ")";
   return c;
 }
 
