@@ -106,7 +106,7 @@ std::string summary_of(const optimize_result& r, const optimize_spec& spec, std:
   s += " on " + std::to_string(r.folds) + " walk-forward folds of the training and validation rows, score " +
        r.score_name + ".";
   if (!bounds_text.empty()) s += " " + bounds_text;
-  const std::string took = " (" + num("%.0f", r.seconds) + " s)";
+  const std::string took = " (" + num("%.1f", r.seconds) + " s)";
   if (r.stop_reason == "time budget")
     s += " Stopped by the " + num("%g", spec.max_seconds) + " s limit after " + ran + " configurations" + took +
          "; the best of those " + std::to_string(r.tried.size()) + " is used.";

@@ -23,13 +23,14 @@ void chat(mlt::net::ws_client& c, const std::string& text) {
   c.send(R"({"type":"chat","text":")" + text + R"("})");
 }
 
-// A market whose next-day direction depends on the weekday in a U shape:
-// after Monday and Friday bars the next close is up with probability about
-// 0.69, after Wednesday down with 0.69, otherwise a coin flip. The
-// day_of_week feature (0 = Monday) therefore predicts with no linear slope
-// (a logistic regression sees no edge), while trees split it at once.
+// A market whose next-bar direction depends on the size of today's volume
+// surprise: after an unusual volume (|z| > 0.674, half the days, either
+// sign) the next close is up with probability about 0.69, after an ordinary
+// one down with 0.69. Volume is symmetric around its mean and returns carry
+// no autocorrelation, so no feature predicts linearly (a logistic regression
+// sees no edge) while trees split volume_z_20 twice and see it at once.
 // Weekdays only, without the fixed-date holidays; deterministic for a seed.
-void write_weekday_market(const std::string& path, int bars, std::uint64_t seed) {
+void write_volume_market(const std::string& path, int bars, std::uint64_t seed) {
   std::uint64_t s = seed;
   const auto uniform = [&] {  // splitmix64: the same numbers on every library
     s += 0x9E3779B97F4A7C15ULL;
@@ -39,26 +40,26 @@ void write_weekday_market(const std::string& path, int bars, std::uint64_t seed)
     return ((z ^ (z >> 31)) >> 11) * 0x1.0p-53;
   };
   const auto normal = [&] { return std::sqrt(-2.0 * std::log(1.0 - uniform())) * std::cos(6.283185307179586 * uniform()); };
-  // Drift of a bar by its own weekday (Mon..Fri), in units of sigma.
-  const double drift[5] = {+1, +1, 0, -1, 0};
   const double sigma = 0.01, mu = 0.5 * sigma;
   std::ofstream out(path, std::ios::trunc);
   out << "date,open,high,low,close,volume\n";
   std::time_t t = 1262606400;  // 2010-01-04 12:00 UTC, a Monday
-  double close = 100;
+  double close = 100, drift = 0;
   for (int written = 0; written < bars; t += 86400) {
     std::tm d{};
     gmtime_r(&t, &d);
-    const int dow = (d.tm_wday + 6) % 7;  // Monday = 0
+    const bool weekend = d.tm_wday == 0 || d.tm_wday == 6;
     const bool holiday = (d.tm_mon == 0 && d.tm_mday == 1) || (d.tm_mon == 6 && d.tm_mday == 4) ||
                          (d.tm_mon == 11 && d.tm_mday == 25);
-    if (dow > 4 || holiday) continue;
+    if (weekend || holiday) continue;
     const double open = close;
-    close = open * std::exp(drift[dow] * mu + sigma * normal());
+    close = open * std::exp(drift + sigma * normal());
+    const double surprise = normal();
+    drift = std::abs(surprise) > 0.6745 ? mu : -mu;  // sets the next bar's direction
     char line[160];
     std::snprintf(line, sizeof line, "%04d-%02d-%02d,%.4f,%.4f,%.4f,%.4f,%.0f\n", d.tm_year + 1900, d.tm_mon + 1,
                   d.tm_mday, open, std::max(open, close) * 1.002, std::min(open, close) * 0.998, close,
-                  1e6 * (1.0 + 0.2 * uniform()));
+                  1e6 * (1.0 + 0.2 * surprise));
     out << line;
     ++written;
   }
@@ -111,7 +112,7 @@ frame run_trial(mlt::net::ws_client& c, frame_reader& r, const std::string& requ
 
 TEST_CASE("a switch fits another model: its name and parameter count reach the report", "[integration]") {
   const auto data = mlt::test::fresh_dir("zoo-switch-data");
-  write_weekday_market(data + "/SPY.csv", 2600, 7);
+  write_volume_market(data + "/SPY.csv", 2600, 7);
   daemon_process d(mlt::test::fresh_dir("zoo-switch"), {"--data-dir", data});
   mlt::net::ws_client c;
   c.connect("127.0.0.1", d.port());
@@ -132,7 +133,7 @@ TEST_CASE("a switch fits another model: its name and parameter count reach the r
   CHECK(fits[1].model != "logistic");
   CHECK(fits[1].parameters != fits[0].parameters);
 
-  // The trees see the weekday pattern the linear model cannot, so the switched
+  // The trees see the volume pattern the linear model cannot, so the switched
   // fit wins on validation and is the one evaluated and reported.
   INFO(report.str("text"));
   const auto model = report.str("model");
@@ -149,7 +150,7 @@ TEST_CASE("a switch fits another model: its name and parameter count reach the r
 
 TEST_CASE("an optimise fits other parameters and shows its progress and its bounds", "[integration]") {
   const auto data = mlt::test::fresh_dir("zoo-optimize-data");
-  write_weekday_market(data + "/SPY.csv", 2600, 8);
+  write_volume_market(data + "/SPY.csv", 2600, 8);
   daemon_process d(mlt::test::fresh_dir("zoo-optimize"), {"--data-dir", data});
   mlt::net::ws_client c;
   c.connect("127.0.0.1", d.port());
@@ -186,5 +187,45 @@ TEST_CASE("an optimise fits other parameters and shows its progress and its boun
   REQUIRE(!report.doc["plan"]["params"]["l2"].get_double().get(l2));
   CHECK(l2 != Approx(0.01));
   CHECK(report.str("optimizer").find("Searched l2") != std::string::npos);
+  CHECK(d.stop() == 0);
+}
+
+TEST_CASE("an LSTM optimise searches the net's space on bounded fits and says how", "[integration]") {
+  const auto data = mlt::test::fresh_dir("zoo-lstm-data");
+  write_volume_market(data + "/SPY.csv", 900, 9);
+  daemon_process d(mlt::test::fresh_dir("zoo-lstm"), {"--data-dir", data});
+  mlt::net::ws_client c;
+  c.connect("127.0.0.1", d.port());
+  frame_reader r(c);
+  r.next();
+  auto report = run_trial(c, r, "Run trial on SPY with lstm and optimize it", "lstm");
+  INFO(joined(texts_of(r.seen, "decision")));
+  int evaluations = 0;
+  for (const auto& t : texts_of(r.seen, "progress"))
+    if (t.rfind("Optimiser evaluation " + std::to_string(evaluations + 1) + "/12:", 0) == 0) ++evaluations;
+  CHECK(evaluations >= 1);
+  std::string summary;
+  for (const auto& t : texts_of(r.seen, "status"))
+    if (t.rfind("Optimiser tried", 0) == 0) summary = t;
+  INFO(summary);
+  CHECK(summary.find("Searched learning_rate, hidden, seq_len, dropout, layers on 3 walk-forward folds") !=
+        std::string::npos);
+  CHECK(summary.find("each net fits at most 5 epochs") != std::string::npos);
+  CHECK(summary.find("the final fit uses the full max_epochs") != std::string::npos);
+  const bool whole = summary.find("Ran 12 of 12 configurations") != std::string::npos;
+  const bool limited = summary.find("Stopped by the 120 s limit after " + std::to_string(evaluations) + " of 12") !=
+                       std::string::npos;
+  CHECK((whole || limited));
+
+  // After the search the LSTM is fitted again with the chosen parameters and
+  // its full epoch budget (max_epochs is not capped in that fit).
+  std::vector<std::string> lstm_fits;
+  for (const auto& t : texts_of(r.seen, "status"))
+    if (t.rfind("Fitting lstm (", 0) == 0) lstm_fits.push_back(t);
+  INFO(joined(lstm_fits));
+  REQUIRE(lstm_fits.size() >= 2);
+  CHECK(lstm_fits.back() != lstm_fits.front());
+  CHECK(lstm_fits.back().find("max_epochs=20") != std::string::npos);
+  CHECK(report.num("parameter_count") > 0);
   CHECK(d.stop() == 0);
 }
