@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <cmath>
 #include <set>
 #include <thread>
 
@@ -129,6 +130,28 @@ TEST_CASE("an LSTM search with a small budget searches its first dimension on bo
   CHECK(r.summary.find("Searched learning_rate (1 of 5 dimensions") != std::string::npos);
   CHECK(r.summary.find("at most 5 epochs") != std::string::npos);
   CHECK(r.summary.find("Ran 2 of 2 configurations") != std::string::npos);
+}
+
+TEST_CASE("a Transformer search picks d_model and heads from their choices, always a valid pair") {
+  const auto rows = planted_rows(300, 84);
+  ml::optimize_spec spec;
+  spec.model = "transformer";
+  spec.fixed = {{"seq_len", 4}, {"ff", 16}};
+  spec.max_evals = 6;  // learning_rate, d_model, heads
+  const auto r = ml::optimize(rows, spec);
+  REQUIRE(r.tried.size() == 6);
+  CHECK(r.searched == std::vector<std::string>{"learning_rate", "d_model", "heads"});
+  std::set<double> d_models, heads;
+  for (const auto& t : r.tried) {
+    const double d = t.params.at("d_model"), h = t.params.at("heads");
+    CHECK((d == 16 || d == 32 || d == 64));
+    CHECK((h == 1 || h == 2 || h == 4));
+    CHECK(static_cast<int>(d) % static_cast<int>(h) == 0);
+    CHECK(std::isfinite(t.score));
+    d_models.insert(d);
+    heads.insert(h);
+  }
+  CHECK(d_models.size() + heads.size() >= 3);  // the search moved in at least one of them
 }
 
 TEST_CASE("categorical dimensions set whole groups of parameters") {
