@@ -1,8 +1,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
-#include <filesystem>
-#include <fstream>
 #include <optional>
 #include <set>
 
@@ -19,6 +17,7 @@
 #include "messages/schedule_msgs.hpp"
 #include "messages/type_ids.hpp"
 #include "ml/market/bar.hpp"
+#include "ml/market/data_source.hpp"
 #include "ml/market/synthetic.hpp"
 #include "ml/market/universe.hpp"
 #include "ml/models/model.hpp"
@@ -47,6 +46,10 @@ struct agent_state {
   std::optional<std::pair<std::int64_t, msg::trial_plan>> proposal;  ///< the open one
   std::set<std::int64_t> superseded;  ///< earlier revisions of proposals
   std::set<std::int64_t> active_trials;
+  /// LLMs that shaped a proposal (read the line it came from), by proposal
+  /// and then by trial, for the knowledge-cutoff caveat.
+  std::map<std::int64_t, std::vector<brain::llm_role>> proposal_llms;
+  std::map<std::int64_t, std::vector<brain::llm_role>> trial_llms;
   static inline const char* name = "agent";
 };
 
@@ -86,32 +89,8 @@ std::string utc_text(std::int64_t t) {
   return b;
 }
 
-bool symbol_exists(const agent_state& st, const std::string& s) {
-  if (ml::is_known_ticker(s)) return true;
-  if (st.cfg.data_dir.empty()) return false;
-  std::error_code ec;
-  return std::filesystem::is_regular_file(std::filesystem::path(st.cfg.data_dir) / (s + ".csv"), ec);
-}
-
-// The date of the last row of DATA_DIR/SYMBOL.csv when it starts with an ISO
-// date; "" otherwise. Reads only the file's tail.
-std::string last_csv_date(const std::string& data_dir, const std::string& symbol) {
-  if (data_dir.empty() || symbol.empty()) return "";
-  std::ifstream in(std::filesystem::path(data_dir) / (symbol + ".csv"), std::ios::binary);
-  if (!in) return "";
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  const std::streamoff from = std::max<std::streamoff>(0, size - 4096);
-  in.seekg(from);
-  std::string tail((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  while (!tail.empty() && (tail.back() == '\n' || tail.back() == '\r' || tail.back() == ' ')) tail.pop_back();
-  const auto nl = tail.rfind('\n');
-  const std::string line = nl == std::string::npos ? tail : tail.substr(nl + 1);
-  auto digit = [&](std::size_t i) { return i < line.size() && line[i] >= '0' && line[i] <= '9'; };
-  const bool iso = digit(0) && digit(1) && digit(2) && digit(3) && line.size() >= 10 && line[4] == '-' &&
-                   digit(5) && digit(6) && line[7] == '-' && digit(8) && digit(9);
-  return iso ? line.substr(0, 10) : "";
-}
+// Which symbols exist is the data source's knowledge; the agent asks it.
+bool symbol_exists(const agent_state& st, const std::string& s) { return ml::symbol_available(s, st.cfg.data_dir); }
 
 // The last day the plan's data will have once `e` is applied, so that "last
 // 3 years" counts back from the data and not from today; "" (today) for
@@ -121,13 +100,16 @@ std::string data_end_for(const agent_state& st, msg::trial_plan plan, const brai
   if (e.symbol) plan.symbol = *e.symbol;
   if (e.data_source) plan.data_source = *e.data_source;
   if (!plan.end.empty()) return plan.end;
-  const std::string synthetic_end = ml::format_date(ml::synthetic_default_end());
-  if (plan.data_source == "synthetic") return synthetic_end;
-  if (plan.data_source == "polygon") return "";
-  const std::string csv_end = last_csv_date(st.cfg.data_dir, plan.symbol);
-  if (plan.data_source == "csv") return csv_end;
-  if (st.cfg.polygon_key) return "";
-  return csv_end.empty() ? synthetic_end : csv_end;
+  ml::data_request req;
+  req.symbol = plan.symbol;
+  req.source = plan.data_source;
+  ml::data_environment env;
+  env.data_dir = st.cfg.data_dir;
+  if (st.cfg.polygon_key) env.polygon_api_key = "set";  // only whether a key is set decides the source
+  const std::string source = ml::resolve_source(req, env);
+  if (source == "synthetic") return ml::format_date(ml::synthetic_default_end());
+  if (source == "csv") return ml::csv_last_date(st.cfg.data_dir, plan.symbol);
+  return "";
 }
 
 std::string help_text() {
@@ -148,7 +130,7 @@ std::string help_text() {
 
 // Saves the plan as a new proposal revision and answers with it.
 void propose(agent_self* self, caf::response_promise rp, msg::trial_plan plan, std::string lead,
-             std::vector<std::string> batch = {}) {
+             std::vector<std::string> batch = {}, std::vector<brain::llm_role> authors = {}) {
   std::string text = lead + brain::describe_plan(plan);
   if (!batch.empty()) {
     text += "\nOn approval I run it once per model:";
@@ -163,6 +145,7 @@ void propose(agent_self* self, caf::response_promise rp, msg::trial_plan plan, s
             if (st.proposal) st.superseded.insert(st.proposal->first);
             st.proposal = std::make_pair(id, plan);
             if (!batch.empty()) st.batch_models[id] = batch;
+            if (!authors.empty()) st.proposal_llms[id] = authors;
             msg::agent_turn t;
             t.kind = msg::agent_turn::proposal;
             t.proposal_id = id;
@@ -212,6 +195,8 @@ std::unique_ptr<brain::llm_brain> make_llm(agent_self* self, const std::string& 
     o.token_budget = b.token_budget;
     o.memory_turns = b.memory_turns;
     o.max_tokens = kind == "anthropic" ? b.anthropic_max_tokens : b.openai_max_tokens;
+    o.knowledge_cutoff = s.knowledge_cutoff;
+    o.cutoff_setting = "brain." + kind + ".knowledge_cutoff";
     return std::make_unique<brain::llm_brain>(net::make_llm_client(s), o);
   } catch (const std::exception& e) {
     why = e.what();
@@ -308,9 +293,11 @@ void start_arms(agent_self* self, caf::response_promise rp, std::int64_t pid, ms
     st.comparisons[ids->front()] = std::move(c);
     text += "\nI will put the out-of-sample results side by side when all have finished.";
   }
+  auto authors = st.proposal_llms.find(pid);
   for (std::size_t i = 0; i < arms->size(); ++i) {
     st.modes[(*ids)[i]] = (*arms)[i].mode;
     st.active_trials.insert((*ids)[i]);
+    if (authors != st.proposal_llms.end()) st.trial_llms[(*ids)[i]] = authors->second;
   }
   // Answer first, so the person reads the approval before the engine's
   // first event about the trial.
@@ -408,10 +395,13 @@ void on_chat(agent_self* self, caf::response_promise rp, const std::string& text
   brain::intent in = brain::parse_intent(text, st.proposal.has_value(), exists);
   const bool free_form =
       in.kind == brain::intent::run_trial || in.kind == brain::intent::edit || in.kind == brain::intent::unknown;
+  // The LLM that read this line, if one did: it shaped the plan the line makes.
+  std::vector<brain::llm_role> authors;
   if (free_form && st.active != "rules" && st.llm) {
     std::string said, note;
     in = st.llm->understand(text, st.proposal.has_value(), exists, said, note);
     if (!note.empty()) tell(self, "(" + note + ")");
+    else brain::add_role(authors, st.llm->proposal_role());
     if (in.kind == brain::intent::unknown && !said.empty()) {
       rp.deliver(reply(said));
       return;
@@ -473,6 +463,9 @@ void on_chat(agent_self* self, caf::response_promise rp, const std::string& text
     }
     case brain::intent::compare_models: {
       msg::trial_plan plan = st.proposal ? st.proposal->second : st.cfg.defaults;
+      if (st.proposal)
+        if (auto a = st.proposal_llms.find(st.proposal->first); a != st.proposal_llms.end())
+          for (const auto& r : a->second) brain::add_role(authors, r);
       if (!in.changes.symbol && plan.symbol.empty()) {
         rp.deliver(error("missing_symbol", "which symbol should I compare models on? For example: "
                                            "\"compare models on AAPL\"."));
@@ -494,7 +487,7 @@ void on_chat(agent_self* self, caf::response_promise rp, const std::string& text
           return;
         }
       }
-      propose(self, rp, plan, "Here is the plan for the comparison:\n", models);
+      propose(self, rp, plan, "Here is the plan for the comparison:\n", models, authors);
       return;
     }
     case brain::intent::resume:
@@ -521,9 +514,7 @@ void on_chat(agent_self* self, caf::response_promise rp, const std::string& text
     case brain::intent::run_trial: {
       if (!in.changes.symbol) {
         if (!in.unknown_symbol.empty())
-          rp.deliver(error("unknown_symbol",
-                           "'" + in.unknown_symbol + "' is not a ticker I know. Use a listed US ticker or company name "
-                           "(e.g. TSLA, Apple), or put " + in.unknown_symbol + ".csv in the data directory."));
+          rp.deliver(error("unknown_symbol", ml::unknown_symbol_text(in.unknown_symbol, st.cfg.data_dir)));
         else
           rp.deliver(error("missing_symbol", "which symbol should I trade? For example: \"Run trial on TSLA\"."));
         return;
@@ -534,7 +525,7 @@ void on_chat(agent_self* self, caf::response_promise rp, const std::string& text
         rp.deliver(error("bad_plan", "I can't plan that: " + problem));
         return;
       }
-      propose(self, rp, plan, "Here is my plan:\n");
+      propose(self, rp, plan, "Here is my plan:\n", {}, authors);
       return;
     }
     case brain::intent::edit: {
@@ -548,13 +539,16 @@ void on_chat(agent_self* self, caf::response_promise rp, const std::string& text
         rp.deliver(error("bad_plan", "I kept the plan as it was: " + problem));
         return;
       }
+      // An edit keeps the LLMs that shaped the proposal before it.
+      if (auto a = st.proposal_llms.find(st.proposal->first); a != st.proposal_llms.end())
+        for (const auto& r : a->second) brain::add_role(authors, r);
       std::vector<std::string> batch;
       auto b = st.batch_models.find(st.proposal->first);
       if (b != st.batch_models.end()) {
         batch = b->second;
         st.batch_models.erase(b);
       }
-      propose(self, rp, plan, "Updated plan:\n", batch);
+      propose(self, rp, plan, "Updated plan:\n", batch, authors);
       return;
     }
     case brain::intent::cancel: {
@@ -704,7 +698,7 @@ msg::decision decide(agent_self* self, const Question& q,
 
 // Stores a comparison arm's outcome; answers the person when all are in.
 void arm_done(agent_self* self, std::int64_t trial_id, const msg::trial_summary* s, const msg::final_report* r,
-              const std::string& failure) {
+              const std::string& failure, const std::string& remembers = "", const std::string& plan_remembers = "") {
   auto& st = self->state;
   auto in = st.compared_in.find(trial_id);
   if (in == st.compared_in.end()) return;
@@ -718,6 +712,8 @@ void arm_done(agent_self* self, std::int64_t trial_id, const msg::trial_summary*
     a.failure = failure;
     if (s) a.summary = *s;
     if (r) a.report = *r;
+    a.remembers = remembers;
+    a.plan_remembers = plan_remembers;
   }
   if (c->second.complete()) {
     tell(self, comparison_text(c->second), c->first);
@@ -800,7 +796,15 @@ caf::behavior agent_behavior(agent_self* self, agent_config cfg, caf::actor obse
         auto it = st.modes.find(s.trial_id);
         const bool llm = it != st.modes.end() && it->second == trial_mode::llm && st.llm;
         auto rep = llm ? st.llm->on_result(s) : st.rules->on_result(s);
-        arm_done(self, s.trial_id, &s, &rep, "");
+        // Every LLM that decided anything here, whoever wrote the report.
+        std::vector<brain::llm_role> plan_roles, roles;
+        if (auto a = st.trial_llms.find(s.trial_id); a != st.trial_llms.end()) plan_roles = a->second;
+        roles = plan_roles;
+        std::vector<brain::llm_role> own;
+        if (llm) brain::add_role(own, st.llm->role_in(s.trial_id));
+        for (const auto& o : own) brain::add_role(roles, o);
+        brain::append_cutoff_caveats(rep, roles, s);
+        arm_done(self, s.trial_id, &s, &rep, "", brain::cutoff_notes(own, s), brain::cutoff_notes(plan_roles, s));
         trial_finished(self, s.trial_id);
         return rep;
       },

@@ -27,6 +27,31 @@ double accuracy_se(double acc, std::size_t n) {
 // Tokens an arm's LLM spent; the rules brain and the baseline spend none.
 std::int64_t arm_tokens(const msg::final_report& r) { return r.input_tokens + r.output_tokens; }
 
+// The arms an LLM may have remembered, and which arms are the clean reference.
+std::string contamination_text(const comparison& c) {
+  std::string marked, clean, plan;
+  for (const auto& a : c.arms) {
+    if (!a.done || a.failed) continue;
+    if (!a.remembers.empty()) marked += "  * " + a.label + ": " + a.remembers + ".\n";
+    else clean += (clean.empty() ? "" : " and ") + a.label;
+    if (plan.empty()) plan = a.plan_remembers;
+  }
+  std::string out;
+  if (!marked.empty()) {
+    out = "Possibly contaminated (an LLM that decided there may remember what happened in the test period):\n" + marked;
+    if (clean.empty())
+      out += "No arm is free of it: read every row with suspicion.\n";
+    else
+      out += "Those numbers may owe something to memory rather than skill; " + clean +
+             (clean.find(" and ") == std::string::npos ? " is" : " are") +
+             " the uncontaminated reference (no LLM decided there).\n";
+  }
+  if (!plan.empty())
+    out += "The plan every arm shares was proposed by an LLM that may remember the test period (" + plan +
+           "): its choices may carry that memory into every arm, the reference included.\n";
+  return out;
+}
+
 }  // namespace
 
 std::string comparison_text(const comparison& c) {
@@ -36,11 +61,11 @@ std::string comparison_text(const comparison& c) {
   std::string out = c.kind == "brains" ? "Did the agent help? The same approved plan, run once per brain:\n"
                                        : "The same plan, run once per model:\n";
   std::size_t w = 18;
-  for (const auto& a : c.arms) w = std::max(w, a.label.size() + 2);
+  for (const auto& a : c.arms) w = std::max(w, a.label.size() + 4);
   out += "  " + pad("arm", w) + pad("trial", 7) + pad("test acc", 16) + pad("AUC", 7) + pad("logloss", 9) +
          pad("return", 9) + pad("B&H", 9) + pad("Sharpe", 8) + pad("maxDD", 8) + pad("decisions", 11) + "tokens\n";
   for (const auto& a : c.arms) {
-    out += "  " + pad(a.label, w) + pad("#" + std::to_string(a.trial_id), 7);
+    out += "  " + pad(a.label + (a.remembers.empty() ? "" : " *"), w) + pad("#" + std::to_string(a.trial_id), 7);
     if (a.failed || !a.done) {
       out += a.failed ? "did not finish: " + a.failure : "still running";
       out += "\n";
@@ -73,6 +98,7 @@ std::string comparison_text(const comparison& c) {
       }
     }
   }
+  out += contamination_text(c);
   out += "One split of one series is a single draw: a difference inside two standard errors is not evidence "
          "that one arm is better.";
   return out;

@@ -19,6 +19,11 @@ struct comparison_arm {
   std::string failure;           ///< why it did not finish
   msg::trial_summary summary;    ///< valid when done && !failed
   msg::final_report report;      ///< tokens used, brain notes
+  /// Why an LLM that made this arm's own decisions (checkpoints, report) may
+  /// remember its test period (brain::cutoff_notes); "" = none did.
+  std::string remembers;
+  /// The same for the LLM that proposed the plan all arms share; "" = none.
+  std::string plan_remembers;
 };
 
 /// A comparison in flight: `kind` is "brains" or "models".
@@ -31,7 +36,9 @@ struct comparison {
 /// The person's answer: a table of test accuracy, AUC, log loss, strategy
 /// return / Sharpe / drawdown against buy-and-hold, decisions and tokens per
 /// arm, then the differences against the last arm (the baseline) with the
-/// caveat that one split of one series is a single draw.
+/// caveat that one split of one series is a single draw. Arms whose LLM may
+/// remember the test period are marked, and the verdict names the arms that
+/// are the uncontaminated reference.
 std::string comparison_text(const comparison& c);
 
 }  // namespace mlt::actors

@@ -15,6 +15,7 @@
 #include "actors/scheduler.hpp"
 #include "actors/http_api.hpp"
 #include "actors/metrics.hpp"
+#include "config/knowledge_cutoff.hpp"
 #include "config/plan_convert.hpp"
 #include "messages/json_writer.hpp"
 #include "messages/type_ids.hpp"
@@ -49,6 +50,7 @@ net::llm_settings llm_settings_of(const char* kind, const config::llm_options& o
   s.model = o.model;
   s.base_url = o.base_url;
   s.api_key = o.api_key;
+  s.knowledge_cutoff = config::effective_knowledge_cutoff(o);
   return s;
 }
 

@@ -183,7 +183,7 @@ void begin(engine_self* self, std::int64_t id) {
               run->warnings.push_back(w);
             }
             run->series = std::move(series);
-            self->request(run->trainer, work_timeout, msg::prepare_request{id, run->series})
+            self->request(run->trainer, work_timeout, msg::prepare_request{id, run->series, run->plan.horizon})
                 .then(
                     [=](msg::prepared& prep) {
                       auto* run = find(self, id);
@@ -191,15 +191,22 @@ void begin(engine_self* self, std::int64_t id) {
                       run->prep = prep;
                       run->regime = brain::thresholds::classify_regime(prep.vol_annual, prep.vol_recent);
                       msg::volatility_report q{id, run->plan.symbol, prep.vol_annual, prep.vol_recent, run->regime,
-                                               static_cast<std::int64_t>(run->series.bars.size()), run->plan};
+                                               static_cast<std::int64_t>(run->series.bars.size()), run->plan,
+                                               prep.vol_first_date, prep.vol_last_date, prep.recent_first_date};
                       msg::json_writer w;
                       w.begin_object().field("question", "volatility").field("vol_annual", prep.vol_annual)
                           .field("vol_recent", prep.vol_recent).field("regime", run->regime)
-                          .field("train_ratio", run->plan.train_ratio).end_object();
+                          .field("train_ratio", run->plan.train_ratio).field("window_first", prep.vol_first_date)
+                          .field("window_last", prep.vol_last_date).field("recent_first", prep.recent_first_date)
+                          .end_object();
                       emit(self, *run, "engine", "question",
                            "Computed " + std::to_string(prep.features) + " features. Volatility is " + run->regime +
                                " (annualised " + pct(prep.vol_annual) + ", last 63 bars " + pct(prep.vol_recent) +
-                               "). Adjust train_ratio (now " + fmt("%.2f", run->plan.train_ratio) + ")?",
+                               "), measured on " + prep.vol_first_date + " .. " + prep.vol_last_date +
+                               ", the rows that train under any allowed split (train_ratio " +
+                               fmt("%.1f", msg::plan_limits::min_train_ratio) + " to " +
+                               fmt("%.1f", msg::plan_limits::max_train_ratio) + "). Adjust train_ratio (now " +
+                               fmt("%.2f", run->plan.train_ratio) + ")?",
                            w.take());
                       ask(
                           self, id, q, [](brain::brain& b, const msg::volatility_report& q) { return b.on_volatility(q); },
@@ -210,8 +217,10 @@ void begin(engine_self* self, std::int64_t id) {
                             }
                             if (d.action == "set_train_ratio") {
                               auto it = d.params.find("train_ratio");
-                              if (it == d.params.end() || !(it->second >= 0.3 && it->second <= 0.9)) {
-                                why = "train_ratio must be between 0.3 and 0.9";
+                              if (it == d.params.end() || !(it->second >= msg::plan_limits::min_train_ratio &&
+                                                            it->second <= msg::plan_limits::max_train_ratio)) {
+                                why = "train_ratio must be between " + fmt("%.1f", msg::plan_limits::min_train_ratio) +
+                                      " and " + fmt("%.1f", msg::plan_limits::max_train_ratio);
                                 return false;
                               }
                             }
@@ -245,6 +254,7 @@ void fit(engine_self* self, std::int64_t id) {
   auto* run = find(self, id);
   if (!run) return;
   run->val_loss_history.clear();
+  run->last_measured_step = 0;
   msg::fit_request req{id, run->model, run->params, run->plan.train_ratio, run->plan.val_ratio, run->plan.horizon,
                        run->plan.seed};
   self->request(run->trainer, work_timeout, req)
@@ -284,10 +294,35 @@ void fit(engine_self* self, std::int64_t id) {
           });
 }
 
-// Checkpoints at steps 2, 4, 8, 16, ...: early enough to catch a fit that
-// early-stops, rare enough not to flood a long one.
-bool is_checkpoint(const msg::fit_progress& p) {
-  return !p.done && p.step >= 2 && (p.step & (p.step - 1)) == 0;
+// Checkpoints at the 2nd, 4th, 8th, 16th, ... measured step of a fit: early
+// enough to catch a fit that early-stops, rare enough not to flood a long one.
+// Counting measured steps, not step numbers, gives every model checkpoints
+// (XGBoost measures every 10 rounds). Only finished, measured work counts
+// (see ml::fit_step).
+bool is_checkpoint(const msg::fit_progress& p, std::size_t measured_so_far) {
+  return p.measured && !p.done && measured_so_far >= 2 && (measured_so_far & (measured_so_far - 1)) == 0;
+}
+
+// Every fit ends here, stopped by the agent or finished on its own: the model
+// keeps its best measured state and the transcript says which.
+void end_fit(engine_self* self, std::int64_t id, const std::string& how) {
+  auto* run = find(self, id);
+  if (!run) return;
+  self->request(run->trainer, work_timeout, msg::fit_stop_request{id})
+      .then(
+          [=](msg::fit_kept& k) {
+            auto* run = find(self, id);
+            if (!run) return;
+            msg::json_writer w;
+            w.begin_object().field("phase", "train").field("model", run->model).field("kept_step", k.step)
+                .field("unit", k.unit).field("kept_val_loss", k.val_loss).end_object();
+            emit(self, *run, "engine", "status",
+                 run->model + " " + how + "; kept " + k.what +
+                     (std::isfinite(k.val_loss) ? " (validation loss " + fmt("%.4f", k.val_loss) + ")" : "") + ".",
+                 w.take());
+            evaluate_initial(self, id);
+          },
+          [=](caf::error& e) { fail(self, id, "train_failed", self->system().render(e)); });
 }
 
 void advance(engine_self* self, std::int64_t id) {
@@ -298,21 +333,34 @@ void advance(engine_self* self, std::int64_t id) {
           [=](msg::fit_progress& p) {
             auto* run = find(self, id);
             if (!run) return;
+            // A measured step must be new work: a step number that does not
+            // grow would repeat a question or a loss the history already has.
+            const bool fresh = p.measured && p.step > run->last_measured_step;
+            const std::string unit = p.unit.empty() ? "step" : p.unit;
             msg::json_writer w;
             w.begin_object().field("phase", "train").field("model", run->model).field("step", p.step)
-                .field("total", p.total).field("train_loss", p.train_loss).field("val_loss", p.val_loss)
-                .field("val_accuracy", p.val_accuracy).field("fraction", p.total > 0 ? double(p.step) / p.total : 1.0)
-                .end_object();
+                .field("total", p.total).field("unit", unit).field("measured", fresh).field("fraction", p.fraction);
+            if (fresh)
+              w.field("train_loss", p.train_loss).field("val_loss", p.val_loss).field("val_accuracy", p.val_accuracy);
+            w.end_object();
+            const std::string of_total = std::to_string(p.total);
             emit(self, *run, "engine", "progress",
-                 run->model + " step " + std::to_string(p.step) + "/" + std::to_string(p.total) + ": train loss " +
-                     fmt("%.4f", p.train_loss) + ", validation loss " + fmt("%.4f", p.val_loss) + ", accuracy " +
-                     pct(p.val_accuracy),
+                 fresh ? run->model + " " + unit + " " + std::to_string(p.step) + "/" + of_total + ": train loss " +
+                             fmt("%.4f", p.train_loss) + ", validation loss " + fmt("%.4f", p.val_loss) +
+                             ", accuracy " + pct(p.val_accuracy)
+                       : run->model + " " + unit + " " + std::to_string(p.step + 1) + "/" + of_total +
+                             " in progress (" + pct(p.fraction) + " of the fit done; no new measurement yet)",
                  w.take());
             if (p.done) {
-              evaluate_initial(self, id);
+              end_fit(self, id, "finished after " + unit + " " + std::to_string(p.step));
               return;
             }
-            if (!is_checkpoint(p) || budget_left(*run) <= 0) {
+            if (!fresh) {
+              advance(self, id);
+              return;
+            }
+            run->last_measured_step = p.step;
+            if (!is_checkpoint(p, run->val_loss_history.size() + 1) || budget_left(*run) <= 0) {
               run->val_loss_history.push_back(p.val_loss);
               advance(self, id);
               return;
@@ -320,11 +368,15 @@ void advance(engine_self* self, std::int64_t id) {
             msg::progress_report q{id, run->model, p.step, p.total, p.train_loss, p.val_loss, p.val_accuracy,
                                    run->val_loss_history, run->modifications};
             run->val_loss_history.push_back(p.val_loss);
+            msg::json_writer qj;
+            qj.begin_object().field("question", "progress").field("step", p.step).field("total", p.total)
+                .field("unit", unit).field("train_loss", p.train_loss).field("val_loss", p.val_loss)
+                .field("val_accuracy", p.val_accuracy).end_object();
             emit(self, *run, "engine", "question",
-                 "Checkpoint at step " + std::to_string(p.step) + "/" + std::to_string(p.total) + ": train loss " +
-                     fmt("%.4f", p.train_loss) + ", validation loss " + fmt("%.4f", p.val_loss) +
+                 "Checkpoint at " + unit + " " + std::to_string(p.step) + "/" + std::to_string(p.total) +
+                     ": train loss " + fmt("%.4f", p.train_loss) + ", validation loss " + fmt("%.4f", p.val_loss) +
                      ". Continue, modify or stop?",
-                 R"({"question":"progress"})");
+                 qj.take());
             ask(
                 self, id, q, [](brain::brain& b, const msg::progress_report& q) { return b.on_progress(q); },
                 [](const msg::decision& d, std::string& why) {
@@ -343,7 +395,7 @@ void advance(engine_self* self, std::int64_t id) {
                     for (const auto& [k, v] : d.params) run->params[k] = v;
                     fit(self, id);
                   } else if (d.action == "stop") {
-                    evaluate_initial(self, id);
+                    end_fit(self, id, "stopped at " + unit + " " + std::to_string(p.step) + " on the agent's decision");
                   } else {
                     advance(self, id);
                   }
@@ -538,6 +590,7 @@ void finalize(engine_self* self, std::int64_t id) {
                       s.first_date = ml::format_date(run->series.bars.front().time);
                       s.last_date = ml::format_date(run->series.bars.back().time);
                       s.bars = static_cast<std::int64_t>(run->series.bars.size());
+                      s.bar_size = ml::bar_size_words(run->series);
                       s.features = run->prep.features;
                       s.vol_annual = run->prep.vol_annual;
                       s.regime = run->regime;

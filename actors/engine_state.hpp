@@ -33,7 +33,8 @@ struct trial_run {
   std::string model;                ///< model currently being fitted
   std::map<std::string, double> params;
   std::int32_t modifications = 0;   ///< of the current fit
-  std::vector<double> val_loss_history;
+  std::vector<double> val_loss_history;  ///< of the measured steps of the current fit
+  std::int32_t last_measured_step = 0;   ///< of the current fit; the next must be greater
   ml::bar_series series;
   msg::prepared prep;
   msg::fit_started fit;

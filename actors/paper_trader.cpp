@@ -11,7 +11,9 @@
 #include "actors/harden.hpp"
 #include "messages/json_writer.hpp"
 #include "messages/type_ids.hpp"
+#include "messages/wire.hpp"
 #include "ml/models/artifact.hpp"
+#include "ml/sim/paper_sim.hpp"
 #include "ml/sim/portfolio.hpp"
 #include "ml/sim/stats.hpp"
 #include "ml/sim/strategies.hpp"
@@ -55,19 +57,9 @@ std::map<std::string, double> performance_map(const ml::sim::performance& p) {
           {"years", p.years}};
 }
 
-// The SMA(10, 30) crossover over the same bars with the same costs: the
-// second baseline every report carries.
-std::map<std::string, double> sma_baseline(const msg::paper_request& m) {
-  if (m.bar_index.empty()) return {};
-  ml::sim::engine_config ec;
-  ec.cash = m.config.cash;
-  ec.allow_short = m.config.allow_short;
-  ec.commission.type = ml::sim::commission_model::kind::bps;
-  ec.commission.rate = m.config.commission_bps;
-  ml::sim::engine e(ec);
-  ml::sim::sma_cross_strategy sma(10, 30, m.config.allow_short);
-  ml::sim::run(e, sma, m.series.bars, m.bar_index.front(), m.bar_index.back());
-  const auto perf = ml::sim::compute_performance(e, m.series.timespan);
+// The SMA(10, 30) crossover baseline simulate_paper ran over the same bars
+// with the trial's costs and brackets, as named numbers.
+std::map<std::string, double> sma_baseline(const ml::sim::performance& perf) {
   auto out = performance_map(perf);
   out["total_return"] = perf.total_return;
   out["final_equity"] = perf.final_equity;
@@ -88,9 +80,8 @@ caf::error fail(const std::string& what) { return caf::make_error(caf::sec::runt
 // What a forward update needs from the trial's stored plan and report.
 struct trial_basis {
   std::string model, source, start;
-  double cash = 100000, commission_bps = 1, long_threshold = 0.55, short_threshold = 0.45;
-  bool allow_short = false;
-  std::int64_t last_bar = 0;  ///< last bar the trial saw
+  ml::paper_config paper;      ///< the trial's costs, sizing, thresholds and brackets
+  std::int64_t last_bar = 0;   ///< last bar the trial saw
 };
 
 bool read_basis(const msg::trial_record& rec, trial_basis& b, std::string& err) {
@@ -98,16 +89,12 @@ bool read_basis(const msg::trial_record& rec, trial_basis& b, std::string& err) 
   simdjson::dom::element plan, report;
   if (parser.parse(rec.plan_json).get(plan)) return err = "the trial's plan cannot be read", false;
   std::string_view sv;
-  double d = 0;
-  bool flag = false;
   b.model = rec.row.model;
   if (!plan["data_source"].get_string().get(sv)) b.source = std::string(sv);
   if (!plan["start"].get_string().get(sv)) b.start = std::string(sv);
-  if (!plan["paper"]["cash"].get_double().get(d)) b.cash = d;
-  if (!plan["paper"]["commission_bps"].get_double().get(d)) b.commission_bps = d;
-  if (!plan["paper"]["long_threshold"].get_double().get(d)) b.long_threshold = d;
-  if (!plan["paper"]["short_threshold"].get_double().get(d)) b.short_threshold = d;
-  if (!plan["paper"]["allow_short"].get_bool().get(flag)) b.allow_short = flag;
+  msg::paper_from_plan_json(rec.plan_json, b.paper);
+  const std::string problem = ml::check_paper_config(b.paper);
+  if (!problem.empty()) return err = "the trial's paper settings are not usable: " + problem, false;
   simdjson::dom::parser parser2;
   if (rec.report_json.empty() || parser2.parse(rec.report_json).get(report))
     return err = "trial " + std::to_string(rec.row.trial_id) + " has no report", false;
@@ -147,21 +134,16 @@ void run_update(paper_self* self, caf::response_promise rp, msg::portfolio_reque
               if (saved.found) {
                 p = ml::sim::portfolio_from_json(saved.state_json);
               } else {
-                ml::sim::engine_config ec;
-                ec.cash = basis.cash;
-                ec.allow_short = basis.allow_short;
-                ec.commission.type = ml::sim::commission_model::kind::bps;
-                ec.commission.rate = basis.commission_bps;
-                ml::sim::signal_rule rule;
-                rule.long_above = basis.long_threshold;
-                rule.short_below = basis.short_threshold;
-                rule.allow_short = basis.allow_short;
-                p = ml::sim::make_portfolio(req.symbol, artifact.model, ec, rule);
+                // The trial's own costs, sizing and brackets, as in its paper run.
+                p = ml::sim::make_portfolio(req.symbol, artifact.model,
+                                            ml::paper_engine_config(basis.paper, series.timespan),
+                                            ml::paper_signal_rule(basis.paper));
                 // Forward trading starts after the last bar the trial saw.
                 p.state.started = true;
                 p.state.last_time = basis.last_bar;
                 opening = "Opened a paper portfolio for " + req.symbol + " with " + artifact.model + " from trial " +
-                          std::to_string(trial_id) + ", cash " + fmt("%.0f", basis.cash) + ", trading bars after " +
+                          std::to_string(trial_id) + ", cash " + fmt("%.0f", basis.paper.cash) + ", costs " +
+                          ml::describe_costs(basis.paper) + ", trading bars after " +
                           ml::format_date(basis.last_bar) + ". ";
               }
               std::vector<ml::bar> fresh;
@@ -225,7 +207,7 @@ caf::behavior paper_behavior(paper_self* self, paper_trader_config cfg) {
           out.trades = std::move(res.trades);
           out.detail = performance_map(res.detail);
           out.buy_hold_detail = performance_map(res.buy_hold_detail);
-          out.sma_cross = sma_baseline(m);
+          out.sma_cross = sma_baseline(res.sma_detail);
           return out;
         } catch (const std::exception& e) {
           return caf::make_error(caf::sec::runtime_error, std::string("paper trading failed: ") + e.what());

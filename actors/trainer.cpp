@@ -10,6 +10,8 @@
 #include "messages/type_ids.hpp"
 #include "ml/eval/dataset.hpp"
 #include "ml/eval/leakage_audit.hpp"
+#include "ml/eval/volatility.hpp"
+#include "messages/plan.hpp"
 #include "ml/eval/walk_forward.hpp"
 #include "ml/models/optimize.hpp"
 #include "ml/eval/metrics.hpp"
@@ -42,22 +44,6 @@ struct trainer_state {
 using trainer_self = caf::stateful_actor<trainer_state>;
 
 caf::error fail(const std::string& what) { return caf::make_error(caf::sec::runtime_error, what); }
-
-// Annualised standard deviation of log returns over bars [from, to).
-double annual_vol(const std::vector<ml::bar>& bars, std::size_t from, std::size_t to) {
-  double sum = 0, sum2 = 0;
-  std::size_t n = 0;
-  for (std::size_t i = std::max<std::size_t>(from, 1); i < to; ++i) {
-    double r = std::log(bars[i].close / bars[i - 1].close);
-    sum += r;
-    sum2 += r * r;
-    ++n;
-  }
-  if (n < 2) return 0;
-  double mean = sum / static_cast<double>(n);
-  double var = (sum2 - static_cast<double>(n) * mean * mean) / static_cast<double>(n - 1);
-  return std::sqrt(std::max(0.0, var) * 252.0);
-}
 
 std::string range_of(const ml::bar_series& s, const ml::dataset& d) {
   if (d.bar_index.empty()) return "empty";
@@ -100,6 +86,14 @@ all_predictions predict_all(const ml::model& m, const ml::dataset_splits& sp, bo
   return {p.head(a), p.segment(a, b), p.tail(c)};
 }
 
+// The numbers of the volatility question, as the engine asks it.
+ml::question_fn volatility_question(int horizon) {
+  return [horizon](const ml::bar_series& s) {
+    const auto w = ml::training_volatility(s, ml::build_default_features(s), horizon, msg::plan_limits::min_train_ratio);
+    return std::vector<double>{w.vol_annual, w.vol_recent, double(w.first_bar), double(w.last_bar), double(s.bars.size())};
+  };
+}
+
 ml::classification_metrics score(const Eigen::VectorXd& y, const Eigen::VectorXd& p) {
   if (y.size() == 0) return {};
   return ml::evaluate_classification(y, p);
@@ -123,9 +117,12 @@ caf::behavior trainer_behavior(trainer_self* self) {
           for (Eigen::Index r = 0; r < st.features.values.rows(); ++r)
             if (st.features.values.row(r).allFinite()) ++usable;
           out.usable_rows = usable;
-          const auto n = st.series.bars.size();
-          out.vol_annual = annual_vol(st.series.bars, 0, n);
-          out.vol_recent = annual_vol(st.series.bars, n > 64 ? n - 64 : 0, n);
+          const auto w = ml::training_volatility(st.series, st.features, m.horizon, msg::plan_limits::min_train_ratio);
+          out.vol_annual = w.vol_annual;
+          out.vol_recent = w.vol_recent;
+          out.vol_first_date = ml::format_date(st.series.bars[w.first_bar].time);
+          out.vol_last_date = ml::format_date(st.series.bars[w.last_bar].time);
+          out.recent_first_date = ml::format_date(st.series.bars[w.recent_first_bar].time);
           return out;
         } catch (const std::exception& e) {
           return fail(std::string("feature computation failed: ") + e.what());
@@ -168,8 +165,13 @@ caf::behavior trainer_behavior(trainer_self* self) {
           // Perturbs bars after several t and recomputes the features: any
           // change at rows <= t is look-ahead.
           auto verdict = ml::audit_leakage(st.series, ml::build_default_features, st.splits, m.horizon);
-          out.leakage_passed = verdict.passed && splits_ok;
-          out.leakage_audit = verdict.passed && splits_ok ? verdict.summary : verdict.summary + " " + split_line;
+          // The volatility question was asked before this split existed: it
+          // may not move when any validation or test bar does.
+          const auto question = ml::audit_question(st.series, volatility_question(m.horizon),
+                                                   st.splits.val.bar_index.front() - 1,
+                                                   "volatility question (asked before the split)");
+          out.leakage_passed = verdict.passed && splits_ok && question.passed;
+          out.leakage_audit = verdict.summary + " " + question.summary + (splits_ok ? "" : " " + split_line);
         } catch (const std::exception& e) {
           out.leakage_passed = false;
           out.leakage_audit = std::string("Leakage audit could not run: ") + e.what();
@@ -189,9 +191,22 @@ caf::behavior trainer_behavior(trainer_self* self) {
           out.val_loss = s.val_loss;
           out.val_accuracy = s.val_accuracy;
           out.done = s.done;
+          out.measured = s.measured;
+          out.fraction = s.fraction;
+          out.unit = st.model->step_unit();
           return out;
         } catch (const std::exception& e) {
           return fail(std::string("training step failed: ") + e.what());
+        }
+      },
+      [=](msg::fit_stop_request& m) -> caf::result<msg::fit_kept> {
+        auto& st = self->state;
+        if (m.trial_id != st.trial_id || !st.model) return fail("no fit in progress for trial " + std::to_string(m.trial_id));
+        try {
+          const auto k = st.model->stop();
+          return msg::fit_kept{m.trial_id, k.step, k.val_loss, st.model->step_unit(), k.what};
+        } catch (const std::exception& e) {
+          return fail(std::string("stopping the fit failed: ") + e.what());
         }
       },
       [=](msg::optimize_request& m) -> caf::result<msg::optimize_outcome> {

@@ -15,6 +15,14 @@ set_target_properties(xgboost::xgboost PROPERTIES
   IMPORTED_LOCATION ${XGBOOST_LIBRARY}
   INTERFACE_INCLUDE_DIRECTORIES ${XGBOOST_INCLUDE_DIR})
 find_package(dlib REQUIRED)
+# Exchange calendars (NYSE holidays, observed days, special closures) for bar
+# validation and the synthetic market; Debian ships no CMake package for it.
+find_path(QUANTLIB_INCLUDE_DIR ql/time/calendars/unitedstates.hpp REQUIRED)
+find_library(QUANTLIB_LIBRARY QuantLib REQUIRED)
+add_library(QuantLib::QuantLib UNKNOWN IMPORTED)
+set_target_properties(QuantLib::QuantLib PROPERTIES
+  IMPORTED_LOCATION ${QUANTLIB_LIBRARY}
+  INTERFACE_INCLUDE_DIRECTORIES ${QUANTLIB_INCLUDE_DIR})
 
 find_path(CAF_INCLUDE_DIR caf/all.hpp REQUIRED)
 find_library(CAF_CORE_LIBRARY caf_core REQUIRED)

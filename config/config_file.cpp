@@ -13,6 +13,7 @@
 
 #include <simdjson.h>
 
+#include "config/knowledge_cutoff.hpp"
 #include "config/value_checks.hpp"
 
 namespace mlt::config {
@@ -275,12 +276,15 @@ const std::vector<std::string> data_keys = {"dir", "polygon_api_key_env", "polyg
                                             "cache_dir"};
 const std::vector<std::string> brain_keys = {"kind", "decision_deadline_ms", "max_decisions", "token_budget",
                                              "memory_turns", "anthropic", "openai"};
-const std::vector<std::string> llm_keys = {"model", "base_url", "api_key_env", "api_key", "max_tokens"};
+const std::vector<std::string> llm_keys = {"model", "base_url", "api_key_env", "api_key", "max_tokens",
+                                           "knowledge_cutoff"};
 const std::vector<std::string> trial_keys = {"model", "data_source", "start", "end", "train_ratio", "val_ratio",
                                              "horizon", "seed", "decision_budget", "params", "paper"};
-const std::vector<std::string> paper_keys = {"cash", "commission_bps", "slippage_bps", "allow_short",
-                                             "long_threshold", "short_threshold", "fractional_shares", "stop_loss",
-                                             "take_profit"};
+const std::vector<std::string> paper_keys = {"cash", "commission_bps", "commission_per_share", "commission_min",
+                                             "commission_fixed", "slippage_bps", "allow_short", "long_threshold",
+                                             "short_threshold", "fractional_shares", "stop_loss", "take_profit",
+                                             "sizing", "size", "vol_lookback"};
+const std::vector<std::string> sizing_rules = {"all", "units", "fraction", "vol_target"};
 const std::vector<std::string> limits_keys = {"max_concurrent_trials", "max_queue", "max_frame_bytes",
                                               "max_message_bytes", "messages_per_minute", "max_sessions"};
 const std::vector<std::string> storage_keys = {"state_dir"};
@@ -354,6 +358,15 @@ void read_llm(reader& r, const std::string& p, element el, llm_options& l, bool&
     if (r.text(p + ".api_key", *v, l.api_key, true)) inline_secret = inline_secret || !l.api_key.empty();
   }
   if (auto v = reader::member(obj, "max_tokens")) r.integer(p + ".max_tokens", *v, 1, 200000, l.max_tokens);
+  if (auto v = reader::member(obj, "knowledge_cutoff")) {
+    std::string s;
+    if (r.text(p + ".knowledge_cutoff", *v, s)) {
+      if (s.empty() || knowledge_cutoff_ok(s)) l.knowledge_cutoff = s;
+      else
+        r.error(p + ".knowledge_cutoff", "must be the last month or day of the model's training data, \"YYYY-MM\" or "
+                                         "\"YYYY-MM-DD\" (\"\" = the published cutoff of a known model), got " + quote(s));
+    }
+  }
 }
 
 void read_brain(reader& r, const std::string& p, element el, daemon_options& o, bool& inline_secret) {
@@ -382,6 +395,9 @@ void read_paper(reader& r, const std::string& p, element el, paper_options& x, s
   };
   num("cash", range{0, 1e12, true, false}, x.cash);
   num("commission_bps", range{0, 1000}, x.commission_bps);
+  num("commission_per_share", range{0, 100}, x.commission_per_share);
+  num("commission_min", range{0, 1e6}, x.commission_min);
+  num("commission_fixed", range{0, 1e6}, x.commission_fixed);
   num("slippage_bps", range{0, 1000}, x.slippage_bps);
   flag("allow_short", x.allow_short);
   num("long_threshold", range{0.5, 1, false, true}, x.long_threshold);
@@ -389,6 +405,13 @@ void read_paper(reader& r, const std::string& p, element el, paper_options& x, s
   flag("fractional_shares", x.fractional_shares);
   num("stop_loss", range{0, 1, false, true}, x.stop_loss);
   num("take_profit", range{0, 10}, x.take_profit);
+  if (auto v = reader::member(obj, "sizing"))
+    if (r.choice(p + ".sizing", *v, sizing_rules, x.sizing) && pinned) pinned->push_back("paper.sizing");
+  num("size", range{0, 1e9, true, false}, x.size);
+  if (auto v = reader::member(obj, "vol_lookback"))
+    if (r.integer(p + ".vol_lookback", *v, 2, 1000, x.vol_lookback) && pinned) pinned->push_back("paper.vol_lookback");
+  // A fraction of equity above 1 would be leverage the simulator does not take.
+  if (x.sizing == "fraction" && x.size > 1) r.error(p + ".size", "sizing \"fraction\" takes a share of equity 0..1");
 }
 
 /// trial_defaults, or a schedule's request (`request` = true: symbol

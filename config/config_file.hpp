@@ -7,7 +7,8 @@
 ///   server          bind, port, io_threads, tokens[], tokens_env, allowed_origins[]
 ///   data            dir, polygon_api_key_env, polygon_api_key, polygon_base_url, cache_dir
 ///   brain           kind, decision_deadline_ms, max_decisions, token_budget, memory_turns,
-///                   anthropic{model, base_url, api_key_env, api_key, max_tokens}, openai{...}
+///                   anthropic{model, base_url, api_key_env, api_key, max_tokens,
+///                   knowledge_cutoff}, openai{...}
 ///   trial_defaults  model, data_source, start, end, train_ratio, val_ratio, horizon, seed,
 ///                   decision_budget, params{}, paper{cash, commission_bps, slippage_bps,
 ///                   allow_short, long_threshold, short_threshold, fractional_shares,

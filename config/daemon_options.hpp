@@ -20,12 +20,20 @@ struct llm_options {
   std::string api_key_env;  ///< environment variable holding the key ("api_key_env"); preferred
   std::string api_key;      ///< the key: inline "api_key" (discouraged), replaced by api_key_env when set; never logged
   int max_tokens = 1024;    ///< longest reply in tokens, 1..200000 ("max_tokens")
+  /// Last month ("YYYY-MM") or day ("YYYY-MM-DD") the model's training data
+  /// covers ("knowledge_cutoff"); "" = the published cutoff of `model` when
+  /// config/knowledge_cutoff.hpp knows it, else unknown (then every trial it
+  /// decides on real data is flagged).
+  std::string knowledge_cutoff;
 };
 
 /// Paper-trading settings of a trial ("paper"); mirrors ml::paper_config.
 struct paper_options {
   double cash = 100000;          ///< starting cash, > 0 ("cash")
   double commission_bps = 1.0;   ///< commission per fill in basis points of notional, 0..1000 ("commission_bps")
+  double commission_per_share = 0; ///< added commission per share per fill, 0..100 ("commission_per_share")
+  double commission_min = 0;     ///< least per-share charge per fill, 0..1e6 ("commission_min")
+  double commission_fixed = 0;   ///< added commission per fill (order), 0..1e6 ("commission_fixed")
   double slippage_bps = 0.0;     ///< adverse slippage per fill in basis points, 0..1000 ("slippage_bps")
   bool allow_short = false;      ///< take short positions below short_threshold ("allow_short")
   double long_threshold = 0.55;  ///< go long when P(up) > this, 0.5..1 ("long_threshold")
@@ -33,6 +41,9 @@ struct paper_options {
   bool fractional_shares = false; ///< else whole shares, rounded down ("fractional_shares")
   double stop_loss = 0;          ///< stop below entry as a fraction of the fill price, 0 = none, 0..1 ("stop_loss")
   double take_profit = 0;        ///< target above entry as a fraction of the fill price, 0 = none, 0..10 ("take_profit")
+  std::string sizing = "all";    ///< all | units | fraction | vol_target ("sizing")
+  double size = 1;               ///< units: shares; fraction: of equity 0..1; vol_target: annual volatility ("size")
+  int vol_lookback = 20;         ///< vol_target: bars of returns, 2..1000 ("vol_lookback")
 };
 
 /// What a trial is (trial_defaults, and a schedule's "request"); mirrors
@@ -96,8 +107,8 @@ struct daemon_options {
   int max_decisions = 8;           ///< LLM decisions per trial, then rules, 0..1000 (brain.max_decisions)
   std::int64_t token_budget = 200000;  ///< LLM tokens per trial, then rules, 0..100000000 (brain.token_budget)
   int memory_turns = 20;           ///< chat turns an LLM brain remembers, 0..1000 (brain.memory_turns)
-  llm_options anthropic{"claude-sonnet-4-5", "https://api.anthropic.com", "ANTHROPIC_API_KEY", "", 1024};  ///< brain.anthropic
-  llm_options openai{"gpt-4o-mini", "https://api.openai.com", "OPENAI_API_KEY", "", 1024};  ///< brain.openai
+  llm_options anthropic{"claude-sonnet-4-5", "https://api.anthropic.com", "ANTHROPIC_API_KEY", "", 1024, ""};  ///< brain.anthropic
+  llm_options openai{"gpt-4o-mini", "https://api.openai.com", "OPENAI_API_KEY", "", 1024, ""};  ///< brain.openai
 
   // trial_defaults
   trial_options trial_defaults;    ///< what a new proposal starts from (trial_defaults)

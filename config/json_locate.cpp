@@ -1,6 +1,8 @@
 #include "config/json_locate.hpp"
 
 #include <cctype>
+#include <cmath>
+#include <cstdlib>
 
 namespace mlt::config {
 
@@ -155,6 +157,12 @@ private:
         i_ = start;
         return fail("bad number: digits must follow the exponent");
       }
+    }
+    // Like simdjson, refuse a number too large for a double (65E536).
+    const std::string text(s_.substr(start, i_ - start));
+    if (!std::isfinite(std::strtod(text.c_str(), nullptr))) {
+      i_ = start;
+      return fail("number out of range for a double");
     }
   }
 

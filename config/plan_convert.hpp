@@ -13,6 +13,9 @@ inline ml::paper_config to_paper_config(const paper_options& p) {
   ml::paper_config c;
   c.cash = p.cash;
   c.commission_bps = p.commission_bps;
+  c.commission_per_share = p.commission_per_share;
+  c.commission_min = p.commission_min;
+  c.commission_fixed = p.commission_fixed;
   c.slippage_bps = p.slippage_bps;
   c.long_threshold = p.long_threshold;
   c.short_threshold = p.short_threshold;
@@ -20,6 +23,9 @@ inline ml::paper_config to_paper_config(const paper_options& p) {
   c.fractional_shares = p.fractional_shares;
   c.stop_loss = p.stop_loss;
   c.take_profit = p.take_profit;
+  c.sizing = p.sizing;
+  c.size = p.size;
+  c.vol_lookback = p.vol_lookback;
   return c;
 }
 

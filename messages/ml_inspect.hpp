@@ -52,9 +52,10 @@ typename Inspector::result_type inspect(Inspector& f, equity_point& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, paper_config& x) {
-  return f(caf::meta::type_name("paper_config"), x.cash, x.commission_bps, x.slippage_bps,
-           x.long_threshold, x.short_threshold, x.allow_short, x.fractional_shares, x.stop_loss,
-           x.take_profit, x.trials);
+  return f(caf::meta::type_name("paper_config"), x.cash, x.commission_bps, x.commission_per_share,
+           x.commission_min, x.commission_fixed, x.slippage_bps, x.long_threshold, x.short_threshold,
+           x.allow_short, x.fractional_shares, x.stop_loss, x.take_profit, x.trials, x.sizing, x.size,
+           x.vol_lookback);
 }
 
 }  // namespace mlt::ml

@@ -15,17 +15,23 @@ namespace mlt::msg {
 struct volatility_report {
   std::int64_t trial_id = 0;
   std::string symbol;
-  double vol_annual = 0;   ///< annualised std of daily log returns, whole series
-  double vol_recent = 0;   ///< the same over the last 63 bars
+  double vol_annual = 0;   ///< annualised std of daily log returns over the window below
+  double vol_recent = 0;   ///< the same over the window's last 63 bars
   std::string regime;      ///< "low" | "normal" | "high"
   std::int64_t bars = 0;
   trial_plan plan;
+  /// The window: only rows that train under every train_ratio the agent may
+  /// choose, so the answer cannot use validation or test bars.
+  std::string window_first_date;
+  std::string window_last_date;
+  std::string recent_first_date;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, volatility_report& x) {
   return f(caf::meta::type_name("volatility_report"), x.trial_id, x.symbol, x.vol_annual,
-           x.vol_recent, x.regime, x.bars, x.plan);
+           x.vol_recent, x.regime, x.bars, x.plan, x.window_first_date, x.window_last_date,
+           x.recent_first_date);
 }
 
 /// engine -> agent, at a training checkpoint.
@@ -37,7 +43,7 @@ struct progress_report {
   double train_loss = 0;
   double val_loss = 0;
   double val_metric = 0;             ///< validation accuracy
-  std::vector<double> val_loss_history;  ///< val loss at each earlier checkpoint
+  std::vector<double> val_loss_history;  ///< val loss of each earlier measured step of this fit
   std::int32_t modifications = 0;    ///< times this fit was already modified
 };
 

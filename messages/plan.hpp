@@ -10,6 +10,14 @@
 
 namespace mlt::msg {
 
+/// The train_ratio any plan and any agent decision may have: below half the
+/// bars for training the fit is too noisy to judge; above 0.9 validation and
+/// test hold too few bars to judge it.
+namespace plan_limits {
+constexpr double min_train_ratio = 0.5;
+constexpr double max_train_ratio = 0.9;
+}  // namespace plan_limits
+
 struct trial_plan {
   std::string symbol;
   std::string model = "xgboost";

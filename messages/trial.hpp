@@ -83,6 +83,7 @@ struct trial_summary {
   std::string first_date;
   std::string last_date;
   std::int64_t bars = 0;
+  std::string bar_size;       ///< "daily", "hourly", "1-minute", ... (ml::bar_size_words)
   std::int32_t features = 0;
   double vol_annual = 0;
   std::string regime;
@@ -113,7 +114,7 @@ struct trial_summary {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, trial_summary& x) {
   return f(caf::meta::type_name("trial_summary"), x.trial_id, x.plan, x.symbol, x.model, x.parameter_count,
-           x.data_source, x.data_origin, x.synthetic, x.first_date, x.last_date, x.bars,
+           x.data_source, x.data_origin, x.synthetic, x.first_date, x.last_date, x.bars, x.bar_size,
            x.features, x.vol_annual, x.regime, x.train, x.val, x.test, x.test_first_date,
            x.test_last_date, x.paper, x.buy_hold, x.equity, x.buy_hold_equity, x.trades,
            x.importance, x.configurations_tried, x.decisions, x.models_tried, x.warnings,

@@ -85,6 +85,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(mltrainer, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::schedules_query))
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::schedule_list))
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::resume_trial))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::fit_stop_request))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::fit_kept))
 CAF_END_TYPE_ID_BLOCK(mltrainer)
 
 namespace mlt::msg {

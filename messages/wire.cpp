@@ -125,10 +125,19 @@ void write_plan(json_writer& w, const trial_plan& p) {
       .begin_object()
       .field("cash", p.paper.cash)
       .field("commission_bps", p.paper.commission_bps)
+      .field("commission_per_share", p.paper.commission_per_share)
+      .field("commission_min", p.paper.commission_min)
+      .field("commission_fixed", p.paper.commission_fixed)
       .field("slippage_bps", p.paper.slippage_bps)
       .field("long_threshold", p.paper.long_threshold)
       .field("short_threshold", p.paper.short_threshold)
       .field("allow_short", p.paper.allow_short)
+      .field("fractional_shares", p.paper.fractional_shares)
+      .field("stop_loss", p.paper.stop_loss)
+      .field("take_profit", p.paper.take_profit)
+      .field("sizing", p.paper.sizing)
+      .field("size", p.paper.size)
+      .field("vol_lookback", static_cast<std::int64_t>(p.paper.vol_lookback))
       .end_object();
   w.end_object();
 }
@@ -239,6 +248,41 @@ std::string plan_to_json(const trial_plan& plan) {
   return w.take();
 }
 
+bool paper_from_plan_json(const std::string& plan_json, ml::paper_config& out) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc, paper;
+  if (parser.parse(plan_json).get(doc) || doc["paper"].get(paper)) return false;
+  auto num = [&](const char* k, double& v) {
+    double d = 0;
+    std::int64_t i = 0;
+    if (!paper[k].get_double().get(d)) v = d;
+    else if (!paper[k].get_int64().get(i)) v = static_cast<double>(i);
+  };
+  auto flag = [&](const char* k, bool& v) {
+    bool b = false;
+    if (!paper[k].get_bool().get(b)) v = b;
+  };
+  num("cash", out.cash);
+  num("commission_bps", out.commission_bps);
+  num("commission_per_share", out.commission_per_share);
+  num("commission_min", out.commission_min);
+  num("commission_fixed", out.commission_fixed);
+  num("slippage_bps", out.slippage_bps);
+  num("long_threshold", out.long_threshold);
+  num("short_threshold", out.short_threshold);
+  flag("allow_short", out.allow_short);
+  flag("fractional_shares", out.fractional_shares);
+  num("stop_loss", out.stop_loss);
+  num("take_profit", out.take_profit);
+  std::string_view sv;
+  if (!paper["sizing"].get_string().get(sv)) out.sizing = std::string(sv);
+  num("size", out.size);
+  double lookback = out.vol_lookback;
+  num("vol_lookback", lookback);
+  out.vol_lookback = static_cast<int>(lookback);
+  return true;
+}
+
 std::string encode_hello(const std::string& version, const std::string& brain) {
   json_writer w;
   w.begin_object().field("type", "hello").field("version", version).field("brain", brain);
@@ -301,6 +345,7 @@ std::string encode_report(const trial_report& r) {
       .field("first_date", s.first_date)
       .field("last_date", s.last_date)
       .field("bars", s.bars)
+      .field("bar_size", s.bar_size)
       .field("features", static_cast<std::int64_t>(s.features))
       .field("vol_annual", s.vol_annual)
       .field("regime", s.regime)

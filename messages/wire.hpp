@@ -47,5 +47,9 @@ std::string encode_paper(const std::string& symbol, const std::string& text, con
 
 /// The plan as a JSON object (used in proposal frames and the store).
 std::string plan_to_json(const trial_plan& plan);
+/// Reads the "paper" section of a plan_to_json document into `out`; keys it
+/// lacks (plans stored by older versions) keep out's values. False when the
+/// text is not JSON or has no paper section.
+bool paper_from_plan_json(const std::string& plan_json, ml::paper_config& out);
 
 }  // namespace mlt::msg

@@ -44,11 +44,12 @@ typename Inspector::result_type inspect(Inspector& f, data_progress_msg& x) {
 struct prepare_request {
   std::int64_t trial_id = 0;
   ml::bar_series series;
+  std::int32_t horizon = 1;  ///< label horizon: which rows can train decides the volatility window
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, prepare_request& x) {
-  return f(caf::meta::type_name("prepare_request"), x.trial_id, x.series);
+  return f(caf::meta::type_name("prepare_request"), x.trial_id, x.series, x.horizon);
 }
 
 /// trainer -> engine.
@@ -56,14 +57,17 @@ struct prepared {
   std::int64_t trial_id = 0;
   std::int32_t features = 0;
   std::int64_t usable_rows = 0;
-  double vol_annual = 0;
-  double vol_recent = 0;
+  double vol_annual = 0;  ///< over the rows that train under every allowed split
+  double vol_recent = 0;  ///< over the last 63 bars of those rows
+  std::string vol_first_date;  ///< the window of vol_annual
+  std::string vol_last_date;
+  std::string recent_first_date;  ///< the window of vol_recent ends at vol_last_date
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, prepared& x) {
   return f(caf::meta::type_name("prepared"), x.trial_id, x.features, x.usable_rows, x.vol_annual,
-           x.vol_recent);
+           x.vol_recent, x.vol_first_date, x.vol_last_date, x.recent_first_date);
 }
 
 /// engine -> trainer: split with this ratio and start fitting `model`.
@@ -115,21 +119,50 @@ typename Inspector::result_type inspect(Inspector& f, fit_step_request& x) {
   return f(caf::meta::type_name("fit_step_request"), x.trial_id);
 }
 
-/// trainer -> engine.
+/// trainer -> engine (see ml::fit_step): `measured` steps carry the losses of
+/// the unit of work they finished; the others only say how far the fit is.
 struct fit_progress {
   std::int64_t trial_id = 0;
-  std::int32_t step = 0;
+  std::int32_t step = 0;     ///< units finished (epochs, rounds, iterations)
   std::int32_t total = 0;
   double train_loss = 0;
   double val_loss = 0;
   double val_accuracy = 0;
   bool done = false;
+  bool measured = false;     ///< this step finished unit `step`; the losses are its own
+  double fraction = 0;       ///< share of the planned work done, 0..1
+  std::string unit;          ///< "epoch", "round", "iteration", ...
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fit_progress& x) {
   return f(caf::meta::type_name("fit_progress"), x.trial_id, x.step, x.total, x.train_loss,
-           x.val_loss, x.val_accuracy, x.done);
+           x.val_loss, x.val_accuracy, x.done, x.measured, x.fraction, x.unit);
+}
+
+/// engine -> trainer: end the fit and keep its best measured state (the
+/// agent's "stop", and every fit that finished on its own).
+struct fit_stop_request {
+  std::int64_t trial_id = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, fit_stop_request& x) {
+  return f(caf::meta::type_name("fit_stop_request"), x.trial_id);
+}
+
+/// trainer -> engine: the state the fit kept (see ml::kept_step).
+struct fit_kept {
+  std::int64_t trial_id = 0;
+  std::int32_t step = 0;     ///< 0 = no measured step (see `what`)
+  double val_loss = 0;
+  std::string unit;
+  std::string what;          ///< "the weights of epoch 7"
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, fit_kept& x) {
+  return f(caf::meta::type_name("fit_kept"), x.trial_id, x.step, x.val_loss, x.unit, x.what);
 }
 
 /// engine -> trainer: score the fitted model; the test part only when asked.

@@ -99,6 +99,9 @@ struct llm_settings {
   int max_retries = 3;                     ///< for 429/529/503/5xx
   std::chrono::milliseconds max_backoff{8000};  ///< cap on one wait (also on Retry-After)
   std::string ca_file;                     ///< extra PEM CA bundle for https
+  /// Last month or day the model's training data covers ("YYYY-MM[-DD]"),
+  /// "" = unknown; the brain flags trials on data before it (not sent to the API).
+  std::string knowledge_cutoff;
 };
 
 class llm_client {

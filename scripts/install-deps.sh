@@ -13,6 +13,7 @@ packages=(
   libspdlog-dev libfmt-dev
   catch2
   libxgboost-dev
+  libquantlib0-dev
   libsqlite3-dev sqlite3
   libssl-dev
   openssl

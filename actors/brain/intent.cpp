@@ -203,6 +203,19 @@ int unit_days(const std::string& unit, bool trading) {
   return 1;
 }
 
+// "EURUSD", "BTC-USD", "ES_F": a letter, no lower case, nothing but what a
+// symbol's file name may hold.
+bool written_in_capitals(const std::string& w) {
+  bool letter = false;
+  for (char ch : w) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::islower(c)) return false;
+    if (std::isupper(c)) letter = true;
+    else if (!std::isdigit(c) && ch != '.' && ch != '-' && ch != '_' && ch != '&') return false;
+  }
+  return letter;
+}
+
 void read_symbols(intent& out, const std::vector<std::string>& toks, const std::vector<std::string>& low_toks,
                   const std::function<bool(const std::string&)>& symbol_exists) {
   std::vector<std::string> unknown;
@@ -215,6 +228,14 @@ void read_symbols(intent& out, const std::vector<std::string>& toks, const std::
     const auto& t = toks[i];
     std::string cand = t;
     if (!cand.empty() && cand[0] == '$') cand = cand.substr(1);  // "$TSLA"
+    // Longer names written in capitals ("EURUSD", "BTC-USD") are symbols when
+    // a source has them, whatever their shape.
+    if (written_in_capitals(cand) && !ml::looks_like_ticker(cand) && !not_tickers().count(cand)) {
+      if (symbol_exists(cand)) {
+        out.changes.symbol = cand;
+        continue;
+      }
+    }
     if (ml::looks_like_ticker(cand) && !not_tickers().count(cand)) {
       if (symbol_exists(cand)) {
         out.changes.symbol = cand;
@@ -243,11 +264,16 @@ void read_symbols(intent& out, const std::vector<std::string>& toks, const std::
                   low_toks[i - 1] == "analyse" || low_toks[i - 1] == "symbol" || low_toks[i - 1] == "ticker")) {
       std::string up = upper(t);
       if (!up.empty() && up[0] == '$') up = up.substr(1);
-      if (ml::looks_like_ticker(up) && !not_tickers().count(up)) {
+      // "run trial on eurusd": case does not matter when a source has the symbol.
+      if (!not_tickers().count(up) && !model_in(low_toks[i]) && symbol_exists(up)) {
+        out.changes.symbol = up;
+      } else if (ml::looks_like_ticker(up) && !not_tickers().count(up)) {
         if (symbol_exists(up)) out.changes.symbol = up;
         else if (t.find_first_of("0123456789") == std::string::npos && up.size() >= 2 &&
                  !model_in(low_toks[i]) && low_toks[i] != "the" && low_toks[i] != "data")
           unknown.push_back(up);
+      } else if (written_in_capitals(cand) && cand.size() <= 12) {
+        unknown.push_back(cand);  // "run trial on XYZABC"
       } else if (low_toks[i - 1] != "for" && !std::isdigit(static_cast<unsigned char>(t[0]))) {
         // "run trial on 12$$" / "on tesla-ish": name the word we could not read.
         bool all_alpha = std::all_of(t.begin(), t.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });

@@ -143,7 +143,7 @@ std::string tunable_params_text(const std::string& model) {
 }  // namespace
 
 std::string decision_system_prompt() {
-  return "You are mlTrainer, the agent that manages machine-learning trials on daily market data for quants and ML "
+  return "You are mlTrainer, the agent that manages machine-learning trials on market data (daily or intraday bars; the facts' bar_size says which) for quants and ML "
          "traders who distrust numbers that look too good. An ML engine trains a model to predict the direction of "
          "the close h bars ahead, with a chronological train / validation / test split, an embargo of h bars between "
          "the parts, features that use only past bars, and scalers fitted on training rows only. The test part stays "
@@ -151,7 +151,9 @@ std::string decision_system_prompt() {
          "Checkpoint protocol: the engine asks you a question and you answer by calling the decide tool exactly "
          "once, with an action from allowed_actions, a short reason that cites the numbers you were given, and "
          "params only when the action needs them.\n"
-         "- volatility: continue (keep the split) or set_train_ratio with params.train_ratio in [0.5, 0.9]; a "
+         "- volatility: continue (keep the split) or set_train_ratio with params.train_ratio in [" +
+         actors::text::fmt("%.1f", msg::plan_limits::min_train_ratio) + ", " +
+         actors::text::fmt("%.1f", msg::plan_limits::max_train_ratio) + "]; a "
          "high-volatility regime argues for a smaller ratio (" + actors::text::fmt("%.2f", thresholds::train_ratio_high) +
          ") so validation and test see the current regime; never override a train_ratio the person set.\n"
          "- progress: continue, modify (params: more regularised hyperparameters of the current model) or stop "
@@ -170,7 +172,7 @@ std::string decision_system_prompt() {
 }
 
 std::string chat_system_prompt() {
-  return "You are mlTrainer, an agent that runs machine-learning trials on daily stock data: it proposes a trial "
+  return "You are mlTrainer, an agent that runs machine-learning trials on market data (daily or intraday bars): it proposes a trial "
          "plan (symbol, model, date range, train_ratio, horizon, data source, paper-trading settings), the person "
          "negotiates and approves it, then an engine trains the model while you answer its checkpoint questions, "
          "and you write the final report. Read each chat line and call exactly one tool:\n"
@@ -313,7 +315,8 @@ msg::decision llm_brain::on_volatility(const msg::volatility_report& r) {
   json_writer w;
   w.begin_object().field("question", "volatility").field("trial_id", r.trial_id).field("symbol", r.symbol)
       .field("bars", r.bars).field("vol_annual", r.vol_annual).field("vol_recent_63_bars", r.vol_recent)
-      .field("regime", r.regime);
+      .field("regime", r.regime).field("measured_from", r.window_first_date).field("measured_to", r.window_last_date)
+      .field("measured_on", "rows that train under every allowed train_ratio; no validation or test bar");
   w.key("plan").begin_object().field("model", r.plan.model).field("train_ratio", r.plan.train_ratio)
       .field("val_ratio", r.plan.val_ratio).field("horizon", r.plan.horizon)
       .field("train_ratio_set_by_person", msg::is_pinned(r.plan, "train_ratio"))
@@ -390,7 +393,7 @@ msg::final_report llm_brain::on_result(const msg::trial_summary& s) {
     w.begin_object().field("trial_id", s.trial_id).field("symbol", s.symbol).field("model", s.model)
         .field("data_source", s.data_source).field("data_origin", s.data_origin).field("synthetic_data", s.synthetic)
         .field("first_date", s.first_date).field("last_date", s.last_date).field("bars", s.bars)
-        .field("features", s.features).field("vol_annual", s.vol_annual).field("regime", s.regime)
+        .field("bar_size", s.bar_size).field("features", s.features).field("vol_annual", s.vol_annual).field("regime", s.regime)
         .field("train_ratio", s.plan.train_ratio).field("horizon_bars", s.plan.horizon)
         .field("commission_bps", s.plan.paper.commission_bps).field("slippage_bps", s.plan.paper.slippage_bps)
         .field("long_threshold", s.plan.paper.long_threshold).field("allow_short", s.plan.paper.allow_short);
@@ -452,6 +455,7 @@ msg::final_report llm_brain::on_result(const msg::trial_summary& s) {
       }
     }
   }
+  t.wrote_report = written.has_value();
   msg::final_report rep = written ? *written : draft;
   if (!written && !why_not.empty()) {
     ++t.used.fallbacks;
@@ -557,6 +561,21 @@ brain_usage llm_brain::usage(std::int64_t trial_id) const {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = trials_.find(trial_id);
   return it == trials_.end() ? brain_usage{} : it->second.used;
+}
+
+llm_role llm_brain::proposal_role() const {
+  return llm_role{client_->model(), opt_.knowledge_cutoff, opt_.cutoff_setting, {"the proposal"}};
+}
+
+llm_role llm_brain::role_in(std::int64_t trial_id) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  llm_role r{client_->model(), opt_.knowledge_cutoff, opt_.cutoff_setting, {}};
+  auto it = trials_.find(trial_id);
+  if (it == trials_.end()) return r;
+  const int n = it->second.used.llm_decisions;
+  if (n > 0) r.decided.push_back(std::to_string(n) + (n == 1 ? " checkpoint decision" : " checkpoint decisions"));
+  if (it->second.wrote_report) r.decided.push_back("the report");
+  return r;
 }
 
 }  // namespace mlt::brain

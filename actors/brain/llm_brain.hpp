@@ -19,6 +19,7 @@
 #include <string>
 
 #include "actors/brain/brain.hpp"
+#include "actors/brain/cutoff_caveat.hpp"
 #include "actors/brain/llm_tools.hpp"
 #include "net/llm_client.hpp"
 
@@ -42,6 +43,10 @@ struct llm_brain_options {
   int max_tokens = 1024;
   /// Ask the LLM to write the final report (else the rules brain writes it).
   bool llm_report = true;
+  /// The model's knowledge cutoff ("YYYY-MM[-DD]", "" = unknown) and the
+  /// config key that sets it, for the report's contamination caveat.
+  std::string knowledge_cutoff;
+  std::string cutoff_setting;
 };
 
 class llm_brain final : public brain {
@@ -74,10 +79,17 @@ public:
   brain_usage usage() const override;
   brain_usage usage(std::int64_t trial_id) const override;
 
+  /// This LLM's part in a trial: the checkpoint decisions it made and
+  /// whether it wrote the report (decided empty = none), with its cutoff.
+  llm_role role_in(std::int64_t trial_id) const;
+  /// This LLM as the author of a proposal.
+  llm_role proposal_role() const;
+
 private:
   struct trial_state {
     brain_usage used;
     int asked = 0;  ///< checkpoint questions put to the LLM
+    bool wrote_report = false;
   };
   msg::decision decide(std::int64_t trial_id, llm_tools::question q, const std::string& question_json,
                        const llm_tools::decide_context& ctx, msg::decision rules_decision);

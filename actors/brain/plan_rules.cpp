@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "ml/market/bar.hpp"
+#include "ml/sim/paper_sim.hpp"
 #include "ml/models/model.hpp"
 #include "ml/models/optimize.hpp"
 
@@ -82,6 +83,7 @@ std::string check_plan(const msg::trial_plan& p) {
   if (p.paper.commission_bps < 0 || p.paper.commission_bps > limits::max_commission_bps) return "commission must be 0..500 bps";
   if (p.paper.slippage_bps < 0 || p.paper.slippage_bps > limits::max_slippage_bps) return "slippage must be 0..500 bps";
   if (!(p.paper.cash > 0)) return "starting cash must be positive";
+  if (std::string e = ml::check_paper_config(p.paper); !e.empty()) return "paper settings: " + e;
   return "";
 }
 
@@ -146,9 +148,10 @@ std::string describe_plan(const msg::trial_plan& p) {
   s += "  target:        direction of the close " + std::to_string(p.horizon) + " bar(s) ahead\n";
   s += "  paper trading: long when P(up) > " + fmt("%.2f", p.paper.long_threshold) +
        (p.paper.allow_short ? ", short when P(up) < " + fmt("%.2f", p.paper.short_threshold) : ", else flat") +
-       ", fills at next open, commission " + fmt("%.1f", p.paper.commission_bps) + " bps, cash " +
-       fmt("%.0f", p.paper.cash) + "\n";
-  if (p.paper.slippage_bps > 0) s += "  slippage:      " + fmt("%.1f", p.paper.slippage_bps) + " bps per fill\n";
+       ", fills at next open, cash " + fmt("%.0f", p.paper.cash) + "\n";
+  s += "  costs:         " + ml::describe_costs(p.paper) + "\n";
+  if (p.paper.sizing != "all" || p.paper.stop_loss > 0 || p.paper.take_profit > 0)
+    s += "  sizing:        " + ml::describe_sizing(p.paper) + "\n";
   if (wants_optimize(p))
     s += "  optimiser:     walk-forward hyperparameter search (" + std::to_string(thresholds::optimize_budget) +
          " evaluations) after the first fit\n";

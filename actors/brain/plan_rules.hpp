@@ -11,10 +11,8 @@ namespace mlt::brain {
 
 /// Limits every plan is checked against.
 namespace limits {
-/// Below half the bars for training the fit is too noisy to judge; above 0.9
-/// validation and test hold too few bars to judge it.
-constexpr double min_train_ratio = 0.5;
-constexpr double max_train_ratio = 0.9;
+constexpr double min_train_ratio = msg::plan_limits::min_train_ratio;
+constexpr double max_train_ratio = msg::plan_limits::max_train_ratio;
 constexpr int max_horizon = 60;
 /// Bars a range must hold: indicator warm-up plus training, validation and test parts.
 constexpr int min_bars_for_model = 300;

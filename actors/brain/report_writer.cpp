@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <string>
 
+#include "ml/sim/paper_sim.hpp"
+
 namespace mlt::brain {
 
 namespace {
@@ -36,7 +38,9 @@ msg::final_report write_rules_report(const msg::trial_summary& s) {
   const std::string ref_name = majority > 0.5 ? "the majority-class rate " + pct(majority) : "a coin flip";
 
   // Direct answer.
-  r.answer = "On " + data_kind + s.symbol + " daily data (" + s.first_date + " to " + s.last_date + ", " +
+  // The bar size is measured from the bars used, never assumed.
+  const std::string bar_size = s.bar_size.empty() ? "" : s.bar_size + " ";
+  r.answer = "On " + data_kind + s.symbol + " " + bar_size + "data (" + s.first_date + " to " + s.last_date + ", " +
              std::to_string(s.bars) + " bars, source " + s.data_source + "), " + s.model +
              (s.parameter_count > 0 ? " (" + std::to_string(s.parameter_count) + " learned parameters)" : std::string()) +
              " predicted the direction of the close " + (s.plan.horizon == 1 ? std::string("one bar") : std::to_string(s.plan.horizon) + " bars") +
@@ -85,8 +89,8 @@ msg::final_report write_rules_report(const msg::trial_summary& s) {
   // Trading insights.
   r.trading_insights = "Strategy (long when P(up) > " + fmt("%.2f", s.plan.paper.long_threshold) +
                        (s.plan.paper.allow_short ? ", short when P(up) < " + fmt("%.2f", s.plan.paper.short_threshold) : ", otherwise flat") +
-                       ", fills at the next open, commission " + fmt("%.1f", s.plan.paper.commission_bps) +
-                       " bps): total return " + spct(s.paper.total_return) + ", Sharpe " + fmt("%.2f", s.paper.sharpe) +
+                       ", fills at the next open, " + ml::describe_costs(s.plan.paper) + ", " +
+                       ml::describe_sizing(s.plan.paper) + "): total return " + spct(s.paper.total_return) + ", Sharpe " + fmt("%.2f", s.paper.sharpe) +
                        ", max drawdown " + pct(s.paper.max_drawdown) + ", " + std::to_string(s.paper.trades) +
                        " trade(s), win rate " + pct(s.paper.win_rate) + ", exposure " + pct(s.paper.exposure) +
                        ", fees " + fmt("%.2f", s.paper.fees) + ". Buy-and-hold: " + spct(s.buy_hold.total_return) +
@@ -136,9 +140,8 @@ msg::final_report write_rules_report(const msg::trial_summary& s) {
                  fmt("%.2f", psr == s.paper_detail.end() ? 0.0 : psr->second) + ")";
   }
   r.caveats += ". The test part has " + std::to_string(t.n) + " bars, so accuracy is uncertain by about ±" +
-               pct(half_band) + " (95%). Costs are modelled as " + fmt("%.1f", s.plan.paper.commission_bps) +
-               " bps per fill" + (s.plan.paper.slippage_bps > 0 ? " plus slippage" : " with no slippage") +
-               "; past performance does not predict future returns.";
+               pct(half_band) + " (95%). Costs are modelled as " + ml::describe_costs(s.plan.paper) +
+               ", the same for the strategy, buy-and-hold and the SMA crossover; past performance does not predict future returns.";
   for (const auto& w : s.warnings) r.caveats += " Data warning: " + w + ".";
   return r;
 }

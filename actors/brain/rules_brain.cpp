@@ -139,7 +139,10 @@ public:
     // The first question of a trial carries its plan: remember whether the
     // person asked for a hyperparameter search.
     if (wants_optimize(r.plan)) optimize_wanted_.insert(r.trial_id);
-    const std::string vols = "annualised volatility " + pct(r.vol_annual) + ", last 63 bars " + pct(r.vol_recent);
+    const std::string vols = "annualised volatility " + pct(r.vol_annual) + ", last 63 bars " + pct(r.vol_recent) +
+                             (r.window_first_date.empty()
+                                  ? std::string()
+                                  : " (" + r.window_first_date + " .. " + r.window_last_date + ", training rows only)");
     if (msg::is_pinned(r.plan, "train_ratio"))
       return make("continue", vols + " (" + r.regime + " regime); you set train_ratio " +
                                   fmt("%.2f", r.plan.train_ratio) + ", so I keep it");
@@ -178,7 +181,7 @@ public:
       const double best_before = *std::min_element(h.end() - 3, h.end());
       if (r.val_loss > best_before - thresholds::stall_delta)
         return make("stop", "validation loss stalled at " + fmt("%.4f", r.val_loss) +
-                                " over the last three checkpoints; stop early");
+                                " over the last three measured steps; stop early and keep the best step");
     }
     return make("continue", "validation loss " + fmt("%.4f", r.val_loss) + ", accuracy " + pct(r.val_metric) +
                                 "; no sign of overfitting yet");

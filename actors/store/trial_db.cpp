@@ -143,16 +143,7 @@ bool plan_from_json(const std::string& json, msg::trial_plan& out) {
       double v = 0;
       if (!field.value.get_double().get(v)) p.params[std::string(field.key)] = v;
     }
-  simdjson::dom::element paper;
-  if (!doc["paper"].get(paper)) {
-    num(paper, "cash", p.paper.cash);
-    num(paper, "commission_bps", p.paper.commission_bps);
-    num(paper, "slippage_bps", p.paper.slippage_bps);
-    num(paper, "long_threshold", p.paper.long_threshold);
-    num(paper, "short_threshold", p.paper.short_threshold);
-    bool b = false;
-    if (!paper["allow_short"].get_bool().get(b)) p.paper.allow_short = b;
-  }
+  msg::paper_from_plan_json(json, p.paper);  // every cost, sizing and bracket setting
   if (p.symbol.empty()) return false;
   out = std::move(p);
   return true;

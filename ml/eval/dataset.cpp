@@ -1,5 +1,6 @@
 #include "ml/eval/dataset.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
@@ -52,27 +53,39 @@ std::size_t after_embargo(const std::vector<std::size_t>& rows, std::size_t from
 
 }  // namespace
 
+std::vector<std::size_t> usable_rows(const bar_series& series, const feature_matrix& features, int horizon,
+                                     std::size_t* warmup) {
+  const std::size_t n_bars = series.bars.size();
+  const auto h = static_cast<std::size_t>(std::max(1, horizon));
+  std::vector<std::size_t> rows;
+  std::size_t leading = 0;
+  for (std::size_t t = 0; t + h < n_bars && t < static_cast<std::size_t>(features.values.rows()); ++t) {
+    if (features.values.row(static_cast<Eigen::Index>(t)).allFinite())
+      rows.push_back(t);
+    else if (rows.empty())
+      ++leading;
+  }
+  if (warmup) *warmup = leading;
+  return rows;
+}
+
+std::vector<std::size_t> rows_training_under_any_split(const bar_series& series, const feature_matrix& features,
+                                                       int horizon, double min_train_ratio) {
+  std::vector<std::size_t> rows = usable_rows(series, features, horizon);
+  const auto n_train = static_cast<std::size_t>(std::floor(min_train_ratio * static_cast<double>(rows.size())));
+  rows.resize(std::min(rows.size(), n_train));
+  return rows;
+}
+
 dataset_splits make_splits(const bar_series& series, const feature_matrix& features, const split_spec& spec) {
   check_spec(spec);
   const std::size_t n_bars = series.bars.size();
   if (static_cast<std::size_t>(features.values.rows()) != n_bars)
     throw std::invalid_argument("feature matrix has " + std::to_string(features.values.rows()) +
                                 " rows but the series has " + std::to_string(n_bars) + " bars");
-  const auto h = static_cast<std::size_t>(spec.horizon);
-
   dataset_splits out;
   out.feature_names = features.names;
-  // Usable rows: every feature defined and a label h bars ahead exists.
-  std::vector<std::size_t> rows;
-  bool leading = true;
-  for (std::size_t t = 0; t + h < n_bars; ++t) {
-    const bool ok = features.values.row(static_cast<Eigen::Index>(t)).allFinite();
-    if (!ok && leading) ++out.warmup_rows;
-    if (ok) {
-      leading = false;
-      rows.push_back(t);
-    }
-  }
+  const std::vector<std::size_t> rows = usable_rows(series, features, spec.horizon, &out.warmup_rows);
   const std::size_t n = rows.size();
   const auto n_train = static_cast<std::size_t>(std::floor(spec.train_ratio * static_cast<double>(n)));
   const auto n_val = static_cast<std::size_t>(std::floor(spec.val_ratio * static_cast<double>(n)));

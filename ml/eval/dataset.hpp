@@ -41,6 +41,17 @@ struct dataset_splits {
   std::size_t warmup_rows = 0;  ///< leading bars dropped for indicator warm-up
 };
 
+/// Bars whose features are all defined and whose label (`horizon` bars ahead)
+/// exists, in time order: the rows every split is cut from. `warmup`, when
+/// given, receives the number of leading bars dropped for indicator warm-up.
+std::vector<std::size_t> usable_rows(const bar_series& series, const feature_matrix& features, int horizon,
+                                     std::size_t* warmup = nullptr);
+
+/// Rows that train under every split whose train_ratio is at least
+/// `min_train_ratio`: the first floor(min_train_ratio * n) usable rows.
+std::vector<std::size_t> rows_training_under_any_split(const bar_series& series, const feature_matrix& features,
+                                                       int horizon, double min_train_ratio);
+
 /// Builds the splits; throws std::invalid_argument with a clear message when
 /// the ratios are out of range or a part would be too small.
 dataset_splits make_splits(const bar_series& series, const feature_matrix& features,

@@ -10,21 +10,6 @@ namespace {
 
 bool same_cell(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }
 
-// Deterministic, large and irregular changes so any dependence shows.
-bar_series perturbed_after(const bar_series& s, std::size_t t) {
-  bar_series out = s;
-  for (std::size_t i = t + 1; i < out.bars.size(); ++i) {
-    const double f = 1.0 + 0.25 * std::sin(0.7 * static_cast<double>(i)) + 0.1;
-    bar& b = out.bars[i];
-    b.open *= f;
-    b.close *= f * 1.03;
-    b.high = std::max({b.high * f * 1.05, b.open, b.close});
-    b.low = std::min({b.low * f * 0.95, b.open, b.close});
-    b.volume = b.volume * 3.0 + 1000.0;
-  }
-  return out;
-}
-
 std::vector<std::size_t> probe_points(const bar_series& s, const dataset_splits& d) {
   const std::size_t n = s.bars.size();
   std::vector<std::size_t> t;
@@ -156,6 +141,37 @@ leakage_verdict audit_leakage(const bar_series& series, const feature_fn& featur
     for (std::size_t i = 0; i < v.findings.size(); ++i) s << (i ? "; " : "") << v.findings[i];
   }
   v.summary = s.str();
+  return v;
+}
+
+bar_series perturbed_after(const bar_series& s, std::size_t t) {
+  bar_series out = s;
+  for (std::size_t i = t + 1; i < out.bars.size(); ++i) {
+    const double f = 1.0 + 0.25 * std::sin(0.7 * static_cast<double>(i)) + 0.1;
+    bar& b = out.bars[i];
+    b.open *= f;
+    b.close *= f * 1.03;
+    b.high = std::max({b.high * f * 1.05, b.open, b.close});
+    b.low = std::min({b.low * f * 0.95, b.open, b.close});
+    b.volume = b.volume * 3.0 + 1000.0;
+  }
+  return out;
+}
+
+leakage_verdict audit_question(const bar_series& series, const question_fn& question, std::size_t last_allowed_bar,
+                               const std::string& what) {
+  leakage_verdict v;
+  v.probe_bars.push_back(last_allowed_bar);
+  const std::vector<double> before = question(series);
+  const std::vector<double> after = question(perturbed_after(series, last_allowed_bar));
+  for (std::size_t i = 0; i < before.size(); ++i)
+    if (i >= after.size() || !same_cell(before[i], after[i]))
+      v.findings.push_back(what + ": number " + std::to_string(i + 1) + " changed when later bars changed");
+  if (after.size() != before.size()) v.findings.push_back(what + ": the question changed shape when later bars changed");
+  v.passed = v.findings.empty();
+  v.summary = v.passed ? "The " + what + " is unchanged when every bar after bar " + std::to_string(last_allowed_bar) +
+                             " is perturbed."
+                       : "Question leakage: " + v.findings.front() + ".";
   return v;
 }
 

@@ -30,4 +30,17 @@ struct leakage_verdict {
 leakage_verdict audit_leakage(const bar_series& series, const feature_fn& features,
                               const dataset_splits& splits, int horizon);
 
+/// The series with every bar after `t` changed (prices and volume), in a
+/// deterministic, large and irregular way so any dependence shows.
+bar_series perturbed_after(const bar_series& series, std::size_t t);
+
+/// The numbers of a question the engine asks the agent, computed from a series.
+using question_fn = std::function<std::vector<double>(const bar_series&)>;
+
+/// Perturbs every bar after `last_allowed_bar` and checks that no number of
+/// the question changes: the agent is never asked with bars it may not see.
+/// `what` names the question and the bars, for the verdict's summary.
+leakage_verdict audit_question(const bar_series& series, const question_fn& question, std::size_t last_allowed_bar,
+                               const std::string& what);
+
 }  // namespace mlt::ml

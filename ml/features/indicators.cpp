@@ -195,13 +195,14 @@ bollinger bbands(const vec& close, int n, double k) {
 vec true_range(const vec& high, const vec& low, const vec& close) {
   require_same_size(high, low, "true range");
   require_same_size(high, close, "true range");
-  vec tr(high.size());
-  for (Eigen::Index t = 0; t < high.size(); ++t) {
+  // The true range needs the previous close, so the first bar has none
+  // (TA-Lib and backtrader leave it empty too); high - low alone would
+  // understate it whenever the first bar gapped.
+  vec tr = nan_vec(high.size());
+  for (Eigen::Index t = 1; t < high.size(); ++t) {
     double r = high[t] - low[t];
-    if (t > 0) {
-      r = std::max(r, std::abs(high[t] - close[t - 1]));
-      r = std::max(r, std::abs(low[t] - close[t - 1]));
-    }
+    r = std::max(r, std::abs(high[t] - close[t - 1]));
+    r = std::max(r, std::abs(low[t] - close[t - 1]));
     tr[t] = r;
   }
   return tr;
@@ -209,6 +210,8 @@ vec true_range(const vec& high, const vec& low, const vec& close) {
 
 vec atr(const vec& high, const vec& low, const vec& close, int n, smoothing_seed seed) {
   require_window(n, "atr window");
+  // Wilder smoothing starts at the first true range (row 1): with the SMA
+  // seed the first value is the mean of rows 1..n, at row n.
   return wilder(true_range(high, low, close), n, seed);
 }
 

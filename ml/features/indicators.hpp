@@ -83,9 +83,12 @@ struct bollinger {
 /// Bollinger bands: SMA(n) +- k population deviations.
 bollinger bbands(const vec& close, int n, double k);
 
-/// True range per bar; the first bar's is high - low.
+/// True range per bar: the largest of high - low, |high - previous close| and
+/// |low - previous close|. Row 0 has no previous close and is NaN.
 vec true_range(const vec& high, const vec& low, const vec& close);
-/// Average true range (Wilder smoothing of the true range).
+/// Average true range (Wilder smoothing of the true range). First value at
+/// row n (TA-Lib and backtrader): with the SMA seed the mean of the true
+/// ranges of rows 1..n; rows 0..n-1 are NaN.
 vec atr(const vec& high, const vec& low, const vec& close, int n,
         smoothing_seed seed = smoothing_seed::sma);
 

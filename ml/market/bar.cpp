@@ -1,10 +1,44 @@
 #include "ml/market/bar.hpp"
 
+#include <algorithm>
+#include <vector>
+
+#include <algorithm>
 #include <cstdio>
+#include <vector>
 
 #include "ml/market/calendar.hpp"
 
 namespace mlt::ml {
+
+std::string bar_size_words(const bar_series& series) {
+  const auto& b = series.bars;
+  if (b.size() < 2) {
+    if (series.timespan == "minute") return "1-minute";
+    if (series.timespan == "hour") return "hourly";
+    if (series.timespan == "week") return "weekly";
+    if (series.timespan == "month") return "monthly";
+    return "daily";
+  }
+  // The median spacing ignores nights, weekends and holidays.
+  std::vector<std::int64_t> gaps;
+  gaps.reserve(std::min<std::size_t>(b.size() - 1, 2000));
+  for (std::size_t i = 1; i < b.size() && gaps.size() < 2000; ++i) gaps.push_back(b[i].time - b[i - 1].time);
+  std::nth_element(gaps.begin(), gaps.begin() + static_cast<std::ptrdiff_t>(gaps.size() / 2), gaps.end());
+  const std::int64_t med = gaps[gaps.size() / 2];
+  constexpr std::int64_t day = 86400;
+  if (med < 3600) {
+    const std::int64_t m = std::max<std::int64_t>(1, (med + 30) / 60);
+    return std::to_string(m) + "-minute";
+  }
+  if (med < day) {
+    const std::int64_t h = (med + 1800) / 3600;
+    return h <= 1 ? "hourly" : std::to_string(h) + "-hour";
+  }
+  if (med < 6 * day) return "daily";
+  if (med < 25 * day) return "weekly";
+  return "monthly";
+}
 
 namespace {
 

@@ -36,6 +36,11 @@ struct data_error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// The bar size in words, from the bars' median spacing: "1-minute",
+/// "5-minute", "hourly", "4-hour", "daily", "weekly" or "monthly"; from
+/// `timespan` when there are fewer than two bars.
+std::string bar_size_words(const bar_series& series);
+
 /// "YYYY-MM-DD" for a timestamp (UTC).
 std::string format_date(std::int64_t t);
 /// "YYYY-MM-DD HH:MM:SS" for a timestamp (UTC).

@@ -53,36 +53,4 @@ int weekday(std::int64_t days) {
   return static_cast<int>(w < 0 ? w + 7 : w);
 }
 
-namespace {
-
-bool is_fixed_holiday(int month, int day) {
-  return (month == 1 && day == 1) || (month == 7 && day == 4) || (month == 12 && day == 25);
-}
-
-}  // namespace
-
-bool is_business_day(std::int64_t days) {
-  int w = weekday(days);
-  if (w == 0 || w == 6) return false;
-  civil_time c = civil_from_time(days * seconds_per_day);
-  if (is_fixed_holiday(c.month, c.day)) return false;
-  // Observed holidays: Friday before a Saturday holiday, Monday after a Sunday one.
-  if (w == 5) {
-    civil_time next = civil_from_time((days + 1) * seconds_per_day);
-    if (is_fixed_holiday(next.month, next.day)) return false;
-  }
-  if (w == 1) {
-    civil_time prev = civil_from_time((days - 1) * seconds_per_day);
-    if (is_fixed_holiday(prev.month, prev.day)) return false;
-  }
-  return true;
-}
-
-int business_days_between(std::int64_t from_days, std::int64_t to_days) {
-  int n = 0;
-  for (std::int64_t d = from_days + 1; d < to_days; ++d)
-    if (is_business_day(d)) ++n;
-  return n;
-}
-
 }  // namespace mlt::ml

@@ -22,11 +22,17 @@ civil_time civil_from_time(std::int64_t t);
 int days_in_month(int year, int month);
 /// Day of week for a day number: 0 = Sunday ... 6 = Saturday.
 int weekday(std::int64_t days);
-/// True on Monday-Friday that is not a fixed-date US market holiday
-/// (New Year, Independence Day, Christmas, observed on the nearest weekday).
+/// True when the New York Stock Exchange trades on that day, by QuantLib's
+/// NYSE calendar: weekends, Good Friday, the Monday holidays, observed days
+/// and special closures (Hurricane Sandy, national days of mourning) are
+/// not. Outside QuantLib's range (1901..2199) only weekends are closed.
+/// Implemented in exchange_calendar.cpp, the one file that includes QuantLib.
 bool is_business_day(std::int64_t days);
 /// Business days strictly between two day numbers.
 int business_days_between(std::int64_t from_days, std::int64_t to_days);
+/// The calendar the two functions above use, for messages:
+/// "NYSE calendar (QuantLib 1.29)".
+const char* business_calendar_name();
 
 constexpr std::int64_t seconds_per_day = 86400;
 

@@ -1,13 +1,17 @@
 #include "ml/market/data_source.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "ml/market/bar_cache.hpp"
 #include "ml/market/calendar.hpp"
 #include "ml/market/csv_reader.hpp"
 #include "ml/market/synthetic.hpp"
+#include "ml/market/universe.hpp"
 #include "ml/market/validation.hpp"
 
 namespace mlt::ml {
@@ -28,8 +32,25 @@ std::int64_t parse_bound(const std::string& text, const char* which) {
   return t;
 }
 
+std::string upper(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// A symbol names a file directly inside the data folder: no separators, no
+// leading dot, nothing a path could climb out with.
+bool file_name_safe(const std::string& symbol) {
+  if (symbol.empty() || symbol.size() > 100 || symbol[0] == '.') return false;
+  return std::all_of(symbol.begin(), symbol.end(), [](char ch) {
+    const auto c = static_cast<unsigned char>(ch);
+    return std::isalnum(c) || ch == '.' || ch == '-' || ch == '_' || ch == '&' || ch == '^' || ch == '=';
+  });
+}
+
+// DATA_DIR/SYMBOL.csv, whatever the case of the file's name; empty if none.
 fs::path default_csv_path(const data_request& req, const data_environment& env) {
-  return fs::path(env.data_dir) / (req.symbol + ".csv");
+  const std::string found = find_symbol_csv(env.data_dir, req.symbol);
+  return found.empty() ? fs::path(env.data_dir) / (req.symbol + ".csv") : fs::path(found);
 }
 
 std::int64_t today_utc(const data_environment& env) {
@@ -110,11 +131,57 @@ bar_series load_polygon(const data_request& req, const data_environment& env, st
 std::string resolve_source(const data_request& req, const data_environment& env) {
   if (req.source != "auto") return req.source;
   if (!env.polygon_api_key.empty()) return "polygon";
-  if (!env.data_dir.empty() && !req.symbol.empty()) {
-    std::error_code ec;
-    if (fs::is_regular_file(default_csv_path(req, env), ec)) return "csv";
-  }
+  if (!find_symbol_csv(env.data_dir, req.symbol).empty()) return "csv";
   return "synthetic";
+}
+
+std::string find_symbol_csv(const std::string& data_dir, const std::string& symbol) {
+  if (data_dir.empty() || !file_name_safe(symbol)) return "";
+  std::error_code ec;
+  const fs::path exact = fs::path(data_dir) / (symbol + ".csv");
+  if (fs::is_regular_file(exact, ec)) return exact.string();
+  // Case does not matter: "eurusd" and "EURUSD" both find EURUSD.csv. Two
+  // files that differ only in case are ambiguous, and neither is taken.
+  const std::string want = upper(symbol) + ".CSV";
+  std::string found;
+  for (fs::directory_iterator it(data_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (upper(it->path().filename().string()) != want || !it->is_regular_file(ec)) continue;
+    if (!found.empty()) return "";
+    found = it->path().string();
+  }
+  return found;
+}
+
+bool symbol_available(const std::string& symbol, const std::string& data_dir) {
+  return is_known_ticker(symbol) || !find_symbol_csv(data_dir, symbol).empty();
+}
+
+std::string unknown_symbol_text(const std::string& symbol, const std::string& data_dir) {
+  std::string where = "'" + symbol + "' is not a symbol I know. I looked in the built-in list of " +
+                      std::to_string(universe().size()) + " US tickers and company names";
+  if (data_dir.empty())
+    where += "; no data folder is configured (--data-dir or data.dir), so no CSV file was looked for";
+  else
+    where += " and for " + symbol + ".csv (any case) in the data folder " + data_dir;
+  return where + ". Use a listed ticker or company name (e.g. TSLA, Apple), or put " + symbol +
+         ".csv (header date,open,high,low,close,volume) in the data folder.";
+}
+
+std::string csv_last_date(const std::string& data_dir, const std::string& symbol) {
+  const std::string path = find_symbol_csv(data_dir, symbol);
+  if (path.empty()) return "";
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "";
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  in.seekg(std::max<std::streamoff>(0, size - 4096));
+  std::string tail((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  while (!tail.empty() && (tail.back() == '\n' || tail.back() == '\r' || tail.back() == ' ')) tail.pop_back();
+  const auto nl = tail.rfind('\n');
+  const std::string line = nl == std::string::npos ? tail : tail.substr(nl + 1);
+  std::int64_t t = 0;
+  if (line.size() < 10 || line[4] != '-' || line[7] != '-' || !parse_datetime(line.substr(0, 10), t)) return "";
+  return line.substr(0, 10);
 }
 
 bar_series load_bars(const data_request& req, const data_environment& env, const data_progress& progress) {

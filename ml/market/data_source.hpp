@@ -60,4 +60,20 @@ bar_series load_bars(const data_request& req, const data_environment& env,
 /// The source "auto" resolves to for this request and environment.
 std::string resolve_source(const data_request& req, const data_environment& env);
 
+/// The CSV file in `data_dir` that holds `symbol`: DATA_DIR/SYMBOL.csv, else
+/// the one file whose name differs only in case ("EURUSD" finds eurusd.csv).
+/// Empty when there is none, or when `symbol` could not be a file name there.
+std::string find_symbol_csv(const std::string& data_dir, const std::string& symbol);
+
+/// True when a source knows `symbol` (upper case): the built-in universe
+/// (Polygon or the synthetic market serve it) or a CSV file in `data_dir`.
+bool symbol_available(const std::string& symbol, const std::string& data_dir);
+
+/// The sentence for a symbol no source knows, naming where it was looked for.
+std::string unknown_symbol_text(const std::string& symbol, const std::string& data_dir);
+
+/// The date (YYYY-MM-DD) of the last row of the symbol's CSV file when that
+/// row starts with an ISO date; "" otherwise. Reads only the file's tail.
+std::string csv_last_date(const std::string& data_dir, const std::string& symbol);
+
 }  // namespace mlt::ml

@@ -88,12 +88,13 @@ void validate_series(bar_series& s) {
         gaps.push_back("gap of " + std::to_string(d1 - d0) + " days between " + when(s, b[i - 1].time) +
                        " and " + when(s, b[i].time));
     } else if (s.timespan != "month" && d1 > d0) {
-      // Floating holidays (Good Friday, Thanksgiving...) explain at most two
-      // missing weekdays in a row; three or more is a hole in the data.
+      // The exchange calendar knows every holiday and closure, so any day it
+      // says the market traded and the data lacks is a hole.
       int missing = business_days_between(d0, d1);
-      if (missing >= 3)
-        gaps.push_back("gap of " + std::to_string(missing) + " trading days between " +
-                       format_date(b[i - 1].time) + " and " + format_date(b[i].time));
+      if (missing >= 1)
+        gaps.push_back("gap of " + std::to_string(missing) + " trading day" + (missing == 1 ? "" : "s") +
+                       " between " + format_date(b[i - 1].time) + " and " + format_date(b[i].time) +
+                       ", judged by the " + business_calendar_name());
     }
     if (d1 > d0) {
       double ratio = b[i - 1].close / b[i].open;

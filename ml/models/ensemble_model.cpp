@@ -145,6 +145,7 @@ void ensemble_model::start(const fit_data& data, const param_map& params, std::u
   columns_ = data.x_train.cols();
   current_ = 0;
   steps_ = 0;
+  kept_.clear();
   done_ = false;
   weights_.resize(0);
   stack_.resize(0);
@@ -153,25 +154,72 @@ void ensemble_model::start(const fit_data& data, const param_map& params, std::u
 
 fit_step ensemble_model::step() {
   if (members_.empty()) throw std::logic_error("ensemble: step() before start()");
-  if (done_) return last_;
-  if (current_ < members_.size()) {
-    const fit_step fs = members_[current_]->step();
-    member_totals_[current_] = std::max(fs.total, fs.step);
-    if (fs.done) member_totals_[current_] = fs.step;
-    last_.train_loss = fs.train_loss;
-    last_.val_loss = fs.val_loss;
-    last_.val_accuracy = fs.val_accuracy;
-    if (fs.done) ++current_;
-  } else {
-    finish();
+  fit_step out;
+  if (!done_) {
+    if (current_ < members_.size()) {
+      const fit_step fs = members_[current_]->step();
+      member_totals_[current_] = std::max(fs.total, fs.step);
+      if (fs.done) {
+        member_totals_[current_] = fs.step;
+        end_member(current_);
+      }
+    } else {
+      finish();
+      // The ensemble's one measured unit: the members combined.
+      out = last_;
+      out.measured = true;
+    }
+    ++steps_;
   }
-  ++steps_;
-  last_.step = steps_;
+  out.step = steps_;
   int total = 1;  // the combining step
   for (int t : member_totals_) total += std::max(1, t);
-  last_.total = std::max(total, steps_);
-  last_.done = done_;
-  return last_;
+  out.total = std::max(total, steps_);
+  out.fraction = done_ ? 1.0 : static_cast<double>(steps_) / out.total;
+  out.done = done_;
+  return out;
+}
+
+// A member that is done keeps its best state, as every fit does.
+kept_step ensemble_model::end_member(std::size_t i) {
+  const kept_step k = members_[i]->stop();
+  if (k.step > 0) kept_.push_back(names_[i] + " at " + members_[i]->step_unit() + " " + std::to_string(k.step));
+  current_ = i + 1;
+  return k;
+}
+
+kept_step ensemble_model::stop() {
+  if (members_.empty()) throw std::logic_error("ensemble: stop() before start()");
+  if (!done_) {
+    // The member in progress keeps its best state; members not yet fitted are
+    // left out. A member with no finished step of its own is left out too.
+    std::size_t keep = current_;
+    if (current_ < members_.size() && end_member(current_).step > 0) ++keep;
+    if (keep == 0) throw std::logic_error("ensemble: stopped before any member finished a step");
+    for (std::size_t i = keep; i < names_.size(); ++i) {
+      params_["use_" + names_[i]] = 0;
+      for (auto it = params_.lower_bound(names_[i] + "."); it != params_.end() && it->first.rfind(names_[i] + ".", 0) == 0;)
+        it = params_.erase(it);
+    }
+    names_.resize(keep);
+    members_.resize(keep);
+    member_totals_.resize(keep);
+    current_ = keep;
+    finish();
+  }
+  kept_step k;
+  k.step = steps_;
+  if (kept_.empty()) {  // loaded, not fitted here
+    k.val_loss = std::nan("");
+    k.what = "the combination as loaded";
+    return k;
+  }
+  k.val_loss = data_.y_val.size() > 0 ? last_.val_loss : last_.train_loss;
+  std::string parts;
+  for (std::size_t i = 0; i < kept_.size(); ++i)
+    parts += (i == 0 ? "" : i + 1 == kept_.size() ? " and " : ", ") + kept_[i];
+  k.what = std::string(stacking_ ? "the stacked" : "the weighted") + " combination of " + parts;
+  return k;
 }
 
 void ensemble_model::finish() {
@@ -414,6 +462,7 @@ void ensemble_model::load(const std::string& state) {
   columns_ = static_cast<Eigen::Index>(columns);
   current_ = members_.size();
   steps_ = 0;
+  kept_.clear();
   stacking_ = stacking;
   done_ = done;
   weights_ = weights;

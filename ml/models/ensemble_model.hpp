@@ -26,7 +26,13 @@ public:
   std::string name() const override { return "ensemble"; }
   void start(const fit_data& data, const param_map& params, std::uint64_t seed) override;
   /// Advances the members in turn (one member step per call), then combines.
+  /// Only the combining step is measured: before it there is no ensemble to
+  /// measure, so a fit of an ensemble has no progress checkpoint.
   fit_step step() override;
+  /// Once done: the combination, each member at its own kept step. Before
+  /// that: the member in progress keeps its best state, members not yet
+  /// fitted are left out (use_<name> becomes 0), and the rest are combined.
+  kept_step stop() override;
   Eigen::VectorXd predict_proba(const Eigen::MatrixXd& x) const override;
   param_map params() const override;
   /// Weighted average of the members' importances that have one per column.
@@ -54,6 +60,7 @@ public:
 private:
   Eigen::VectorXd combine(const Eigen::MatrixXd& member_probs) const;
   void finish();
+  kept_step end_member(std::size_t i);
 
   param_map params_;
   fit_data data_;
@@ -67,7 +74,8 @@ private:
   bool done_ = false;
   Eigen::VectorXd weights_;  // weighted mode: member weights
   Eigen::VectorXd stack_;    // stacking: intercept then one coefficient per member
-  fit_step last_;
+  fit_step last_;                 // the combination's losses, set by finish()
+  std::vector<std::string> kept_;  // "xgboost at round 57" per finished member
 };
 
 /// Registry factory for "ensemble".

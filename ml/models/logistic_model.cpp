@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 
@@ -44,6 +45,9 @@ void logistic_model::start(const fit_data& data, const param_map& params, std::u
   b_ = std::log(rate / (1 - rate));
   iter_ = 0;
   done_ = false;
+  converged_ = false;
+  best_iter_ = 0;
+  best_loss_ = std::numeric_limits<double>::infinity();
 }
 
 fit_step logistic_model::step() {
@@ -52,6 +56,7 @@ fit_step logistic_model::step() {
   const Eigen::Index d = x.cols();
   const double l2 = params_.at("l2");
   const int max_iter = static_cast<int>(params_.at("max_iter"));
+  bool measured = false;
   if (!done_) {
     const Eigen::VectorXd p = predict_proba(x);
     const Eigen::VectorXd r = p - data_.y_train;
@@ -72,19 +77,56 @@ fit_step logistic_model::step() {
     w_ -= delta.head(d);
     b_ -= delta[d];
     ++iter_;
-    if (!(delta.cwiseAbs().maxCoeff() > params_.at("tol")) || iter_ >= max_iter) done_ = true;
+    converged_ = !(delta.cwiseAbs().maxCoeff() > params_.at("tol"));
+    if (converged_ || iter_ >= max_iter) done_ = true;
+    measured = true;
   }
   fit_step s;
   s.step = iter_;
   s.total = max_iter;
   s.done = done_;
+  s.fraction = done_ ? 1.0 : static_cast<double>(iter_) / max_iter;
+  s.measured = measured;
+  if (!measured) return s;  // a call after the end does no iteration
   s.train_loss = evaluate_classification(data_.y_train, predict_proba(x)).log_loss;
+  double monitor = s.train_loss;
   if (data_.y_val.size() > 0) {
     const auto m = evaluate_classification(data_.y_val, predict_proba(data_.x_val));
     s.val_loss = m.log_loss;
     s.val_accuracy = m.accuracy;
+    monitor = m.log_loss;
+  }
+  if (monitor < best_loss_) {
+    best_loss_ = monitor;
+    best_iter_ = iter_;
+    best_w_ = w_;
+    best_b_ = b_;
+  }
+  if (converged_) {
+    // The converged coefficients are the fit's answer; stop() keeps them.
+    best_loss_ = monitor;
+    best_iter_ = iter_;
+    best_w_ = w_;
+    best_b_ = b_;
   }
   return s;
+}
+
+kept_step logistic_model::stop() {
+  done_ = true;
+  kept_step k;
+  if (best_iter_ == 0) {
+    k.val_loss = std::nan("");
+    k.what = "the starting coefficients (no Newton iteration finished)";
+    return k;
+  }
+  w_ = best_w_;
+  b_ = best_b_;
+  k.step = best_iter_;
+  k.val_loss = best_loss_;
+  k.what = converged_ ? "the converged coefficients (iteration " + std::to_string(best_iter_) + ")"
+                      : "the coefficients of iteration " + std::to_string(best_iter_);
+  return k;
 }
 
 Eigen::VectorXd logistic_model::predict_proba(const Eigen::MatrixXd& x) const {
@@ -154,6 +196,9 @@ void logistic_model::load(const std::string& state) {
   data_ = {};
   iter_ = 0;
   done_ = true;
+  converged_ = false;
+  best_iter_ = 0;  // a loaded model was not measured here
+  best_loss_ = std::numeric_limits<double>::infinity();
 }
 
 std::unique_ptr<model> make_logistic_model() { return std::make_unique<logistic_model>(); }

@@ -11,11 +11,17 @@ namespace mlt::ml {
 /// Parameters: l2 [0, 1000] (default 0.01), max_iter [1, 1000] (default 50),
 /// tol [0, 1] (default 1e-8, on the largest Newton update). One step() is one
 /// Newton iteration; the fit is deterministic, so the seed is unused.
+/// stop(): a fit that converged keeps its converged coefficients (the
+/// minimiser of the penalised loss, which l2 tunes); a fit stopped before
+/// converging, or that ran out of iterations, keeps the iterate with the
+/// lowest validation loss.
 class logistic_model final : public model {
 public:
   std::string name() const override { return "logistic"; }
   void start(const fit_data& data, const param_map& params, std::uint64_t seed) override;
   fit_step step() override;
+  std::string step_unit() const override { return "iteration"; }
+  kept_step stop() override;
   Eigen::VectorXd predict_proba(const Eigen::MatrixXd& x) const override;
   param_map params() const override { return params_; }
   /// |coefficient| of each column, normalised to sum 1.
@@ -41,6 +47,12 @@ private:
   double b_ = 0;
   int iter_ = 0;
   bool done_ = false;
+  bool converged_ = false;
+  // The iterate stop() keeps.
+  Eigen::VectorXd best_w_;
+  double best_b_ = 0;
+  int best_iter_ = 0;
+  double best_loss_ = 0;
 };
 
 /// Factory for the registry.

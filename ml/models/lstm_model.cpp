@@ -78,6 +78,11 @@ fit_step lstm_model::step() {
   return trainer_->step();
 }
 
+kept_step lstm_model::stop() {
+  if (!trainer_) throw std::logic_error("lstm: stop() before start()");
+  return trainer_->stop();
+}
+
 const nn::lstm_net<float>* lstm_model::net() const {
   if (trainer_) return &trainer_->net();
   return loaded_ ? &*loaded_ : nullptr;

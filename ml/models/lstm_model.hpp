@@ -22,6 +22,10 @@ public:
   void start(const fit_data& data, const param_map& params, std::uint64_t seed) override;
   /// One bounded chunk of an epoch; `step` counts finished epochs.
   fit_step step() override;
+  std::string step_unit() const override { return "epoch"; }
+  /// Keeps the weights of the epoch with the lowest validation loss (see
+  /// nn::seq_trainer::stop()); early stopping ends the same way.
+  kept_step stop() override;
   Eigen::VectorXd predict_proba(const Eigen::MatrixXd& x) const override;
   param_map params() const override;
   /// The network predict_proba() uses (best weights once fitting is done), in

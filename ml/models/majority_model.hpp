@@ -13,6 +13,9 @@ public:
   std::string name() const override { return "majority"; }
   void start(const fit_data& data, const param_map& params, std::uint64_t seed) override;
   fit_step step() override;
+  std::string step_unit() const override { return "fit"; }
+  /// There is one state: the base rate, found in the one step.
+  kept_step stop() override;
   Eigen::VectorXd predict_proba(const Eigen::MatrixXd& x) const override;
   param_map params() const override { return {}; }
   /// 1 (the training base rate) once fitted.
@@ -23,6 +26,7 @@ public:
 private:
   fit_data data_;
   double rate_ = 0.5;
+  double kept_loss_ = 0;  // validation (or training) log loss of the fit
   bool done_ = false;
 };
 

@@ -23,14 +23,30 @@ struct fit_data {
   Eigen::VectorXd y_val;
 };
 
-/// What one step of fitting did; losses are log loss.
+/// What one step() call did; losses are log loss.
+///
+/// A fit is made of units of work (epochs, boosting rounds, Newton
+/// iterations; see model::step_unit()). A call may end inside a unit: then
+/// `measured` is false, `step` still counts the units finished before it and
+/// the losses are 0, because nothing was measured. A call that finishes a unit
+/// is `measured`: `step` is that unit's number (strictly greater than any
+/// earlier measured step of the fit) and the losses are that unit's.
 struct fit_step {
-  int step = 0;         ///< steps done so far (rounds, epochs, iterations)
-  int total = 0;        ///< planned steps
+  int step = 0;         ///< units finished so far
+  int total = 0;        ///< planned units
   double train_loss = 0;
   double val_loss = 0;
   double val_accuracy = 0;
+  bool measured = false;  ///< this call finished unit `step`; the losses are its measurements
+  double fraction = 0;    ///< share of the planned work done, partial units included (0..1)
   bool done = false;    ///< converged, early-stopped or out of steps
+};
+
+/// The state a fit ends with (see model::stop()).
+struct kept_step {
+  int step = 0;         ///< the measured unit whose state is kept; 0 = none (see `what`)
+  double val_loss = 0;  ///< its validation log loss (training log loss without validation rows)
+  std::string what;     ///< what is kept, for people: "the weights of epoch 7"
 };
 
 /// One value of a categorical search dimension: a label for the transcript
@@ -72,6 +88,15 @@ public:
   virtual void start(const fit_data& data, const param_map& params, std::uint64_t seed) = 0;
   /// Advances the fit by one chunk of work (bounded, well under a second).
   virtual fit_step step() = 0;
+  /// What one unit of work is called in fit_step::step: "epoch", "round", ...
+  virtual std::string step_unit() const { return "step"; }
+  /// Ends the fit (step() does no more work afterwards) and keeps the state of
+  /// the measured step with the lowest validation loss, which predict_proba(),
+  /// save() and importance() use from then on; says which step that was. Works
+  /// both on a fit still running (the agent's "stop") and on one that is done
+  /// (early stopping or out of steps), so every fit ends the same way. Each
+  /// model documents its equivalent where it differs.
+  virtual kept_step stop() = 0;
   /// P(label = 1) for each row of `x` (rows in time order).
   virtual Eigen::VectorXd predict_proba(const Eigen::MatrixXd& x) const = 0;
   /// The parameters in effect, defaults filled in.

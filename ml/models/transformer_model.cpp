@@ -91,6 +91,11 @@ fit_step transformer_model::step() {
   return trainer_->step();
 }
 
+kept_step transformer_model::stop() {
+  if (!trainer_) throw std::logic_error("transformer: stop() before start()");
+  return trainer_->stop();
+}
+
 const nn::transformer_net<float>* transformer_model::net() const {
   if (trainer_) return &trainer_->net();
   return loaded_ ? &*loaded_ : nullptr;

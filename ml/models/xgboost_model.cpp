@@ -1,5 +1,6 @@
 #include "ml/models/xgboost_model.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <sstream>
@@ -132,6 +133,7 @@ fit_step xgboost_model::step() {
   const int chunk = static_cast<int>(params_.at("rounds_per_step"));
   const int patience = static_cast<int>(params_.at("early_stopping"));
   fit_step s;
+  const int rounds_before = rounds_;
   for (int k = 0; k < chunk && !done_; ++k) {
     check(XGBoosterUpdateOneIter(booster_, rounds_, dtrain_), "boosting a round");
     DMatrixHandle sets[2] = {dtrain_, dval_};
@@ -153,6 +155,10 @@ fit_step xgboost_model::step() {
   s.step = rounds_;
   s.total = total;
   s.done = done_;
+  s.fraction = total > 0 ? std::min(1.0, static_cast<double>(rounds_) / total) : 1.0;
+  // Every round is measured; a call after the end boosts nothing and measures nothing.
+  s.measured = rounds_ > rounds_before;
+  if (!s.measured) return s;
   s.train_loss = last_train_loss_;
   s.val_loss = last_val_loss_;  // the latest round's, so the trend shows overfitting
   if (y_val_.size() > 0) {
@@ -169,6 +175,22 @@ fit_step xgboost_model::step() {
     s.val_accuracy = evaluate_classification(y_val_, p).accuracy;
   }
   return s;
+}
+
+kept_step xgboost_model::stop() {
+  if (!booster_) throw std::logic_error("xgboost: stop() before start()");
+  done_ = true;
+  kept_step k;
+  if (rounds_ == 0) {
+    k.val_loss = std::nan("");
+    k.what = "no trees (no boosting round finished)";
+    return k;
+  }
+  k.step = best_round_ + 1;
+  // Without validation rows every tree counts and the monitor is the training loss.
+  k.val_loss = dval_ ? best_val_loss_ : last_train_loss_;
+  k.what = "the trees up to round " + std::to_string(k.step);
+  return k;
 }
 
 Eigen::VectorXd xgboost_model::predict_proba(const Eigen::MatrixXd& x) const {
@@ -266,6 +288,8 @@ void xgboost_model::load(const std::string& state) {
   rounds_ = rounds;
   best_round_ = best;
   y_val_.resize(0);
+  // A loaded model was not measured here: stop() names no loss.
+  best_val_loss_ = last_train_loss_ = last_val_loss_ = std::nan("");
   done_ = true;
 }
 

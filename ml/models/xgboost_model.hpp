@@ -24,6 +24,10 @@ public:
   std::string name() const override { return "xgboost"; }
   void start(const fit_data& data, const param_map& params, std::uint64_t seed) override;
   fit_step step() override;
+  std::string step_unit() const override { return "round"; }
+  /// Predictions already use the trees up to the best validation round; stop()
+  /// ends boosting there and names that round.
+  kept_step stop() override;
   Eigen::VectorXd predict_proba(const Eigen::MatrixXd& x) const override;
   param_map params() const override { return params_; }
   /// Total gain per column over the trees in use, normalised to sum 1.

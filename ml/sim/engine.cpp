@@ -19,6 +19,10 @@ double commission_model::cost(double quantity, double price) const {
       return std::max(minimum, quantity * rate);
     case kind::fixed:
       return rate;
+    case kind::combined: {
+      const double share_part = per_share > 0 || minimum > 0 ? std::max(minimum, quantity * per_share) : 0;
+      return quantity * price * rate * 1e-4 + share_part + fixed;
+    }
   }
   return 0;
 }
@@ -298,6 +302,12 @@ double engine::entry_quantity(const order& o, double price) const {
     case commission_model::kind::fixed:
       q = (budget - c.rate) / price;
       break;
+    case commission_model::kind::combined: {
+      const double unit = price * (1 + c.rate * 1e-4);
+      q = (budget - c.fixed) / (unit + c.per_share);
+      if ((c.per_share > 0 || c.minimum > 0) && q * c.per_share < c.minimum) q = (budget - c.fixed - c.minimum) / unit;
+      break;
+    }
   }
   q = std::min(q, requested);
   if (!cfg_.fractional) {

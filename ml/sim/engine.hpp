@@ -41,12 +41,16 @@
 
 namespace mlt::ml::sim {
 
-/// Commission charged on every fill.
+/// Commission charged on every fill. `combined` adds the three charges a
+/// trial plan can name: `rate` bps of notional, `per_share` per share (at
+/// least `minimum` when per_share or minimum is set) and `fixed` per order.
 struct commission_model {
-  enum class kind : std::uint8_t { none, bps, per_share, fixed };
+  enum class kind : std::uint8_t { none, bps, per_share, fixed, combined };
   kind type = kind::none;
   double rate = 0;     ///< bps of notional, currency per share, or currency per order
-  double minimum = 0;  ///< minimum per order (per_share only)
+  double minimum = 0;  ///< minimum per order (per_share and combined)
+  double per_share = 0;  ///< combined only: currency per share
+  double fixed = 0;      ///< combined only: currency per order
 
   /// Commission for one fill of `quantity` (> 0) shares at `price`.
   double cost(double quantity, double price) const;

@@ -78,6 +78,7 @@ const char* name_of(commission_model::kind k) {
     case commission_model::kind::bps: return "bps";
     case commission_model::kind::per_share: return "per_share";
     case commission_model::kind::fixed: return "fixed";
+    case commission_model::kind::combined: return "combined";
   }
   return "none";
 }
@@ -279,6 +280,8 @@ std::string to_json(const paper_portfolio& p) {
           .key("type").value(name_of(c.commission.type))
           .key("rate").value(c.commission.rate)
           .key("minimum").value(c.commission.minimum)
+          .key("per_share").value(c.commission.per_share)
+          .key("fixed").value(c.commission.fixed)
       .end_object()
       .key("slippage").begin_object()
           .key("bps").value(c.slippage.bps)
@@ -360,10 +363,16 @@ paper_portfolio portfolio_from_json(std::string_view json) {
       {{"none", commission_model::kind::none},
        {"bps", commission_model::kind::bps},
        {"per_share", commission_model::kind::per_share},
-       {"fixed", commission_model::kind::fixed}},
+       {"fixed", commission_model::kind::fixed},
+       {"combined", commission_model::kind::combined}},
       "config.commission.type");
   p.config.commission.rate = num(cm, "rate", "config.commission");
   p.config.commission.minimum = num(cm, "minimum", "config.commission");
+  // Portfolios saved before combined commissions existed have no such fields.
+  if (p.config.commission.type == commission_model::kind::combined) {
+    p.config.commission.per_share = num(cm, "per_share", "config.commission");
+    p.config.commission.fixed = num(cm, "fixed", "config.commission");
+  }
   const object sl = obj(field(c, "slippage", "config"), "config.slippage");
   p.config.slippage.bps = num(sl, "bps", "config.slippage");
   p.config.slippage.range_fraction = num(sl, "range_fraction", "config.slippage");

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include "actors/brain/intent.hpp"
 #include "ml/market/universe.hpp"
 
@@ -285,4 +287,35 @@ TEST_CASE("optimisation, paper settings and unavailable models are read") {
   CHECK(e.kind == intent::edit);
   CHECK(*e.changes.model == "random forest");  // apply_edit refuses it with the list of models
   CHECK_FALSE(e.problems.empty());
+}
+
+TEST_CASE("any symbol with a CSV file is a symbol, whatever its length or case") {
+  // The data source decides which symbols exist; here it knows three files
+  // beside the built-in universe.
+  const std::set<std::string> files = {"EURUSD", "BTCUSD", "BT-SAMPLE-FUTURE"};
+  auto exists = [&](const std::string& s) { return mlt::ml::is_known_ticker(s) || files.count(s) > 0; };
+  struct row {
+    const char* text;
+    const char* symbol;
+  };
+  const row rows[] = {
+      {"Run trial on EURUSD", "EURUSD"},
+      {"Run trial on BTCUSD", "BTCUSD"},
+      {"run trial on eurusd", "EURUSD"},
+      {"Analyze BT-SAMPLE-FUTURE with lstm", "BT-SAMPLE-FUTURE"},
+      {"run a trial on bt-sample-future", "BT-SAMPLE-FUTURE"},
+      {"Run trial on TSLA", "TSLA"},
+      {"run a trial on the S&P 500", "SPY"},
+  };
+  for (const auto& r : rows) {
+    INFO(r.text);
+    auto in = parse_intent(r.text, false, exists);
+    CHECK(in.kind == intent::run_trial);
+    REQUIRE(in.changes.symbol);
+    CHECK(*in.changes.symbol == r.symbol);
+  }
+  auto unknown = parse_intent("Run trial on GBPUSD", false, exists);
+  CHECK(unknown.kind == intent::run_trial);
+  CHECK_FALSE(unknown.changes.symbol);
+  CHECK(unknown.unknown_symbol == "GBPUSD");
 }

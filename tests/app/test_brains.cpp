@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <filesystem>
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
@@ -73,6 +74,9 @@ struct fake_claude {
       }
     } else if (forced("write_report")) {
       r.body = tool_use("write_report", R"({"answer":"Claude's answer: no reliable edge.","analysis":"Test accuracy is near the majority rate.","trading_insights":"Costs eat the small edge.","recommendations":"Do not trade it.","caveats":"The data is synthetic. Multiple testing: several configurations were fitted, see the deflated Sharpe. Costs matter; the sample is small."})");
+    } else if (b.find("Run trial on AAPL") != std::string::npos && b.find("propose_trial") != std::string::npos &&
+               b.find("toolu_propose_trial") == std::string::npos) {
+      r.body = tool_use("propose_trial", R"({"symbol":"AAPL","model":"xgboost","data_source":"csv"})");
     } else if (b.find("Run trial on TSLA") != std::string::npos && b.find("propose_trial") != std::string::npos &&
                b.find("toolu_propose_trial") == std::string::npos) {
       r.body = tool_use("propose_trial", R"({"symbol":"TSLA","model":"xgboost","data_source":"synthetic"})");
@@ -276,4 +280,97 @@ TEST_CASE("'the last 3 years' counts back from the last day of the data the plan
   auto p2 = r.until("proposal");
   CHECK(p2.str("start") >= "2017-06-26");
   CHECK(p2.str("start") <= "2017-06-30");
+}
+
+namespace {
+
+struct claude_trial {
+  std::string caveats;
+  std::string test_last_date;
+  std::string data_source;
+  bool synthetic = true;
+  std::string comparison;  ///< the "compare brains" table, when asked for
+};
+
+// One daemon run: "use claude", Claude proposes AAPL from the CSV file (real
+// Yahoo prices 2015-02 .. 2017-02), "yes", and the finished report.
+claude_trial run_claude_on_old_data(const std::string& name, std::vector<std::string> extra, bool compare = false) {
+  fake_claude claude;
+  mlt::test::loopback_http_server server([&](const loopback_request& q) { return claude(q); });
+  const auto data = mlt::test::fresh_dir(name + "-data");
+  std::filesystem::copy_file(std::string(MLT_TEST_DATA_DIR) + "/AAPL_daily_2015-02_2017-02_yahoo.csv",
+                             data + "/AAPL.csv");
+  ::setenv("ANTHROPIC_BASE_URL", server.base_url().c_str(), 1);
+  ::setenv("ANTHROPIC_API_KEY", fake_key, 1);
+  extra.insert(extra.end(), {"--data-dir", data, "--decision-deadline-ms", "5000"});
+  daemon_process d(mlt::test::fresh_dir(name), extra);
+  ::unsetenv("ANTHROPIC_API_KEY");
+  mlt::net::ws_client c;
+  c.connect("127.0.0.1", d.port());
+  frame_reader r(c);
+  REQUIRE(r.next().type() == "hello");
+  chat(c, "use claude");
+  r.until("reply");
+  chat(c, "Run trial on AAPL");
+  auto p = r.until("proposal");
+  CHECK(p.str("symbol") == "AAPL");
+  chat(c, "yes");
+  auto report = r.until("report", std::chrono::seconds(300));
+  claude_trial out;
+  out.caveats = std::string(std::string_view(report.doc["sections"]["caveats"]));
+  out.test_last_date = std::string(std::string_view(report.doc["data"]["test_last_date"]));
+  out.data_source = report.str("data_source");
+  out.synthetic = bool(report.doc["data"]["synthetic"]);
+  if (!compare) return out;
+  // A plan the rules parser made, then "compare brains" on it: Claude, rules, no intervention.
+  chat(c, "use rules");
+  r.until("reply");
+  chat(c, "Run trial on AAPL");
+  r.until("proposal");
+  chat(c, "compare brains");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
+  while (out.comparison.empty() && std::chrono::steady_clock::now() < deadline) {
+    auto f = r.next(std::chrono::seconds(120));
+    if (f.type() == "reply" && f.str("text").find("Did the agent help?") != std::string::npos)
+      out.comparison = f.str("text");
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a trial Claude decided on data from before its knowledge cutoff says so in the report; with a cutoff "
+          "before the test period it does not",
+          "[integration][brain][cutoff]") {
+  // Default cutoff of claude-sonnet-4-5 (2025-07): the whole test period is older.
+  const auto old = run_claude_on_old_data("cutoff-default", {}, true);
+  REQUIRE(!old.synthetic);
+  CHECK(old.data_source == "csv");
+  REQUIRE(old.test_last_date.substr(0, 4) == "2017");
+  INFO(old.caveats);
+  CHECK(old.caveats.find("claude-sonnet-4-5 (which decided the proposal, ") != std::string::npos);
+  CHECK(old.caveats.find("has a knowledge cutoff of 2025-07; this trial's test period ends " +
+                         old.test_last_date.substr(0, 10) +
+                         ", so the model may know what happened: treat its decisions as possibly contaminated") !=
+        std::string::npos);
+  CHECK(old.caveats.find("the report)") != std::string::npos);  // Claude wrote it
+  // "compare brains" marks Claude's arm and names the arms no LLM decided in.
+  INFO(old.comparison);
+  REQUIRE(!old.comparison.empty());
+  CHECK(old.comparison.find("claude (claude-sonnet-4-5) *") != std::string::npos);
+  CHECK(old.comparison.find("* claude (claude-sonnet-4-5): claude-sonnet-4-5: knowledge cutoff 2025-07, after the "
+                            "test period ends (" + old.test_last_date.substr(0, 10) + ")") != std::string::npos);
+  CHECK(old.comparison.find("rules and no intervention are the uncontaminated reference") != std::string::npos);
+  CHECK(old.comparison.find("The plan every arm shares") == std::string::npos);  // the rules parser made it
+
+  // A cutoff configured before the test period (2016-2017): nothing to remember.
+  const auto cfg_dir = mlt::test::fresh_dir("cutoff-config");
+  const std::string cfg = cfg_dir + "/mltrainer.json";
+  std::ofstream(cfg) << R"({"brain":{"anthropic":{"knowledge_cutoff":"2014-12"}}})";
+  const auto clean = run_claude_on_old_data("cutoff-early", {"--config", cfg});
+  INFO(clean.caveats);
+  CHECK(clean.test_last_date == old.test_last_date);
+  CHECK(clean.caveats.find("knowledge cutoff") == std::string::npos);
+  CHECK(clean.caveats.find("contaminated") == std::string::npos);
+  CHECK(clean.caveats.find("Brain: anthropic") != std::string::npos);  // Claude did decide there
 }

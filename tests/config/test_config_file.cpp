@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "config/config_file.hpp"
+#include "config/knowledge_cutoff.hpp"
 
 using namespace mlt::config;
 
@@ -68,6 +69,10 @@ TEST_CASE("each bad key, type, range or cron expression is reported with its JSO
       {R"({"data":{"polygon_base_url":"ftp://x"}})",
        "$.data.polygon_base_url: must be an http:// or https:// URL, got \"ftp://x\""},
       {R"({"brain":{"kind":"gpt"}})", "$.brain.kind: must be one of \"rules\", \"anthropic\", \"openai\", got \"gpt\""},
+      {R"({"trial_defaults":{"paper":{"sizing":"kelly"}}})",
+       "$.trial_defaults.paper.sizing: must be one of \"all\", \"units\", \"fraction\", \"vol_target\", got \"kelly\""},
+      {R"({"trial_defaults":{"paper":{"sizing":"fraction","size":2}}})",
+       "$.trial_defaults.paper.size: sizing \"fraction\" takes a share of equity 0..1"},
       {R"({"brain":{"anthropic":{"max_tokens":0}}})",
        "$.brain.anthropic.max_tokens: must be an integer in 1..200000, got 0"},
       {R"({"brain":{"kind":"anthropic"}})",
@@ -252,9 +257,10 @@ TEST_CASE("the example config is complete and passes the check") {
        {"bind", "port", "io_threads", "tokens", "tokens_env", "allowed_origins", "dir", "polygon_api_key_env",
         "polygon_api_key", "polygon_base_url", "cache_dir", "kind", "decision_deadline_ms", "max_decisions",
         "token_budget", "memory_turns", "anthropic", "openai", "model", "base_url", "api_key_env", "api_key",
-        "max_tokens", "data_source", "start", "end", "train_ratio", "val_ratio", "horizon", "seed",
+        "max_tokens", "knowledge_cutoff", "data_source", "start", "end", "train_ratio", "val_ratio", "horizon", "seed",
         "decision_budget", "params", "paper", "cash", "commission_bps", "slippage_bps", "allow_short",
         "long_threshold", "short_threshold", "fractional_shares", "stop_loss", "take_profit",
+        "commission_per_share", "commission_min", "commission_fixed", "sizing", "size", "vol_lookback",
         "max_concurrent_trials", "max_queue", "max_frame_bytes", "max_message_bytes", "messages_per_minute",
         "max_sessions", "state_dir", "level", "file", "max_file_mb", "max_files", "name", "cron", "timezone",
         "request", "approved", "missed", "enabled", "symbol"}) {
@@ -354,4 +360,51 @@ TEST_CASE("loopback binds need no token; other addresses do") {
     check_options(o, r);
     CHECK_THAT(r.error_text(), Catch::Contains(std::string("refusing to listen on ") + bind + " without tokens"));
   }
+}
+
+TEST_CASE("an LLM's knowledge cutoff is a month or a day, defaults to the published one of a known model, and a bad "
+          "one is a clear error") {
+  daemon_options o;
+  auto r = check_json(R"({"brain":{"anthropic":{"knowledge_cutoff":"2025-03"},"openai":{"model":"llama3",
+                          "knowledge_cutoff":"2024-02-29"}}})", o);
+  INFO(r.error_text());
+  CHECK(r.ok());
+  CHECK(o.anthropic.knowledge_cutoff == "2025-03");
+  CHECK(effective_knowledge_cutoff(o.anthropic) == "2025-03");
+  CHECK(effective_knowledge_cutoff(o.openai) == "2024-02-29");
+
+  daemon_options d;  // nothing configured: the default models' published cutoffs
+  CHECK(d.anthropic.knowledge_cutoff.empty());
+  CHECK(effective_knowledge_cutoff(d.anthropic) == "2025-07");
+  CHECK(effective_knowledge_cutoff(d.openai) == "2023-10");
+  d.anthropic.model = "claude-sonnet-4-5-20250929";
+  CHECK(effective_knowledge_cutoff(d.anthropic) == "2025-07");
+  d.openai.model = "llama3";  // unknown model, nothing configured: unknown
+  CHECK(effective_knowledge_cutoff(d.openai).empty());
+  CHECK(published_knowledge_cutoff("gpt-4o-mini-2024-07-18") == "2023-10");
+  CHECK(published_knowledge_cutoff("gpt-4o-mini-tts").empty());
+
+  for (const char* bad : {"2025/03", "2025-13", "2025-02-30", "March 2025", "2025"}) {
+    daemon_options x;
+    auto e = check_json(std::string(R"({"brain":{"anthropic":{"knowledge_cutoff":")") + bad + "\"}}}", x);
+    INFO(bad);
+    CHECK(e.error_text() == std::string("$.brain.anthropic.knowledge_cutoff: must be the last month or day of the "
+                                       "model's training data, \"YYYY-MM\" or \"YYYY-MM-DD\" (\"\" = the published "
+                                       "cutoff of a known model), got \"") + bad + "\"\n");
+  }
+  daemon_options n;
+  auto e = check_json(R"({"brain":{"openai":{"knowledge_cutoff":20250301}}})", n);
+  CHECK(e.error_text() == "$.brain.openai.knowledge_cutoff: must be a string, got 20250301\n");
+}
+
+TEST_CASE("a cutoff covers up to the last day of its month") {
+  CHECK(cutoff_last_day("2025-07") == "2025-07-31");
+  CHECK(cutoff_last_day("2024-02") == "2024-02-29");
+  CHECK(cutoff_last_day("2023-02") == "2023-02-28");
+  CHECK(cutoff_last_day("2023-04") == "2023-04-30");
+  CHECK(cutoff_last_day("2017-12-29") == "2017-12-29");
+  CHECK(cutoff_last_day("").empty());
+  CHECK(cutoff_last_day("2017-13").empty());
+  CHECK(knowledge_cutoff_ok("2025-07"));
+  CHECK_FALSE(knowledge_cutoff_ok("2025-7"));
 }

@@ -1,7 +1,8 @@
 #pragma once
 /// Shared fitting loop of the sequence networks: shuffled mini-batches of
 /// windows, Adam, gradient clipping, early stopping on validation log loss
-/// with the best weights restored, bounded work per step.
+/// with the best weights restored, bounded work per step. The unit of work is
+/// the epoch: only a step that finishes one is measured.
 
 #include <algorithm>
 #include <cmath>
@@ -98,11 +99,12 @@ public:
 
   /// Processes up to a bounded number of batches; an epoch ends with a
   /// validation pass and the early-stopping check. A call that ends inside an
-  /// epoch returns the figures of the last finished epoch.
+  /// epoch is not measured: it reports the epochs finished and the fraction
+  /// done, with no losses (see fit_step).
   fit_step step() {
-    fit_step fs = last_;
     if (done_ || order_.empty()) {
       done_ = true;
+      fit_step fs = progress();
       fs.done = true;
       return fs;
     }
@@ -125,45 +127,71 @@ public:
       adam_.step(ps);
       pos_ += nb;
     }
-    if (pos_ < n) return fs;
+    if (pos_ < n) return progress();
     pos_ = 0;
-    end_epoch();
-    return last_;
+    return end_epoch();
+  }
+
+  /// Ends the fit and keeps the weights of the epoch with the lowest
+  /// validation loss (training loss without validation rows). Before any epoch
+  /// finished with a finite loss there is no such epoch: the initial weights
+  /// are kept, measured now.
+  kept_step stop() {
+    done_ = true;
+    kept_step k;
+    k.step = best_epoch_;
+    if (best_epoch_ > 0) {
+      k.val_loss = best_loss_;
+      k.what = "the weights of epoch " + std::to_string(best_epoch_);
+    } else {
+      k.val_loss = y_val_.size() > 0
+                       ? score(predict_windows(best_, x_val_, opt_.seq_len, layout_), y_val_).log_loss
+                       : std::numeric_limits<double>::quiet_NaN();
+      k.what = "the initial weights (no epoch finished with a finite loss)";
+    }
+    return k;
   }
 
   const Net& net() const { return done_ ? best_ : net_; }
   bool done() const { return done_; }
+  /// The epoch whose weights net() returns once done (0 = initial weights).
+  int best_epoch() const { return best_epoch_; }
 
 private:
-  void end_epoch() {
+  // Where the fit stands between measurements.
+  fit_step progress() const {
+    fit_step fs;
+    fs.step = epoch_;
+    fs.total = opt_.max_epochs;
+    const double n = static_cast<double>(std::max<std::size_t>(1, order_.size()));
+    fs.fraction = std::min(1.0, (epoch_ + pos_ / n) / std::max(1, opt_.max_epochs));
+    return fs;
+  }
+
+  // The epoch's own measurements; the best weights are only kept, not reported.
+  fit_step end_epoch() {
     ++epoch_;
-    last_.step = epoch_;
-    last_.total = opt_.max_epochs;
-    last_.train_loss = epoch_loss_ / std::max(1, epoch_batches_);
-    double monitor = last_.train_loss;
+    fit_step fs = progress();
+    fs.measured = true;
+    fs.train_loss = epoch_loss_ / std::max(1, epoch_batches_);
+    double monitor = fs.train_loss;
     if (y_val_.size() > 0) {
       const scored s = score(predict_windows(net_, x_val_, opt_.seq_len, layout_), y_val_);
-      last_.val_loss = s.log_loss;
-      last_.val_accuracy = s.accuracy;
+      fs.val_loss = s.log_loss;
+      fs.val_accuracy = s.accuracy;
       monitor = s.log_loss;
     }
     if (monitor < best_loss_) {
       best_loss_ = monitor;
       best_ = net_;
+      best_epoch_ = epoch_;
       bad_epochs_ = 0;
     } else {
       ++bad_epochs_;
     }
-    if (bad_epochs_ >= opt_.patience || epoch_ >= opt_.max_epochs || !std::isfinite(monitor)) {
-      done_ = true;
-      // Report the restored best weights' validation figures.
-      if (y_val_.size() > 0) {
-        const scored s = score(predict_windows(best_, x_val_, opt_.seq_len, layout_), y_val_);
-        last_.val_loss = s.log_loss;
-        last_.val_accuracy = s.accuracy;
-      }
-    }
-    last_.done = done_;
+    if (bad_epochs_ >= opt_.patience || epoch_ >= opt_.max_epochs || !std::isfinite(monitor)) done_ = true;
+    fs.done = done_;
+    return fs;
   }
 
   Net net_, best_;
@@ -176,10 +204,9 @@ private:
   Eigen::MatrixXd x_val_;
   Eigen::VectorXd y_val_;
   std::vector<int> order_;
-  int pos_ = 0, epoch_ = 0, bad_epochs_ = 0, epoch_batches_ = 0, batches_per_step_ = 1;
+  int pos_ = 0, epoch_ = 0, best_epoch_ = 0, bad_epochs_ = 0, epoch_batches_ = 0, batches_per_step_ = 1;
   double epoch_loss_ = 0, best_loss_ = std::numeric_limits<double>::infinity();
   bool done_ = false;
-  fit_step last_;
 };
 
 }  // namespace mlt::ml::nn

@@ -75,12 +75,11 @@ const std::vector<reference_case> cases = {
     // RSI: the sheet smooths from the first row (pandas ewm, adjust=False).
     {"cs-rsi.csv", "rsi 14 (first-value seed)", [](const sheet& s) { return ind::rsi(s["Close"], 14, first_value); },
      "RSI", 14, 1e-5},
+    // Row 0: the sheet writes high - low for a bar without a previous close; we
+    // leave it empty as TA-Lib does. The ATR columns are checked separately
+    // below, since the sheets seed the average with that row-0 value.
     {"cs-atr.csv", "true range", [](const sheet& s) { return ind::true_range(s["High"], s["Low"], s["Close"]); },
-     "TR", 0, 1e-12},
-    {"cs-atr.csv", "atr 14", [](const sheet& s) { return ind::atr(s["High"], s["Low"], s["Close"], 14); }, "ATR", 13,
-     1e-9},
-    {"cs-atr2.csv", "atr 10", [](const sheet& s) { return ind::atr(s["High"], s["Low"], s["Close"], 10); }, "ATR", 9,
-     1e-12},
+     "TR", 1, 1e-12},
     {"cs-bbands.csv", "bollinger mid", [](const sheet& s) { return ind::bbands(s["Close"], 20, 2).mid; },
      "MiddleBand", 19, 1e-6},
     {"cs-bbands.csv", "bollinger deviation (population)",
@@ -155,6 +154,44 @@ TEST_CASE("atr warm-up rows are empty, not zero") {
     FAIL("missing: cs-atr.csv not found under " << MLT_TEST_DATA_DIR);
   }
   const ind::vec a = ind::atr(s["High"], s["Low"], s["Close"], 14);
-  for (Eigen::Index t = 0; t < 13; ++t) CHECK(std::isnan(a[t]));
-  CHECK(std::isfinite(a[13]));
+  for (Eigen::Index t = 0; t < 14; ++t) CHECK(std::isnan(a[t]));
+  CHECK(std::isfinite(a[14]));
+  CHECK(std::isnan(ind::true_range(s["High"], s["Low"], s["Close"])[0]));
+}
+
+TEST_CASE("atr(n) starts at row n with the mean of true ranges 1..n, as TA-Lib and backtrader do") {
+  struct sheet_case {
+    const char* file;
+    int n;
+    double first;  // mean of the sheet's TR column, rows 1..n (worked out by hand)
+  };
+  // cs-atr.csv: TR rows 1..14 sum to 7.96; cs-atr2.csv: rows 1..10 sum to 5.185.
+  const sheet_case sheets[] = {{"cs-atr.csv", 14, 7.96 / 14}, {"cs-atr2.csv", 10, 5.185 / 10}};
+  for (const auto& c : sheets) {
+    INFO(c.file);
+    sheet s;
+    if (!load_sheet(c.file, s)) {
+      FAIL("missing: " << c.file << " not found under " << MLT_TEST_DATA_DIR);
+    }
+    const ind::vec a = ind::atr(s["High"], s["Low"], s["Close"], c.n);
+    const ind::vec& tr = s["TR"];
+    const ind::vec& sheet_atr = s["ATR"];
+    for (Eigen::Index t = 0; t < c.n; ++t) CHECK(std::isnan(a[t]));
+    CHECK(a[c.n] == Approx(c.first).margin(1e-12));
+    // Wilder's recursion over the sheet's own true ranges.
+    double expect = c.first;
+    for (Eigen::Index t = c.n + 1; t < a.size(); ++t) {
+      expect = (expect * (c.n - 1) + tr[t]) / c.n;
+      INFO("row " << t);
+      CHECK(a[t] == Approx(expect).margin(1e-9));
+    }
+    // The sheets seed one row earlier, with row 0's high - low in the mean;
+    // that seed is the only difference: it decays by (n-1)/n every row.
+    const double d0 = sheet_atr[c.n] - a[c.n];
+    CHECK(std::abs(d0) > 1e-4);
+    for (Eigen::Index t = c.n + 1; t < a.size(); ++t) {
+      INFO("row " << t);
+      CHECK(sheet_atr[t] - a[t] == Approx(d0 * std::pow((c.n - 1.0) / c.n, t - c.n)).margin(2e-9));
+    }
+  }
 }

@@ -62,6 +62,18 @@ TEST_CASE("every day from 1900 to 2200 survives civil conversion both ways", "[m
   CHECK(weekday(days_from_civil(2024, 12, 31)) == 2);  // a Tuesday
 }
 
+TEST_CASE("the business calendar is the NYSE's: floating holidays, observed days, closures", "[market][time]") {
+  CHECK_FALSE(is_business_day(days_from_civil(2015, 4, 3)));    // Good Friday
+  CHECK_FALSE(is_business_day(days_from_civil(2024, 1, 15)));   // Martin Luther King Jr. Day (Monday)
+  CHECK_FALSE(is_business_day(days_from_civil(2023, 11, 23)));  // Thanksgiving
+  CHECK_FALSE(is_business_day(days_from_civil(2012, 10, 29)));  // Hurricane Sandy
+  CHECK_FALSE(is_business_day(days_from_civil(2012, 10, 30)));
+  CHECK_FALSE(is_business_day(days_from_civil(2022, 6, 20)));   // Juneteenth observed (Sunday the 19th)
+  CHECK(is_business_day(days_from_civil(2015, 4, 2)));
+  CHECK(is_business_day(days_from_civil(2012, 10, 31)));
+  CHECK(is_business_day(days_from_civil(1890, 1, 2)));  // before QuantLib's range: weekdays trade
+}
+
 TEST_CASE("the business calendar skips weekends and fixed holidays", "[market][time]") {
   CHECK_FALSE(is_business_day(days_from_civil(2024, 12, 25)));
   CHECK_FALSE(is_business_day(days_from_civil(2024, 12, 28)));  // Saturday

@@ -137,3 +137,22 @@ TEST_CASE("every converted file in the shared data folder loads and validates", 
   CHECK(fut.bars.size() == 30889);
   CHECK(fut.timespan == "minute");
 }
+
+TEST_CASE("the bar size in words comes from the bars of real daily and intraday files", "[market][csv]") {
+  struct row {
+    const char* file;
+    const char* words;
+  };
+  const row rows[] = {
+      {"AAPL_daily.csv", "daily"},
+      {"EURUSD_hourly.csv", "hourly"},
+      {"BT-SAMPLE-FUTURE_1min_2006-01-02_2006-02-27.csv", "1-minute"},
+      {"BT-SAMPLE-INDEX_5min_2006-01.csv", "5-minute"},
+      {"BTCUSD_monthly.csv", "monthly"},
+  };
+  for (const auto& r : rows) {
+    INFO(r.file);
+    const bar_series s = read_csv_file(MLT_TEST_DATA_DIR, std::string(MLT_TEST_DATA_DIR) + "/" + r.file);
+    CHECK(bar_size_words(s) == r.words);
+  }
+}

@@ -105,3 +105,41 @@ TEST_CASE("bad requests are data errors that name the parameter", "[market][sour
   req.synthetic_mode = "magic";
   CHECK_THROWS_WITH(load_bars(req, data_environment{}), Catch::Contains("magic"));
 }
+
+TEST_CASE("a CSV file makes its symbol known whatever the case of name or request", "[market][source]") {
+  mlt_test::scratch_dir dir("source_symbol_case");
+  dir.write("EURUSD.csv", mlt_test::daily_csv(150));
+  dir.write("btc-usd.csv", mlt_test::daily_csv(120));
+  const std::string d = dir.path.string();
+  CHECK(find_symbol_csv(d, "EURUSD") == (dir.path / "EURUSD.csv").string());
+  CHECK(find_symbol_csv(d, "eurusd") == (dir.path / "EURUSD.csv").string());
+  CHECK(find_symbol_csv(d, "BTC-USD") == (dir.path / "btc-usd.csv").string());
+  CHECK(find_symbol_csv(d, "GBPUSD").empty());
+  CHECK(find_symbol_csv(d, "../EURUSD").empty());
+  CHECK(find_symbol_csv("", "EURUSD").empty());
+  CHECK(symbol_available("EURUSD", d));
+  CHECK(symbol_available("BTC-USD", d));
+  CHECK(symbol_available("TSLA", d));  // built-in universe
+  CHECK_FALSE(symbol_available("GBPUSD", d));
+
+  // The loader finds the same file the symbol lookup found.
+  data_request req;
+  req.symbol = "BTC-USD";
+  data_environment env;
+  env.data_dir = d;
+  CHECK(resolve_source(req, env) == "csv");
+  bar_series s = load_bars(req, env);
+  CHECK(s.source == "csv");
+  CHECK(s.bars.size() == 120);
+  CHECK(csv_last_date(d, "btc-usd") == format_date(s.bars.back().time));
+}
+
+TEST_CASE("a symbol no source knows gets a sentence naming where it was looked for", "[market][source]") {
+  mlt_test::scratch_dir dir("source_unknown_symbol");
+  const std::string text = unknown_symbol_text("GBPUSD", dir.path.string());
+  CHECK(text.find("GBPUSD.csv") != std::string::npos);
+  CHECK(text.find(dir.path.string()) != std::string::npos);
+  CHECK(text.find("built-in list") != std::string::npos);
+  const std::string no_dir = unknown_symbol_text("GBPUSD", "");
+  CHECK(no_dir.find("no data folder is configured") != std::string::npos);
+}

@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 #include <limits>
 
 #include "ml/market/calendar.hpp"
@@ -65,12 +67,45 @@ TEST_CASE("a gap beyond the trading calendar is a warning", "[market][validation
   CHECK(s.warnings[0].find("gap of 5 trading days") != std::string::npos);
 }
 
-TEST_CASE("one missing weekday (a floating holiday) is not a gap", "[market][validation]") {
-  bar_series s = clean(100);
-  s.bars.erase(s.bars.begin() + 40);
-  s.bars.erase(s.bars.begin() + 60, s.bars.begin() + 62);
-  validate_series(s);
-  CHECK(s.warnings.empty());
+namespace {
+
+// Bars on every Monday-Friday from `from` to `to` except the `skipped` days,
+// so that the exchange calendar alone decides what is a gap.
+bar_series weekdays(std::int64_t from, std::int64_t to, const std::vector<std::int64_t>& skipped) {
+  bar_series s;
+  s.symbol = "TEST";
+  s.source = "csv";
+  for (std::int64_t d = from; d <= to; ++d) {
+    if (weekday(d) == 0 || weekday(d) == 6) continue;
+    if (std::find(skipped.begin(), skipped.end(), d) != skipped.end()) continue;
+    s.bars.push_back(bar{d * seconds_per_day, 100, 101, 99, 100, 1000});
+  }
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("exchange holidays and closures are not gaps; a missing ordinary weekday is", "[market][validation]") {
+  const std::int64_t good_friday = days_from_civil(2015, 4, 3);
+  bar_series easter = weekdays(days_from_civil(2015, 3, 2), days_from_civil(2015, 4, 30), {good_friday});
+  validate_series(easter);
+  CHECK(easter.warnings.empty());
+
+  // Hurricane Sandy closed the NYSE on Monday 29 and Tuesday 30 October 2012.
+  const std::int64_t sandy1 = days_from_civil(2012, 10, 29), sandy2 = days_from_civil(2012, 10, 30);
+  bar_series sandy = weekdays(days_from_civil(2012, 10, 1), days_from_civil(2012, 11, 20), {sandy1, sandy2});
+  validate_series(sandy);
+  // 2012-11-22 (Thanksgiving) lies outside; the range has no other holiday.
+  CHECK(sandy.warnings.empty());
+
+  // Tuesday 2015-04-07 is an ordinary trading day.
+  bar_series hole =
+      weekdays(days_from_civil(2015, 3, 2), days_from_civil(2015, 4, 30), {good_friday, days_from_civil(2015, 4, 7)});
+  validate_series(hole);
+  REQUIRE(hole.warnings.size() == 1);
+  CHECK(hole.warnings[0].find("gap of 1 trading day between 2015-04-06 and 2015-04-08") != std::string::npos);
+  CHECK(hole.warnings[0].find(std::string("judged by the ") + business_calendar_name()) != std::string::npos);
+  CHECK(std::string(business_calendar_name()).find("NYSE calendar (QuantLib 1.") == 0);
 }
 
 TEST_CASE("an overnight jump that looks like an unadjusted split is a warning", "[market][validation]") {
