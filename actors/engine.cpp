@@ -480,10 +480,11 @@ void evaluate_initial(engine_self* self, std::int64_t id) {
             record_configuration(self, *run, run->config_key, ev.model, ev.params, "fit", &ev);
             msg::json_writer w;
             w.begin_object().field("question", "initial_results").field("model", run->model)
-                .field("train_accuracy", ev.train.accuracy).field("val_accuracy", ev.val.accuracy)
+                .field("parameter_count", ev.parameter_count).field("train_accuracy", ev.train.accuracy).field("val_accuracy", ev.val.accuracy)
                 .field("val_auc", ev.val.roc_auc).field("val_n", static_cast<std::uint64_t>(ev.val.n)).end_object();
             emit(self, *run, "engine", budget_left(*run) > 0 ? "question" : "status",
-                 "Initial results for " + run->model + ": training accuracy " + pct(ev.train.accuracy) +
+                 "Initial results for " + run->model + " (" + std::to_string(ev.parameter_count) +
+                     " parameters): training accuracy " + pct(ev.train.accuracy) +
                      ", validation accuracy " + pct(ev.val.accuracy) + " (n=" + std::to_string(ev.val.n) +
                      "), validation AUC " + fmt("%.3f", ev.val.roc_auc) +
                      (budget_left(*run) > 0 ? ". Continue, retrain, switch model or optimize?" : "."),
@@ -542,7 +543,7 @@ void apply_optimization(engine_self* self, std::int64_t id, int budget, const ms
   run->configurations += out.evaluations;
   run->optimizer = "The optimiser tried " + std::to_string(out.evaluations) + " configurations of " + run->model +
                    " (walk-forward, training and early-stopping rows only) and chose " + params_text(out.best_params) +
-                   " (score " + fmt("%.4f", out.best_score) + ").";
+                   " (score " + fmt("%.4f", out.best_score) + "). " + out.summary;
   if (!replayed) checkpoint::record_optimization(*run, run->model, budget, out);
   run->params = out.best_params;
   save_checkpoint(self, *run);  // before the outcome is shown
@@ -679,6 +680,7 @@ void test_and_report(engine_self* self, std::int64_t id) {
                         s.plan.params = run->params;
                         s.symbol = run->plan.symbol;
                         s.model = run->model;
+                        s.parameter_count = ev.parameter_count;
                         s.data_source = run->series.source;
                         s.data_origin = run->series.origin;
                         s.synthetic = run->series.synthetic;

@@ -300,8 +300,7 @@ caf::behavior trainer_behavior(trainer_self* self) {
           out.best_params = res.best_params;
           out.best_score = res.best_score;
           out.evaluations = static_cast<std::int32_t>(res.tried.size());
-          out.summary = "Score " + res.score_name + " over " + std::to_string(spec.cv.folds) +
-                        " walk-forward folds; stopped by " + res.stop_reason + ".";
+          out.summary = res.summary;
           return out;
         } catch (const std::exception& e) {
           return fail(std::string("optimisation failed: ") + e.what());
@@ -328,6 +327,7 @@ caf::behavior trainer_behavior(trainer_self* self) {
           out.model = st.model_name;
           out.params = st.model->params();
           out.validation_use = validation_use_of(st, st.model_name);
+          out.parameter_count = st.model->parameter_count();
           const auto pred = predict_all(*st.model, st.splits, m.include_test);
           out.train = score(st.splits.train.y, pred.train);
           // Validation numbers come from the configuration-choice rows only:

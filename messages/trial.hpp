@@ -110,6 +110,7 @@ struct trial_summary {
   trial_plan plan;            ///< as finally run (train_ratio and model after decisions)
   std::string symbol;
   std::string model;          ///< model evaluated on the test part
+  std::int64_t parameter_count = 0;  ///< numbers that model learned (weights, tree nodes)
   std::string data_source;
   std::string data_origin;
   bool synthetic = false;
@@ -151,7 +152,7 @@ struct trial_summary {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, trial_summary& x) {
-  return f(caf::meta::type_name("trial_summary"), x.trial_id, x.plan, x.symbol, x.model,
+  return f(caf::meta::type_name("trial_summary"), x.trial_id, x.plan, x.symbol, x.model, x.parameter_count,
            x.data_source, x.data_origin, x.synthetic, x.first_date, x.last_date, x.bars, x.bar_size,
            x.features, x.vol_annual, x.regime, x.train, x.val, x.test, x.test_first_date,
            x.test_last_date, x.paper, x.buy_hold, x.equity, x.buy_hold_equity, x.trades,

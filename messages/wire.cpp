@@ -387,6 +387,7 @@ std::string encode_report(const trial_report& r) {
       .field("trial_id", s.trial_id)
       .field("symbol", s.symbol)
       .field("model", s.model)
+      .field("parameter_count", s.parameter_count)
       .field("data_source", s.data_source);
   w.key("data")
       .begin_object()

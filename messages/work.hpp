@@ -205,13 +205,15 @@ struct evaluation {
   double val_sharpe = 0;
   std::int64_t val_sharpe_rows = 0;
   std::vector<row_use> validation_use;   ///< which rows chose what, for this model
+  std::int64_t parameter_count = 0;      ///< numbers the evaluated model learned
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, evaluation& x) {
   return f(caf::meta::type_name("evaluation"), x.trial_id, x.train, x.val, x.test,
            x.test_bar_index, x.test_prob, x.importance, x.test_vs_return, x.model, x.params,
-           x.selection, x.val_sharpe, x.val_sharpe_rows, x.validation_use);
+           x.selection, x.val_sharpe, x.val_sharpe_rows, x.validation_use,
+           x.parameter_count);
 }
 
 /// engine -> paper_trader: trade these out-of-sample predictions.

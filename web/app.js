@@ -690,6 +690,7 @@
         : el('p', { class: 'muted', text: 'No trades: the model never crossed the thresholds.' })));
 
     const extra = [];
+    if (r.model) extra.push('model evaluated: ' + r.model + (isNum(r.parameter_count) ? ' (' + r.parameter_count + ' learned parameters)' : ''));
     if (isNum(r.configurations_tried)) extra.push('configurations tried: ' + r.configurations_tried);
     const mt = r.multiple_testing;
     if (mt && isNum(mt.daemon_configurations) && mt.daemon_configurations > 0)

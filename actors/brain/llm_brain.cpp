@@ -162,7 +162,7 @@ std::string decision_system_prompt() {
          actors::text::fmt("%.2f", thresholds::overfit_gap) + " and rising; a stall is less than " +
          actors::text::fmt("%g", thresholds::stall_delta) + " improvement over three checkpoints.\n"
          "- results (validation only): continue (evaluate on the test part), retrain (params), switch_model (model), "
-         "or optimize (params.budget evaluations, xgboost and logistic only). An edge is real only when validation "
+         "or optimize (params.budget evaluations; every model but the majority baseline). An edge is real only when validation "
          "accuracy beats the better of 0.5 and the majority-class rate by " +
          actors::text::fmt("%.0f", thresholds::edge_z) + " standard errors and the model predicts both classes. "
          "Every extra configuration is another test: the more you try, the more the best one overstates its skill, so "

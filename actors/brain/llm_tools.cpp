@@ -14,6 +14,7 @@
 #include "ml/market/bar.hpp"
 #include "ml/market/universe.hpp"
 #include "ml/models/model.hpp"
+#include "ml/models/optimize.hpp"
 
 namespace mlt::brain::llm_tools {
 
@@ -307,7 +308,7 @@ const std::vector<param_range>& decision_params() {
   return p;
 }
 
-bool tunable(const std::string& model) { return model == "xgboost" || model == "logistic"; }
+bool tunable(const std::string& model) { return ml::can_optimize(model); }
 
 net::llm_tool decide_tool(question q) {
   json_writer w;
@@ -472,7 +473,7 @@ checked_decision check_decide(const std::string& arguments, question q, const de
       d.params.clear();  // the engine starts the new model from its defaults
     } else if (d.action == "optimize") {
       if (!tunable(ctx.model)) {
-        err = "the optimiser tunes xgboost and logistic only, not " + ctx.model + "; switch_model first or continue";
+        err = "the optimiser has nothing to tune in " + ctx.model + "; switch_model first or continue";
       } else {
         auto it = d.params.find("budget");
         double budget = it == d.params.end() ? thresholds::optimize_budget : it->second;

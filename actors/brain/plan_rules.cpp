@@ -10,6 +10,7 @@
 #include "ml/market/bar.hpp"
 #include "ml/sim/paper_sim.hpp"
 #include "ml/models/model.hpp"
+#include "ml/models/optimize.hpp"
 
 namespace mlt::brain {
 
@@ -133,9 +134,9 @@ std::string apply_edit(msg::trial_plan& plan, const plan_edit& e, const std::str
     if (!*e.optimize && it != p.pinned.end()) p.pinned.erase(it);
   }
   auto problem = check_plan(p);
-  if (problem.empty() && wants_optimize(p) && p.model != "xgboost" && p.model != "logistic")
-    problem = "the optimiser tunes xgboost and logistic only; " + p.model +
-              " keeps its defaults (say \"use xgboost\" to optimise, or \"no optimization\")";
+  if (problem.empty() && wants_optimize(p) && !ml::can_optimize(p.model))
+    problem = "the optimiser has nothing to tune in " + p.model +
+              " (say \"use xgboost\" or another model to optimise, or \"no optimization\")";
   if (problem.empty()) plan = std::move(p);
   return problem;
 }

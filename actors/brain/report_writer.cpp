@@ -74,6 +74,7 @@ msg::final_report write_rules_report(const msg::trial_summary& s) {
   const std::string bar_size = s.bar_size.empty() ? "" : s.bar_size + " ";
   r.answer = "On " + data_kind + s.symbol + " " + bar_size + "data (" + s.first_date + " to " + s.last_date + ", " +
              std::to_string(s.bars) + " bars, source " + s.data_source + "), " + s.model +
+             (s.parameter_count > 0 ? " (" + std::to_string(s.parameter_count) + " learned parameters)" : std::string()) +
              " predicted the direction of the close " + (s.plan.horizon == 1 ? std::string("one bar") : std::to_string(s.plan.horizon) + " bars") +
              " ahead with out-of-sample accuracy " + pct(t.accuracy) + " on " +
              std::to_string(t.n) + " test bars (" + s.test_first_date + " to " + s.test_last_date + "). ";

@@ -4,12 +4,15 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "actors/text_format.hpp"
 #include "actors/brain/brain.hpp"
 #include "actors/brain/plan_rules.hpp"
 #include "actors/brain/report_writer.hpp"
 #include "actors/brain/thresholds.hpp"
+#include "ml/models/model.hpp"
+#include "ml/models/optimize.hpp"
 
 namespace mlt::brain {
 
@@ -52,6 +55,80 @@ std::map<std::string, double> regularised(const std::string& model, int level) {
   if (model == "lstm" || model == "transformer")
     return {{"dropout", level <= 1 ? thresholds::seq_dropout_first : thresholds::seq_dropout_second}};
   return {};
+}
+
+// The capacity ladder of switch_model (thresholds.hpp). The ensemble
+// averages logistic and xgboost, so it stands where xgboost does.
+int capacity(const std::string& model) {
+  static const std::map<std::string, int> ladder = {{"majority", 0}, {"logistic", 1}, {"xgboost", 2},
+                                                    {"ensemble", 2}, {"lstm", 3},     {"transformer", 4}};
+  auto it = ladder.find(model);
+  return it == ladder.end() ? 5 : it->second;
+}
+
+std::int64_t min_train_rows(const std::string& model) {
+  if (model == "lstm") return thresholds::lstm_min_train_rows;
+  if (model == "transformer") return thresholds::transformer_min_train_rows;
+  return 0;
+}
+
+struct switch_choice {
+  std::string model;  ///< "" when no model is eligible
+  std::string why;
+};
+
+// Considers every registered model; see "switch:" in thresholds.hpp.
+switch_choice choose_switch(const msg::initial_results& r) {
+  const auto rows = static_cast<std::int64_t>(r.train.n);
+  const double gap = r.train.accuracy - r.val.accuracy;
+  std::vector<std::string> eligible;
+  std::string skipped;
+  const auto skip = [&](const std::string& m, const std::string& why) {
+    skipped += (skipped.empty() ? "" : "; ") + m + " " + why;
+  };
+  for (const auto& m : ml::model_names()) {
+    if (m == r.model) continue;
+    if (m == "majority") skip(m, "is the baseline an edge is measured against");
+    else if (std::find(r.tried_models.begin(), r.tried_models.end(), m) != r.tried_models.end())
+      skip(m, "was already tried");
+    else if (rows < min_train_rows(m))
+      skip(m, "needs at least " + std::to_string(min_train_rows(m)) + " training rows, this trial has " +
+                  std::to_string(rows));
+    else eligible.push_back(m);
+  }
+  const int here = capacity(r.model);
+  // The eligible ladder model nearest to this one that `fits` accepts (ties: the simpler).
+  const auto nearest = [&](auto fits) {
+    std::string best;
+    for (const auto& m : eligible)
+      if (m != "ensemble" && fits(capacity(m)) &&
+          (best.empty() || std::abs(capacity(m) - here) < std::abs(capacity(best) - here) ||
+           (std::abs(capacity(m) - here) == std::abs(capacity(best) - here) && capacity(m) < capacity(best))))
+        best = m;
+    return best;
+  };
+  const bool has_ensemble = std::find(eligible.begin(), eligible.end(), "ensemble") != eligible.end();
+  switch_choice c;
+  if (gap > thresholds::switch_overfit_gap) {
+    const std::string variance = "training accuracy " + pct(r.train.accuracy) + " is " + pct(gap) +
+                                 " above validation (more than " + pct(thresholds::switch_overfit_gap) + "): variance, ";
+    c.model = nearest([&](int k) { return k < here; });
+    c.why = variance + "so a simpler model";
+    if (c.model.empty() && has_ensemble) c = {"ensemble", variance + "so the ensemble, whose average cuts variance"};
+  } else {
+    c.model = nearest([&](int k) { return k > here; });
+    c.why = "no sign of overfitting, so a more flexible model";
+    if (ml::is_sequence_model(c.model))
+      c.why += "; " + std::to_string(rows) + " training rows are enough for it (at least " +
+               std::to_string(min_train_rows(c.model)) + ")";
+  }
+  if (c.model.empty()) {
+    c.model = nearest([](int) { return true; });
+    c.why = "the nearest model not tried yet";
+  }
+  if (c.model.empty() && has_ensemble) c = {"ensemble", "the one model not tried yet"};
+  if (!skipped.empty()) c.why += " (left out: " + skipped + ")";
+  return c;
 }
 
 class rules_brain final : public brain {
@@ -121,7 +198,7 @@ public:
                                 std::to_string(r.val.n) + " rows (reference " + pct(ref) + " ± " + pct(thresholds::edge_z * se) +
                                 (one_class ? "; it predicts one class only" : "") + "), AUC " + fmt("%.3f", r.val.roc_auc);
     if (r.budget_left <= 0) return make("continue", numbers + "; decision budget spent, evaluating as is");
-    const bool tunable = r.model == "xgboost" || r.model == "logistic";
+    const bool tunable = ml::can_optimize(r.model);
     if (optimize_wanted_.count(r.trial_id) && r.attempt == 1 && tunable) {
       auto d = make("optimize", numbers + "; you asked for a hyperparameter search: walk-forward validation over " +
                                     std::to_string(thresholds::optimize_budget) + " configurations");
@@ -140,25 +217,20 @@ public:
     if (edge > thresholds::edge_z * se)
       return make("continue", numbers + ": an edge beyond " + fmt("%.0f", thresholds::edge_z) +
                                   " standard errors; evaluate on the untouched test part");
-    auto tried = [&](const char* m) {
-      return std::find(r.tried_models.begin(), r.tried_models.end(), m) != r.tried_models.end();
-    };
     if (r.attempt == 1) {
-      const char* other = r.model == "logistic" ? "xgboost" : "logistic";
-      if (!tried(other)) {
-        auto d = make("switch_model", numbers + ": no reliable edge; try " + std::string(other) +
-                                          " to see whether a " + (r.model == "logistic" ? "non-linear" : "simpler") +
-                                          " model does better");
-        d.model = other;
+      const auto next = choose_switch(r);
+      if (!next.model.empty()) {
+        auto d = make("switch_model", numbers + ": no reliable edge; switch to " + next.model + ": " + next.why);
+        d.model = next.model;
         return d;
       }
     }
-    if (r.attempt == 2 && (r.model == "xgboost" || r.model == "logistic")) {
+    if (r.attempt == 2 && !regularised(r.model, 2).empty()) {
       auto d = make("retrain", numbers + ": still no edge; retrain more regularised to cut variance");
       d.params = regularised(r.model, 2);
       return d;
     }
-    if (r.attempt == 3 && (r.model == "xgboost" || r.model == "logistic")) {
+    if (r.attempt == 3 && tunable) {
       auto d = make("optimize", numbers + ": search hyperparameters by walk-forward validation (" +
                                     std::to_string(thresholds::optimize_budget) + " evaluations)");
       d.params["budget"] = thresholds::optimize_budget;

@@ -34,6 +34,16 @@ constexpr int optimize_budget = 12;
 /// The most evaluations any brain may ask the optimiser for.
 constexpr int max_optimize_budget = 50;
 
+/// switch_model considers a net only with enough training rows to feed its
+/// thousands of weights: the LSTM from this many...
+constexpr int lstm_min_train_rows = 2000;
+/// ...the Transformer (more weights per input) from this many.
+constexpr int transformer_min_train_rows = 4000;
+/// At switch_model, train minus validation accuracy above this means
+/// variance: switch to a simpler model (or the ensemble's average), not a
+/// more flexible one.
+constexpr double switch_overfit_gap = 0.05;
+
 /// Regularisation when a sequence model (lstm, transformer) overfits:
 /// dropout at the first and the second modification or retrain.
 constexpr double seq_dropout_first = 0.3;
@@ -48,6 +58,13 @@ constexpr double seq_dropout_second = 0.5;
 //             accuracy gap > results_overfit_gap -> retrain regularised (at
 //             most twice); edge > edge_z standard errors -> continue; else
 //             switch_model (attempt 1), retrain (2), optimize (3), continue.
+//  switch:    every model of ml::model_names() is considered; never the
+//             majority baseline, the current or an already tried model, nor
+//             a net with fewer training rows than its minimum above. On the
+//             capacity ladder logistic < xgboost < lstm < transformer: gap >
+//             switch_overfit_gap -> the nearest simpler model, else the
+//             ensemble; otherwise the nearest more flexible one; failing
+//             that, the nearest eligible one.
 
 /// "low" | "normal" | "high" from annual and recent volatility.
 std::string classify_regime(double vol_annual, double vol_recent);

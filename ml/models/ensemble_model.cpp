@@ -315,6 +315,37 @@ param_map ensemble_model::params() const {
   return out;
 }
 
+std::vector<search_dim> ensemble_model::search_space() const {
+  // Member sets in order of size; the baseline (majority) never helps an average.
+  const std::vector<std::vector<std::string>> sets = {{"logistic", "xgboost"},
+                                                      {"logistic", "lstm"},
+                                                      {"xgboost", "lstm"},
+                                                      {"logistic", "xgboost", "lstm"},
+                                                      {"logistic", "xgboost", "transformer"},
+                                                      {"logistic", "xgboost", "lstm", "transformer"}};
+  search_dim members;
+  members.name = "members";
+  for (const auto& set : sets) {
+    search_choice c;
+    for (const auto& n : candidate_members())
+      c.params["use_" + n] = std::find(set.begin(), set.end(), n) != set.end() ? 1 : 0;
+    for (const auto& n : set) c.label += (c.label.empty() ? "" : "+") + n;
+    members.choices.push_back(std::move(c));
+  }
+  search_dim weighting;
+  weighting.name = "weighting";
+  weighting.choices = {{"inverse log loss", {{"mode", 0}, {"weight_by", 0}}},
+                       {"accuracy", {{"mode", 0}, {"weight_by", 1}}},
+                       {"stacking", {{"mode", 1}, {"weight_by", 0}}}};
+  return {members, weighting};
+}
+
+std::int64_t ensemble_model::parameter_count() const {
+  std::int64_t n = 0;
+  for (const auto& m : members_) n += m->parameter_count();
+  return n + (stacking_ ? stack_.size() : weights_.size());
+}
+
 std::vector<double> ensemble_model::importance() const {
   const auto w = weights();
   std::vector<double> out;

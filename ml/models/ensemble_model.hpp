@@ -60,6 +60,11 @@ public:
   /// std::invalid_argument naming the problem (and the member) when the state
   /// is malformed, truncated or of another model.
   void load(const std::string& state) override;
+  /// Categorical: members (sets of logistic, xgboost, lstm, transformer) and
+  /// weighting (inverse log loss, accuracy, stacking).
+  std::vector<search_dim> search_space() const override;
+  /// The members' parameters plus the combining weights (or the stacker's).
+  std::int64_t parameter_count() const override;
 
 private:
   Eigen::VectorXd combine(const Eigen::MatrixXd& member_probs) const;

@@ -30,6 +30,8 @@ public:
   void load(const std::string& state) override;
   /// Ranges the optimiser searches.
   std::vector<search_dim> search_space() const override;
+  /// One coefficient per column and the intercept.
+  std::int64_t parameter_count() const override { return w_.size() > 0 ? w_.size() + 1 : 0; }
 
   /// Coefficients per column and the intercept.
   const Eigen::VectorXd& weights() const { return w_; }

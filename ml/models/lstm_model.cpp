@@ -140,6 +140,22 @@ void lstm_model::load(const std::string& state) {
   params_ = p;
 }
 
+std::vector<search_dim> lstm_model::search_space() const {
+  return {{"learning_rate", 1e-4, 1e-2, false, true},
+          {"hidden", 8, 64, true, false},
+          {"seq_len", 5, 60, true, false},
+          {"dropout", 0.0, 0.5, false, false},
+          {"layers", 1, 2, true, false}};
+}
+
+std::int64_t lstm_model::parameter_count() const {
+  if (!net()) return 0;
+  nn::lstm_net<float> copy = *net();  // params() is non-const
+  std::int64_t n = 0;
+  for (const auto* p : copy.params()) n += p->w.size();
+  return n;
+}
+
 std::unique_ptr<model> make_lstm_model() { return std::make_unique<lstm_model>(); }
 
 }  // namespace mlt::ml

@@ -35,6 +35,10 @@ public:
   /// Restores save() output; throws std::invalid_argument naming the problem
   /// when the state is malformed, truncated or of another model.
   void load(const std::string& state) override;
+  /// Learning rate, hidden size, window (seq_len), dropout, layers.
+  std::vector<search_dim> search_space() const override;
+  /// Weights and biases of the network.
+  std::int64_t parameter_count() const override;
 
 private:
   const nn::lstm_net<float>* net() const;

@@ -18,6 +18,8 @@ public:
   kept_step stop() override;
   Eigen::VectorXd predict_proba(const Eigen::MatrixXd& x) const override;
   param_map params() const override { return {}; }
+  /// 1 (the training base rate) once fitted.
+  std::int64_t parameter_count() const override { return done_ ? 1 : 0; }
   std::string save() const override;
   void load(const std::string& state) override;
 

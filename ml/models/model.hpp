@@ -6,6 +6,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <Eigen/Dense>
@@ -49,14 +50,34 @@ struct kept_step {
   std::string what;     ///< what is kept, for people: "the weights of epoch 7"
 };
 
+/// One value of a categorical search dimension: a label for the transcript
+/// and the parameters it sets together (e.g. an ensemble's member set).
+struct search_choice {
+  std::string label;
+  std::map<std::string, double> params;
+};
+
 /// One dimension of a hyperparameter search (see ml/models/optimize.hpp).
 struct search_dim {
+  search_dim() = default;
+  /// A numeric range.
+  search_dim(std::string name_, double lo_, double hi_, bool integer_ = false, bool log_scale_ = false)
+      : name(std::move(name_)), lo(lo_), hi(hi_), integer(integer_), log_scale(log_scale_) {}
+
   std::string name;
   double lo = 0;
   double hi = 0;
   bool integer = false;
   bool log_scale = false;  ///< searched uniformly in log10
+  /// Categorical when not empty: the optimiser picks one choice (lo, hi,
+  /// integer and log_scale are then unused). Choices are searched by their
+  /// index, so list ordered values in order.
+  std::vector<search_choice> choices;
 };
+
+/// A categorical dimension over values of one parameter, e.g. d_model in
+/// {16, 32, 64}: used where a range would allow invalid combinations.
+search_dim choice_dim(const std::string& name, const std::vector<double>& values);
 
 class model {
 public:
@@ -93,8 +114,12 @@ public:
     (void)state;
     throw std::invalid_argument(name() + ": saving and loading are not supported");
   }
-  /// The hyperparameters the optimiser may tune, with ranges (empty = none).
+  /// The hyperparameters the optimiser may tune, with ranges (empty = none),
+  /// most important first: a small evaluation budget searches only the first.
   virtual std::vector<search_dim> search_space() const { return {}; }
+  /// Numbers the fitted model learned (weights, biases, tree nodes), 0 before
+  /// start() or load(); reports show it beside the model's name.
+  virtual std::int64_t parameter_count() const { return 0; }
 };
 
 /// One tunable parameter: its default and inclusive range.
@@ -116,5 +141,8 @@ param_map resolve_params(const std::string& model_name, const std::vector<param_
 std::unique_ptr<model> make_model(const std::string& name);
 /// Names make_model accepts.
 std::vector<std::string> model_names();
+/// True for the neural nets over windows of bars (lstm, transformer): slow to
+/// fit and hungry for rows, so the optimiser and the rules brain treat them apart.
+bool is_sequence_model(const std::string& name);
 
 }  // namespace mlt::ml

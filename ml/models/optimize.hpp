@@ -39,10 +39,38 @@ struct optimize_spec {
   std::vector<search_dim> space;  ///< empty = the model's own search_space()
   int max_evals = 20;             ///< evaluation budget (configurations tried)
   double max_seconds = 60;        ///< time budget; checked before each evaluation
-  walk_forward_spec cv;
+  walk_forward_spec cv;           ///< folds: see bound_evaluation for nets
   cv_score score = cv_score::log_loss;
   std::uint64_t seed = 1;         ///< seeds the search and every model fit
 };
+
+/// Nets are slow: during a search each of their fits runs at most this many
+/// epochs (early-stopping patience at most net_search_patience)...
+constexpr int net_search_epochs = 5;
+constexpr int net_search_patience = 2;
+/// ...and a search that may fit a net scores on at most this many folds.
+constexpr int net_search_folds = 3;
+/// A budget of B evaluations searches the first max(1, B / evals_per_dim)
+/// dimensions of a search space; the rest keep their defaults.
+constexpr int evals_per_dim = 2;
+
+/// How one evaluation of a configuration is bounded during a search.
+struct evaluation_bounds {
+  param_map caps;         ///< applied to every fit of the search, never part of best_params
+  int folds = 0;          ///< walk-forward folds per evaluation
+  std::string text;       ///< one sentence for the transcript ("" when unbounded)
+};
+
+/// Bounds for evaluating `params` of `model` (an ensemble caps its net
+/// members); `folds` is the spec's fold count, `could_fit_net` whether any
+/// configuration of this search fits a net (the fold count must not change
+/// between the evaluations of one search).
+evaluation_bounds bound_evaluation(const std::string& model, const param_map& params, int folds,
+                                   bool could_fit_net);
+
+/// True when `model` has a search space (every registered model but the
+/// majority baseline); the one rule every brain and the plan check use.
+bool can_optimize(const std::string& model);
 
 /// One configuration tried, in the order tried.
 struct tried_config {
@@ -59,13 +87,21 @@ struct optimize_result {
   std::string score_name;   ///< "neg_log_loss", "accuracy" or "auc"
   std::vector<tried_config> tried;
   std::string stop_reason;  ///< "evaluation budget", "time budget" or "stopped by caller"
+  std::vector<std::string> searched;  ///< dimensions searched, in order
+  int folds = 0;                      ///< walk-forward folds per evaluation
+  double seconds = 0;                 ///< wall-clock time of the whole search
+  /// For the transcript: what was searched, how each evaluation was bounded,
+  /// how many of the budget ran and why it stopped ("stopped by the 120 s
+  /// limit after 7 of 12 configurations").
+  std::string summary;
 };
 
 /// Called after every evaluation with the latest and the best so far; return
 /// false to stop the search.
 using optimize_progress = std::function<bool(const tried_config& latest, const tried_config& best)>;
 
-/// Searches the space with dlib's global optimiser (MaxLIPO + trust region,
+/// Searches the space (categorical dimensions by choice index; only the first
+/// max(1, max_evals / evals_per_dim) dimensions) with dlib's global optimiser (MaxLIPO + trust region,
 /// the engine of dlib::find_max_global) on `rows` = train + validation rows.
 /// Driven here with a fixed seed and without find_max_global's wall-clock
 /// tuning, so the same seed and data give the same configurations and scores

@@ -16,15 +16,16 @@ namespace {
 struct entry {
   const char* name;
   std::unique_ptr<model> (*make)();
+  bool sequence;  ///< a neural net over windows of bars (slow to fit, needs many rows)
 };
 // One line per model; each model's header declares its factory.
 const entry registry[] = {
-    {"majority", make_majority_model},
-    {"logistic", make_logistic_model},
-    {"xgboost", make_xgboost_model},
-    {"lstm", &make_lstm_model},
-    {"transformer", &make_transformer_model},
-    {"ensemble", &make_ensemble_model},
+    {"majority", make_majority_model, false},
+    {"logistic", make_logistic_model, false},
+    {"xgboost", make_xgboost_model, false},
+    {"lstm", &make_lstm_model, true},
+    {"transformer", &make_transformer_model, true},
+    {"ensemble", &make_ensemble_model, false},
 };
 }  // namespace
 
@@ -39,6 +40,12 @@ std::vector<std::string> model_names() {
   for (const auto& e : registry)
     if (e.make) out.push_back(e.name);
   return out;
+}
+
+bool is_sequence_model(const std::string& name) {
+  for (const auto& e : registry)
+    if (name == e.name) return e.sequence;
+  return false;
 }
 
 param_map resolve_params(const std::string& model_name, const std::vector<param_spec>& specs,

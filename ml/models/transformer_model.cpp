@@ -154,6 +154,25 @@ void transformer_model::load(const std::string& state) {
   params_ = p;
 }
 
+std::vector<search_dim> transformer_model::search_space() const {
+  // heads must divide d_model: every d_model offered is a multiple of every
+  // heads offered, so each combination the optimiser picks is valid.
+  return {{"learning_rate", 1e-4, 1e-2, false, true},
+          choice_dim("d_model", {16, 32, 64}),
+          choice_dim("heads", {1, 2, 4}),
+          {"seq_len", 5, 60, true, false},
+          {"dropout", 0.0, 0.5, false, false},
+          {"layers", 1, 3, true, false}};
+}
+
+std::int64_t transformer_model::parameter_count() const {
+  if (!net()) return 0;
+  nn::transformer_net<float> copy = *net();  // params() is non-const
+  std::int64_t n = 0;
+  for (const auto* p : copy.params()) n += p->w.size();
+  return n;
+}
+
 std::unique_ptr<model> make_transformer_model() { return std::make_unique<transformer_model>(); }
 
 }  // namespace mlt::ml

@@ -37,6 +37,10 @@ public:
   /// Restores save() output; throws std::invalid_argument naming the problem
   /// when the state is malformed, truncated or of another model.
   void load(const std::string& state) override;
+  /// Learning rate, d_model, heads, window (seq_len), dropout, layers.
+  std::vector<search_dim> search_space() const override;
+  /// Weights and biases of the network.
+  std::int64_t parameter_count() const override;
 
 private:
   const nn::transformer_net<float>* net() const;

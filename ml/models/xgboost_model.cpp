@@ -293,6 +293,23 @@ void xgboost_model::load(const std::string& state) {
   done_ = true;
 }
 
+std::int64_t xgboost_model::parameter_count() const {
+  if (!booster_ || rounds_ == 0) return 0;
+  BoosterHandle used = nullptr;
+  check(XGBoosterSlice(booster_, 0, best_round_ + 1, 1, &used), "slicing to the best round");
+  bst_ulong trees = 0;
+  const char** dump = nullptr;
+  const int rc = XGBoosterDumpModelEx(used, "", 0, "text", &trees, &dump);
+  std::int64_t nodes = 0;
+  // The text dump has one line per node.
+  if (rc == 0)
+    for (bst_ulong t = 0; t < trees; ++t)
+      for (const char* c = dump[t]; *c; ++c) nodes += *c == '\n';
+  XGBoosterFree(used);
+  check(rc, "counting tree nodes");
+  return nodes;
+}
+
 std::vector<search_dim> xgboost_model::search_space() const {
   return {{"eta", 0.01, 0.3, false, true},
           {"max_depth", 2, 8, true, false},

@@ -37,6 +37,8 @@ public:
   void load(const std::string& state) override;
   /// Ranges the optimiser searches.
   std::vector<search_dim> search_space() const override;
+  /// Nodes of the trees in use (each a split threshold or a leaf value).
+  std::int64_t parameter_count() const override;
 
   /// Best validation log loss so far (step() reports the latest round's).
   double best_val_loss() const { return best_val_loss_; }

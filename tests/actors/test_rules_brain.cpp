@@ -3,8 +3,11 @@
 #include "actors/brain/brain.hpp"
 #include "actors/brain/plan_rules.hpp"
 #include "actors/brain/thresholds.hpp"
+#include "ml/models/model.hpp"
 
+#include <algorithm>
 #include <limits>
+#include <set>
 
 using namespace mlt;
 
@@ -205,7 +208,9 @@ TEST_CASE("negotiation refuses impossible plans with a reason (table)") {
       {"unknown model", edit([](auto& e) { e.model = "random forest"; }), "not available"},
       {"horizon 100", edit([](auto& e) { e.horizon = 100; }), "horizon"},
       {"negative slippage", edit([](auto& e) { e.slippage_bps = -1; }), "slippage"},
-      {"optimise an lstm", edit([](auto& e) { e.model = "lstm"; e.optimize = true; }), "xgboost and logistic only"},
+      {"optimise an lstm", edit([](auto& e) { e.model = "lstm"; e.optimize = true; }), ""},
+      {"optimise the majority baseline", edit([](auto& e) { e.model = "majority"; e.optimize = true; }),
+       "nothing to tune in majority"},
       {"optimise xgboost", edit([](auto& e) { e.optimize = true; }), ""},
       {"lookback of zero days", edit([](auto& e) { e.lookback_days = 0; }), "out of range"},
   };
@@ -320,4 +325,114 @@ TEST_CASE("a rules report names its brain and zero tokens") {
   CHECK(r.caveats.find("0 tokens") != std::string::npos);
   for (const auto* part : {&r.answer, &r.analysis, &r.trading_insights, &r.recommendations, &r.caveats})
     CHECK_FALSE(part->empty());
+}
+
+namespace {
+
+// Validation results with no edge: 0.51 on 400 rows, both classes predicted.
+msg::initial_results no_edge(const std::string& model, std::size_t train_rows, std::vector<std::string> tried) {
+  msg::initial_results r;
+  r.model = model;
+  r.val.n = 400;
+  r.val.base_rate = 0.5;
+  r.val.tp = r.val.fp = r.val.tn = r.val.fn = 100;
+  r.val.accuracy = 0.51;
+  r.train.accuracy = 0.53;
+  r.train.n = train_rows;
+  r.budget_left = 5;
+  r.attempt = 1;
+  r.tried_models = std::move(tried);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("switch_model climbs the capacity ladder as far as the training rows allow") {
+  namespace th = brain::thresholds;
+  auto b = brain::make_rules_brain();
+  // A linear model without an edge and without overfitting: try a non-linear one.
+  auto d = b->on_initial_results(no_edge("logistic", 1000, {"logistic"}));
+  CHECK(d.action == "switch_model");
+  CHECK(d.model == "xgboost");
+  CHECK(d.reason.find("more flexible") != std::string::npos);
+
+  // Enough rows for the LSTM but not for the Transformer: the reason names both numbers.
+  d = b->on_initial_results(no_edge("xgboost", th::lstm_min_train_rows, {"xgboost"}));
+  CHECK(d.model == "lstm");
+  CHECK(d.reason.find(std::to_string(th::lstm_min_train_rows) + " training rows") != std::string::npos);
+  CHECK(d.reason.find("transformer needs at least " + std::to_string(th::transformer_min_train_rows)) !=
+        std::string::npos);
+
+  // With the LSTM tried and rows enough, the Transformer.
+  d = b->on_initial_results(no_edge("xgboost", th::transformer_min_train_rows, {"lstm", "xgboost"}));
+  CHECK(d.model == "transformer");
+
+  // Too few rows for any net: back down the ladder, never to a net.
+  d = b->on_initial_results(no_edge("xgboost", th::lstm_min_train_rows - 1, {"xgboost"}));
+  CHECK(d.model == "logistic");
+  CHECK(d.reason.find("lstm needs at least") != std::string::npos);
+}
+
+TEST_CASE("switch_model answers overfitting with a simpler model or the ensemble's average") {
+  auto b = brain::make_rules_brain();
+  auto r = no_edge("xgboost", 5000, {"xgboost"});
+  r.train.accuracy = 0.62;  // 11 points above validation: variance (below the retrain gap)
+  auto d = b->on_initial_results(r);
+  CHECK(d.action == "switch_model");
+  CHECK(d.model == "logistic");
+  CHECK(d.reason.find("variance") != std::string::npos);
+  r.tried_models = {"logistic", "xgboost"};
+  d = b->on_initial_results(r);
+  CHECK(d.model == "ensemble");
+  // An overfitting LSTM steps down to xgboost, not up to the Transformer.
+  r.model = "lstm";
+  r.tried_models = {"lstm"};
+  CHECK(b->on_initial_results(r).model == "xgboost");
+}
+
+TEST_CASE("switch_model considers every model and never one already tried") {
+  auto b = brain::make_rules_brain();
+  std::set<std::string> reached;
+  const auto names = ml::model_names();
+  for (const auto& current : names)
+    for (std::size_t rows : {std::size_t(500), std::size_t(2500), std::size_t(6000)})
+      for (double train_acc : {0.53, 0.62})
+        for (std::size_t k = 0; k <= names.size(); ++k) {
+          // Tried: the current model and the first k others.
+          std::vector<std::string> tried = {current};
+          for (std::size_t i = 0; i < k && i < names.size(); ++i)
+            if (names[i] != current) tried.push_back(names[i]);
+          auto r = no_edge(current, rows, tried);
+          r.train.accuracy = train_acc;
+          const auto d = b->on_initial_results(r);
+          if (d.action != "switch_model") continue;
+          INFO(current << " -> " << d.model << ": " << d.reason);
+          CHECK(std::find(tried.begin(), tried.end(), d.model) == tried.end());
+          CHECK(d.model != "majority");
+          CHECK(ml::make_model(d.model) != nullptr);
+          if (d.model == "lstm") CHECK(rows >= static_cast<std::size_t>(brain::thresholds::lstm_min_train_rows));
+          if (d.model == "transformer")
+            CHECK(rows >= static_cast<std::size_t>(brain::thresholds::transformer_min_train_rows));
+          reached.insert(d.model);
+        }
+  CHECK(reached == std::set<std::string>{"logistic", "xgboost", "lstm", "transformer", "ensemble"});
+
+  // Every model tried: no switch; the brain moves on.
+  std::vector<std::string> all(names.begin(), names.end());
+  CHECK(b->on_initial_results(no_edge("xgboost", 6000, all)).action != "switch_model");
+}
+
+TEST_CASE("nets and the ensemble are retrained and optimised like the other models") {
+  auto b = brain::make_rules_brain();
+  auto r = no_edge("lstm", 3000, {"xgboost", "lstm"});
+  r.attempt = 2;
+  auto d = b->on_initial_results(r);
+  CHECK(d.action == "retrain");
+  CHECK(d.params.count("dropout") == 1);
+  r.attempt = 3;
+  d = b->on_initial_results(r);
+  CHECK(d.action == "optimize");
+  CHECK(d.params.at("budget") == brain::thresholds::optimize_budget);
+  r.model = "majority";
+  CHECK(b->on_initial_results(r).action == "continue");  // nothing to tune
 }
