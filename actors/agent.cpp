@@ -19,6 +19,7 @@
 #include "messages/schedule_msgs.hpp"
 #include "messages/type_ids.hpp"
 #include "ml/market/bar.hpp"
+#include "ml/market/data_catalog.hpp"
 #include "ml/market/synthetic.hpp"
 #include "ml/market/universe.hpp"
 #include "ml/models/model.hpp"
@@ -91,30 +92,7 @@ std::string utc_text(std::int64_t t) {
 }
 
 bool symbol_exists(const agent_state& st, const std::string& s) {
-  if (ml::is_known_ticker(s)) return true;
-  if (st.cfg.data_dir.empty()) return false;
-  std::error_code ec;
-  return std::filesystem::is_regular_file(std::filesystem::path(st.cfg.data_dir) / (s + ".csv"), ec);
-}
-
-// The date of the last row of DATA_DIR/SYMBOL.csv when it starts with an ISO
-// date; "" otherwise. Reads only the file's tail.
-std::string last_csv_date(const std::string& data_dir, const std::string& symbol) {
-  if (data_dir.empty() || symbol.empty()) return "";
-  std::ifstream in(std::filesystem::path(data_dir) / (symbol + ".csv"), std::ios::binary);
-  if (!in) return "";
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  const std::streamoff from = std::max<std::streamoff>(0, size - 4096);
-  in.seekg(from);
-  std::string tail((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  while (!tail.empty() && (tail.back() == '\n' || tail.back() == '\r' || tail.back() == ' ')) tail.pop_back();
-  const auto nl = tail.rfind('\n');
-  const std::string line = nl == std::string::npos ? tail : tail.substr(nl + 1);
-  auto digit = [&](std::size_t i) { return i < line.size() && line[i] >= '0' && line[i] <= '9'; };
-  const bool iso = digit(0) && digit(1) && digit(2) && digit(3) && line.size() >= 10 && line[4] == '-' &&
-                   digit(5) && digit(6) && line[7] == '-' && digit(8) && digit(9);
-  return iso ? line.substr(0, 10) : "";
+  return ml::is_known_ticker(s) || !ml::csv_file_for(st.cfg.data_dir, s).empty();
 }
 
 // The last day the plan's data will have once `e` is applied, so that "last
@@ -128,7 +106,7 @@ std::string data_end_for(const agent_state& st, msg::trial_plan plan, const brai
   const std::string synthetic_end = ml::format_date(ml::synthetic_default_end());
   if (plan.data_source == "synthetic") return synthetic_end;
   if (plan.data_source == "polygon") return "";
-  const std::string csv_end = last_csv_date(st.cfg.data_dir, plan.symbol);
+  const std::string csv_end = ml::csv_last_date(st.cfg.data_dir, plan.symbol);
   if (plan.data_source == "csv") return csv_end;
   if (st.cfg.polygon_key) return "";
   return csv_end.empty() ? synthetic_end : csv_end;
@@ -140,7 +118,7 @@ std::string help_text() {
          "  - Change it in plain words: \"use xgboost\", \"train ratio 0.7\", \"from 2015-01-01\", \"horizon 5\",\n"
          "    \"use synthetic data\", \"threshold 0.6\", \"allow shorting\", \"commission 5 bps\", \"seed 7\".\n"
          "  - \"yes\" / \"ok\" / \"go\" approves; nothing trains before that.\n"
-         "  - \"list trials\", \"show trial 3\", \"status\", \"cancel trial 3\", \"help\".\n"
+         "  - \"list trials\", \"show trial 3\", \"status\", \"cancel trial 3\", \"what data do you have?\", \"help\".\n"
          "  - \"paper trade AAPL\" / \"update my AAPL paper portfolio\" (add \"replay\" to watch fills one by one):\n"
          "    the latest completed trial's model trades bars that arrived after it.\n"
          "Models: " + [] {
@@ -153,7 +131,11 @@ std::string help_text() {
 // Saves the plan as a new proposal revision and answers with it.
 void propose(agent_self* self, caf::response_promise rp, msg::trial_plan plan, std::string lead,
              std::vector<std::string> batch = {}, std::vector<brain::llm_role> authors = {}) {
-  std::string text = lead + brain::describe_plan(plan);
+  // Which file (or generator) and period the plan will train on, before the
+  // person approves it.
+  std::string text = lead + brain::describe_plan(plan) + "\n  loads:         " +
+                     ml::describe_data_choice(plan.symbol, plan.data_source, self->state.cfg.data_dir,
+                                              self->state.cfg.polygon_key);
   if (!batch.empty()) {
     text += "\nOn approval I run it once per model:";
     for (const auto& m : batch) text += " " + m;
@@ -518,6 +500,9 @@ void on_chat(agent_self* self, caf::response_promise rp, const std::string& text
     case brain::intent::help:
       rp.deliver(reply(help_text()));
       return;
+    case brain::intent::data_info:
+      rp.deliver(reply(ml::describe_available_data(st.cfg.data_dir, st.cfg.polygon_key)));
+      return;
     case brain::intent::approve:
       approve(self, rp, 0);
       return;
@@ -538,7 +523,10 @@ void on_chat(agent_self* self, caf::response_promise rp, const std::string& text
         if (!in.unknown_symbol.empty())
           rp.deliver(error("unknown_symbol",
                            "'" + in.unknown_symbol + "' is not a ticker I know. Use a listed US ticker or company name "
-                           "(e.g. TSLA, Apple), or put " + in.unknown_symbol + ".csv in the data directory."));
+                           "(e.g. TSLA, Apple), or put " + in.unknown_symbol + ".csv in the data folder" +
+                           (st.cfg.data_dir.empty() ? std::string(" (start mltrainerd with --data-dir FOLDER)")
+                                                    : " " + st.cfg.data_dir) +
+                           ". Ask \"what data do you have?\" for the symbols I can load."));
         else
           rp.deliver(error("missing_symbol", "which symbol should I trade? For example: \"Run trial on TSLA\"."));
         return;

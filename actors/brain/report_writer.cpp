@@ -37,7 +37,8 @@ msg::final_report write_rules_report(const msg::trial_summary& s) {
 
   // Direct answer.
   r.answer = "On " + data_kind + s.symbol + " daily data (" + s.first_date + " to " + s.last_date + ", " +
-             std::to_string(s.bars) + " bars, source " + s.data_source + "), " + s.model +
+             std::to_string(s.bars) + " bars, source " + s.data_source +
+             (s.synthetic || s.data_origin.empty() ? "" : ": " + s.data_origin) + "), " + s.model +
              " predicted the direction of the close " + (s.plan.horizon == 1 ? std::string("one bar") : std::to_string(s.plan.horizon) + " bars") +
              " ahead with out-of-sample accuracy " + pct(t.accuracy) + " on " +
              std::to_string(t.n) + " test bars (" + s.test_first_date + " to " + s.test_last_date + "). ";
