@@ -177,7 +177,7 @@ TEST_CASE("cancelling a running trial stops it and records it as cancelled", "[i
   c.connect("127.0.0.1", d.port());
   frame_reader r(c);
   r.next();
-  chat(c, "Analyze AAPL with LSTM model");
+  chat(c, "Analyze AAPL with LSTM model on synthetic data");
   auto p = r.until("proposal");
   c.send(R"({"type":"approve","proposal_id":)" + std::to_string(static_cast<std::int64_t>(p.num("proposal_id"))) + "}");
   auto ok = r.until("reply");
@@ -206,7 +206,7 @@ TEST_CASE("a trial running when the daemon gets SIGTERM is recorded as interrupt
     c.connect("127.0.0.1", d.port());
     frame_reader r(c);
     r.next();
-    chat(c, "Analyze AAPL with LSTM model");
+    chat(c, "Analyze AAPL with LSTM model on synthetic data");
     auto p = r.until("proposal");
     c.send(R"({"type":"approve","proposal_id":)" + std::to_string(static_cast<std::int64_t>(p.num("proposal_id"))) + "}");
     // Wait until the LSTM is fitting (it takes well over the time a signal needs).
