@@ -476,7 +476,7 @@ intent parse_intent(const std::string& text, bool has_proposal,
     out.kind = intent::approve;
   } else if (no.count(bare)) {
     out.kind = intent::reject;
-  } else if (std::regex_search(low, data_info_re) && !has_word(low_toks, {"run", "use"})) {
+  } else if (std::regex_search(low, data_info_re) && !has_word(low_toks, {"run"})) {
     out.kind = intent::data_info;
   } else if (std::regex_search(low, brains_re)) {
     out.kind = intent::compare_brains;
