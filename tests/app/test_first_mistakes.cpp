@@ -69,7 +69,7 @@ TEST_CASE("the first mistakes at the command line say what to do next", "[mistak
 TEST_CASE("the first mistakes in the chat say what to do next", "[mistakes][integration]") {
   const std::string dir = mlt::test::fresh_dir("mistakes-chat");
   // A CSV exported with the wrong columns next to nothing else.
-  write_file(dir + "/data/BADCOLS.csv", "day,price\n2020-01-02,10\n2020-01-03,11\n");
+  write_file(dir + "/data/BADC.csv", "day,price\n2020-01-02,10\n2020-01-03,11\n");
   daemon_process d(dir + "/state", {"--data-dir", dir + "/data"});
   mlt::net::ws_client c;
   c.connect("127.0.0.1", d.port());
@@ -85,16 +85,16 @@ TEST_CASE("the first mistakes in the chat say what to do next", "[mistakes][inte
   SECTION("what data do you have? lists every source") {
     chat(c, "What data do you have?");
     const auto reply = r.until("reply");
-    CHECK_THAT(reply.str("text"), Catch::Contains("BADCOLS: unusable: ") && Catch::Contains("Synthetic market: any symbol") &&
+    CHECK_THAT(reply.str("text"), Catch::Contains("BADC: unusable: ") && Catch::Contains("Synthetic market: any symbol") &&
                                       Catch::Contains("Polygon.io: not available"));
   }
   SECTION("a CSV with the wrong columns") {
-    chat(c, "Run trial on BADCOLS");
+    chat(c, "Run trial on BADC");
     r.until("proposal");
     chat(c, "yes");
     const auto f = r.until("trial_failed");
     CHECK(f.str("code") == "data_failed");
-    CHECK_THAT(f.str("message"), Catch::Contains("BADCOLS.csv") && Catch::Contains("date,open,high,low,close,volume"));
+    CHECK_THAT(f.str("message"), Catch::Contains("BADC.csv") && Catch::Contains("date,open,high,low,close,volume"));
   }
   SECTION("Polygon without a key") {
     chat(c, "Run trial on TSLA using polygon");

@@ -35,7 +35,7 @@ std::string unquote(std::string s) {
   return out;
 }
 
-// The rows "| `--flag ARG` | default | meaning |" of the first table after `heading`.
+// The rows "| `--flag ARG` | default | meaning |" of the "| flag |" table after `heading`.
 flag_table readme_flags(const std::string& heading) {
   std::ifstream in(std::string(MLT_SOURCE_DIR) + "/README.md");
   std::string line;
@@ -49,8 +49,8 @@ flag_table readme_flags(const std::string& heading) {
       continue;
     }
     if (!in_section) continue;
-    if (line.rfind("|", 0) == 0) {
-      in_table = true;
+    if (line.rfind("| flag |", 0) == 0) in_table = true;  // the section's flag table, not its command table
+    if (in_table && line.rfind("|", 0) == 0) {
       if (std::regex_search(line, m, row_re)) out[m[1]] = unquote(m[2]);
     } else if (in_table) {
       break;
