@@ -18,6 +18,7 @@
 #include "messages/type_ids.hpp"
 #include "ml/market/bar.hpp"
 #include "ml/market/data_source.hpp"
+#include "ml/market/data_catalog.hpp"
 #include "ml/market/synthetic.hpp"
 #include "ml/market/universe.hpp"
 #include "ml/models/model.hpp"
@@ -118,7 +119,7 @@ std::string help_text() {
          "  - Change it in plain words: \"use xgboost\", \"train ratio 0.7\", \"from 2015-01-01\", \"horizon 5\",\n"
          "    \"use synthetic data\", \"threshold 0.6\", \"allow shorting\", \"commission 5 bps\", \"seed 7\".\n"
          "  - \"yes\" / \"ok\" / \"go\" approves; nothing trains before that.\n"
-         "  - \"list trials\", \"show trial 3\", \"status\", \"cancel trial 3\", \"help\".\n"
+         "  - \"list trials\", \"show trial 3\", \"status\", \"cancel trial 3\", \"what data do you have?\", \"help\".\n"
          "  - \"paper trade AAPL\" / \"update my AAPL paper portfolio\" (add \"replay\" to watch fills one by one):\n"
          "    the latest completed trial's model trades bars that arrived after it.\n"
          "Models: " + [] {
@@ -131,7 +132,11 @@ std::string help_text() {
 // Saves the plan as a new proposal revision and answers with it.
 void propose(agent_self* self, caf::response_promise rp, msg::trial_plan plan, std::string lead,
              std::vector<std::string> batch = {}, std::vector<brain::llm_role> authors = {}) {
-  std::string text = lead + brain::describe_plan(plan);
+  // Which file (or generator) and period the plan will train on, before the
+  // person approves it.
+  std::string text = lead + brain::describe_plan(plan) + "\n  loads:         " +
+                     ml::describe_data_choice(plan.symbol, plan.data_source, self->state.cfg.data_dir,
+                                              self->state.cfg.polygon_key);
   if (!batch.empty()) {
     text += "\nOn approval I run it once per model:";
     for (const auto& m : batch) text += " " + m;
@@ -503,6 +508,9 @@ void on_chat(agent_self* self, caf::response_promise rp, const std::string& text
     case brain::intent::help:
       rp.deliver(reply(help_text()));
       return;
+    case brain::intent::data_info:
+      rp.deliver(reply(ml::describe_available_data(st.cfg.data_dir, st.cfg.polygon_key)));
+      return;
     case brain::intent::approve:
       approve(self, rp, 0);
       return;
@@ -521,7 +529,8 @@ void on_chat(agent_self* self, caf::response_promise rp, const std::string& text
     case brain::intent::run_trial: {
       if (!in.changes.symbol) {
         if (!in.unknown_symbol.empty())
-          rp.deliver(error("unknown_symbol", ml::unknown_symbol_text(in.unknown_symbol, st.cfg.data_dir)));
+          rp.deliver(error("unknown_symbol", ml::unknown_symbol_text(in.unknown_symbol, st.cfg.data_dir) +
+                                                          " Ask \"what data do you have?\" for the symbols I can load."));
         else
           rp.deliver(error("missing_symbol", "which symbol should I trade? For example: \"Run trial on TSLA\"."));
         return;

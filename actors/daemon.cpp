@@ -251,7 +251,10 @@ void daemon::start() {
   h.on_refused = [self](int status, const std::string& remote) {
     const char* code = status == 401 ? "unauthorized" : status == 403 ? "forbidden_origin" : "not_found";
     metrics::count_error(code);
-    self->log->warn("refused a WebSocket from {}: {} ({})", remote, status, code);
+    self->log->warn("refused a WebSocket from {}: {} ({}){}", remote, status, code,
+                    status == 403 ? "; to allow a page's address, add its origin (e.g. http://HOST:PORT) to "
+                                    "server.allowed_origins"
+                                  : "");
   };
   d.server = std::make_unique<net::server>(so, h);
   d.server->start();

@@ -10,10 +10,12 @@
 #include <cstring>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include <simdjson.h>
 
 #include "app/commands.hpp"
+#include "config/flag_help.hpp"
 #include "messages/json_writer.hpp"
 #include "net/ws_client.hpp"
 
@@ -182,10 +184,32 @@ bool parse_args(int argc, char** argv, client_args& a, std::string& err, bool as
   return true;
 }
 
+// What to do next after a failed connection: the first mistakes people make
+// are a daemon that is not running, the wrong port, and a missing token.
+std::string connect_advice(const std::string& what, const client_args& a) {
+  const std::string where = std::to_string(a.port);
+  auto has = [&](const char* s) { return what.find(s) != std::string::npos; };
+  if (has("cannot connect") || has("cannot resolve"))
+    return "Is mltrainerd running on port " + where + "? Start it with ./build/app/mltrainerd (it prints "
+           "'mltrainerd listening on port N') and pass that port with --port N (default 8765).";
+  if (has("HTTP 401"))
+    return a.token.empty() ? "This daemon requires a bearer token: pass --token T or set MLTRAINER_TOKEN."
+                           : "The daemon refused this token: use one of the tokens it was started with "
+                             "(server.tokens or MLTRAINER_TOKENS).";
+  if (has("HTTP 403"))
+    return "The daemon refused this connection's Origin: add it to server.allowed_origins in the config file.";
+  return "Is port " + where + " an mltrainerd? The daemon prints 'mltrainerd listening on port N' when it starts; "
+         "pass that N with --port, or the full address with --url ws://HOST:PORT/ws.";
+}
+
 void connect(net::ws_client& c, const client_args& a) {
   std::map<std::string, std::string> headers;
   if (!a.token.empty()) headers["Authorization"] = "Bearer " + a.token;
-  c.connect(a.host, a.port, a.path, headers);
+  try {
+    c.connect(a.host, a.port, a.path, headers);
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(std::string(e.what()) + "\n" + connect_advice(e.what(), a));
+  }
 }
 
 std::string frame(const char* type, const char* key, const std::string& v) {
@@ -288,6 +312,24 @@ int run_chat(const client_args& a) {
   return 0;
 }
 
+// The flags of chat and ask, with their defaults (client_args).
+std::string client_usage(bool ask) {
+  std::vector<config::flag_doc> flags = {
+      {"--port N", "port of the daemon on 127.0.0.1", "8765"},
+      {"--url URL", "where the daemon is, ws://HOST:PORT/ws (instead of --port)", "ws://127.0.0.1:8765/ws"},
+      {"--token T", "bearer token, when the daemon requires one", "$MLTRAINER_TOKEN, else none"},
+      {"--json", "print the raw frames, one JSON object per line", "off"},
+  };
+  if (ask) {
+    flags.push_back({"--yes", "approve the proposal, stream the trial and wait for the report", "off"});
+    flags.push_back({"--timeout SECONDS", "give up (exit 3) after this long", "600"});
+  }
+  return std::string(ask ? "usage: mltrainer ask TEXT [options]\n  send one chat line and print the answer\n"
+                         : "usage: mltrainer chat [options]\n  interactive session; /approve, /list, /show N, "
+                           "/cancel N, /quit\n") +
+         config::format_flags(flags);
+}
+
 }  // namespace
 
 int run_client(int argc, char** argv) {
@@ -296,8 +338,7 @@ int run_client(int argc, char** argv) {
   std::string err;
   if (!parse_args(argc, argv, a, err, ask)) {
     if (err != "help") std::cerr << "mltrainer " << argv[0] << ": " << err << "\n";
-    std::cerr << "usage: mltrainer chat [--port N | --url ws://HOST:PORT/ws] [--token T] [--json]\n"
-                 "       mltrainer ask TEXT [--yes] [--port N | --url URL] [--token T] [--json] [--timeout S]\n";
+    (err == "help" ? std::cout : std::cerr) << client_usage(ask);
     return err == "help" ? 0 : 2;
   }
   try {

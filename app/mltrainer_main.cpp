@@ -7,10 +7,8 @@ namespace {
 void usage() {
   std::cout <<
       "usage: mltrainer <command> [options]\n"
-      "  chat      [--port N | --url ws://HOST:PORT/ws] [--token T] [--json]\n"
-      "            interactive session with the daemon\n"
-      "  ask TEXT  [--yes] [--port N | --url URL] [--token T] [--json] [--timeout SECONDS]\n"
-      "            send one request; with --yes approve the proposal and wait for the report\n"
+      "  chat      interactive session with the daemon (--port N, --url, --token, --json)\n"
+      "  ask TEXT  send one request; --yes approves the proposal and waits for the report\n"
       "  features  --csv FILE --indicator NAME:ARGS ...   indicators as CSV on stdout\n"
       "  backtest  --csv FILE --strategy sma_cross|buy_hold ...   offline backtest\n"
       "  cache     list|clear --state-dir DIR   the on-disk bar cache\n"

@@ -1,11 +1,45 @@
 #include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <string>
 
 #include <pthread.h>
 
 #include "actors/daemon.hpp"
 #include "config/config_file.hpp"
 #include "config/daemon_options.hpp"
+
+namespace {
+
+// The state directory must take a file before anything starts: otherwise the
+// log sink or SQLite fails later with a less helpful message.
+std::string state_dir_problem(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return "cannot create state directory " + dir + ": " + ec.message();
+  const auto probe = std::filesystem::path(dir) / ".mltrainerd-write-probe";
+  { std::ofstream out(probe); if (!out) return "state directory " + dir + " is not writable"; }
+  std::filesystem::remove(probe, ec);
+  return "";
+}
+
+// What to do next after a failed start, for the mistakes people make first.
+std::string start_advice(const std::string& what, const mlt::config::daemon_options& o) {
+  auto has = [&](const char* s) { return what.find(s) != std::string::npos; };
+  if (has("already in use"))
+    return "Port " + std::to_string(o.port) + " is taken (another mltrainerd?). Stop that one, or start this one "
+           "with --port N (0 = any free port; the daemon prints the one it got).";
+  if (has("state directory") || has("store"))
+    return "Pick a folder you can write with --state-dir DIR (or storage.state_dir), or fix the permissions of " +
+           o.state_dir + ".";
+  if (has("data directory"))
+    return "Point --data-dir (or data.dir) at a folder of SYMBOL.csv files, or pass --data-dir '' for none.";
+  return "";
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   mlt::config::daemon_options opts;
@@ -41,11 +75,16 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
+  if (const std::string problem = state_dir_problem(opts.state_dir); !problem.empty()) {
+    std::cerr << "mltrainerd: " << problem << "\n" << start_advice(problem, opts) << "\n";
+    return 1;
+  }
   mlt::actors::daemon d(opts);
   try {
     d.start();
   } catch (const std::exception& e) {
-    std::cerr << "mltrainerd: " << e.what() << "\n";
+    const std::string advice = start_advice(e.what(), opts);
+    std::cerr << "mltrainerd: " << e.what() << "\n" << (advice.empty() ? "" : advice + "\n");
     return 1;
   }
   // A line the client scripts and tests can wait for.

@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "config/flag_help.hpp"
+
 namespace mlt::config {
 
 namespace {
@@ -20,22 +22,35 @@ bool to_int(const std::string& s, long lo, long hi, long& out) {
 
 }  // namespace
 
+std::string shipped_data_dir() {
+  std::error_code ec;
+  return std::filesystem::is_directory(MLT_SHIPPED_DATA_DIR, ec) ? MLT_SHIPPED_DATA_DIR : "";
+}
+
 std::string daemon_usage() {
-  return "usage: mltrainerd [options]\n"
-         "  --config FILE            read settings from a JSON config file (flags override it)\n"
-         "  --check-config FILE      validate FILE (with the environment and other flags), print\n"
-         "                           'FILE: OK' or every problem, and exit (1 on problems)\n"
-         "  --port N                 listen port (default 8765; 0 = any free port)\n"
-         "  --bind ADDR              listen address (default 127.0.0.1)\n"
-         "  --state-dir DIR          SQLite database, bar cache and logs (default ./mltrainer-state)\n"
-         "  --data-dir DIR           CSV files SYMBOL.csv that serve those symbols (default: none)\n"
-         "  --brain KIND             the agent's brain: rules, anthropic or openai (default rules)\n"
-         "  --max-trials N           trials running at once (default: number of cores)\n"
-         "  --max-queue N            trials waiting before the daemon answers busy (default 32)\n"
-         "  --decision-deadline-ms N time the agent has per checkpoint decision (default 10000)\n"
-         "  --log-level LEVEL        trace, debug, info, warn or error (default info)\n"
-         "  --foreground             stay attached to the terminal (the default; for service managers)\n"
-         "  --help                   this text\n"
+  const std::string shipped = shipped_data_dir();
+  return "usage: mltrainerd [options]\n" +
+         format_flags({
+             {"--config FILE", "read settings from a JSON config file (flags override it)", "none"},
+             {"--check-config FILE", "validate FILE with the environment and other flags, print 'FILE: OK' or every "
+                                     "problem, exit 1 on problems", "-"},
+             {"--port N", "listen port; 0 = any free port (the daemon prints it)", "8765"},
+             {"--bind ADDR", "listen address; not loopback requires bearer tokens", "127.0.0.1"},
+             {"--state-dir DIR", "SQLite database, bar cache, models and logs (must be writable)",
+              "./mltrainer-state"},
+             {"--data-dir DIR", "folder of SYMBOL.csv files that serve those symbols; '' = none",
+              "data/ of the source tree"},
+             {"--brain KIND", "the agent's brain: rules, anthropic or openai", "rules"},
+             {"--max-trials N", "trials running at once, 1..256", "number of cores"},
+             {"--max-queue N", "trials waiting before the daemon answers busy", "32"},
+             {"--decision-deadline-ms N", "time per checkpoint decision, 10..3600000; then the rules brain decides",
+              "10000"},
+             {"--log-level LEVEL", "trace, debug, info, warn or error", "info"},
+             {"--foreground", "stay attached to the terminal (always; for service managers)", "on"},
+             {"--help", "this text", "-"},
+         }) +
+         "data/ of the source tree here: " + (shipped.empty() ? std::string("missing, so no data folder") : shipped) +
+         "\n"
          "environment (names configurable in the file): MLTRAINER_TOKENS (comma-separated bearer\n"
          "  tokens), POLYGON_API_KEY, POLYGON_BASE_URL, ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL,\n"
          "  OPENAI_API_KEY, OPENAI_BASE_URL\n"

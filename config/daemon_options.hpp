@@ -13,6 +13,11 @@
 
 namespace mlt::config {
 
+/// The data/ folder of the source tree this binary was built from (its real
+/// price files, data/PROVENANCE.md), or "" when that folder is gone (a binary
+/// copied elsewhere): then there is no data folder unless one is configured.
+std::string shipped_data_dir();
+
 /// One LLM provider (brain.anthropic / brain.openai).
 struct llm_options {
   std::string model;        ///< model name sent to the API ("model")
@@ -97,7 +102,9 @@ struct daemon_options {
   std::vector<std::string> allowed_origins;  ///< WebSocket Origin allow-list, [] = any (server.allowed_origins)
 
   // data
-  std::string data_dir;            ///< SYMBOL.csv files; empty = none (data.dir, --data-dir)
+  /// SYMBOL.csv files; empty = none (data.dir, --data-dir). Defaults to the
+  /// checkout's data/ folder (shipped_data_dir()) when that exists.
+  std::string data_dir = shipped_data_dir();
   std::string polygon_api_key_env = "POLYGON_API_KEY";  ///< env var with the Polygon key (data.polygon_api_key_env)
   std::string polygon_api_key;     ///< from polygon_api_key_env, else inline data.polygon_api_key; never logged
   std::string polygon_base_url = "https://api.polygon.io";  ///< data.polygon_base_url; env POLYGON_BASE_URL overrides

@@ -162,7 +162,9 @@ std::vector<ml::bar> polygon_client::fetch(const polygon_query& q, const ml::dat
   for (int page = 1;; ++page) {
     http_response res = m.get(url, context);
     if (res.status == 401 || res.status == 403)
-      m.fail(context, "the API key was rejected (HTTP " + std::to_string(res.status) + ")");
+      m.fail(context, "the API key was rejected (HTTP " + std::to_string(res.status) +
+                          "): check POLYGON_API_KEY (and that the plan covers this data), or say \"use csv\" "
+                          "or \"on synthetic data\"");
     if (res.status != 200) m.fail(context, "unexpected HTTP " + std::to_string(res.status));
     aggs_page info;
     try {

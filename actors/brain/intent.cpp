@@ -440,6 +440,7 @@ const char* kind_name(intent::kind_t k) {
     case intent::compare_brains: return "compare_brains";
     case intent::compare_models: return "compare_models";
     case intent::resume: return "resume";
+    case intent::data_info: return "data_info";
     case intent::unknown: break;
   }
   return "unknown";
@@ -498,6 +499,9 @@ intent parse_intent(const std::string& text, bool has_proposal,
                             contains(low, "head to head") || contains(low, "head-to-head");
   static const std::regex brains_re(
       R"(\b(?:compare(?: the)? brains|brains? comparison|did (?:the |my )?(?:agent|llm|ai|brain|claude|gpt|model brain|mltrainer) (?:help|make a difference|do better|matter)|(?:llm|claude|gpt|ai|anthropic|openai) (?:vs\.?|versus) (?:the )?rules|rules (?:vs\.?|versus) (?:the )?(?:llm|claude|gpt|ai|anthropic|openai)|was (?:the )?(?:llm|claude|agent) (?:better|worth))\b)");
+  // A question about the data itself, not a request to use one source.
+  static const std::regex data_info_re(
+      R"(\b(?:what|which) (?:data|symbols?|tickers?|stocks?|markets?|prices?|files?)(?: \w+)? (?:do|can|are|have|is)\b|\b(?:list|show)(?: me)? (?:the |your |all )?(?:data|symbols|tickers|data sources|csv files)\b|\bwhat data\b|\bavailable (?:data|symbols|tickers)\b)");
   static const std::regex resume_re(R"(\b(?:resume|re-?run|rerun|retry|repeat|restart|run (?:trial\s*#?\s*\d+|#\d+|it) again)\b)");
 
   if (paper_words && !has_word(low_toks, {"cancel"})) {
@@ -510,6 +514,8 @@ intent parse_intent(const std::string& text, bool has_proposal,
     out.kind = intent::approve;
   } else if (no.count(bare)) {
     out.kind = intent::reject;
+  } else if (std::regex_search(low, data_info_re) && !has_word(low_toks, {"run"})) {
+    out.kind = intent::data_info;
   } else if (std::regex_search(low, brains_re)) {
     out.kind = intent::compare_brains;
   } else if (!brain.empty() && !out.changes.symbol) {

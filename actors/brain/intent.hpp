@@ -52,6 +52,7 @@ struct intent {
     compare_brains,  ///< "compare brains", "did the agent help?"
     compare_models,  ///< "compare xgboost and lstm on TSLA" (changes.symbol, models)
     resume,      ///< "resume trial 12", "re-run trial 12" (trial_id)
+    data_info,   ///< "what data do you have?", "which symbols can I use?"
     unknown,
   };
   kind_t kind = unknown;

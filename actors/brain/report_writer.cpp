@@ -73,7 +73,8 @@ msg::final_report write_rules_report(const msg::trial_summary& s) {
   // The bar size is measured from the bars used, never assumed.
   const std::string bar_size = s.bar_size.empty() ? "" : s.bar_size + " ";
   r.answer = "On " + data_kind + s.symbol + " " + bar_size + "data (" + s.first_date + " to " + s.last_date + ", " +
-             std::to_string(s.bars) + " bars, source " + s.data_source + "), " + s.model +
+             std::to_string(s.bars) + " bars, source " + s.data_source +
+             (s.synthetic || s.data_origin.empty() ? "" : ": " + s.data_origin) + "), " + s.model +
              (s.parameter_count > 0 ? " (" + std::to_string(s.parameter_count) + " learned parameters)" : std::string()) +
              " predicted the direction of the close " + (s.plan.horizon == 1 ? std::string("one bar") : std::to_string(s.plan.horizon) + " bars") +
              " ahead with out-of-sample accuracy " + pct(t.accuracy) + " on " +

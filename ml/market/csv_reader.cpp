@@ -178,7 +178,8 @@ bar_series parse_csv(std::string_view text, const std::string& name) {
   // 't' is the timestamp only when no date column exists.
   const bool epoch_ms_col = index_of[c_date] < 0 && index_of[c_t] >= 0;
   if (index_of[c_date] < 0 && index_of[c_t] < 0)
-    rd.fail(0, "header has no date column (expected 'date', 'datetime', 'timestamp' or 't')");
+    rd.fail(0, "header has no date column (expected date,open,high,low,close,volume; the date column may also be "
+               "called 'datetime', 'timestamp' or 't')");
   for (int c : {c_open, c_high, c_low, c_close})
     if (index_of[c] < 0)
       rd.fail(0, std::string("header has no '") + col_name(c) +

@@ -9,6 +9,7 @@
 
 #include "ml/market/bar_cache.hpp"
 #include "ml/market/calendar.hpp"
+#include "ml/market/data_catalog.hpp"
 #include "ml/market/csv_reader.hpp"
 #include "ml/market/synthetic.hpp"
 #include "ml/market/universe.hpp"
@@ -98,7 +99,9 @@ bar_series load_synthetic(const data_request& req, std::int64_t from, std::int64
 bar_series load_polygon(const data_request& req, const data_environment& env, std::int64_t from,
                         std::int64_t to, const data_progress& progress) {
   if (env.polygon_api_key.empty())
-    throw data_error("Polygon requested for " + req.symbol + " but no API key is set (POLYGON_API_KEY)");
+    throw data_error("Polygon requested for " + req.symbol +
+                     " but no API key is set: set POLYGON_API_KEY before starting mltrainerd, or say \"use csv\" "
+                     "or \"on synthetic data\"");
   if (!env.polygon_fetch)
     throw data_error("Polygon requested for " + req.symbol + " but this program has no Polygon client attached");
   remote_range range;

@@ -91,7 +91,7 @@ void http_session::handle_upgrade(request_type&& req) {
       has_origin ? std::string_view(origin->value().data(), origin->value().size()) : std::string_view{};
   if (!origin_accepted(opts.allowed_origins, has_origin, origin_value)) {
     refused(403);
-    return reply(403, json_error(403, "origin not allowed"), false, &req);
+    return reply(403, json_error(403, "origin not allowed: add the address the page is opened at (e.g. http://HOST:PORT) to server.allowed_origins in the daemon's config"), false, &req);
   }
   std::make_shared<websocket_session>(stream_.release_socket(), state_)->run(std::move(req));
 }

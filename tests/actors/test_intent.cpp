@@ -319,3 +319,19 @@ TEST_CASE("any symbol with a CSV file is a symbol, whatever its length or case")
   CHECK_FALSE(unknown.changes.symbol);
   CHECK(unknown.unknown_symbol == "GBPUSD");
 }
+
+TEST_CASE("questions about the data are data_info; requests to use a source are not") {
+  for (const char* text : {"What data do you have?", "which symbols can I use?", "what data is there",
+                           "list the data", "show me your data sources", "which tickers do you have",
+                           "what data do you have for TSLA?"}) {
+    INFO(text);
+    CHECK(parse(text).kind == intent::data_info);
+  }
+  for (const char* text : {"Run trial on TSLA on synthetic data", "use synthetic data", "list trials",
+                           "use real data"}) {
+    INFO(text);
+    CHECK(parse(text, true).kind != intent::data_info);
+  }
+  CHECK(parse("Run trial on TSLA on synthetic data").kind == intent::run_trial);
+  CHECK(*parse("Run trial on TSLA on synthetic data").changes.data_source == "synthetic");
+}

@@ -99,7 +99,7 @@ TEST_CASE("after kill -9 mid-trial nothing acknowledged is lost and 'resume tria
     c.connect("127.0.0.1", d.port());
     frame_reader r(c);
     REQUIRE(r.next().type() == "hello");
-    chat(c, "Analyze TSLA with LSTM model");
+    chat(c, "Analyze TSLA with LSTM model on synthetic data");
     auto p = r.until("proposal");
     proposal_id = id_of(p, "proposal_id");
     c.send(R"({"type":"approve","proposal_id":)" + std::to_string(proposal_id) + "}");
@@ -286,7 +286,7 @@ TEST_CASE("SIGTERM mid-fit exits on its own, records the trial interrupted, and 
     c.connect("127.0.0.1", d.port());
     frame_reader r(c);
     r.next();
-    chat(c, "Analyze AAPL with LSTM model");
+    chat(c, "Analyze AAPL with LSTM model on synthetic data");
     auto p = r.until("proposal");
     c.send(R"({"type":"approve","proposal_id":)" + std::to_string(id_of(p, "proposal_id")) + "}");
     bool training = false;

@@ -22,6 +22,8 @@ void chat(mlt::net::ws_client& c, const std::string& text) {
 
 }  // namespace
 
+// Started without --data-dir, the daemon serves the shipped data/ folder:
+// "Run trial on TSLA" trains on real Tesla bars and says which file and period.
 TEST_CASE("a person negotiates, approves and watches a trial to its report, and it survives a restart",
           "[integration]") {
   const auto state = mlt::test::fresh_dir("trial");
@@ -37,6 +39,7 @@ TEST_CASE("a person negotiates, approves and watches a trial to its report, and 
     auto p1 = r.until("proposal");
     CHECK(p1.str("symbol") == "TSLA");
     CHECK(p1.str("model") == "xgboost");
+    CHECK_THAT(p1.str("text"), Catch::Contains("TSLA.csv: 754 day bars, 2015-01-02 .. 2017-12-29 (real prices)"));
     const auto first_id = static_cast<std::int64_t>(p1.num("proposal_id"));
 
     chat(c, "use logistic and train ratio 0.65");
@@ -79,7 +82,7 @@ TEST_CASE("a person negotiates, approves and watches a trial to its report, and 
     // The report carries the numbers as numbers.
     CHECK(static_cast<std::int64_t>(report.num("trial_id")) == trial_id);
     CHECK(report.str("symbol") == "TSLA");
-    CHECK(report.str("data_source") == "synthetic");
+    CHECK(report.str("data_source") == "csv");
     auto test = frame{report.raw, report.doc["metrics"]["test"]};
     const double acc = test.num("accuracy");
     CHECK(acc >= 0.0);
@@ -97,7 +100,9 @@ TEST_CASE("a person negotiates, approves and watches a trial to its report, and 
     CHECK(!report.doc["equity"].at(0)["drawdown"].get_double().get(dd));
     CHECK(dd >= 0);
     CHECK(report.str("text").find("SMA(10,30) crossover") != std::string::npos);
-    CHECK(report.str("text").find("SYNTHETIC") != std::string::npos);
+    CHECK(report.str("text").find("SYNTHETIC") == std::string::npos);
+    CHECK_THAT(report.str("text"), Catch::Contains("2015-01-02 to 2017-12-29, 754 bars, source csv: ") &&
+                                       Catch::Contains("data/TSLA.csv"));
     CHECK(report.str("text").find("ANSWER") != std::string::npos);
     CHECK(d.stop() == 0);
   }
@@ -172,7 +177,7 @@ TEST_CASE("cancelling a running trial stops it and records it as cancelled", "[i
   c.connect("127.0.0.1", d.port());
   frame_reader r(c);
   r.next();
-  chat(c, "Analyze AAPL with LSTM model");
+  chat(c, "Analyze AAPL with LSTM model on synthetic data");
   auto p = r.until("proposal");
   c.send(R"({"type":"approve","proposal_id":)" + std::to_string(static_cast<std::int64_t>(p.num("proposal_id"))) + "}");
   auto ok = r.until("reply");
@@ -201,7 +206,7 @@ TEST_CASE("a trial running when the daemon gets SIGTERM is recorded as interrupt
     c.connect("127.0.0.1", d.port());
     frame_reader r(c);
     r.next();
-    chat(c, "Analyze AAPL with LSTM model");
+    chat(c, "Analyze AAPL with LSTM model on synthetic data");
     auto p = r.until("proposal");
     c.send(R"({"type":"approve","proposal_id":)" + std::to_string(static_cast<std::int64_t>(p.num("proposal_id"))) + "}");
     // Wait until the LSTM is fitting (it takes well over the time a signal needs).
