@@ -101,11 +101,12 @@ void client_view::progress(simdjson::dom::element e) {
   const bool has_data = !e["data"].get(d);
   const std::string phase = has_data ? str(d, "phase") : "";
   if (!term_.tty || phase.empty()) {
-    // Plain lines: every fit's measured steps thinned to about four.
+    // Plain lines: every fit's steps thinned to about four, and its last
+    // (a fit that stops early ends before step == total).
     if (phase == "train") {
       const double step = num(d, "step"), total = num(d, "total");
       const double every = std::max(1.0, std::floor(total / 4));
-      if (step < total && std::fmod(step, every) != 0) return;
+      if (num(d, "fraction") < 1 && step < total && std::fmod(step, every) != 0) return;
     }
     line("  ... " + text);
     return;
@@ -144,7 +145,11 @@ void client_view::progress(simdjson::dom::element e) {
   }
   // A new phase or a new model's fit gets its own line; the old bar stays.
   const std::string key = phase + "/" + model;
-  if (key != bar_key_) {
+  // A refit of the same model starts again from a lower step: a new bar too.
+  const double step = num(d, "step", -1);
+  const bool restarted = key == bar_key_ && step >= 0 && step < last_step_;
+  last_step_ = step;
+  if (key != bar_key_ || restarted) {
     finish();
     bar_key_ = key;
   } else {

@@ -41,6 +41,7 @@ private:
   terminal term_;
   std::string bar_key_;   ///< phase and model of the bar on screen, "" if none
   std::string bar_text_;  ///< the bar's line as last drawn
+  double last_step_ = -1;  ///< the bar's last step (a lower one is a new fit)
   double train_loss_ = 0, val_loss_ = 0, val_acc_ = 0;
   bool have_losses_ = false;
 };
