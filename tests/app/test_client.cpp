@@ -144,13 +144,11 @@ private:
   int fd_ = -1;
 };
 
-std::string http_get(std::uint16_t port, const std::string& target, int& status) {
+mlt::net::http_response http_get(std::uint16_t port, const std::string& target) {
   mlt::net::http_client c;
   mlt::net::http_request req;
   req.url = "http://127.0.0.1:" + std::to_string(port) + target;
-  auto res = c.send(req);
-  status = res.status;
-  return res.body;
+  return c.send(req);
 }
 
 std::string slurp(const std::string& path) {
@@ -356,17 +354,22 @@ TEST_CASE("a person runs ask --yes piped, chat on a terminal, the subcommands an
   CHECK(missing.status == 1);
   CHECK(contains(missing.out, "404: there is no trial 999"));
 
-  int status = 0;
-  const auto eq = http_get(d.port(), "/api/trials/" + id + "/equity.csv", status);
-  CHECK(status == 200);
+  const auto eq_res = http_get(d.port(), "/api/trials/" + id + "/equity.csv");
+  CHECK(eq_res.status == 200);
+  CHECK(eq_res.header("Content-Type") == "text/csv; charset=utf-8");
+  CHECK(eq_res.header("Content-Disposition") == "attachment; filename=\"mltrainer-trial-" + id + "-equity.csv\"");
+  const auto& eq = eq_res.body;
   CHECK(eq.rfind("date,equity,drawdown,buy_hold_equity,buy_hold_drawdown\n", 0) == 0);
   CHECK(std::count(eq.begin(), eq.end(), '\n') > 20);
   CHECK(std::regex_search(eq, std::regex("\n\\d{4}-\\d\\d-\\d\\d,[0-9.e+]+,[0-9.e+-]+,[0-9.e+]+,[0-9.e+-]+\n")));
-  const auto tr = http_get(d.port(), "/api/trials/" + id + "/trades.csv", status);
-  CHECK(status == 200);
-  CHECK(tr.rfind("side,size,entry_date,entry_price,exit_date,exit_price,pnl,return,open\n", 0) == 0);
-  http_get(d.port(), "/api/trials/" + id + "/other.csv", status);
-  CHECK(status == 404);
-  http_get(d.port(), "/api/trials/999/equity.csv", status);
-  CHECK(status == 404);
+  const auto tr = http_get(d.port(), "/api/trials/" + id + "/trades.csv");
+  CHECK(tr.status == 200);
+  CHECK(tr.body.rfind("side,size,entry_date,entry_price,exit_date,exit_price,pnl,return,open\n", 0) == 0);
+  const auto page_res = http_get(d.port(), "/api/trials/" + id + "/report.html");
+  CHECK(page_res.status == 200);
+  CHECK(page_res.header("Content-Type") == "text/html; charset=utf-8");
+  CHECK(page_res.body == page);  // the client saves what the daemon builds
+  CHECK(http_get(d.port(), "/api/trials/" + id + "/other.csv").status == 404);
+  CHECK(http_get(d.port(), "/api/trials/999/equity.csv").status == 404);
+  CHECK(http_get(d.port(), "/api/trials/x/trades.csv").status == 400);
 }
