@@ -121,6 +121,15 @@ async function checkExportedFile(browser, file, trialId) {
     const c = await chartPoints(page, name);
     check(c && c.same && c.counts.every((n) => n > 0) && c.ink > 500, `exported file: the ${name} chart drew offline (${c && c.counts}, ${c && c.ink} inked pixels)`);
   }
+  // Walk-forward folds, when the report carries them, draw their chart too.
+  const folds = await page.evaluate(() => {
+    const r = JSON.parse(document.getElementById('report-data').textContent);
+    return r.walk_forward && Array.isArray(r.walk_forward.folds) ? r.walk_forward.folds.length : 0;
+  });
+  if (folds > 0) {
+    const wf = await chartPoints(page, 'walkForward');
+    check(wf && wf.same && wf.counts.every((n) => n > 0) && wf.ink > 500, `exported file: the walk-forward chart drew offline (${folds} folds, ${wf && wf.counts})`);
+  }
   const paper = await page.$$eval('#paper-table tbody tr', (rows) => rows.length);
   check(paper > 3, `exported file: the paper-trading table is there (${paper} rows)`);
   check(/\S/.test(await page.textContent('.report .sections')), 'exported file: the report text is there');
