@@ -5,25 +5,15 @@
 #include <cstdio>
 #include <ostream>
 
+#include "app/json_fields.hpp"
 #include "app/report_view.hpp"
 
 namespace mlt::app {
 
 namespace {
 
-std::string str(simdjson::dom::element e, const char* key) {
-  std::string_view v;
-  if (e[key].get_string().get(v)) return {};
-  return std::string(v);
-}
-
-double num(simdjson::dom::element e, const char* key, double missing = 0) {
-  double d = 0;
-  if (!e[key].get_double().get(d)) return d;
-  std::int64_t i = 0;
-  if (!e[key].get_int64().get(i)) return static_cast<double>(i);
-  return missing;
-}
+std::string str(simdjson::dom::element e, const char* key) { return json_str(e, key); }
+double num(simdjson::dom::element e, const char* key, double missing = 0) { return json_num(e, key, missing); }
 
 std::string id(double v) { return std::to_string(static_cast<long long>(v)); }
 

@@ -16,6 +16,7 @@
 
 #include "app/client_view.hpp"
 #include "app/commands.hpp"
+#include "app/json_fields.hpp"
 #include "app/report_view.hpp"
 #include "messages/json_writer.hpp"
 #include "net/http_client.hpp"
@@ -51,19 +52,9 @@ const char* const usage_text =
     "CONNECTION: --port N (default 8765) | --url ws://HOST:PORT/ws; --token T (default $MLTRAINER_TOKEN)\n"
     "--timeout S: seconds to wait for the report (default 600)\n";
 
-std::string str(simdjson::dom::element e, const char* key) {
-  std::string_view v;
-  if (e[key].get_string().get(v)) return {};
-  return std::string(v);
-}
+std::string str(simdjson::dom::element e, const char* key) { return json_str(e, key); }
 
-std::int64_t id_of(simdjson::dom::element e, const char* key) {
-  std::int64_t i = 0;
-  if (!e[key].get_int64().get(i)) return i;
-  double d = 0;
-  if (!e[key].get_double().get(d)) return static_cast<std::int64_t>(d);
-  return 0;
-}
+std::int64_t id_of(simdjson::dom::element e, const char* key) { return static_cast<std::int64_t>(json_num(e, key)); }
 
 bool positive(const std::string& s, std::int64_t& out) {
   if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos) return false;

@@ -5,24 +5,16 @@
 #include <cstdio>
 #include <map>
 
+#include "app/json_fields.hpp"
+
 namespace mlt::app {
 
 namespace {
 
-std::string str(simdjson::dom::element e, const char* key) {
-  std::string_view v;
-  if (e[key].get_string().get(v)) return {};
-  return std::string(v);
-}
+std::string str(simdjson::dom::element e, const char* key) { return json_str(e, key); }
 
 // NaN when absent: a missing number prints as "—", never as 0.
-double num(simdjson::dom::element e, const char* key) {
-  double d = 0;
-  if (!e[key].get_double().get(d)) return d;
-  std::int64_t i = 0;
-  if (!e[key].get_int64().get(i)) return static_cast<double>(i);
-  return std::nan("");
-}
+double num(simdjson::dom::element e, const char* key) { return json_num(e, key, std::nan("")); }
 
 std::string fmt(const char* f, double v) {
   if (!std::isfinite(v)) return "—";
