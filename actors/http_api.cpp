@@ -4,11 +4,14 @@
 #include <string_view>
 
 #include <caf/all.hpp>
+#include <simdjson.h>
 
 #include "actors/metrics.hpp"
+#include "actors/report_csv.hpp"
 #include "messages/json_writer.hpp"
 #include "messages/type_ids.hpp"
 #include "messages/wire.hpp"
+#include "web/report_export.hpp"
 
 namespace mlt::actors {
 
@@ -121,14 +124,66 @@ net::server_response list_trials(const http_api_context& ctx, std::string_view t
   return json(200, msg::encode_trials(*list));
 }
 
-net::server_response one_trial(const http_api_context& ctx, std::string_view id_text) {
+// The stored record of trial `id_text`, or the error to answer instead.
+std::optional<msg::trial_record> find_trial(const http_api_context& ctx, std::string_view id_text,
+                                            net::server_response& err) {
   auto id = positive_int(id_text);
-  if (!id) return error(400, "a trial id is a positive integer");
-  net::server_response err;
+  if (!id) {
+    err = error(400, "a trial id is a positive integer");
+    return std::nullopt;
+  }
   auto rec = ask_store<msg::trial_record>(ctx, msg::get_trial_query{*id}, err);
+  if (!rec) return std::nullopt;
+  if (!rec->found) {
+    err = error(404, "there is no trial " + std::to_string(*id));
+    return std::nullopt;
+  }
+  return rec;
+}
+
+net::server_response one_trial(const http_api_context& ctx, std::string_view id_text) {
+  net::server_response err;
+  auto rec = find_trial(ctx, id_text, err);
   if (!rec) return err;
-  if (!rec->found) return error(404, "there is no trial " + std::to_string(*id));
   return json(200, msg::encode_trial(*rec));
+}
+
+// A file to save, not a page of this origin: attachment, and no scripts run
+// here even if a browser shows it.
+net::server_response download(std::string content_type, std::string body, const std::string& filename) {
+  net::server_response res;
+  res.status = 200;
+  res.content_type = std::move(content_type);
+  res.body = std::move(body);
+  res.headers["Content-Disposition"] = "attachment; filename=\"" + filename + "\"";
+  res.headers["Cache-Control"] = "no-store";
+  res.headers["X-Content-Type-Options"] = "nosniff";
+  return res;
+}
+
+// /api/trials/{id}/report.html, equity.csv, trades.csv: the stored report
+// as a file to keep (README "Reports people keep").
+net::server_response trial_file(const http_api_context& ctx, std::string_view id_text, std::string_view file) {
+  if (file != "report.html" && file != "equity.csv" && file != "trades.csv")
+    return error(404, "no such trial file '" + std::string(file) + "'; try report.html, equity.csv or trades.csv");
+  net::server_response err;
+  auto rec = find_trial(ctx, id_text, err);
+  if (!rec) return err;
+  const auto id = std::to_string(rec->row.trial_id);
+  if (rec->report_json.empty())
+    return error(404, "trial " + id + " has no report (it is " + rec->row.status + ")");
+  const std::string stem = "mltrainer-trial-" + id;
+  if (file == "report.html") {
+    simdjson::dom::parser p;
+    std::string_view text;
+    simdjson::dom::element doc;
+    if (p.parse(rec->report_json).get(doc) || doc["text"].get_string().get(text)) text = {};
+    const std::string title = "mlTrainer report: trial " + id + ", " + rec->row.symbol + ", " + rec->row.model;
+    return download("text/html; charset=utf-8", web::report_html(rec->report_json, title, text), stem + ".html");
+  }
+  auto csv = file == "equity.csv" ? equity_csv(rec->report_json) : trades_csv(rec->report_json);
+  if (!csv) return error(500, "the stored report of trial " + id + " is not readable JSON");
+  return download("text/csv; charset=utf-8", std::move(*csv), stem + "-" + std::string(file));
 }
 
 }  // namespace
@@ -148,7 +203,8 @@ net::server_response handle_http(const http_api_context& ctx, const net::server_
   if (r == route::none) {
     if (get && ctx.static_files)
       if (auto res = ctx.static_files(req)) return std::move(*res);
-    return error(404, "no such path; try /health, /metrics, /api/trials or /api/trials/{id}");
+    return error(404, "no such path; try /health, /metrics, /api/trials, /api/trials/{id} or "
+                      "/api/trials/{id}/report.html|equity.csv|trades.csv");
   }
   // Everything but /health tells what ran here: it needs the token.
   if (r != route::health && !req.authenticated) {
@@ -163,8 +219,12 @@ net::server_response handle_http(const http_api_context& ctx, const net::server_
       return metrics_page(ctx);
     case route::trials:
       return list_trials(ctx, target);
-    default:
-      return one_trial(ctx, path.substr(trials_prefix.size()));
+    default: {
+      const auto rest = path.substr(trials_prefix.size());
+      const auto slash = rest.find('/');
+      if (slash == std::string_view::npos) return one_trial(ctx, rest);
+      return trial_file(ctx, rest.substr(0, slash), rest.substr(slash + 1));
+    }
   }
 }
 

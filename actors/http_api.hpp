@@ -1,6 +1,8 @@
 #pragma once
 /// The daemon's HTTP routes beside the WebSocket: /health, /metrics,
-/// /api/trials, /api/trials/{id}, then the web page's static files.
+/// /api/trials, /api/trials/{id}, the files of a trial's report
+/// (/api/trials/{id}/report.html, equity.csv, trades.csv), then the web
+/// page's static files.
 ///
 /// Runs on the server's Asio threads: store questions are synchronous
 /// requests with a deadline (a slow store answers 503, never a hang).

@@ -1,22 +1,27 @@
-// `mltrainer chat` and `mltrainer ask`: the person's side of the WebSocket.
+// `mltrainer chat|ask|trials|show|cancel|resume|report`: the person's side
+// of the daemon, over its WebSocket (and its HTTP API for report files).
 #include <poll.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <cmath>
 #include <cstdlib>
-#include <map>
-#include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <iostream>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
 #include <simdjson.h>
 
+#include "app/client_view.hpp"
 #include "app/commands.hpp"
 #include "config/flag_help.hpp"
+#include "app/json_fields.hpp"
+#include "app/report_view.hpp"
 #include "messages/json_writer.hpp"
+#include "net/http_client.hpp"
 #include "net/ws_client.hpp"
 
 namespace mlt::app {
@@ -24,6 +29,7 @@ namespace mlt::app {
 namespace {
 
 struct client_args {
+  std::string cmd;
   std::string host = "127.0.0.1";
   std::uint16_t port = 8765;
   std::string path = "/ws";
@@ -31,154 +37,110 @@ struct client_args {
   bool json = false;
   bool yes = false;
   int timeout_s = 600;
-  std::string text;
+  std::string text;          ///< ask's request
+  std::int64_t trial_id = 0; ///< show, cancel, resume, report
+  std::int64_t limit = 0;    ///< trials --limit
+  std::string html, md;      ///< report --html FILE, --md FILE
 };
 
-std::string str(simdjson::dom::element e, const char* key) {
-  std::string_view v;
-  if (e[key].get_string().get(v)) return {};
-  return std::string(v);
+const char* const usage_text =
+    "usage: mltrainer chat   [CONNECTION] [--json]\n"
+    "       mltrainer ask TEXT [--yes] [--timeout S] [CONNECTION] [--json]\n"
+    "       mltrainer trials [--limit N] [CONNECTION] [--json]\n"
+    "       mltrainer show N   [CONNECTION] [--json]\n"
+    "       mltrainer cancel N [CONNECTION] [--json]\n"
+    "       mltrainer resume N [--timeout S] [CONNECTION] [--json]\n"
+    "       mltrainer report N (--html FILE | --md FILE ...) [CONNECTION]   (FILE - is standard output)\n"
+    "CONNECTION: --port N (default 8765) | --url ws://HOST:PORT/ws; --token T (default $MLTRAINER_TOKEN)\n"
+    "--timeout S: seconds to wait for the report (default 600)\n";
+
+std::string str(simdjson::dom::element e, const char* key) { return json_str(e, key); }
+
+std::int64_t id_of(simdjson::dom::element e, const char* key) { return static_cast<std::int64_t>(json_num(e, key)); }
+
+bool positive(const std::string& s, std::int64_t& out) {
+  if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos) return false;
+  out = std::stoll(s);
+  return out > 0;
 }
 
-double num(simdjson::dom::element e, const char* key) {
-  double d = 0;
-  if (!e[key].get_double().get(d)) return d;
-  std::int64_t i = 0;
-  if (!e[key].get_int64().get(i)) return static_cast<double>(i);
-  return 0;
-}
-
-std::string pct(double v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.1f%%", 100 * v);
-  return b;
-}
-
-// One frame as readable lines; `progress_every` thins training steps.
-std::string render(simdjson::dom::element f) {
-  const std::string type = str(f, "type");
-  if (type == "hello" || type == "reply") return "mlTrainer: " + str(f, "text");
-  if (type == "proposal")
-    return "mlTrainer: proposal #" + std::to_string(static_cast<long long>(num(f, "proposal_id"))) + "\n" +
-           str(f, "text");
-  if (type == "error") return "error [" + str(f, "code") + "]: " + str(f, "message");
-  if (type == "trial_failed")
-    return "Trial " + std::to_string(static_cast<long long>(num(f, "trial_id"))) + " " + str(f, "status") + ": " +
-           str(f, "message");
-  if (type == "event") {
-    const std::string kind = str(f, "kind");
-    const std::string speaker = str(f, "speaker");
-    const std::string text = str(f, "text");
-    if (kind == "progress") {
-      simdjson::dom::element data;
-      if (!f["data"].get(data) && str(data, "phase") == "train") {
-        const double step = num(data, "step"), total = num(data, "total");
-        const double every = std::max(1.0, std::floor(total / 4));
-        if (step < total && std::fmod(step, every) != 0) return {};
-      }
-      return "  ... " + text;
-    }
-    if (kind == "question") return "ML engine asks: " + text;
-    if (kind == "decision") return "mlTrainer: " + text;
-    if (kind == "report") return {};
-    if (kind == "warning") return "ML engine WARNING: " + text;
-    if (kind == "error") return "ERROR: " + text;
-    return (speaker == "engine" ? "ML engine: " : speaker == "mlTrainer" ? "mlTrainer: " : "") + text;
-  }
-  if (type == "report") {
-    std::string out = "\n=== REPORT: trial " + std::to_string(static_cast<long long>(num(f, "trial_id"))) + " — " +
-                      str(f, "symbol") + ", " + str(f, "model") + ", data " + str(f, "data_source") + " ===\n";
-    out += str(f, "text") + "\n";
-    simdjson::dom::element m, p, b;
-    if (!f["metrics"]["test"].get(m) && !f["paper"].get(p) && !f["buy_hold"].get(b)) {
-      char buf[512];
-      std::snprintf(buf, sizeof buf,
-                    "\n  test accuracy %s (n=%lld), AUC %.3f | strategy %s, Sharpe %.2f, max DD %s, %lld trades | "
-                    "buy-and-hold %s\n",
-                    pct(num(m, "accuracy")).c_str(), static_cast<long long>(num(m, "n")), num(m, "roc_auc"),
-                    pct(num(p, "total_return")).c_str(), num(p, "sharpe"), pct(num(p, "max_drawdown")).c_str(),
-                    static_cast<long long>(num(p, "trades")), pct(num(b, "total_return")).c_str());
-      out += buf;
-    }
-    return out;
-  }
-  if (type == "trials") {
-    std::string out = "trials:";
-    simdjson::dom::array arr;
-    if (!f["trials"].get_array().get(arr))
-      for (auto t : arr)
-        out += "\n  #" + std::to_string(static_cast<long long>(num(t, "trial_id"))) + " " + str(t, "status") + " " +
-               str(t, "symbol") + " " + str(t, "model") + " " + str(t, "created_at");
-    return out == "trials:" ? "trials: none yet" : out;
-  }
-  if (type == "trial") {
-    std::string out = "trial " + std::to_string(static_cast<long long>(num(f, "trial_id"))) + ":";
-    simdjson::dom::array arr;
-    if (!f["transcript"].get_array().get(arr))
-      for (auto e : arr) out += "\n  [" + str(e, "speaker") + "] " + str(e, "text");
-    return out;
-  }
-  if (type == "pong") return "pong";
-  if (type == "paper") return "  paper " + str(f, "symbol") + ": " + str(f, "text");
-  return std::string(simdjson::minify(f));
-}
-
-bool parse_args(int argc, char** argv, client_args& a, std::string& err, bool ask) {
+bool parse_args(int argc, char** argv, client_args& a, std::string& err) {
+  a.cmd = argv[0];
+  const bool wants_text = a.cmd == "ask";
+  const bool wants_id = a.cmd == "show" || a.cmd == "cancel" || a.cmd == "resume" || a.cmd == "report";
   for (int i = 1; i < argc; ++i) {
     std::string s = argv[i];
-    auto value = [&]() -> std::string {
+    auto value = [&](std::string& out) {
       if (i + 1 >= argc) {
         err = s + " needs a value";
-        return {};
+        return false;
       }
-      return argv[++i];
+      out = argv[++i];
+      return true;
     };
+    std::string v;
     if (s == "--port") {
-      auto v = value();
-      if (!err.empty()) return false;
-      try {
-        long p = std::stol(v);
-        if (p < 1 || p > 65535) throw std::out_of_range("port");
-        a.port = static_cast<std::uint16_t>(p);
-      } catch (...) {
+      if (!value(v)) return false;
+      std::int64_t p = 0;
+      if (!positive(v, p) || p > 65535) {
         err = "--port must be 1..65535";
         return false;
       }
+      a.port = static_cast<std::uint16_t>(p);
     } else if (s == "--url") {
-      auto v = value();
-      if (!err.empty()) return false;
+      if (!value(v)) return false;
       if (!net::parse_ws_url(v, a.host, a.port, a.path)) {
         err = "--url must look like ws://HOST:PORT/ws";
         return false;
       }
     } else if (s == "--token") {
-      a.token = value();
-      if (!err.empty()) return false;
+      if (!value(a.token)) return false;
     } else if (s == "--timeout") {
-      auto v = value();
-      if (!err.empty()) return false;
+      if (!value(v)) return false;
       a.timeout_s = std::atoi(v.c_str());
       if (a.timeout_s <= 0) {
         err = "--timeout must be a positive number of seconds";
         return false;
       }
-    } else if (s == "--json") {
+    } else if (s == "--limit" && a.cmd == "trials") {
+      if (!value(v)) return false;
+      if (!positive(v, a.limit) || a.limit > 1000) {
+        err = "--limit must be an integer from 1 to 1000";
+        return false;
+      }
+    } else if ((s == "--html" || s == "--md") && a.cmd == "report") {
+      if (!value(s == "--html" ? a.html : a.md)) return false;
+    } else if (s == "--json" && a.cmd != "report") {
       a.json = true;
-    } else if (s == "--yes" || s == "-y") {
+    } else if ((s == "--yes" || s == "-y") && a.cmd == "ask") {
       a.yes = true;
     } else if (s == "--help" || s == "-h") {
       err = "help";
       return false;
-    } else if (ask && a.text.empty() && s.rfind("--", 0) != 0) {
+    } else if (wants_text && a.text.empty() && s.rfind("--", 0) != 0) {
       a.text = s;
+    } else if (wants_id && a.trial_id == 0 && s.rfind("--", 0) != 0) {
+      if (!positive(s, a.trial_id)) {
+        err = "a trial number is a positive integer, got '" + s + "'";
+        return false;
+      }
     } else {
       err = "unknown argument '" + s + "'";
       return false;
     }
   }
   if (const char* t = std::getenv("MLTRAINER_TOKEN"); t && a.token.empty()) a.token = t;
-  if (ask && a.text.empty()) {
+  if (wants_text && a.text.empty()) {
     err = "ask needs the request text, e.g. mltrainer ask \"Run trial on TSLA\" --yes";
+    return false;
+  }
+  if (wants_id && a.trial_id == 0) {
+    err = a.cmd + " needs a trial number, e.g. mltrainer " + a.cmd + " 3" +
+          (a.cmd == "report" ? " --html trial-3.html" : "") + " (mltrainer trials lists them)";
+    return false;
+  }
+  if (a.cmd == "report" && a.html.empty() && a.md.empty()) {
+    err = "report needs --html FILE or --md FILE (or both)";
     return false;
   }
   return true;
@@ -212,82 +174,102 @@ void connect(net::ws_client& c, const client_args& a) {
   }
 }
 
-std::string frame(const char* type, const char* key, const std::string& v) {
+std::string chat_frame(const std::string& text) {
   msg::json_writer w;
-  w.begin_object().field("type", type);
-  if (key) w.field(key, v);
-  w.end_object();
+  w.begin_object().field("type", "chat").field("text", text).end_object();
   return w.take();
 }
 
-std::string approve_frame(std::int64_t id) {
+std::string id_frame(const char* type, const char* key, std::int64_t id) {
   msg::json_writer w;
-  w.begin_object().field("type", "approve").field("proposal_id", id).end_object();
+  w.begin_object().field("type", type).field(key, id).end_object();
   return w.take();
 }
 
-// Prints a frame; returns its parsed form for the caller's decisions.
-bool show(simdjson::dom::parser& parser, const std::string& raw, bool json, simdjson::dom::element& out) {
+// Shows a frame as JSON or for people; false when it is not JSON.
+bool show(simdjson::dom::parser& parser, const std::string& raw, bool json, client_view& view,
+          simdjson::dom::element& out) {
   if (parser.parse(raw).get(out)) {
-    std::cout << raw << std::endl;
+    view.line(raw);
     return false;
   }
-  if (json) {
-    std::cout << raw << std::endl;
-  } else {
-    auto line = render(out);
-    if (!line.empty()) std::cout << line << std::endl;
-  }
+  if (json) std::cout << raw << std::endl;
+  else view.frame(out);
   return true;
 }
 
-int run_ask(const client_args& a) {
+// `ask` and `resume`: send the request, approve the proposal with --yes, and
+// follow the trial to its report. `resuming`: the trial exists already.
+int run_follow(const client_args& a, const std::string& request, bool resuming) {
+  client_view view(std::cout, terminal::of_stdout());
   net::ws_client c;
   connect(c, a);
   simdjson::dom::parser parser;
   simdjson::dom::element f;
-  c.send(frame("chat", "text", a.text));
+  c.send(request);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(a.timeout_s);
   std::int64_t trial_id = 0;
-  bool approved = false;
+  bool approved = resuming;
   while (std::chrono::steady_clock::now() < deadline) {
     auto raw = c.read(std::chrono::milliseconds(500));
     if (!raw) continue;
-    if (!show(parser, *raw, a.json, f)) continue;
+    if (!show(parser, *raw, a.json, view, f)) continue;
     const std::string type = str(f, "type");
-    if (type == "error") return 1;
+    if (type == "error") return view.finish(), 1;
     if (type == "proposal") {
       if (!a.yes) return 0;
       if (!approved) {
         approved = true;
-        c.send(approve_frame(static_cast<std::int64_t>(num(f, "proposal_id"))));
+        c.send(id_frame("approve", "proposal_id", id_of(f, "proposal_id")));
       }
     } else if (type == "reply") {
-      if (num(f, "trial_id") > 0) trial_id = static_cast<std::int64_t>(num(f, "trial_id"));
-      if (!approved) return 0;
+      if (id_of(f, "trial_id") > 0) trial_id = id_of(f, "trial_id");
+      if (!approved || (resuming && trial_id == 0)) return 0;
     } else if (type == "report") {
-      if (trial_id == 0 || static_cast<std::int64_t>(num(f, "trial_id")) == trial_id) return 0;
+      if (trial_id == 0 || id_of(f, "trial_id") == trial_id) return 0;
     } else if (type == "trial_failed") {
       return 1;
     }
   }
-  std::cerr << "mltrainer: no report within " << a.timeout_s << " s\n";
+  view.finish();
+  std::cerr << "mltrainer: no report within " << a.timeout_s << " s (--timeout S waits longer)\n";
+  return 3;
+}
+
+// `trials`, `show`, `cancel`: one request, one answer.
+int run_once(const client_args& a, const std::string& request, const std::set<std::string>& answers) {
+  client_view view(std::cout, terminal::of_stdout());
+  net::ws_client c;
+  connect(c, a);
+  simdjson::dom::parser parser;
+  simdjson::dom::element f;
+  c.send(request);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(std::min(a.timeout_s, 60));
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto raw = c.read(std::chrono::milliseconds(500));
+    if (!raw || parser.parse(*raw).get(f)) continue;
+    const std::string type = str(f, "type");
+    if (type != "error" && !answers.count(type)) continue;
+    show(parser, *raw, a.json, view, f);
+    return type == "error" ? 1 : 0;
+  }
+  std::cerr << "mltrainer: the daemon did not answer within " << std::min(a.timeout_s, 60) << " s\n";
   return 3;
 }
 
 int run_chat(const client_args& a) {
+  client_view view(std::cout, terminal::of_stdout());
   net::ws_client c;
   connect(c, a);
   simdjson::dom::parser parser;
   simdjson::dom::element f;
   std::int64_t last_proposal = 0;
-  std::cout << "(type a message; /approve, /list, /show N, /cancel N, /quit)" << std::endl;
+  view.line("(type a message; /approve, /list, /show N, /cancel N, /resume N, /quit)");
   std::string line;
   bool stdin_open = true;
   while (c.is_open()) {
     while (auto raw = c.read(std::chrono::milliseconds(20))) {
-      if (show(parser, *raw, a.json, f) && str(f, "type") == "proposal")
-        last_proposal = static_cast<std::int64_t>(num(f, "proposal_id"));
+      if (show(parser, *raw, a.json, view, f) && str(f, "type") == "proposal") last_proposal = id_of(f, "proposal_id");
     }
     if (!stdin_open) continue;
     pollfd pfd{STDIN_FILENO, POLLIN, 0};
@@ -297,17 +279,25 @@ int run_chat(const client_args& a) {
       // Piped input ended: stay a little for the answers, then leave.
       auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
       while (std::chrono::steady_clock::now() < until)
-        if (auto raw = c.read(std::chrono::milliseconds(100))) show(parser, *raw, a.json, f);
+        if (auto raw = c.read(std::chrono::milliseconds(100))) show(parser, *raw, a.json, view, f);
       break;
     }
     if (line.empty()) continue;
+    std::int64_t n = 0;
+    auto numbered = [&](const char* cmd) {
+      const std::string prefix = std::string(cmd) + " ";
+      return line.rfind(prefix, 0) == 0 && positive(line.substr(prefix.size()), n);
+    };
     if (line == "/quit" || line == "/exit") break;
-    if (line == "/approve") c.send(approve_frame(last_proposal));
-    else if (line == "/list") c.send(frame("list_trials", nullptr, ""));
-    else if (line.rfind("/show ", 0) == 0) c.send(R"({"type":"get_trial","trial_id":)" + line.substr(6) + "}");
-    else if (line.rfind("/cancel ", 0) == 0) c.send(R"({"type":"cancel","trial_id":)" + line.substr(8) + "}");
-    else c.send(frame("chat", "text", line));
+    if (line == "/approve") c.send(id_frame("approve", "proposal_id", last_proposal));
+    else if (line == "/list") c.send(R"({"type":"list_trials"})");
+    else if (numbered("/show")) c.send(id_frame("get_trial", "trial_id", n));
+    else if (numbered("/cancel")) c.send(id_frame("cancel", "trial_id", n));
+    else if (numbered("/resume")) c.send(chat_frame("resume trial " + std::to_string(n)));
+    else if (line[0] == '/') view.line("unknown command '" + line + "'; try /approve, /list, /show N, /cancel N, /resume N, /quit");
+    else c.send(chat_frame(line));
   }
+  view.finish();
   c.close();
   return 0;
 }
@@ -326,27 +316,89 @@ std::string client_usage(bool ask) {
   }
   return std::string(ask ? "usage: mltrainer ask TEXT [options]\n  send one chat line and print the answer\n"
                          : "usage: mltrainer chat [options]\n  interactive session; /approve, /list, /show N, "
-                           "/cancel N, /quit\n") +
+                           "/cancel N, /resume N, /quit\n") +
          config::format_flags(flags);
+// Writes `body` to `file` ("-" = standard output).
+void write_file(const std::string& file, const std::string& body) {
+  if (file == "-") {
+    std::cout << body << std::flush;
+    return;
+  }
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  out << body;
+  out.close();
+  if (!out) throw std::runtime_error("cannot write " + file + ": " + std::strerror(errno));
+  std::cerr << "wrote " << file << " (" << body.size() << " bytes)\n";
+}
+
+// `report N --html FILE --md FILE`: the daemon builds the HTML file (the
+// web page's Download button gets the same); Markdown is drawn here.
+int run_report(const client_args& a) {
+  net::http_client http;
+  auto get = [&](const std::string& what) {
+    net::http_request req;
+    req.url = "http://" + a.host + ":" + std::to_string(a.port) + "/api/trials/" + std::to_string(a.trial_id) + what;
+    if (!a.token.empty()) req.headers.emplace_back("Authorization", "Bearer " + a.token);
+    req.timeout = std::chrono::seconds(std::min(a.timeout_s, 60));
+    auto res = http.send(req);
+    if (res.status != 200) {
+      simdjson::dom::parser p;
+      simdjson::dom::element doc;
+      std::string_view msg = res.body, m;
+      if (!p.parse(res.body).get(doc) && !doc["error"]["message"].get_string().get(m)) msg = m;
+      throw std::runtime_error("the daemon answered " + std::to_string(res.status) + ": " + std::string(msg));
+    }
+    return res.body;
+  };
+  if (!a.html.empty()) write_file(a.html, get("/report.html"));
+  if (!a.md.empty()) {
+    const auto body = get("");
+    simdjson::dom::parser p;
+    simdjson::dom::element doc, report;
+    simdjson::dom::object o;
+    if (p.parse(body).get(doc) || doc["report"].get(report) || report.get_object().get(o))
+      throw std::runtime_error("trial " + std::to_string(a.trial_id) + " has no report yet");
+    write_file(a.md, markdown_report(report));
+  }
+  return 0;
 }
 
 }  // namespace
 
 int run_client(int argc, char** argv) {
-  const bool ask = std::strcmp(argv[0], "ask") == 0;
   client_args a;
   std::string err;
-  if (!parse_args(argc, argv, a, err, ask)) {
+  if (!parse_args(argc, argv, a, err)) {
     if (err != "help") std::cerr << "mltrainer " << argv[0] << ": " << err << "\n";
-    (err == "help" ? std::cout : std::cerr) << client_usage(ask);
+    (err == "help" ? std::cout : std::cerr)
+        << (a.cmd == "chat" || a.cmd == "ask" ? client_usage(a.cmd == "ask") : std::string(usage_text));
     return err == "help" ? 0 : 2;
   }
   try {
-    return ask ? run_ask(a) : run_chat(a);
+    if (a.cmd == "ask") return run_follow(a, chat_frame(a.text), false);
+    if (a.cmd == "resume") return run_follow(a, chat_frame("resume trial " + std::to_string(a.trial_id)), true);
+    if (a.cmd == "trials") {
+      msg::json_writer w;
+      w.begin_object().field("type", "list_trials");
+      if (a.limit > 0) w.field("limit", a.limit);
+      w.end_object();
+      return run_once(a, w.take(), {"trials"});
+    }
+    if (a.cmd == "show") return run_once(a, id_frame("get_trial", "trial_id", a.trial_id), {"trial"});
+    if (a.cmd == "cancel") return run_once(a, id_frame("cancel", "trial_id", a.trial_id), {"reply"});
+    if (a.cmd == "report") return run_report(a);
+    return run_chat(a);
   } catch (const std::exception& e) {
+    std::cout << std::flush;
     std::cerr << "mltrainer: " << e.what() << "\n";
     return 1;
   }
+}
+
+bool is_client_command(const char* cmd) {
+  for (const char* c : {"chat", "ask", "trials", "show", "cancel", "resume", "report"})
+    if (!std::strcmp(cmd, c)) return true;
+  return false;
 }
 
 }  // namespace mlt::app

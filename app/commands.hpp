@@ -3,8 +3,11 @@
 
 namespace mlt::app {
 
-/// `mltrainer chat|ask ...`: talks to a running daemon over WebSocket.
+/// `mltrainer chat|ask|trials|show|cancel|resume|report ...`: talks to a
+/// running daemon (argv[0] is the sub-command).
 int run_client(int argc, char** argv);
+/// True for the sub-commands run_client handles.
+bool is_client_command(const char* cmd);
 /// `mltrainer features --csv FILE --indicator ...`: indicators as CSV.
 int run_features(int argc, char** argv);
 /// `mltrainer backtest --csv FILE --strategy ...`: the simulator offline.

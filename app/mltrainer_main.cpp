@@ -7,8 +7,13 @@ namespace {
 void usage() {
   std::cout <<
       "usage: mltrainer <command> [options]\n"
-      "  chat      interactive session with the daemon (--port N, --url, --token, --json)\n"
-      "  ask TEXT  send one request; --yes approves the proposal and waits for the report\n"
+      "  chat      [--port N | --url ws://HOST:PORT/ws] [--token T] [--json]\n"
+      "            interactive session with the daemon\n"
+      "  ask TEXT  [--yes] [--port N | --url URL] [--token T] [--json] [--timeout SECONDS]\n"
+      "            send one request; with --yes approve the proposal and wait for the report\n"
+      "  trials    [--limit N] | show N | cancel N | resume N   [CONNECTION] [--json]\n"
+      "            the trial history, one trial, cancel one, resume an interrupted one\n"
+      "  report N  --html FILE | --md FILE   a trial's report as one HTML file or Markdown\n"
       "  features  --csv FILE --indicator NAME:ARGS ...   indicators as CSV on stdout\n"
       "  backtest  --csv FILE --strategy sma_cross|buy_hold ...   offline backtest\n"
       "  cache     list|clear --state-dir DIR   the on-disk bar cache\n"
@@ -22,7 +27,7 @@ int main(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   const char* cmd = argv[1];
-  if (!std::strcmp(cmd, "chat") || !std::strcmp(cmd, "ask")) return mlt::app::run_client(argc - 1, argv + 1);
+  if (mlt::app::is_client_command(cmd)) return mlt::app::run_client(argc - 1, argv + 1);
   if (!std::strcmp(cmd, "features")) return mlt::app::run_features(argc - 1, argv + 1);
   if (!std::strcmp(cmd, "backtest")) return mlt::app::run_backtest(argc - 1, argv + 1);
   if (!std::strcmp(cmd, "cache")) return mlt::app::run_cache(argc - 1, argv + 1);

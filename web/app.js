@@ -500,6 +500,7 @@
     const cancel = $('cancel-btn');
     cancel.hidden = !(shown && shown.live);
     cancel.disabled = !connected;
+    $('download-btn').hidden = !(shown && shown.report);
     const live = state.liveId ? state.trials.get(state.liveId) : null;
     $('live-btn').hidden = !(live && live.live && state.shownId !== state.liveId);
   }
@@ -896,7 +897,33 @@
     }
   }
 
+  // The shown trial's report as one HTML file (the daemon builds it; see
+  // README "Reports people keep"): fetched with the token, saved by the browser.
+  async function downloadReport() {
+    const id = state.shownId;
+    if (!id) return;
+    const t = token();
+    try {
+      const res = await fetch('/api/trials/' + id + '/report.html', { headers: t ? { Authorization: 'Bearer ' + t } : {} });
+      if (!res.ok) throw new Error('the daemon answered ' + res.status);
+      const url = URL.createObjectURL(await res.blob());
+      const a = el('a', { href: url, download: 'mltrainer-trial-' + id + '.html' });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+    } catch (e) {
+      addMessage('error', 'Could not download the report of trial ' + id + ': ' + e.message);
+    }
+  }
+
   function init() {
+    // A report exported to a file (web/report_export.cpp): draw it, nothing else.
+    const exported = $('report-data');
+    if (exported) {
+      renderReport(JSON.parse(exported.textContent));
+      return;
+    }
     adoptTokenFromUrl();
     $('token-input').value = token();
     $('token-form').addEventListener('submit', (ev) => {
@@ -912,6 +939,7 @@
       if (state.shownId) send({ type: 'cancel', trial_id: state.shownId });
     });
     $('live-btn').addEventListener('click', () => { if (state.liveId) showTrial(state.liveId); });
+    $('download-btn').addEventListener('click', downloadReport);
     $('refresh-btn').addEventListener('click', () => send({ type: 'list_trials', limit: 100 }));
     // Charts take their colours from the theme: redraw when it changes.
     if (window.matchMedia) {

@@ -121,6 +121,14 @@ TEST_CASE("the router serves health, metrics, the trial list and one trial from 
   std::string_view symbol;
   CHECK_FALSE(doc["plan"]["symbol"].get_string().get(symbol));
   CHECK(symbol == "TSLA");
+
+  // A trial without a report has no report files; the error says why.
+  for (const char* file : {"/report.html", "/equity.csv", "/trades.csv"}) {
+    auto none = handle_http(ctx, get("/api/trials/" + std::to_string(id) + file));
+    CHECK(none.status == 404);
+    CHECK(none.body.find("has no report (it is failed)") != std::string::npos);
+    CHECK(handle_http(ctx, get("/api/trials/" + std::to_string(id) + file, false)).status == 401);
+  }
   caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
 }
 

@@ -1,6 +1,8 @@
 // The web page in Debian's headless Chromium against the real daemon:
 // negotiate, approve, watch, read the report, cancel a second trial, restart
-// the daemon and open the first trial from the history. Writes screenshots.
+// the daemon and open the first trial from the history; download the report
+// and open the file offline. Writes screenshots to SCREENSHOT_DIR (the build
+// folder under ctest; scripts/screenshots.sh points it at docs/screenshots).
 //
 // usage: node browser_test.cjs MLTRAINERD WORK_DIR SCREENSHOT_DIR
 'use strict';
@@ -96,6 +98,47 @@ async function checkReport(page, label) {
   check(dd && dd.counts[0] === eq.counts[0], `${label}: drawdown chart has one point per equity point`);
 }
 
+// An exported report opened from disk in a fresh, offline browser context:
+// no request leaves the file, and the charts draw from the embedded data.
+async function checkExportedFile(browser, file, trialId) {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 1600 }, offline: true });
+  const page = await context.newPage();
+  const requests = [];
+  const errors = [];
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith('file:')) return route.continue();
+    requests.push(url);
+    return route.abort();
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto('file://' + file);
+  await page.waitForSelector('#metrics-table', { timeout: 20000 });
+  check(new RegExp(`trial ${trialId}`).test(await page.textContent('#export-title')), 'the exported file names its trial');
+  check(await page.evaluate(() => typeof window.Chart === 'function'), 'the exported file carries Chart.js');
+  for (const name of ['equity', 'drawdown', 'probability', 'importance']) {
+    const c = await chartPoints(page, name);
+    check(c && c.same && c.counts.every((n) => n > 0) && c.ink > 500, `exported file: the ${name} chart drew offline (${c && c.counts}, ${c && c.ink} inked pixels)`);
+  }
+  // Walk-forward folds, when the report carries them, draw their chart too.
+  const folds = await page.evaluate(() => {
+    const r = JSON.parse(document.getElementById('report-data').textContent);
+    return r.walk_forward && Array.isArray(r.walk_forward.folds) ? r.walk_forward.folds.length : 0;
+  });
+  if (folds > 0) {
+    const wf = await chartPoints(page, 'walkForward');
+    check(wf && wf.same && wf.counts.every((n) => n > 0) && wf.ink > 500, `exported file: the walk-forward chart drew offline (${folds} folds, ${wf && wf.counts})`);
+  }
+  const paper = await page.$$eval('#paper-table tbody tr', (rows) => rows.length);
+  check(paper > 3, `exported file: the paper-trading table is there (${paper} rows)`);
+  check(/\S/.test(await page.textContent('.report .sections')), 'exported file: the report text is there');
+  check(requests.length === 0, 'the exported file asks the network for nothing' + (requests.length ? ': ' + requests.join(', ') : ''));
+  check(errors.length === 0, 'the exported file runs without script errors' + (errors.length ? ': ' + errors.join('; ') : ''));
+  await page.screenshot({ path: path.join(shotDir, 'exported-report.png'), fullPage: false });
+  await context.close();
+}
+
 async function main() {
   fs.mkdirSync(shotDir, { recursive: true });
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlt-web-'));
@@ -152,6 +195,15 @@ async function main() {
     await page.$eval('#report', (e) => e.scrollIntoView());
     await page.screenshot({ path: path.join(shotDir, 'report.png') });
     await page.setViewportSize({ width: 1400, height: 1000 });
+
+    // The Download button saves one HTML file; opened with the network off,
+    // it draws the same report from what it carries.
+    check(await page.isVisible('#download-btn'), 'a Download button is offered for a trial with a report');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-btn')]);
+    const exported = path.join(workDir, 'exported-report.html');
+    await download.saveAs(exported);
+    check(download.suggestedFilename() === `mltrainer-trial-${trialId}.html`, `the file is named for the trial (${download.suggestedFilename()})`);
+    await checkExportedFile(browser, exported, trialId);
 
     // 2. A second trial, edited by typing, watched while it trains, cancelled.
     const firstProposal = await page.evaluate(() => /#(\d+)/.exec(document.getElementById('proposal-title').textContent)[1]);

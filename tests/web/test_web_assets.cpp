@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "web/assets.hpp"
+#include "web/report_export.hpp"
 #include "web/static_files.hpp"
 
 using mlt::web::find_web_asset;
@@ -56,4 +57,26 @@ TEST_CASE("files are served for GET and HEAD with a content security policy, not
   req.method = "GET";
   req.target = "/missing.js";
   CHECK(!mlt::web::serve_web_file(req));
+}
+
+TEST_CASE("an exported report inlines everything and no text in it can break out of its script", "[web]") {
+  // A report text that tries to close the data script and run its own.
+  const std::string json = R"({"type":"report","trial_id":3,"text":"</script><script>alert(1)</script> & <b>"})";
+  const auto html = mlt::web::report_html(json, "trial 3 <TSLA> & \"co\"", "plain </pre> text & more");
+  CHECK(html.rfind("<!doctype html>", 0) == 0);
+  CHECK(html.find("<title>trial 3 &lt;TSLA&gt; &amp; &quot;co&quot;</title>") != std::string::npos);
+  CHECK(html.find(R"(<script type="application/json" id="report-data">{"type":"report","trial_id":3,"text":"\u003c/script>\u003cscript>alert(1)\u003c/script> & \u003cb>"}</script>)") !=
+        std::string::npos);
+  CHECK(html.find("<noscript><pre>plain &lt;/pre&gt; text &amp; more</pre></noscript>") != std::string::npos);
+  // Exactly three scripts close: the data, Chart.js and app.js.
+  std::size_t closes = 0;
+  for (auto at = html.find("</script"); at != std::string::npos; at = html.find("</script", at + 1)) ++closes;
+  CHECK(closes == 3);
+  CHECK(html.find("alert(1)</script>") == std::string::npos);
+  // Nothing is fetched: no src or href attribute, and a policy that allows no request.
+  CHECK(html.find(" src=") == std::string::npos);
+  CHECK(html.find(" href=") == std::string::npos);
+  CHECK(html.find("default-src 'none'") != std::string::npos);
+  CHECK(html.find(std::string(find_web_asset("/chart.js")->body.substr(0, 200))) != std::string::npos);
+  CHECK(html.find("function renderReport") != std::string::npos);
 }
