@@ -35,14 +35,14 @@ double bce_with_logits(const mat<T>& z, const vec<T>& y, mat<T>& dz) {
   return loss / static_cast<double>(b);
 }
 
-/// Inverted-dropout mask: 0 with probability p, else 1/(1-p).
+/// Inverted-dropout mask into `m`: 0 with probability p, else 1/(1-p). Keeps
+/// m's storage when the shape is unchanged.
 template <class T>
-mat<T> dropout_mask(Eigen::Index rows, Eigen::Index cols, double p, rng& r) {
-  mat<T> m(rows, cols);
+void fill_dropout_mask(mat<T>& m, Eigen::Index rows, Eigen::Index cols, double p, rng& r) {
+  m.resize(rows, cols);
   const T keep = static_cast<T>(1.0 / (1.0 - p));
   for (Eigen::Index j = 0; j < cols; ++j)
     for (Eigen::Index i = 0; i < rows; ++i) m(i, j) = r.uniform() < p ? T(0) : keep;
-  return m;
 }
 
 }  // namespace mlt::ml::nn
