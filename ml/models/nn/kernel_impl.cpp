@@ -16,6 +16,10 @@
 #define MLT_NN_STR(a) MLT_NN_STR2(a)
 // Must come before any Eigen header.
 #define Eigen MLT_NN_CAT(mlt_eigen_, MLT_NN_LEVEL)
+// Eigen's product packing buffers up to this size live on the stack instead of
+// the heap, so a training step at the benchmark sizes allocates nothing
+// (thread stacks are 8 MiB).
+#define EIGEN_STACK_ALLOCATION_LIMIT (512 * 1024)
 #include <Eigen/Core>
 
 #include "ml/models/nn/kernel_table.hpp"
@@ -49,9 +53,30 @@ void assign(mapped<T>& c, const P& prod, T beta) {
   }
 }
 
+// Depth of one product call: longer sums are split so Eigen's packing buffers
+// stay under the stack limit above (the split changes the order of the sum,
+// the same way every time).
+constexpr int max_depth = 256;
+
 template <class T>
 void gemm(bool ta, bool tb, int m, int n, int k, T alpha, const T* a, int lda, const T* b, int ldb,
           T beta, T* c, int ldc) {
+  if (m == 1 && ldc == 1 && n > 1) {
+    // A row result is computed as the column c^T = op(b)^T op(a)^T, which
+    // Eigen writes in place (a strided row would go through a heap temporary).
+    gemm(!tb, !ta, n, 1, k, alpha, b, ldb, a, lda, beta, c, n);
+    return;
+  }
+  if (k > max_depth) {
+    for (int k0 = 0; k0 < k; k0 += max_depth) {
+      const int kk = k - k0 < max_depth ? k - k0 : max_depth;
+      // Column k0 of op(a) and row k0 of op(b).
+      const T* a0 = ta ? a + k0 : a + static_cast<long>(k0) * lda;
+      const T* b0 = tb ? b + static_cast<long>(k0) * ldb : b + k0;
+      gemm(ta, tb, m, n, kk, alpha, a0, lda, b0, ldb, k0 == 0 ? beta : T(1), c, ldc);
+    }
+    return;
+  }
   auto cm = view(c, m, n, ldc);
   const auto am = view(a, ta ? k : m, ta ? m : k, lda);
   const auto bm = view(b, tb ? n : k, tb ? k : n, ldb);
@@ -112,6 +137,7 @@ void attention_forward(const T* q, const T* kv, T* probs, T* att, T* s, int d, i
   auto pm = view(probs, lq, steps * nb * heads, lq);
   auto am = view(att, d, nb * lq, d);
   auto sm = view(s, lq, steps, lq);
+  auto row = view(s + lq * steps, lq, 1, lq);
   for (int b = 0; b < nb; ++b)
     for (int hd = 0; hd < heads; ++hd) {
       const auto qb = qm.block(hd * dh, b * lq, dh, lq);
@@ -120,9 +146,11 @@ void attention_forward(const T* q, const T* kv, T* probs, T* att, T* s, int d, i
       // s(i, j): query token i against key token j; softmax over j.
       sm.noalias() = qb.transpose() * k;
       sm *= scale;
-      sm.colwise() -= sm.rowwise().maxCoeff();
+      row = sm.rowwise().maxCoeff();
+      sm.colwise() -= row.col(0);
       sm = sm.array().exp();
-      sm.array().colwise() /= sm.rowwise().sum().array();
+      row = sm.rowwise().sum();
+      sm.array().colwise() /= row.col(0).array();
       pm.middleCols((b * heads + hd) * steps, steps) = sm;
       am.block(hd * dh, b * lq, dh, lq).noalias() = v * sm.transpose();
     }

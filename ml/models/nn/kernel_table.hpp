@@ -26,7 +26,7 @@ struct kernel_ops {
                              int nb);
   /// Scaled dot-product attention of every sequence and head: q (d x nb*lq),
   /// kv (2d x nb*steps, keys then values) -> probs (lq x steps per sequence
-  /// and head) and att (d x nb*lq). `s` is lq x steps scratch.
+  /// and head) and att (d x nb*lq). `s` is lq * (steps + 1) scratch.
   void (*attention_forward)(const T* q, const T* kv, T* probs, T* att, T* s, int d, int heads,
                             int steps, int lq, int nb, T scale);
   /// Its backward: from d_att (d x nb*lq) to d_q (d x nb*lq) and d_kv

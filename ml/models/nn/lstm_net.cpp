@@ -37,6 +37,7 @@ lstm_net<T>::lstm_net(const lstm_shape& shape, rng& r) : shape_(shape) {
 template <class T>
 param_refs<T> lstm_net<T>::params() {
   param_refs<T> out;
+  out.reserve(3 * layers_.size() + 2);
   for (auto& ly : layers_) {
     out.push_back(&ly.wx);
     out.push_back(&ly.wh);

@@ -67,7 +67,10 @@ transformer_net<T>::transformer_net(const transformer_shape& shape, rng& r) : sh
 
 template <class T>
 param_refs<T> transformer_net<T>::params() {
-  param_refs<T> out = {&w_emb_, &b_emb_};
+  param_refs<T> out;
+  out.reserve(12 * layers_.size() + 6);
+  out.push_back(&w_emb_);
+  out.push_back(&b_emb_);
   for (auto& ly : layers_)
     for (auto* p : {&ly.ln1_g, &ly.ln1_b, &ly.w_qkv, &ly.b_qkv, &ly.w_o, &ly.b_o, &ly.ln2_g,
                     &ly.ln2_b, &ly.w_1, &ly.b_1, &ly.w_2, &ly.b_2})
@@ -107,7 +110,7 @@ void transformer_net<T>::forward(const mat<T>& x, double dropout, rng* masks, ca
   gemm(h, w_emb_.w, false, x, false);
   add_bias(h, b_emb_.w);
   for (Eigen::Index b = 0; b < nb; ++b) h.middleCols(b * steps, steps) += pos_;
-  cc.s.resize(steps * steps, 1);
+  cc.s.resize(steps * (steps + 1), 1);
 
   cc.layers.resize(layers_.size());
   for (std::size_t l = 0; l < layers_.size(); ++l) {
