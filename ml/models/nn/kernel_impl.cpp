@@ -21,6 +21,7 @@
 // (thread stacks are 8 MiB).
 #define EIGEN_STACK_ALLOCATION_LIMIT (512 * 1024)
 #include <Eigen/Core>
+#include <cmath>
 
 #include "ml/models/nn/kernel_table.hpp"
 
@@ -188,9 +189,55 @@ void attention_backward(const T* q, const T* kv, const T* probs, const T* d_att,
 }
 
 template <class T>
+void layer_norm_forward(const T* x, const T* gain, const T* bias, T* y, T* xhat, T* inv_std, int d,
+                        int n, T eps) {
+  const T inv_d = T(1) / static_cast<T>(d);
+  const auto xm = view(x, d, n, d);
+  auto xh = view(xhat, d, n, d);
+  auto ym = view(y, d, n, d);
+  const auto g = view(gain, d, 1, d).col(0);
+  const auto b = view(bias, d, 1, d).col(0);
+  for (int j = 0; j < n; ++j) {
+    auto c = xh.col(j);
+    c = xm.col(j).array() - xm.col(j).sum() * inv_d;
+    const T s = T(1) / std::sqrt(c.squaredNorm() * inv_d + eps);
+    inv_std[j] = s;
+    c *= s;
+    ym.col(j) = c.cwiseProduct(g) + b;
+  }
+}
+
+template <class T>
+void layer_norm_backward(const T* dy, const T* gain, const T* xhat, const T* inv_std, T* d_gain,
+                         T* d_bias, T* dx, int d, int n) {
+  const T inv_d = T(1) / static_cast<T>(d);
+  const auto dym = view(dy, d, n, d);
+  const auto xh = view(xhat, d, n, d);
+  const auto g = view(gain, d, 1, d).col(0);
+  auto dg = view(d_gain, d, 1, d).col(0);
+  auto db = view(d_bias, d, 1, d).col(0);
+  auto dxm = view(dx, d, n, d);
+  dg.setZero();
+  db.setZero();
+  for (int j = 0; j < n; ++j) {
+    dg += dym.col(j).cwiseProduct(xh.col(j));
+    db += dym.col(j);
+    auto c = dxm.col(j);
+    c = dym.col(j).cwiseProduct(g);  // d(loss)/d(xhat)
+    const T mean_d = c.sum() * inv_d, mean_dx = c.dot(xh.col(j)) * inv_d;
+    c = (c.array() - mean_d - xh.col(j).array() * mean_dx) * inv_std[j];
+  }
+}
+
+template <class T>
 kernel_ops<T> ops() {
-  return {&gemm<T>, &lstm_cell_forward<T>, &lstm_cell_backward<T>, &attention_forward<T>,
-          &attention_backward<T>};
+  return {&gemm<T>,
+          &lstm_cell_forward<T>,
+          &lstm_cell_backward<T>,
+          &attention_forward<T>,
+          &attention_backward<T>,
+          &layer_norm_forward<T>,
+          &layer_norm_backward<T>};
 }
 
 }  // namespace

@@ -34,6 +34,13 @@ struct kernel_ops {
   void (*attention_backward)(const T* q, const T* kv, const T* probs, const T* d_att, T* d_q,
                              T* d_kv, T* dp, T* ds, T* row_dot, int d, int heads, int steps,
                              int lq, int nb, T scale);
+  /// Layer norm of every column of x (d x n): xhat, inv_std (n) and
+  /// y = gain * xhat + bias.
+  void (*layer_norm_forward)(const T* x, const T* gain, const T* bias, T* y, T* xhat, T* inv_std,
+                             int d, int n, T eps);
+  /// Its backward from dy: writes d_gain, d_bias (d) and dx (d x n).
+  void (*layer_norm_backward)(const T* dy, const T* gain, const T* xhat, const T* inv_std,
+                              T* d_gain, T* d_bias, T* dx, int d, int n);
 };
 
 /// Every entry point of one level.
