@@ -1,11 +1,13 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <cstring>
 #include <string>
 #include <vector>
 
 #include "ml/models/nn/kernel.hpp"
 #include "ml/models/nn/lstm_net.hpp"
+#include "ml/models/nn/ops.hpp"
 #include "ml/models/nn/transformer_net.hpp"
 #include "test_lstm_support.hpp"
 
@@ -120,5 +122,21 @@ TEST_CASE("float logits are bit-identical on repeat within a level and agree acr
     const nn::mat<float> z1 = net.logits(x), z2 = net.logits(x);
     CHECK(std::memcmp(z1.data(), z2.data(), sizeof(float) * z1.size()) == 0);
     CHECK((z1 - base).cwiseAbs().maxCoeff() < 1e-4f);
+  }
+}
+
+TEST_CASE("dropout masks draw exactly what uniform() < p draws", "[nn][dropout]") {
+  for (const double p : {0.0, 0.1, 0.3, 0.5}) {
+    nn::rng a(17), b(17);
+    nn::mat<float> m;
+    nn::fill_dropout_mask(m, 7, 300, p, a);
+    int zeros = 0;
+    for (Eigen::Index k = 0; k < m.size(); ++k) {
+      const float want = b.uniform() < p ? 0.f : static_cast<float>(1.0 / (1.0 - p));
+      zeros += m.data()[k] == 0.f;
+      REQUIRE(m.data()[k] == want);
+    }
+    INFO("p " << p);
+    CHECK(std::abs(zeros / 2100.0 - p) < 0.05);
   }
 }
