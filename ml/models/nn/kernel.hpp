@@ -33,4 +33,12 @@ void gemm(C&& c, const A& a, bool ta, const B& b, bool tb,
                     static_cast<int>(c.outerStride()));
 }
 
+/// dst (rows x 1) = the sum of each row of m, as a product with a column of
+/// ones kept in `ones` (a strided row sum is slow). `ones` grows once.
+template <class D, class M>
+void row_sums(D&& dst, const M& m, mat<typename M::Scalar>& ones) {
+  if (ones.rows() < m.cols()) ones.setOnes(m.cols(), 1);
+  gemm(dst, m, false, ones.topRows(m.cols()), false);
+}
+
 }  // namespace mlt::ml::nn

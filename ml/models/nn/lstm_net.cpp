@@ -150,7 +150,7 @@ double lstm_net<T>::loss_and_grad(const mat<T>& x, const vec<T>& y, double dropo
     else
       ly.wh.g.setZero();
     gemm(ly.wx.g, g.d_act, false, in, true);
-    ly.b.g = g.d_act.rowwise().sum();
+    row_sums(ly.b.g, g.d_act, g.ones);
     if (li > 0) {
       gemm(g.d_h, ly.wx.w, true, g.d_act, false);
       const layer_cache& below = cache_.layers[li - 1];

@@ -72,7 +72,7 @@ private:
   param<T> w_out_, b_out_;
   // Backward buffers, kept between calls so a step allocates nothing.
   struct grad_work {
-    mat<T> dz, d_act, d_h, dh_next, dc_next, dh, dc;
+    mat<T> dz, d_act, d_h, dh_next, dc_next, dh, dc, ones;
   };
 
   cache cache_;

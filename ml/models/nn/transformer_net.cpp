@@ -230,12 +230,12 @@ double transformer_net<T>::loss_and_grad(const mat<T>& x, const vec<T>& y, doubl
     g.d_o = d_res;
     if (lc.mask2.size() > 0) g.d_o.array() *= lc.mask2.array();
     gemm(ly.w_2.g, g.d_o, false, lc.r, true);
-    ly.b_2.g = g.d_o.rowwise().sum();
+    row_sums(ly.b_2.g, g.d_o, top.ones);
     g.d_r.resize(ly.w_2.w.cols(), nq);
     gemm(g.d_r, ly.w_2.w, true, g.d_o, false);
     g.d_r.array() *= (lc.f1.array() > T(0)).template cast<T>();
     gemm(ly.w_1.g, g.d_r, false, lc.v, true);
-    ly.b_1.g = g.d_r.rowwise().sum();
+    row_sums(ly.b_1.g, g.d_r, top.ones);
     g.d_v.resize(d, nq);
     gemm(g.d_v, ly.w_1.w, true, g.d_r, false);
     layer_norm_backward(g.d_v, ly.ln2_g.w, lc.ln2, ly.ln2_g.g, ly.ln2_b.g, g.d_mid);
@@ -244,7 +244,7 @@ double transformer_net<T>::loss_and_grad(const mat<T>& x, const vec<T>& y, doubl
     g.d_o = d_res;
     if (lc.mask1.size() > 0) g.d_o.array() *= lc.mask1.array();
     gemm(ly.w_o.g, g.d_o, false, lc.att, true);
-    ly.b_o.g = g.d_o.rowwise().sum();
+    row_sums(ly.b_o.g, g.d_o, top.ones);
     g.d_att.resize(d, nq);
     gemm(g.d_att, ly.w_o.w, true, g.d_o, false);
     g.d_q.resize(d, nq);
@@ -258,8 +258,8 @@ double transformer_net<T>::loss_and_grad(const mat<T>& x, const vec<T>& y, doubl
                          static_cast<int>(lq), static_cast<int>(nb), scale);
     gemm(ly.w_qkv.g.topRows(d), g.d_q, false, u_q, true);
     gemm(ly.w_qkv.g.bottomRows(2 * d), g.d_kv, false, lc.u, true);
-    ly.b_qkv.g.col(0).head(d) = g.d_q.rowwise().sum();
-    ly.b_qkv.g.col(0).tail(2 * d) = g.d_kv.rowwise().sum();
+    row_sums(ly.b_qkv.g.topRows(d), g.d_q, top.ones);
+    row_sums(ly.b_qkv.g.bottomRows(2 * d), g.d_kv, top.ones);
     g.d_u.resize(d, n);
     gemm(g.d_u, ly.w_qkv.w.bottomRows(2 * d), true, g.d_kv, false);
     if (lc.last_only) {
@@ -278,7 +278,7 @@ double transformer_net<T>::loss_and_grad(const mat<T>& x, const vec<T>& y, doubl
     }
   }
   gemm(w_emb_.g, top.d_in, false, x, true);
-  b_emb_.g = top.d_in.rowwise().sum();
+  row_sums(b_emb_.g, top.d_in, top.ones);
   return loss;
 }
 

@@ -82,7 +82,7 @@ private:
   // pooling) plus one for the head, kept between calls so a step allocates
   // nothing after the first.
   struct grad_work {
-    mat<T> dz, d_pooled, dy, d_in;  // head only
+    mat<T> dz, d_pooled, dy, d_in, ones;  // head only
     mat<T> d_res, d_o, d_r, d_v, d_u, d_uq, d_att, d_q, d_kv, d_mid, dp, ds, row_dot;
   };
 
