@@ -103,6 +103,14 @@ def torch_steps(torch):
     return {"lstm": median_ms(lstm_step, 3, 30), "transformer": median_ms(tr_step, 3, 20)}
 
 
+def cpu_capability(torch):
+    """PyTorch's own vector level ("AVX2", ...) as its build configuration states it."""
+    for line in torch.__config__.show().splitlines():
+        if "CPU capability usage:" in line:
+            return line.split(":", 1)[1].strip()
+    return None
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--build", default="build", help="CMake build directory (default: build)")
@@ -123,8 +131,7 @@ def main():
             "name": f"{net}_train_step_vs_pytorch", "value": round(theirs[net] / ours["value"], 2),
             "unit": "x", "mltrainer_ms": ours["value"], "pytorch_ms": round(theirs[net], 3),
             "kernel": ours["kernel"], "pytorch": torch.__version__,
-            "pytorch_cpu": torch.backends.cpu.get_cpu_capability()
-            if hasattr(torch.backends, "cpu") else None,
+            "pytorch_cpu": cpu_capability(torch),
             "threads": 1, "clock": "thread_cpu", "aim": 3}))
 
 
