@@ -1,3 +1,4 @@
+#include <atomic>
 #include <cstring>
 
 #include "ml/models/nn/kernel.hpp"
@@ -22,6 +23,7 @@ bool cpu_has(const char* name) {
   return std::strcmp(name, "sse2") == 0;
 }
 
+// Call only for a level the CPU runs (see cpu_has).
 const kernel_table* table_of(const char* name) {
   if (std::strcmp(name, "avx512") == 0) return &level_avx512::table();
   if (std::strcmp(name, "avx2") == 0) return &level_avx2::table();
@@ -35,20 +37,24 @@ const kernel_table* best() {
   return table_of("sse2");
 }
 
-const kernel_table*& current() {
-  static const kernel_table* t = best();
+// Atomic: a test or benchmark may switch levels while trainers of the same
+// process read it (each call then sees one whole table).
+std::atomic<const kernel_table*>& current() {
+  static std::atomic<const kernel_table*> t{best()};
   return t;
 }
 
 }  // namespace
 
-const kernel_table& kernels() { return *current(); }
+const kernel_table& kernels() { return *current().load(std::memory_order_relaxed); }
 
-const char* kernel_name() { return current()->name; }
+const char* kernel_name() { return kernels().name; }
 
 bool use_kernel(const char* name) {
-  if (!table_of(name) || !cpu_has(name)) return false;
-  current() = table_of(name);
+  // The CPU check comes first: even building a level's table runs code
+  // compiled for that level.
+  if (!cpu_has(name)) return false;
+  current().store(table_of(name), std::memory_order_relaxed);
   return true;
 }
 
