@@ -20,6 +20,7 @@
 #include "messages/json_writer.hpp"
 #include "messages/type_ids.hpp"
 #include "messages/wire.hpp"
+#include "ml/models/nn/kernel_table.hpp"
 #include "net/polygon_client.hpp"
 #include "net/server.hpp"
 #include "web/static_files.hpp"
@@ -258,9 +259,10 @@ void daemon::start() {
   };
   d.server = std::make_unique<net::server>(so, h);
   d.server->start();
-  d.log->info("mltrainerd {} listening on ws://{}:{}/ws (state {}, data {}, brain {}, {} trainer(s))", version,
-              d.opts.bind, d.server->port(), d.opts.state_dir, d.opts.data_dir.empty() ? "-" : d.opts.data_dir,
-              d.opts.brain, ec_cfg.max_concurrent);
+  d.log->info("mltrainerd {} listening on ws://{}:{}/ws (state {}, data {}, brain {}, {} trainer(s), nn kernels {})",
+              version, d.opts.bind, d.server->port(), d.opts.state_dir,
+              d.opts.data_dir.empty() ? "-" : d.opts.data_dir, d.opts.brain, ec_cfg.max_concurrent,
+              ml::nn::kernel_name());
   // Counts only: tokens are secrets.
   d.log->info("config {}: {} token(s){}, {} allowed origin(s), {} schedule(s)",
               d.opts.config_file.empty() ? "(none)" : d.opts.config_file, d.opts.tokens.size(),

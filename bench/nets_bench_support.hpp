@@ -1,8 +1,12 @@
 #pragma once
-// Shared by the network benchmarks: timing, a gradient check at full size,
-// and a default-parameter fit on 2500 synthetic daily rows.
+// Shared by the network benchmarks: timing of a training step (forward,
+// backward, clipping, Adam) at every kernel level this CPU runs, allocations
+// per step, a gradient check at full size, and a default-parameter fit on 2500
+// synthetic daily rows. Include from one translation unit only: it counts
+// malloc calls by standing in for malloc.
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -12,8 +16,21 @@
 #include <vector>
 
 #include "ml/models/model.hpp"
+#include "ml/models/nn/adam.hpp"
+#include "ml/models/nn/kernel.hpp"
 #include "ml/models/nn/rng.hpp"
 #include "ml/models/nn/tensor.hpp"
+
+// Every heap allocation of the process goes through here (Eigen calls malloc
+// directly), so a step's allocations can be counted.
+extern "C" void* __libc_malloc(std::size_t);
+namespace mlt::bench {
+inline std::atomic<long> malloc_calls{0};
+}
+extern "C" void* malloc(std::size_t n) {
+  mlt::bench::malloc_calls.fetch_add(1, std::memory_order_relaxed);
+  return __libc_malloc(n);
+}
 
 namespace mlt::bench {
 
@@ -43,6 +60,59 @@ inline timing time_ms(const std::function<void()>& fn, int warm, int reps) {
   std::sort(cpu.begin(), cpu.end());
   std::sort(wall.begin(), wall.end());
   return {cpu[cpu.size() / 2], wall[wall.size() / 2]};
+}
+
+/// ',"key":value' with the value in %.2e (JSON has no NaN: a non-finite value is null).
+inline std::string json_number(const char* key, double v) {
+  char buf[96];
+  if (std::isfinite(v))
+    std::snprintf(buf, sizeof buf, ",\"%s\":%.2e", key, v);
+  else
+    std::snprintf(buf, sizeof buf, ",\"%s\":null", key);
+  return buf;
+}
+
+/// One training step as the fit runs it: loss and gradient, clipping at norm
+/// 1, Adam. Returns the loss.
+template <class Net>
+double train_step(Net& net, ml::nn::adam<typename Net::scalar>& opt,
+                  const ml::nn::mat<typename Net::scalar>& x, const ml::nn::vec<typename Net::scalar>& y) {
+  const auto ps = net.params();
+  const double loss = net.loss_and_grad(x, y, 0.1, 7);
+  ml::nn::clip_grad_norm(ps, 1.0);
+  opt.step(ps);
+  return loss;
+}
+
+/// Times training steps of a copy of `net` (float) with every kernel level
+/// this CPU runs, the one chosen at start first, and prints one JSON line per
+/// level; `fields` are extra JSON members (shape, aim). Restores the start
+/// kernel. Returns the milliseconds of the start kernel.
+template <class Net>
+double print_step_timings(const char* name, const Net& net, const ml::nn::mat<float>& x,
+                          const ml::nn::vec<float>& y, const std::string& fields, int reps) {
+  const std::string start = ml::nn::kernel_name();
+  std::vector<std::string> levels = {start};
+  for (const char* l : {"avx512", "avx2", "sse2"})
+    if (l != start && ml::nn::use_kernel(l)) levels.emplace_back(l);
+  double start_ms = 0;
+  for (const auto& level : levels) {
+    ml::nn::use_kernel(level.c_str());
+    Net n = net;
+    ml::nn::adam<float> opt(n.params(), 1e-3);
+    const auto t = time_ms([&] { train_step(n, opt, x, y); }, 3, reps);
+    const long before = malloc_calls.load();
+    train_step(n, opt, x, y);
+    const long allocs = malloc_calls.load() - before;
+    if (level == start) start_ms = t.cpu_ms;
+    std::printf("{\"name\":\"%s\",\"value\":%.3f,\"unit\":\"ms\",\"kernel\":\"%s\",\"scalar\":\"float\","
+                "\"wall_ms\":%.3f,\"allocs_per_step\":%ld,\"chosen_at_start\":%s,\"threads\":1,"
+                "\"clock\":\"thread_cpu\",%s}\n",
+                name, t.cpu_ms, level.c_str(), t.wall_ms, allocs, level == start ? "true" : "false",
+                fields.c_str());
+  }
+  ml::nn::use_kernel(start.c_str());
+  return start_ms;
 }
 
 /// Copies the weights of `from` into `to` (same architecture, any scalar).

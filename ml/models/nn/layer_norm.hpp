@@ -1,6 +1,9 @@
 #pragma once
-/// Layer normalisation over the rows of each column (one column per token).
+/// Layer normalisation over the rows of each column (one column per token),
+/// through the network kernels in use. A call allocates nothing once its
+/// outputs have their size.
 
+#include "ml/models/nn/kernel.hpp"
 #include "ml/models/nn/tensor.hpp"
 
 namespace mlt::ml::nn {
@@ -17,27 +20,24 @@ struct layer_norm_cache {
 template <class T>
 void layer_norm_forward(const mat<T>& x, const mat<T>& gain, const mat<T>& bias, mat<T>& y,
                         layer_norm_cache<T>& c, T eps = T(1e-5)) {
-  const T inv_d = T(1) / static_cast<T>(x.rows());
-  const auto mean = (x.colwise().sum() * inv_d).eval();
-  c.xhat = x.rowwise() - mean;
-  c.inv_std = ((c.xhat.cwiseAbs2().colwise().sum() * inv_d).array() + eps).rsqrt().matrix();
-  c.xhat.array().rowwise() *= c.inv_std.row(0).array();
-  y = (c.xhat.array().colwise() * gain.col(0).array()).colwise() + bias.col(0).array();
+  c.xhat.resize(x.rows(), x.cols());
+  c.inv_std.resize(1, x.cols());
+  y.resize(x.rows(), x.cols());
+  ops_for<T>().layer_norm_forward(x.data(), gain.data(), bias.data(), y.data(), c.xhat.data(),
+                                  c.inv_std.data(), static_cast<int>(x.rows()),
+                                  static_cast<int>(x.cols()), eps);
 }
 
 /// From dy, accumulates nothing: writes d_gain, d_bias and dx.
 template <class T>
 void layer_norm_backward(const mat<T>& dy, const mat<T>& gain, const layer_norm_cache<T>& c,
                          mat<T>& d_gain, mat<T>& d_bias, mat<T>& dx) {
-  const T inv_d = T(1) / static_cast<T>(dy.rows());
-  d_gain = dy.cwiseProduct(c.xhat).rowwise().sum();
-  d_bias = dy.rowwise().sum();
-  const mat<T> dxhat = (dy.array().colwise() * gain.col(0).array()).matrix();
-  const auto mean_d = (dxhat.colwise().sum() * inv_d).eval();
-  const auto mean_dx = (dxhat.cwiseProduct(c.xhat).colwise().sum() * inv_d).eval();
-  dx = dxhat.rowwise() - mean_d;
-  dx -= (c.xhat.array().rowwise() * mean_dx.row(0).array()).matrix();
-  dx.array().rowwise() *= c.inv_std.row(0).array();
+  d_gain.resize(dy.rows(), 1);
+  d_bias.resize(dy.rows(), 1);
+  dx.resize(dy.rows(), dy.cols());
+  ops_for<T>().layer_norm_backward(dy.data(), gain.data(), c.xhat.data(), c.inv_std.data(),
+                                   d_gain.data(), d_bias.data(), dx.data(),
+                                   static_cast<int>(dy.rows()), static_cast<int>(dy.cols()));
 }
 
 }  // namespace mlt::ml::nn

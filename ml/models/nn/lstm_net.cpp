@@ -3,6 +3,7 @@
 #include <string>
 
 #include "ml/models/nn/init.hpp"
+#include "ml/models/nn/kernel.hpp"
 #include "ml/models/nn/ops.hpp"
 
 namespace mlt::ml::nn {
@@ -36,6 +37,7 @@ lstm_net<T>::lstm_net(const lstm_shape& shape, rng& r) : shape_(shape) {
 template <class T>
 param_refs<T> lstm_net<T>::params() {
   param_refs<T> out;
+  out.reserve(3 * layers_.size() + 2);
   for (auto& ly : layers_) {
     out.push_back(&ly.wx);
     out.push_back(&ly.wh);
@@ -48,39 +50,34 @@ param_refs<T> lstm_net<T>::params() {
 
 template <class T>
 void lstm_net<T>::forward(const mat<T>& x, double dropout, rng* masks, cache& cc) const {
-  const Eigen::Index h = shape_.hidden, steps = shape_.seq_len;
-  const Eigen::Index nb = x.cols() / steps;
+  const Eigen::Index h = shape_.hidden, steps = shape_.seq_len, n = x.cols();
+  const Eigen::Index nb = n / steps;
   const bool drop = masks && dropout > 0;
+  const kernel_ops<T>& k = ops_for<T>();
   cc.layers.resize(layers_.size());
   for (std::size_t l = 0; l < layers_.size(); ++l) {
     const layer& ly = layers_[l];
     layer_cache& lc = cc.layers[l];
     const mat<T>& in = layer_input(x, cc, static_cast<int>(l));
+    // Buffers keep their storage from one batch to the next of the same size.
+    lc.act.resize(4 * h, n);
+    lc.c.resize(h, n);
+    lc.tc.resize(h, n);
+    lc.h.resize(h, n);
     // Input projection of every time step in one product.
-    lc.act.noalias() = ly.wx.w * in;
+    gemm(lc.act, ly.wx.w, false, in, false);
     lc.act.colwise() += ly.b.w.col(0);
-    lc.c.resize(h, x.cols());
-    lc.tc.resize(h, x.cols());
-    lc.h.resize(h, x.cols());
     for (Eigen::Index t = 0; t < steps; ++t) {
       auto a = lc.act.middleCols(t * nb, nb);
       // All four gates of the step in one product.
-      if (t > 0) a.noalias() += ly.wh.w * lc.h.middleCols((t - 1) * nb, nb);
-      a.topRows(3 * h) = a.topRows(3 * h).array().logistic();
-      a.bottomRows(h) = a.bottomRows(h).array().tanh();
-      auto c = lc.c.middleCols(t * nb, nb);
-      if (t > 0)
-        c = a.middleRows(h, h).cwiseProduct(lc.c.middleCols((t - 1) * nb, nb)) +
-            a.topRows(h).cwiseProduct(a.bottomRows(h));
-      else
-        c = a.topRows(h).cwiseProduct(a.bottomRows(h));
-      lc.tc.middleCols(t * nb, nb) = c.array().tanh();
-      lc.h.middleCols(t * nb, nb) =
-          a.middleRows(2 * h, h).cwiseProduct(lc.tc.middleCols(t * nb, nb));
+      if (t > 0) gemm(a, ly.wh.w, false, lc.h.middleCols((t - 1) * nb, nb), false, T(1));
+      k.lstm_cell_forward(a.data(), t > 0 ? lc.c.col((t - 1) * nb).data() : nullptr,
+                          lc.c.col(t * nb).data(), lc.tc.col(t * nb).data(),
+                          lc.h.col(t * nb).data(), static_cast<int>(h), static_cast<int>(nb));
     }
     const bool last = l + 1 == layers_.size();
     if (!last && drop) {
-      lc.mask = dropout_mask<T>(h, x.cols(), dropout, *masks);
+      fill_dropout_mask(lc.mask, h, n, dropout, *masks);
       lc.out = lc.h.cwiseProduct(lc.mask);
     } else if (!last) {
       lc.mask.resize(0, 0);
@@ -89,13 +86,14 @@ void lstm_net<T>::forward(const mat<T>& x, double dropout, rng* masks, cache& cc
   }
   const auto last_h = cc.layers.back().h.rightCols(nb);
   if (drop) {
-    cc.head_mask = dropout_mask<T>(h, nb, dropout, *masks);
+    fill_dropout_mask(cc.head_mask, h, nb, dropout, *masks);
     cc.head_in = last_h.cwiseProduct(cc.head_mask);
   } else {
     cc.head_mask.resize(0, 0);
     cc.head_in = last_h;
   }
-  cc.z.noalias() = w_out_.w * cc.head_in;
+  cc.z.resize(1, nb);
+  gemm(cc.z, w_out_.w, false, cc.head_in, false);
   cc.z.array() += b_out_.w(0, 0);
 }
 
@@ -111,59 +109,52 @@ double lstm_net<T>::loss_and_grad(const mat<T>& x, const vec<T>& y, double dropo
                                   std::uint64_t dropout_seed) {
   rng masks(dropout_seed);
   forward(x, dropout, &masks, cache_);
-  mat<T> dz;
-  const double loss = bce_with_logits(cache_.z, y, dz);
+  grad_work& g = work_;
+  const double loss = bce_with_logits(cache_.z, y, g.dz);
 
-  const Eigen::Index h = shape_.hidden, steps = shape_.seq_len;
-  const Eigen::Index nb = x.cols() / steps;
-  w_out_.g.noalias() = dz * cache_.head_in.transpose();
-  b_out_.g(0, 0) = dz.sum();
-  mat<T> dh_last = w_out_.w.transpose() * dz;
+  const Eigen::Index h = shape_.hidden, steps = shape_.seq_len, n = x.cols();
+  const Eigen::Index nb = n / steps;
+  const kernel_ops<T>& k = ops_for<T>();
+  gemm(w_out_.g, g.dz, false, cache_.head_in, true);
+  b_out_.g(0, 0) = g.dz.sum();
+
+  // d_h: gradient w.r.t. the current layer's output sequence.
+  g.d_h.setZero(h, n);
+  auto dh_last = g.d_h.rightCols(nb);
+  gemm(dh_last, w_out_.w, true, g.dz, false);
   if (cache_.head_mask.size() > 0) dh_last.array() *= cache_.head_mask.array();
-
-  // d_h_: gradient w.r.t. the current layer's output sequence.
-  d_h_.setZero(h, x.cols());
-  d_h_.rightCols(nb) = dh_last;
-  mat<T> dh_next(h, nb), dc_next(h, nb), dh(h, nb), dc(h, nb);
+  g.dh_next.resize(h, nb);
+  g.dc_next.resize(h, nb);
+  g.dh.resize(h, nb);
+  g.dc.resize(h, nb);
+  g.d_act.resize(4 * h, n);
   for (std::size_t li = layers_.size(); li-- > 0;) {
     layer& ly = layers_[li];
     const layer_cache& lc = cache_.layers[li];
     const mat<T>& in = layer_input(x, cache_, static_cast<int>(li));
-    d_act_.resize(4 * h, x.cols());
-    dh_next.setZero();
-    dc_next.setZero();
+    g.dh_next.setZero();
+    g.dc_next.setZero();
     for (Eigen::Index t = steps; t-- > 0;) {
-      const auto a = lc.act.middleCols(t * nb, nb);
-      const auto ig = a.topRows(h).array(), fg = a.middleRows(h, h).array(),
-                 og = a.middleRows(2 * h, h).array(), gg = a.bottomRows(h).array();
-      const auto tc = lc.tc.middleCols(t * nb, nb).array();
-      auto da = d_act_.middleCols(t * nb, nb);
-      dh = d_h_.middleCols(t * nb, nb) + dh_next;
-      dc.array() = dh.array() * og * (T(1) - tc.square()) + dc_next.array();
-      // Gradients w.r.t. pre-activations: sigmoid' = s(1-s), tanh' = 1-t^2.
-      da.topRows(h).array() = dc.array() * gg * ig * (T(1) - ig);
-      if (t > 0)
-        da.middleRows(h, h).array() =
-            dc.array() * lc.c.middleCols((t - 1) * nb, nb).array() * fg * (T(1) - fg);
-      else
-        da.middleRows(h, h).setZero();
-      da.middleRows(2 * h, h).array() = dh.array() * tc * og * (T(1) - og);
-      da.bottomRows(h).array() = dc.array() * ig * (T(1) - gg.square());
-      dc_next.array() = dc.array() * fg;
-      if (t > 0) dh_next.noalias() = ly.wh.w.transpose() * da;
+      auto da = g.d_act.middleCols(t * nb, nb);
+      k.lstm_cell_backward(lc.act.col(t * nb).data(),
+                           t > 0 ? lc.c.col((t - 1) * nb).data() : nullptr,
+                           lc.tc.col(t * nb).data(), g.d_h.col(t * nb).data(), g.dh_next.data(),
+                           g.dc_next.data(), g.dh.data(), g.dc.data(), da.data(),
+                           static_cast<int>(h), static_cast<int>(nb));
+      if (t > 0) gemm(g.dh_next, ly.wh.w, true, da, false);
     }
     // Weight gradients as single products over all time steps.
     if (steps > 1)
-      ly.wh.g.noalias() = d_act_.rightCols((steps - 1) * nb) *
-                          lc.h.leftCols((steps - 1) * nb).transpose();
+      gemm(ly.wh.g, g.d_act.rightCols((steps - 1) * nb), false, lc.h.leftCols((steps - 1) * nb),
+           true);
     else
       ly.wh.g.setZero();
-    ly.wx.g.noalias() = d_act_ * in.transpose();
-    ly.b.g = d_act_.rowwise().sum();
+    gemm(ly.wx.g, g.d_act, false, in, true);
+    row_sums(ly.b.g, g.d_act, g.ones);
     if (li > 0) {
-      d_h_.noalias() = ly.wx.w.transpose() * d_act_;
+      gemm(g.d_h, ly.wx.w, true, g.d_act, false);
       const layer_cache& below = cache_.layers[li - 1];
-      if (below.mask.size() > 0) d_h_.array() *= below.mask.array();
+      if (below.mask.size() > 0) g.d_h.array() *= below.mask.array();
     }
   }
   return loss;

@@ -70,8 +70,13 @@ private:
   lstm_shape shape_;
   std::vector<layer> layers_;
   param<T> w_out_, b_out_;
+  // Backward buffers, kept between calls so a step allocates nothing.
+  struct grad_work {
+    mat<T> dz, d_act, d_h, dh_next, dc_next, dh, dc, ones;
+  };
+
   cache cache_;
-  mat<T> d_act_, d_h_, d_in_;
+  grad_work work_;
 };
 
 extern template class lstm_net<float>;

@@ -2,6 +2,7 @@
 /// Elementwise helpers: stable sigmoid/softplus, binary cross-entropy on
 /// logits, inverted-dropout masks.
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 
@@ -35,14 +36,18 @@ double bce_with_logits(const mat<T>& z, const vec<T>& y, mat<T>& dz) {
   return loss / static_cast<double>(b);
 }
 
-/// Inverted-dropout mask: 0 with probability p, else 1/(1-p).
+/// Inverted-dropout mask into `m`: 0 with probability p, else 1/(1-p). Keeps
+/// m's storage when the shape is unchanged. Draws exactly what `r.uniform() < p`
+/// would, compared as integers and without a branch (this loop is a visible
+/// part of a transformer step).
 template <class T>
-mat<T> dropout_mask(Eigen::Index rows, Eigen::Index cols, double p, rng& r) {
-  mat<T> m(rows, cols);
+void fill_dropout_mask(mat<T>& m, Eigen::Index rows, Eigen::Index cols, double p, rng& r) {
+  m.resize(rows, cols);
   const T keep = static_cast<T>(1.0 / (1.0 - p));
-  for (Eigen::Index j = 0; j < cols; ++j)
-    for (Eigen::Index i = 0; i < rows; ++i) m(i, j) = r.uniform() < p ? T(0) : keep;
-  return m;
+  // uniform() is (next() >> 11) * 2^-53, so uniform() < p iff (next() >> 11) < ceil(p * 2^53).
+  const std::uint64_t cut = static_cast<std::uint64_t>(std::ceil(std::clamp(p, 0.0, 1.0) * 0x1.0p53));
+  T* out = m.data();
+  for (Eigen::Index k = 0; k < rows * cols; ++k) out[k] = keep * static_cast<T>((r.next() >> 11) >= cut);
 }
 
 }  // namespace mlt::ml::nn

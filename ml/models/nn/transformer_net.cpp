@@ -4,6 +4,7 @@
 #include <string>
 
 #include "ml/models/nn/init.hpp"
+#include "ml/models/nn/kernel.hpp"
 #include "ml/models/nn/ops.hpp"
 
 namespace mlt::ml::nn {
@@ -66,7 +67,10 @@ transformer_net<T>::transformer_net(const transformer_shape& shape, rng& r) : sh
 
 template <class T>
 param_refs<T> transformer_net<T>::params() {
-  param_refs<T> out = {&w_emb_, &b_emb_};
+  param_refs<T> out;
+  out.reserve(12 * layers_.size() + 6);
+  out.push_back(&w_emb_);
+  out.push_back(&b_emb_);
   for (auto& ly : layers_)
     for (auto* p : {&ly.ln1_g, &ly.ln1_b, &ly.w_qkv, &ly.b_qkv, &ly.w_o, &ly.b_o, &ly.ln2_g,
                     &ly.ln2_b, &ly.w_1, &ly.b_1, &ly.w_2, &ly.b_2})
@@ -76,30 +80,37 @@ param_refs<T> transformer_net<T>::params() {
 }
 
 namespace {
-/// Columns of the last token of each sequence (sequence-major layout).
+/// Columns of the last token of each sequence (sequence-major layout) into `out`.
 template <class T>
-mat<T> last_tokens(const mat<T>& m, Eigen::Index steps) {
+void gather_last_tokens(const mat<T>& m, Eigen::Index steps, mat<T>& out) {
   const Eigen::Index nb = m.cols() / steps;
-  mat<T> out(m.rows(), nb);
+  out.resize(m.rows(), nb);
   for (Eigen::Index b = 0; b < nb; ++b) out.col(b) = m.col(b * steps + steps - 1);
-  return out;
+}
+
+/// m += bias in every column.
+template <class T>
+void add_bias(mat<T>& m, const mat<T>& bias) {
+  m.colwise() += bias.col(0);
 }
 }  // namespace
 
 template <class T>
 void transformer_net<T>::forward(const mat<T>& x, double dropout, rng* masks, cache& cc) const {
   const Eigen::Index d = shape_.d_model, steps = shape_.seq_len, n = x.cols();
-  const Eigen::Index nb = n / steps, heads = shape_.heads, dh = d / heads;
-  const T scale = static_cast<T>(1.0 / std::sqrt(static_cast<double>(dh)));
+  const Eigen::Index nb = n / steps, heads = shape_.heads;
+  const T scale = static_cast<T>(1.0 / std::sqrt(static_cast<double>(d / heads)));
   const bool drop = masks && dropout > 0;
+  const kernel_ops<T>& k = ops_for<T>();
 
+  // Every buffer keeps its size (per layer) from one batch to the next, so a
+  // training step allocates nothing after the first.
   mat<T>& h = cc.h;
-  mat<T>& s = cc.s;
-  mat<T>& o = cc.o;
-  mat<T>& x_mid = cc.x_mid;
-  h.noalias() = w_emb_.w * x;
-  h.colwise() += b_emb_.w.col(0);
+  h.resize(d, n);
+  gemm(h, w_emb_.w, false, x, false);
+  add_bias(h, b_emb_.w);
   for (Eigen::Index b = 0; b < nb; ++b) h.middleCols(b * steps, steps) += pos_;
+  cc.s.resize(steps * (steps + 1), 1);
 
   cc.layers.resize(layers_.size());
   for (std::size_t l = 0; l < layers_.size(); ++l) {
@@ -108,52 +119,56 @@ void transformer_net<T>::forward(const mat<T>& x, double dropout, rng* masks, ca
     lc.last_only = !shape_.mean_pool && l + 1 == layers_.size();
     const Eigen::Index lq = lc.last_only ? 1 : steps, nq = lq * nb;
     layer_norm_forward(h, ly.ln1_g.w, ly.ln1_b.w, lc.u, lc.ln1);
-    lc.u_q = lc.last_only ? last_tokens(lc.u, steps) : lc.u;
-    lc.kv.noalias() = ly.w_qkv.w.bottomRows(2 * d) * lc.u;
+    if (lc.last_only) gather_last_tokens(lc.u, steps, lc.u_q);
+    const mat<T>& u_q = lc.last_only ? lc.u_q : lc.u;
+    lc.kv.resize(2 * d, n);
+    gemm(lc.kv, ly.w_qkv.w.bottomRows(2 * d), false, lc.u, false);
     lc.kv.colwise() += ly.b_qkv.w.col(0).tail(2 * d);
-    lc.q.noalias() = ly.w_qkv.w.topRows(d) * lc.u_q;
+    lc.q.resize(d, nq);
+    gemm(lc.q, ly.w_qkv.w.topRows(d), false, u_q, false);
     lc.q.colwise() += ly.b_qkv.w.col(0).head(d);
     lc.probs.resize(lq, steps * nb * heads);
     lc.att.resize(d, nq);
-    for (Eigen::Index b = 0; b < nb; ++b)
-      for (Eigen::Index hd = 0; hd < heads; ++hd) {
-        const auto q = lc.q.block(hd * dh, b * lq, dh, lq);
-        const auto k = lc.kv.block(hd * dh, b * steps, dh, steps);
-        const auto v = lc.kv.block(d + hd * dh, b * steps, dh, steps);
-        // s(i, j): query token i against key token j; softmax over j.
-        s.noalias() = q.transpose() * k;
-        s *= scale;
-        s.colwise() -= s.rowwise().maxCoeff();
-        s = s.array().exp();
-        s.array().colwise() /= s.rowwise().sum().array();
-        lc.probs.middleCols((b * heads + hd) * steps, steps) = s;
-        lc.att.block(hd * dh, b * lq, dh, lq).noalias() = v * s.transpose();
-      }
-    o.noalias() = ly.w_o.w * lc.att;
-    o.colwise() += ly.b_o.w.col(0);
+    k.attention_forward(lc.q.data(), lc.kv.data(), lc.probs.data(), lc.att.data(), cc.s.data(),
+                        static_cast<int>(d), static_cast<int>(heads), static_cast<int>(steps),
+                        static_cast<int>(lq), static_cast<int>(nb), scale);
+    mat<T>& o = lc.o;
+    o.resize(d, nq);
+    gemm(o, ly.w_o.w, false, lc.att, false);
+    add_bias(o, ly.b_o.w);
     if (drop) {
-      lc.mask1 = dropout_mask<T>(d, nq, dropout, *masks);
+      fill_dropout_mask(lc.mask1, d, nq, dropout, *masks);
       o.array() *= lc.mask1.array();
     } else {
       lc.mask1.resize(0, 0);
     }
-    x_mid = (lc.last_only ? last_tokens(h, steps) : h) + o;
+    mat<T>& x_mid = lc.x_mid;
+    if (lc.last_only) {
+      gather_last_tokens(h, steps, x_mid);
+      x_mid += o;
+    } else {
+      x_mid = h + o;
+    }
     layer_norm_forward(x_mid, ly.ln2_g.w, ly.ln2_b.w, lc.v, lc.ln2);
-    lc.f1.noalias() = ly.w_1.w * lc.v;
-    lc.f1.colwise() += ly.b_1.w.col(0);
+    lc.f1.resize(ly.w_1.w.rows(), nq);
+    gemm(lc.f1, ly.w_1.w, false, lc.v, false);
+    add_bias(lc.f1, ly.b_1.w);
     lc.r = lc.f1.cwiseMax(T(0));
-    o.noalias() = ly.w_2.w * lc.r;
-    o.colwise() += ly.b_2.w.col(0);
+    gemm(o, ly.w_2.w, false, lc.r, false);
+    add_bias(o, ly.b_2.w);
     if (drop) {
-      lc.mask2 = dropout_mask<T>(d, nq, dropout, *masks);
+      fill_dropout_mask(lc.mask2, d, nq, dropout, *masks);
       o.array() *= lc.mask2.array();
     } else {
       lc.mask2.resize(0, 0);
     }
-    h = x_mid + o;
+    // The residual stream: d x N, or d x B after a last-token-only layer.
+    if (lc.last_only)
+      cc.x_out = x_mid + o;
+    else
+      h = x_mid + o;
   }
-  // h is d x N, or d x B when the last layer ran on last tokens only.
-  cc.x_out = h;
+  if (!cc.layers.back().last_only) cc.x_out = h;
   layer_norm_forward(cc.x_out, lnf_g_.w, lnf_b_.w, cc.y_final, cc.lnf);
   if (shape_.mean_pool) {
     cc.pooled.resize(d, nb);
@@ -163,7 +178,8 @@ void transformer_net<T>::forward(const mat<T>& x, double dropout, rng* masks, ca
   } else {
     cc.pooled = cc.y_final;
   }
-  cc.z.noalias() = w_out_.w * cc.pooled;
+  cc.z.resize(1, nb);
+  gemm(cc.z, w_out_.w, false, cc.pooled, false);
   cc.z.array() += b_out_.w(0, 0);
 }
 
@@ -179,103 +195,90 @@ double transformer_net<T>::loss_and_grad(const mat<T>& x, const vec<T>& y, doubl
                                          std::uint64_t dropout_seed) {
   rng masks(dropout_seed);
   forward(x, dropout, &masks, cache_);
-  mat<T> dz;
-  const double loss = bce_with_logits(cache_.z, y, dz);
-
   const Eigen::Index d = shape_.d_model, steps = shape_.seq_len, n = x.cols();
-  const Eigen::Index nb = n / steps, heads = shape_.heads, dh = d / heads;
-  const T scale = static_cast<T>(1.0 / std::sqrt(static_cast<double>(dh)));
+  const Eigen::Index nb = n / steps, heads = shape_.heads;
+  const T scale = static_cast<T>(1.0 / std::sqrt(static_cast<double>(d / heads)));
+  const kernel_ops<T>& k = ops_for<T>();
+  work_.resize(layers_.size() + 1);
+  grad_work& top = work_.back();
+  const double loss = bce_with_logits(cache_.z, y, top.dz);
 
-  w_out_.g.noalias() = dz * cache_.pooled.transpose();
-  b_out_.g(0, 0) = dz.sum();
-  const mat<T> d_pooled = w_out_.w.transpose() * dz;  // d x B
-  grad_work& g = work_;
-  mat<T>& dy = g.dy;
+  gemm(w_out_.g, top.dz, false, cache_.pooled, true);
+  b_out_.g(0, 0) = top.dz.sum();
+  top.d_pooled.resize(d, nb);
+  gemm(top.d_pooled, w_out_.w, true, top.dz, false);
+  mat<T>& dy = top.dy;
   if (shape_.mean_pool) {
-    dy = mat<T>::Zero(d, n);
+    dy.setZero(d, n);
     for (Eigen::Index b = 0; b < nb; ++b)
-      dy.middleCols(b * steps, steps).colwise() += d_pooled.col(b) / static_cast<T>(steps);
+      dy.middleCols(b * steps, steps).colwise() += top.d_pooled.col(b) / static_cast<T>(steps);
   } else {
-    dy = d_pooled;
+    dy = top.d_pooled;
   }
-  // d_res: gradient w.r.t. the residual stream (query columns of a layer).
-  mat<T>& d_res = g.d_res;
-  mat<T>& d_o = g.d_o;
-  mat<T>& d_r = g.d_r;
-  mat<T>& d_v = g.d_v;
-  mat<T>& d_u = g.d_u;
-  mat<T>& d_uq = g.d_uq;
-  mat<T>& d_att = g.d_att;
-  mat<T>& d_q = g.d_q;
-  mat<T>& d_kv = g.d_kv;
-  mat<T>& d_mid = g.d_mid;
-  mat<T>& d_in = g.d_in;
-  mat<T>& dp = g.dp;
-  mat<T>& ds = g.ds;
-  mat<T>& row_dot = g.row_dot;
-  layer_norm_backward(dy, lnf_g_.w, cache_.lnf, lnf_g_.g, lnf_b_.g, d_res);
-
+  // work_[l].d_res: gradient w.r.t. the residual stream out of layer l (its
+  // query columns); work_[0]'s d_in is the gradient w.r.t. the embedding.
+  layer_norm_backward(dy, lnf_g_.w, cache_.lnf, lnf_g_.g, lnf_b_.g, work_[layers_.size() - 1].d_res);
   for (std::size_t li = layers_.size(); li-- > 0;) {
     layer& ly = layers_[li];
     const layer_cache& lc = cache_.layers[li];
+    grad_work& g = work_[li];
+    mat<T>& d_res = g.d_res;
+    mat<T>& d_in = li > 0 ? work_[li - 1].d_res : top.d_in;
     const Eigen::Index lq = lc.last_only ? 1 : steps, nq = lq * nb;
+    const mat<T>& u_q = lc.last_only ? lc.u_q : lc.u;
     // Feed-forward sub-layer: out = x_mid + mask2 * (W2 relu(W1 LN2(x_mid) + b1) + b2).
-    d_o = d_res;
-    if (lc.mask2.size() > 0) d_o.array() *= lc.mask2.array();
-    ly.w_2.g.noalias() = d_o * lc.r.transpose();
-    ly.b_2.g = d_o.rowwise().sum();
-    d_r.noalias() = ly.w_2.w.transpose() * d_o;
-    d_r.array() *= (lc.f1.array() > T(0)).template cast<T>();
-    ly.w_1.g.noalias() = d_r * lc.v.transpose();
-    ly.b_1.g = d_r.rowwise().sum();
-    d_v.noalias() = ly.w_1.w.transpose() * d_r;
-    layer_norm_backward(d_v, ly.ln2_g.w, lc.ln2, ly.ln2_g.g, ly.ln2_b.g, d_mid);
-    d_res += d_mid;  // now d(x_mid)
+    g.d_o = d_res;
+    if (lc.mask2.size() > 0) g.d_o.array() *= lc.mask2.array();
+    gemm(ly.w_2.g, g.d_o, false, lc.r, true);
+    row_sums(ly.b_2.g, g.d_o, top.ones);
+    g.d_r.resize(ly.w_2.w.cols(), nq);
+    gemm(g.d_r, ly.w_2.w, true, g.d_o, false);
+    g.d_r.array() *= (lc.f1.array() > T(0)).template cast<T>();
+    gemm(ly.w_1.g, g.d_r, false, lc.v, true);
+    row_sums(ly.b_1.g, g.d_r, top.ones);
+    g.d_v.resize(d, nq);
+    gemm(g.d_v, ly.w_1.w, true, g.d_r, false);
+    layer_norm_backward(g.d_v, ly.ln2_g.w, lc.ln2, ly.ln2_g.g, ly.ln2_b.g, g.d_mid);
+    d_res += g.d_mid;  // now d(x_mid)
     // Attention sub-layer: x_mid = x_q + mask1 * (W_o att + b_o).
-    d_o = d_res;
-    if (lc.mask1.size() > 0) d_o.array() *= lc.mask1.array();
-    ly.w_o.g.noalias() = d_o * lc.att.transpose();
-    ly.b_o.g = d_o.rowwise().sum();
-    d_att.noalias() = ly.w_o.w.transpose() * d_o;
-    d_q.resize(d, nq);
-    d_kv.resize(2 * d, n);
-    for (Eigen::Index b = 0; b < nb; ++b)
-      for (Eigen::Index hd = 0; hd < heads; ++hd) {
-        const auto q = lc.q.block(hd * dh, b * lq, dh, lq);
-        const auto k = lc.kv.block(hd * dh, b * steps, dh, steps);
-        const auto v = lc.kv.block(d + hd * dh, b * steps, dh, steps);
-        const auto p = lc.probs.middleCols((b * heads + hd) * steps, steps);
-        const auto da = d_att.block(hd * dh, b * lq, dh, lq);
-        d_kv.block(d + hd * dh, b * steps, dh, steps).noalias() = da * p;
-        dp.noalias() = da.transpose() * v;
-        // Softmax backward per row: ds = p * (dp - sum_j dp * p).
-        row_dot = p.cwiseProduct(dp).rowwise().sum();
-        ds = p.cwiseProduct(dp.colwise() - row_dot.col(0)) * scale;
-        d_q.block(hd * dh, b * lq, dh, lq).noalias() = k * ds.transpose();
-        d_kv.block(hd * dh, b * steps, dh, steps).noalias() = q * ds;
-      }
-    ly.w_qkv.g.topRows(d).noalias() = d_q * lc.u_q.transpose();
-    ly.w_qkv.g.bottomRows(2 * d).noalias() = d_kv * lc.u.transpose();
-    ly.b_qkv.g.col(0).head(d) = d_q.rowwise().sum();
-    ly.b_qkv.g.col(0).tail(2 * d) = d_kv.rowwise().sum();
-    d_u.noalias() = ly.w_qkv.w.bottomRows(2 * d).transpose() * d_kv;
-    d_uq.noalias() = ly.w_qkv.w.topRows(d).transpose() * d_q;
+    g.d_o = d_res;
+    if (lc.mask1.size() > 0) g.d_o.array() *= lc.mask1.array();
+    gemm(ly.w_o.g, g.d_o, false, lc.att, true);
+    row_sums(ly.b_o.g, g.d_o, top.ones);
+    g.d_att.resize(d, nq);
+    gemm(g.d_att, ly.w_o.w, true, g.d_o, false);
+    g.d_q.resize(d, nq);
+    g.d_kv.resize(2 * d, n);
+    g.dp.resize(steps * steps, 1);
+    g.ds.resize(steps * steps, 1);
+    g.row_dot.resize(steps, 1);
+    k.attention_backward(lc.q.data(), lc.kv.data(), lc.probs.data(), g.d_att.data(), g.d_q.data(),
+                         g.d_kv.data(), g.dp.data(), g.ds.data(), g.row_dot.data(),
+                         static_cast<int>(d), static_cast<int>(heads), static_cast<int>(steps),
+                         static_cast<int>(lq), static_cast<int>(nb), scale);
+    gemm(ly.w_qkv.g.topRows(d), g.d_q, false, u_q, true);
+    gemm(ly.w_qkv.g.bottomRows(2 * d), g.d_kv, false, lc.u, true);
+    row_sums(ly.b_qkv.g.topRows(d), g.d_q, top.ones);
+    row_sums(ly.b_qkv.g.bottomRows(2 * d), g.d_kv, top.ones);
+    g.d_u.resize(d, n);
+    gemm(g.d_u, ly.w_qkv.w.bottomRows(2 * d), true, g.d_kv, false);
     if (lc.last_only) {
-      for (Eigen::Index b = 0; b < nb; ++b) d_u.col(b * steps + steps - 1) += d_uq.col(b);
+      g.d_uq.resize(d, nq);
+      gemm(g.d_uq, ly.w_qkv.w.topRows(d), true, g.d_q, false);
+      for (Eigen::Index b = 0; b < nb; ++b) g.d_u.col(b * steps + steps - 1) += g.d_uq.col(b);
     } else {
-      d_u += d_uq;
+      gemm(g.d_u, ly.w_qkv.w.topRows(d), true, g.d_q, false, T(1));
     }
-    layer_norm_backward(d_u, ly.ln1_g.w, lc.ln1, ly.ln1_g.g, ly.ln1_b.g, d_in);
+    layer_norm_backward(g.d_u, ly.ln1_g.w, lc.ln1, ly.ln1_g.g, ly.ln1_b.g, d_in);
     // The residual x_q feeds x_mid directly.
     if (lc.last_only) {
       for (Eigen::Index b = 0; b < nb; ++b) d_in.col(b * steps + steps - 1) += d_res.col(b);
     } else {
       d_in += d_res;
     }
-    d_res.swap(d_in);
   }
-  w_emb_.g.noalias() = d_res * x.transpose();
-  b_emb_.g = d_res.rowwise().sum();
+  gemm(w_emb_.g, top.d_in, false, x, true);
+  row_sums(b_emb_.g, top.d_in, top.ones);
   return loss;
 }
 

@@ -64,22 +64,26 @@ private:
   struct layer_cache {
     bool last_only = false;
     layer_norm_cache<T> ln1, ln2;
-    mat<T> u, u_q;        // LN1 out (d x N) and its query columns (d x Nq)
+    mat<T> u, u_q;        // LN1 out (d x N) and, last-token-only, its query columns (d x Nq)
     mat<T> q, kv;         // queries d x Nq; keys and values 2d x N
     mat<T> probs;         // softmax, (Lq x L) per sequence and head
     mat<T> att;           // heads out, d x Nq
     mat<T> mask1, mask2;  // dropout masks (empty when off)
+    mat<T> x_mid, o;      // residual after attention; sub-layer output scratch (d x Nq)
     mat<T> v, f1, r;      // LN2 out, FFN pre-activation, ReLU out
   };
   struct cache {
     std::vector<layer_cache> layers;
+    mat<T> h, s;  // residual stream (d x N); attention score scratch
     mat<T> x_out, y_final, pooled, z;
     layer_norm_cache<T> lnf;
-    mat<T> h, s, o, x_mid;  // forward scratch, kept to reuse allocations
   };
-  // Backward scratch, kept between calls so large buffers are not reallocated.
+  // Backward buffers, one set per layer (their sizes differ under last-token
+  // pooling) plus one for the head, kept between calls so a step allocates
+  // nothing after the first.
   struct grad_work {
-    mat<T> dy, d_res, d_o, d_r, d_v, d_u, d_uq, d_att, d_q, d_kv, d_mid, d_in, dp, ds, row_dot;
+    mat<T> dz, d_pooled, dy, d_in, ones;  // head only
+    mat<T> d_res, d_o, d_r, d_v, d_u, d_uq, d_att, d_q, d_kv, d_mid, dp, ds, row_dot;
   };
 
   void forward(const mat<T>& x, double dropout, rng* masks, cache& cc) const;
@@ -90,7 +94,7 @@ private:
   std::vector<layer> layers_;
   param<T> lnf_g_, lnf_b_, w_out_, b_out_;
   cache cache_;
-  grad_work work_;
+  std::vector<grad_work> work_;
 };
 
 extern template class transformer_net<float>;
