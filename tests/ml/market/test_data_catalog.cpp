@@ -3,6 +3,7 @@
 #include <string>
 
 #include "ml/market/data_catalog.hpp"
+#include "ml/market/data_source.hpp"
 
 using namespace mlt::ml;
 
