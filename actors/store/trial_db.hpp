@@ -23,7 +23,7 @@ public:
   trial_db(const trial_db&) = delete;
   trial_db& operator=(const trial_db&) = delete;
 
-  static constexpr int schema_version = 4;
+  static constexpr int schema_version = 5;
 
   std::int64_t save_proposal(const msg::trial_plan& plan, const std::string& text);
   /// Marks the proposal approved (if any) and creates a queued trial.
