@@ -47,7 +47,7 @@ TEST_CASE("the volatility question sees only rows that train under any allowed s
       question_text = text;
     }
     std::smatch m;
-    if (std::regex_search(text, m, std::regex(R"(validating on \d+ \((\d{4}-\d\d-\d\d) \.\.)"))) val_first = m[1];
+    if (std::regex_search(text, m, std::regex(R"(validation rows, each used once: [^:]+: \d+ rows \((\d{4}-\d\d-\d\d) \.\.)"))) val_first = m[1];
     if (text.find("volatility question") != std::string::npos && f.str("kind") != "question") audit = text;
   }
   INFO(question_text);
