@@ -422,7 +422,10 @@ void advance(engine_self* self, std::int64_t id) {
               return;
             }
             run->last_measured_step = p.step;
-            if (!is_checkpoint(p, run->val_loss_history.size() + 1) || budget_left(*run) <= 0) {
+            // The last decision of the budget is kept for the results question
+            // (continue / retrain / switch_model / optimize), the one that
+            // matters most; progress checkpoints never spend it.
+            if (!is_checkpoint(p, run->val_loss_history.size() + 1) || budget_left(*run) <= 1) {
               run->val_loss_history.push_back(p.val_loss);
               advance(self, id);
               return;

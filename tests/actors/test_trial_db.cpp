@@ -293,7 +293,7 @@ TEST_CASE("a version-3 database gains the checkpoint table and shows and resumes
     sqlite3_close(raw);
   }
   store::trial_db db(path);
-  CHECK(db.version() == 4);
+  CHECK(db.version() == store::trial_db::schema_version);
   auto list = db.list(10);
   REQUIRE(list.trials.size() == 1);
   CHECK(list.trials[0].symbol == "SPY");

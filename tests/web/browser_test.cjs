@@ -214,7 +214,7 @@ async function main() {
       return /xgboost/.test(t) && !t.includes('#' + id + ':');
     }, firstProposal);
     // A longer range and the optimiser: long enough to watch and cancel.
-    await page.fill('#chat-input', 'from 1990-01-01 to 2024-12-31 and optimize it');
+    await page.fill('#chat-input', 'from 1990-01-01 to 2024-12-31 on synthetic data and optimize it');
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => Array.from(document.querySelectorAll('#proposal-fields dd.changed')).some((d) => d.textContent === '1990-01-01'));
     check(true, 'the card updates and marks the field the edit changed');
