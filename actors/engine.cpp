@@ -498,7 +498,7 @@ void evaluate_initial(engine_self* self, std::int64_t id) {
               return;
             }
             msg::initial_results q{id,     run->model, run->configurations, ev.train,
-                                   ev.val, run->params, budget_left(*run) - 1, run->models_tried};
+                                   ev.val, run->params, budget_left(*run), run->models_tried};
             ask(
                 self, id, q, [](brain::brain& b, const msg::initial_results& q) { return b.on_initial_results(q); },
                 [](const msg::decision& d, std::string& why) {

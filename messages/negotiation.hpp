@@ -62,7 +62,7 @@ struct initial_results {
   ml::classification_metrics train;
   ml::classification_metrics val;
   std::map<std::string, double> params;
-  std::int32_t budget_left = 0;      ///< decisions the agent may still take
+  std::int32_t budget_left = 0;      ///< decisions the agent may still take, this one included (>= 1 when asked)
   std::vector<std::string> tried_models;
 };
 
