@@ -199,7 +199,9 @@ public:
                                 (one_class ? "; it predicts one class only" : "") + "), AUC " + fmt("%.3f", r.val.roc_auc);
     if (r.budget_left <= 0) return make("continue", numbers + "; decision budget spent, evaluating as is");
     const bool tunable = ml::can_optimize(r.model);
-    if (optimize_wanted_.count(r.trial_id) && r.attempt == 1 && tunable) {
+    // Once per trial, at its first results question: a fit the agent already
+    // modified at a checkpoint still counts as the first results.
+    if (tunable && optimize_wanted_.erase(r.trial_id) > 0) {
       auto d = make("optimize", numbers + "; you asked for a hyperparameter search: walk-forward validation over " +
                                     std::to_string(thresholds::optimize_budget) + " configurations");
       d.params["budget"] = thresholds::optimize_budget;
