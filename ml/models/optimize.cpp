@@ -103,7 +103,7 @@ std::string summary_of(const optimize_result& r, const optimize_spec& spec, std:
     s += " (" + std::to_string(r.searched.size()) + " of " + std::to_string(space_size) + " dimensions: a budget of " +
          std::to_string(spec.max_evals) + " evaluations searches at most " +
          std::to_string(std::max(1, spec.max_evals / evals_per_dim)) + "; the rest keep their defaults)";
-  s += " on " + std::to_string(r.folds) + " walk-forward folds of the training and validation rows, score " +
+  s += " on " + std::to_string(r.folds) + " walk-forward folds of the training and early-stopping rows, score " +
        r.score_name + ".";
   if (!bounds_text.empty()) s += " " + bounds_text;
   const std::string took = " (" + num("%.1f", r.seconds) + " s)";
@@ -113,7 +113,7 @@ std::string summary_of(const optimize_result& r, const optimize_spec& spec, std:
   else if (r.stop_reason == "stopped by caller")
     s += " Stopped by the caller after " + ran + " configurations" + took + ".";
   else
-    s += " Ran " + ran + " configurations" + took + ", the whole evaluation budget.";
+    s += " Ran " + ran + " configurations, the whole evaluation budget.";  // no time: the same run, the same text
   return s;
 }
 
