@@ -331,7 +331,7 @@ void fit(engine_self* self, std::int64_t id) {
                      " training rows (" + st.train_range + "); validation rows, each used once: " +
                      rows_text(st.validation_use) + "; " + std::to_string(st.test_rows) + " test rows (" +
                      st.test_range + ") stay untouched until the end.");
-            run->config_key = run->seq;
+            run->config_key = ++run->configs_recorded;
             record_configuration(self, *run, run->config_key, st.model, st.params, "fit");
             emit(self, *run, "engine", st.leakage_passed ? "status" : "warning", st.leakage_audit);
             if (!st.leakage_passed) {
@@ -548,6 +548,7 @@ void apply_optimization(engine_self* self, std::int64_t id, int budget, const ms
                    " (walk-forward, training and early-stopping rows only) and chose " + params_text(out.best_params) +
                    " (score " + fmt("%.4f", out.best_score) + "). " + out.summary;
   if (!replayed) checkpoint::record_optimization(*run, run->model, budget, out);
+  else run->configs_recorded += out.evaluations;  // recorded before the interruption, under these keys
   run->params = out.best_params;
   save_checkpoint(self, *run);  // before the outcome is shown
   emit(self, *run, "engine", "status",
@@ -845,7 +846,7 @@ caf::behavior engine_behavior(engine_self* self, engine_config cfg) {
              "Optimiser evaluation " + std::to_string(m.index) + "/" + std::to_string(m.budget) + ": " +
                  params_text(m.params) + " scored " + fmt("%.4f", m.score) + " (best " + fmt("%.4f", m.best_score) + ")",
              w.take());
-        record_configuration(self, *run, run->seq, run->model, m.params, "optimizer");
+        record_configuration(self, *run, ++run->configs_recorded, run->model, m.params, "optimizer");
       },
       [=](msg::data_progress_msg& m) {
         auto* run = find(self, m.trial_id);

@@ -30,7 +30,11 @@ struct trial_run {
   bool cancelled = false;
   std::int32_t decisions = 0;       ///< agent answers used (budget)
   std::int32_t configurations = 0;  ///< fits started, optimiser evaluations
-  std::int64_t config_key = 0;      ///< store key of the current fit (the seq of its "Fitting" line)
+  std::int64_t config_key = 0;      ///< store key of the current fit
+  /// Configurations recorded so far in this run, in order: their store keys.
+  /// A resumed trial redoes its work in the same order, so it records the
+  /// same keys again instead of counting its configurations twice.
+  std::int64_t configs_recorded = 0;
   std::vector<std::string> models_tried;
   std::string model;                ///< model currently being fitted
   std::map<std::string, double> params;

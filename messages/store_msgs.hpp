@@ -335,7 +335,9 @@ typename Inspector::result_type inspect(Inspector& f, reopened_trial& x) {
 }
 
 /// One fitted configuration, for the deflated Sharpe ratio's count. `key` is
-/// the transcript line (seq) that announced it, unique within the trial.
+/// its position among the trial's configurations (1, 2, ...), so a resumed
+/// trial that redoes them records the same keys (trials stored before schema 5
+/// use the seq of the transcript line that announced them).
 struct fitted_configuration {
   std::int64_t trial_id = 0;
   std::int64_t key = 0;

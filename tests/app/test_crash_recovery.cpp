@@ -206,7 +206,7 @@ TEST_CASE("after kill -9 mid-trial nothing acknowledged is lost and 'resume tria
   c2.connect("127.0.0.1", plain.port());
   frame_reader r2(c2);
   r2.next();
-  chat(c2, "Analyze TSLA with LSTM model");
+  chat(c2, "Analyze TSLA with LSTM model on synthetic data");
   auto p2 = r2.until("proposal");
   c2.send(R"({"type":"approve","proposal_id":)" + std::to_string(id_of(p2, "proposal_id")) + "}");
   auto uninterrupted = r2.until("report", std::chrono::seconds(400));
