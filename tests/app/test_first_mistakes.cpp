@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/app/run_capture.hpp"
+#include "tests/support/run_capture.hpp"
 #include "tests/support/daemon_process.hpp"
 #include "tests/support/ws_json.hpp"
 
