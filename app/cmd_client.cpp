@@ -322,6 +322,8 @@ std::string client_usage(bool ask) {
                          : "usage: mltrainer chat [options]\n  interactive session; /approve, /list, /show N, "
                            "/cancel N, /resume N, /quit\n") +
          config::format_flags(flags);
+}
+
 // Writes `body` to `file` ("-" = standard output).
 void write_file(const std::string& file, const std::string& body) {
   if (file == "-") {
