@@ -16,7 +16,6 @@ namespace {
 
 using text::fmt;
 using text::pct;
-using text::spct;
 using namespace std::chrono_literals;
 
 // A step is bounded by the trainer (a fraction of a second); a minute means

@@ -23,8 +23,6 @@ namespace mlt::actors {
 namespace {
 
 using text::fmt;
-using text::pct;
-using text::spct;
 
 using namespace std::chrono_literals;
 

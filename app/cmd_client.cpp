@@ -198,15 +198,23 @@ bool show(simdjson::dom::parser& parser, const std::string& raw, bool json, clie
   return true;
 }
 
+// One request sent on a fresh connection, with what reads and shows the answers.
+struct request_session {
+  request_session(const client_args& a, const std::string& request) : view(std::cout, terminal::of_stdout()) {
+    connect(c, a);
+    c.send(request);
+  }
+  client_view view;
+  net::ws_client c;
+  simdjson::dom::parser parser;
+  simdjson::dom::element f;
+};
+
 // `ask` and `resume`: send the request, approve the proposal with --yes, and
 // follow the trial to its report. `resuming`: the trial exists already.
 int run_follow(const client_args& a, const std::string& request, bool resuming) {
-  client_view view(std::cout, terminal::of_stdout());
-  net::ws_client c;
-  connect(c, a);
-  simdjson::dom::parser parser;
-  simdjson::dom::element f;
-  c.send(request);
+  request_session session(a, request);
+  auto& [view, c, parser, f] = session;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(a.timeout_s);
   std::int64_t trial_id = 0;
   bool approved = resuming;
@@ -238,12 +246,8 @@ int run_follow(const client_args& a, const std::string& request, bool resuming) 
 
 // `trials`, `show`, `cancel`: one request, one answer.
 int run_once(const client_args& a, const std::string& request, const std::set<std::string>& answers) {
-  client_view view(std::cout, terminal::of_stdout());
-  net::ws_client c;
-  connect(c, a);
-  simdjson::dom::parser parser;
-  simdjson::dom::element f;
-  c.send(request);
+  request_session session(a, request);
+  auto& [view, c, parser, f] = session;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(std::min(a.timeout_s, 60));
   while (std::chrono::steady_clock::now() < deadline) {
     auto raw = c.read(std::chrono::milliseconds(500));

@@ -14,9 +14,11 @@
 
 #include "net/http_client.hpp"
 #include "tests/net/loopback_http_server.hpp"
+#include "tests/support/daemon_chat.hpp"
 #include "tests/support/daemon_process.hpp"
 #include "tests/support/ws_json.hpp"
 
+using mlt::test::chat;
 using mlt::test::daemon_process;
 using mlt::test::frame_reader;
 using mlt::test::loopback_reply;
@@ -26,8 +28,10 @@ namespace {
 
 const char* fake_key = "sk-ant-test-KEY-must-never-leak-1234";
 
-void chat(mlt::net::ws_client& c, const std::string& text) {
-  c.send(R"({"type":"chat","text":")" + text + R"("})");
+// Switches the conversation to Claude and waits for the daemon's answer.
+void use_claude(mlt::net::ws_client& c, frame_reader& r) {
+  chat(c, "use claude");
+  r.until("reply");
 }
 
 std::string tool_use(const std::string& name, const std::string& input) {
@@ -99,9 +103,8 @@ TEST_CASE("with 'use claude' the agent proposes, decides and reports through the
   const auto state = mlt::test::fresh_dir("brains");
   daemon_process d(state, {"--decision-deadline-ms", "5000"});
   ::unsetenv("ANTHROPIC_API_KEY");
-  mlt::net::ws_client c;
-  c.connect("127.0.0.1", d.port());
-  frame_reader r(c);
+  mlt::test::chat_connection conn(d.port());
+  auto& [c, r] = conn;
   REQUIRE(r.next().type() == "hello");
 
   chat(c, "use claude");
@@ -152,12 +155,10 @@ TEST_CASE("a rejected key is told to the person without the key, and the rules b
   const auto state = mlt::test::fresh_dir("brains_badkey");
   daemon_process d(state);
   ::unsetenv("ANTHROPIC_API_KEY");
-  mlt::net::ws_client c;
-  c.connect("127.0.0.1", d.port());
-  frame_reader r(c);
+  mlt::test::chat_connection conn(d.port());
+  auto& [c, r] = conn;
   REQUIRE(r.next().type() == "hello");
-  chat(c, "use claude");
-  r.until("reply");
+  use_claude(c, r);
   chat(c, "Run trial on TSLA");
   auto p = r.until("proposal");
   CHECK(p.str("symbol") == "TSLA");
@@ -177,9 +178,8 @@ TEST_CASE("'compare brains' runs the approved plan under claude, the rules brain
   const auto state = mlt::test::fresh_dir("brains_compare");
   daemon_process d(state, {"--brain", "anthropic"});
   ::unsetenv("ANTHROPIC_API_KEY");
-  mlt::net::ws_client c;
-  c.connect("127.0.0.1", d.port());
-  frame_reader r(c);
+  mlt::test::chat_connection conn(d.port());
+  auto& [c, r] = conn;
   auto hello = r.next();
   REQUIRE(hello.type() == "hello");
   chat(c, "use rules");
@@ -210,9 +210,8 @@ TEST_CASE("'compare xgboost and logistic on SPY' proposes one plan, runs it once
           "[integration][brain]") {
   const auto state = mlt::test::fresh_dir("models_compare");
   daemon_process d(state);
-  mlt::net::ws_client c;
-  c.connect("127.0.0.1", d.port());
-  frame_reader r(c);
+  mlt::test::chat_connection conn(d.port());
+  auto& [c, r] = conn;
   REQUIRE(r.next().type() == "hello");
   chat(c, "compare xgboost and logistic on SPY with synthetic data");
   auto p = r.until("proposal");
@@ -266,9 +265,8 @@ TEST_CASE("'the last 3 years' counts back from the last day of the data the plan
            "2019-06-28,10.8,11.2,10.6,11,900\n";
   }
   daemon_process d(state, {"--data-dir", data});
-  mlt::net::ws_client c;
-  c.connect("127.0.0.1", d.port());
-  frame_reader r(c);
+  mlt::test::chat_connection conn(d.port());
+  auto& [c, r] = conn;
   REQUIRE(r.next().type() == "hello");
   // The synthetic market ends on 2024-12-31.
   chat(c, "Run trial on SPY with synthetic data over the last 3 years");
@@ -305,12 +303,10 @@ claude_trial run_claude_on_old_data(const std::string& name, std::vector<std::st
   extra.insert(extra.end(), {"--data-dir", data, "--decision-deadline-ms", "5000"});
   daemon_process d(mlt::test::fresh_dir(name), extra);
   ::unsetenv("ANTHROPIC_API_KEY");
-  mlt::net::ws_client c;
-  c.connect("127.0.0.1", d.port());
-  frame_reader r(c);
+  mlt::test::chat_connection conn(d.port());
+  auto& [c, r] = conn;
   REQUIRE(r.next().type() == "hello");
-  chat(c, "use claude");
-  r.until("reply");
+  use_claude(c, r);
   chat(c, "Run trial on AAPL");
   auto p = r.until("proposal");
   CHECK(p.str("symbol") == "AAPL");

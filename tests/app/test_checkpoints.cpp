@@ -8,16 +8,16 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/daemon_chat.hpp"
 #include "tests/support/daemon_process.hpp"
 #include "tests/support/ws_json.hpp"
 
+using mlt::test::chat;
 using mlt::test::daemon_process;
 using mlt::test::frame;
 using mlt::test::frame_reader;
 
 namespace {
-
-void chat(mlt::net::ws_client& c, const std::string& text) { c.send(R"({"type":"chat","text":")" + text + R"("})"); }
 
 double number(const frame& f, const char* key) {
   double v = 0;
@@ -42,7 +42,7 @@ void check_checkpoints(mlt::net::ws_client& c, frame_reader& r, const std::strin
   chat(c, "Run trial on SPY with " + model + " and train ratio 0.8");
   auto p = r.until("proposal");
   REQUIRE(p.str("model") == model);
-  c.send(R"({"type":"approve","proposal_id":)" + std::to_string(static_cast<std::int64_t>(p.num("proposal_id"))) + "}");
+  mlt::test::approve(c, p);
   const auto id = static_cast<std::int64_t>(r.until("reply").num("trial_id"));
   REQUIRE(id > 0);
 

@@ -8,19 +8,16 @@
 
 #include <sqlite3.h>
 
+#include "tests/support/daemon_chat.hpp"
 #include "tests/support/daemon_process.hpp"
 #include "tests/support/normalised.hpp"
 #include "tests/support/ws_json.hpp"
 
+using mlt::test::chat;
 using mlt::test::daemon_process;
 using mlt::test::frame;
-using mlt::test::frame_reader;
 
 namespace {
-
-void chat(mlt::net::ws_client& c, const std::string& text) {
-  c.send(R"({"type":"chat","text":")" + text + R"("})");
-}
 
 std::int64_t id_of(const frame& f, const char* key) { return static_cast<std::int64_t>(f.num(key)); }
 
@@ -85,6 +82,19 @@ std::string status_of(const frame& t) {
   return t.doc["trial"]["status"].get_string().get(status) ? std::string() : std::string(status);
 }
 
+// Runs `request` to its report on a fresh daemon that is never interrupted
+// and returns the report frame's text; that daemon must stop cleanly.
+std::string uninterrupted_report(const std::string& dir_name, const std::string& request) {
+  daemon_process plain(mlt::test::fresh_dir(dir_name));
+  mlt::test::chat_connection conn(plain.port());
+  auto& [c, r] = conn;
+  r.next();
+  mlt::test::propose_and_approve(c, r, request);
+  const auto raw = r.until("report", std::chrono::seconds(400)).raw;
+  CHECK(plain.stop(SIGTERM) == 0);
+  return raw;
+}
+
 }  // namespace
 
 TEST_CASE("after kill -9 mid-trial nothing acknowledged is lost and 'resume trial N' continues from the checkpoint",
@@ -95,9 +105,8 @@ TEST_CASE("after kill -9 mid-trial nothing acknowledged is lost and 'resume tria
   std::vector<std::string> decided;           // the decision lines among them
   {
     daemon_process d(state);
-    mlt::net::ws_client c;
-    c.connect("127.0.0.1", d.port());
-    frame_reader r(c);
+    mlt::test::chat_connection conn(d.port());
+    auto& [c, r] = conn;
     REQUIRE(r.next().type() == "hello");
     chat(c, "Analyze TSLA with LSTM model on synthetic data");
     auto p = r.until("proposal");
@@ -131,9 +140,8 @@ TEST_CASE("after kill -9 mid-trial nothing acknowledged is lost and 'resume tria
   const auto kept = std::to_string(checkpoint.first);
 
   daemon_process d(state);
-  mlt::net::ws_client c;
-  c.connect("127.0.0.1", d.port());
-  frame_reader r(c);
+  mlt::test::chat_connection conn(d.port());
+  auto& [c, r] = conn;
   r.next();
 
   // The proposal and its approval survived.
@@ -142,8 +150,7 @@ TEST_CASE("after kill -9 mid-trial nothing acknowledged is lost and 'resume tria
   CHECK(prop.second == trial_id);
 
   // Every line shown before the kill is in the store; the trial is interrupted.
-  c.send(R"({"type":"get_trial","trial_id":)" + std::to_string(trial_id) + "}");
-  auto before = r.until("trial");
+  auto before = mlt::test::get_trial(c, r, trial_id);
   CHECK(status_of(before) == "interrupted");
   const auto stored = transcript_of(before);
   for (const auto& [seq, text] : shown) {
@@ -162,8 +169,7 @@ TEST_CASE("after kill -9 mid-trial nothing acknowledged is lost and 'resume tria
   auto report = r.until("report", std::chrono::seconds(400));
   CHECK(id_of(report, "trial_id") == trial_id);
 
-  c.send(R"({"type":"get_trial","trial_id":)" + std::to_string(trial_id) + "}");
-  auto after = r.until("trial");
+  auto after = mlt::test::get_trial(c, r, trial_id);
   CHECK(status_of(after) == "completed");
   const auto full = transcript_of(after);
   // The old lines are kept as they were; the resumed run continues after them.
@@ -201,17 +207,8 @@ TEST_CASE("after kill -9 mid-trial nothing acknowledged is lost and 'resume tria
 
   // The interruption changed nothing: the same plan run without one on a
   // fresh daemon gives the same report, counts included.
-  daemon_process plain(mlt::test::fresh_dir("crash-uninterrupted"));
-  mlt::net::ws_client c2;
-  c2.connect("127.0.0.1", plain.port());
-  frame_reader r2(c2);
-  r2.next();
-  chat(c2, "Analyze TSLA with LSTM model on synthetic data");
-  auto p2 = r2.until("proposal");
-  c2.send(R"({"type":"approve","proposal_id":)" + std::to_string(id_of(p2, "proposal_id")) + "}");
-  auto uninterrupted = r2.until("report", std::chrono::seconds(400));
-  CHECK(mlt::test::normalised(uninterrupted.raw) == mlt::test::normalised(report.raw));
-  CHECK(plain.stop(SIGTERM) == 0);
+  const auto uninterrupted = uninterrupted_report("crash-uninterrupted", "Analyze TSLA with LSTM model on synthetic data");
+  CHECK(mlt::test::normalised(uninterrupted) == mlt::test::normalised(report.raw));
 }
 
 TEST_CASE("a trial killed after its optimiser finished resumes with the optimiser's outcome, not a new search",
@@ -221,13 +218,10 @@ TEST_CASE("a trial killed after its optimiser finished resumes with the optimise
   std::int64_t trial_id = 0;
   {
     daemon_process d(state);
-    mlt::net::ws_client c;
-    c.connect("127.0.0.1", d.port());
-    frame_reader r(c);
+    mlt::test::chat_connection conn(d.port());
+    auto& [c, r] = conn;
     r.next();
-    chat(c, request);
-    auto p = r.until("proposal");
-    c.send(R"({"type":"approve","proposal_id":)" + std::to_string(id_of(p, "proposal_id")) + "}");
+    mlt::test::propose_and_approve(c, r, request);
     bool optimised = false;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(180);
     while (!optimised && std::chrono::steady_clock::now() < deadline) {
@@ -239,20 +233,17 @@ TEST_CASE("a trial killed after its optimiser finished resumes with the optimise
     CHECK(d.stop(SIGKILL) == 128 + SIGKILL);
   }
   daemon_process d(state);
-  mlt::net::ws_client c;
-  c.connect("127.0.0.1", d.port());
-  frame_reader r(c);
+  mlt::test::chat_connection conn(d.port());
+  auto& [c, r] = conn;
   r.next();
-  c.send(R"({"type":"get_trial","trial_id":)" + std::to_string(trial_id) + "}");
-  const auto before = r.until("trial");
+  const auto before = mlt::test::get_trial(c, r, trial_id);
   REQUIRE(status_of(before) == "interrupted");
   const auto last_before = transcript_of(before).rbegin()->first;
   chat(c, "resume trial " + std::to_string(trial_id));
   CHECK(id_of(r.until("reply"), "trial_id") == trial_id);
   auto report = r.until("report", std::chrono::seconds(400));
-  c.send(R"({"type":"get_trial","trial_id":)" + std::to_string(trial_id) + "}");
   int searches = 0, kept = 0, said = 0;
-  for (const auto& [seq, text] : transcript_of(r.until("trial"))) {
+  for (const auto& [seq, text] : transcript_of(mlt::test::get_trial(c, r, trial_id))) {
     if (seq <= last_before) continue;
     if (text.rfind("Optimiser evaluation", 0) == 0) ++searches;
     if (text.rfind("Optimiser outcome recorded before the interruption (not searched again)", 0) == 0) ++kept;
@@ -264,16 +255,8 @@ TEST_CASE("a trial killed after its optimiser finished resumes with the optimise
   CHECK(d.stop(SIGTERM) == 0);
 
   // The same report as a run that was never interrupted.
-  daemon_process plain(mlt::test::fresh_dir("crash-optimise-uninterrupted"));
-  mlt::net::ws_client c2;
-  c2.connect("127.0.0.1", plain.port());
-  frame_reader r2(c2);
-  r2.next();
-  chat(c2, request);
-  auto p2 = r2.until("proposal");
-  c2.send(R"({"type":"approve","proposal_id":)" + std::to_string(id_of(p2, "proposal_id")) + "}");
-  CHECK(mlt::test::normalised(r2.until("report", std::chrono::seconds(400)).raw) == mlt::test::normalised(report.raw));
-  CHECK(plain.stop(SIGTERM) == 0);
+  CHECK(mlt::test::normalised(uninterrupted_report("crash-optimise-uninterrupted", request)) ==
+        mlt::test::normalised(report.raw));
 }
 
 TEST_CASE("SIGTERM mid-fit exits on its own, records the trial interrupted, and it resumes after the restart",
@@ -282,13 +265,10 @@ TEST_CASE("SIGTERM mid-fit exits on its own, records the trial interrupted, and 
   std::int64_t trial_id = 0;
   {
     daemon_process d(state);
-    mlt::net::ws_client c;
-    c.connect("127.0.0.1", d.port());
-    frame_reader r(c);
+    mlt::test::chat_connection conn(d.port());
+    auto& [c, r] = conn;
     r.next();
-    chat(c, "Analyze AAPL with LSTM model on synthetic data");
-    auto p = r.until("proposal");
-    c.send(R"({"type":"approve","proposal_id":)" + std::to_string(id_of(p, "proposal_id")) + "}");
+    mlt::test::propose_and_approve(c, r, "Analyze AAPL with LSTM model on synthetic data");
     bool training = false;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
     while (!training && std::chrono::steady_clock::now() < deadline) {
@@ -304,12 +284,10 @@ TEST_CASE("SIGTERM mid-fit exits on its own, records the trial interrupted, and 
     CHECK(d.stop(SIGTERM) == 0);
   }
   daemon_process d(state);
-  mlt::net::ws_client c;
-  c.connect("127.0.0.1", d.port());
-  frame_reader r(c);
+  mlt::test::chat_connection conn(d.port());
+  auto& [c, r] = conn;
   r.next();
-  c.send(R"({"type":"get_trial","trial_id":)" + std::to_string(trial_id) + "}");
-  auto before = r.until("trial");
+  auto before = mlt::test::get_trial(c, r, trial_id);
   CHECK(status_of(before) == "interrupted");
   chat(c, "resume trial " + std::to_string(trial_id));
   CHECK(id_of(r.until("reply"), "trial_id") == trial_id);

@@ -7,20 +7,14 @@
 #include <fstream>
 #include <set>
 
+#include "tests/support/daemon_chat.hpp"
 #include "tests/support/daemon_process.hpp"
 #include "tests/support/ws_json.hpp"
 
+using mlt::test::chat;
 using mlt::test::daemon_process;
 using mlt::test::frame;
 using mlt::test::frame_reader;
-
-namespace {
-
-void chat(mlt::net::ws_client& c, const std::string& text) {
-  c.send(R"({"type":"chat","text":")" + text + R"("})");
-}
-
-}  // namespace
 
 // Started without --data-dir, the daemon serves the shipped data/ folder:
 // "Run trial on TSLA" trains on real Tesla bars and says which file and period.
@@ -177,9 +171,7 @@ TEST_CASE("cancelling a running trial stops it and records it as cancelled", "[i
   c.connect("127.0.0.1", d.port());
   frame_reader r(c);
   r.next();
-  chat(c, "Analyze AAPL with LSTM model on synthetic data");
-  auto p = r.until("proposal");
-  c.send(R"({"type":"approve","proposal_id":)" + std::to_string(static_cast<std::int64_t>(p.num("proposal_id"))) + "}");
+  mlt::test::propose_and_approve(c, r, "Analyze AAPL with LSTM model on synthetic data");
   auto ok = r.until("reply");
   const auto id = static_cast<std::int64_t>(ok.num("trial_id"));
   // Cancel while the LSTM fits: that phase outlasts a round trip many times over.
@@ -206,9 +198,7 @@ TEST_CASE("a trial running when the daemon gets SIGTERM is recorded as interrupt
     c.connect("127.0.0.1", d.port());
     frame_reader r(c);
     r.next();
-    chat(c, "Analyze AAPL with LSTM model on synthetic data");
-    auto p = r.until("proposal");
-    c.send(R"({"type":"approve","proposal_id":)" + std::to_string(static_cast<std::int64_t>(p.num("proposal_id"))) + "}");
+    mlt::test::propose_and_approve(c, r, "Analyze AAPL with LSTM model on synthetic data");
     // Wait until the LSTM is fitting (it takes well over the time a signal needs).
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (std::chrono::steady_clock::now() < deadline) {
@@ -258,9 +248,7 @@ TEST_CASE("a paper portfolio trades only bars that arrive after its trial and su
     chat(c, "paper trade SPY");
     CHECK(r.until("error").str("code") == "paper_failed");  // no trial yet
 
-    chat(c, "Run trial on SPY with xgboost");
-    auto p = r.until("proposal");
-    c.send(R"({"type":"approve","proposal_id":)" + std::to_string(static_cast<std::int64_t>(p.num("proposal_id"))) + "}");
+    mlt::test::propose_and_approve(c, r, "Run trial on SPY with xgboost");
     r.until("report", std::chrono::seconds(300));
 
     chat(c, "paper trade SPY");

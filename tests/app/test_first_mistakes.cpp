@@ -7,10 +7,12 @@
 #include <string>
 #include <vector>
 
-#include "tests/app/run_capture.hpp"
+#include "tests/support/run_capture.hpp"
+#include "tests/support/daemon_chat.hpp"
 #include "tests/support/daemon_process.hpp"
 #include "tests/support/ws_json.hpp"
 
+using mlt::test::chat;
 using mlt::test::daemon_process;
 using mlt::test::frame_reader;
 
@@ -29,7 +31,6 @@ std::string write_file(const std::string& path, const std::string& text) {
   return path;
 }
 
-void chat(mlt::net::ws_client& c, const std::string& text) { c.send(R"({"type":"chat","text":")" + text + R"("})"); }
 
 }  // namespace
 
@@ -109,7 +110,7 @@ TEST_CASE("the first mistakes in the chat say what to do next", "[mistakes][inte
     const auto p1 = r.until("proposal");
     chat(c, "use logistic");
     r.until("proposal");
-    c.send(R"({"type":"approve","proposal_id":)" + std::to_string(static_cast<long>(p1.num("proposal_id"))) + "}");
+    mlt::test::approve(c, p1);
     const auto e = r.until("error");
     CHECK(e.str("code") == "stale_proposal");
     CHECK_THAT(e.str("message"), Catch::Contains("approve that one"));

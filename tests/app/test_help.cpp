@@ -9,7 +9,7 @@
 #include <sstream>
 #include <string>
 
-#include "tests/app/run_capture.hpp"
+#include "tests/support/run_capture.hpp"
 #include "tests/support/daemon_process.hpp"
 
 namespace {

@@ -10,18 +10,16 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/daemon_chat.hpp"
 #include "tests/support/daemon_process.hpp"
 #include "tests/support/ws_json.hpp"
 
+using mlt::test::chat;
 using mlt::test::daemon_process;
 using mlt::test::frame;
 using mlt::test::frame_reader;
 
 namespace {
-
-void chat(mlt::net::ws_client& c, const std::string& text) {
-  c.send(R"({"type":"chat","text":")" + text + R"("})");
-}
 
 // A market whose next-bar direction depends on the size of today's volume
 // surprise: after an unusual volume (|z| > 0.674, half the days, either
@@ -103,9 +101,34 @@ frame run_trial(mlt::net::ws_client& c, frame_reader& r, const std::string& requ
   auto p = r.until("proposal");
   INFO(p.raw);
   CHECK(p.str("model") == model);
-  c.send(R"({"type":"approve","proposal_id":)" + std::to_string(static_cast<std::int64_t>(p.num("proposal_id"))) + "}");
+  mlt::test::approve(c, p);
   r.seen.clear();
   return r.until("report", std::chrono::seconds(400));
+}
+
+// How many "Optimiser evaluation i/12:" progress lines arrived, numbered 1..n in order.
+int optimiser_evaluations(const std::vector<frame>& seen) {
+  int evaluations = 0;
+  for (const auto& t : texts_of(seen, "progress"))
+    if (t.rfind("Optimiser evaluation " + std::to_string(evaluations + 1) + "/12:", 0) == 0) ++evaluations;
+  return evaluations;
+}
+
+// The last "Optimiser tried ..." status line, or "" if there is none.
+std::string optimiser_summary(const std::vector<frame>& seen) {
+  std::string summary;
+  for (const auto& t : texts_of(seen, "status"))
+    if (t.rfind("Optimiser tried", 0) == 0) summary = t;
+  return summary;
+}
+
+bool ran_whole_budget(const std::string& summary) {
+  return summary.find("Ran 12 of 12 configurations") != std::string::npos;
+}
+
+bool stopped_by_limit(const std::string& summary, int evaluations) {
+  return summary.find("Stopped by the 120 s limit after " + std::to_string(evaluations) + " of 12") !=
+         std::string::npos;
 }
 
 }  // namespace
@@ -165,19 +188,14 @@ TEST_CASE("an optimise fits other parameters and shows its progress and its boun
   REQUIRE(optimised);
 
   // One progress line per evaluation, numbered 1..n of the budget.
-  int evaluations = 0;
-  for (const auto& t : texts_of(r.seen, "progress"))
-    if (t.rfind("Optimiser evaluation " + std::to_string(evaluations + 1) + "/12:", 0) == 0) ++evaluations;
+  const int evaluations = optimiser_evaluations(r.seen);
   CHECK(evaluations >= 1);
-  std::string summary;
-  for (const auto& t : texts_of(r.seen, "status"))
-    if (t.rfind("Optimiser tried", 0) == 0) summary = t;
+  const std::string summary = optimiser_summary(r.seen);
   INFO(summary);
   CHECK(summary.find("Searched l2 on 5 walk-forward folds") != std::string::npos);
   // Either the whole budget ran or the limit stopped it and says so.
-  const bool whole = summary.find("Ran 12 of 12 configurations") != std::string::npos;
-  const bool limited = summary.find("Stopped by the 120 s limit after " + std::to_string(evaluations) + " of 12") !=
-                       std::string::npos;
+  const bool whole = ran_whole_budget(summary);
+  const bool limited = stopped_by_limit(summary, evaluations);
   CHECK((whole || limited));
   CHECK((whole ? evaluations == 12 : evaluations < 12));
 
@@ -200,21 +218,16 @@ TEST_CASE("an LSTM optimise searches the net's space on bounded fits and says ho
   r.next();
   auto report = run_trial(c, r, "Run trial on SPY with lstm and optimize it", "lstm");
   INFO(joined(texts_of(r.seen, "decision")));
-  int evaluations = 0;
-  for (const auto& t : texts_of(r.seen, "progress"))
-    if (t.rfind("Optimiser evaluation " + std::to_string(evaluations + 1) + "/12:", 0) == 0) ++evaluations;
+  const int evaluations = optimiser_evaluations(r.seen);
   CHECK(evaluations >= 1);
-  std::string summary;
-  for (const auto& t : texts_of(r.seen, "status"))
-    if (t.rfind("Optimiser tried", 0) == 0) summary = t;
+  const std::string summary = optimiser_summary(r.seen);
   INFO(summary);
   CHECK(summary.find("Searched learning_rate, hidden, seq_len, dropout, layers on 3 walk-forward folds") !=
         std::string::npos);
   CHECK(summary.find("each net fits at most 5 epochs") != std::string::npos);
   CHECK(summary.find("the final fit uses the full max_epochs") != std::string::npos);
-  const bool whole = summary.find("Ran 12 of 12 configurations") != std::string::npos;
-  const bool limited = summary.find("Stopped by the 120 s limit after " + std::to_string(evaluations) + " of 12") !=
-                       std::string::npos;
+  const bool whole = ran_whole_budget(summary);
+  const bool limited = stopped_by_limit(summary, evaluations);
   CHECK((whole || limited));
 
   // After the search the LSTM is fitted again with the chosen parameters and

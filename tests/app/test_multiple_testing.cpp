@@ -6,16 +6,16 @@
 #include <cmath>
 #include <string>
 
+#include "tests/support/daemon_chat.hpp"
 #include "tests/support/daemon_process.hpp"
 #include "tests/support/ws_json.hpp"
 
+using mlt::test::chat;
 using mlt::test::daemon_process;
 using mlt::test::frame;
 using mlt::test::frame_reader;
 
 namespace {
-
-void chat(mlt::net::ws_client& c, const std::string& text) { c.send(R"({"type":"chat","text":")" + text + R"("})"); }
 
 // Proposes, approves and waits for the report of one trial.
 frame run_trial(mlt::net::ws_client& c, frame_reader& r, const std::string& model) {
@@ -25,7 +25,7 @@ frame run_trial(mlt::net::ws_client& c, frame_reader& r, const std::string& mode
   chat(c, "use " + model + " and long threshold 0.501");
   auto p = r.until("proposal");
   REQUIRE(p.str("model") == model);
-  c.send(R"({"type":"approve","proposal_id":)" + std::to_string(static_cast<std::int64_t>(p.num("proposal_id"))) + "}");
+  mlt::test::approve(c, p);
   r.until("reply");
   return r.until("report", std::chrono::seconds(400));
 }

@@ -1,32 +1,20 @@
 #include <catch2/catch.hpp>
 
-#include <sys/wait.h>
-
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
+#include "tests/support/run_capture.hpp"
+
 namespace {
 
-struct run_result {
-  int status = -1;
-  std::string output;  // stdout and stderr
-};
+using mlt::test::run_result;
 
 /// Runs mltrainerd with `args` (shell words) and an empty token variable.
 run_result run_daemon(const std::string& args) {
-  const std::string cmd = "env -u MLTRAINER_TOKENS -u ANTHROPIC_API_KEY " + std::string(MLT_BINARY_DIR) +
-                          "/app/mltrainerd " + args + " 2>&1";
-  run_result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p);
-  std::array<char, 4096> buf{};
-  std::size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
-  const int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  auto r = mlt::test::run_capture("env -u MLTRAINER_TOKENS -u ANTHROPIC_API_KEY " + std::string(MLT_BINARY_DIR) +
+                                  "/app/mltrainerd " + args);
+  REQUIRE(r.started);
   return r;
 }
 

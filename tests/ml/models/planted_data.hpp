@@ -3,6 +3,7 @@
 
 #include <random>
 
+#include "ml/eval/dataset.hpp"
 #include "ml/models/model.hpp"
 
 namespace mlt::test {
@@ -22,6 +23,17 @@ inline ml::fit_data planted_linear(std::size_t n_train, std::size_t n_val, std::
   ml::fit_data d;
   make(n_train, d.x_train, d.y_train);
   make(n_val, d.x_val, d.y_val);
+  return d;
+}
+
+/// The planted signal as a time-ordered dataset (consecutive bars from 100).
+inline ml::dataset planted_rows(std::size_t n, std::uint64_t seed, double noise = 0.5) {
+  const auto f = planted_linear(n, 0, seed, noise);
+  ml::dataset d;
+  d.x = f.x_train;
+  d.y = f.y_train;
+  d.forward_return = Eigen::VectorXd::Zero(d.y.size());
+  for (std::size_t i = 0; i < n; ++i) d.bar_index.push_back(100 + i);
   return d;
 }
 

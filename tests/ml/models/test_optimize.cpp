@@ -5,20 +5,7 @@
 
 using namespace mlt;
 
-namespace {
-
-// Planted linear signal as a time-ordered dataset (consecutive bars).
-ml::dataset planted_rows(std::size_t n, std::uint64_t seed, double noise) {
-  const auto f = test::planted_linear(n, 0, seed, noise);
-  ml::dataset d;
-  d.x = f.x_train;
-  d.y = f.y_train;
-  d.forward_return = Eigen::VectorXd::Zero(d.y.size());
-  for (std::size_t i = 0; i < n; ++i) d.bar_index.push_back(100 + i);
-  return d;
-}
-
-}  // namespace
+using mlt::test::planted_rows;
 
 TEST_CASE("cross-validation of logistic regression finds the planted signal in every fold") {
   const auto rows = planted_rows(1200, 41, 0.5);

@@ -11,18 +11,9 @@
 
 using namespace mlt;
 
-namespace {
+using mlt::test::planted_rows;
 
-// Planted linear signal as a time-ordered dataset (consecutive bars).
-ml::dataset planted_rows(std::size_t n, std::uint64_t seed) {
-  const auto f = test::planted_linear(n, 0, seed, 0.5);
-  ml::dataset d;
-  d.x = f.x_train;
-  d.y = f.y_train;
-  d.forward_return = Eigen::VectorXd::Zero(d.y.size());
-  for (std::size_t i = 0; i < n; ++i) d.bar_index.push_back(100 + i);
-  return d;
-}
+namespace {
 
 // Every corner of a search space: each numeric dimension at lo and at hi,
 // each categorical dimension at every choice.
