@@ -40,7 +40,8 @@ aggs_parser::aggs_parser() : impl_(std::make_unique<impl>()) {}
 aggs_parser::~aggs_parser() = default;
 
 aggs_page aggs_parser::parse(std::string_view json, std::vector<ml::bar>& out, bool daily) {
-  if (impl_->buffer.size() < json.size())
+  // Also allocated for an empty body: memcpy and simdjson need a real buffer.
+  if (impl_->buffer.size() < json.size() || impl_->buffer.size() == 0)
     impl_->buffer = simdjson::padded_string(json.size() + json.size() / 4 + 64);
   std::memcpy(impl_->buffer.data(), json.data(), json.size());
   simdjson::padded_string_view view(impl_->buffer.data(), json.size(), impl_->buffer.size() + simdjson::SIMDJSON_PADDING);

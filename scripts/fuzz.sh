@@ -20,7 +20,7 @@ seconds="${1:-60}"
 shift || true
 case "$seconds" in ''|*[!0-9]*) echo "fuzz.sh: SECONDS must be a whole number, got '$seconds'" >&2; exit 2;; esac
 
-all=(wire config csv polygon anthropic openai cron intent http_target)
+all=(wire config csv polygon anthropic openai llm_tools cron intent http_target)
 harnesses=("$@")
 [ "${#harnesses[@]}" -gt 0 ] || harnesses=("${all[@]}")
 for h in "${harnesses[@]}"; do

@@ -3,6 +3,7 @@
 // normal gcc test build runs in CI. A crash or failed check aborts with the
 // file's name printed first; no input at all is a failure too.
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
