@@ -10,6 +10,7 @@
 #include "actors/brain/intent.hpp"
 #include "actors/brain/plan_rules.hpp"
 #include "messages/plan.hpp"
+#include "ml/market/csv_reader.hpp"
 #include "net/polygon_client.hpp"
 
 using namespace mlt;
@@ -81,4 +82,25 @@ TEST_CASE("chat numbers that fit are read exactly as before", "[fuzz][intent]") 
   CHECK(in.changes.cash == Approx(50000.0));
   CHECK(read("run SPY seed 99999999999999999999999").changes.seed == 18446744073709551615ULL);
   CHECK(read("show trial 12").trial_id == 12);
+}
+
+TEST_CASE("Polygon bar times out of any plausible range are malformed, not undefined casts", "[fuzz][polygon]") {
+  net::aggs_parser parser;
+  std::vector<ml::bar> bars;
+  const std::string bar = R"("o":1,"h":2,"l":0.5,"c":1.5,"v":10)";
+  CHECK_THROWS_WITH(parser.parse(R"({"results":[{)" + bar + R"(,"t":1.7041536e52}]})", bars, true),
+                    Catch::Contains("'t' is out of range"));
+  CHECK_THROWS_WITH(parser.parse(R"({"results":[{)" + bar + R"(,"t":-9223372036854775808}]})", bars, false),
+                    Catch::Contains("'t' is out of range"));
+  // A float millisecond time inside the range still works.
+  auto page = parser.parse(R"({"results":[{)" + bar + R"(,"t":1.7041536e12}]})", bars, true);
+  CHECK(page.bars == 1);
+  CHECK(bars.back().time == 1704153600);
+}
+
+TEST_CASE("a CSV epoch time of INT64_MIN milliseconds is floored without overflow", "[fuzz][csv]") {
+  const auto s = ml::parse_csv("t,o,h,l,c,v\n-9223372036854775808,1,2,0.5,1.5,10\n-1500,1,2,0.5,1.5,10\n", "x.csv");
+  REQUIRE(s.bars.size() == 2);
+  CHECK(s.bars[0].time == -9223372036854776);  // floor(-9223372036854775.808)
+  CHECK(s.bars[1].time == -2);                 // floor(-1.5), as before
 }
