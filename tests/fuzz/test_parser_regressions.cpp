@@ -101,6 +101,7 @@ TEST_CASE("Polygon bar times out of any plausible range are malformed, not undef
 TEST_CASE("a CSV epoch time of INT64_MIN milliseconds is floored without overflow", "[fuzz][csv]") {
   const auto s = ml::parse_csv("t,o,h,l,c,v\n-9223372036854775808,1,2,0.5,1.5,10\n-1500,1,2,0.5,1.5,10\n", "x.csv");
   REQUIRE(s.bars.size() == 2);
-  CHECK(s.bars[0].time == -9223372036854776);  // floor(-9223372036854775.808)
-  CHECK(s.bars[1].time == -2);                 // floor(-1.5), as before
+  // floor(-9223372036854775.808 s) = -9223372036854776 s, then (daily bars) floored to its day
+  CHECK(s.bars[0].time == -106751991168 * 86400);
+  CHECK(s.bars[1].time == -86400);  // -1.5 s lies on 1969-12-31, as before
 }
