@@ -197,7 +197,7 @@ std::string months_to_iso(const std::string& low) {
     for (int i = 0; i < 12; ++i)
       if (m[1] == names[i]) month = i + 1;
     char buf[16];
-    if (m[2].matched) std::snprintf(buf, sizeof buf, "%s-%02d-%02d", m[3].str().c_str(), month, small_count(m[2]));
+    if (m[2].matched) std::snprintf(buf, sizeof buf, "%s-%02d-%02d", m[3].str().c_str(), month, static_cast<int>(count_in(m[2], 99)));
     else std::snprintf(buf, sizeof buf, "%s-%02d", m[3].str().c_str(), month);
     out += low.substr(last, static_cast<std::size_t>(m.position(0)) - last);
     out += buf;
@@ -433,6 +433,12 @@ const char* kind_name(intent::kind_t k) {
 intent parse_intent(const std::string& text, bool has_proposal,
                     const std::function<bool(const std::string&)>& symbol_exists) {
   intent out;
+  if (text.size() > max_chat_line_chars) {
+    out.too_long = true;
+    out.problems.push_back("the message is " + std::to_string(text.size()) + " characters long; I read at most " +
+                           std::to_string(max_chat_line_chars));
+    return out;
+  }
   const std::string low = lower(text);
   const auto toks = tokens(text);
   std::vector<std::string> low_toks;

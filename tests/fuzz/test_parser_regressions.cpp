@@ -105,3 +105,20 @@ TEST_CASE("a CSV epoch time of INT64_MIN milliseconds is floored without overflo
   CHECK(s.bars[0].time == -106751991168 * 86400);
   CHECK(s.bars[1].time == -86400);  // -1.5 s lies on 1969-12-31, as before
 }
+
+TEST_CASE("a chat line longer than the rules parser reads is refused by length, not by a stack overflow",
+          "[fuzz][intent]") {
+  const std::string huge = "horizon " + std::string(30000, '9');
+  brain::intent in;
+  REQUIRE_NOTHROW(in = read(huge));
+  CHECK(in.kind == brain::intent::unknown);
+  CHECK(in.too_long);
+  REQUIRE(in.problems.size() == 1);
+  CHECK_THAT(in.problems[0], Catch::Contains("30008 characters") && Catch::Contains("at most 4000"));
+  // At the limit the line is still read (the regexes' recursion stays far inside the stack).
+  const std::string at_limit = "run AAPL last" + std::string(brain::max_chat_line_chars - 20, ' ') + "3 years";
+  REQUIRE(at_limit.size() <= brain::max_chat_line_chars);
+  in = read(at_limit);
+  CHECK_FALSE(in.too_long);
+  CHECK(in.changes.symbol == std::string("AAPL"));
+}
