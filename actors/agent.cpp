@@ -673,6 +673,10 @@ void on_chat(agent_self* self, caf::response_promise rp, const std::string& text
     }
     case brain::intent::unknown:
     default:
+      if (in.too_long) {
+        rp.deliver(error("message_too_long", in.problems.front() + "; please say it in fewer words"));
+        return;
+      }
       rp.deliver(reply("I did not understand that. " + help_text()));
       return;
   }

@@ -5,11 +5,16 @@
 #include "messages/json_writer.hpp"
 #include "net/llm_client.hpp"
 #include "net/llm_json.hpp"
+#include "net/llm_replies.hpp"
 #include "net/llm_retry.hpp"
 
 namespace mlt::net {
 
 namespace {
+
+[[noreturn]] void malformed_reply(const llm_transport& transport, int status, const std::string& why) {
+  transport.fail(llm_failure::malformed, status, transport.endpoint().service + " reply is malformed: " + why);
+}
 
 class anthropic_client final : public llm_client {
 public:
@@ -31,7 +36,7 @@ public:
     headers.emplace_back("accept", "application/json");
     int retries = 0;
     http_response res = transport_.post(url_, headers, body, request.timeout, retries);
-    llm_reply reply = parse(res);
+    llm_reply reply = parse_anthropic_reply(res, transport_);
     reply.retries = retries;
     return reply;
   }
@@ -39,10 +44,6 @@ public:
 private:
   [[noreturn]] void refuse(const std::string& why) const {
     transport_.fail(llm_failure::bad_request, 0, "Anthropic request not sent: " + why);
-  }
-
-  [[noreturn]] void malformed(int status, const std::string& why) const {
-    transport_.fail(llm_failure::malformed, status, "Anthropic reply is malformed: " + why);
   }
 
   void write_tools(msg::json_writer& w, const llm_request& request) const {
@@ -133,60 +134,62 @@ private:
     return w.take();
   }
 
-  llm_reply parse(const http_response& res) {
-    namespace dom = simdjson::dom;
-    dom::element doc;
-    if (auto error = parser_.parse(res.body).get(doc))
-      malformed(res.status, std::string("not JSON (") + simdjson::error_message(error) + ")");
-    if (!doc.is_object()) malformed(res.status, "not a JSON object");
-    std::string_view type;
-    if (!doc["type"].get(type) && type == "error") {
-      llm_api_error api = parse_llm_api_error(res.body);
-      transport_.fail(llm_failure::server, res.status,
-                      "Anthropic reported an error (" + std::to_string(res.status) + " " + api.type + ": " +
-                          api.message + ")");
-    }
-    dom::array content;
-    if (doc["content"].get(content)) malformed(res.status, "no 'content' array");
-    llm_reply reply;
-    std::size_t index = 0;
-    for (dom::element block : content) {
-      const std::string where = "content[" + std::to_string(index++) + "]";
-      std::string_view block_type;
-      if (block["type"].get(block_type)) malformed(res.status, where + " has no 'type'");
-      if (block_type == "text") {
-        std::string_view text;
-        if (block["text"].get(text)) malformed(res.status, where + " (text) has no 'text' string");
-        reply.text.append(text.data(), text.size());
-      } else if (block_type == "tool_use") {
-        std::string_view id, name;
-        dom::object input;
-        if (block["id"].get(id)) malformed(res.status, where + " (tool_use) has no 'id'");
-        if (block["name"].get(name)) malformed(res.status, where + " (tool_use) has no 'name'");
-        if (block["input"].get(input)) malformed(res.status, where + " (tool_use) has no 'input' object");
-        reply.tool_calls.push_back({std::string(id), std::string(name), simdjson::minify(input)});
-      }
-      // Other block kinds (thinking, ...) carry nothing the agent uses.
-    }
-    std::string_view text;
-    if (!doc["stop_reason"].get(text)) reply.stop_reason = std::string(text);
-    if (!doc["model"].get(text)) reply.model = std::string(text);
-    dom::object usage;
-    if (!doc["usage"].get(usage)) {
-      std::int64_t n = 0;
-      if (!usage["input_tokens"].get(n)) reply.usage.input_tokens = n;
-      if (!usage["output_tokens"].get(n)) reply.usage.output_tokens = n;
-    }
-    return reply;
-  }
-
   llm_settings settings_;
   llm_transport transport_;
   std::string url_;
-  simdjson::dom::parser parser_;
 };
 
 }  // namespace
+
+llm_reply parse_anthropic_reply(const http_response& res, const llm_transport& transport) {
+  // A parser per reply: replies come seconds apart, and a free function
+  // can be reached by the fuzzer (tests/fuzz/fuzz_anthropic.cpp, fuzz_openai.cpp).
+  simdjson::dom::parser parser;
+  namespace dom = simdjson::dom;
+  dom::element doc;
+  if (auto error = parser.parse(res.body).get(doc))
+    malformed_reply(transport, res.status, std::string("not JSON (") + simdjson::error_message(error) + ")");
+  if (!doc.is_object()) malformed_reply(transport, res.status, "not a JSON object");
+  std::string_view type;
+  if (!doc["type"].get(type) && type == "error") {
+    llm_api_error api = parse_llm_api_error(res.body);
+    transport.fail(llm_failure::server, res.status,
+                    "Anthropic reported an error (" + std::to_string(res.status) + " " + api.type + ": " +
+                        api.message + ")");
+  }
+  dom::array content;
+  if (doc["content"].get(content)) malformed_reply(transport, res.status, "no 'content' array");
+  llm_reply reply;
+  std::size_t index = 0;
+  for (dom::element block : content) {
+    const std::string where = "content[" + std::to_string(index++) + "]";
+    std::string_view block_type;
+    if (block["type"].get(block_type)) malformed_reply(transport, res.status, where + " has no 'type'");
+    if (block_type == "text") {
+      std::string_view text;
+      if (block["text"].get(text)) malformed_reply(transport, res.status, where + " (text) has no 'text' string");
+      reply.text.append(text.data(), text.size());
+    } else if (block_type == "tool_use") {
+      std::string_view id, name;
+      dom::object input;
+      if (block["id"].get(id)) malformed_reply(transport, res.status, where + " (tool_use) has no 'id'");
+      if (block["name"].get(name)) malformed_reply(transport, res.status, where + " (tool_use) has no 'name'");
+      if (block["input"].get(input)) malformed_reply(transport, res.status, where + " (tool_use) has no 'input' object");
+      reply.tool_calls.push_back({std::string(id), std::string(name), simdjson::minify(input)});
+    }
+    // Other block kinds (thinking, ...) carry nothing the agent uses.
+  }
+  std::string_view text;
+  if (!doc["stop_reason"].get(text)) reply.stop_reason = std::string(text);
+  if (!doc["model"].get(text)) reply.model = std::string(text);
+  dom::object usage;
+  if (!doc["usage"].get(usage)) {
+    std::int64_t n = 0;
+    if (!usage["input_tokens"].get(n)) reply.usage.input_tokens = n;
+    if (!usage["output_tokens"].get(n)) reply.usage.output_tokens = n;
+  }
+  return reply;
+}
 
 std::unique_ptr<llm_client> make_anthropic_client(llm_settings settings) {
   return std::make_unique<anthropic_client>(std::move(settings));

@@ -6,11 +6,16 @@
 #include "messages/json_writer.hpp"
 #include "net/llm_client.hpp"
 #include "net/llm_json.hpp"
+#include "net/llm_replies.hpp"
 #include "net/llm_retry.hpp"
 
 namespace mlt::net {
 
 namespace {
+
+[[noreturn]] void malformed_reply(const llm_transport& transport, int status, const std::string& why) {
+  transport.fail(llm_failure::malformed, status, transport.endpoint().service + " reply is malformed: " + why);
+}
 
 // Errors name the server a person configured, not only "OpenAI", because
 // the base URL is as often a local server.
@@ -44,7 +49,7 @@ public:
     headers.emplace_back("Accept", "application/json");
     int retries = 0;
     http_response res = transport_.post(url_, headers, body, request.timeout, retries);
-    llm_reply reply = parse(res);
+    llm_reply reply = parse_openai_reply(res, transport_);
     reply.retries = retries;
     return reply;
   }
@@ -52,10 +57,6 @@ public:
 private:
   [[noreturn]] void refuse(const std::string& why) const {
     transport_.fail(llm_failure::bad_request, 0, service_ + " request not sent: " + why);
-  }
-
-  [[noreturn]] void malformed(int status, const std::string& why) const {
-    transport_.fail(llm_failure::malformed, status, service_ + " reply is malformed: " + why);
   }
 
   void write_tools(msg::json_writer& w, const llm_request& request) const {
@@ -132,72 +133,74 @@ private:
     return w.take();
   }
 
-  llm_reply parse(const http_response& res) {
-    namespace dom = simdjson::dom;
-    dom::element doc;
-    if (auto error = parser_.parse(res.body).get(doc))
-      malformed(res.status, std::string("not JSON (") + simdjson::error_message(error) + ")");
-    if (!doc.is_object()) malformed(res.status, "not a JSON object");
-    dom::array choices;
-    if (doc["choices"].get(choices)) {
-      dom::element err;
-      if (!doc["error"].get(err)) {
-        // Some gateways report upstream failures in a 2xx body.
-        llm_api_error api = parse_llm_api_error(res.body);
-        transport_.fail(llm_failure::server, res.status,
-                        service_ + " reported an error (" + std::to_string(res.status) +
-                            (api.type.empty() ? "" : " " + api.type) + ": " + api.message + ")");
-      }
-      malformed(res.status, "no 'choices' array");
-    }
-    if (choices.size() == 0) malformed(res.status, "'choices' is empty");
-    dom::element choice = choices.at(0).value_unsafe();
-    dom::object message;
-    if (choice["message"].get(message)) malformed(res.status, "choices[0] has no 'message' object");
-
-    llm_reply reply;
-    std::string_view text;
-    if (!message["content"].get(text)) reply.text = std::string(text);
-    dom::array calls;
-    if (!message["tool_calls"].get(calls)) {
-      std::size_t index = 0;
-      for (dom::element call : calls) {
-        const std::string where = "choices[0].message.tool_calls[" + std::to_string(index++) + "]";
-        std::string_view id, name;
-        dom::object function;
-        if (call["id"].get(id)) malformed(res.status, where + " has no 'id'");
-        if (call["function"].get(function)) malformed(res.status, where + " has no 'function' object");
-        if (function["name"].get(name)) malformed(res.status, where + ".function has no 'name'");
-        llm_tool_call out{std::string(id), std::string(name), "{}"};
-        dom::element args;
-        if (function["arguments"].get(args)) malformed(res.status, where + ".function has no 'arguments'");
-        std::string_view args_text;
-        // The API sends a string; some compatible servers send the object.
-        if (!args.get(args_text)) out.arguments = args_text.empty() ? "{}" : std::string(args_text);
-        else if (args.is_object()) out.arguments = simdjson::minify(args);
-        else malformed(res.status, where + ".function.arguments is neither a string nor an object");
-        reply.tool_calls.push_back(std::move(out));
-      }
-    }
-    if (!choice["finish_reason"].get(text)) reply.stop_reason = std::string(text);
-    if (!doc["model"].get(text)) reply.model = std::string(text);
-    dom::object usage;
-    if (!doc["usage"].get(usage)) {
-      std::int64_t n = 0;
-      if (!usage["prompt_tokens"].get(n)) reply.usage.input_tokens = n;
-      if (!usage["completion_tokens"].get(n)) reply.usage.output_tokens = n;
-    }
-    return reply;
-  }
-
   llm_settings settings_;
   std::string service_;
   llm_transport transport_;
   std::string url_;
-  simdjson::dom::parser parser_;
 };
 
 }  // namespace
+
+llm_reply parse_openai_reply(const http_response& res, const llm_transport& transport) {
+  // A parser per reply: replies come seconds apart, and a free function
+  // can be reached by the fuzzer (tests/fuzz/fuzz_anthropic.cpp, fuzz_openai.cpp).
+  simdjson::dom::parser parser;
+  namespace dom = simdjson::dom;
+  dom::element doc;
+  if (auto error = parser.parse(res.body).get(doc))
+    malformed_reply(transport, res.status, std::string("not JSON (") + simdjson::error_message(error) + ")");
+  if (!doc.is_object()) malformed_reply(transport, res.status, "not a JSON object");
+  dom::array choices;
+  if (doc["choices"].get(choices)) {
+    dom::element err;
+    if (!doc["error"].get(err)) {
+      // Some gateways report upstream failures in a 2xx body.
+      llm_api_error api = parse_llm_api_error(res.body);
+      transport.fail(llm_failure::server, res.status,
+                      transport.endpoint().service + " reported an error (" + std::to_string(res.status) +
+                          (api.type.empty() ? "" : " " + api.type) + ": " + api.message + ")");
+    }
+    malformed_reply(transport, res.status, "no 'choices' array");
+  }
+  if (choices.size() == 0) malformed_reply(transport, res.status, "'choices' is empty");
+  dom::element choice = choices.at(0).value_unsafe();
+  dom::object message;
+  if (choice["message"].get(message)) malformed_reply(transport, res.status, "choices[0] has no 'message' object");
+
+  llm_reply reply;
+  std::string_view text;
+  if (!message["content"].get(text)) reply.text = std::string(text);
+  dom::array calls;
+  if (!message["tool_calls"].get(calls)) {
+    std::size_t index = 0;
+    for (dom::element call : calls) {
+      const std::string where = "choices[0].message.tool_calls[" + std::to_string(index++) + "]";
+      std::string_view id, name;
+      dom::object function;
+      if (call["id"].get(id)) malformed_reply(transport, res.status, where + " has no 'id'");
+      if (call["function"].get(function)) malformed_reply(transport, res.status, where + " has no 'function' object");
+      if (function["name"].get(name)) malformed_reply(transport, res.status, where + ".function has no 'name'");
+      llm_tool_call out{std::string(id), std::string(name), "{}"};
+      dom::element args;
+      if (function["arguments"].get(args)) malformed_reply(transport, res.status, where + ".function has no 'arguments'");
+      std::string_view args_text;
+      // The API sends a string; some compatible servers send the object.
+      if (!args.get(args_text)) out.arguments = args_text.empty() ? "{}" : std::string(args_text);
+      else if (args.is_object()) out.arguments = simdjson::minify(args);
+      else malformed_reply(transport, res.status, where + ".function.arguments is neither a string nor an object");
+      reply.tool_calls.push_back(std::move(out));
+    }
+  }
+  if (!choice["finish_reason"].get(text)) reply.stop_reason = std::string(text);
+  if (!doc["model"].get(text)) reply.model = std::string(text);
+  dom::object usage;
+  if (!doc["usage"].get(usage)) {
+    std::int64_t n = 0;
+    if (!usage["prompt_tokens"].get(n)) reply.usage.input_tokens = n;
+    if (!usage["completion_tokens"].get(n)) reply.usage.output_tokens = n;
+  }
+  return reply;
+}
 
 std::unique_ptr<llm_client> make_openai_client(llm_settings settings) {
   return std::make_unique<openai_client>(std::move(settings));

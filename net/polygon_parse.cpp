@@ -1,5 +1,6 @@
 #include <simdjson.h>
 
+#include <cmath>
 #include <cstring>
 #include <stdexcept>
 
@@ -12,6 +13,9 @@ namespace od = simdjson::ondemand;
 namespace {
 
 constexpr std::int64_t seconds_per_day = 86400;
+// Bar times beyond about 30,000 years either way are not market data (and
+// would overflow the arithmetic below); found by tests/fuzz/fuzz_polygon.
+constexpr std::int64_t max_abs_time_ms = 1'000'000'000'000'000;
 
 [[noreturn]] void malformed(const char* what, simdjson::error_code err) {
   std::string text = std::string("malformed or truncated JSON (") + what + ")";
@@ -40,7 +44,8 @@ aggs_parser::aggs_parser() : impl_(std::make_unique<impl>()) {}
 aggs_parser::~aggs_parser() = default;
 
 aggs_page aggs_parser::parse(std::string_view json, std::vector<ml::bar>& out, bool daily) {
-  if (impl_->buffer.size() < json.size())
+  // Also allocated for an empty body: memcpy and simdjson need a real buffer.
+  if (impl_->buffer.size() < json.size() || impl_->buffer.size() == 0)
     impl_->buffer = simdjson::padded_string(json.size() + json.size() / 4 + 64);
   std::memcpy(impl_->buffer.data(), json.data(), json.size());
   simdjson::padded_string_view view(impl_->buffer.data(), json.size(), impl_->buffer.size() + simdjson::SIMDJSON_PADDING);
@@ -83,8 +88,12 @@ aggs_page aggs_parser::parse(std::string_view json, std::vector<ml::bar>& out, b
               if (f.value().get_int64().get(t_ms)) {
                 double d = 0;
                 if ((err = f.value().get_double().get(d))) malformed("'t' is not a number", err);
+                // Checked before the cast: a huge double to int64 is undefined.
+                if (!(std::fabs(d) <= max_abs_time_ms)) malformed("'t' is out of range", simdjson::SUCCESS);
                 t_ms = static_cast<std::int64_t>(d);
               }
+              if (t_ms > max_abs_time_ms || t_ms < -max_abs_time_ms)
+                malformed("'t' is out of range", simdjson::SUCCESS);
               seen |= 32;
               continue;
             }

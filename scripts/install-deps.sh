@@ -17,6 +17,8 @@ packages=(
   libsqlite3-dev sqlite3
   libssl-dev
   openssl
+  # Fuzzing (scripts/fuzz.sh): clang with libFuzzer; the other builds use gcc.
+  clang libfuzzer-14-dev
   # The web page: Chart.js embedded at build time; the browser test drives
   # Debian's chromium with playwright-core from npm.
   libjs-chart.js

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <regex>
 #include <set>
 
@@ -24,6 +26,26 @@ std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
+
+// Numbers read from a chat line never throw: std::stoi and friends escape
+// with out_of_range on "horizon 99999999999" or "ratio 0.000...1" (found
+// while writing tests/fuzz/fuzz_intent). Digits saturate at `cap`, so the plan's range
+// check answers with its usual message; decimals read as strtod does
+// (inf or 0 at the ends of double), which the plan's checks refuse.
+std::uint64_t count_in(const std::string& digits, std::uint64_t cap = 100000) {
+  std::uint64_t v = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') break;
+    const auto d = static_cast<std::uint64_t>(c - '0');
+    if (v > (cap - d) / 10) return cap;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+int small_count(const std::string& digits) { return static_cast<int>(count_in(digits)); }
+
+double decimal_in(const std::string& text) { return std::strtod(text.c_str(), nullptr); }
 
 std::string upper(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -152,7 +174,7 @@ std::string normalise_date(const std::string& d, bool is_end) {
   if (d.size() == 4) return d + (is_end ? "-12-31" : "-01-01");
   if (d.size() == 7) {
     if (!is_end) return d + "-01";
-    const int y = std::stoi(d.substr(0, 4)), m = std::stoi(d.substr(5, 2));
+    const int y = small_count(d.substr(0, 4)), m = small_count(d.substr(5, 2));
     char buf[4];
     std::snprintf(buf, sizeof buf, "%02d", days_in_month(y, m));
     return d + "-" + buf;
@@ -175,7 +197,7 @@ std::string months_to_iso(const std::string& low) {
     for (int i = 0; i < 12; ++i)
       if (m[1] == names[i]) month = i + 1;
     char buf[16];
-    if (m[2].matched) std::snprintf(buf, sizeof buf, "%s-%02d-%02d", m[3].str().c_str(), month, std::stoi(m[2]));
+    if (m[2].matched) std::snprintf(buf, sizeof buf, "%s-%02d-%02d", m[3].str().c_str(), month, static_cast<int>(count_in(m[2], 99)));
     else std::snprintf(buf, sizeof buf, "%s-%02d", m[3].str().c_str(), month);
     out += low.substr(last, static_cast<std::size_t>(m.position(0)) - last);
     out += buf;
@@ -313,7 +335,7 @@ void read_dates(plan_edit& e, const std::string& low) {
   const std::string num = words_to_numbers(low);
   static const std::regex lookback_re(R"(\b(?:last|past|previous|recent|most recent)\s+(\d+)\s*(year|month|week|day|decade)s?\b)");
   static const std::regex lookback_one_re(R"(\b(?:the\s+)(?:last|past)\s+(year|decade)\b)");
-  if (std::regex_search(num, m, lookback_re)) e.lookback_days = std::stoi(m[1]) * unit_days(m[2], false);
+  if (std::regex_search(num, m, lookback_re)) e.lookback_days = small_count(m[1]) * unit_days(m[2], false);
   else if (std::regex_search(num, m, lookback_one_re)) e.lookback_days = unit_days(m[1], false);
 }
 
@@ -328,18 +350,18 @@ void read_split(plan_edit& e, const std::string& low) {
   static const std::regex pct_train_re(R"((\d{1,2})\s*%\s*(?:of\s+(?:the\s+)?(?:data|bars|history)\s+)?(?:for\s+)?train)");
   static const std::regex slash_re(R"((?:^|[^\d/.])(\d{2})\s*/\s*(\d{2})(?:\s*/\s*\d{1,2})?(?![\d/]))");
   if (std::regex_search(low, m, ratio_re)) {
-    double v = std::stod(m[1]);
+    double v = decimal_in(m[1]);
     if (m[2] == "%") v /= 100.0;
     e.train_ratio = v;
   } else if (std::regex_search(low, m, train_pct_re)) {
-    e.train_ratio = std::stod(m[1]) / 100.0;
+    e.train_ratio = decimal_in(m[1]) / 100.0;
   } else if (std::regex_search(low, m, train_frac_re)) {
-    e.train_ratio = std::stod(m[1]);
+    e.train_ratio = decimal_in(m[1]);
   } else if (std::regex_search(low, m, pct_train_re)) {
-    e.train_ratio = std::stod(m[1]) / 100.0;
+    e.train_ratio = decimal_in(m[1]) / 100.0;
   } else if (std::regex_search(low, m, slash_re)) {
     // "70/30", "80/20 split", "70/15/15": the first part is training.
-    const int a = std::stoi(m[1]), b = std::stoi(m[2]);
+    const int a = small_count(m[1]), b = small_count(m[2]);
     if (a + b == 100 || (a > b && a + b < 100)) e.train_ratio = a / 100.0;
   }
 }
@@ -352,9 +374,9 @@ void read_horizon(plan_edit& e, const std::string& low) {
       R"((\d+)[ -]*(day|bar|session|week|month)s?[ -]*(?:ahead|horizon|forward|out\b|forecast|later))");
   static const std::regex next_day_re(R"(\b(?:next[ -]day|tomorrow|1[ -]day[ -]ahead)\b)");
   if (std::regex_search(num, m, horizon_re))
-    e.horizon = std::stoi(m[1]) * (m[2].matched ? unit_days(m[2], true) : 1);
+    e.horizon = small_count(m[1]) * (m[2].matched ? unit_days(m[2], true) : 1);
   else if (std::regex_search(num, m, ahead_re))
-    e.horizon = std::stoi(m[1]) * unit_days(m[2], true);
+    e.horizon = small_count(m[1]) * unit_days(m[2], true);
   else if (std::regex_search(num, m, next_day_re))
     e.horizon = 1;
 }
@@ -377,13 +399,13 @@ void read_paper_and_misc(plan_edit& e, const std::string& low) {
   else if (contains(low, "synthetic") || contains(low, "simulated data")) e.data_source = "synthetic";
   else if (contains(low, "real data") || contains(low, "market data")) e.data_source = "auto";
   static const std::regex seed_re(R"(seed\s*(?:=|:|of|to)?\s*(\d+))");
-  if (std::regex_search(low, m, seed_re)) e.seed = std::stoull(m[1]);
+  if (std::regex_search(low, m, seed_re)) e.seed = count_in(m[1], std::numeric_limits<std::uint64_t>::max());
   static const std::regex long_th_re(R"((?:long\s+)?threshold\s*(?:=|:|of|to|at)?\s*(0?\.\d+))");
   static const std::regex short_th_re(R"(short\s+threshold\s*(?:=|:|of|to|at)?\s*(0?\.\d+))");
-  if (std::regex_search(low, m, short_th_re)) e.short_threshold = std::stod(m[1]);
+  if (std::regex_search(low, m, short_th_re)) e.short_threshold = decimal_in(m[1]);
   {
     std::string without_short = std::regex_replace(low, short_th_re, "");
-    if (std::regex_search(without_short, m, long_th_re)) e.long_threshold = std::stod(m[1]);
+    if (std::regex_search(without_short, m, long_th_re)) e.long_threshold = decimal_in(m[1]);
   }
   if (contains(low, "allow short") || contains(low, "allow shorting") || contains(low, "long-short") ||
       contains(low, "long/short") || contains(low, "with shorting") || contains(low, "enable short"))
@@ -392,12 +414,12 @@ void read_paper_and_misc(plan_edit& e, const std::string& low) {
       contains(low, "without short") || contains(low, "disable short"))
     e.allow_short = false;
   static const std::regex comm_re(R"((?:commission|fees?|costs?)\s*(?:=|:|of|to|at)?\s*(\d*\.?\d+)\s*(?:bps|bp|basis))");
-  if (std::regex_search(low, m, comm_re)) e.commission_bps = std::stod(m[1]);
+  if (std::regex_search(low, m, comm_re)) e.commission_bps = decimal_in(m[1]);
   static const std::regex slip_re(R"(slippage\s*(?:=|:|of|to|at)?\s*(\d*\.?\d+)\s*(?:bps|bp|basis)?)");
-  if (std::regex_search(low, m, slip_re)) e.slippage_bps = std::stod(m[1]);
+  if (std::regex_search(low, m, slip_re)) e.slippage_bps = decimal_in(m[1]);
   static const std::regex cash_re(R"((?:cash|capital|starting with|start with)\s*(?:=|:|of|to)?\s*\$?\s*(\d+(?:\.\d+)?)\s*([km]?)\b)");
   if (std::regex_search(low, m, cash_re)) {
-    double v = std::stod(m[1]);
+    double v = decimal_in(m[1]);
     if (m[2] == "k") v *= 1e3;
     if (m[2] == "m") v *= 1e6;
     e.cash = v;
@@ -449,6 +471,12 @@ const char* kind_name(intent::kind_t k) {
 intent parse_intent(const std::string& text, bool has_proposal,
                     const std::function<bool(const std::string&)>& symbol_exists) {
   intent out;
+  if (text.size() > max_chat_line_chars) {
+    out.too_long = true;
+    out.problems.push_back("the message is " + std::to_string(text.size()) + " characters long; I read at most " +
+                           std::to_string(max_chat_line_chars));
+    return out;
+  }
   const std::string low = lower(text);
   const auto toks = tokens(text);
   std::vector<std::string> low_toks;
@@ -458,7 +486,7 @@ intent parse_intent(const std::string& text, bool has_proposal,
   std::smatch m;
   static const std::regex trial_id_re(R"((?:trial|#)\s*#?\s*(\d+))", std::regex::icase);
   std::int64_t named_trial = 0;
-  if (std::regex_search(text, m, trial_id_re)) named_trial = std::stoll(m[1]);
+  if (std::regex_search(text, m, trial_id_re)) named_trial = static_cast<std::int64_t>(count_in(m[1], 999999999999999));
 
   read_symbols(out, toks, low_toks, symbol_exists);
   out.changes.model = model_in(low);
@@ -489,7 +517,7 @@ intent parse_intent(const std::string& text, bool has_proposal,
                            (contains(low, "portfolio") || contains(low, "trade") || contains(low, "trading"));
   if (paper_words) {
     static const std::regex pace_re(R"(pace\s*(?:=|:|of)?\s*(\d+)\s*(?:ms)?)", std::regex::icase);
-    if (std::regex_search(low, m, pace_re)) out.pace_ms = std::stoi(m[1]);
+    if (std::regex_search(low, m, pace_re)) out.pace_ms = small_count(m[1]);
     else if (has_word(low_toks, {"replay"})) out.pace_ms = 200;
   }
   const std::string brain = brain_named(low);

@@ -1,6 +1,7 @@
 #pragma once
 /// What a person's chat line asks for, as the rules brain understands it.
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -69,7 +70,15 @@ struct intent {
   /// For compare_models: the models named, in the order written (may be empty:
   /// the agent picks).
   std::vector<std::string> models;
+  /// The line was longer than max_chat_line_chars and was not read.
+  bool too_long = false;
 };
+
+/// Longest chat line the rules parser reads. std::regex recurses once per
+/// character it matches: a 30,000-character line overflowed an 8 MB stack
+/// and killed the daemon (found by tests/fuzz/fuzz_intent). Longer lines
+/// come back as `unknown` with too_long set.
+constexpr std::size_t max_chat_line_chars = 4000;
 
 /// Printable name of an intent kind ("run_trial", "use_brain", ...).
 const char* kind_name(intent::kind_t k);

@@ -3,6 +3,7 @@
 #include "actors/brain/thresholds.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 
@@ -88,7 +89,7 @@ std::string check_plan(const msg::trial_plan& p) {
     return "the short threshold must be above 0 and below 0.5";
   if (p.paper.commission_bps < 0 || p.paper.commission_bps > limits::max_commission_bps) return "commission must be 0..500 bps";
   if (p.paper.slippage_bps < 0 || p.paper.slippage_bps > limits::max_slippage_bps) return "slippage must be 0..500 bps";
-  if (!(p.paper.cash > 0)) return "starting cash must be positive";
+  if (!(p.paper.cash > 0) || !std::isfinite(p.paper.cash)) return "starting cash must be a positive amount";
   if (std::string e = ml::check_paper_config(p.paper); !e.empty()) return "paper settings: " + e;
   return "";
 }

@@ -236,7 +236,8 @@ bar_series parse_csv(std::string_view text, const std::string& name) {
           auto res = std::from_chars(when.data(), when.data() + when.size(), v);
           if (res.ec != std::errc() || res.ptr != when.data() + when.size())
             rd.fail(i + 1, "bad epoch timestamp " + shown(when));
-          b.time = (c == c_t || v > 100000000000LL) ? (v >= 0 ? v / 1000 : -((-v + 999) / 1000)) : v;
+          // Floor division that cannot overflow (-v did for INT64_MIN; tests/fuzz/fuzz_csv).
+          b.time = (c == c_t || v > 100000000000LL) ? v / 1000 - (v % 1000 < 0 ? 1 : 0) : v;
         } else if (!parse_datetime_view(when, b.time)) {
           rd.fail(i + 1, "bad date " + shown(when) + " (expected YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)");
         }
