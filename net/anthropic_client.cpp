@@ -12,10 +12,6 @@ namespace mlt::net {
 
 namespace {
 
-[[noreturn]] void malformed_reply(const llm_transport& transport, int status, const std::string& why) {
-  transport.fail(llm_failure::malformed, status, transport.endpoint().service + " reply is malformed: " + why);
-}
-
 class anthropic_client final : public llm_client {
 public:
   explicit anthropic_client(llm_settings s)
@@ -146,10 +142,7 @@ llm_reply parse_anthropic_reply(const http_response& res, const llm_transport& t
   // can be reached by the fuzzer (tests/fuzz/fuzz_anthropic.cpp, fuzz_openai.cpp).
   simdjson::dom::parser parser;
   namespace dom = simdjson::dom;
-  dom::element doc;
-  if (auto error = parser.parse(res.body).get(doc))
-    malformed_reply(transport, res.status, std::string("not JSON (") + simdjson::error_message(error) + ")");
-  if (!doc.is_object()) malformed_reply(transport, res.status, "not a JSON object");
+  const dom::element doc = reply_object(parser, res, transport);
   std::string_view type;
   if (!doc["type"].get(type) && type == "error") {
     llm_api_error api = parse_llm_api_error(res.body);

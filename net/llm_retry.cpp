@@ -1,4 +1,5 @@
 #include "net/llm_retry.hpp"
+#include "net/llm_replies.hpp"
 
 #include <simdjson.h>
 
@@ -221,6 +222,19 @@ http_response llm_transport::post(const std::string& url, const http_headers& he
     std::this_thread::sleep_for(wait);
     ++retries;
   }
+}
+
+void malformed_reply(const llm_transport& transport, int status, const std::string& why) {
+  transport.fail(llm_failure::malformed, status, transport.endpoint().service + " reply is malformed: " + why);
+}
+
+simdjson::dom::element reply_object(simdjson::dom::parser& parser, const http_response& res,
+                                    const llm_transport& transport) {
+  simdjson::dom::element doc;
+  if (auto error = parser.parse(res.body).get(doc))
+    malformed_reply(transport, res.status, std::string("not JSON (") + simdjson::error_message(error) + ")");
+  if (!doc.is_object()) malformed_reply(transport, res.status, "not a JSON object");
+  return doc;
 }
 
 }  // namespace mlt::net

@@ -13,10 +13,6 @@ namespace mlt::net {
 
 namespace {
 
-[[noreturn]] void malformed_reply(const llm_transport& transport, int status, const std::string& why) {
-  transport.fail(llm_failure::malformed, status, transport.endpoint().service + " reply is malformed: " + why);
-}
-
 // Errors name the server a person configured, not only "OpenAI", because
 // the base URL is as often a local server.
 std::string service_name(const std::string& base_url) {
@@ -146,10 +142,7 @@ llm_reply parse_openai_reply(const http_response& res, const llm_transport& tran
   // can be reached by the fuzzer (tests/fuzz/fuzz_anthropic.cpp, fuzz_openai.cpp).
   simdjson::dom::parser parser;
   namespace dom = simdjson::dom;
-  dom::element doc;
-  if (auto error = parser.parse(res.body).get(doc))
-    malformed_reply(transport, res.status, std::string("not JSON (") + simdjson::error_message(error) + ")");
-  if (!doc.is_object()) malformed_reply(transport, res.status, "not a JSON object");
+  const dom::element doc = reply_object(parser, res, transport);
   dom::array choices;
   if (doc["choices"].get(choices)) {
     dom::element err;
