@@ -31,6 +31,9 @@ std::string start_advice(const std::string& what, const mlt::config::daemon_opti
   if (has("already in use"))
     return "Port " + std::to_string(o.port) + " is taken (another mltrainerd?). Stop that one, or start this one "
            "with --port N (0 = any free port; the daemon prints the one it got).";
+  if (has("newer than this build"))
+    return "That state directory was written by a newer mltrainerd: run that version, or start this one with "
+           "another --state-dir DIR.";
   if (has("state directory") || has("store"))
     return "Pick a folder you can write with --state-dir DIR (or storage.state_dir), or fix the permissions of " +
            o.state_dir + ".";

@@ -13,6 +13,7 @@ namespace {
 
 struct store_state {
   std::unique_ptr<store::trial_db> db;
+  std::string open_error;  ///< why the database did not open ("" when it did)
   static inline const char* name = "store";
 };
 
@@ -21,6 +22,7 @@ using store_self = caf::stateful_actor<store_state>;
 // Runs `f` against the database; a failure becomes an error reply naming it.
 template <class F>
 auto guarded(store_self* self, F f) -> caf::result<decltype(f(*self->state.db))> {
+  if (!self->state.db) return caf::make_error(caf::sec::runtime_error, self->state.open_error);
   try {
     return f(*self->state.db);
   } catch (const std::exception& e) {
@@ -34,8 +36,9 @@ caf::behavior store_behavior(store_self* self, std::string path) {
   try {
     self->state.db = std::make_unique<store::trial_db>(path);
   } catch (const std::exception& e) {
-    self->quit(caf::make_error(caf::sec::runtime_error, std::string(e.what())));
-    return {};
+    // Stay up and answer every request with the reason, so the daemon can
+    // say why (a database newer than this build, a full disk, ...).
+    self->state.open_error = e.what();
   }
   return {
       [=](msg::save_proposal& m) {
@@ -46,7 +49,7 @@ caf::behavior store_behavior(store_self* self, std::string path) {
       },
       [=](msg::record_event& m) {
         try {
-          self->state.db->append_event(m.event);
+          if (self->state.db) self->state.db->append_event(m.event);
         } catch (const std::exception& e) {
           caf::aout(self) << "store error: " << e.what() << std::endl;
           // Still shown: hiding a line because the disk failed helps nobody.
@@ -73,7 +76,7 @@ caf::behavior store_behavior(store_self* self, std::string path) {
       // redone work on resume, never a wrong result.
       [=](msg::save_checkpoint& m) {
         try {
-          self->state.db->save_checkpoint(m.checkpoint);
+          if (self->state.db) self->state.db->save_checkpoint(m.checkpoint);
         } catch (const std::exception& e) {
           caf::aout(self) << "store error: " << e.what() << std::endl;
         }
@@ -83,7 +86,7 @@ caf::behavior store_behavior(store_self* self, std::string path) {
       },
       [=](msg::record_schedule_outcome& m) {
         try {
-          self->state.db->record_schedule_outcome(m.name, m.trial_id, m.text);
+          if (self->state.db) self->state.db->record_schedule_outcome(m.name, m.trial_id, m.text);
         } catch (const std::exception& e) {
           caf::aout(self) << "store error: " << e.what() << std::endl;
         }
@@ -94,7 +97,7 @@ caf::behavior store_behavior(store_self* self, std::string path) {
       // Fire and forget: a reply would land in the sender's mailbox unasked.
       [=](msg::set_trial_status& m) {
         try {
-          self->state.db->set_status(m.trial_id, m.status, m.error);
+          if (self->state.db) self->state.db->set_status(m.trial_id, m.status, m.error);
         } catch (const std::exception& e) {
           caf::aout(self) << "store error: " << e.what() << std::endl;
         }
@@ -130,7 +133,7 @@ caf::behavior store_behavior(store_self* self, std::string path) {
       // later by the same engine, behind it in this mailbox.
       [=](msg::record_configuration& m) {
         try {
-          self->state.db->record_configuration(m.config);
+          if (self->state.db) self->state.db->record_configuration(m.config);
         } catch (const std::exception& e) {
           caf::aout(self) << "store error: " << e.what() << std::endl;
         }

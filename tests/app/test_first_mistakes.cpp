@@ -46,6 +46,9 @@ TEST_CASE("the first mistakes at the command line say what to do next", "[mistak
   gone.stop();
   const std::string not_a_dir = write_file(dir + "/plain-file", "x");
   const std::string bad_key = write_file(dir + "/bad.json", R"({"server": {"prot": 9000}})");
+  // A state directory written by a newer mltrainerd.
+  std::filesystem::create_directories(dir + "/newer");
+  REQUIRE(mlt::test::run_capture("sqlite3 " + dir + "/newer/mltrainer.db 'PRAGMA user_version = 99;'").status == 0);
 
   const std::vector<mistake> table = {
       {"daemon not running", client + " ask 'Run trial on TSLA' --port " + dead_port, 1,
@@ -56,6 +59,8 @@ TEST_CASE("the first mistakes at the command line say what to do next", "[mistak
        {"Port " + port + " is taken", "--port N"}},
       {"state directory not writable", daemon + " --port 0 --state-dir " + not_a_dir + "/state", 1,
        {"cannot create state directory", "--state-dir DIR"}},
+      {"state directory from a newer build", daemon + " --port 0 --state-dir " + dir + "/newer", 1,
+       {"cannot open the store", "newer than this build", "another --state-dir DIR"}},
       {"bad config key", daemon + " --check-config " + bad_key, 1, {"unknown key", "did you mean \"port\"?"}},
       {"bad flag", daemon + " --prot 9000", 2, {"unknown option '--prot'", "--port N"}},
   };
