@@ -314,6 +314,7 @@ void fit(engine_self* self, std::int64_t id) {
   if (!run) return;
   run->val_loss_history.clear();
   run->last_measured_step = 0;
+  run->fit_part.clear();
   msg::fit_request req{id, run->model, run->params, run->plan.train_ratio, run->plan.val_ratio, run->plan.horizon,
                        run->plan.seed};
   self->request(run->trainer, work_timeout, req)
@@ -387,6 +388,24 @@ void end_fit(engine_self* self, std::int64_t id, const std::string& how) {
           [=](caf::error& e) { fail(self, id, "train_failed", self->system().render(e)); });
 }
 
+// "stop" at an ensemble member's checkpoint ends that member (it keeps its
+// best state); the fit goes on with the next member.
+void end_part(engine_self* self, std::int64_t id, const std::string& part_what) {
+  auto* run = find(self, id);
+  if (!run) return;
+  self->request(run->trainer, work_timeout, msg::fit_stop_request{id, true})
+      .then(
+          [=](msg::fit_kept& k) {
+            auto* run = find(self, id);
+            if (!run) return;
+            emit(self, *run, "engine", "status",
+                 run->model + " (" + part_what + ") stopped on the agent's decision: " + k.what +
+                     (std::isfinite(k.val_loss) ? " (validation loss " + fmt("%.4f", k.val_loss) + ")" : "") + ".");
+            advance(self, id);
+          },
+          [=](caf::error& e) { fail(self, id, "train_failed", self->system().render(e)); });
+}
+
 void advance(engine_self* self, std::int64_t id) {
   auto* run = find(self, id);
   if (!run) return;
@@ -399,15 +418,18 @@ void advance(engine_self* self, std::int64_t id) {
             // grow would repeat a question or a loss the history already has.
             const bool fresh = p.measured && p.step > run->last_measured_step;
             const std::string unit = p.unit.empty() ? "step" : p.unit;
+            // An ensemble's measured step is one of its members' units.
+            const std::string who = run->model + (p.part_what.empty() ? "" : " (" + p.part_what + ")");
             msg::json_writer w;
             w.begin_object().field("phase", "train").field("model", run->model).field("step", p.step)
                 .field("total", p.total).field("unit", unit).field("measured", fresh).field("fraction", p.fraction);
             if (fresh)
               w.field("train_loss", p.train_loss).field("val_loss", p.val_loss).field("val_accuracy", p.val_accuracy);
+            if (fresh && !p.part.empty()) w.field("part", p.part);
             w.end_object();
             const std::string of_total = std::to_string(p.total);
             emit(self, *run, "engine", "progress",
-                 fresh ? run->model + " " + unit + " " + std::to_string(p.step) + "/" + of_total + ": train loss " +
+                 fresh ? who + " " + unit + " " + std::to_string(p.step) + "/" + of_total + ": train loss " +
                              fmt("%.4f", p.train_loss) + ", validation loss " + fmt("%.4f", p.val_loss) +
                              ", accuracy " + pct(p.val_accuracy)
                        : run->model + " " + unit + " " + std::to_string(p.step + 1) + "/" + of_total +
@@ -422,6 +444,12 @@ void advance(engine_self* self, std::int64_t id) {
               return;
             }
             run->last_measured_step = p.step;
+            // Another member's losses are not comparable with the last ones:
+            // its checkpoints and its stall history start afresh.
+            if (p.part != run->fit_part) {
+              run->val_loss_history.clear();
+              run->fit_part = p.part;
+            }
             // The last decision of the budget is kept for the results question
             // (continue / retrain / switch_model / optimize), the one that
             // matters most; progress checkpoints never spend it.
@@ -436,9 +464,12 @@ void advance(engine_self* self, std::int64_t id) {
             msg::json_writer qj;
             qj.begin_object().field("question", "progress").field("step", p.step).field("total", p.total)
                 .field("unit", unit).field("train_loss", p.train_loss).field("val_loss", p.val_loss)
-                .field("val_accuracy", p.val_accuracy).end_object();
+                .field("val_accuracy", p.val_accuracy);
+            if (!p.part.empty()) qj.field("part", p.part);
+            qj.end_object();
             emit(self, *run, "engine", "question",
                  "Checkpoint at " + unit + " " + std::to_string(p.step) + "/" + std::to_string(p.total) +
+                     (p.part_what.empty() ? "" : " (" + p.part_what + ")") +
                      ": train loss " + fmt("%.4f", p.train_loss) + ", validation loss " + fmt("%.4f", p.val_loss) +
                      ". Continue, modify or stop?",
                  qj.take());
@@ -459,6 +490,8 @@ void advance(engine_self* self, std::int64_t id) {
                     ++run->modifications;
                     for (const auto& [k, v] : d.params) run->params[k] = v;
                     fit(self, id);
+                  } else if (d.action == "stop" && !p.part.empty()) {
+                    end_part(self, id, p.part_what);
                   } else if (d.action == "stop") {
                     end_fit(self, id, "stopped at " + unit + " " + std::to_string(p.step) + " on the agent's decision");
                   } else {

@@ -41,6 +41,7 @@ struct trial_run {
   std::int32_t modifications = 0;   ///< of the current fit
   std::vector<double> val_loss_history;  ///< of the measured steps of the current fit
   std::int32_t last_measured_step = 0;   ///< of the current fit; the next must be greater
+  std::string fit_part;                  ///< part of the current fit the loss history is of (ensemble member)
   ml::bar_series series;
   msg::prepared prep;
   msg::fit_started fit;

@@ -255,6 +255,8 @@ caf::behavior trainer_behavior(trainer_self* self) {
           out.measured = s.measured;
           out.fraction = s.fraction;
           out.unit = st.model->step_unit();
+          out.part = s.part;
+          out.part_what = s.part_what;
           return out;
         } catch (const std::exception& e) {
           return fail(std::string("training step failed: ") + e.what());
@@ -264,7 +266,7 @@ caf::behavior trainer_behavior(trainer_self* self) {
         auto& st = self->state;
         if (m.trial_id != st.trial_id || !st.model) return fail("no fit in progress for trial " + std::to_string(m.trial_id));
         try {
-          const auto k = st.model->stop();
+          const auto k = m.part_only ? st.model->stop_part() : st.model->stop();
           return msg::fit_kept{m.trial_id, k.step, k.val_loss, st.model->step_unit(), k.what};
         } catch (const std::exception& e) {
           return fail(std::string("stopping the fit failed: ") + e.what());

@@ -136,23 +136,26 @@ struct fit_progress {
   bool measured = false;     ///< this step finished unit `step`; the losses are its own
   double fraction = 0;       ///< share of the planned work done, 0..1
   std::string unit;          ///< "epoch", "round", "iteration", ...
+  std::string part;          ///< see ml::fit_step::part ("" for a single model)
+  std::string part_what;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fit_progress& x) {
   return f(caf::meta::type_name("fit_progress"), x.trial_id, x.step, x.total, x.train_loss,
-           x.val_loss, x.val_accuracy, x.done, x.measured, x.fraction, x.unit);
+           x.val_loss, x.val_accuracy, x.done, x.measured, x.fraction, x.unit, x.part, x.part_what);
 }
 
 /// engine -> trainer: end the fit and keep its best measured state (the
 /// agent's "stop", and every fit that finished on its own).
 struct fit_stop_request {
   std::int64_t trial_id = 0;
+  bool part_only = false;  ///< end only the part being fitted (ml::model::stop_part)
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fit_stop_request& x) {
-  return f(caf::meta::type_name("fit_stop_request"), x.trial_id);
+  return f(caf::meta::type_name("fit_stop_request"), x.trial_id, x.part_only);
 }
 
 /// trainer -> engine: the state the fit kept (see ml::kept_step).

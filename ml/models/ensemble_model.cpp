@@ -155,6 +155,7 @@ void ensemble_model::start(const fit_data& data, const param_map& params, std::u
   data_ = data;
   columns_ = data.x_train.cols();
   current_ = 0;
+  last_part_ = 0;
   steps_ = 0;
   kept_.clear();
   done_ = false;
@@ -168,11 +169,23 @@ fit_step ensemble_model::step() {
   fit_step out;
   if (!done_) {
     if (current_ < members_.size()) {
-      const fit_step fs = members_[current_]->step();
-      member_totals_[current_] = std::max(fs.total, fs.step);
+      const std::size_t i = current_;
+      const fit_step fs = members_[i]->step();
+      member_totals_[i] = std::max(fs.total, fs.step);
+      if (fs.measured) {
+        out.measured = true;
+        out.train_loss = fs.train_loss;
+        out.val_loss = fs.val_loss;
+        out.val_accuracy = fs.val_accuracy;
+        last_part_val_loss_ = fs.val_loss;
+        out.part = names_[i];
+        last_part_ = i;
+        out.part_what = "member " + names_[i] + ", " + members_[i]->step_unit() + " " + std::to_string(fs.step) + "/" +
+                        std::to_string(std::max(fs.total, fs.step));
+      }
       if (fs.done) {
-        member_totals_[current_] = fs.step;
-        end_member(current_);
+        member_totals_[i] = fs.step;
+        end_member(i);
       }
     } else {
       finish();
@@ -196,6 +209,26 @@ kept_step ensemble_model::end_member(std::size_t i) {
   const kept_step k = members_[i]->stop();
   if (k.step > 0) kept_.push_back(names_[i] + " at " + members_[i]->step_unit() + " " + std::to_string(k.step));
   current_ = i + 1;
+  return k;
+}
+
+kept_step ensemble_model::stop_part() {
+  if (members_.empty()) throw std::logic_error("ensemble: stop_part() before start()");
+  if (done_ || current_ >= members_.size()) return stop();
+  if (last_part_ != current_) {
+    // The member of the last measured step finished in that same step: it
+    // already keeps its best state, and the next one has not begun.
+    kept_step k;
+    k.val_loss = last_part_val_loss_;
+    k.what = "member " + names_[last_part_] + " had already finished; the ensemble goes on with member " +
+             names_[current_];
+    return k;
+  }
+  const std::size_t i = current_;
+  kept_step k = end_member(i);
+  member_totals_[i] = std::max(1, k.step);
+  k.what = "member " + names_[i] + " keeps " + k.what + "; the ensemble goes on with " +
+           (current_ < members_.size() ? "member " + names_[current_] : std::string("the combination"));
   return k;
 }
 

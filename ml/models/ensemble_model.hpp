@@ -31,13 +31,17 @@ public:
   std::string name() const override { return "ensemble"; }
   void start(const fit_data& data, const param_map& params, std::uint64_t seed) override;
   /// Advances the members in turn (one member step per call), then combines.
-  /// Only the combining step is measured: before it there is no ensemble to
-  /// measure, so a fit of an ensemble has no progress checkpoint.
+  /// A member's measured unit is a measured step of the ensemble, with that
+  /// member as its `part` (its losses are the member's); the combining step
+  /// is measured too, as the whole.
   fit_step step() override;
   /// Once done: the combination, each member at its own kept step. Before
   /// that: the member in progress keeps its best state, members not yet
   /// fitted are left out (use_<name> becomes 0), and the rest are combined.
   kept_step stop() override;
+  /// Ends the member being fitted (it keeps its best state); the next member
+  /// is fitted after it, then the members are combined as usual.
+  kept_step stop_part() override;
   Eigen::VectorXd predict_proba(const Eigen::MatrixXd& x) const override;
   param_map params() const override;
   /// Weighted average of the members' importances that have one per column.
@@ -79,6 +83,8 @@ private:
   Eigen::Index columns_ = 0;  // feature columns fitted on (for importance())
   std::vector<int> member_totals_;
   std::size_t current_ = 0;
+  std::size_t last_part_ = 0;        // member of the last measured step
+  double last_part_val_loss_ = 0;    // and its validation loss
   int steps_ = 0;
   bool stacking_ = false;
   bool done_ = false;

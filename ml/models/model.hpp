@@ -41,6 +41,12 @@ struct fit_step {
   bool measured = false;  ///< this call finished unit `step`; the losses are its measurements
   double fraction = 0;    ///< share of the planned work done, partial units included (0..1)
   bool done = false;    ///< converged, early-stopped or out of steps
+  /// For a model made of parts (an ensemble's members): the part whose unit
+  /// this measured step finished ("lstm"), and that unit in words ("member
+  /// lstm, epoch 3/20"). A new part starts a new loss history: its losses are
+  /// not comparable with another part's. Empty for a single model.
+  std::string part;
+  std::string part_what;
 };
 
 /// The state a fit ends with (see model::stop()).
@@ -98,6 +104,9 @@ public:
   /// (early stopping or out of steps), so every fit ends the same way. Each
   /// model documents its equivalent where it differs.
   virtual kept_step stop() = 0;
+  /// Ends the part being fitted now (it keeps its best measured state) and
+  /// lets the fit go on with the next part; a model without parts stops.
+  virtual kept_step stop_part() { return stop(); }
   /// P(label = 1) for each row of `x` (rows in time order).
   virtual Eigen::VectorXd predict_proba(const Eigen::MatrixXd& x) const = 0;
   /// The parameters in effect, defaults filled in.

@@ -112,7 +112,7 @@ void check_checkpoints(mlt::net::ws_client& c, frame_reader& r, const std::strin
 
 }  // namespace
 
-TEST_CASE("LSTM, Transformer and XGBoost on 20 years of daily bars are asked only at measured steps",
+TEST_CASE("LSTM, Transformer, XGBoost and the ensemble on 20 years of daily bars are asked only at measured steps",
           "[integration][checkpoints]") {
   const std::string spy = std::string(MLT_TEST_DATA_DIR) + "/SPY_daily.csv";
   std::ifstream in(spy);
@@ -132,4 +132,6 @@ TEST_CASE("LSTM, Transformer and XGBoost on 20 years of daily bars are asked onl
   SECTION("transformer") { check_checkpoints(c, r, "transformer", "epoch", true); }
   // XGBoost measures every 10 rounds: its checkpoints count measured steps.
   SECTION("xgboost") { check_checkpoints(c, r, "xgboost", "round", false); }
+  // The ensemble is asked at its members' measured units, each member afresh.
+  SECTION("ensemble") { check_checkpoints(c, r, "ensemble", "step", false); }
 }

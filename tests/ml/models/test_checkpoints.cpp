@@ -212,24 +212,52 @@ TEST_CASE("logistic stop() keeps the best iterate when stopped early and the con
   CHECK(full.weights() == converged);
 }
 
-TEST_CASE("the ensemble is measured once, when combined; stop() names each member's kept step",
+TEST_CASE("the ensemble's measured steps are its members' units, each named; stop() names each member's kept step",
           "[checkpoints][ensemble]") {
   const auto d = mlt::test::planted_linear(400, 200, 9);
   ensemble_model m;
   m.start(d, {{"xgboost.n_rounds", 30}}, 3);
   fit_step s;
-  int calls = 0;
+  int calls = 0, last_measured = 0;
+  std::vector<std::string> parts;  // in the order their measured steps came
   for (; !s.done && calls < 1000; ++calls) {
     s = m.step();
-    CHECK(s.measured == s.done);
+    if (!s.measured) continue;
+    CHECK(s.step > last_measured);  // strictly increasing within the fit
+    last_measured = s.step;
+    CHECK(s.val_loss > 0);
+    CHECK(s.train_loss > 0);
+    if (!s.done) {
+      REQUIRE_FALSE(s.part.empty());
+      CHECK_THAT(s.part_what, Catch::StartsWith("member " + s.part + ", "));
+      if (parts.empty() || parts.back() != s.part) parts.push_back(s.part);
+    }
   }
   REQUIRE(s.done);
+  CHECK(s.part.empty());  // the combination is measured as the whole
+  CHECK(parts == std::vector<std::string>{"logistic", "xgboost"});
   CHECK(s.val_loss > 0);
   const kept_step k = m.stop();
   CHECK(k.step == s.step);
   CHECK(k.val_loss == s.val_loss);
   CHECK(k.what.find("logistic at iteration") != std::string::npos);
   CHECK(k.what.find("xgboost at round") != std::string::npos);
+
+  // stop_part() ends the member in progress and the fit goes on with the next.
+  ensemble_model parted;
+  parted.start(d, {{"xgboost.n_rounds", 30}}, 3);
+  fit_step first;
+  while (!(first = parted.step()).measured) {}
+  REQUIRE(first.part == "logistic");
+  const kept_step kp = parted.stop_part();
+  CHECK_THAT(kp.what, Catch::Contains("member logistic keeps") && Catch::Contains("goes on with member xgboost"));
+  fit_step next;
+  while (!(next = parted.step()).measured) {}
+  CHECK(next.part == "xgboost");
+  CHECK(next.step > first.step);
+  while (!next.done) next = parted.step();
+  CHECK(parted.members() == std::vector<std::string>{"logistic", "xgboost"});
+  CHECK(parted.predict_proba(d.x_val).allFinite());
 
   // Stopped in its first member: the member keeps its best, the rest is left out.
   ensemble_model early;
