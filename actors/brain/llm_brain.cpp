@@ -160,7 +160,7 @@ std::string decision_system_prompt() {
          "- progress: continue, modify (params: more regularised hyperparameters of the current model) or stop "
          "(early stop, keeping the best iteration). Overfitting is validation loss above training loss by more than " +
          actors::text::fmt("%.2f", thresholds::overfit_gap) + " and rising; a stall is less than " +
-         actors::text::fmt("%g", thresholds::stall_delta) + " improvement over three checkpoints.\n"
+         actors::text::fmt("%g", thresholds::stall_delta) + " improvement over the last three measured steps (an ensemble member's steps count apart from the other members').\n"
          "- results (validation only): continue (evaluate on the test part), retrain (params), switch_model (model), "
          "or optimize (params.budget evaluations; every model but the majority baseline). An edge is real only when validation "
          "accuracy beats the better of 0.5 and the majority-class rate by " +
