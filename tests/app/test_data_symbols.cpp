@@ -36,3 +36,25 @@ TEST_CASE("an hourly EURUSD.csv is a symbol in any case and its report says hour
   CHECK_THAT(report.str("text"), Catch::Contains("EURUSD hourly data"));
   CHECK(d.stop() == 0);
 }
+
+TEST_CASE("the SMA baseline pays the trial's slippage and commissions, through the daemon", "[integration][costs]") {
+  daemon_process d(mlt::test::fresh_dir("costs-state"));
+  mlt::test::chat_connection conn(d.port());
+  auto& [c, r] = conn;
+  r.next();
+  auto sma_cost = [&](const std::string& request) {
+    mlt::test::propose_and_approve(c, r, request);
+    const auto report = r.until("report", std::chrono::seconds(300));
+    double slippage = -1, fees = -1;
+    REQUIRE_FALSE(report.doc["sma_cross"]["slippage"].get_double().get(slippage));
+    REQUIRE_FALSE(report.doc["sma_cross"]["fees"].get_double().get(fees));
+    return std::make_pair(slippage, fees);
+  };
+  const auto plain = sma_cost("run trial on SPY with logistic, commission 1 bps");
+  const auto costly = sma_cost("run trial on SPY with logistic, commission 20 bps and slippage 25 bps");
+  INFO("plain slippage " << plain.first << " fees " << plain.second << "; costly slippage " << costly.first
+                         << " fees " << costly.second);
+  CHECK(plain.first == 0);
+  CHECK(costly.first > 0);
+  CHECK(costly.second > plain.second);
+}
