@@ -663,6 +663,75 @@ std::vector<msg::prediction_point> test_predictions(const ml::bar_series& series
   return out;
 }
 
+// Everything measured in a trial, gathered for the report.
+msg::trial_summary summarize(const trial_run& run, std::int64_t id, const msg::evaluation& ev,
+                             msg::paper_outcome& po, const msg::walk_forward_result& wf) {
+  msg::trial_summary s;
+  s.trial_id = id;
+  s.plan = run.plan;
+  s.plan.model = run.model;
+  s.plan.params = run.params;
+  s.symbol = run.plan.symbol;
+  s.model = run.model;
+  s.parameter_count = ev.parameter_count;
+  s.data_source = run.series.source;
+  s.data_origin = run.series.origin;
+  s.synthetic = run.series.synthetic;
+  s.first_date = ml::format_date(run.series.bars.front().time);
+  s.last_date = ml::format_date(run.series.bars.back().time);
+  s.bars = static_cast<std::int64_t>(run.series.bars.size());
+  s.bar_size = ml::bar_size_words(run.series);
+  s.features = run.prep.features;
+  s.vol_annual = run.prep.vol_annual;
+  s.regime = run.regime;
+  s.train = ev.train;
+  s.val = ev.val;
+  s.test = ev.test;
+  if (!ev.test_bar_index.empty()) {
+    s.test_first_date = ml::format_date(run.series.bars[ev.test_bar_index.front()].time);
+    s.test_last_date = ml::format_date(run.series.bars[ev.test_bar_index.back()].time);
+  }
+  s.paper = po.stats;
+  s.buy_hold = po.buy_hold;
+  s.equity = std::move(po.equity);
+  s.buy_hold_equity = std::move(po.buy_hold_equity);
+  s.trades = std::move(po.trades);
+  s.importance = ev.importance;
+  s.configurations_tried = run.configurations;
+  s.decisions = run.decisions;
+  s.models_tried = run.models_tried;
+  s.warnings = run.warnings;
+  s.leakage_audit = run.fit.leakage_audit;
+  s.test_vs_return = ev.test_vs_return;
+  s.paper_detail = po.detail;
+  s.buy_hold_detail = po.buy_hold_detail;
+  s.optimizer = run.optimizer;
+  s.sma_cross = po.sma_cross;
+  s.predictions = test_predictions(run.series, ev, run.plan.horizon);
+  s.walk_forward = wf;
+  s.daemon_tested = run.tested;
+  s.validation_use = ev.validation_use;
+  return s;
+}
+
+// The agent writes the report; if it cannot, the rules brain does and says so.
+void request_report(engine_self* self, trial_run& run, std::int64_t id, const msg::trial_summary& s) {
+  emit(self, run, "engine", "question", "Trial finished. Please write the report.", R"({"question":"report"})");
+  self->request(run.agent, self->state.cfg.decision_deadline * 3, s)
+      .then(
+          [=](msg::final_report& rep) {
+            rep.trial_id = id;
+            publish_report(self, id, msg::trial_report{s, rep});
+          },
+          [=](caf::error& e) {
+            if (!find(self, id)) return;
+            auto rep = self->state.fallback->on_result(s);
+            rep.caveats += " (The agent did not write the report: " + self->system().render(e) +
+                           "; the rules brain wrote it.)";
+            publish_report(self, id, msg::trial_report{s, rep});
+          });
+}
+
 void test_and_report(engine_self* self, std::int64_t id) {
   auto* run = find(self, id);
   if (!run) return;
@@ -710,66 +779,7 @@ void test_and_report(engine_self* self, std::int64_t id) {
                                  fmt("%.2f", po.stats.sharpe) + ", max drawdown " + pct(po.stats.max_drawdown) + ", " +
                                  std::to_string(po.stats.trades) + " trades; buy-and-hold " +
                                  pct(po.buy_hold.total_return) + ".");
-                        msg::trial_summary s;
-                        s.trial_id = id;
-                        s.plan = run->plan;
-                        s.plan.model = run->model;
-                        s.plan.params = run->params;
-                        s.symbol = run->plan.symbol;
-                        s.model = run->model;
-                        s.parameter_count = ev.parameter_count;
-                        s.data_source = run->series.source;
-                        s.data_origin = run->series.origin;
-                        s.synthetic = run->series.synthetic;
-                        s.first_date = ml::format_date(run->series.bars.front().time);
-                        s.last_date = ml::format_date(run->series.bars.back().time);
-                        s.bars = static_cast<std::int64_t>(run->series.bars.size());
-                        s.bar_size = ml::bar_size_words(run->series);
-                        s.features = run->prep.features;
-                        s.vol_annual = run->prep.vol_annual;
-                        s.regime = run->regime;
-                        s.train = ev.train;
-                        s.val = ev.val;
-                        s.test = ev.test;
-                        if (!ev.test_bar_index.empty()) {
-                          s.test_first_date = ml::format_date(run->series.bars[ev.test_bar_index.front()].time);
-                          s.test_last_date = ml::format_date(run->series.bars[ev.test_bar_index.back()].time);
-                        }
-                        s.paper = po.stats;
-                        s.buy_hold = po.buy_hold;
-                        s.equity = std::move(po.equity);
-                        s.buy_hold_equity = std::move(po.buy_hold_equity);
-                        s.trades = std::move(po.trades);
-                        s.importance = ev.importance;
-                        s.configurations_tried = run->configurations;
-                        s.decisions = run->decisions;
-                        s.models_tried = run->models_tried;
-                        s.warnings = run->warnings;
-                        s.leakage_audit = run->fit.leakage_audit;
-                        s.test_vs_return = ev.test_vs_return;
-                        s.paper_detail = po.detail;
-                        s.buy_hold_detail = po.buy_hold_detail;
-                        s.optimizer = run->optimizer;
-                        s.sma_cross = po.sma_cross;
-                        s.predictions = test_predictions(run->series, ev, run->plan.horizon);
-                        s.walk_forward = wf;
-                        s.daemon_tested = run->tested;
-                        s.validation_use = ev.validation_use;
-                        emit(self, *run, "engine", "question", "Trial finished. Please write the report.",
-                             R"({"question":"report"})");
-                        self->request(run->agent, self->state.cfg.decision_deadline * 3, s)
-                            .then(
-                                [=](msg::final_report& rep) {
-                                  rep.trial_id = id;
-                                  publish_report(self, id, msg::trial_report{s, rep});
-                                },
-                                [=](caf::error& e) {
-                                  if (!find(self, id)) return;
-                                  auto rep = self->state.fallback->on_result(s);
-                                  rep.caveats += " (The agent did not write the report: " + self->system().render(e) +
-                                                 "; the rules brain wrote it.)";
-                                  publish_report(self, id, msg::trial_report{s, rep});
-                                });
+                        request_report(self, *run, id, summarize(*run, id, ev, po, wf));
                       },
                       [=](caf::error& e) { fail(self, id, "paper_failed", self->system().render(e)); });
             });
