@@ -695,7 +695,7 @@ msg::decision decide(agent_self* self, const Question& q,
   const auto mode = it == st.modes.end() ? trial_mode::rules : it->second;
   msg::decision d;
   if (mode == trial_mode::baseline) {
-    d.action = "continue";
+    d.action = msg::action::continue_trial;
     d.reason = "no-intervention baseline: the plan runs as approved";
     d.brain = "baseline";
   } else if (mode == trial_mode::llm && st.llm) {
@@ -706,9 +706,9 @@ msg::decision decide(agent_self* self, const Question& q,
   }
   // An arm of a model comparison keeps its model.
   auto cmp = st.compared_in.find(q.trial_id);
-  if (d.action == "switch_model" && cmp != st.compared_in.end() &&
+  if (d.action == msg::action::switch_model && cmp != st.compared_in.end() &&
       st.comparisons[cmp->second].kind == "models") {
-    d.action = "continue";
+    d.action = msg::action::continue_trial;
     d.params.clear();
     d.model.clear();
     d.note += (d.note.empty() ? "" : "; ") + std::string("the model is fixed for this comparison, so I continue");

@@ -11,6 +11,7 @@
 #include "actors/harden.hpp"
 #include "actors/metrics.hpp"
 #include "messages/json_writer.hpp"
+#include "messages/negotiation_checks.hpp"
 #include "messages/store_msgs.hpp"
 #include "messages/type_ids.hpp"
 #include "ml/models/model.hpp"
@@ -47,7 +48,7 @@ std::string params_text(const std::map<std::string, double>& p) {
 
 std::string decision_json(const msg::decision& d) {
   msg::json_writer w;
-  w.begin_object().field("action", d.action).field("reason", d.reason).field("brain", d.brain);
+  w.begin_object().field("action", msg::to_string(d.action)).field("reason", d.reason).field("brain", d.brain);
   if (!d.model.empty()) w.field("model", d.model);
   if (!d.note.empty()) w.field("note", d.note);
   w.key("params").begin_object();
@@ -119,8 +120,8 @@ void save_checkpoint(engine_self* self, const trial_run& run) {
 // Asks the agent; a late, failed or invalid answer is replaced by the rules
 // brain's, and the note says so. A resumed run re-applies its recorded
 // answer instead. Every answer is recorded in the checkpoint once applied.
-template <class Question, class Fallback, class Valid, class Then>
-void ask(engine_self* self, std::int64_t id, Question q, Fallback fallback, Valid valid, Then apply) {
+template <class Question, class Fallback, class Then>
+void ask(engine_self* self, std::int64_t id, Question q, msg::decision_context ctx, Fallback fallback, Then apply) {
   auto* run = find(self, id);
   if (!run) return;
   ++run->decisions;
@@ -149,8 +150,7 @@ void ask(engine_self* self, std::int64_t id, Question q, Fallback fallback, Vali
       .then(
           [=](msg::decision& d) {
             if (!find(self, id)) return;
-            std::string why;
-            if (!valid(d, why)) {
+            if (std::string why = msg::check_decision(d, ctx); !why.empty()) {
               auto fb = fallback(*self->state.fallback, q);
               fb.note = "the " + d.brain + " brain's answer was invalid (" + why + "); the rules brain decided";
               then(fb);
@@ -170,9 +170,9 @@ void ask(engine_self* self, std::int64_t id, Question q, Fallback fallback, Vali
 }
 
 void announce(engine_self* self, trial_run& run, const msg::decision& d) {
-  metrics::count_decision(d.action, d.brain);
-  std::string text = "ACTION " + d.action;
-  if (d.action == "switch_model") text += " " + d.model;
+  metrics::count_decision(msg::to_string(d.action), d.brain);
+  std::string text = std::string("ACTION ") + msg::to_string(d.action);
+  if (d.action == msg::action::switch_model) text += " " + d.model;
   if (!d.params.empty()) text += " (" + params_text(d.params) + ")";
   text += " — REASON " + d.reason;
   if (!d.note.empty()) text += " [" + d.note + "]";
@@ -268,28 +268,15 @@ void begin(engine_self* self, std::int64_t id) {
                                fmt("%.2f", run->plan.train_ratio) + ")?",
                            w.take());
                       ask(
-                          self, id, q, [](brain::brain& b, const msg::volatility_report& q) { return b.on_volatility(q); },
-                          [](const msg::decision& d, std::string& why) {
-                            if (!brain::valid_volatility_action(d.action)) {
-                              why = "action '" + d.action + "' is not continue or set_train_ratio";
-                              return false;
-                            }
-                            if (d.action == "set_train_ratio") {
-                              auto it = d.params.find("train_ratio");
-                              if (it == d.params.end() || !(it->second >= msg::plan_limits::min_train_ratio &&
-                                                            it->second <= msg::plan_limits::max_train_ratio)) {
-                                why = "train_ratio must be between " + fmt("%.1f", msg::plan_limits::min_train_ratio) +
-                                      " and " + fmt("%.1f", msg::plan_limits::max_train_ratio);
-                                return false;
-                              }
-                            }
-                            return true;
-                          },
+                          self, id, q,
+                          msg::decision_context{msg::question::volatility, run->plan.model,
+                                                msg::is_pinned(run->plan, "train_ratio")},
+                          [](brain::brain& b, const msg::volatility_report& q) { return b.on_volatility(q); },
                           [=](msg::decision d) {
                             auto* run = find(self, id);
                             if (!run) return;
                             announce(self, *run, d);
-                            if (d.action == "set_train_ratio") {
+                            if (d.action == msg::action::set_train_ratio) {
                               double r = d.params["train_ratio"];
                               // Keep room for validation: train + val stays below 1.
                               run->plan.train_ratio = r;
@@ -474,25 +461,19 @@ void advance(engine_self* self, std::int64_t id) {
                      ". Continue, modify or stop?",
                  qj.take());
             ask(
-                self, id, q, [](brain::brain& b, const msg::progress_report& q) { return b.on_progress(q); },
-                [](const msg::decision& d, std::string& why) {
-                  if (!brain::valid_progress_action(d.action)) {
-                    why = "action '" + d.action + "' is not continue, modify or stop";
-                    return false;
-                  }
-                  return true;
-                },
+                self, id, q, msg::decision_context{msg::question::progress, q.model},
+                [](brain::brain& b, const msg::progress_report& q) { return b.on_progress(q); },
                 [=](msg::decision d) {
                   auto* run = find(self, id);
                   if (!run) return;
                   announce(self, *run, d);
-                  if (d.action == "modify") {
+                  if (d.action == msg::action::modify) {
                     ++run->modifications;
                     for (const auto& [k, v] : d.params) run->params[k] = v;
                     fit(self, id);
-                  } else if (d.action == "stop" && !p.part.empty()) {
+                  } else if (d.action == msg::action::stop && !p.part.empty()) {
                     end_part(self, id, p.part_what);
-                  } else if (d.action == "stop") {
+                  } else if (d.action == msg::action::stop) {
                     end_fit(self, id, "stopped at " + unit + " " + std::to_string(p.step) + " on the agent's decision");
                   } else {
                     advance(self, id);
@@ -533,33 +514,23 @@ void evaluate_initial(engine_self* self, std::int64_t id) {
             msg::initial_results q{id,     run->model, run->configurations, ev.train,
                                    ev.val, run->params, budget_left(*run), run->models_tried};
             ask(
-                self, id, q, [](brain::brain& b, const msg::initial_results& q) { return b.on_initial_results(q); },
-                [](const msg::decision& d, std::string& why) {
-                  if (!brain::valid_results_action(d.action)) {
-                    why = "action '" + d.action + "' is not continue, retrain, switch_model or optimize";
-                    return false;
-                  }
-                  if (d.action == "switch_model" && !ml::make_model(d.model)) {
-                    why = "model '" + d.model + "' does not exist";
-                    return false;
-                  }
-                  return true;
-                },
+                self, id, q, msg::decision_context{msg::question::results, q.model, false, q.budget_left},
+                [](brain::brain& b, const msg::initial_results& q) { return b.on_initial_results(q); },
                 [=](msg::decision d) {
                   auto* run = find(self, id);
                   if (!run) return;
                   announce(self, *run, d);
                   run->modifications = 0;
-                  if (d.action == "retrain") {
+                  if (d.action == msg::action::retrain) {
                     for (const auto& [k, v] : d.params) run->params[k] = v;
                     fit(self, id);
-                  } else if (d.action == "switch_model") {
+                  } else if (d.action == msg::action::switch_model) {
                     run->model = d.model;
                     run->params = {};
                     fit(self, id);
-                  } else if (d.action == "optimize") {
+                  } else if (d.action == msg::action::optimize) {
                     auto it = d.params.find("budget");
-                    optimize(self, id, it == d.params.end() ? brain::thresholds::optimize_budget : int(it->second));
+                    optimize(self, id, it == d.params.end() ? msg::plan_limits::optimize_budget : int(it->second));
                   } else {
                     finalize(self, id);
                   }

@@ -60,8 +60,9 @@ std::string resume_text(const msg::trial_checkpoint& c, std::int32_t decision_bu
   std::vector<std::string> changes;
   for (const auto& a : c.answers) {
     ++by_question[a.question];
-    if (a.answer.action != "continue")
-      changes.push_back(a.answer.action + (a.answer.action == "switch_model" ? " " + a.answer.model : ""));
+    if (a.answer.action != msg::action::continue_trial)
+      changes.push_back(msg::to_string(a.answer.action) +
+                        (a.answer.action == msg::action::switch_model ? " " + a.answer.model : ""));
   }
   std::vector<std::string> kept;
   if (by_question["volatility"]) kept.push_back("the volatility decision");

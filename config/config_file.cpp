@@ -16,6 +16,8 @@
 #include "config/knowledge_cutoff.hpp"
 #include "config/value_checks.hpp"
 #include "messages/plan_limits.hpp"
+#include "messages/vocabulary.hpp"
+#include "ml/models/model.hpp"
 
 namespace mlt::config {
 
@@ -27,9 +29,7 @@ using simdjson::dom::object;
 
 constexpr std::size_t max_file_bytes = 1 << 20;
 
-/// Model names of ml/models/registry.cpp; config does not link ml.
-const std::vector<std::string> model_names = {"majority", "logistic", "xgboost", "lstm", "transformer", "ensemble"};
-const std::vector<std::string> data_sources = {"auto", "synthetic", "csv", "polygon"};
+const std::vector<std::string> data_sources(msg::data_sources.begin(), msg::data_sources.end());
 const std::vector<std::string> brain_kinds = {"rules", "anthropic", "openai"};
 const std::vector<std::string> log_levels = {"trace", "debug", "info", "warn", "error"};
 
@@ -396,11 +396,11 @@ void read_paper(reader& r, const std::string& p, element el, paper_options& x, s
       if (r.boolean(p + "." + key, *v, field) && pinned) pinned->push_back(std::string("paper.") + key);
   };
   num("cash", range{0, 1e12, true, false}, x.cash);
-  num("commission_bps", range{0, 1000}, x.commission_bps);
+  num("commission_bps", range{0, msg::plan_limits::max_commission_bps}, x.commission_bps);
   num("commission_per_share", range{0, 100}, x.commission_per_share);
   num("commission_min", range{0, 1e6}, x.commission_min);
   num("commission_fixed", range{0, 1e6}, x.commission_fixed);
-  num("slippage_bps", range{0, 1000}, x.slippage_bps);
+  num("slippage_bps", range{0, msg::plan_limits::max_slippage_bps}, x.slippage_bps);
   flag("allow_short", x.allow_short);
   num("long_threshold", range{0.5, 1, false, true}, x.long_threshold);
   num("short_threshold", range{0, 0.5, true, false}, x.short_threshold);
@@ -440,7 +440,7 @@ void read_trial(reader& r, const std::string& p, element el, trial_options& t, b
       r.error(p, "missing \"symbol\" (the ticker to trade)");
     }
   }
-  if (auto v = reader::member(obj, "model")) pin(r.choice(p + ".model", *v, model_names, t.model), "model");
+  if (auto v = reader::member(obj, "model")) pin(r.choice(p + ".model", *v, ml::model_names(), t.model), "model");
   if (auto v = reader::member(obj, "data_source"))
     pin(r.choice(p + ".data_source", *v, data_sources, t.data_source), "data_source");
   auto date = [&](const char* key, std::string& field) {
@@ -461,7 +461,7 @@ void read_trial(reader& r, const std::string& p, element el, trial_options& t, b
     r.error(p + ".end", "must be after start (" + t.start + "), got " + quote(t.end));
   bool ratios_read = false;
   if (auto v = reader::member(obj, "train_ratio")) {
-    const bool ok = r.number(p + ".train_ratio", *v, range{0, 1, true, true}, t.train_ratio);
+    const bool ok = r.number(p + ".train_ratio", *v, range{msg::plan_limits::min_train_ratio, msg::plan_limits::max_train_ratio}, t.train_ratio);
     pin(ok, "train_ratio");
     ratios_read = ratios_read || ok;
   }
@@ -470,13 +470,14 @@ void read_trial(reader& r, const std::string& p, element el, trial_options& t, b
     pin(ok, "val_ratio");
     ratios_read = ratios_read || ok;
   }
-  if (ratios_read && t.train_ratio + t.val_ratio >= 1)
-    r.error(p + ".val_ratio", "train_ratio + val_ratio must be below 1 (the rest is the test part), got " +
+  if (ratios_read && t.train_ratio + t.val_ratio >= msg::plan_limits::max_train_plus_val)
+    r.error(p + ".val_ratio", "train_ratio + val_ratio must be below " + number_text(msg::plan_limits::max_train_plus_val) +
+                                  " (the rest is the test part), got " +
                                   number_text(t.train_ratio) + " + " + number_text(t.val_ratio));
-  if (auto v = reader::member(obj, "horizon")) pin(r.integer(p + ".horizon", *v, 1, 250, t.horizon), "horizon");
+  if (auto v = reader::member(obj, "horizon")) pin(r.integer(p + ".horizon", *v, 1, msg::plan_limits::max_horizon, t.horizon), "horizon");
   if (auto v = reader::member(obj, "seed")) pin(r.unsigned_integer(p + ".seed", *v, t.seed), "seed");
   if (auto v = reader::member(obj, "decision_budget"))
-    pin(r.integer(p + ".decision_budget", *v, 0, 100, t.decision_budget), "decision_budget");
+    pin(r.integer(p + ".decision_budget", *v, 0, msg::plan_limits::max_decision_budget, t.decision_budget), "decision_budget");
   if (auto v = reader::member(obj, "wf_folds"))
     pin(r.integer(p + ".wf_folds", *v, 1, msg::max_wf_folds, t.wf_folds), "wf_folds");
   if (auto v = reader::member(obj, "wf_window"))

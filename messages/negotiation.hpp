@@ -6,8 +6,13 @@
 #include <string>
 #include <vector>
 
+#include <caf/error.hpp>
+#include <caf/meta/load_callback.hpp>
+#include <caf/sec.hpp>
+
 #include "messages/ml_inspect.hpp"
 #include "messages/plan.hpp"
+#include "messages/vocabulary.hpp"
 
 namespace mlt::msg {
 
@@ -74,8 +79,7 @@ typename Inspector::result_type inspect(Inspector& f, initial_results& x) {
 
 /// agent -> engine: what to do next.
 struct decision {
-  /// continue | modify | stop | set_train_ratio | retrain | switch_model | optimize
-  std::string action = "continue";
+  msg::action action = action::continue_trial;
   std::string reason;
   std::map<std::string, double> params;  ///< e.g. train_ratio, eta, max_depth, budget
   std::string model;                     ///< for switch_model
@@ -85,8 +89,16 @@ struct decision {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, decision& x) {
-  return f(caf::meta::type_name("decision"), x.action, x.reason, x.params, x.model, x.brain,
-           x.note);
+  // The action travels (and is stored in checkpoints) by its name, so a
+  // record stays readable when the enum grows.
+  std::string action_name = to_string(x.action);
+  auto load = caf::meta::load_callback([&]() -> caf::error {
+    auto a = parse_action(action_name);
+    if (!a) return caf::make_error(caf::sec::invalid_argument, "unknown action '" + action_name + "'");
+    x.action = *a;
+    return caf::none;
+  });
+  return f(caf::meta::type_name("decision"), action_name, x.reason, x.params, x.model, x.brain, x.note, load);
 }
 
 }  // namespace mlt::msg

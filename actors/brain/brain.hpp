@@ -62,9 +62,4 @@ public:
 /// The default brain: offline, deterministic, from the numbers.
 std::unique_ptr<brain> make_rules_brain();
 
-/// Actions valid as an answer to each question.
-bool valid_volatility_action(const std::string& action);
-bool valid_progress_action(const std::string& action);
-bool valid_results_action(const std::string& action);
-
 }  // namespace mlt::brain

@@ -11,6 +11,7 @@
 #include "actors/brain/plan_rules.hpp"
 #include "actors/brain/report_writer.hpp"
 #include "actors/brain/thresholds.hpp"
+#include "ml/models/optimize.hpp"
 #include "actors/metrics.hpp"
 #include "actors/text_format.hpp"
 #include "messages/json_writer.hpp"
@@ -128,13 +129,12 @@ void strings_json(json_writer& w, const char* key, const std::vector<std::string
   w.end_array();
 }
 
-void allowed_json(json_writer& w, question q) { strings_json(w, "allowed_actions", llm_tools::allowed_actions(q)); }
+void allowed_json(json_writer& w, question q) { strings_json(w, "allowed_actions", msg::allowed_action_names(q)); }
 
 std::string tunable_params_text(const std::string& model) {
   std::string s;
-  for (const auto& p : llm_tools::decision_params()) {
-    const std::string models = std::string(" ") + p.models + " ";
-    if (*p.models && models.find(" " + model + " ") != std::string::npos)
+  for (const auto& p : msg::decision_params()) {
+    if (*p.models && msg::applies_to(p, model))
       s += (s.empty() ? "" : ", ") + std::string(p.name) + " " + (p.lo_open ? "(" : "[") +
            actors::text::fmt("%g", p.lo) + ", " + actors::text::fmt("%g", p.hi) + "]";
   }
@@ -367,7 +367,7 @@ msg::decision llm_brain::on_initial_results(const msg::initial_results& r) {
   strings_json(w, "models_tried", r.tried_models);
   strings_json(w, "models_available", ml::model_names());
   w.field("hyperparameters_you_may_set", tunable_params_text(r.model))
-      .field("optimizer_can_tune", llm_tools::tunable(r.model));
+      .field("optimizer_can_tune", ml::can_optimize(r.model));
   allowed_json(w, question::results);
   w.end_object();
   llm_tools::decide_context ctx;

@@ -23,17 +23,6 @@ namespace {
 using actors::text::fmt;
 using msg::json_writer;
 
-std::string known_models() {
-  std::string s;
-  for (const auto& n : ml::model_names()) s += (s.empty() ? "" : ", ") + n;
-  return s;
-}
-
-bool model_known(const std::string& m) {
-  const auto names = ml::model_names();
-  return std::find(names.begin(), names.end(), m) != names.end();
-}
-
 std::string join(const std::vector<std::string>& v) {
   std::string s;
   for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
@@ -90,54 +79,7 @@ std::optional<bool> as_bool(simdjson::dom::element e) {
 
 bool is_null(simdjson::dom::element e) { return e.type() == simdjson::dom::element_type::NULL_VALUE; }
 
-const param_range* find_param(const std::string& name) {
-  for (const auto& p : decision_params())
-    if (name == p.name) return &p;
-  return nullptr;
-}
-
-bool applies_to(const param_range& p, const std::string& model) {
-  const std::string list = std::string(" ") + p.models + " ";
-  return list.find(" " + model + " ") != std::string::npos;
-}
-
-std::string range_text(const param_range& p) {
-  std::string s = p.lo_open ? "above " + num(p.lo) + " and up to " + num(p.hi) : num(p.lo) + "-" + num(p.hi);
-  if (p.integer) s += ", a whole number";
-  return s;
-}
-
-// "" or what is wrong with `value` for parameter `p`.
-std::string check_value(const param_range& p, double value) {
-  const bool low_ok = p.lo_open ? value > p.lo : value >= p.lo;
-  if (!std::isfinite(value) || !low_ok || value > p.hi || (p.integer && std::floor(value) != value))
-    return std::string(p.name) + " " + num(value) + " is out of range (must be " + range_text(p) + ")";
-  return "";
-}
-
-std::string model_params_for(const std::string& model) {
-  std::string s;
-  for (const auto& p : decision_params())
-    if (*p.models && applies_to(p, model)) s += (s.empty() ? "" : ", ") + std::string(p.name) + " " + range_text(p);
-  return s.empty() ? "none" : s;
-}
-
-// Model hyperparameters of a modify/retrain: at least one, each known for
-// `model` and in range.
-std::string check_model_params(const std::map<std::string, double>& params, const std::string& model) {
-  if (params.empty())
-    return "this action needs params with at least one hyperparameter of " + model + " (" + model_params_for(model) + ")";
-  for (const auto& [k, v] : params) {
-    const auto* p = find_param(k);
-    if (!p || !*p->models || !applies_to(*p, model))
-      return "parameter '" + k + "' does not apply to " + model + " (it takes: " + model_params_for(model) + ")";
-    auto e = check_value(*p, v);
-    if (!e.empty()) return e;
-  }
-  return "";
-}
-
-void schema_number(json_writer& w, const param_range& p) {
+void schema_number(json_writer& w, const msg::param_spec& p) {
   w.key(p.name).begin_object().field("type", p.integer ? "integer" : "number");
   if (p.lo_open) w.field("exclusiveMinimum", p.lo);
   else w.field("minimum", p.lo);
@@ -164,17 +106,17 @@ void plan_properties(json_writer& w) {
   schema_string(w, "end", "last date, YYYY-MM-DD");
   w.key("lookback_days").begin_object().field("type", "integer").field("minimum", 1)
       .field("description", "instead of start: this many calendar days before the end (\"last 3 years\" = 1095)").end_object();
-  w.key("train_ratio").begin_object().field("type", "number").field("minimum", limits::min_train_ratio)
-      .field("maximum", limits::max_train_ratio).field("description", "share of bars for training (chronological)").end_object();
-  w.key("horizon").begin_object().field("type", "integer").field("minimum", 1).field("maximum", limits::max_horizon)
+  w.key("train_ratio").begin_object().field("type", "number").field("minimum", msg::plan_limits::min_train_ratio)
+      .field("maximum", msg::plan_limits::max_train_ratio).field("description", "share of bars for training (chronological)").end_object();
+  w.key("horizon").begin_object().field("type", "integer").field("minimum", 1).field("maximum", msg::plan_limits::max_horizon)
       .field("description", "bars ahead the label looks (5 = a week)").end_object();
-  schema_enum(w, "data_source", {"auto", "synthetic", "csv", "polygon"}, "where bars come from");
+  schema_enum(w, "data_source", {msg::data_sources.begin(), msg::data_sources.end()}, "where bars come from");
   w.key("seed").begin_object().field("type", "integer").field("minimum", 0).end_object();
   w.key("long_threshold").begin_object().field("type", "number").field("description", "go long when P(up) is above (0.5-1)").end_object();
   w.key("short_threshold").begin_object().field("type", "number").field("description", "go short when P(up) is below (0-0.5)").end_object();
   w.key("allow_short").begin_object().field("type", "boolean").end_object();
-  w.key("commission_bps").begin_object().field("type", "number").field("minimum", 0).field("maximum", 500).end_object();
-  w.key("slippage_bps").begin_object().field("type", "number").field("minimum", 0).field("maximum", 500).end_object();
+  w.key("commission_bps").begin_object().field("type", "number").field("minimum", 0).field("maximum", msg::plan_limits::max_commission_bps).end_object();
+  w.key("slippage_bps").begin_object().field("type", "number").field("minimum", 0).field("maximum", msg::plan_limits::max_slippage_bps).end_object();
   w.key("cash").begin_object().field("type", "number").field("exclusiveMinimum", 0).end_object();
   w.key("optimize").begin_object().field("type", "boolean")
       .field("description", "search hyperparameters after the first fit (xgboost, logistic)").end_object();
@@ -222,8 +164,8 @@ std::string read_plan_edit(simdjson::dom::object obj, plan_edit& e,
       e.symbol = t;
     } else if (key == "model") {
       auto s = as_string(v);
-      if (!s || !model_known(*s))
-        return "model '" + (s ? *s : std::string("?")) + "' is not available (known: " + known_models() +
+      if (!s || !msg::model_known(*s))
+        return "model '" + (s ? *s : std::string("?")) + "' is not available (known: " + msg::known_models() +
                "); if the person asked for it, use reply to say so";
       e.model = *s;
     } else if (key == "start" || key == "end") {
@@ -236,7 +178,7 @@ std::string read_plan_edit(simdjson::dom::object obj, plan_edit& e,
     } else if (key == "data_source") {
       std::optional<std::string> d;
       err = need_string(d);
-      if (err.empty() && *d != "auto" && *d != "synthetic" && *d != "csv" && *d != "polygon")
+      if (err.empty() && std::find(msg::data_sources.begin(), msg::data_sources.end(), *d) == msg::data_sources.end())
         err = "data_source must be auto, synthetic, csv or polygon";
       if (err.empty()) e.data_source = d;
     } else if (key == "train_ratio") {
@@ -274,49 +216,13 @@ net::llm_tool tool(const char* name, const char* description, std::string schema
 
 }  // namespace
 
-std::vector<std::string> allowed_actions(question q) {
-  switch (q) {
-    case question::volatility: return {"continue", "set_train_ratio"};
-    case question::progress: return {"continue", "modify", "stop"};
-    case question::results: return {"continue", "retrain", "switch_model", "optimize"};
-  }
-  return {};
-}
-
-const std::vector<param_range>& decision_params() {
-  // Narrower than the models' own limits where a checkpoint decision should
-  // stay conservative (max_depth 12, not 16).
-  static const std::vector<param_range> p = {
-      {"train_ratio", limits::min_train_ratio, limits::max_train_ratio, false, false, ""},
-      {"budget", 1, thresholds::max_optimize_budget, false, true, ""},
-      {"eta", 0, 1, true, false, "xgboost"},
-      {"max_depth", 1, 12, false, true, "xgboost"},
-      {"min_child_weight", 0, 100, false, false, "xgboost"},
-      {"subsample", 0.1, 1, false, false, "xgboost"},
-      {"colsample", 0.1, 1, false, false, "xgboost"},
-      {"lambda", 0, 1000, false, false, "xgboost"},
-      {"n_rounds", 10, 5000, false, true, "xgboost"},
-      {"l2", 0, 1000, false, false, "logistic"},
-      {"max_iter", 1, 1000, false, true, "logistic"},
-      {"dropout", 0, 0.9, false, false, "lstm transformer"},
-      {"learning_rate", 0, 0.1, true, false, "lstm transformer"},
-      {"hidden", 4, 256, false, true, "lstm"},
-      {"seq_len", 5, 120, false, true, "lstm transformer"},
-      {"max_epochs", 1, 200, false, true, "lstm transformer"},
-      {"patience", 1, 50, false, true, "lstm transformer"},
-  };
-  return p;
-}
-
-bool tunable(const std::string& model) { return ml::can_optimize(model); }
-
 net::llm_tool decide_tool(question q) {
   json_writer w;
   w.begin_object().field("type", "object").key("properties").begin_object();
-  schema_enum(w, "action", allowed_actions(q), "what the engine does next");
+  schema_enum(w, "action", msg::allowed_action_names(q), "what the engine does next");
   schema_string(w, "reason", "one to three sentences that cite the numbers you were given");
   w.key("params").begin_object().field("type", "object").key("properties").begin_object();
-  for (const auto& p : decision_params()) {
+  for (const auto& p : msg::decision_params()) {
     if (q == question::volatility && std::string(p.name) != "train_ratio") continue;
     if (q != question::volatility && std::string(p.name) == "train_ratio") continue;
     if (q != question::results && std::string(p.name) == "budget") continue;
@@ -407,12 +313,13 @@ checked_decision check_decide(const std::string& arguments, question q, const de
     out.error = "the action is missing";
     return out;
   }
-  d.action = *as_string(e);
-  const auto allowed = allowed_actions(q);
-  if (std::find(allowed.begin(), allowed.end(), d.action) == allowed.end()) {
-    out.error = "action '" + d.action + "' is not allowed here (allowed: " + join(allowed) + ")";
+  const std::string action_name = *as_string(e);
+  const auto action = msg::parse_action(action_name);
+  if (!action) {
+    out.error = "action '" + action_name + "' is not allowed here (allowed: " + join(msg::allowed_action_names(q)) + ")";
     return out;
   }
+  d.action = *action;
   if (obj["reason"].get(e) || !as_string(e) || as_string(e)->empty()) {
     out.error = "the reason is missing";
     return out;
@@ -445,51 +352,8 @@ checked_decision check_decide(const std::string& arguments, question q, const de
   }
 
   // The action decides which fields count.
-  std::string err;
-  if (q == question::volatility) {
-    if (d.action == "set_train_ratio") {
-      auto it = d.params.find("train_ratio");
-      if (it == d.params.end()) err = "set_train_ratio needs params.train_ratio";
-      else if (ctx.train_ratio_pinned) err = "the person set train_ratio themselves; answer continue";
-      else err = check_value(*find_param("train_ratio"), it->second);
-      if (err.empty()) d.params = {{"train_ratio", it->second}};
-    } else {
-      d.params.clear();
-    }
-  } else if (q == question::progress) {
-    if (d.action == "modify") err = check_model_params(d.params, ctx.model);
-    else d.params.clear();
-    d.model.clear();
-  } else {
-    if (ctx.budget_left <= 0 && d.action != "continue") {
-      err = "the decision budget is spent; the only allowed action is continue";
-    } else if (d.action == "retrain") {
-      err = check_model_params(d.params, ctx.model);
-      d.model.clear();
-    } else if (d.action == "switch_model") {
-      if (d.model.empty()) err = "switch_model needs a model (known: " + known_models() + ")";
-      else if (!model_known(d.model)) err = "model '" + d.model + "' does not exist (known: " + known_models() + ")";
-      else if (d.model == ctx.model) err = "the model is already " + d.model + "; use retrain to change its settings";
-      d.params.clear();  // the engine starts the new model from its defaults
-    } else if (d.action == "optimize") {
-      if (!tunable(ctx.model)) {
-        err = "the optimiser has nothing to tune in " + ctx.model + "; switch_model first or continue";
-      } else {
-        auto it = d.params.find("budget");
-        double budget = it == d.params.end() ? thresholds::optimize_budget : it->second;
-        err = check_value(*find_param("budget"), budget);
-        d.params = {{"budget", budget}};
-      }
-      d.model.clear();
-    } else {
-      d.params.clear();
-      d.model.clear();
-    }
-  }
-  if (!err.empty()) {
-    out.error = err;
-    return out;
-  }
+  out.error = msg::check_decision(d, msg::decision_context{q, ctx.model, ctx.train_ratio_pinned, ctx.budget_left});
+  if (!out.error.empty()) return out;
   out.ok = true;
   return out;
 }
@@ -617,8 +481,8 @@ checked_intent check_chat_call(const net::llm_tool_call& call, bool has_proposal
       }
       for (auto m : arr) {
         auto s = as_string(m);
-        if (!s || !model_known(*s)) {
-          out.error = "model '" + (s ? *s : std::string("?")) + "' is not available (known: " + known_models() + ")";
+        if (!s || !msg::model_known(*s)) {
+          out.error = "model '" + (s ? *s : std::string("?")) + "' is not available (known: " + msg::known_models() + ")";
           return out;
         }
         if (std::find(out.in.models.begin(), out.in.models.end(), *s) == out.in.models.end()) out.in.models.push_back(*s);

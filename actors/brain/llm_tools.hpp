@@ -9,35 +9,14 @@
 
 #include "actors/brain/intent.hpp"
 #include "messages/negotiation.hpp"
+#include "messages/negotiation_checks.hpp"
 #include "messages/trial.hpp"
 #include "net/llm_client.hpp"
 
 namespace mlt::brain::llm_tools {
 
-/// Which checkpoint question a decide call answers.
-enum class question { volatility, progress, results };
-
-/// Actions allowed for a question, in the order the schema lists them.
-std::vector<std::string> allowed_actions(question q);
-
-/// A decision parameter the brain accepts, with its inclusive range
-/// (`lo_open`: the low end is excluded, as for eta > 0).
-struct param_range {
-  const char* name;
-  double lo;
-  double hi;
-  bool lo_open;
-  bool integer;
-  /// Models it applies to, space separated ("xgboost"), or "" for the
-  /// brain's own parameters (train_ratio, budget).
-  const char* models;
-};
-
-/// Every parameter a decide call may carry.
-const std::vector<param_range>& decision_params();
-
-/// Models the optimiser can tune.
-bool tunable(const std::string& model);
+/// Which checkpoint question a decide call answers (the vocabulary's word).
+using msg::question;
 
 /// `decide`, with the action enum of `q`.
 net::llm_tool decide_tool(question q);

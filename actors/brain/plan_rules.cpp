@@ -25,74 +25,13 @@ void pin(msg::trial_plan& p, const std::string& field) {
   if (!msg::is_pinned(p, field)) p.pinned.push_back(field);
 }
 
-// Business days between two ISO dates, roughly: enough to refuse a range
-// that cannot hold a trial before any data is loaded.
-double approx_bars(const std::string& start, const std::string& end) {
-  std::int64_t a = 0, b = 0;
-  if (!ml::parse_datetime(start, a) || !ml::parse_datetime(end, b)) return 1e9;
-  return static_cast<double>(b - a) / 86400.0 * 252.0 / 365.25;
-}
-
 std::string today_utc() {
   return ml::format_date(static_cast<std::int64_t>(std::time(nullptr)));
 }
 
 }  // namespace
 
-int min_bars_for(const std::string& model) {
-  if (model == "lstm" || model == "transformer" || model == "ensemble") return limits::min_bars_for_sequence_model;
-  return limits::min_bars_for_model;
-}
-
 bool wants_optimize(const msg::trial_plan& plan) { return msg::is_pinned(plan, optimize_marker); }
-
-std::string check_plan(const msg::trial_plan& p) {
-  if (p.symbol.empty()) return "the plan has no symbol";
-  if (!ml::make_model(p.model)) {
-    std::string names;
-    for (const auto& n : ml::model_names()) names += (names.empty() ? "" : ", ") + n;
-    return "model '" + p.model + "' is not available (choose one of: " + names + ")";
-  }
-  if (!(p.train_ratio >= limits::min_train_ratio && p.train_ratio <= limits::max_train_ratio))
-    return "train_ratio " + fmt("%g", p.train_ratio) + " is out of range; it must be between " +
-           fmt("%.1f", limits::min_train_ratio) + " and " + fmt("%.1f", limits::max_train_ratio) +
-           " so that validation and test keep enough bars";
-  if (p.train_ratio + p.val_ratio >= 0.95) return "train_ratio plus validation leaves no test part";
-  if (p.horizon < 1 || p.horizon > limits::max_horizon)
-    return "horizon must be 1.." + std::to_string(limits::max_horizon) + " bars";
-  if (p.wf_folds < 1 || p.wf_folds > msg::max_wf_folds)
-    return "wf_folds must be 1.." + std::to_string(msg::max_wf_folds) + " walk-forward folds (got " +
-           std::to_string(p.wf_folds) + ")";
-  if (ml::window_kind w; !ml::parse_window(p.wf_window, w))
-    return "wf_window '" + p.wf_window + "' is not a walk-forward window (expanding or rolling)";
-  std::int64_t t = 0;
-  if (!p.start.empty() && !ml::parse_datetime(p.start, t)) return "start date '" + p.start + "' is not YYYY-MM-DD";
-  if (!p.end.empty() && !ml::parse_datetime(p.end, t)) return "end date '" + p.end + "' is not YYYY-MM-DD";
-  if (!p.start.empty() && !p.end.empty()) {
-    if (p.end <= p.start) return "the end date " + p.end + " is not after the start date " + p.start;
-    double bars = approx_bars(p.start, p.end);
-    const int need = min_bars_for(p.model);
-    if (bars < need)
-      return "the range " + p.start + " to " + p.end + " holds only about " + fmt("%.0f", bars) +
-             " daily bars; " + (need > limits::min_bars_for_model ? p.model + " needs" : std::string("a trial needs")) +
-             " at least " + std::to_string(need) +
-             (need > limits::min_bars_for_model
-                  ? " (each row is a window of earlier bars, and it has many weights to fit); widen the range or use xgboost or logistic"
-                  : " (indicator warm-up plus training, validation and test parts)");
-  }
-  if (!p.data_source.empty() && p.data_source != "auto" && p.data_source != "synthetic" && p.data_source != "csv" &&
-      p.data_source != "polygon")
-    return "data source '" + p.data_source + "' is unknown (auto, synthetic, csv or polygon)";
-  if (!(p.paper.long_threshold > 0.5 && p.paper.long_threshold < 1))
-    return "the long threshold must be above 0.5 and below 1";
-  if (!(p.paper.short_threshold > 0 && p.paper.short_threshold < 0.5))
-    return "the short threshold must be above 0 and below 0.5";
-  if (p.paper.commission_bps < 0 || p.paper.commission_bps > limits::max_commission_bps) return "commission must be 0..500 bps";
-  if (p.paper.slippage_bps < 0 || p.paper.slippage_bps > limits::max_slippage_bps) return "slippage must be 0..500 bps";
-  if (!(p.paper.cash > 0) || !std::isfinite(p.paper.cash)) return "starting cash must be a positive amount";
-  if (std::string e = ml::check_paper_config(p.paper); !e.empty()) return "paper settings: " + e;
-  return "";
-}
 
 std::string apply_edit(msg::trial_plan& plan, const plan_edit& e, const std::string& data_end) {
   msg::trial_plan p = plan;
@@ -102,9 +41,9 @@ std::string apply_edit(msg::trial_plan& plan, const plan_edit& e, const std::str
   if (e.start) p.start = *e.start, pin(p, "start");
   if (e.end) p.end = *e.end, pin(p, "end");
   if (e.lookback_days) {
-    if (*e.lookback_days < 1 || *e.lookback_days > limits::max_lookback_days)
+    if (*e.lookback_days < 1 || *e.lookback_days > msg::plan_limits::max_lookback_days)
       return "a lookback of " + std::to_string(*e.lookback_days) + " days is out of range (1.." +
-             std::to_string(limits::max_lookback_days) + ")";
+             std::to_string(msg::plan_limits::max_lookback_days) + ")";
     // "last 3 years" counts back from the end of the range: the plan's end,
     // else the data's last date, else today.
     const std::string ref = !p.end.empty() ? p.end : !data_end.empty() ? data_end : today_utc();
@@ -134,7 +73,7 @@ std::string apply_edit(msg::trial_plan& plan, const plan_edit& e, const std::str
     if (*e.optimize && it == p.pinned.end()) p.pinned.push_back(optimize_marker);
     if (!*e.optimize && it != p.pinned.end()) p.pinned.erase(it);
   }
-  auto problem = check_plan(p);
+  auto problem = msg::check_plan(p);
   if (problem.empty() && wants_optimize(p) && !ml::can_optimize(p.model))
     problem = "the optimiser has nothing to tune in " + p.model +
               " (say \"use xgboost\" or another model to optimise, or \"no optimization\")";
@@ -165,7 +104,7 @@ std::string describe_plan(const msg::trial_plan& p) {
   if (p.paper.sizing != "all" || p.paper.stop_loss > 0 || p.paper.take_profit > 0)
     s += "  sizing:        " + ml::describe_sizing(p.paper) + "\n";
   if (wants_optimize(p))
-    s += "  optimiser:     walk-forward hyperparameter search (" + std::to_string(thresholds::optimize_budget) +
+    s += "  optimiser:     walk-forward hyperparameter search (" + std::to_string(msg::plan_limits::optimize_budget) +
          " evaluations) after the first fit\n";
   s += "  seed " + std::to_string(p.seed) + ", decision budget " + std::to_string(p.decision_budget);
   return s;

@@ -25,11 +25,6 @@ std::string classify_regime(double vol_annual, double vol_recent) {
 }
 }  // namespace thresholds
 
-bool valid_volatility_action(const std::string& a) { return a == "continue" || a == "set_train_ratio"; }
-bool valid_progress_action(const std::string& a) { return a == "continue" || a == "modify" || a == "stop"; }
-bool valid_results_action(const std::string& a) {
-  return a == "continue" || a == "retrain" || a == "switch_model" || a == "optimize";
-}
 
 namespace {
 
@@ -37,9 +32,9 @@ using actors::text::fmt;
 using actors::text::pct;
 using actors::text::spct;
 
-msg::decision make(std::string action, std::string reason) {
+msg::decision make(msg::action action, std::string reason) {
   msg::decision d;
-  d.action = std::move(action);
+  d.action = action;
   d.reason = std::move(reason);
   d.brain = "rules";
   return d;
@@ -144,25 +139,25 @@ public:
                                   ? std::string()
                                   : " (" + r.window_first_date + " .. " + r.window_last_date + ", training rows only)");
     if (msg::is_pinned(r.plan, "train_ratio"))
-      return make("continue", vols + " (" + r.regime + " regime); you set train_ratio " +
+      return make(msg::action::continue_trial, vols + " (" + r.regime + " regime); you set train_ratio " +
                                   fmt("%.2f", r.plan.train_ratio) + ", so I keep it");
     if (r.regime == "high") {
-      auto d = make("set_train_ratio", vols + ": high-volatility regime. A conservative split keeps more recent "
+      auto d = make(msg::action::set_train_ratio, vols + ": high-volatility regime. A conservative split keeps more recent "
                                               "bars out of sample, so validation and test see the current regime");
       d.params["train_ratio"] = thresholds::train_ratio_high;
       return d;
     }
     if (r.regime == "low") {
-      auto d = make("set_train_ratio", vols + ": calm regime; more training history costs little");
+      auto d = make(msg::action::set_train_ratio, vols + ": calm regime; more training history costs little");
       d.params["train_ratio"] = thresholds::train_ratio_low;
       return d;
     }
-    return make("continue", vols + ": normal regime; keep train_ratio " + fmt("%.2f", r.plan.train_ratio));
+    return make(msg::action::continue_trial, vols + ": normal regime; keep train_ratio " + fmt("%.2f", r.plan.train_ratio));
   }
 
   msg::decision on_progress(const msg::progress_report& r) override {
     if (!std::isfinite(r.train_loss) || !std::isfinite(r.val_loss))
-      return make("stop", "the loss is not a finite number (train " + fmt("%g", r.train_loss) + ", validation " +
+      return make(msg::action::stop, "the loss is not a finite number (train " + fmt("%g", r.train_loss) + ", validation " +
                               fmt("%g", r.val_loss) + "): the fit diverged; stop and keep the best iteration");
     const double gap = r.val_loss - r.train_loss;
     const auto& h = r.val_loss_history;
@@ -170,20 +165,20 @@ public:
     if (gap > thresholds::overfit_gap && rising) {
       auto params = regularised(r.model, r.modifications + 1);
       if (r.modifications == 0 && !params.empty()) {
-        auto d = make("modify", "overfitting: validation loss " + fmt("%.4f", r.val_loss) + " rose and exceeds training loss by " +
+        auto d = make(msg::action::modify, "overfitting: validation loss " + fmt("%.4f", r.val_loss) + " rose and exceeds training loss by " +
                                     fmt("%.4f", gap) + "; refit with more regularisation");
         d.params = std::move(params);
         return d;
       }
-      return make("stop", "still overfitting (gap " + fmt("%.4f", gap) + "); stop and keep the best iteration");
+      return make(msg::action::stop, "still overfitting (gap " + fmt("%.4f", gap) + "); stop and keep the best iteration");
     }
     if (h.size() >= 3) {
       const double best_before = *std::min_element(h.end() - 3, h.end());
       if (r.val_loss > best_before - thresholds::stall_delta)
-        return make("stop", "validation loss stalled at " + fmt("%.4f", r.val_loss) +
+        return make(msg::action::stop, "validation loss stalled at " + fmt("%.4f", r.val_loss) +
                                 " over the last three measured steps; stop early and keep the best step");
     }
-    return make("continue", "validation loss " + fmt("%.4f", r.val_loss) + ", accuracy " + pct(r.val_metric) +
+    return make(msg::action::continue_trial, "validation loss " + fmt("%.4f", r.val_loss) + ", accuracy " + pct(r.val_metric) +
                                 "; no sign of overfitting yet");
   }
 
@@ -197,48 +192,48 @@ public:
     const std::string numbers = "validation accuracy " + pct(r.val.accuracy) + " on " +
                                 std::to_string(r.val.n) + " rows (reference " + pct(ref) + " ± " + pct(thresholds::edge_z * se) +
                                 (one_class ? "; it predicts one class only" : "") + "), AUC " + fmt("%.3f", r.val.roc_auc);
-    if (r.budget_left <= 0) return make("continue", numbers + "; decision budget spent, evaluating as is");
+    if (r.budget_left <= 0) return make(msg::action::continue_trial, numbers + "; decision budget spent, evaluating as is");
     const bool tunable = ml::can_optimize(r.model);
     // Once per trial, at its first results question: a fit the agent already
     // modified at a checkpoint still counts as the first results.
     if (tunable && optimize_wanted_.erase(r.trial_id) > 0) {
-      auto d = make("optimize", numbers + "; you asked for a hyperparameter search: walk-forward validation over " +
-                                    std::to_string(thresholds::optimize_budget) + " configurations");
-      d.params["budget"] = thresholds::optimize_budget;
+      auto d = make(msg::action::optimize, numbers + "; you asked for a hyperparameter search: walk-forward validation over " +
+                                    std::to_string(msg::plan_limits::optimize_budget) + " configurations");
+      d.params["budget"] = msg::plan_limits::optimize_budget;
       return d;
     }
     if (r.train.accuracy - r.val.accuracy > thresholds::results_overfit_gap) {
       auto params = regularised(r.model, r.attempt);
       if (!params.empty() && r.attempt <= 2) {
-        auto d = make("retrain", numbers + "; training accuracy " + pct(r.train.accuracy) +
+        auto d = make(msg::action::retrain, numbers + "; training accuracy " + pct(r.train.accuracy) +
                                      " is far above it: overfitting, retrain more regularised");
         d.params = std::move(params);
         return d;
       }
     }
     if (edge > thresholds::edge_z * se)
-      return make("continue", numbers + ": an edge beyond " + fmt("%.0f", thresholds::edge_z) +
+      return make(msg::action::continue_trial, numbers + ": an edge beyond " + fmt("%.0f", thresholds::edge_z) +
                                   " standard errors; evaluate on the untouched test part");
     if (r.attempt == 1) {
       const auto next = choose_switch(r);
       if (!next.model.empty()) {
-        auto d = make("switch_model", numbers + ": no reliable edge; switch to " + next.model + ": " + next.why);
+        auto d = make(msg::action::switch_model, numbers + ": no reliable edge; switch to " + next.model + ": " + next.why);
         d.model = next.model;
         return d;
       }
     }
     if (r.attempt == 2 && !regularised(r.model, 2).empty()) {
-      auto d = make("retrain", numbers + ": still no edge; retrain more regularised to cut variance");
+      auto d = make(msg::action::retrain, numbers + ": still no edge; retrain more regularised to cut variance");
       d.params = regularised(r.model, 2);
       return d;
     }
     if (r.attempt == 3 && tunable) {
-      auto d = make("optimize", numbers + ": search hyperparameters by walk-forward validation (" +
-                                    std::to_string(thresholds::optimize_budget) + " evaluations)");
-      d.params["budget"] = thresholds::optimize_budget;
+      auto d = make(msg::action::optimize, numbers + ": search hyperparameters by walk-forward validation (" +
+                                    std::to_string(msg::plan_limits::optimize_budget) + " evaluations)");
+      d.params["budget"] = msg::plan_limits::optimize_budget;
       return d;
     }
-    return make("continue", numbers + ": no configuration shows a reliable edge; evaluate and report it honestly");
+    return make(msg::action::continue_trial, numbers + ": no configuration shows a reliable edge; evaluate and report it honestly");
   }
 
   msg::final_report on_result(const msg::trial_summary& s) override {

@@ -29,10 +29,6 @@ constexpr double edge_z = 2.0;
 /// Train minus validation accuracy above this at the results checkpoint
 /// means overfitting: retrain more regularised.
 constexpr double results_overfit_gap = 0.15;
-/// Evaluations the optimiser gets when the agent asks for one.
-constexpr int optimize_budget = 12;
-/// The most evaluations any brain may ask the optimiser for.
-constexpr int max_optimize_budget = 50;
 
 /// switch_model considers a net only with enough training rows to feed its
 /// thousands of weights: the LSTM from this many...

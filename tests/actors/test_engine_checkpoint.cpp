@@ -12,7 +12,7 @@ namespace {
 
 msg::decision answer(const std::string& action, const std::string& model = "") {
   msg::decision d;
-  d.action = action;
+  d.action = *msg::parse_action(action);
   d.model = model;
   d.reason = "because";
   return d;
@@ -50,12 +50,12 @@ TEST_CASE("a resumed run gets its recorded answers back at the same questions, t
   CHECK(run.replay.active());
   auto a = actors::checkpoint::take_answer(run, {"volatility", "", 0}, why);
   REQUIRE(a);
-  CHECK(a->action == "continue");
+  CHECK(a->action == msg::action::continue_trial);
   CHECK(a->note.empty());  // the note is added when shown, not stored
   CHECK(actors::checkpoint::take_answer(run, {"progress", "xgboost", 2}, why));
   auto c = actors::checkpoint::take_answer(run, {"results", "xgboost", 0}, why);
   REQUIRE(c);
-  CHECK(c->action == "optimize");
+  CHECK(c->action == msg::action::optimize);
   CHECK(run.replay.active());  // the optimiser outcome is still to come
   auto o = actors::checkpoint::take_optimization(run, "xgboost", 12, why);
   REQUIRE(o);

@@ -129,7 +129,7 @@ TEST_CASE("a valid decide call from claude is used and its tokens are counted") 
   auto b = claude(s);
   auto d = b.on_volatility(high_vol());
   CHECK(d.brain == "anthropic");
-  CHECK(d.action == "set_train_ratio");
+  CHECK(d.action == msg::action::set_train_ratio);
   CHECK(d.params.at("train_ratio") == Approx(0.6));
   CHECK(d.note.empty());
   REQUIRE(s.count() == 1);
@@ -149,7 +149,7 @@ TEST_CASE("a model that does not exist gets one repair, then the rules brain dec
   auto b = claude(s);
   auto d = b.on_initial_results(weak_results());
   CHECK(d.brain == "rules");
-  CHECK(d.action == "switch_model");  // the rules brain's own answer
+  CHECK(d.action == msg::action::switch_model);  // the rules brain's own answer
   CHECK(d.model == "logistic");
   CHECK(has(d.note, "gpt5"));
   CHECK(has(d.note, "rules brain decided"));
@@ -181,7 +181,7 @@ TEST_CASE("a rejected key makes the rules brain decide, and the note never holds
   auto b = claude(s);
   auto d = b.on_volatility(high_vol());
   CHECK(d.brain == "rules");
-  CHECK(d.action == "set_train_ratio");
+  CHECK(d.action == msg::action::set_train_ratio);
   CHECK(has(d.note, "rejected the API key"));
   CHECK(has(d.note, "401"));
   CHECK_FALSE(has(d.note, key));
@@ -214,7 +214,7 @@ TEST_CASE("malformed JSON: a body that is not the API's format, and tool argumen
   brain::llm_brain local(net::make_openai_client(settings(broken_args, "openai")));
   auto e = local.on_progress(checkpoint());
   CHECK(e.brain == "openai");
-  CHECK(e.action == "continue");
+  CHECK(e.action == msg::action::continue_trial);
   CHECK(has(e.note, "not valid JSON"));
   REQUIRE(broken_args.count() == 2);
 }

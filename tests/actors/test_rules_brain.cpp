@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "messages/negotiation_checks.hpp"
+
 #include "actors/brain/brain.hpp"
 #include "actors/brain/plan_rules.hpp"
 #include "actors/brain/thresholds.hpp"
@@ -26,16 +28,16 @@ TEST_CASE("the rules brain picks train_ratio from the regime unless the person p
   r.vol_annual = 0.6;
   r.plan.train_ratio = 0.7;
   auto d = b->on_volatility(r);
-  CHECK(d.action == "set_train_ratio");
+  CHECK(d.action == msg::action::set_train_ratio);
   CHECK(d.params.at("train_ratio") == Approx(brain::thresholds::train_ratio_high));
   CHECK(d.brain == "rules");
 
   r.regime = "normal";
-  CHECK(b->on_volatility(r).action == "continue");
+  CHECK(b->on_volatility(r).action == msg::action::continue_trial);
 
   r.regime = "high";
   r.plan.pinned = {"train_ratio"};
-  CHECK(b->on_volatility(r).action == "continue");
+  CHECK(b->on_volatility(r).action == msg::action::continue_trial);
 }
 
 TEST_CASE("checkpoint decisions react to overfitting and stalls") {
@@ -46,24 +48,24 @@ TEST_CASE("checkpoint decisions react to overfitting and stalls") {
   p.val_loss = 0.70;
   p.val_loss_history = {0.69};
   auto d = b->on_progress(p);
-  CHECK(d.action == "modify");
+  CHECK(d.action == msg::action::modify);
   CHECK(d.params.count("max_depth"));
   p.modifications = 1;
-  CHECK(b->on_progress(p).action == "stop");
+  CHECK(b->on_progress(p).action == msg::action::stop);
 
   msg::progress_report stall;
   stall.model = "xgboost";
   stall.train_loss = 0.690;
   stall.val_loss = 0.6925;
   stall.val_loss_history = {0.6921, 0.6922, 0.6923};
-  CHECK(b->on_progress(stall).action == "stop");
+  CHECK(b->on_progress(stall).action == msg::action::stop);
 
   msg::progress_report fine;
   fine.model = "xgboost";
   fine.train_loss = 0.68;
   fine.val_loss = 0.685;
   fine.val_loss_history = {0.69};
-  CHECK(b->on_progress(fine).action == "continue");
+  CHECK(b->on_progress(fine).action == msg::action::continue_trial);
 }
 
 TEST_CASE("weak validation results lead to switch, retrain, optimize, then acceptance") {
@@ -79,29 +81,29 @@ TEST_CASE("weak validation results lead to switch, retrain, optimize, then accep
   r.attempt = 1;
   r.tried_models = {"xgboost"};
   auto d1 = b->on_initial_results(r);
-  CHECK(d1.action == "switch_model");
+  CHECK(d1.action == msg::action::switch_model);
   CHECK(d1.model == "logistic");
 
   r.model = "logistic";
   r.attempt = 2;
   r.tried_models = {"xgboost", "logistic"};
-  CHECK(b->on_initial_results(r).action == "retrain");
+  CHECK(b->on_initial_results(r).action == msg::action::retrain);
   r.attempt = 3;
-  CHECK(b->on_initial_results(r).action == "optimize");
+  CHECK(b->on_initial_results(r).action == msg::action::optimize);
   r.attempt = 4;
-  CHECK(b->on_initial_results(r).action == "continue");
+  CHECK(b->on_initial_results(r).action == msg::action::continue_trial);
 
   // A clear edge (0.60 on 400 rows is 4 standard errors) is accepted at once.
   r.model = "xgboost";
   r.attempt = 1;
   r.val.accuracy = 0.60;
   r.train.accuracy = 0.62;
-  CHECK(b->on_initial_results(r).action == "continue");
+  CHECK(b->on_initial_results(r).action == msg::action::continue_trial);
 
   // No budget: continue.
   r.val.accuracy = 0.5;
   r.budget_left = 0;
-  CHECK(b->on_initial_results(r).action == "continue");
+  CHECK(b->on_initial_results(r).action == msg::action::continue_trial);
 }
 
 TEST_CASE("impossible plans are refused with a reason") {
@@ -179,9 +181,9 @@ TEST_CASE("a model that predicts one class only is not credited with the base ra
   q.val = s.test;
   q.budget_left = 3;
   q.attempt = 4;
-  CHECK(b->on_initial_results(q).action == "continue");
+  CHECK(b->on_initial_results(q).action == msg::action::continue_trial);
   q.attempt = 2;
-  CHECK(b->on_initial_results(q).action != "continue");
+  CHECK(b->on_initial_results(q).action != msg::action::continue_trial);
 }
 
 TEST_CASE("negotiation refuses impossible plans with a reason (table)") {
@@ -266,10 +268,10 @@ TEST_CASE("the rules brain optimises first when the person asked for it") {
   r.val.accuracy = 0.60;
   r.train.accuracy = 0.62;
   auto d = b->on_initial_results(r);
-  CHECK(d.action == "optimize");
-  CHECK(d.params.at("budget") == Approx(brain::thresholds::optimize_budget));
+  CHECK(d.action == msg::action::optimize);
+  CHECK(d.params.at("budget") == Approx(msg::plan_limits::optimize_budget));
   r.trial_id = 10;  // another trial without the request: a clear edge is accepted
-  CHECK(b->on_initial_results(r).action == "continue");
+  CHECK(b->on_initial_results(r).action == msg::action::continue_trial);
 }
 
 TEST_CASE("checkpoint decisions (table)") {
@@ -301,10 +303,12 @@ TEST_CASE("checkpoint decisions (table)") {
     p.val_loss_history = r.history;
     p.modifications = r.modifications;
     auto d = b->on_progress(p);
-    CHECK(d.action == r.action);
+    CHECK(std::string(msg::to_string(d.action)) == r.action);
     CHECK(d.brain == "rules");
     CHECK_FALSE(d.reason.empty());
-    if (d.action == std::string("modify")) CHECK_FALSE(d.params.empty());
+    // The rules brain passes the same check as every other brain.
+    auto checked = d;
+    CHECK(msg::check_decision(checked, {msg::question::progress, r.model}).empty());
   }
 }
 
@@ -352,7 +356,7 @@ TEST_CASE("switch_model climbs the capacity ladder as far as the training rows a
   auto b = brain::make_rules_brain();
   // A linear model without an edge and without overfitting: try a non-linear one.
   auto d = b->on_initial_results(no_edge("logistic", 1000, {"logistic"}));
-  CHECK(d.action == "switch_model");
+  CHECK(d.action == msg::action::switch_model);
   CHECK(d.model == "xgboost");
   CHECK(d.reason.find("more flexible") != std::string::npos);
 
@@ -378,7 +382,7 @@ TEST_CASE("switch_model answers overfitting with a simpler model or the ensemble
   auto r = no_edge("xgboost", 5000, {"xgboost"});
   r.train.accuracy = 0.62;  // 11 points above validation: variance (below the retrain gap)
   auto d = b->on_initial_results(r);
-  CHECK(d.action == "switch_model");
+  CHECK(d.action == msg::action::switch_model);
   CHECK(d.model == "logistic");
   CHECK(d.reason.find("variance") != std::string::npos);
   r.tried_models = {"logistic", "xgboost"};
@@ -405,7 +409,7 @@ TEST_CASE("switch_model considers every model and never one already tried") {
           auto r = no_edge(current, rows, tried);
           r.train.accuracy = train_acc;
           const auto d = b->on_initial_results(r);
-          if (d.action != "switch_model") continue;
+          if (d.action != msg::action::switch_model) continue;
           INFO(current << " -> " << d.model << ": " << d.reason);
           CHECK(std::find(tried.begin(), tried.end(), d.model) == tried.end());
           CHECK(d.model != "majority");
@@ -419,7 +423,7 @@ TEST_CASE("switch_model considers every model and never one already tried") {
 
   // Every model tried: no switch; the brain moves on.
   std::vector<std::string> all(names.begin(), names.end());
-  CHECK(b->on_initial_results(no_edge("xgboost", 6000, all)).action != "switch_model");
+  CHECK(b->on_initial_results(no_edge("xgboost", 6000, all)).action != msg::action::switch_model);
 }
 
 TEST_CASE("nets and the ensemble are retrained and optimised like the other models") {
@@ -427,12 +431,12 @@ TEST_CASE("nets and the ensemble are retrained and optimised like the other mode
   auto r = no_edge("lstm", 3000, {"xgboost", "lstm"});
   r.attempt = 2;
   auto d = b->on_initial_results(r);
-  CHECK(d.action == "retrain");
+  CHECK(d.action == msg::action::retrain);
   CHECK(d.params.count("dropout") == 1);
   r.attempt = 3;
   d = b->on_initial_results(r);
-  CHECK(d.action == "optimize");
-  CHECK(d.params.at("budget") == brain::thresholds::optimize_budget);
+  CHECK(d.action == msg::action::optimize);
+  CHECK(d.params.at("budget") == msg::plan_limits::optimize_budget);
   r.model = "majority";
-  CHECK(b->on_initial_results(r).action == "continue");  // nothing to tune
+  CHECK(b->on_initial_results(r).action == msg::action::continue_trial);  // nothing to tune
 }

@@ -217,9 +217,9 @@ TEST_CASE("a trial's last checkpoint comes back with its reopening, and the tran
     c.model = "logistic";
     c.params["C"] = 2;
     msg::decision ratio, to_logistic;
-    ratio.action = "set_train_ratio";
+    ratio.action = msg::action::set_train_ratio;
     ratio.params["train_ratio"] = 0.6;
-    to_logistic.action = "switch_model";
+    to_logistic.action = msg::action::switch_model;
     to_logistic.model = "logistic";
     c.answers.push_back({"volatility", "", 0, ratio});
     c.answers.push_back({"results", "xgboost", 0, to_logistic});

@@ -113,10 +113,10 @@ TEST_CASE("plain words and plan checks handle the walk-forward settings") {
   CHECK(msg::is_pinned(p, "wf_window"));
   CHECK(brain::describe_plan(p).find("3 fold(s), rolling window") != std::string::npos);
   p.wf_folds = 0;
-  CHECK(brain::check_plan(p).find("wf_folds must be 1..20") != std::string::npos);
+  CHECK(msg::check_plan(p).find("wf_folds must be 1..20") != std::string::npos);
   p.wf_folds = 5;
   p.wf_window = "sliding";
-  CHECK(brain::check_plan(p).find("wf_window 'sliding'") != std::string::npos);
+  CHECK(msg::check_plan(p).find("wf_window 'sliding'") != std::string::npos);
 }
 
 TEST_CASE("walk-forward evidence is judged against the better of a coin flip and the pooled majority rate") {

@@ -81,10 +81,10 @@ TEST_CASE("each bad key, type, range or cron expression is reported with its JSO
       {R"({"brain":{"decision_deadline_ms":true}})",
        "$.brain.decision_deadline_ms: must be an integer in 10..3600000, got true"},
       {R"({"trial_defaults":{"train_ratio":1.5}})",
-       "$.trial_defaults.train_ratio: must be a number > 0 and < 1, got 1.5"},
-      {R"({"trial_defaults":{"train_ratio":0.8,"val_ratio":0.2}})",
-       "$.trial_defaults.val_ratio: train_ratio + val_ratio must be below 1 (the rest is the test part), got 0.8 + "
-       "0.2"},
+       "$.trial_defaults.train_ratio: must be a number in 0.5..0.9, got 1.5"},
+      {R"({"trial_defaults":{"train_ratio":0.8,"val_ratio":0.16}})",
+       "$.trial_defaults.val_ratio: train_ratio + val_ratio must be below 0.95 (the rest is the test part), got 0.8 + "
+       "0.16"},
       {R"({"trial_defaults":{"model":"xgbost"}})",
        "$.trial_defaults.model: must be one of \"majority\", \"logistic\", \"xgboost\", \"lstm\", \"transformer\", "
        "\"ensemble\", got \"xgbost\" (did you mean \"xgboost\"?)"},

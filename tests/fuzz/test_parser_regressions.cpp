@@ -42,7 +42,7 @@ TEST_CASE("chat numbers beyond int or double are read, not thrown, and the plan 
   msg::trial_plan plan;
   plan.symbol = "SPY";
   plan.model = "logistic";
-  REQUIRE(brain::check_plan(plan).empty());
+  REQUIRE(msg::check_plan(plan).empty());
 
   brain::intent in;
   REQUIRE_NOTHROW(in = read("horizon 99999999999 days"));
