@@ -14,6 +14,7 @@
 #include "actors/fwd.hpp"
 #include "actors/harden.hpp"
 #include "actors/text_format.hpp"
+#include "messages/errors.hpp"
 #include "messages/schedule_msgs.hpp"
 #include "messages/type_ids.hpp"
 #include "ml/market/bar.hpp"
@@ -72,13 +73,8 @@ msg::agent_turn error(std::string code, std::string text) {
   return t;
 }
 
-// The store answers a refusal with its own sentence; show that, not CAF's
-// rendering of the error.
-std::string why(agent_self* self, const caf::error& e) {
-  const auto& ctx = e.context();
-  if (ctx.size() == 1 && ctx.match_element<std::string>(0)) return ctx.get_as<std::string>(0);
-  return self->system().render(e);
-}
+// Every refusal carries its own sentence; show that, not CAF's rendering.
+std::string why(agent_self*, const caf::error& e) { return msg::error_sentence(e); }
 
 // "2026-11-29 02:30 UTC" from seconds since the epoch.
 std::string utc_text(std::int64_t t) {
@@ -235,7 +231,7 @@ void start_one(agent_self* self, std::int64_t trial_id, msg::trial_plan plan) {
               self->send(self->state.cfg.store, msg::set_trial_status{trial_id, "failed", text});
               if (self->state.observer)
                 self->send(self->state.observer,
-                           msg::trial_failed{trial_id, "failed", "busy",
+                           msg::trial_failed{trial_id, "failed", msg::error_code_word(e, "busy"),
                                              "cannot start trial " + std::to_string(trial_id) + ": " + text});
             });
 }

@@ -17,6 +17,7 @@
 #include "actors/metrics.hpp"
 #include "config/knowledge_cutoff.hpp"
 #include "config/plan_convert.hpp"
+#include "messages/errors.hpp"
 #include "messages/json_writer.hpp"
 #include "messages/type_ids.hpp"
 #include "messages/wire.hpp"
@@ -74,7 +75,9 @@ struct daemon::impl {
   config::daemon_options opts;
   caf::actor_system_config cfg;
   std::unique_ptr<caf::actor_system> sys;
-  caf::actor store, loader, paper, engine;
+  caf::actor store, paper;
+  data_loader_actor loader;
+  engine_actor engine;
   caf::actor scheduler;
   std::unique_ptr<net::server> server;
   // Read by the HTTP router on Asio threads; fixed before the server starts.
@@ -132,7 +135,7 @@ void daemon::start() {
             [&](std::int32_t n) {
               if (n > 0) d.log->warn("marked {} trial(s) left running by an earlier daemon as interrupted", n);
             },
-            [&](caf::error& e) { failure = sys.render(e); });
+            [&](caf::error& e) { failure = msg::error_sentence(e); });
     if (!failure.empty()) throw std::runtime_error("cannot open the store " + db_path + ": " + failure);
   }
 
@@ -292,10 +295,10 @@ void daemon::stop() {
             [&](std::int32_t n) {
               if (n > 0) d.log->warn("shutdown: {} running trial(s) recorded as interrupted", n);
             },
-            [&](caf::error& e) { d.log->error("shutdown: could not record interrupted trials: {}", d.sys->render(e)); });
+            [&](caf::error& e) { d.log->error("shutdown: could not record interrupted trials: {}", msg::error_sentence(e)); });
   }
   if (d.server) d.server->stop();
-  for (auto& a : {d.engine, d.loader, d.paper, d.store})
+  for (auto& a : {caf::actor_cast<caf::actor>(d.engine), caf::actor_cast<caf::actor>(d.loader), d.paper, d.store})
     if (a) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   // Agents of closed sessions may still wait on trials that will never end.
   d.sys->await_actors_before_shutdown(false);

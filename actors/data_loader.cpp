@@ -3,6 +3,7 @@
 #include "actors/fwd.hpp"
 #include "actors/harden.hpp"
 #include "actors/metrics.hpp"
+#include "messages/errors.hpp"
 #include "messages/type_ids.hpp"
 
 namespace mlt::actors {
@@ -14,9 +15,9 @@ struct loader_state {
   static inline const char* name = "data_loader";
 };
 
-using loader_self = caf::stateful_actor<loader_state>;
+using loader_self = data_loader_actor::stateful_pointer<loader_state>;
 
-caf::behavior loader_behavior(loader_self* self, ml::data_environment env) {
+data_loader_actor::behavior_type loader_behavior(loader_self self, ml::data_environment env) {
   harden(self);
   self->state.env = std::move(env);
   return {
@@ -30,13 +31,13 @@ caf::behavior loader_behavior(loader_self* self, ml::data_environment env) {
         auto engine = caf::actor_cast<caf::actor>(self->current_sender());
         const auto trial = m.trial_id;
         auto progress = [=](double fraction, const std::string& text) {
-          if (engine) self->send(engine, msg::data_progress_msg{trial, fraction, text});
+          if (engine) self->send(caf::actor_cast<engine_actor>(engine), msg::data_progress_msg{trial, fraction, text});
         };
         try {
           metrics::count_data_source_call(ml::resolve_source(req, self->state.env));
           return ml::load_bars(req, self->state.env, progress);
         } catch (const std::exception& e) {
-          return caf::make_error(caf::sec::runtime_error, std::string(e.what()));
+          return caf::make_error(msg::errc::data_failed, std::string(e.what()));
         }
       },
   };
@@ -44,7 +45,7 @@ caf::behavior loader_behavior(loader_self* self, ml::data_environment env) {
 
 }  // namespace
 
-caf::actor spawn_data_loader(caf::actor_system& sys, ml::data_environment env) {
+data_loader_actor spawn_data_loader(caf::actor_system& sys, ml::data_environment env) {
   return sys.spawn<caf::detached>(loader_behavior, std::move(env));
 }
 

@@ -10,6 +10,7 @@
 #include "actors/engine_walk_forward.hpp"
 #include "actors/harden.hpp"
 #include "actors/metrics.hpp"
+#include "messages/errors.hpp"
 #include "messages/json_writer.hpp"
 #include "messages/negotiation_checks.hpp"
 #include "messages/store_msgs.hpp"
@@ -24,7 +25,6 @@ using text::fmt;
 using text::pct;
 using text::spct;
 
-using engine_self = caf::stateful_actor<engine_state>;
 using namespace std::chrono_literals;
 
 // Long work (loading, evaluation, paper trading) gets generous time; a step
@@ -57,6 +57,14 @@ std::string decision_json(const msg::decision& d) {
   return w.take();
 }
 
+// The store, the agent and the observer are dynamically typed, and a typed
+// actor may only send() to typed ones; an anonymous send keeps the order of
+// this actor's messages to each of them all the same.
+template <class... Ts>
+void tell(const caf::actor& to, Ts&&... xs) {
+  caf::anon_send(to, std::forward<Ts>(xs)...);
+}
+
 trial_run* find(engine_self* self, std::int64_t id) {
   auto it = self->state.runs.find(id);
   if (it == self->state.runs.end() || it->second.cancelled) return nullptr;
@@ -75,14 +83,14 @@ void emit(engine_self* self, trial_run& run, std::string speaker, std::string ki
   e.data_json = std::move(data_json);
   // The store shows the line to the observer once it is committed: what a
   // person saw survives kill -9.
-  self->send(self->state.cfg.store, msg::record_event{e, run.observer});
+  tell(self->state.cfg.store, msg::record_event{e, run.observer});
 }
 
 // To the observer behind the transcript lines already sent to the store.
 template <class T>
 void tell_observer(engine_self* self, const trial_run& run, T content) {
   if (run.observer)
-    self->send(self->state.cfg.store, msg::relay_after_commit{run.observer, caf::make_message(std::move(content))});
+    tell(self->state.cfg.store, msg::relay_after_commit{run.observer, caf::make_message(std::move(content))});
 }
 
 void start_next(engine_self* self);
@@ -103,10 +111,10 @@ void fail(engine_self* self, std::int64_t id, const std::string& code, const std
   if (!run) return;
   metrics::count_error(code);
   emit(self, *run, "system", "error", "Trial " + std::to_string(id) + " failed: " + message);
-  self->send(self->state.cfg.store, msg::set_trial_status{id, "failed", message});
+  tell(self->state.cfg.store, msg::set_trial_status{id, "failed", message});
   msg::trial_failed tf{id, "failed", code, message};
   tell_observer(self, *run, tf);
-  self->send(run->agent, tf);
+  tell(run->agent, tf);
   finish(self, id);
 }
 
@@ -114,7 +122,7 @@ void fail(engine_self* self, std::int64_t id, const std::string& code, const std
 // ahead of it and stays as it is.
 void save_checkpoint(engine_self* self, const trial_run& run) {
   if (run.replay.active()) return;
-  self->send(self->state.cfg.store, msg::save_checkpoint{checkpoint::snapshot(run)});
+  tell(self->state.cfg.store, msg::save_checkpoint{checkpoint::snapshot(run)});
 }
 
 // Asks the agent; a late, failed or invalid answer is replaced by the rules
@@ -164,7 +172,7 @@ void ask(engine_self* self, std::int64_t id, Question q, msg::decision_context c
             fb.note = err == caf::sec::request_timeout
                           ? "no answer from the agent within " + std::to_string(deadline.count()) +
                                 " ms; the rules brain decided"
-                          : "the agent could not answer (" + self->system().render(err) + "); the rules brain decided";
+                          : "the agent could not answer (" + msg::error_sentence(err) + "); the rules brain decided";
             then(fb);
           });
 }
@@ -200,7 +208,7 @@ void record_configuration(engine_self* self, const trial_run& run, std::int64_t 
     c.sharpe = measured->val_sharpe;
     c.sharpe_rows = measured->val_sharpe_rows;
   }
-  self->send(self->state.cfg.store, msg::record_configuration{c});
+  tell(self->state.cfg.store, msg::record_configuration{c});
 }
 
 std::string rows_text(const std::vector<msg::row_use>& uses) {
@@ -215,7 +223,7 @@ std::string rows_text(const std::vector<msg::row_use>& uses) {
 void begin(engine_self* self, std::int64_t id) {
   auto* run = find(self, id);
   if (!run) return;
-  self->send(self->state.cfg.store, msg::set_trial_status{id, "running", ""});
+  tell(self->state.cfg.store, msg::set_trial_status{id, "running", ""});
   const auto& p = run->plan;
   emit(self, *run, "system", "status",
        "Trial " + std::to_string(id) + " started: " + p.symbol + " with " + p.model + ", train_ratio " +
@@ -285,10 +293,10 @@ void begin(engine_self* self, std::int64_t id) {
                             fit(self, id);
                           });
                     },
-                    [=](caf::error& e) { fail(self, id, "features_failed", self->system().render(e)); });
+                    [=](caf::error& e) { fail(self, id, "features_failed", msg::error_sentence(e)); });
           },
           [=](caf::error& e) {
-            std::string text = self->system().render(e);
+            std::string text = msg::error_sentence(e);
             fail(self, id, "data_failed", text);
           });
 }
@@ -331,7 +339,7 @@ void fit(engine_self* self, std::int64_t id) {
           [=](caf::error& e) {
             auto* run = find(self, id);
             if (!run) return;
-            const std::string why = self->system().render(e);
+            const std::string why = msg::error_sentence(e);
             if (run->configurations == 0) {
               fail(self, id, "fit_failed", why);
               return;
@@ -372,7 +380,7 @@ void end_fit(engine_self* self, std::int64_t id, const std::string& how) {
                  w.take());
             evaluate_initial(self, id);
           },
-          [=](caf::error& e) { fail(self, id, "train_failed", self->system().render(e)); });
+          [=](caf::error& e) { fail(self, id, "train_failed", msg::error_sentence(e)); });
 }
 
 // "stop" at an ensemble member's checkpoint ends that member (it keeps its
@@ -390,7 +398,7 @@ void end_part(engine_self* self, std::int64_t id, const std::string& part_what) 
                      (std::isfinite(k.val_loss) ? " (validation loss " + fmt("%.4f", k.val_loss) + ")" : "") + ".");
             advance(self, id);
           },
-          [=](caf::error& e) { fail(self, id, "train_failed", self->system().render(e)); });
+          [=](caf::error& e) { fail(self, id, "train_failed", msg::error_sentence(e)); });
 }
 
 void advance(engine_self* self, std::int64_t id) {
@@ -480,7 +488,7 @@ void advance(engine_self* self, std::int64_t id) {
                   }
                 });
           },
-          [=](caf::error& e) { fail(self, id, "train_failed", self->system().render(e)); });
+          [=](caf::error& e) { fail(self, id, "train_failed", msg::error_sentence(e)); });
 }
 
 // ---- step 3: validation results, the agent's big decision.
@@ -536,7 +544,7 @@ void evaluate_initial(engine_self* self, std::int64_t id) {
                   }
                 });
           },
-          [=](caf::error& e) { fail(self, id, "eval_failed", self->system().render(e)); });
+          [=](caf::error& e) { fail(self, id, "eval_failed", msg::error_sentence(e)); });
 }
 
 // The optimiser's wall-clock cap. It ends a search only on a slow machine or
@@ -592,7 +600,7 @@ void optimize(engine_self* self, std::int64_t id, int budget) {
             auto* run = find(self, id);
             if (!run) return;
             emit(self, *run, "engine", "warning",
-                 "Optimisation failed (" + self->system().render(e) + "); keeping the current model.");
+                 "Optimisation failed (" + msg::error_sentence(e) + "); keeping the current model.");
             finalize(self, id);
           });
 }
@@ -611,7 +619,7 @@ void publish_report(engine_self* self, std::int64_t id, msg::trial_report tr) {
             tell_observer(self, *run, tr);
             finish(self, id);
           },
-          [=](caf::error& e) { fail(self, id, "store_failed", self->system().render(e)); });
+          [=](caf::error& e) { fail(self, id, "store_failed", msg::error_sentence(e)); });
 }
 
 // The test part's predictions beside their labels (close h bars later above
@@ -697,7 +705,7 @@ void request_report(engine_self* self, trial_run& run, std::int64_t id, const ms
           [=](caf::error& e) {
             if (!find(self, id)) return;
             auto rep = self->state.fallback->on_result(s);
-            rep.caveats += " (The agent did not write the report: " + self->system().render(e) +
+            rep.caveats += " (The agent did not write the report: " + msg::error_sentence(e) +
                            "; the rules brain wrote it.)";
             publish_report(self, id, msg::trial_report{s, rep});
           });
@@ -752,10 +760,10 @@ void test_and_report(engine_self* self, std::int64_t id) {
                                  pct(po.buy_hold.total_return) + ".");
                         request_report(self, *run, id, summarize(*run, id, ev, po, wf));
                       },
-                      [=](caf::error& e) { fail(self, id, "paper_failed", self->system().render(e)); });
+                      [=](caf::error& e) { fail(self, id, "paper_failed", msg::error_sentence(e)); });
             });
           },
-          [=](caf::error& e) { fail(self, id, "eval_failed", self->system().render(e)); });
+          [=](caf::error& e) { fail(self, id, "eval_failed", msg::error_sentence(e)); });
 }
 
 // The store has every configuration this engine recorded before asking (one
@@ -775,7 +783,7 @@ void finalize(engine_self* self, std::int64_t id) {
             auto* run = find(self, id);
             if (!run) return;
             const std::string why = "The store could not count the configurations fitted for " + run->plan.symbol +
-                                    " on this daemon (" + self->system().render(e) +
+                                    " on this daemon (" + msg::error_sentence(e) +
                                     "); the deflated Sharpe ratio counts only this trial's.";
             emit(self, *run, "engine", "warning", why);
             run->warnings.push_back(why);
@@ -802,12 +810,12 @@ caf::result<std::int32_t> enqueue(engine_self* self, const msg::start_trial& m, 
                                   const msg::trial_checkpoint& resume_from = {}) {
   auto& st = self->state;
   if (st.runs.count(m.trial_id))
-    return caf::make_error(caf::sec::runtime_error,
+    return caf::make_error(msg::errc::duplicate_trial,
                            "trial " + std::to_string(m.trial_id) + " is already queued or running");
   if (static_cast<int>(st.queue.size()) >= st.cfg.max_queue) {
     // Full: say where it would have stood, and that nothing was queued.
     metrics::count_error("busy");
-    return caf::make_error(caf::sec::runtime_error,
+    return caf::make_error(msg::errc::busy,
                            "busy, position " + std::to_string(st.queue.size() + 1) + ": " +
                                std::to_string(st.queue.size()) + " trials are already waiting (the limit is " +
                                std::to_string(st.cfg.max_queue) + "); trial " + std::to_string(m.trial_id) +
@@ -838,7 +846,7 @@ caf::result<std::int32_t> enqueue(engine_self* self, const msg::start_trial& m, 
   return st.idle_trainers.empty() && st.runs.count(m.trial_id) && !st.runs[m.trial_id].trainer ? position : 0;
 }
 
-caf::behavior engine_behavior(engine_self* self, engine_config cfg) {
+engine_actor::behavior_type engine_behavior(engine_self* self, engine_config cfg) {
   harden(self);
   auto& st = self->state;
   st.cfg = std::move(cfg);
@@ -877,10 +885,10 @@ caf::behavior engine_behavior(engine_self* self, engine_config cfg) {
         emit(self, run, "system", "status", "Trial " + std::to_string(m.trial_id) + " cancelled" +
                                                 (m.reason.empty() ? "." : ": " + m.reason + "."));
         run.cancelled = true;
-        self->send(st.cfg.store, msg::set_trial_status{m.trial_id, "cancelled", m.reason});
+        tell(st.cfg.store, msg::set_trial_status{m.trial_id, "cancelled", m.reason});
         msg::trial_failed tf{m.trial_id, "cancelled", "cancelled", m.reason};
         tell_observer(self, run, tf);
-        self->send(run.agent, tf);
+        tell(run.agent, tf);
         st.queue.erase(std::remove(st.queue.begin(), st.queue.end(), m.trial_id), st.queue.end());
         // The trainer's in-flight reply finds no live run and is dropped; the
         // trainer serves the next trial after it, in order.
@@ -892,7 +900,7 @@ caf::behavior engine_behavior(engine_self* self, engine_config cfg) {
 
 }  // namespace
 
-caf::actor spawn_engine(caf::actor_system& sys, engine_config cfg) {
+engine_actor spawn_engine(caf::actor_system& sys, engine_config cfg) {
   return sys.spawn(engine_behavior, std::move(cfg));
 }
 

@@ -25,7 +25,7 @@ struct trial_run {
   msg::trial_plan plan;
   caf::actor agent;
   caf::actor observer;
-  caf::actor trainer;
+  trainer_actor trainer;
   std::int64_t seq = 0;
   bool cancelled = false;
   std::int32_t decisions = 0;       ///< agent answers used (budget)
@@ -56,11 +56,16 @@ struct trial_run {
   msg::multiple_testing tested;  ///< daemon-wide count for the deflated Sharpe, read before the test
 };
 
+struct engine_state;
+
+/// The engine as its own behaviour sees it.
+using engine_self = caf::stateful_actor<engine_state, engine_actor::base>;
+
 struct engine_state {
   engine_config cfg;
   std::map<std::int64_t, trial_run> runs;
   std::deque<std::int64_t> queue;
-  std::vector<caf::actor> idle_trainers;
+  std::vector<trainer_actor> idle_trainers;
   std::unique_ptr<brain::brain> fallback;  ///< rules, for late or invalid answers
   static inline const char* name = "engine";
 };

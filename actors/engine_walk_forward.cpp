@@ -7,6 +7,7 @@
 #include <caf/all.hpp>
 
 #include "actors/text_format.hpp"
+#include "messages/errors.hpp"
 #include "messages/json_writer.hpp"
 #include "messages/type_ids.hpp"
 
@@ -23,7 +24,7 @@ using namespace std::chrono_literals;
 constexpr auto step_timeout = 1min;
 constexpr auto paper_timeout = 5min;
 
-using self_ptr = caf::stateful_actor<engine_state>*;
+using self_ptr = engine_self*;
 
 // Everything the steps share; lives as long as the phase.
 struct phase {
@@ -82,7 +83,7 @@ void trade(self_ptr self, const phase_ptr& ph, msg::walk_forward_outcome out) {
           [=](caf::error& e) {
             auto* run = ph->hooks.find(ph->id);
             if (!run) return;
-            result->note = "paper trading over the walk-forward predictions failed: " + self->system().render(e);
+            result->note = "paper trading over the walk-forward predictions failed: " + msg::error_sentence(e);
             ph->hooks.emit(*run, "warning", "Walk-forward " + result->note + ".", "{}");
             ph->then(std::move(*result));
           });
@@ -115,11 +116,11 @@ void next_step(self_ptr self, const phase_ptr& ph) {
             self->request(run->trainer, step_timeout, msg::walk_forward_collect{ph->id})
                 .then([=](msg::walk_forward_outcome& out) { trade(self, ph, std::move(out)); },
                       [=](caf::error& e) {
-                        if (auto* run = ph->hooks.find(ph->id)) give_up(ph, *run, self->system().render(e));
+                        if (auto* run = ph->hooks.find(ph->id)) give_up(ph, *run, msg::error_sentence(e));
                       });
           },
           [=](caf::error& e) {
-            if (auto* run = ph->hooks.find(ph->id)) give_up(ph, *run, self->system().render(e));
+            if (auto* run = ph->hooks.find(ph->id)) give_up(ph, *run, msg::error_sentence(e));
           });
 }
 
@@ -154,7 +155,7 @@ void run_walk_forward(self_ptr self, std::int64_t id, const std::string& model,
             next_step(self, ph);
           },
           [=](caf::error& e) {
-            if (auto* run = ph->hooks.find(id)) give_up(ph, *run, self->system().render(e));
+            if (auto* run = ph->hooks.find(id)) give_up(ph, *run, msg::error_sentence(e));
           });
 }
 

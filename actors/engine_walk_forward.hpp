@@ -28,7 +28,7 @@ struct walk_forward_hooks {
 /// Runs the phase for `model` with `params` and calls `then` with the result;
 /// when the evidence cannot be built, the result has no folds and its note
 /// says why (the trial goes on). Never calls `then` for a cancelled trial.
-void run_walk_forward(caf::stateful_actor<engine_state>* self, std::int64_t id, const std::string& model,
+void run_walk_forward(engine_self* self, std::int64_t id, const std::string& model,
                       const std::map<std::string, double>& params, walk_forward_hooks hooks,
                       std::function<void(msg::walk_forward_result)> then);
 

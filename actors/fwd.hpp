@@ -9,8 +9,15 @@
 
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
 
 #include "messages/plan.hpp"
+#include "messages/schedule_msgs.hpp"
+#include "messages/store_msgs.hpp"
+#include "messages/trial.hpp"
+#include "messages/walk_forward_msgs.hpp"
+#include "messages/work.hpp"
 #include "ml/market/data_source.hpp"
 #include "net/llm_client.hpp"
 
@@ -23,16 +30,33 @@ namespace mlt::actors {
 /// Owns the SQLite record; runs detached because SQLite blocks.
 caf::actor spawn_store(caf::actor_system& sys, const std::string& db_path);
 
-/// Loads bars (CSV, synthetic, Polygon); detached because it does I/O.
-caf::actor spawn_data_loader(caf::actor_system& sys, ml::data_environment env);
+/// Loads bars (CSV, synthetic, Polygon) for the engine and the paper trader;
+/// a request that names an engine gets data_progress_msg on the way.
+using data_loader_actor = caf::typed_actor<caf::replies_to<msg::load_bars_request>::with<ml::bar_series>>;
 
-/// One model fit at a time, advanced in steps; detached so training never
-/// occupies a scheduler thread that sessions need.
-caf::actor spawn_trainer(caf::actor_system& sys);
+/// Detached because it does I/O.
+data_loader_actor spawn_data_loader(caf::actor_system& sys, ml::data_environment env);
+
+/// One model fit at a time, advanced in bounded steps, so the engine can ask
+/// the agent between steps and cancel works; an optimise request that names
+/// the engine sends it optimize_step after each evaluation.
+using trainer_actor = caf::typed_actor<
+    caf::replies_to<msg::prepare_request>::with<msg::prepared>,
+    caf::replies_to<msg::fit_request>::with<msg::fit_started>,
+    caf::replies_to<msg::fit_step_request>::with<msg::fit_progress>,
+    caf::replies_to<msg::fit_stop_request>::with<msg::fit_kept>,
+    caf::replies_to<msg::optimize_request>::with<msg::optimize_outcome>,
+    caf::replies_to<msg::evaluate_request>::with<msg::evaluation>,
+    caf::replies_to<msg::walk_forward_request>::with<msg::walk_forward_started>,
+    caf::replies_to<msg::walk_forward_step_request>::with<msg::walk_forward_progress>,
+    caf::replies_to<msg::walk_forward_collect>::with<msg::walk_forward_outcome>>;
+
+/// Detached so training never occupies a scheduler thread that sessions need.
+trainer_actor spawn_trainer(caf::actor_system& sys);
 
 struct paper_trader_config {
   caf::actor store;
-  caf::actor loader;
+  data_loader_actor loader;
   std::string models_dir;
 };
 
@@ -45,13 +69,23 @@ struct engine_config {
   int max_queue = 32;       ///< trials waiting; beyond that "busy"
   std::chrono::milliseconds decision_deadline{10000};
   caf::actor store;
-  caf::actor loader;
+  data_loader_actor loader;
   caf::actor paper;
   std::string models_dir;   ///< fitted models kept for forward paper trading; "" = none
 };
 
-/// The ML engine: every trial's state machine.
-caf::actor spawn_engine(caf::actor_system& sys, engine_config cfg);
+/// The ML engine: every trial's state machine. start_trial and resume_trial
+/// answer the queue position (0 = running now); cancel_trial answers whether
+/// there was a trial to cancel. A trial's lines and questions go to the
+/// agent and observer named in its start_trial.
+using engine_actor = caf::typed_actor<
+    caf::replies_to<msg::start_trial>::with<std::int32_t>,
+    caf::replies_to<msg::resume_trial>::with<std::int32_t>,
+    caf::replies_to<msg::cancel_trial>::with<bool>,
+    caf::reacts_to<msg::optimize_step>,      // from its trainers
+    caf::reacts_to<msg::data_progress_msg>>;  // from the data loader
+
+engine_actor spawn_engine(caf::actor_system& sys, engine_config cfg);
 
 inline net::llm_settings llm_kind(const char* kind) {
   net::llm_settings s;
@@ -74,7 +108,7 @@ struct brain_config {
 };
 
 struct agent_config {
-  caf::actor engine;
+  engine_actor engine;
   caf::actor store;
   caf::actor paper;         ///< forward paper portfolios
   std::string data_dir;     ///< SYMBOL.csv files make symbols known
@@ -92,7 +126,7 @@ caf::actor spawn_agent(caf::actor_system& sys, agent_config cfg, caf::actor obse
 
 struct session_config {
   caf::actor store;
-  caf::actor engine;
+  engine_actor engine;
   agent_config agent;
   std::string version;
   int messages_per_minute = 0;  ///< per-session frame rate; 0 = unlimited

@@ -8,6 +8,7 @@
 
 #include "actors/metrics.hpp"
 #include "actors/report_csv.hpp"
+#include "messages/errors.hpp"
 #include "messages/json_writer.hpp"
 #include "messages/type_ids.hpp"
 #include "messages/wire.hpp"
@@ -83,7 +84,7 @@ std::optional<Answer> ask_store(const http_api_context& ctx, Question q, net::se
                  err = e == caf::sec::request_timeout
                            ? error(503, "the store did not answer within " +
                                             std::to_string(ctx.store_timeout.count()) + " ms")
-                           : error(500, "the store failed: " + ctx.sys->render(e));
+                           : error(500, "the store failed: " + msg::error_sentence(e));
                });
   return out;
 }

@@ -9,6 +9,7 @@
 #include "actors/text_format.hpp"
 #include "actors/fwd.hpp"
 #include "actors/harden.hpp"
+#include "messages/errors.hpp"
 #include "messages/json_writer.hpp"
 #include "messages/type_ids.hpp"
 #include "messages/wire.hpp"
@@ -73,7 +74,7 @@ std::map<std::string, double> sma_baseline(const ml::sim::performance& perf) {
   return out;
 }
 
-caf::error fail(const std::string& what) { return caf::make_error(caf::sec::runtime_error, what); }
+caf::error fail(const std::string& what) { return caf::make_error(msg::errc::paper_failed, what); }
 
 // What a forward update needs from the trial's stored plan and report.
 struct trial_basis {
@@ -179,12 +180,12 @@ void run_update(paper_self* self, caf::response_promise rp, msg::portfolio_reque
                         " shares, equity " + fmt("%.2f", upd.equity) + (upd.order_pending ? ", an order waits for the next open" : "") + ".";
               self->request(self->state.cfg.store, 30s, msg::save_portfolio{rec_out})
                   .then([=](bool) mutable { rp.deliver(text); },
-                        [=](caf::error& e) mutable { rp.deliver(fail("could not save the portfolio: " + self->system().render(e))); });
+                        [=](caf::error& e) mutable { rp.deliver(fail("could not save the portfolio: " + msg::error_sentence(e))); });
             } catch (const std::exception& e) {
               rp.deliver(fail(std::string("paper portfolio update failed: ") + e.what()));
             }
           },
-          [=](caf::error& e) mutable { rp.deliver(fail("could not load bars: " + self->system().render(e))); });
+          [=](caf::error& e) mutable { rp.deliver(fail("could not load bars: " + msg::error_sentence(e))); });
 }
 
 caf::behavior paper_behavior(paper_self* self, paper_trader_config cfg) {
@@ -208,7 +209,7 @@ caf::behavior paper_behavior(paper_self* self, paper_trader_config cfg) {
           out.sma_cross = sma_baseline(res.sma_detail);
           return out;
         } catch (const std::exception& e) {
-          return caf::make_error(caf::sec::runtime_error, std::string("paper trading failed: ") + e.what());
+          return caf::make_error(msg::errc::paper_failed, std::string("paper trading failed: ") + e.what());
         }
       },
       [=](msg::portfolio_request& req) {
@@ -234,13 +235,13 @@ caf::behavior paper_behavior(paper_self* self, paper_trader_config cfg) {
                     if (saved.found && saved.trial_id != rec.row.trial_id) saved.found = false;
                     run_update(self, rp, req, rec, saved);
                   };
-                  auto on_err = [=](caf::error& e) mutable { rp.deliver(fail(self->system().render(e))); };
+                  auto on_err = [=](caf::error& e) mutable { rp.deliver(fail(msg::error_sentence(e))); };
                   if (req.trial_id > 0)
                     self->request(self->state.cfg.store, 30s, msg::get_trial_query{req.trial_id}).then(with_trial, on_err);
                   else
                     self->request(self->state.cfg.store, 30s, msg::latest_trial_query{req.symbol}).then(with_trial, on_err);
                 },
-                [=](caf::error& e) mutable { rp.deliver(fail(self->system().render(e))); });
+                [=](caf::error& e) mutable { rp.deliver(fail(msg::error_sentence(e))); });
         return rp;
       },
   };

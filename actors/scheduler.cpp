@@ -8,6 +8,7 @@
 
 #include "actors/brain/plan_rules.hpp"
 #include "actors/harden.hpp"
+#include "messages/errors.hpp"
 #include "messages/type_ids.hpp"
 
 namespace mlt::actors {
@@ -104,14 +105,14 @@ void start_trial(scheduler_self* self, std::size_t i, std::int64_t fire) {
                                       std::to_string(position));
                     },
                     [=](caf::error& err) {
-                      const auto why = self->system().render(err);
+                      const auto why = msg::error_sentence(err);
                       self->send(self->state.cfg.store, msg::set_trial_status{id, "failed", why});
                       outcome(self, i, id, "trial " + std::to_string(id) + " could not start: " + why);
                     });
           },
           [=](caf::error& err) {
             outcome(self, i, 0, "could not record the trial for the run of " + iso(fire) + ": " +
-                                    self->system().render(err));
+                                    msg::error_sentence(err));
           });
 }
 
@@ -128,7 +129,7 @@ void propose(scheduler_self* self, std::size_t i, std::int64_t fire) {
           },
           [=](caf::error& err) {
             outcome(self, i, 0, "could not record the proposal for the run of " + iso(fire) + ": " +
-                                    self->system().render(err));
+                                    msg::error_sentence(err));
           });
 }
 
@@ -139,7 +140,7 @@ void update_paper(scheduler_self* self, std::size_t i, std::int64_t fire) {
       .then([=](std::string& text) { outcome(self, i, 0, "paper " + symbol + " updated (" + iso(fire) + "): " + text); },
             [=](caf::error& err) {
               outcome(self, i, 0, "paper " + symbol + " update of " + iso(fire) + " failed: " +
-                                      self->system().render(err));
+                                      msg::error_sentence(err));
             });
 }
 
@@ -166,7 +167,7 @@ void fire(scheduler_self* self, std::size_t i, std::int64_t fire_time, const std
           },
           [=](caf::error& err) {
             say(self, "schedule '" + name + "': could not record the fire for " + iso(fire_time) + " (" +
-                          self->system().render(err) + "); not running it");
+                          msg::error_sentence(err) + "); not running it");
           });
 }
 
@@ -245,7 +246,7 @@ void load(scheduler_self* self) {
       .then([=](msg::schedule_state_list& saved) { start(self, saved); },
             [=](caf::error& err) {
               // Without the last fires a restart could repeat a run: wait.
-              say(self, "scheduler: cannot read schedule state (" + self->system().render(err) +
+              say(self, "scheduler: cannot read schedule state (" + msg::error_sentence(err) +
                             "); retrying in 5 s");
               self->delayed_send(self, 5s, load_atom::value);
             });

@@ -34,7 +34,7 @@ struct schedule_spec {
 struct scheduler_config {
   std::vector<schedule_spec> schedules;
   caf::actor store;
-  caf::actor engine;
+  engine_actor engine;
   caf::actor paper;
   agent_config agent;  ///< for the headless agent that answers scheduled trials' questions
   /// Where fire decisions are logged (default: standard output).

@@ -4,6 +4,7 @@
 #include "actors/harden.hpp"
 #include "actors/metrics.hpp"
 #include "actors/token_bucket.hpp"
+#include "messages/errors.hpp"
 #include "messages/type_ids.hpp"
 #include "messages/wire.hpp"
 #include "net/server.hpp"
@@ -69,7 +70,7 @@ void on_frame(session_self* self, const std::string& text) {
   auto& st = self->state;
   const auto& f = d.frame;
   auto on_error = [=](caf::error& e) {
-    send_error(self, "internal", "request failed: " + self->system().render(e));
+    send_error(self, "internal", "request failed: " + msg::error_sentence(e));
   };
   if (f.type == "chat") {
     self->request(st.agent, 60s, msg::user_chat{st.conn->id(), f.text})

@@ -8,6 +8,7 @@
 #include "actors/fwd.hpp"
 #include "actors/harden.hpp"
 #include "actors/trainer_walk_forward.hpp"
+#include "messages/errors.hpp"
 #include "messages/type_ids.hpp"
 #include "ml/eval/dataset.hpp"
 #include "ml/eval/leakage_audit.hpp"
@@ -48,9 +49,9 @@ struct trainer_state {
   static inline const char* name = "trainer";
 };
 
-using trainer_self = caf::stateful_actor<trainer_state>;
+using trainer_self = trainer_actor::stateful_pointer<trainer_state>;
 
-caf::error fail(const std::string& what) { return caf::make_error(caf::sec::runtime_error, what); }
+caf::error fail(const std::string& what) { return caf::make_error(msg::errc::train_failed, what); }
 
 std::string range_of(const ml::bar_series& s, const ml::dataset& d) {
   if (d.bar_index.empty()) return "empty";
@@ -153,7 +154,7 @@ ml::classification_metrics score(const Eigen::VectorXd& y, const Eigen::VectorXd
   return ml::evaluate_classification(y, p);
 }
 
-caf::behavior trainer_behavior(trainer_self* self) {
+trainer_actor::behavior_type trainer_behavior(trainer_self self) {
   harden(self);
   return {
       [=](msg::prepare_request& m) -> caf::result<msg::prepared> {
@@ -289,7 +290,7 @@ caf::behavior trainer_behavior(trainer_self* self) {
           const auto budget = m.budget;
           auto progress = [=](const ml::tried_config& latest, const ml::tried_config& best) {
             if (engine)
-              self->send(engine, msg::optimize_step{trial, latest.index, budget, latest.params, latest.score, best.score});
+              self->send(caf::actor_cast<engine_actor>(engine), msg::optimize_step{trial, latest.index, budget, latest.params, latest.score, best.score});
             return true;
           };
           // Training and early-stopping rows only: the configuration-choice rows
@@ -406,6 +407,6 @@ caf::behavior trainer_behavior(trainer_self* self) {
 
 }  // namespace
 
-caf::actor spawn_trainer(caf::actor_system& sys) { return sys.spawn<caf::detached>(trainer_behavior); }
+trainer_actor spawn_trainer(caf::actor_system& sys) { return sys.spawn<caf::detached>(trainer_behavior); }
 
 }  // namespace mlt::actors

@@ -1,3 +1,4 @@
+#include "messages/errors.hpp"
 #include "messages/type_ids.hpp"
 
 #include <algorithm>
@@ -6,6 +7,7 @@ namespace mlt::msg {
 
 void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_types<caf::id_block::mltrainer>();
+  register_error_category(cfg);
 }
 
 bool is_pinned(const trial_plan& plan, const std::string& field) {

@@ -5,6 +5,7 @@
 #include "actors/fwd.hpp"
 #include "actors/harden.hpp"
 #include "actors/store/trial_db.hpp"
+#include "messages/errors.hpp"
 #include "messages/type_ids.hpp"
 
 namespace mlt::actors {
@@ -22,12 +23,12 @@ using store_self = caf::stateful_actor<store_state>;
 // Runs `f` against the database; a failure becomes an error reply naming it.
 template <class F>
 auto guarded(store_self* self, F f) -> caf::result<decltype(f(*self->state.db))> {
-  if (!self->state.db) return caf::make_error(caf::sec::runtime_error, self->state.open_error);
+  if (!self->state.db) return caf::make_error(msg::errc::store_failed, self->state.open_error);
   try {
     return f(*self->state.db);
   } catch (const std::exception& e) {
     caf::aout(self) << "store error: " << e.what() << std::endl;
-    return caf::make_error(caf::sec::runtime_error, std::string(e.what()));
+    return caf::make_error(msg::errc::store_failed, std::string(e.what()));
   }
 }
 

@@ -74,9 +74,10 @@ struct fixture {
     actors::scheduler_config sc;
     sc.schedules = std::move(specs);
     sc.store = store;
-    sc.engine = engine;
+    // The stand-in answers only start_trial, all a scheduler sends.
+    sc.engine = caf::actor_cast<actors::engine_actor>(engine);
     sc.paper = paper;
-    sc.agent.engine = engine;
+    sc.agent.engine = sc.engine;
     sc.agent.store = store;
     sc.agent.paper = paper;
     sc.log = [](const std::string&) {};
