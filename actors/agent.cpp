@@ -13,6 +13,7 @@
 #include "actors/comparison.hpp"
 #include "actors/fwd.hpp"
 #include "actors/harden.hpp"
+#include "actors/tell.hpp"
 #include "actors/text_format.hpp"
 #include "messages/errors.hpp"
 #include "messages/schedule_msgs.hpp"
@@ -55,7 +56,9 @@ struct agent_state {
   static inline const char* name = "agent";
 };
 
-using agent_self = caf::stateful_actor<agent_state>;
+using agent_self = caf::stateful_actor<agent_state, agent_actor::base>;
+/// The answer to the person's chat or approval, delivered when it is known.
+using turn_promise = caf::typed_response_promise<msg::agent_turn>;
 
 msg::agent_turn reply(std::string text, std::int64_t trial_id = 0) {
   msg::agent_turn t;
@@ -126,7 +129,7 @@ std::string help_text() {
 }
 
 // Saves the plan as a new proposal revision and answers with it.
-void propose(agent_self* self, caf::response_promise rp, msg::trial_plan plan, std::string lead,
+void propose(agent_self* self, turn_promise rp, msg::trial_plan plan, std::string lead,
              std::vector<std::string> batch = {}, std::vector<brain::llm_role> authors = {}) {
   // Which file (or generator) and period the plan will train on, before the
   // person approves it.
@@ -228,16 +231,16 @@ void start_one(agent_self* self, std::int64_t trial_id, msg::trial_plan plan) {
             [=](caf::error& e) {
               self->state.active_trials.erase(trial_id);
               const auto text = why(self, e);
-              self->send(self->state.cfg.store, msg::set_trial_status{trial_id, "failed", text});
+              tell(self->state.cfg.store, msg::set_trial_status{trial_id, "failed", text});
               if (self->state.observer)
-                self->send(self->state.observer,
+                tell(self->state.observer,
                            msg::trial_failed{trial_id, "failed", msg::error_code_word(e, "busy"),
                                              "cannot start trial " + std::to_string(trial_id) + ": " + text});
             });
 }
 
 // Records every arm as a trial, then answers and starts them in order.
-void start_arms(agent_self* self, caf::response_promise rp, std::int64_t pid, msg::trial_plan plan,
+void start_arms(agent_self* self, turn_promise rp, std::int64_t pid, msg::trial_plan plan,
                 std::vector<arm_spec> arms_in, std::string kind,
                 std::shared_ptr<std::vector<std::int64_t>> ids = nullptr, bool pid_fresh = true) {
   auto arms = std::make_shared<std::vector<arm_spec>>(std::move(arms_in));
@@ -308,15 +311,15 @@ void start_arms(agent_self* self, caf::response_promise rp, std::int64_t pid, ms
 
 // Tells the person something nobody asked for right now (a fallback note, a
 // finished comparison).
-void tell(agent_self* self, std::string text, std::int64_t trial_id = 0) {
-  if (self->state.observer) self->send(self->state.observer, reply(std::move(text), trial_id));
+void say(agent_self* self, std::string text, std::int64_t trial_id = 0) {
+  if (self->state.observer) tell(self->state.observer, reply(std::move(text), trial_id));
 }
 
 // "resume trial 12": an interrupted or failed trial continues under the same
 // id from its last checkpoint (its recorded decisions are re-applied, not
 // asked again; its fits are redone), with the brain now in use for the
 // questions after the record; its transcript continues after the last line.
-void resume(agent_self* self, caf::response_promise rp, std::int64_t trial_id) {
+void resume(agent_self* self, turn_promise rp, std::int64_t trial_id) {
   if (trial_id <= 0) {
     rp.deliver(error("missing_trial", "which trial should I resume? For example: \"resume trial 12\""));
     return;
@@ -345,7 +348,7 @@ void resume(agent_self* self, caf::response_promise rp, std::int64_t trial_id) {
                     [=](caf::error& e) mutable {
                       self->state.active_trials.erase(trial_id);
                       self->state.modes.erase(trial_id);
-                      self->send(self->state.cfg.store, msg::set_trial_status{trial_id, r.previous_status,
+                      tell(self->state.cfg.store, msg::set_trial_status{trial_id, r.previous_status,
                                                                               "could not resume: " +
                                                                                   why(self, e)});
                       rp.deliver(error("cannot_resume", "trial " + std::to_string(trial_id) +
@@ -355,7 +358,7 @@ void resume(agent_self* self, caf::response_promise rp, std::int64_t trial_id) {
           [=](caf::error& e) mutable { rp.deliver(error("cannot_resume", why(self, e))); });
 }
 
-void approve(agent_self* self, caf::response_promise rp, std::int64_t proposal_id) {
+void approve(agent_self* self, turn_promise rp, std::int64_t proposal_id) {
   auto& st = self->state;
   if (!st.proposal) {
     if (proposal_id > 0 && st.superseded.count(proposal_id))
@@ -394,7 +397,7 @@ void approve(agent_self* self, caf::response_promise rp, std::int64_t proposal_i
   }
 }
 
-void on_chat(agent_self* self, caf::response_promise rp, const std::string& text) {
+void on_chat(agent_self* self, turn_promise rp, const std::string& text) {
   auto& st = self->state;
   auto exists = [self](const std::string& s) { return symbol_exists(self->state, s); };
   // Commands with one meaning ("yes", "list trials", "use rules") are read by
@@ -408,7 +411,7 @@ void on_chat(agent_self* self, caf::response_promise rp, const std::string& text
   if (free_form && st.active != "rules" && st.llm) {
     std::string said, note;
     in = st.llm->understand(text, st.proposal.has_value(), exists, said, note);
-    if (!note.empty()) tell(self, "(" + note + ")");
+    if (!note.empty()) say(self, "(" + note + ")");
     else brain::add_role(authors, st.llm->proposal_role());
     if (in.kind == brain::intent::unknown && !said.empty()) {
       rp.deliver(reply(said));
@@ -464,7 +467,7 @@ void on_chat(agent_self* self, caf::response_promise rp, const std::string& text
       if (st.llm) arms.push_back({brain_label(st, st.active_llm_kind), trial_mode::llm, "", "compare:llm"});
       arms.push_back({"rules", trial_mode::rules, "", "compare:rules"});
       arms.push_back({"no intervention", trial_mode::baseline, "", "compare:baseline"});
-      if (!st.llm) tell(self, "No LLM brain is available (" + missing + "), so I compare the rules brain with the "
+      if (!st.llm) say(self, "No LLM brain is available (" + missing + "), so I compare the rules brain with the "
                               "no-intervention baseline only.");
       start_arms(self, rp, pid, plan, std::move(arms), "brains", nullptr, fresh);
       return;
@@ -732,7 +735,7 @@ void arm_done(agent_self* self, std::int64_t trial_id, const msg::trial_summary*
     a.plan_remembers = plan_remembers;
   }
   if (c->second.complete()) {
-    tell(self, comparison_text(c->second), c->first);
+    say(self, comparison_text(c->second), c->first);
     st.comparisons.erase(c);
   }
 }
@@ -762,12 +765,12 @@ void offer_pending(agent_self* self) {
             if (l.proposals.size() > 1)
               t.text += "\n(" + std::to_string(l.proposals.size() - 1) +
                         " older scheduled proposal(s) also wait; they are offered after this one.)";
-            if (st.observer) self->send(st.observer, t);
+            if (st.observer) tell(st.observer, t);
           },
           [](caf::error&) {});
 }
 
-caf::behavior agent_behavior(agent_self* self, agent_config cfg, caf::actor observer) {
+agent_actor::behavior_type agent_behavior(agent_self* self, agent_config cfg, caf::actor observer) {
   harden(self);
   auto& st = self->state;
   st.cfg = std::move(cfg);
@@ -777,7 +780,7 @@ caf::behavior agent_behavior(agent_self* self, agent_config cfg, caf::actor obse
     std::string why;
     st.llm = make_llm(self, st.cfg.brain, why);
     if (st.llm) st.active = st.active_llm_kind = st.cfg.brain;
-    else tell(self, "The configured " + brain_label(st, st.cfg.brain) + " brain is unavailable: " + why +
+    else say(self, "The configured " + brain_label(st, st.cfg.brain) + " brain is unavailable: " + why +
                         ". I use the rules brain.");
   }
   if (observer) {
@@ -791,12 +794,12 @@ caf::behavior agent_behavior(agent_self* self, agent_config cfg, caf::actor obse
   }
   return {
       [=](msg::user_chat& m) {
-        auto rp = self->make_response_promise();
+        auto rp = self->make_response_promise<msg::agent_turn>();
         on_chat(self, rp, m.text);
         return rp;
       },
       [=](msg::user_approve& m) {
-        auto rp = self->make_response_promise();
+        auto rp = self->make_response_promise<msg::agent_turn>();
         approve(self, rp, m.proposal_id);
         return rp;
       },
@@ -829,7 +832,7 @@ caf::behavior agent_behavior(agent_self* self, agent_config cfg, caf::actor obse
 
 }  // namespace
 
-caf::actor spawn_agent(caf::actor_system& sys, agent_config cfg, caf::actor observer) {
+agent_actor spawn_agent(caf::actor_system& sys, agent_config cfg, caf::actor observer) {
   return sys.spawn<caf::detached>(agent_behavior, std::move(cfg), std::move(observer));
 }
 

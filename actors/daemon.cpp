@@ -75,17 +75,18 @@ struct daemon::impl {
   config::daemon_options opts;
   caf::actor_system_config cfg;
   std::unique_ptr<caf::actor_system> sys;
-  caf::actor store, paper;
+  caf::actor store;
+  paper_trader_actor paper;
   data_loader_actor loader;
   engine_actor engine;
-  caf::actor scheduler;
+  scheduler_actor scheduler;
   std::unique_ptr<net::server> server;
   // Read by the HTTP router on Asio threads; fixed before the server starts.
   http_api_context http;
   std::shared_ptr<spdlog::logger> log;
   // Written on Asio threads, read on Asio threads: connection id -> session.
   std::mutex sessions_mutex;
-  std::unordered_map<std::uint64_t, caf::actor> sessions;
+  std::unordered_map<std::uint64_t, session_actor> sessions;
   bool stopped = false;
 };
 
@@ -225,7 +226,7 @@ void daemon::start() {
     self->sessions[id] = session;
   };
   h.on_message = [self](std::uint64_t id, std::string text) {
-    caf::actor session;
+    session_actor session;
     {
       std::lock_guard<std::mutex> lock(self->sessions_mutex);
       auto it = self->sessions.find(id);
@@ -235,7 +236,7 @@ void daemon::start() {
     caf::anon_send(session, msg::ws_frame_in{std::move(text)});
   };
   h.on_close = [self](std::uint64_t id) {
-    caf::actor session;
+    session_actor session;
     {
       std::lock_guard<std::mutex> lock(self->sessions_mutex);
       auto it = self->sessions.find(id);
@@ -298,7 +299,8 @@ void daemon::stop() {
             [&](caf::error& e) { d.log->error("shutdown: could not record interrupted trials: {}", msg::error_sentence(e)); });
   }
   if (d.server) d.server->stop();
-  for (auto& a : {caf::actor_cast<caf::actor>(d.engine), caf::actor_cast<caf::actor>(d.loader), d.paper, d.store})
+  for (auto& a : {caf::actor_cast<caf::actor>(d.engine), caf::actor_cast<caf::actor>(d.loader),
+                  caf::actor_cast<caf::actor>(d.paper), d.store})
     if (a) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   // Agents of closed sessions may still wait on trials that will never end.
   d.sys->await_actors_before_shutdown(false);

@@ -4,6 +4,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/tell.hpp"
 #include "actors/text_format.hpp"
 #include "actors/brain/thresholds.hpp"
 #include "actors/engine_state.hpp"
@@ -55,14 +56,6 @@ std::string decision_json(const msg::decision& d) {
   for (const auto& [k, v] : d.params) w.field(k, v);
   w.end_object().end_object();
   return w.take();
-}
-
-// The store, the agent and the observer are dynamically typed, and a typed
-// actor may only send() to typed ones; an anonymous send keeps the order of
-// this actor's messages to each of them all the same.
-template <class... Ts>
-void tell(const caf::actor& to, Ts&&... xs) {
-  caf::anon_send(to, std::forward<Ts>(xs)...);
 }
 
 trial_run* find(engine_self* self, std::int64_t id) {

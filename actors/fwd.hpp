@@ -8,11 +8,16 @@
 #include <string>
 
 #include <caf/actor.hpp>
+#include <caf/atom.hpp>
 #include <caf/fwd.hpp>
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
+#include "messages/chat.hpp"
+#include "messages/negotiation.hpp"
+#include "messages/paper_msgs.hpp"
 #include "messages/plan.hpp"
+#include "messages/session_msgs.hpp"
 #include "messages/schedule_msgs.hpp"
 #include "messages/store_msgs.hpp"
 #include "messages/trial.hpp"
@@ -60,9 +65,24 @@ struct paper_trader_config {
   std::string models_dir;
 };
 
-/// Simulates paper trading over predictions, and keeps forward paper
-/// portfolios; detached because a paced replay sleeps between bars.
-caf::actor spawn_paper_trader(caf::actor_system& sys, paper_trader_config cfg);
+/// Whoever watches a trial or a conversation live: a session, which turns
+/// each message into a client frame. Scheduled trials have none.
+using observer_actor = caf::typed_actor<
+    caf::reacts_to<msg::trial_event>,   // a transcript line, once it is stored
+    caf::reacts_to<msg::trial_report>,  // the final report
+    caf::reacts_to<msg::trial_failed>,  // failed, cancelled or interrupted
+    caf::reacts_to<msg::paper_note>,    // a forward paper fill
+    caf::reacts_to<msg::agent_turn>>;   // the agent speaking unasked
+
+/// Simulates paper trading over a trial's test predictions (for the engine)
+/// and keeps forward paper portfolios (portfolio_request answers a sentence;
+/// the fills go to the request's observer as paper_note).
+using paper_trader_actor = caf::typed_actor<
+    caf::replies_to<msg::paper_request>::with<msg::paper_outcome>,
+    caf::replies_to<msg::portfolio_request>::with<std::string>>;
+
+/// Detached because a paced replay sleeps between bars.
+paper_trader_actor spawn_paper_trader(caf::actor_system& sys, paper_trader_config cfg);
 
 struct engine_config {
   int max_concurrent = 2;   ///< trials running at once (= trainers)
@@ -70,7 +90,7 @@ struct engine_config {
   std::chrono::milliseconds decision_deadline{10000};
   caf::actor store;
   data_loader_actor loader;
-  caf::actor paper;
+  paper_trader_actor paper;
   std::string models_dir;   ///< fitted models kept for forward paper trading; "" = none
 };
 
@@ -110,7 +130,7 @@ struct brain_config {
 struct agent_config {
   engine_actor engine;
   caf::actor store;
-  caf::actor paper;         ///< forward paper portfolios
+  paper_trader_actor paper; ///< forward paper portfolios
   std::string data_dir;     ///< SYMBOL.csv files make symbols known
   bool polygon_key = false; ///< a Polygon key is set (auto data then means Polygon)
   msg::trial_plan defaults; ///< what a new proposal starts from
@@ -118,11 +138,36 @@ struct agent_config {
   brain_config brains;
 };
 
-/// mlTrainer, the agent of one conversation. `observer` receives trial
-/// events (usually the session); the agent stops when the observer is gone
+/// mlTrainer, the agent of one conversation: answers the person's chat and
+/// approvals with a turn, the engine's three checkpoint questions with a
+/// decision, and a finished trial's summary with the report.
+using agent_actor = caf::typed_actor<
+    caf::replies_to<msg::user_chat>::with<msg::agent_turn>,
+    caf::replies_to<msg::user_approve>::with<msg::agent_turn>,
+    caf::replies_to<msg::volatility_report>::with<msg::decision>,
+    caf::replies_to<msg::progress_report>::with<msg::decision>,
+    caf::replies_to<msg::initial_results>::with<msg::decision>,
+    caf::replies_to<msg::trial_summary>::with<msg::final_report>,
+    caf::reacts_to<msg::trial_failed>>;
+
+/// `observer` receives trial events (usually the session; none for the
+/// scheduler's headless agent); the agent stops when the observer is gone
 /// and its trials are finished. Detached: an LLM brain blocks while it
 /// thinks, and must not hold a scheduler thread other actors need.
-caf::actor spawn_agent(caf::actor_system& sys, agent_config cfg, caf::actor observer);
+agent_actor spawn_agent(caf::actor_system& sys, agent_config cfg, caf::actor observer);
+
+/// The scheduler's own timer: a tick of generation N (older ones are
+/// stale), and a retry of reading the saved schedule state.
+using schedule_tick_atom = caf::atom_constant<caf::atom("schedtick")>;
+using schedule_load_atom = caf::atom_constant<caf::atom("schedload")>;
+
+/// Fires the config file's schedules (trials through a headless agent,
+/// paper-portfolio updates) and answers what they are and how they went.
+/// Spawned by spawn_scheduler (actors/scheduler.hpp, with its config).
+using scheduler_actor = caf::typed_actor<
+    caf::replies_to<msg::schedules_query>::with<msg::schedule_list>,
+    caf::reacts_to<schedule_tick_atom, std::int64_t>,
+    caf::reacts_to<schedule_load_atom>>;
 
 struct session_config {
   caf::actor store;
@@ -133,8 +178,13 @@ struct session_config {
   std::size_t max_message_bytes = 0;  ///< longer frames are refused, the session stays; 0 = no limit
 };
 
-/// One WebSocket conversation: decodes frames, encodes replies.
-caf::actor spawn_session(caf::actor_system& sys, std::shared_ptr<net::ws_connection> conn,
-                         session_config cfg);
+/// One WebSocket conversation: decodes the frames the connection hands it,
+/// and encodes what it observes (and the agent's answers) as frames.
+using session_actor = observer_actor::extend<
+    caf::reacts_to<msg::ws_frame_in>,  // a text frame from the client
+    caf::reacts_to<msg::ws_closed>>;   // the client went away
+
+session_actor spawn_session(caf::actor_system& sys, std::shared_ptr<net::ws_connection> conn,
+                            session_config cfg);
 
 }  // namespace mlt::actors

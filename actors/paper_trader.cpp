@@ -9,6 +9,7 @@
 #include "actors/text_format.hpp"
 #include "actors/fwd.hpp"
 #include "actors/harden.hpp"
+#include "actors/tell.hpp"
 #include "messages/errors.hpp"
 #include "messages/json_writer.hpp"
 #include "messages/type_ids.hpp"
@@ -32,7 +33,8 @@ struct paper_state {
   static inline const char* name = "paper_trader";
 };
 
-using paper_self = caf::stateful_actor<paper_state>;
+using paper_self = caf::stateful_actor<paper_state, paper_trader_actor::base>;
+using sentence_promise = caf::typed_response_promise<std::string>;
 
 // The full statistics as named numbers, for the report and the store.
 std::map<std::string, double> performance_map(const ml::sim::performance& p) {
@@ -111,7 +113,7 @@ std::string fills_text(const std::vector<ml::sim::fill>& fills) {
 }
 
 // Loads bars, predicts them with the trial's model and advances the portfolio.
-void run_update(paper_self* self, caf::response_promise rp, msg::portfolio_request req, msg::trial_record rec,
+void run_update(paper_self* self, sentence_promise rp, msg::portfolio_request req, msg::trial_record rec,
                 msg::portfolio_record saved) {
   trial_basis basis;
   std::string err;
@@ -159,7 +161,7 @@ void run_update(paper_self* self, caf::response_promise rp, msg::portfolio_reque
                 msg::json_writer w;
                 w.begin_object().field("date", ml::format_date(st.at->time)).field("equity", st.equity)
                     .field("position", st.position).end_object();
-                self->send(observer, msg::paper_note{req.symbol,
+                tell(observer, msg::paper_note{req.symbol,
                                                      ml::format_date(st.at->time) + ": " + fills_text(st.fills) +
                                                          "; equity " + fmt("%.2f", st.equity),
                                                      w.take()});
@@ -188,7 +190,7 @@ void run_update(paper_self* self, caf::response_promise rp, msg::portfolio_reque
           [=](caf::error& e) mutable { rp.deliver(fail("could not load bars: " + msg::error_sentence(e))); });
 }
 
-caf::behavior paper_behavior(paper_self* self, paper_trader_config cfg) {
+paper_trader_actor::behavior_type paper_behavior(paper_self* self, paper_trader_config cfg) {
   harden(self);
   self->state.cfg = std::move(cfg);
   return {
@@ -213,7 +215,7 @@ caf::behavior paper_behavior(paper_self* self, paper_trader_config cfg) {
         }
       },
       [=](msg::portfolio_request& req) {
-        auto rp = self->make_response_promise();
+        auto rp = self->make_response_promise<std::string>();
         auto& st = self->state;
         self->request(st.cfg.store, 30s, msg::portfolio_query{req.symbol})
             .then(
@@ -249,7 +251,7 @@ caf::behavior paper_behavior(paper_self* self, paper_trader_config cfg) {
 
 }  // namespace
 
-caf::actor spawn_paper_trader(caf::actor_system& sys, paper_trader_config cfg) {
+paper_trader_actor spawn_paper_trader(caf::actor_system& sys, paper_trader_config cfg) {
   return sys.spawn<caf::detached>(paper_behavior, std::move(cfg));
 }
 

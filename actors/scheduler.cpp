@@ -1,4 +1,5 @@
 #include "actors/scheduler.hpp"
+#include "actors/tell.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -16,8 +17,6 @@ namespace mlt::actors {
 namespace {
 
 using namespace std::chrono_literals;
-using tick_atom = caf::atom_constant<caf::atom("schedtick")>;
-using load_atom = caf::atom_constant<caf::atom("schedload")>;
 
 // Long enough that clock adjustments are noticed within the hour.
 constexpr std::int64_t max_sleep_ms = 3600 * 1000;
@@ -38,12 +37,12 @@ struct entry {
 struct scheduler_state {
   scheduler_config cfg;
   std::vector<entry> entries;
-  caf::actor agent;  ///< headless, spawned with the first scheduled trial
+  agent_actor agent;  ///< headless, spawned with the first scheduled trial
   std::int64_t timer = 0;
   static inline const char* name = "scheduler";
 };
 
-using scheduler_self = caf::stateful_actor<scheduler_state>;
+using scheduler_self = caf::stateful_actor<scheduler_state, scheduler_actor::base>;
 
 std::int64_t now_s(scheduler_self* self) {
   const auto ms = self->state.cfg.now_ms();
@@ -71,10 +70,10 @@ void outcome(scheduler_self* self, std::size_t i, std::int64_t trial_id, const s
   if (trial_id > 0) e.last_trial = trial_id;
   e.last_result = text;
   say(self, "schedule '" + e.spec.name + "': " + text);
-  self->send(self->state.cfg.store, msg::record_schedule_outcome{e.spec.name, trial_id, text});
+  tell(self->state.cfg.store, msg::record_schedule_outcome{e.spec.name, trial_id, text});
 }
 
-caf::actor headless_agent(scheduler_self* self) {
+agent_actor headless_agent(scheduler_self* self) {
   auto& st = self->state;
   if (!st.agent) {
     // No observer: nobody watches a scheduled trial live; its transcript and
@@ -96,7 +95,7 @@ void start_trial(scheduler_self* self, std::size_t i, std::int64_t fire) {
           [=](std::int64_t id) {
             outcome(self, i, id, "trial " + std::to_string(id) + " (" + plan.symbol + " with " + plan.model +
                                      ") started for the run of " + iso(fire));
-            msg::start_trial start{id, plan, headless_agent(self), caf::actor{}};
+            msg::start_trial start{id, plan, caf::actor_cast<caf::actor>(headless_agent(self)), caf::actor{}};
             self->request(self->state.cfg.engine, 30s, start)
                 .then(
                     [=](std::int32_t position) {
@@ -106,7 +105,7 @@ void start_trial(scheduler_self* self, std::size_t i, std::int64_t fire) {
                     },
                     [=](caf::error& err) {
                       const auto why = msg::error_sentence(err);
-                      self->send(self->state.cfg.store, msg::set_trial_status{id, "failed", why});
+                      tell(self->state.cfg.store, msg::set_trial_status{id, "failed", why});
                       outcome(self, i, id, "trial " + std::to_string(id) + " could not start: " + why);
                     });
           },
@@ -185,7 +184,7 @@ void arm(scheduler_self* self) {
   auto wait = soonest * 1000 - st.cfg.now_ms();
   wait = std::clamp<std::int64_t>(wait, 0, max_sleep_ms);
   // A few ms late rather than early: an early wake would find nothing due.
-  self->delayed_send(self, std::chrono::milliseconds(wait + 5), tick_atom::value, ++st.timer);
+  self->delayed_send(self, std::chrono::milliseconds(wait + 5), schedule_tick_atom::value, ++st.timer);
 }
 
 void on_tick(scheduler_self* self) {
@@ -248,11 +247,11 @@ void load(scheduler_self* self) {
               // Without the last fires a restart could repeat a run: wait.
               say(self, "scheduler: cannot read schedule state (" + msg::error_sentence(err) +
                             "); retrying in 5 s");
-              self->delayed_send(self, 5s, load_atom::value);
+              self->delayed_send(self, 5s, schedule_load_atom::value);
             });
 }
 
-caf::behavior scheduler_behavior(scheduler_self* self, scheduler_config cfg) {
+scheduler_actor::behavior_type scheduler_behavior(scheduler_self* self, scheduler_config cfg) {
   harden(self);
   auto& st = self->state;
   st.cfg = std::move(cfg);
@@ -274,10 +273,10 @@ caf::behavior scheduler_behavior(scheduler_self* self, scheduler_config cfg) {
   }
   if (!st.entries.empty()) load(self);
   return {
-      [=](tick_atom, std::int64_t gen) {
+      [=](schedule_tick_atom, std::int64_t gen) {
         if (gen == self->state.timer) on_tick(self);
       },
-      [=](load_atom) { load(self); },
+      [=](schedule_load_atom) { load(self); },
       [=](msg::schedules_query& q) {
         msg::schedule_list out;
         for (const auto& e : self->state.entries) {
@@ -330,7 +329,7 @@ int missed_fires(const config::cron_expr& e, int offset_minutes, std::int64_t la
   return n;
 }
 
-caf::actor spawn_scheduler(caf::actor_system& sys, scheduler_config cfg) {
+scheduler_actor spawn_scheduler(caf::actor_system& sys, scheduler_config cfg) {
   return sys.spawn(scheduler_behavior, std::move(cfg));
 }
 

@@ -35,7 +35,7 @@ struct scheduler_config {
   std::vector<schedule_spec> schedules;
   caf::actor store;
   engine_actor engine;
-  caf::actor paper;
+  paper_trader_actor paper;
   agent_config agent;  ///< for the headless agent that answers scheduled trials' questions
   /// Where fire decisions are logged (default: standard output).
   std::function<void(const std::string&)> log;
@@ -54,6 +54,6 @@ int missed_fires(const config::cron_expr& e, int offset_minutes, std::int64_t la
 /// Spawns the scheduler. It reads each schedule's last fire from the store,
 /// applies the missed-run policy, then fires on time. It answers
 /// msg::schedules_query with msg::schedule_list.
-caf::actor spawn_scheduler(caf::actor_system& sys, scheduler_config cfg);
+scheduler_actor spawn_scheduler(caf::actor_system& sys, scheduler_config cfg);
 
 }  // namespace mlt::actors

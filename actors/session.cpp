@@ -16,12 +16,12 @@ namespace {
 struct session_state {
   std::shared_ptr<net::ws_connection> conn;
   session_config cfg;
-  caf::actor agent;
+  agent_actor agent;
   token_bucket rate;  // messages_per_minute; over it a frame is dropped
   static inline const char* name = "session";
 };
 
-using session_self = caf::stateful_actor<session_state>;
+using session_self = caf::stateful_actor<session_state, session_actor::base>;
 using namespace std::chrono_literals;
 
 void send_frame(session_self* self, std::string text) {
@@ -108,7 +108,7 @@ void on_frame(session_self* self, const std::string& text) {
   }
 }
 
-caf::behavior session_behavior(session_self* self, std::shared_ptr<net::ws_connection> conn, session_config cfg) {
+session_actor::behavior_type session_behavior(session_self* self, std::shared_ptr<net::ws_connection> conn, session_config cfg) {
   harden(self);
   auto& st = self->state;
   st.conn = std::move(conn);
@@ -132,7 +132,7 @@ caf::behavior session_behavior(session_self* self, std::shared_ptr<net::ws_conne
 
 }  // namespace
 
-caf::actor spawn_session(caf::actor_system& sys, std::shared_ptr<net::ws_connection> conn, session_config cfg) {
+session_actor spawn_session(caf::actor_system& sys, std::shared_ptr<net::ws_connection> conn, session_config cfg) {
   return sys.spawn(session_behavior, std::move(conn), std::move(cfg));
 }
 

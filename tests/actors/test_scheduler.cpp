@@ -76,13 +76,13 @@ struct fixture {
     sc.store = store;
     // The stand-in answers only start_trial, all a scheduler sends.
     sc.engine = caf::actor_cast<actors::engine_actor>(engine);
-    sc.paper = paper;
+    sc.paper = caf::actor_cast<actors::paper_trader_actor>(paper);
     sc.agent.engine = sc.engine;
     sc.agent.store = store;
-    sc.agent.paper = paper;
+    sc.agent.paper = sc.paper;
     sc.log = [](const std::string&) {};
     sc.now_ms = std::move(clock);
-    return actors::spawn_scheduler(*sys, std::move(sc));
+    return caf::actor_cast<caf::actor>(actors::spawn_scheduler(*sys, std::move(sc)));
   }
 
   void stop(caf::actor a) {
