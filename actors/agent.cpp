@@ -13,6 +13,7 @@
 #include "actors/comparison.hpp"
 #include "actors/fwd.hpp"
 #include "actors/harden.hpp"
+#include "actors/start_trial.hpp"
 #include "actors/tell.hpp"
 #include "actors/text_format.hpp"
 #include "messages/errors.hpp"
@@ -106,10 +107,7 @@ std::string data_end_for(const agent_state& st, msg::trial_plan plan, const brai
   ml::data_environment env;
   env.data_dir = st.cfg.data_dir;
   if (st.cfg.polygon_key) env.polygon_api_key = "set";  // only whether a key is set decides the source
-  const std::string source = ml::resolve_source(req, env);
-  if (source == "synthetic") return ml::format_date(ml::synthetic_default_end());
-  if (source == "csv") return ml::csv_last_date(st.cfg.data_dir, plan.symbol);
-  return "";
+  return ml::last_data_date(req, env);
 }
 
 std::string help_text() {
@@ -226,17 +224,14 @@ msg::trial_plan arm_plan(msg::trial_plan plan, const arm_spec& a) {
 
 void start_one(agent_self* self, std::int64_t trial_id, msg::trial_plan plan) {
   msg::start_trial start{trial_id, plan, caf::actor_cast<caf::actor>(self), self->state.observer};
-  self->request(self->state.cfg.engine, std::chrono::seconds(30), start)
-      .then([](std::int32_t) {},
-            [=](caf::error& e) {
-              self->state.active_trials.erase(trial_id);
-              const auto text = why(self, e);
-              tell(self->state.cfg.store, msg::set_trial_status{trial_id, "failed", text});
-              if (self->state.observer)
-                tell(self->state.observer,
-                           msg::trial_failed{trial_id, "failed", msg::error_code_word(e, "busy"),
-                                             "cannot start trial " + std::to_string(trial_id) + ": " + text});
-            });
+  hand_to_engine(
+      self, self->state.cfg.engine, self->state.cfg.store, start, [](std::int32_t) {},
+      [=](const caf::error& e) {
+        self->state.active_trials.erase(trial_id);
+        tell(self->state.observer, msg::trial_failed{trial_id, "failed", msg::error_code_word(e, "busy"),
+                                                     "cannot start trial " + std::to_string(trial_id) + ": " +
+                                                         why(self, e)});
+      });
 }
 
 // Records every arm as a trial, then answers and starts them in order.
@@ -410,7 +405,7 @@ void on_chat(agent_self* self, turn_promise rp, const std::string& text) {
   std::vector<brain::llm_role> authors;
   if (free_form && st.active != "rules" && st.llm) {
     std::string said, note;
-    in = st.llm->understand(text, st.proposal.has_value(), exists, said, note);
+    in = st.llm->understand(text, in, st.proposal.has_value(), exists, said, note);
     if (!note.empty()) say(self, "(" + note + ")");
     else brain::add_role(authors, st.llm->proposal_role());
     if (in.kind == brain::intent::unknown && !said.empty()) {
