@@ -1,8 +1,12 @@
 #pragma once
 /// How the store keeps a typed record (a plan, a report, a portfolio, a
-/// checkpoint) in a BLOB: one format byte, then CAF's binary serialisation of
-/// the struct's `inspect`. The byte says which layout of the structs wrote the
-/// record, so a later change of a struct can still read the older ones.
+/// checkpoint) in a BLOB: one format byte, then the struct's `inspect` in
+/// CAF's binary format, except that every double and float is written as its
+/// IEEE-754 bit pattern. CAF 0.17's own conversion (detail::pack754) turns
+/// NaN into -1 and never returns for an infinity, and reports hold both (a
+/// profit factor with no losing trade, a log loss that could not be measured).
+/// The format byte says which layout of the structs wrote the record, so a
+/// later change of a struct can still read the older ones.
 
 #include <cstdint>
 #include <stdexcept>
@@ -11,6 +15,8 @@
 
 #include <caf/binary_deserializer.hpp>
 #include <caf/binary_serializer.hpp>
+#include <caf/deserializer.hpp>
+#include <caf/serializer.hpp>
 
 namespace mlt::store {
 
@@ -18,12 +24,73 @@ namespace mlt::store {
 /// teach decode_record the older layout) when a stored struct changes.
 constexpr std::uint8_t record_format = 1;
 
-/// The bare CAF serialisation, without the format byte (schemas 3 to 5 kept
-/// plans and checkpoints so; the migration reads them with this).
+/// CAF's binary serializer with numbers kept bit for bit.
+class record_writer final : public caf::serializer {
+public:
+  explicit record_writer(std::vector<char>& buf) : inner_(nullptr, buf) {}
+  caf::error begin_object(uint16_t& nr, std::string& name) override { return inner_.begin_object(nr, name); }
+  caf::error end_object() override { return inner_.end_object(); }
+  caf::error begin_sequence(size_t& n) override { return inner_.begin_sequence(n); }
+  caf::error end_sequence() override { return inner_.end_sequence(); }
+  caf::error apply_raw(size_t n, void* data) override { return inner_.apply_raw(n, data); }
+
+protected:
+  caf::error apply_impl(int8_t& x) override { return inner_.apply(x); }
+  caf::error apply_impl(uint8_t& x) override { return inner_.apply(x); }
+  caf::error apply_impl(int16_t& x) override { return inner_.apply(x); }
+  caf::error apply_impl(uint16_t& x) override { return inner_.apply(x); }
+  caf::error apply_impl(int32_t& x) override { return inner_.apply(x); }
+  caf::error apply_impl(uint32_t& x) override { return inner_.apply(x); }
+  caf::error apply_impl(int64_t& x) override { return inner_.apply(x); }
+  caf::error apply_impl(uint64_t& x) override { return inner_.apply(x); }
+  caf::error apply_impl(float& x) override;
+  caf::error apply_impl(double& x) override;
+  caf::error apply_impl(long double& x) override { return inner_.apply(x); }
+  caf::error apply_impl(std::string& x) override { return inner_.apply(x); }
+  caf::error apply_impl(std::u16string& x) override { return inner_.apply(x); }
+  caf::error apply_impl(std::u32string& x) override { return inner_.apply(x); }
+
+private:
+  caf::binary_serializer inner_;
+};
+
+/// Reads what record_writer wrote.
+class record_reader final : public caf::deserializer {
+public:
+  record_reader(const char* data, size_t size) : inner_(nullptr, data, size) {}
+  size_t remaining() const noexcept { return inner_.remaining(); }
+  caf::error begin_object(uint16_t& nr, std::string& name) override { return inner_.begin_object(nr, name); }
+  caf::error end_object() override { return inner_.end_object(); }
+  caf::error begin_sequence(size_t& n) override { return inner_.begin_sequence(n); }
+  caf::error end_sequence() override { return inner_.end_sequence(); }
+  caf::error apply_raw(size_t n, void* data) override { return inner_.apply_raw(n, data); }
+
+protected:
+  caf::error apply_impl(int8_t& x) override { return inner_.apply(x); }
+  caf::error apply_impl(uint8_t& x) override { return inner_.apply(x); }
+  caf::error apply_impl(int16_t& x) override { return inner_.apply(x); }
+  caf::error apply_impl(uint16_t& x) override { return inner_.apply(x); }
+  caf::error apply_impl(int32_t& x) override { return inner_.apply(x); }
+  caf::error apply_impl(uint32_t& x) override { return inner_.apply(x); }
+  caf::error apply_impl(int64_t& x) override { return inner_.apply(x); }
+  caf::error apply_impl(uint64_t& x) override { return inner_.apply(x); }
+  caf::error apply_impl(float& x) override;
+  caf::error apply_impl(double& x) override;
+  caf::error apply_impl(long double& x) override { return inner_.apply(x); }
+  caf::error apply_impl(std::string& x) override { return inner_.apply(x); }
+  caf::error apply_impl(std::u16string& x) override { return inner_.apply(x); }
+  caf::error apply_impl(std::u32string& x) override { return inner_.apply(x); }
+
+private:
+  caf::binary_deserializer inner_;
+};
+
+/// CAF's own binary format without the format byte: schemas 3 to 5 kept
+/// plans and checkpoints so, and the migration reads them with this.
 template <class T>
-bool from_caf_bytes(const char* data, std::size_t size, T& out) {
-  if (size == 0) return false;
-  caf::binary_deserializer source{nullptr, data, size};
+bool from_caf_bytes(const std::vector<char>& buf, T& out) {
+  if (buf.empty()) return false;
+  caf::binary_deserializer source{nullptr, buf};
   T value;
   if (source(value) || source.remaining() != 0) return false;
   out = std::move(value);
@@ -33,8 +100,8 @@ bool from_caf_bytes(const char* data, std::size_t size, T& out) {
 template <class T>
 std::vector<char> encode_record(const T& value, const char* what) {
   std::vector<char> buf{static_cast<char>(record_format)};
-  caf::binary_serializer sink{nullptr, buf};
-  auto copy = value;  // CAF 0.17's serializer takes mutable references
+  record_writer sink{buf};
+  auto copy = value;  // CAF 0.17's inspectors take mutable references
   if (sink(copy)) throw std::runtime_error(std::string("store: cannot serialise ") + what);
   return buf;
 }
@@ -43,7 +110,11 @@ std::vector<char> encode_record(const T& value, const char* what) {
 template <class T>
 bool decode_record(const std::vector<char>& buf, T& out) {
   if (buf.empty() || static_cast<std::uint8_t>(buf[0]) != record_format) return false;
-  return from_caf_bytes(buf.data() + 1, buf.size() - 1, out);
+  record_reader source{buf.data() + 1, buf.size() - 1};
+  T value;
+  if (source(value) || source.remaining() != 0) return false;
+  out = std::move(value);
+  return true;
 }
 
 }  // namespace mlt::store

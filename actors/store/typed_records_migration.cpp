@@ -40,8 +40,7 @@ void rewrite(sqlite3* db, const std::string& table, const std::string& column, c
 // JSON, which lacks `pinned`.
 std::vector<char> plan_record(stmt& s, const char* what) {
   msg::trial_plan plan;
-  const auto bin = s.blob(1);
-  if (!from_caf_bytes(bin.data(), bin.size(), plan) && !legacy::plan_from_json(s.text(2), plan))
+  if (!from_caf_bytes(s.blob(1), plan) && !legacy::plan_from_json(s.text(2), plan))
     throw std::runtime_error("the plan of " + std::string(what) + " " + std::to_string(s.i64(0)) + " is unreadable");
   return encode_record(plan, "a plan");
 }
@@ -67,7 +66,7 @@ void trial_db::migrate_to_typed_records() {
   rewrite(db_, "checkpoints", "record", "record", "", [](stmt& s) {
     const auto bin = s.blob(1);
     msg::trial_checkpoint c;
-    return from_caf_bytes(bin.data(), bin.size(), c) ? encode_record(c, "a checkpoint") : bin;
+    return from_caf_bytes(bin, c) ? encode_record(c, "a checkpoint") : bin;
   });
   rewrite(db_, "paper_portfolios", "state_bin", "symbol, state_json", "", [](stmt& s) {
     try {

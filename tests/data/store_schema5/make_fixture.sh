@@ -3,7 +3,8 @@
 # before typed records (commit 089383f): a completed trial with its report, a
 # paper portfolio that traded the bars after the trial, an interrupted trial with a checkpoint, a waiting scheduled
 # proposal, and what that build answered about them (expected/).
-# usage: make_fixture.sh BUILD_DIR  (BUILD_DIR/app/mltrainerd, BUILD_DIR/app/mltrainer)
+# usage: make_fixture.sh BUILD_DIR [capture]  (BUILD_DIR/app/mltrainerd, BUILD_DIR/app/mltrainer);
+# "capture" only re-asks that build about the committed database.
 set -euo pipefail
 build=$1
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,6 +20,32 @@ start() {  # start [extra args]; sets pid and port
 }
 stop() { kill -TERM "$pid"; wait "$pid" || true; }
 cli() { "$build/app/mltrainer" "$@" --port "$port"; }
+
+# What this build shows of them (run alone, "capture", on the committed files).
+capture() {
+  start
+  exp=$here/expected
+  mkdir -p "$exp"
+  for path in "" /1 /2 /1/equity.csv /1/trades.csv; do
+    name=$(echo "trials$path" | tr / _)
+    curl -sf "http://127.0.0.1:$port/api/trials$path" >"$exp/$name"
+  done
+  cli trials >"$exp/cli_trials.txt"
+  cli show 1 >"$exp/cli_show_1.txt"
+  cli show 2 >"$exp/cli_show_2.txt"
+  # The chat's frames: hello, the waiting proposal, then the answers to
+  # "trials", "show trial 1" and "show trial 2".
+  { sleep 1; echo "trials"; sleep 1; echo "show trial 1"; sleep 1; echo "show trial 2"; sleep 1; } |
+    cli chat --json | grep '^{' >"$exp/chat.jsonl"
+  stop
+}
+if [ "${2:-}" = capture ]; then
+  cp "$here/mltrainer.db" "$state/"
+  capture
+  rm -rf "$work"
+  exit 0
+fi
+
 
 # 1: a completed trial with a report, then a forward paper portfolio from it.
 start
@@ -49,18 +76,7 @@ for _ in $(seq 100); do
   sleep 0.2
 done
 stop
-# What this build shows of them.
-start
-exp=$here/expected
-mkdir -p "$exp"
-for path in "" /1 /2 /1/equity.csv /1/trades.csv; do
-  name=$(echo "trials$path" | tr / _)
-  curl -sf "http://127.0.0.1:$port/api/trials$path" >"$exp/$name"
-done
-cli trials >"$exp/cli_trials.txt"
-cli show 1 >"$exp/cli_show_1.txt"
-cli show 2 >"$exp/cli_show_2.txt"
-stop
+capture
 sqlite3 "$state/mltrainer.db" "PRAGMA wal_checkpoint(TRUNCATE); VACUUM;" >/dev/null
 cp "$state/mltrainer.db" "$here/mltrainer.db"
 mkdir -p "$here/models"
