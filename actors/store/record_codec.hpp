@@ -9,8 +9,10 @@
 /// later change of a struct can still read the older ones.
 
 #include <cstdint>
+#include <cstring>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <caf/binary_deserializer.hpp>
@@ -24,10 +26,15 @@ namespace mlt::store {
 /// teach decode_record the older layout) when a stored struct changes.
 constexpr std::uint8_t record_format = 1;
 
-/// CAF's binary serializer with numbers kept bit for bit.
-class record_writer final : public caf::serializer {
+/// CAF's binary serializer (Base = caf::serializer, Inner =
+/// caf::binary_serializer) or deserializer, with every float and double
+/// passed as its bit pattern.
+template <class Base, class Inner>
+class bit_exact final : public Base {
 public:
-  explicit record_writer(std::vector<char>& buf) : inner_(nullptr, buf) {}
+  template <class... Ts>
+  explicit bit_exact(Ts&&... xs) : inner_(nullptr, std::forward<Ts>(xs)...) {}
+  const Inner& inner() const { return inner_; }
   caf::error begin_object(uint16_t& nr, std::string& name) override { return inner_.begin_object(nr, name); }
   caf::error end_object() override { return inner_.end_object(); }
   caf::error begin_sequence(size_t& n) override { return inner_.begin_sequence(n); }
@@ -43,47 +50,29 @@ protected:
   caf::error apply_impl(uint32_t& x) override { return inner_.apply(x); }
   caf::error apply_impl(int64_t& x) override { return inner_.apply(x); }
   caf::error apply_impl(uint64_t& x) override { return inner_.apply(x); }
-  caf::error apply_impl(float& x) override;
-  caf::error apply_impl(double& x) override;
+  caf::error apply_impl(float& x) override { return apply_bits<std::uint32_t>(x); }
+  caf::error apply_impl(double& x) override { return apply_bits<std::uint64_t>(x); }
   caf::error apply_impl(long double& x) override { return inner_.apply(x); }
   caf::error apply_impl(std::string& x) override { return inner_.apply(x); }
   caf::error apply_impl(std::u16string& x) override { return inner_.apply(x); }
   caf::error apply_impl(std::u32string& x) override { return inner_.apply(x); }
 
 private:
-  caf::binary_serializer inner_;
+  // Writing passes x's bits on; reading fills them and x takes them.
+  template <class Bits, class Float>
+  caf::error apply_bits(Float& x) {
+    static_assert(sizeof(Bits) == sizeof(Float));
+    Bits b;
+    std::memcpy(&b, &x, sizeof b);
+    auto err = inner_.apply(b);
+    std::memcpy(&x, &b, sizeof x);
+    return err;
+  }
+  Inner inner_;
 };
 
-/// Reads what record_writer wrote.
-class record_reader final : public caf::deserializer {
-public:
-  record_reader(const char* data, size_t size) : inner_(nullptr, data, size) {}
-  size_t remaining() const noexcept { return inner_.remaining(); }
-  caf::error begin_object(uint16_t& nr, std::string& name) override { return inner_.begin_object(nr, name); }
-  caf::error end_object() override { return inner_.end_object(); }
-  caf::error begin_sequence(size_t& n) override { return inner_.begin_sequence(n); }
-  caf::error end_sequence() override { return inner_.end_sequence(); }
-  caf::error apply_raw(size_t n, void* data) override { return inner_.apply_raw(n, data); }
-
-protected:
-  caf::error apply_impl(int8_t& x) override { return inner_.apply(x); }
-  caf::error apply_impl(uint8_t& x) override { return inner_.apply(x); }
-  caf::error apply_impl(int16_t& x) override { return inner_.apply(x); }
-  caf::error apply_impl(uint16_t& x) override { return inner_.apply(x); }
-  caf::error apply_impl(int32_t& x) override { return inner_.apply(x); }
-  caf::error apply_impl(uint32_t& x) override { return inner_.apply(x); }
-  caf::error apply_impl(int64_t& x) override { return inner_.apply(x); }
-  caf::error apply_impl(uint64_t& x) override { return inner_.apply(x); }
-  caf::error apply_impl(float& x) override;
-  caf::error apply_impl(double& x) override;
-  caf::error apply_impl(long double& x) override { return inner_.apply(x); }
-  caf::error apply_impl(std::string& x) override { return inner_.apply(x); }
-  caf::error apply_impl(std::u16string& x) override { return inner_.apply(x); }
-  caf::error apply_impl(std::u32string& x) override { return inner_.apply(x); }
-
-private:
-  caf::binary_deserializer inner_;
-};
+using record_writer = bit_exact<caf::serializer, caf::binary_serializer>;
+using record_reader = bit_exact<caf::deserializer, caf::binary_deserializer>;
 
 /// CAF's own binary format without the format byte: schemas 3 to 5 kept
 /// plans and checkpoints so, and the migration reads them with this.
@@ -112,7 +101,7 @@ bool decode_record(const std::vector<char>& buf, T& out) {
   if (buf.empty() || static_cast<std::uint8_t>(buf[0]) != record_format) return false;
   record_reader source{buf.data() + 1, buf.size() - 1};
   T value;
-  if (source(value) || source.remaining() != 0) return false;
+  if (source(value) || source.inner().remaining() != 0) return false;
   out = std::move(value);
   return true;
 }
