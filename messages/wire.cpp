@@ -151,7 +151,22 @@ void write_event(json_writer& w, const trial_event& e) {
       .field("speaker", e.speaker)
       .field("kind", e.kind)
       .field("text", e.text);
-  w.key("data").raw(e.data_json.empty() ? std::string_view("{}") : std::string_view(e.data_json));
+  w.key("data").begin_object();
+  for (const auto& f : e.data.fields) {
+    w.key(f.key);
+    switch (f.type) {
+      case event_field::kind::number: w.value(f.number); break;
+      case event_field::kind::integer: w.value(f.integer); break;
+      case event_field::kind::text: w.value(f.text); break;
+      case event_field::kind::flag: w.value(f.integer != 0); break;
+      case event_field::kind::numbers:
+        w.begin_object();
+        for (const auto& [k, v] : f.numbers) w.field(k, v);
+        w.end_object();
+        break;
+    }
+  }
+  w.end_object();
 }
 
 void write_row(json_writer& w, const trial_row& r) {

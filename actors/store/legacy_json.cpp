@@ -364,6 +364,37 @@ bool report_from_json(const std::string& json, const msg::trial_plan& approved, 
   return true;
 }
 
+bool event_data_from_json(const std::string& json, msg::event_data& out) {
+  simdjson::dom::parser parser;
+  element doc;
+  object o;
+  if (parser.parse(json).get(doc) || doc.get_object().get(o)) return false;
+  msg::event_data data;
+  for (auto field : o) {
+    const std::string_view key = field.key;
+    element v = field.value;
+    std::int64_t i = 0;
+    std::uint64_t u = 0;
+    double d = 0;
+    bool b = false;
+    std::string_view text;
+    object inner;
+    if (!v.get_int64().get(i)) data.add(key, i);
+    else if (!v.get_uint64().get(u)) data.add(key, u);
+    else if (!v.get_bool().get(b)) data.add(key, b);
+    else if (!v.get_string().get(text)) data.add(key, text);
+    else if (!v.get_object().get(inner)) {
+      std::map<std::string, double> numbers;
+      read_numbers(v, numbers);
+      if (numbers.size() != inner.size()) return false;
+      data.add(key, std::move(numbers));
+    } else if (number(v, d)) data.add(key, d);
+    else return false;
+  }
+  out = std::move(data);
+  return true;
+}
+
 bool params_from_json(const std::string& json, std::map<std::string, double>& out) {
   simdjson::dom::parser parser;
   element doc;

@@ -21,6 +21,10 @@ bool plan_from_json(const std::string& json, msg::trial_plan& out);
 /// approved: the report's plan is read over it. False when it is not JSON.
 bool report_from_json(const std::string& json, const msg::trial_plan& approved, msg::trial_report& out);
 
+/// A transcript line's payload: a JSON object of numbers, texts, flags and
+/// objects of numbers (a decision's params); false for anything else.
+bool event_data_from_json(const std::string& json, msg::event_data& out);
+
 /// A flat JSON object of numbers ({"max_depth": 4}); false when it is not one.
 bool params_from_json(const std::string& json, std::map<std::string, double>& out);
 

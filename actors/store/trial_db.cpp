@@ -417,10 +417,10 @@ std::int64_t trial_db::create_trial(std::int64_t proposal_id, const msg::trial_p
 
 void trial_db::append_event(const msg::trial_event& e) {
   stmt s(db_,
-         "INSERT OR REPLACE INTO events(trial_id, seq, time_ms, speaker, kind, text, data_json) "
+         "INSERT OR REPLACE INTO events(trial_id, seq, time_ms, speaker, kind, text, data_bin) "
          "VALUES(?,?,?,?,?,?,?)");
   s.bind(1, e.trial_id).bind(2, e.seq).bind(3, e.time_ms).bind(4, e.speaker).bind(5, e.kind).bind(6, e.text);
-  s.bind(7, e.data_json.empty() ? std::string("{}") : e.data_json);
+  s.bind(7, encode_record(e.data, "a transcript line's data"));
   s.step();
 }
 
@@ -451,17 +451,17 @@ msg::trial_list trial_db::list(int limit) {
 
 msg::trial_record trial_db::get(std::int64_t trial_id) {
   msg::trial_record rec;
+  const std::string of = " of trial " + std::to_string(trial_id);
   {
     stmt s(db_, (std::string("SELECT ") + row_columns + ", plan_bin, report_bin FROM trials WHERE id=?").c_str());
     s.bind(1, trial_id);
     if (!s.step()) return rec;
     rec.found = true;
     rec.row = read_row(s);
-    const std::string of = " of trial " + std::to_string(trial_id);
     rec.plan = read_record<msg::trial_plan>(s.blob(14), "the plan" + of);
     if (rec.row.has_report) rec.report = read_record<msg::trial_report>(s.blob(15), "the report" + of);
   }
-  stmt e(db_, "SELECT trial_id, seq, time_ms, speaker, kind, text, data_json FROM events WHERE trial_id=? ORDER BY seq");
+  stmt e(db_, "SELECT trial_id, seq, time_ms, speaker, kind, text, data_bin FROM events WHERE trial_id=? ORDER BY seq");
   e.bind(1, trial_id);
   while (e.step()) {
     msg::trial_event ev;
@@ -471,7 +471,7 @@ msg::trial_record trial_db::get(std::int64_t trial_id) {
     ev.speaker = e.text(3);
     ev.kind = e.text(4);
     ev.text = e.text(5);
-    ev.data_json = e.text(6);
+    ev.data = read_record<msg::event_data>(e.blob(6), "the data of transcript line " + std::to_string(ev.seq) + of);
     rec.transcript.push_back(std::move(ev));
   }
   return rec;

@@ -81,8 +81,9 @@ private:
   void migrate();
   void add_column(const char* table, const char* column, const char* type);
   void backfill_configurations();
-  /// Schema 6: plans, reports, portfolios, checkpoints and parameters become
-  /// typed records (record_codec.hpp); the JSON columns go.
+  /// Schema 6: plans, reports, portfolios, checkpoints, parameters and
+  /// transcript payloads become typed records (record_codec.hpp); the JSON
+  /// columns go.
   void migrate_to_typed_records();
   sqlite3* db_ = nullptr;
   std::string path_;

@@ -1,4 +1,5 @@
-// Schema 5 -> 6: the store keeps typed records instead of JSON. Every row is
+// Schema 5 -> 6: the store keeps typed records instead of JSON (plans,
+// reports, portfolios, checkpoints, parameters, transcript payloads). Every row is
 // rewritten once, inside the migration's transaction: a row that cannot be
 // read stops the migration (the file stays at schema 5, untouched) and the
 // error names it.
@@ -51,6 +52,7 @@ void trial_db::migrate_to_typed_records() {
   add_column("trials", "report_bin", "BLOB");
   add_column("paper_portfolios", "state_bin", "BLOB");
   add_column("fitted_configurations", "params_bin", "BLOB");
+  add_column("events", "data_bin", "BLOB");
 
   rewrite(db_, "proposals", "plan_bin", "plan_bin, plan_json", "", [](stmt& s) { return plan_record(s, "proposal"); });
   rewrite(db_, "trials", "plan_bin", "plan_bin, plan_json", "", [](stmt& s) { return plan_record(s, "trial"); });
@@ -83,11 +85,20 @@ void trial_db::migrate_to_typed_records() {
     return encode_record(params, "a configuration's parameters");
   });
 
+  rewrite(db_, "events", "data_bin", "data_json, trial_id, seq", "", [](stmt& s) {
+    msg::event_data data;
+    if (!legacy::event_data_from_json(s.text(1), data))
+      throw std::runtime_error("the data of transcript line " + std::to_string(s.i64(3)) + " of trial " +
+                               std::to_string(s.i64(2)) + " is unreadable");
+    return encode_record(data, "a transcript line's data");
+  });
+
   exec("ALTER TABLE proposals DROP COLUMN plan_json");
   exec("ALTER TABLE trials DROP COLUMN plan_json");
   exec("ALTER TABLE trials DROP COLUMN report_json");
   exec("ALTER TABLE paper_portfolios DROP COLUMN state_json");
   exec("ALTER TABLE fitted_configurations DROP COLUMN params_json");
+  exec("ALTER TABLE events DROP COLUMN data_json");
 }
 
 }  // namespace mlt::store

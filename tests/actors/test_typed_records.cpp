@@ -5,6 +5,8 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <limits>
 
 #include <sqlite3.h>
@@ -25,6 +27,12 @@ std::string fresh_copy(const char* name) {
   for (const char* tail : {"", "-wal", "-shm"}) std::filesystem::remove(path + tail);
   std::filesystem::copy_file(std::string(MLT_TEST_DATA_DIR) + "/store_schema5/mltrainer.db", path);
   return path;
+}
+
+std::string expected(const std::string& name) {
+  std::ifstream in(std::string(MLT_TEST_DATA_DIR) + "/store_schema5/expected/" + name, std::ios::binary);
+  REQUIRE(in);
+  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 // One text column of the file at `path`, read outside the store.
@@ -212,6 +220,13 @@ TEST_CASE("a schema-5 database migrates to typed records that show what its JSON
   REQUIRE(done.found);
   REQUIRE(done.row.has_report);
   CHECK(msg::encode_report(done.report) == report_json);
+  // The whole trial frame, transcript payloads included, as the older build answered GET /api/trials/1.
+  CHECK(msg::encode_trial(done) == expected("trials_1"));
+  bool decision_params = false;
+  for (const auto& e : done.transcript)
+    for (const auto& f : e.data.fields)
+      decision_params |= e.kind == "decision" && f.key == "params" && f.type == msg::event_field::kind::numbers;
+  CHECK(decision_params);
   CHECK(done.report.summary.plan.paper.long_threshold == 0.51);
   CHECK(done.report.summary.plan.paper.allow_short);
   auto running = db.get(2);
@@ -219,6 +234,7 @@ TEST_CASE("a schema-5 database migrates to typed records that show what its JSON
   CHECK_FALSE(running.row.has_report);
   CHECK(running.plan.symbol == "AAPL");
   CHECK(msg::encode_trial(running).find("\"plan\":" + plan_json) != std::string::npos);
+  CHECK(msg::encode_trial(running) == expected("trials_2"));
 
   auto portfolio = db.portfolio("TSLA");
   REQUIRE(portfolio.found);
