@@ -48,7 +48,6 @@ public:
     sqlite3_reset(s_);
     sqlite3_clear_bindings(s_);
   }
-  bool is_null(int c) { return sqlite3_column_type(s_, c) == SQLITE_NULL; }
   std::vector<char> blob(int c) {
     auto p = static_cast<const char*>(sqlite3_column_blob(s_, c));
     return p ? std::vector<char>(p, p + sqlite3_column_bytes(s_, c)) : std::vector<char>();
