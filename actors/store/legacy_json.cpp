@@ -50,6 +50,14 @@ void read(element obj, const char* key, std::string& v) {
   if (!obj[key].get_string().get(s)) v = std::string(s);
 }
 
+// read(obj, key, v) for each key and v in turn.
+inline void read_all(element) {}
+template <class T, class... Rest>
+void read_all(element obj, const char* key, T& v, Rest&... rest) {
+  read(obj, key, v);
+  read_all(obj, rest...);
+}
+
 // The members of an object of numbers, in their order; `skip` names the
 // members that are not part of it.
 template <class Skip>
@@ -89,73 +97,39 @@ bool read_date(element obj, const char* key, std::int64_t& t) {
 }
 
 void read_paper_config(element e, ml::paper_config& c) {
-  read(e, "cash", c.cash);
-  read(e, "commission_bps", c.commission_bps);
-  read(e, "commission_per_share", c.commission_per_share);
-  read(e, "commission_min", c.commission_min);
-  read(e, "commission_fixed", c.commission_fixed);
-  read(e, "slippage_bps", c.slippage_bps);
-  read(e, "long_threshold", c.long_threshold);
-  read(e, "short_threshold", c.short_threshold);
-  read(e, "allow_short", c.allow_short);
-  read(e, "fractional_shares", c.fractional_shares);
-  read(e, "stop_loss", c.stop_loss);
-  read(e, "take_profit", c.take_profit);
-  read(e, "sizing", c.sizing);
-  read(e, "size", c.size);
+  read_all(e, "cash", c.cash, "commission_bps", c.commission_bps, "commission_per_share", c.commission_per_share,
+           "commission_min", c.commission_min, "commission_fixed", c.commission_fixed,
+           "slippage_bps", c.slippage_bps, "long_threshold", c.long_threshold, "short_threshold", c.short_threshold,
+           "allow_short", c.allow_short, "fractional_shares", c.fractional_shares, "stop_loss", c.stop_loss,
+           "take_profit", c.take_profit, "sizing", c.sizing, "size", c.size);
   std::int32_t lookback = c.vol_lookback;
   read(e, "vol_lookback", lookback);
   c.vol_lookback = lookback;
 }
 
 void read_plan(element doc, msg::trial_plan& p) {
-  read(doc, "symbol", p.symbol);
-  read(doc, "model", p.model);
-  read(doc, "data_source", p.data_source);
-  read(doc, "start", p.start);
-  read(doc, "end", p.end);
-  read(doc, "train_ratio", p.train_ratio);
-  read(doc, "val_ratio", p.val_ratio);
-  read(doc, "horizon", p.horizon);
-  read(doc, "seed", p.seed);
-  read(doc, "decision_budget", p.decision_budget);
-  read(doc, "wf_folds", p.wf_folds);
-  read(doc, "wf_window", p.wf_window);
+  read_all(doc, "symbol", p.symbol, "model", p.model, "data_source", p.data_source, "start", p.start, "end", p.end,
+           "train_ratio", p.train_ratio, "val_ratio", p.val_ratio, "horizon", p.horizon, "seed", p.seed,
+           "decision_budget", p.decision_budget, "wf_folds", p.wf_folds, "wf_window", p.wf_window);
   element e;
   if (!doc["params"].get(e)) read_numbers(e, p.params);
   if (!doc["paper"].get(e)) read_paper_config(e, p.paper);
 }
 
 void read_metrics(element m, ml::classification_metrics& x) {
-  read(m, "n", x.n);
-  read(m, "accuracy", x.accuracy);
-  read(m, "balanced_accuracy", x.balanced_accuracy);
-  read(m, "precision", x.precision);
-  read(m, "recall", x.recall);
-  read(m, "f1", x.f1);
-  read(m, "roc_auc", x.roc_auc);
-  read(m, "log_loss", x.log_loss);
-  read(m, "brier", x.brier);
-  read(m, "base_rate", x.base_rate);
+  read_all(m, "n", x.n, "accuracy", x.accuracy, "balanced_accuracy", x.balanced_accuracy, "precision", x.precision,
+           "recall", x.recall, "f1", x.f1, "roc_auc", x.roc_auc, "log_loss", x.log_loss, "brier", x.brier,
+           "base_rate", x.base_rate);
   element c;
   if (m["confusion"].get(c)) return;
-  read(c, "tp", x.tp);
-  read(c, "fp", x.fp);
-  read(c, "tn", x.tn);
-  read(c, "fn", x.fn);
+  read_all(c, "tp", x.tp, "fp", x.fp, "tn", x.tn, "fn", x.fn);
 }
 
 // write_paper_stats: the nine statistics, then the detail map's members.
 void read_paper_stats(element e, ml::paper_stats& s, std::map<std::string, double>* detail) {
-  read(e, "total_return", s.total_return);
-  read(e, "final_equity", s.final_equity);
-  read(e, "cagr", s.cagr);
-  read(e, "sharpe", s.sharpe);
-  read(e, "max_drawdown", s.max_drawdown);
-  read(e, "trades", s.trades);
-  read(e, "win_rate", s.win_rate);
-  read(e, "exposure", s.exposure);
-  read(e, "fees", s.fees);
+  read_all(e, "total_return", s.total_return, "final_equity", s.final_equity, "cagr", s.cagr, "sharpe", s.sharpe,
+           "max_drawdown", s.max_drawdown, "trades", s.trades, "win_rate", s.win_rate, "exposure", s.exposure,
+           "fees", s.fees);
   if (!detail) return;
   read_numbers(e, *detail, [](std::string_view k) {
     return k == "total_return" || k == "final_equity" || k == "cagr" || k == "sharpe" || k == "max_drawdown" ||
@@ -176,42 +150,20 @@ bool read_equity(element doc, const char* key, std::vector<ml::equity_point>& ou
 }
 
 void read_walk_forward(element w, msg::walk_forward_result& r) {
-  read(w, "window", r.window);
-  read(w, "embargo", r.embargo);
-  read(w, "model", r.model);
-  read(w, "note", r.note);
+  read_all(w, "window", r.window, "embargo", r.embargo, "model", r.model, "note", r.note);
   each(w, "folds", [&](element e) {
     msg::walk_forward_fold f;
-    read(e, "fold", f.fold);
-    read(e, "train_first", f.train_first);
-    read(e, "train_last", f.train_last);
-    read(e, "train_rows", f.train_rows);
-    read(e, "stop_first", f.stop_first);
-    read(e, "stop_last", f.stop_last);
-    read(e, "first", f.first);
-    read(e, "last", f.last);
-    read(e, "n", f.n);
-    read(e, "accuracy", f.accuracy);
-    read(e, "auc", f.auc);
-    read(e, "log_loss", f.log_loss);
-    read(e, "ic", f.ic);
-    read(e, "majority_rate", f.majority_rate);
-    read(e, "beats_majority", f.beats_majority);
+    read_all(e, "fold", f.fold, "train_first", f.train_first, "train_last", f.train_last,
+             "train_rows", f.train_rows, "stop_first", f.stop_first, "stop_last", f.stop_last, "first", f.first,
+             "last", f.last, "n", f.n, "accuracy", f.accuracy, "auc", f.auc, "log_loss", f.log_loss, "ic", f.ic,
+             "majority_rate", f.majority_rate, "beats_majority", f.beats_majority);
     r.folds.push_back(std::move(f));
   });
   element e;
   if (!w["pooled"].get(e)) {
-    read(e, "n", r.n);
-    read(e, "accuracy", r.accuracy);
-    read(e, "accuracy_se", r.accuracy_se);
-    read(e, "auc", r.auc);
-    read(e, "auc_se", r.auc_se);
-    read(e, "log_loss", r.log_loss);
-    read(e, "log_loss_se", r.log_loss_se);
-    read(e, "ic", r.ic);
-    read(e, "ic_se", r.ic_se);
-    read(e, "majority_rate", r.majority_rate);
-    read(e, "folds_beating_majority", r.folds_beating_majority);
+    read_all(e, "n", r.n, "accuracy", r.accuracy, "accuracy_se", r.accuracy_se, "auc", r.auc, "auc_se", r.auc_se,
+             "log_loss", r.log_loss, "log_loss_se", r.log_loss_se, "ic", r.ic, "ic_se", r.ic_se,
+             "majority_rate", r.majority_rate, "folds_beating_majority", r.folds_beating_majority);
   }
   if (!w["paper"].get(e)) read_paper_stats(e, r.paper, &r.paper_detail);
   if (!w["buy_hold"].get(e)) read_paper_stats(e, r.buy_hold, nullptr);
@@ -242,17 +194,10 @@ bool read_trades(element doc, std::vector<ml::paper_trade>& out) {
 void read_data_and_metrics(element doc, msg::trial_summary& s) {
   element e;
   if (!doc["data"].get(e)) {
-    read(e, "origin", s.data_origin);
-    read(e, "synthetic", s.synthetic);
-    read(e, "first_date", s.first_date);
-    read(e, "last_date", s.last_date);
-    read(e, "bars", s.bars);
-    read(e, "bar_size", s.bar_size);
-    read(e, "features", s.features);
-    read(e, "vol_annual", s.vol_annual);
-    read(e, "regime", s.regime);
-    read(e, "test_first_date", s.test_first_date);
-    read(e, "test_last_date", s.test_last_date);
+    read_all(e, "origin", s.data_origin, "synthetic", s.synthetic, "first_date", s.first_date,
+             "last_date", s.last_date, "bars", s.bars, "bar_size", s.bar_size, "features", s.features,
+             "vol_annual", s.vol_annual, "regime", s.regime, "test_first_date", s.test_first_date,
+             "test_last_date", s.test_last_date);
   }
   element m;
   if (!doc["metrics"].get(m)) {
@@ -260,10 +205,8 @@ void read_data_and_metrics(element doc, msg::trial_summary& s) {
     if (!m["validation"].get(e)) read_metrics(e, s.val);
     if (!m["test"].get(e)) read_metrics(e, s.test);
     if (!m["test_vs_forward_return"].get(e)) {
-      read(e, "n", s.test_vs_return.n);
-      read(e, "ic", s.test_vs_return.ic);
-      read(e, "pearson", s.test_vs_return.pearson);
-      read(e, "hit_rate", s.test_vs_return.hit_rate);
+      read_all(e, "n", s.test_vs_return.n, "ic", s.test_vs_return.ic, "pearson", s.test_vs_return.pearson,
+               "hit_rate", s.test_vs_return.hit_rate);
     }
   }
   if (!doc["paper"].get(e)) read_paper_stats(e, s.paper, &s.paper_detail);
@@ -272,10 +215,7 @@ void read_data_and_metrics(element doc, msg::trial_summary& s) {
   if (!doc["walk_forward"].get(e)) read_walk_forward(e, s.walk_forward);
   each(doc, "predictions", [&](element e) {
     msg::prediction_point p;
-    read(e, "date", p.date);
-    read(e, "p_up", p.p_up);
-    read(e, "outcome", p.outcome);
-    read(e, "forward_return", p.forward_return);
+    read_all(e, "date", p.date, "p_up", p.p_up, "outcome", p.outcome, "forward_return", p.forward_return);
     s.predictions.push_back(std::move(p));
   });
   each(doc, "importance", [&](element e) {
@@ -286,18 +226,13 @@ void read_data_and_metrics(element doc, msg::trial_summary& s) {
   });
   if (!doc["multiple_testing"].get(e)) {
     s.daemon_tested.symbol = s.symbol;
-    read(e, "target", s.daemon_tested.target);
-    read(e, "daemon_configurations", s.daemon_tested.configurations);
-    read(e, "daemon_trials", s.daemon_tested.trials);
-    read(e, "with_sharpe", s.daemon_tested.with_sharpe);
-    read(e, "sharpe_variance", s.daemon_tested.sharpe_variance);
+    read_all(e, "target", s.daemon_tested.target, "daemon_configurations", s.daemon_tested.configurations,
+             "daemon_trials", s.daemon_tested.trials, "with_sharpe", s.daemon_tested.with_sharpe,
+             "sharpe_variance", s.daemon_tested.sharpe_variance);
   }
   each(doc, "validation_use", [&](element e) {
     msg::row_use u;
-    read(e, "purpose", u.purpose);
-    read(e, "first_date", u.first_date);
-    read(e, "last_date", u.last_date);
-    read(e, "rows", u.rows);
+    read_all(e, "purpose", u.purpose, "first_date", u.first_date, "last_date", u.last_date, "rows", u.rows);
     s.validation_use.push_back(std::move(u));
   });
 }
@@ -305,18 +240,13 @@ void read_data_and_metrics(element doc, msg::trial_summary& s) {
 void read_final_report(element doc, msg::final_report& r) {
   element e;
   if (!doc["sections"].get(e)) {
-    read(e, "answer", r.answer);
-    read(e, "analysis", r.analysis);
-    read(e, "trading_insights", r.trading_insights);
-    read(e, "recommendations", r.recommendations);
-    read(e, "caveats", r.caveats);
+    read_all(e, "answer", r.answer, "analysis", r.analysis, "trading_insights", r.trading_insights,
+             "recommendations", r.recommendations, "caveats", r.caveats);
   }
   read(doc, "brain", r.brain);
   if (!doc["llm_usage"].get(e)) {
-    read(e, "input_tokens", r.input_tokens);
-    read(e, "output_tokens", r.output_tokens);
-    read(e, "calls", r.llm_calls);
-    read(e, "fallbacks", r.llm_fallbacks);
+    read_all(e, "input_tokens", r.input_tokens, "output_tokens", r.output_tokens, "calls", r.llm_calls,
+             "fallbacks", r.llm_fallbacks);
   }
 }
 
@@ -340,11 +270,8 @@ bool report_from_json(const std::string& json, const msg::trial_plan& approved, 
   if (parser.parse(json).get(doc) || doc.get_object().get(o)) return false;
   msg::trial_report r;
   auto& s = r.summary;
-  read(doc, "trial_id", s.trial_id);
-  read(doc, "symbol", s.symbol);
-  read(doc, "model", s.model);
-  read(doc, "parameter_count", s.parameter_count);
-  read(doc, "data_source", s.data_source);
+  read_all(doc, "trial_id", s.trial_id, "symbol", s.symbol, "model", s.model, "parameter_count", s.parameter_count,
+           "data_source", s.data_source);
   s.plan = approved;
   element e;
   if (!doc["plan"].get(e)) read_plan(e, s.plan);
