@@ -1,0 +1,157 @@
+#pragma once
+/// Definitions of sequence_model<Spec> (see sequence_model.hpp); included by
+/// a sequence model's .cpp, which instantiates the template for its spec.
+
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+#include "ml/models/nn/net_io.hpp"
+#include "ml/models/sequence_model.hpp"
+
+namespace mlt::ml {
+
+namespace seq_detail {
+// Saved state, version 1 (text; see nn/net_io.hpp for numbers and checksum):
+//   mlt-<name> 1
+//   params <n> <name> <value> ...       all parameters, defaults filled in
+//   inputs <feature columns>
+//   tensors <n>                          then per tensor of the net's params():
+//   <name> <rows> <cols> <values, column-major>
+//   checksum <FNV-1a 64 of all lines above, 16 hex digits>
+// The network's shape follows from the parameters and inputs (anything the
+// shape fixes, such as a positional encoding, is not stored).
+constexpr int state_version = 1;
+constexpr int max_inputs = 1000000;
+inline std::string state_tag(const std::string& name) { return "mlt-" + name; }
+
+// The spec's shape; parameters that cannot hold together go to `fail` (which throws).
+template <class Spec, class Fail>
+auto shape_or_fail(const param_map& p, int inputs, Fail fail) -> decltype(Spec::shape(p, inputs)) {
+  try {
+    return Spec::shape(p, inputs);
+  } catch (const std::invalid_argument& e) {
+    fail(e.what());
+    throw;  // not reached: fail throws
+  }
+}
+}  // namespace seq_detail
+
+template <class Spec>
+void sequence_model<Spec>::start(const fit_data& data, const param_map& params, std::uint64_t seed) {
+  const std::string who = std::string(Spec::name) + ": ";
+  params_ = resolve_params(Spec::name, Spec::specs(), params);
+  const auto shape = seq_detail::shape_or_fail<Spec>(
+      params_, static_cast<int>(data.x_train.cols()),
+      [&](const std::string& what) { throw std::invalid_argument(who + what); });
+  if (data.x_train.rows() == 0 || data.x_train.cols() == 0)
+    throw std::invalid_argument(who + "x_train is empty");
+  if (data.y_train.size() != data.x_train.rows() || data.y_val.size() != data.x_val.rows() ||
+      (data.x_val.rows() > 0 && data.x_val.cols() != data.x_train.cols()))
+    throw std::invalid_argument(who + "fit_data shapes disagree");
+  Eigen::setNbThreads(1);
+
+  nn::train_options opt;
+  opt.seq_len = shape.seq_len;
+  opt.batch_size = static_cast<int>(params_.at("batch_size"));
+  opt.max_epochs = static_cast<int>(params_.at("max_epochs"));
+  opt.patience = static_cast<int>(params_.at("patience"));
+  opt.learning_rate = params_.at("learning_rate");
+  opt.clip_norm = params_.at("clip_norm");
+  opt.dropout = params_.at("dropout");
+  opt.flops_per_window = Spec::flops_per_window(shape);
+
+  // Two streams from one seed: the initial weights, then the trainer's
+  // shuffles and dropout masks.
+  nn::rng init(nn::mix_seed(seed, 1));
+  loaded_.reset();
+  trainer_.emplace(net_type(shape, init), data, opt, Spec::layout, nn::mix_seed(seed, 2));
+}
+
+template <class Spec>
+fit_step sequence_model<Spec>::step() {
+  if (!trainer_) throw std::logic_error(std::string(Spec::name) + ": step() before start()");
+  return trainer_->step();
+}
+
+template <class Spec>
+kept_step sequence_model<Spec>::stop() {
+  if (!trainer_) throw std::logic_error(std::string(Spec::name) + ": stop() before start()");
+  return trainer_->stop();
+}
+
+template <class Spec>
+const typename Spec::net* sequence_model<Spec>::net() const {
+  if (trainer_) return &trainer_->net();
+  return loaded_ ? &*loaded_ : nullptr;
+}
+
+template <class Spec>
+Eigen::VectorXd sequence_model<Spec>::predict_proba(const Eigen::MatrixXd& x) const {
+  const std::string who = std::string(Spec::name) + ": ";
+  if (!net()) throw std::logic_error(who + "predict_proba() before start() or load()");
+  const auto& net = *this->net();
+  if (x.cols() != net.shape().inputs)
+    throw std::invalid_argument(who + "x has " + std::to_string(x.cols()) +
+                                " columns, the model was fit on " +
+                                std::to_string(net.shape().inputs));
+  return nn::predict_windows(net, x, net.shape().seq_len, Spec::layout);
+}
+
+template <class Spec>
+param_map sequence_model<Spec>::params() const {
+  return params_.empty() ? resolve_params(name(), Spec::specs(), {}) : params_;
+}
+
+template <class Spec>
+std::string sequence_model<Spec>::save() const {
+  if (!net()) return {};
+  net_type copy = *net();  // params() is non-const
+  std::string out = seq_detail::state_tag(Spec::name) + ' ' +
+                    std::to_string(seq_detail::state_version) + '\n';
+  nn::write_param_line(out, params_);
+  out += "inputs " + std::to_string(copy.shape().inputs) + '\n';
+  nn::write_tensors(out, copy.params());
+  return nn::seal_state(std::move(out));
+}
+
+template <class Spec>
+void sequence_model<Spec>::load(const std::string& state) {
+  const std::string prefix = std::string(Spec::name) + ": cannot load state: ";
+  const auto fail = [&](const std::string& what) { throw std::invalid_argument(prefix + what); };
+  std::istringstream in(
+      nn::load_body(state, seq_detail::state_tag(Spec::name), seq_detail::state_version, fail));
+  std::string word;
+  in >> word >> word;  // tag and version, checked by load_body
+  const param_map given = nn::read_param_line(in, fail);
+  param_map p;
+  try {
+    p = resolve_params(Spec::name, Spec::specs(), given);
+  } catch (const std::invalid_argument& e) {
+    fail(e.what());
+  }
+  nn::expect_word(in, "inputs", fail);
+  const double inputs = nn::read_number<double>(in, "inputs", fail);
+  if (!(inputs >= 1 && inputs <= seq_detail::max_inputs) || inputs != static_cast<int>(inputs))
+    fail("bad input count " + nn::exact_number(inputs));
+  const auto shape = seq_detail::shape_or_fail<Spec>(p, static_cast<int>(inputs), fail);
+  nn::rng unused(0);  // every weight is overwritten below
+  net_type net(shape, unused);
+  nn::read_tensors(in, net.params(), fail);
+  nn::expect_end(in, fail);
+  Eigen::setNbThreads(1);  // as in start(): predictions run on one thread
+  trainer_.reset();
+  loaded_ = std::move(net);
+  params_ = p;
+}
+
+template <class Spec>
+std::int64_t sequence_model<Spec>::parameter_count() const {
+  if (!net()) return 0;
+  net_type copy = *net();  // params() is non-const
+  std::int64_t n = 0;
+  for (const auto* p : copy.params()) n += p->w.size();
+  return n;
+}
+
+}  // namespace mlt::ml
