@@ -2,13 +2,33 @@
 
 #include <charconv>
 #include <cmath>
-
-#include "ml/sim/json_out.hpp"
+#include <cstdio>
 
 namespace mlt::msg {
 
-// One escaping rule for every JSON the project writes: the simulator's.
-void append_json_string(std::string& out, std::string_view s) { out += ml::sim::json_quote(s); }
+void append_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);  // UTF-8 bytes pass through
+        }
+    }
+  }
+  out += '"';
+}
 
 void json_writer::separate() {
   if (after_key_) {
@@ -67,8 +87,12 @@ json_writer& json_writer::value(double d) {
     out_ += "null";
     return *this;
   }
-  // Shortest text that reads back as the same double.
   char buf[40];
+  if (doubles_ == double_style::digits_17) {
+    std::snprintf(buf, sizeof buf, "%.17g", d);
+    out_ += buf;
+    return *this;
+  }
   auto res = std::to_chars(buf, buf + sizeof buf, d);
   out_.append(buf, res.ptr);
   return *this;
