@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "messages/json_writer.hpp"
+#include "messages/utc_time.hpp"
 #include "messages/wire.hpp"
 #include "ml/eval/dataset.hpp"
 
@@ -166,14 +167,7 @@ bool plan_from_json(const std::string& json, msg::trial_plan& out) {
 
 }  // namespace
 
-std::string utc_now_iso() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string utc_now_iso() { return msg::utc_iso(std::time(nullptr)); }
 
 trial_db::trial_db(const std::string& path) : path_(path) {
   if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
