@@ -38,41 +38,8 @@ public:
   }
 
 private:
-  [[noreturn]] void refuse(const std::string& why) const {
-    transport_.fail(llm_failure::bad_request, 0, "Anthropic request not sent: " + why);
-  }
-
-  void write_tools(msg::json_writer& w, const llm_request& request) const {
-    if (request.tools.empty()) {
-      if (!request.tool_choice.empty())
-        refuse("tool_choice '" + request.tool_choice + "' is set but the request has no tools");
-      return;
-    }
-    w.key("tools").begin_array();
-    bool chosen_exists = false;
-    for (const llm_tool& t : request.tools) {
-      std::string schema;
-      if (!compact_json_object(t.input_schema, schema))
-        refuse("the input_schema of tool '" + t.name + "' is " + schema);
-      w.begin_object().field("name", t.name);
-      if (!t.description.empty()) w.field("description", t.description);
-      w.key("input_schema").raw(schema).end_object();
-      chosen_exists = chosen_exists || t.name == request.tool_choice;
-    }
-    w.end_array();
-    w.key("tool_choice").begin_object();
-    if (request.tool_choice.empty()) {
-      w.field("type", "auto");
-    } else if (request.tool_choice == "any") {
-      w.field("type", "any");
-    } else {
-      if (!chosen_exists) refuse("tool_choice names '" + request.tool_choice + "', which is not among the tools");
-      w.field("type", "tool").field("name", request.tool_choice);
-    }
-    w.end_object();
-  }
-
-  void write_messages(msg::json_writer& w, const std::vector<llm_message>& messages) const {
+  void write_messages(msg::json_writer& w, const std::vector<llm_message>& messages,
+                      const llm_tool_writer& tools) const {
     w.key("messages").begin_array();
     for (std::size_t i = 0; i < messages.size();) {
       const llm_message& m = messages[i];
@@ -83,19 +50,7 @@ private:
         if (m.text.empty() && m.tool_calls.empty()) continue;
         w.begin_object().field("role", "assistant").key("content").begin_array();
         if (!m.text.empty()) w.begin_object().field("type", "text").field("text", m.text).end_object();
-        for (const llm_tool_call& call : m.tool_calls) {
-          std::string input;
-          if (!compact_json_object(call.arguments, input))
-            refuse("message " + std::to_string(i) + ": the arguments of tool call '" + call.name + "' (" + call.id +
-                   ") are " + input);
-          w.begin_object()
-              .field("type", "tool_use")
-              .field("id", call.id)
-              .field("name", call.name)
-              .key("input")
-              .raw(input)
-              .end_object();
-        }
+        for (const llm_tool_call& call : m.tool_calls) tools.call(w, call, i);  // i: the turn counted from 1
         w.end_array().end_object();
         continue;
       }
@@ -104,16 +59,8 @@ private:
       w.begin_object().field("role", "user").key("content").begin_array();
       for (; i < messages.size() && messages[i].role != llm_message::assistant; ++i) {
         const llm_message& u = messages[i];
-        if (u.role == llm_message::tool_result) {
-          w.begin_object()
-              .field("type", "tool_result")
-              .field("tool_use_id", u.tool_call_id)
-              .field("content", u.text)
-              .field("is_error", u.is_error)
-              .end_object();
-        } else {
-          w.begin_object().field("type", "text").field("text", u.text).end_object();
-        }
+        if (u.role == llm_message::tool_result) tools.result(w, u);
+        else w.begin_object().field("type", "text").field("text", u.text).end_object();
       }
       w.end_array().end_object();
     }
@@ -121,11 +68,12 @@ private:
   }
 
   std::string body_for(const llm_request& request) const {
+    const llm_tool_writer tools(llm_tool_writer::format::anthropic, transport_);
     msg::json_writer w;
     w.begin_object().field("model", settings_.model).field("max_tokens", request.max_tokens);
     if (!request.system.empty()) w.field("system", request.system);
-    write_messages(w, request.messages);
-    write_tools(w, request);
+    write_messages(w, request.messages, tools);
+    tools.tools(w, request);
     w.end_object();
     return w.take();
   }

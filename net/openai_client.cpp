@@ -51,80 +51,37 @@ public:
   }
 
 private:
-  [[noreturn]] void refuse(const std::string& why) const {
-    transport_.fail(llm_failure::bad_request, 0, service_ + " request not sent: " + why);
-  }
-
-  void write_tools(msg::json_writer& w, const llm_request& request) const {
-    if (request.tools.empty()) {
-      if (!request.tool_choice.empty())
-        refuse("tool_choice '" + request.tool_choice + "' is set but the request has no tools");
-      return;
-    }
-    w.key("tools").begin_array();
-    bool chosen_exists = false;
-    for (const llm_tool& t : request.tools) {
-      std::string schema;
-      if (!compact_json_object(t.input_schema, schema))
-        refuse("the input_schema of tool '" + t.name + "' is " + schema);
-      w.begin_object().field("type", "function").key("function").begin_object().field("name", t.name);
-      if (!t.description.empty()) w.field("description", t.description);
-      w.key("parameters").raw(schema).end_object().end_object();
-      chosen_exists = chosen_exists || t.name == request.tool_choice;
-    }
-    w.end_array();
-    if (request.tool_choice.empty()) {
-      w.field("tool_choice", "auto");
-    } else if (request.tool_choice == "any") {
-      w.field("tool_choice", "required");
-    } else {
-      if (!chosen_exists) refuse("tool_choice names '" + request.tool_choice + "', which is not among the tools");
-      w.key("tool_choice").begin_object().field("type", "function");
-      w.key("function").begin_object().field("name", request.tool_choice).end_object().end_object();
-    }
-  }
-
-  void write_messages(msg::json_writer& w, const llm_request& request) const {
+  void write_messages(msg::json_writer& w, const llm_request& request, const llm_tool_writer& tools) const {
     w.key("messages").begin_array();
     if (!request.system.empty())
       w.begin_object().field("role", "system").field("content", request.system).end_object();
-    for (const llm_message& m : request.messages) {
-      w.begin_object();
-      switch (m.role) {
-        case llm_message::user:
-          w.field("role", "user").field("content", m.text);
-          break;
-        case llm_message::assistant:
-          w.field("role", "assistant").key("content");
-          if (m.text.empty() && !m.tool_calls.empty()) w.null();
-          else w.value(m.text);
-          if (!m.tool_calls.empty()) {
-            w.key("tool_calls").begin_array();
-            for (const llm_tool_call& call : m.tool_calls) {
-              w.begin_object().field("id", call.id).field("type", "function");
-              w.key("function").begin_object().field("name", call.name);
-              w.field("arguments", call.arguments.empty() ? std::string("{}") : call.arguments);
-              w.end_object().end_object();
-            }
-            w.end_array();
-          }
-          break;
-        case llm_message::tool_result:
-          // The format has no error flag; the model learns it from the text.
-          w.field("role", "tool").field("tool_call_id", m.tool_call_id);
-          w.field("content", m.is_error && m.text.rfind("Error", 0) != 0 ? "Error: " + m.text : m.text);
-          break;
+    for (std::size_t i = 0; i < request.messages.size(); ++i) {
+      const llm_message& m = request.messages[i];
+      if (m.role == llm_message::tool_result) {
+        tools.result(w, m);
+      } else if (m.role == llm_message::user) {
+        w.begin_object().field("role", "user").field("content", m.text).end_object();
+      } else {
+        w.begin_object().field("role", "assistant").key("content");
+        if (m.text.empty() && !m.tool_calls.empty()) w.null();
+        else w.value(m.text);
+        if (!m.tool_calls.empty()) {
+          w.key("tool_calls").begin_array();
+          for (const llm_tool_call& call : m.tool_calls) tools.call(w, call, i + 1);
+          w.end_array();
+        }
+        w.end_object();
       }
-      w.end_object();
     }
     w.end_array();
   }
 
   std::string body_for(const llm_request& request) const {
+    const llm_tool_writer tools(llm_tool_writer::format::openai, transport_);
     msg::json_writer w;
     w.begin_object().field("model", settings_.model).field("max_tokens", request.max_tokens);
-    write_messages(w, request);
-    write_tools(w, request);
+    write_messages(w, request, tools);
+    tools.tools(w, request);
     w.end_object();
     return w.take();
   }
