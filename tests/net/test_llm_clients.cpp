@@ -20,6 +20,7 @@
 #include "net/llm_client.hpp"
 
 using namespace mlt::net;
+using mlt::test::json_reply;
 using mlt::test::loopback_http_server;
 using mlt::test::loopback_reply;
 using mlt::test::loopback_request;
@@ -74,84 +75,55 @@ std::string header(const loopback_request& r, std::string name) {
   return "";
 }
 
-loopback_reply json(std::string body, int status = 200) {
-  loopback_reply r;
-  r.status = status;
-  r.headers.emplace_back("Content-Type", "application/json");
-  r.body = std::move(body);
-  return r;
+// Anthropic: content blocks; tool results travel inside user turns.
+void read_anthropic_message(dom::element m, sent_request& r) {
+  const std::string role = str(m["role"]);
+  sent_turn assistant{"assistant", "", false, {}, "", {}};
+  for (dom::element block : dom::array(m["content"])) {
+    const std::string type = str(block["type"]);
+    if (role == "assistant" && type == "text") assistant.text = str(block["text"]);
+    else if (role == "assistant" && type == "tool_use")
+      assistant.calls.push_back({str(block["id"]), str(block["name"]), simdjson::minify(block["input"])});
+    else if (role == "user" && type == "text") r.turns.push_back({"user", str(block["text"]), false, {}, "", {}});
+    else if (role == "user" && type == "tool_result")
+      r.turns.push_back({"tool", str(block["content"]), false, {}, str(block["tool_use_id"]), bool(block["is_error"])});
+    else FAIL("unexpected " << type << " block in a " << role << " turn");
+  }
+  if (role == "assistant") r.turns.push_back(assistant);
 }
 
-// Anthropic: the system prompt apart, content blocks, tool results inside user turns.
-sent_request decode_anthropic(const std::string& text) {
-  dom::parser p;
-  dom::element body = p.parse(text);
-  sent_request r;
-  r.model = str(body["model"]);
-  r.max_tokens = int64_t(body["max_tokens"]);
-  if (!body["system"].error()) r.turns.push_back({"system", str(body["system"]), false, {}, "", {}});
-  dom::array messages = body["messages"];
-  r.wire_messages = messages.size();
-  for (dom::element m : messages) {
-    const std::string role = str(m["role"]);
-    sent_turn assistant{"assistant", "", false, {}, "", {}};
-    for (dom::element block : dom::array(m["content"])) {
-      const std::string type = str(block["type"]);
-      if (role == "assistant" && type == "text") assistant.text = str(block["text"]);
-      else if (role == "assistant" && type == "tool_use")
-        assistant.calls.push_back({str(block["id"]), str(block["name"]), simdjson::minify(block["input"])});
-      else if (role == "user" && type == "text") r.turns.push_back({"user", str(block["text"]), false, {}, "", {}});
-      else if (role == "user" && type == "tool_result")
-        r.turns.push_back({"tool", str(block["content"]), false, {}, str(block["tool_use_id"]), bool(block["is_error"])});
-      else FAIL("unexpected " << type << " block in a " << role << " turn");
-    }
-    if (role == "assistant") r.turns.push_back(assistant);
-  }
-  r.has_tools = !body["tools"].error();
-  if (r.has_tools)
-    for (dom::element t : dom::array(body["tools"]))
-      r.tools.push_back({str(t["name"]), str(t["description"]), simdjson::minify(t["input_schema"])});
-  if (!body["tool_choice"].error()) {
-    const std::string type = str(body["tool_choice"]["type"]);
-    r.tool_choice = type == "tool" ? "tool:" + str(body["tool_choice"]["name"]) : type;
-  }
-  return r;
+sent_tool read_anthropic_tool(dom::element t) {
+  return {str(t["name"]), str(t["description"]), simdjson::minify(t["input_schema"])};
 }
 
-// OpenAI: the system prompt as a message, function tools, "tool" messages.
-sent_request decode_openai(const std::string& text) {
-  dom::parser p;
-  dom::element body = p.parse(text);
-  sent_request r;
-  r.model = str(body["model"]);
-  r.max_tokens = int64_t(body["max_tokens"]);
-  dom::array messages = body["messages"];
-  r.wire_messages = messages.size();
-  for (dom::element m : messages) {
-    sent_turn t{str(m["role"]), "", false, {}, "", {}};
-    t.text_null = m["content"].is_null();
-    if (!t.text_null) t.text = str(m["content"]);
-    if (t.role == "tool") t.tool_call_id = str(m["tool_call_id"]);
-    if (!m["tool_calls"].error())
-      for (dom::element c : dom::array(m["tool_calls"])) {
-        CHECK(str(c["type"]) == "function");
-        t.calls.push_back({str(c["id"]), str(c["function"]["name"]), str(c["function"]["arguments"])});
-      }
-    r.turns.push_back(t);
-  }
-  r.has_tools = !body["tools"].error();
-  if (r.has_tools)
-    for (dom::element t : dom::array(body["tools"])) {
-      CHECK(str(t["type"]) == "function");
-      r.tools.push_back({str(t["function"]["name"]), str(t["function"]["description"]),
-                         simdjson::minify(t["function"]["parameters"])});
+std::string read_anthropic_choice(dom::element c) {
+  const std::string type = str(c["type"]);
+  return type == "tool" ? "tool:" + str(c["name"]) : type;
+}
+
+// OpenAI: the system prompt is a message too; tool results are "tool" messages.
+void read_openai_message(dom::element m, sent_request& r) {
+  sent_turn t{str(m["role"]), "", false, {}, "", {}};
+  t.text_null = m["content"].is_null();
+  if (!t.text_null) t.text = str(m["content"]);
+  if (t.role == "tool") t.tool_call_id = str(m["tool_call_id"]);
+  if (!m["tool_calls"].error())
+    for (dom::element c : dom::array(m["tool_calls"])) {
+      CHECK(str(c["type"]) == "function");
+      t.calls.push_back({str(c["id"]), str(c["function"]["name"]), str(c["function"]["arguments"])});
     }
-  dom::element choice;
-  if (!body["tool_choice"].get(choice)) {
-    if (choice.is_string()) r.tool_choice = str(choice) == "required" ? "any" : str(choice);
-    else r.tool_choice = "tool:" + str(choice["function"]["name"]);
-  }
-  return r;
+  r.turns.push_back(t);
+}
+
+sent_tool read_openai_tool(dom::element t) {
+  CHECK(str(t["type"]) == "function");
+  return {str(t["function"]["name"]), str(t["function"]["description"]), simdjson::minify(t["function"]["parameters"])};
+}
+
+std::string read_openai_choice(dom::element c) {
+  if (c.is_string()) return str(c) == "required" ? "any" : str(c);
+  CHECK(str(c["type"]) == "function");
+  return "tool:" + str(c["function"]["name"]);
 }
 
 // ---- the two formats ----
@@ -180,7 +152,10 @@ struct wire_format {
   /// the multi-turn request below has in this format.
   std::string rejected_text;
   std::size_t multi_turn_messages;
-  sent_request (*decode)(const std::string& body);
+  // Readers of this format's request parts (see sent_request).
+  void (*read_message)(dom::element message, sent_request& into);
+  sent_tool (*read_tool)(dom::element tool);
+  std::string (*read_choice)(dom::element tool_choice);
   /// Replies that lack something, with the words that name it.
   std::vector<std::pair<std::string, std::string>> malformed;
 };
@@ -201,7 +176,7 @@ const wire_format anthropic{
     "ANTHROPIC_API_KEY",
     [](const loopback_http_server&) { return std::string("Anthropic"); },
     [](int status, const std::string& type, const std::string& message) {
-      loopback_reply r = json(R"({"type":"error","error":{"type":")" + type + R"(","message":")" + message +
+      loopback_reply r = json_reply(R"({"type":"error","error":{"type":")" + type + R"(","message":")" + message +
                                   R"("},"request_id":"req_011CSHoEeqs5C35K2UUqR7Fy"})",
                               status);
       r.headers.emplace_back("request-id", "req_011CSHoEeqs5C35K2UUqR7Fy");
@@ -228,7 +203,9 @@ const wire_format anthropic{
     "overloaded_error",
     "the store is locked",  // with is_error: true
     3,                      // user, assistant, one user turn holding both results
-    &decode_anthropic,
+    &read_anthropic_message,
+    &read_anthropic_tool,
+    &read_anthropic_choice,
     {{R"({"type":"message","role":"assistant"})", "no 'content' array"},
      {R"({"type":"message","content":[{"type":"tool_use","id":"toolu_1","name":"fetch_bars"}]})",
       "content[0] (tool_use) has no 'input' object"}},
@@ -257,7 +234,7 @@ const wire_format openai{
     "OPENAI_API_KEY",
     [](const loopback_http_server& s) { return "OpenAI-compatible server 127.0.0.1:" + std::to_string(s.port()); },
     [](int status, const std::string& type, const std::string& message) {
-      return json(R"({"error":{"message":")" + message + R"(","type":")" + type + R"(","param":null,"code":null}})",
+      return json_reply(R"({"error":{"message":")" + message + R"(","type":")" + type + R"(","param":null,"code":null}})",
                   status);
     },
     R"({"id":"chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG","object":"chat.completion","created":1741570283,)"
@@ -283,13 +260,35 @@ const wire_format openai{
     "server_error",
     "Error: the store is locked",  // the format has no error flag
     5,                             // system, user, assistant, two tool messages
-    &decode_openai,
+    &read_openai_message,
+    &read_openai_tool,
+    &read_openai_choice,
     {{R"({"id":"x","object":"chat.completion"})", "no 'choices' array"},
      {R"({"choices":[{"message":{"role":"assistant","content":null,)"
       R"("tool_calls":[{"id":"call_1","type":"function","function":{"arguments":"{}"}}]},)"
       R"("finish_reason":"tool_calls"}]})",
       "choices[0].message.tool_calls[0].function has no 'name'"}},
 };
+
+// A request body as `f` spells it, read back.
+sent_request decode(const wire_format& f, const std::string& text) {
+  dom::parser p;
+  dom::element body = p.parse(text);
+  sent_request r;
+  r.model = str(body["model"]);
+  r.max_tokens = int64_t(body["max_tokens"]);
+  // Anthropic's system prompt stands apart (OpenAI's is the first message).
+  if (!body["system"].error()) r.turns.push_back({"system", str(body["system"]), false, {}, "", {}});
+  dom::array messages = body["messages"];
+  r.wire_messages = messages.size();
+  for (dom::element m : messages) f.read_message(m, r);
+  r.has_tools = !body["tools"].error();
+  if (r.has_tools)
+    for (dom::element t : dom::array(body["tools"])) r.tools.push_back(f.read_tool(t));
+  dom::element choice;
+  if (!body["tool_choice"].get(choice)) r.tool_choice = f.read_choice(choice);
+  return r;
+}
 
 // Each case below runs once per format.
 #define EACH_FORMAT()                                              \
@@ -341,7 +340,7 @@ loopback_reply with_retry_after(loopback_reply r, const std::string& seconds) {
 
 TEST_CASE("llm client forces a tool and returns its call with the arguments as JSON", "[llm]") {
   EACH_FORMAT();
-  loopback_http_server server([&](const loopback_request&) { return json(f.tool_call_reply); });
+  loopback_http_server server([&](const loopback_request&) { return json_reply(f.tool_call_reply); });
   auto client = make_llm_client(settings_for(f, server));
   REQUIRE(client->kind() == f.kind);
   llm_reply reply = client->complete(ask_for_bars());
@@ -371,7 +370,7 @@ TEST_CASE("llm client forces a tool and returns its call with the arguments as J
   CHECK(header(r, f.auth_header) == f.auth_prefix + f.key);
   CHECK(header(r, "content-type") == "application/json");
   for (const auto& [name, value] : f.other_headers) CHECK(header(r, name) == value);
-  const sent_request sent = f.decode(r.body);
+  const sent_request sent = decode(f, r.body);
   CHECK(sent.model == f.model);
   CHECK(sent.max_tokens == 256);
   REQUIRE(sent.turns.size() == 2);
@@ -395,7 +394,7 @@ TEST_CASE("llm client sends the tool calls and tool results of a multi-turn exch
   EACH_FORMAT();
   std::atomic<int> calls{0};
   loopback_http_server server([&](const loopback_request&) {
-    return ++calls == 1 ? json(f.tool_call_reply) : json(f.text_reply("AAPL has 30 bars; training now."));
+    return ++calls == 1 ? json_reply(f.tool_call_reply) : json_reply(f.text_reply("AAPL has 30 bars; training now."));
   });
   llm_settings s = settings_for(f, server);
   s.base_url += f.versioned_base;  // a base URL that already names the version is not doubled
@@ -420,8 +419,8 @@ TEST_CASE("llm client sends the tool calls and tool results of a multi-turn exch
   REQUIRE(requests.size() == 2);
   CHECK(requests[0].target == f.path);
   CHECK(requests[1].target == f.path);
-  CHECK(f.decode(requests[0].body).tool_choice == "any");
-  const sent_request sent = f.decode(requests[1].body);
+  CHECK(decode(f, requests[0].body).tool_choice == "any");
+  const sent_request sent = decode(f, requests[1].body);
   CHECK(sent.tool_choice == "auto");
   CHECK(sent.wire_messages == f.multi_turn_messages);
   REQUIRE(sent.turns.size() == 5);
@@ -493,7 +492,7 @@ TEST_CASE("llm client honours Retry-After of a 429 and then succeeds", "[llm]") 
   EACH_FORMAT();
   std::atomic<int> calls{0};
   loopback_http_server server([&](const loopback_request&) {
-    if (++calls > 1) return json(f.text_reply("ok"));
+    if (++calls > 1) return json_reply(f.text_reply("ok"));
     return with_retry_after(f.api_error(429, "rate_limit_error", "Number of request tokens has exceeded your rate limit"),
                             "1");
   });
@@ -514,7 +513,7 @@ TEST_CASE("llm client caps a long Retry-After at max_backoff", "[llm]") {
   EACH_FORMAT();
   std::atomic<int> calls{0};
   loopback_http_server server([&](const loopback_request&) {
-    if (++calls > 1) return json(f.text_reply("ok"));
+    if (++calls > 1) return json_reply(f.text_reply("ok"));
     return with_retry_after(f.api_error(429, "rate_limit_error", "slow down"), "600");
   });
   auto client = make_llm_client(settings_for(f, server));
@@ -543,7 +542,7 @@ TEST_CASE("llm client retries an overloaded API and then succeeds", "[llm]") {
   EACH_FORMAT();
   std::atomic<int> calls{0};
   loopback_http_server server([&](const loopback_request&) {
-    return ++calls == 1 ? f.api_error(f.overloaded_status, f.overloaded_type, "Overloaded") : json(f.tool_call_reply);
+    return ++calls == 1 ? f.api_error(f.overloaded_status, f.overloaded_type, "Overloaded") : json_reply(f.tool_call_reply);
   });
   auto client = make_llm_client(settings_for(f, server));
   llm_reply reply = client->complete(ask_for_bars());
@@ -581,7 +580,7 @@ TEST_CASE("llm client retries a 500 and reports a server error when it persists"
 TEST_CASE("llm client times out within the request's budget while the server stalls", "[llm]") {
   EACH_FORMAT();
   loopback_http_server server([&](const loopback_request&) {
-    loopback_reply r = json(f.text_reply("too late"));
+    loopback_reply r = json_reply(f.text_reply("too late"));
     r.delay = std::chrono::milliseconds(30000);
     return r;
   });
@@ -601,7 +600,7 @@ TEST_CASE("llm client times out within the request's budget while the server sta
 
 TEST_CASE("llm client reports a 200 whose body is not JSON as malformed", "[llm]") {
   EACH_FORMAT();
-  loopback_http_server server([](const loopback_request&) { return json(R"({"type":"message","content":[{"ty)"); });
+  loopback_http_server server([](const loopback_request&) { return json_reply(R"({"type":"message","content":[{"ty)"); });
   auto client = make_llm_client(settings_for(f, server));
   llm_error e = failure_of(*client, ask_for_bars());
   CHECK(e.kind == llm_failure::malformed);
@@ -614,7 +613,7 @@ TEST_CASE("llm client names what a malformed reply lacks", "[llm]") {
   REQUIRE_FALSE(f.malformed.empty());
   for (const auto& [body, lack] : f.malformed) {
     INFO(body);
-    loopback_http_server server([&, body = body](const loopback_request&) { return json(body); });
+    loopback_http_server server([&, body = body](const loopback_request&) { return json_reply(body); });
     auto client = make_llm_client(settings_for(f, server));
     llm_error e = failure_of(*client, ask_for_bars());
     CHECK(e.kind == llm_failure::malformed);
@@ -625,7 +624,7 @@ TEST_CASE("llm client names what a malformed reply lacks", "[llm]") {
 TEST_CASE("llm client reports a truncated body as a transport failure", "[llm]") {
   EACH_FORMAT();
   loopback_http_server server([&](const loopback_request&) {
-    loopback_reply r = json(f.tool_call_reply);
+    loopback_reply r = json_reply(f.tool_call_reply);
     r.truncate_at = 40;
     return r;
   });
@@ -638,7 +637,7 @@ TEST_CASE("llm client reports a truncated body as a transport failure", "[llm]")
 
 TEST_CASE("llm client refuses a tool_choice or schema it cannot send before sending anything", "[llm]") {
   EACH_FORMAT();
-  loopback_http_server server([&](const loopback_request&) { return json(f.tool_call_reply); });
+  loopback_http_server server([&](const loopback_request&) { return json_reply(f.tool_call_reply); });
   auto client = make_llm_client(settings_for(f, server));
   llm_request request = ask_for_bars();
   request.tool_choice = "delete_everything";
@@ -660,7 +659,7 @@ TEST_CASE("llm client refuses a tool_choice or schema it cannot send before send
 // ---- what only one API has ----
 
 TEST_CASE("anthropic client refuses replayed tool-call arguments that are not a JSON object", "[llm][anthropic]") {
-  loopback_http_server server([](const loopback_request&) { return json(anthropic.text_reply("ok")); });
+  loopback_http_server server([](const loopback_request&) { return json_reply(anthropic.text_reply("ok")); });
   auto client = make_anthropic_client(settings_for(anthropic, server));
   llm_request request = ask_for_bars();
   request.messages.push_back({llm_message::assistant, "", {{"toolu_9", "fetch_bars", "[1,2]"}}, "", false});
@@ -674,7 +673,7 @@ TEST_CASE("anthropic client refuses replayed tool-call arguments that are not a 
 TEST_CASE("openai client names the local server it cannot connect to", "[llm][openai]") {
   std::string base;
   {
-    loopback_http_server gone([](const loopback_request&) { return json(openai.text_reply("never")); });
+    loopback_http_server gone([](const loopback_request&) { return json_reply(openai.text_reply("never")); });
     base = gone.base_url();
   }
   llm_settings s;
@@ -691,7 +690,7 @@ TEST_CASE("openai client names the local server it cannot connect to", "[llm][op
 }
 
 TEST_CASE("openai client sends no Authorization header when no key is set", "[llm][openai]") {
-  loopback_http_server server([](const loopback_request&) { return json(openai.text_reply("local")); });
+  loopback_http_server server([](const loopback_request&) { return json_reply(openai.text_reply("local")); });
   llm_settings s = settings_for(openai, server);
   s.api_key.clear();
   auto client = make_openai_client(s);
@@ -703,14 +702,14 @@ TEST_CASE("openai client sends no Authorization header when no key is set", "[ll
   auto requests = server.requests();
   REQUIRE(requests.size() == 1);
   CHECK(header(requests[0], "authorization").empty());
-  const sent_request sent = decode_openai(requests[0].body);
+  const sent_request sent = decode(openai, requests[0].body);
   CHECK_FALSE(sent.has_tools);
   CHECK(sent.tool_choice.empty());
 }
 
 TEST_CASE("openai client does not retry a 429 that says the quota is used up", "[llm][openai]") {
   loopback_http_server server([](const loopback_request&) {
-    return json(R"({"error":{"message":"You exceeded your current quota, please check your plan and billing )"
+    return json_reply(R"({"error":{"message":"You exceeded your current quota, please check your plan and billing )"
                 R"(details.","type":"insufficient_quota","param":null,"code":"insufficient_quota"}})",
                 429);
   });
