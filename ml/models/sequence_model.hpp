@@ -1,21 +1,9 @@
 #pragma once
-/// The model wrapper the sequence networks (lstm, transformer) share: it
-/// checks the data, fits through nn::seq_trainer (windows, mini-batches,
-/// early stopping, best weights kept), predicts over windows, and saves and
-/// loads the network in one text format. A network brings only what differs,
-/// as a "spec" (see lstm_model.hpp, transformer_model.hpp):
-///
-///   struct my_spec {
-///     using net = nn::my_net<float>;       // has shape(), params(), logits()
-///     static constexpr const char* name = "my";
-///     static constexpr nn::window_layout layout = ...;
-///     static const std::vector<param_spec>& specs();   // parameter table
-///     /// The network's shape from resolved parameters; throws
-///     /// std::invalid_argument (without the model's name) when they cannot hold.
-///     static shape_type shape(const param_map& p, int inputs);
-///     static double flops_per_window(const shape_type& s);  // forward + backward
-///     static std::vector<search_dim> search_space();
-///   };
+/// The model the sequence networks (lstm, transformer) share: it checks the
+/// data, fits through nn::seq_trainer (windows, mini-batches, early stopping,
+/// best weights kept), predicts over windows, and saves and loads the network
+/// in one text format. A network brings only what differs, as a
+/// sequence_spec (see lstm_model.cpp, transformer_model.cpp).
 ///
 /// The window for row t holds rows t-seq_len+1 .. t of the matrix it is given;
 /// the first rows of a matrix have no full window and are left-padded with
@@ -25,20 +13,46 @@
 /// model's own .cpp includes (it instantiates the template once).
 
 #include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
 
 #include "ml/models/model.hpp"
 #include "ml/models/nn/seq_trainer.hpp"
 
 namespace mlt::ml {
 
-template <class Spec>
-class sequence_model final : public model {
-public:
-  using net_type = typename Spec::net;
+/// What makes a network of shape `Shape` a sequence model.
+template <class Shape>
+struct sequence_spec {
+  std::string name;  ///< the registered model name
+  nn::window_layout layout;
+  /// The network's own parameters, seq_len among them. The training ones
+  /// follow them in params(): dropout, learning_rate, batch_size, max_epochs,
+  /// patience, clip_norm, the same for every network but the learning rate's
+  /// default.
+  std::vector<param_spec> net_params;
+  double learning_rate = 1e-3;  ///< default
+  /// The network's shape from resolved parameters; throws std::invalid_argument
+  /// (without the model's name) when they cannot hold together.
+  Shape (*shape)(const param_map& p, int inputs) = nullptr;
+  /// Approximate flops of forward + backward for one window.
+  double (*flops_per_window)(const Shape& s) = nullptr;
+  std::vector<search_dim> search_space;  ///< most important first
+};
 
-  std::string name() const override { return Spec::name; }
-  /// Parameters of the spec's table, defaults filled in; unknown or out-of-range
-  /// ones throw std::invalid_argument naming the parameter.
+template <class Net>
+class sequence_model : public model {
+public:
+  using shape_type = std::decay_t<decltype(std::declval<const Net&>().shape())>;
+  using spec_type = sequence_spec<shape_type>;
+
+  /// `spec` must outlive the model (each network's is a static object).
+  explicit sequence_model(const spec_type& spec);
+
+  std::string name() const override { return spec_.name; }
+  /// Unknown or out-of-range params throw std::invalid_argument naming the parameter.
   void start(const fit_data& data, const param_map& params, std::uint64_t seed) override;
   /// One bounded chunk of an epoch; `step` counts finished epochs.
   fit_step step() override;
@@ -55,16 +69,19 @@ public:
   /// Restores save() output; throws std::invalid_argument naming the problem
   /// when the state is malformed, truncated or of another model.
   void load(const std::string& state) override;
-  std::vector<search_dim> search_space() const override { return Spec::search_space(); }
+  std::vector<search_dim> search_space() const override { return spec_.search_space; }
   /// Weights and biases of the network.
   std::int64_t parameter_count() const override;
 
 private:
-  const net_type* net() const;
+  const Net* net() const;
+  shape_type checked_shape(const param_map& p, int inputs, const std::string& error_prefix) const;
 
+  const spec_type& spec_;
+  std::vector<param_spec> table_;  // spec_.net_params, then the training parameters
   param_map params_;
-  std::optional<nn::seq_trainer<net_type>> trainer_;
-  std::optional<net_type> loaded_;  // set by load(), cleared by start()
+  std::optional<nn::seq_trainer<Net>> trainer_;
+  std::optional<Net> loaded_;  // set by load(), cleared by start()
 };
 
 }  // namespace mlt::ml

@@ -1,6 +1,6 @@
 #pragma once
-/// Definitions of sequence_model<Spec> (see sequence_model.hpp); included by
-/// a sequence model's .cpp, which instantiates the template for its spec.
+/// Definitions of sequence_model<Net> (see sequence_model.hpp); included by
+/// a sequence model's .cpp, which instantiates the template for its network.
 
 #include <sstream>
 #include <stdexcept>
@@ -25,25 +25,36 @@ constexpr int state_version = 1;
 constexpr int max_inputs = 1000000;
 inline std::string state_tag(const std::string& name) { return "mlt-" + name; }
 
-// The spec's shape; parameters that cannot hold together go to `fail` (which throws).
-template <class Spec, class Fail>
-auto shape_or_fail(const param_map& p, int inputs, Fail fail) -> decltype(Spec::shape(p, inputs)) {
-  try {
-    return Spec::shape(p, inputs);
-  } catch (const std::invalid_argument& e) {
-    fail(e.what());
-    throw;  // not reached: fail throws
-  }
-}
 }  // namespace seq_detail
 
-template <class Spec>
-void sequence_model<Spec>::start(const fit_data& data, const param_map& params, std::uint64_t seed) {
-  const std::string who = std::string(Spec::name) + ": ";
-  params_ = resolve_params(Spec::name, Spec::specs(), params);
-  const auto shape = seq_detail::shape_or_fail<Spec>(
-      params_, static_cast<int>(data.x_train.cols()),
-      [&](const std::string& what) { throw std::invalid_argument(who + what); });
+template <class Net>
+sequence_model<Net>::sequence_model(const spec_type& spec) : spec_(spec), table_(spec.net_params) {
+  // The training parameters: the same for every sequence network.
+  table_.insert(table_.end(), {
+                                  {"dropout", 0.1, 0, 0.9, false},
+                                  {"learning_rate", spec.learning_rate, 1e-6, 1, false},
+                                  {"batch_size", 64, 1, 4096, true},
+                                  {"max_epochs", 20, 1, 1000, true},
+                                  {"patience", 4, 1, 1000, true},
+                                  {"clip_norm", 1.0, 0, 1e6, false},
+                              });
+}
+
+template <class Net>
+typename sequence_model<Net>::shape_type sequence_model<Net>::checked_shape(const param_map& p, int inputs,
+                                                                            const std::string& error_prefix) const {
+  try {
+    return spec_.shape(p, inputs);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(error_prefix + e.what());
+  }
+}
+
+template <class Net>
+void sequence_model<Net>::start(const fit_data& data, const param_map& params, std::uint64_t seed) {
+  const std::string who = spec_.name + ": ";
+  params_ = resolve_params(spec_.name, table_, params);
+  const shape_type shape = checked_shape(params_, static_cast<int>(data.x_train.cols()), who);
   if (data.x_train.rows() == 0 || data.x_train.cols() == 0)
     throw std::invalid_argument(who + "x_train is empty");
   if (data.y_train.size() != data.x_train.rows() || data.y_val.size() != data.x_val.rows() ||
@@ -59,55 +70,55 @@ void sequence_model<Spec>::start(const fit_data& data, const param_map& params, 
   opt.learning_rate = params_.at("learning_rate");
   opt.clip_norm = params_.at("clip_norm");
   opt.dropout = params_.at("dropout");
-  opt.flops_per_window = Spec::flops_per_window(shape);
+  opt.flops_per_window = spec_.flops_per_window(shape);
 
   // Two streams from one seed: the initial weights, then the trainer's
   // shuffles and dropout masks.
   nn::rng init(nn::mix_seed(seed, 1));
   loaded_.reset();
-  trainer_.emplace(net_type(shape, init), data, opt, Spec::layout, nn::mix_seed(seed, 2));
+  trainer_.emplace(Net(shape, init), data, opt, spec_.layout, nn::mix_seed(seed, 2));
 }
 
-template <class Spec>
-fit_step sequence_model<Spec>::step() {
-  if (!trainer_) throw std::logic_error(std::string(Spec::name) + ": step() before start()");
+template <class Net>
+fit_step sequence_model<Net>::step() {
+  if (!trainer_) throw std::logic_error(spec_.name + ": step() before start()");
   return trainer_->step();
 }
 
-template <class Spec>
-kept_step sequence_model<Spec>::stop() {
-  if (!trainer_) throw std::logic_error(std::string(Spec::name) + ": stop() before start()");
+template <class Net>
+kept_step sequence_model<Net>::stop() {
+  if (!trainer_) throw std::logic_error(spec_.name + ": stop() before start()");
   return trainer_->stop();
 }
 
-template <class Spec>
-const typename Spec::net* sequence_model<Spec>::net() const {
+template <class Net>
+const Net* sequence_model<Net>::net() const {
   if (trainer_) return &trainer_->net();
   return loaded_ ? &*loaded_ : nullptr;
 }
 
-template <class Spec>
-Eigen::VectorXd sequence_model<Spec>::predict_proba(const Eigen::MatrixXd& x) const {
-  const std::string who = std::string(Spec::name) + ": ";
+template <class Net>
+Eigen::VectorXd sequence_model<Net>::predict_proba(const Eigen::MatrixXd& x) const {
+  const std::string who = spec_.name + ": ";
   if (!net()) throw std::logic_error(who + "predict_proba() before start() or load()");
   const auto& net = *this->net();
   if (x.cols() != net.shape().inputs)
     throw std::invalid_argument(who + "x has " + std::to_string(x.cols()) +
                                 " columns, the model was fit on " +
                                 std::to_string(net.shape().inputs));
-  return nn::predict_windows(net, x, net.shape().seq_len, Spec::layout);
+  return nn::predict_windows(net, x, net.shape().seq_len, spec_.layout);
 }
 
-template <class Spec>
-param_map sequence_model<Spec>::params() const {
-  return params_.empty() ? resolve_params(name(), Spec::specs(), {}) : params_;
+template <class Net>
+param_map sequence_model<Net>::params() const {
+  return params_.empty() ? resolve_params(name(), table_, {}) : params_;
 }
 
-template <class Spec>
-std::string sequence_model<Spec>::save() const {
+template <class Net>
+std::string sequence_model<Net>::save() const {
   if (!net()) return {};
-  net_type copy = *net();  // params() is non-const
-  std::string out = seq_detail::state_tag(Spec::name) + ' ' +
+  Net copy = *net();  // params() is non-const
+  std::string out = seq_detail::state_tag(spec_.name) + ' ' +
                     std::to_string(seq_detail::state_version) + '\n';
   nn::write_param_line(out, params_);
   out += "inputs " + std::to_string(copy.shape().inputs) + '\n';
@@ -115,18 +126,18 @@ std::string sequence_model<Spec>::save() const {
   return nn::seal_state(std::move(out));
 }
 
-template <class Spec>
-void sequence_model<Spec>::load(const std::string& state) {
-  const std::string prefix = std::string(Spec::name) + ": cannot load state: ";
+template <class Net>
+void sequence_model<Net>::load(const std::string& state) {
+  const std::string prefix = spec_.name + ": cannot load state: ";
   const auto fail = [&](const std::string& what) { throw std::invalid_argument(prefix + what); };
   std::istringstream in(
-      nn::load_body(state, seq_detail::state_tag(Spec::name), seq_detail::state_version, fail));
+      nn::load_body(state, seq_detail::state_tag(spec_.name), seq_detail::state_version, fail));
   std::string word;
   in >> word >> word;  // tag and version, checked by load_body
   const param_map given = nn::read_param_line(in, fail);
   param_map p;
   try {
-    p = resolve_params(Spec::name, Spec::specs(), given);
+    p = resolve_params(spec_.name, table_, given);
   } catch (const std::invalid_argument& e) {
     fail(e.what());
   }
@@ -134,9 +145,9 @@ void sequence_model<Spec>::load(const std::string& state) {
   const double inputs = nn::read_number<double>(in, "inputs", fail);
   if (!(inputs >= 1 && inputs <= seq_detail::max_inputs) || inputs != static_cast<int>(inputs))
     fail("bad input count " + nn::exact_number(inputs));
-  const auto shape = seq_detail::shape_or_fail<Spec>(p, static_cast<int>(inputs), fail);
+  const shape_type shape = checked_shape(p, static_cast<int>(inputs), prefix);
   nn::rng unused(0);  // every weight is overwritten below
-  net_type net(shape, unused);
+  Net net(shape, unused);
   nn::read_tensors(in, net.params(), fail);
   nn::expect_end(in, fail);
   Eigen::setNbThreads(1);  // as in start(): predictions run on one thread
@@ -145,10 +156,10 @@ void sequence_model<Spec>::load(const std::string& state) {
   params_ = p;
 }
 
-template <class Spec>
-std::int64_t sequence_model<Spec>::parameter_count() const {
+template <class Net>
+std::int64_t sequence_model<Net>::parameter_count() const {
   if (!net()) return 0;
-  net_type copy = *net();  // params() is non-const
+  Net copy = *net();  // params() is non-const
   std::int64_t n = 0;
   for (const auto* p : copy.params()) n += p->w.size();
   return n;
