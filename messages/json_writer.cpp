@@ -7,24 +7,20 @@
 namespace mlt::msg {
 
 void append_json_string(std::string& out, std::string_view s) {
+  // The characters JSON escapes with a letter, and those letters.
+  constexpr std::string_view plain = "\"\\\n\r\t\b\f";
+  constexpr std::string_view letter = "\"\\nrtbf";
   out += '"';
   for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);  // UTF-8 bytes pass through
-        }
+    if (const std::size_t k = plain.find(static_cast<char>(c)); k != std::string_view::npos) {
+      out += '\\';
+      out += letter[k];
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);  // UTF-8 bytes pass through
     }
   }
   out += '"';

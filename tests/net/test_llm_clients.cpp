@@ -336,6 +336,20 @@ loopback_reply with_retry_after(loopback_reply r, const std::string& seconds) {
   return r;
 }
 
+// One exchange in format `f` against a server answering with `handler`, expected to fail.
+struct failed_exchange {
+  llm_error error;
+  std::size_t requests;  ///< how many the server received
+  std::string service;   ///< what the error text starts with
+};
+
+failed_exchange exchange_failing(const wire_format& f, const mlt::test::loopback_handler& handler) {
+  loopback_http_server server(handler);
+  auto client = make_llm_client(settings_for(f, server));
+  llm_error e = failure_of(*client, ask_for_bars());
+  return {e, server.requests().size(), f.service(server)};
+}
+
 }  // namespace
 
 TEST_CASE("llm client forces a tool and returns its call with the arguments as JSON", "[llm]") {
@@ -455,37 +469,49 @@ TEST_CASE("llm client sends the tool calls and tool results of a multi-turn exch
   }
 }
 
-TEST_CASE("llm client surfaces the API's message of a 400 without retrying", "[llm]") {
+TEST_CASE("llm client names the API's error and retries only what may pass later", "[llm]") {
   EACH_FORMAT();
-  loopback_http_server server([&](const loopback_request&) {
-    return f.api_error(400, "invalid_request_error", "max_tokens: Input should be greater than or equal to 1");
-  });
-  auto client = make_llm_client(settings_for(f, server));
-  llm_error e = failure_of(*client, ask_for_bars());
-  CHECK(e.kind == llm_failure::bad_request);
-  CHECK(e.status == 400);
-  CHECK_THAT(e.what(), Catch::StartsWith(f.service(server) + " refused the request (400 invalid_request_error: "
-                                                              "max_tokens: Input should be greater than or equal to 1)"));
-  CHECK(server.requests().size() == 1);
+  struct row {
+    int status;
+    std::string type, message;
+    llm_failure kind;
+    std::string said;   ///< the words after the service's name
+    std::size_t tries;  ///< requests the server receives (max_retries = 2)
+  };
+  const row rows[] = {
+      {400, "invalid_request_error", "max_tokens: Input should be greater than or equal to 1",
+       llm_failure::bad_request, "refused the request", 1},
+      {500, "api_error", "An unexpected error has occurred internal to the service.", llm_failure::server,
+       "had a server error", 3},
+      {f.overloaded_status, f.overloaded_type, "Overloaded", llm_failure::overloaded, "is overloaded", 3},
+  };
+  for (const row& r : rows) {
+    INFO("status " << r.status);
+    const auto x = exchange_failing(f, [&](const loopback_request&) { return f.api_error(r.status, r.type, r.message); });
+    CHECK(x.error.kind == r.kind);
+    CHECK(x.error.status == r.status);
+    CHECK(x.requests == r.tries);
+    const std::string detail = " (" + std::to_string(r.status) + " " + r.type + ": " + r.message + ")";
+    CHECK_THAT(x.error.what(), Catch::StartsWith(x.service + " " + r.said + detail));
+    if (r.tries > 1) CHECK_THAT(x.error.what(), Catch::Contains(detail + " after 3 attempts"));
+  }
 }
 
 TEST_CASE("llm client reports a rejected key as auth without ever showing the key", "[llm]") {
   EACH_FORMAT();
   // A server that echoes the key must not get it into the error either.
-  loopback_http_server server([&](const loopback_request& r) {
+  const auto x = exchange_failing(f, [&](const loopback_request& r) {
     return f.api_error(401, "authentication_error",
                        "invalid key " + header(r, f.auth_header).substr(f.auth_prefix.size()));
   });
-  auto client = make_llm_client(settings_for(f, server));
-  llm_error e = failure_of(*client, ask_for_bars());
-  CHECK(e.kind == llm_failure::auth);
-  CHECK(e.status == 401);
-  CHECK_THAT(e.what(), Catch::StartsWith(f.service(server) + " rejected the API key (401 authentication_error: "
-                                                              "invalid key"));
-  CHECK_THAT(e.what(), Catch::Contains(f.key_env));
-  CHECK(std::string(e.what()).find(f.key) == std::string::npos);
-  CHECK(std::string(e.what()).find("5ECRET") == std::string::npos);
-  CHECK(server.requests().size() == 1);
+  CHECK(x.error.kind == llm_failure::auth);
+  CHECK(x.error.status == 401);
+  CHECK_THAT(x.error.what(),
+             Catch::StartsWith(x.service + " rejected the API key (401 authentication_error: invalid key"));
+  CHECK_THAT(x.error.what(), Catch::Contains(f.key_env));
+  CHECK(std::string(x.error.what()).find(f.key) == std::string::npos);
+  CHECK(std::string(x.error.what()).find("5ECRET") == std::string::npos);
+  CHECK(x.requests == 1);
 }
 
 TEST_CASE("llm client honours Retry-After of a 429 and then succeeds", "[llm]") {
@@ -552,31 +578,6 @@ TEST_CASE("llm client retries an overloaded API and then succeeds", "[llm]") {
   CHECK(server.requests().size() == 2);
 }
 
-TEST_CASE("llm client reports overloaded after max_retries", "[llm]") {
-  EACH_FORMAT();
-  loopback_http_server server(
-      [&](const loopback_request&) { return f.api_error(f.overloaded_status, f.overloaded_type, "Overloaded"); });
-  auto client = make_llm_client(settings_for(f, server));
-  llm_error e = failure_of(*client, ask_for_bars());
-  CHECK(e.kind == llm_failure::overloaded);
-  CHECK(e.status == f.overloaded_status);
-  CHECK_THAT(e.what(), Catch::StartsWith(f.service(server) + " is overloaded (" + std::to_string(f.overloaded_status) +
-                                         " " + f.overloaded_type + ": Overloaded) after 3 attempts"));
-  CHECK(server.requests().size() == 3);  // the first try and max_retries = 2
-}
-
-TEST_CASE("llm client retries a 500 and reports a server error when it persists", "[llm]") {
-  EACH_FORMAT();
-  loopback_http_server server([&](const loopback_request&) {
-    return f.api_error(500, "api_error", "An unexpected error has occurred internal to the service.");
-  });
-  auto client = make_llm_client(settings_for(f, server));
-  llm_error e = failure_of(*client, ask_for_bars());
-  CHECK(e.kind == llm_failure::server);
-  CHECK(e.status == 500);
-  CHECK(server.requests().size() == 3);
-}
-
 TEST_CASE("llm client times out within the request's budget while the server stalls", "[llm]") {
   EACH_FORMAT();
   loopback_http_server server([&](const loopback_request&) {
@@ -600,12 +601,11 @@ TEST_CASE("llm client times out within the request's budget while the server sta
 
 TEST_CASE("llm client reports a 200 whose body is not JSON as malformed", "[llm]") {
   EACH_FORMAT();
-  loopback_http_server server([](const loopback_request&) { return json_reply(R"({"type":"message","content":[{"ty)"); });
-  auto client = make_llm_client(settings_for(f, server));
-  llm_error e = failure_of(*client, ask_for_bars());
-  CHECK(e.kind == llm_failure::malformed);
-  CHECK(e.status == 200);
-  CHECK_THAT(e.what(), Catch::StartsWith(f.service(server) + " reply is malformed: not JSON"));
+  const auto x =
+      exchange_failing(f, [](const loopback_request&) { return json_reply(R"({"type":"message","content":[{"ty)"); });
+  CHECK(x.error.kind == llm_failure::malformed);
+  CHECK(x.error.status == 200);
+  CHECK_THAT(x.error.what(), Catch::StartsWith(x.service + " reply is malformed: not JSON"));
 }
 
 TEST_CASE("llm client names what a malformed reply lacks", "[llm]") {
@@ -613,26 +613,22 @@ TEST_CASE("llm client names what a malformed reply lacks", "[llm]") {
   REQUIRE_FALSE(f.malformed.empty());
   for (const auto& [body, lack] : f.malformed) {
     INFO(body);
-    loopback_http_server server([&, body = body](const loopback_request&) { return json_reply(body); });
-    auto client = make_llm_client(settings_for(f, server));
-    llm_error e = failure_of(*client, ask_for_bars());
-    CHECK(e.kind == llm_failure::malformed);
-    CHECK_THAT(e.what(), Catch::Contains(lack));
+    const auto x = exchange_failing(f, [&, body = body](const loopback_request&) { return json_reply(body); });
+    CHECK(x.error.kind == llm_failure::malformed);
+    CHECK_THAT(x.error.what(), Catch::Contains(lack));
   }
 }
 
 TEST_CASE("llm client reports a truncated body as a transport failure", "[llm]") {
   EACH_FORMAT();
-  loopback_http_server server([&](const loopback_request&) {
+  const auto x = exchange_failing(f, [&](const loopback_request&) {
     loopback_reply r = json_reply(f.tool_call_reply);
     r.truncate_at = 40;
     return r;
   });
-  auto client = make_llm_client(settings_for(f, server));
-  llm_error e = failure_of(*client, ask_for_bars());
-  CHECK(e.kind == llm_failure::transport);
-  CHECK(e.status == 0);
-  CHECK_THAT(e.what(), Catch::Contains("truncated"));
+  CHECK(x.error.kind == llm_failure::transport);
+  CHECK(x.error.status == 0);
+  CHECK_THAT(x.error.what(), Catch::Contains("truncated"));
 }
 
 TEST_CASE("llm client refuses a tool_choice or schema it cannot send before sending anything", "[llm]") {
@@ -747,6 +743,21 @@ struct scoped_env {
   std::string old_;
 };
 
+// What a person set, then filled from the environment.
+struct set_by_person {
+  std::string kind, base_url, api_key, model;
+};
+
+llm_settings filled_from_env(const set_by_person& p) {
+  llm_settings s;
+  s.kind = p.kind;
+  s.base_url = p.base_url;
+  s.api_key = p.api_key;
+  s.model = p.model;
+  fill_llm_settings_from_env(s);
+  return s;
+}
+
 }  // namespace
 
 TEST_CASE("llm settings are filled from the environment only where empty", "[llm]") {
@@ -755,33 +766,24 @@ TEST_CASE("llm settings are filled from the environment only where empty", "[llm
   scoped_env o_key("OPENAI_API_KEY", "sk-openai-from-env");
   scoped_env o_url("OPENAI_BASE_URL", "http://127.0.0.1:8080/v1");
 
-  llm_settings a;
-  fill_llm_settings_from_env(a);
+  const llm_settings a = filled_from_env({});
   CHECK(a.kind == "anthropic");
   CHECK(a.api_key == "sk-ant-from-env");
   CHECK(a.base_url == "https://api.anthropic.com");
   CHECK(a.model == "claude-sonnet-4-5");
 
-  llm_settings o;
-  o.kind = "openai";
-  o.model = "qwen2.5-7b-instruct";
-  fill_llm_settings_from_env(o);
+  const llm_settings o = filled_from_env({"openai", "", "", "qwen2.5-7b-instruct"});
   CHECK(o.api_key == "sk-openai-from-env");
   CHECK(o.base_url == "http://127.0.0.1:8080/v1");
   CHECK(o.model == "qwen2.5-7b-instruct");
 
-  llm_settings given;
-  given.kind = "anthropic";
-  given.api_key = "sk-ant-given";
-  given.base_url = "http://127.0.0.1:9999";
-  fill_llm_settings_from_env(given);
+  const llm_settings given = filled_from_env({"anthropic", "http://127.0.0.1:9999", "sk-ant-given", ""});
   CHECK(given.api_key == "sk-ant-given");
   CHECK(given.base_url == "http://127.0.0.1:9999");
 
   scoped_env no_a_key("ANTHROPIC_API_KEY", nullptr);
   scoped_env no_o_url("OPENAI_BASE_URL", nullptr);
-  llm_settings d;
-  fill_llm_settings_from_env(d);
+  const llm_settings d = filled_from_env({});
   CHECK(d.kind == "openai");
   CHECK(d.base_url == "https://api.openai.com");
   CHECK(d.model == "gpt-4o-mini");
