@@ -30,11 +30,8 @@ const sequence_spec<nn::lstm_shape>& lstm_spec() {
       3e-3,
       &lstm_shape,
       &lstm_flops,
-      {{"learning_rate", 1e-4, 1e-2, false, true},
-       {"hidden", 8, 64, true, false},
-       {"seq_len", 5, 60, true, false},
-       {"dropout", 0.0, 0.5, false, false},
-       {"layers", 1, 2, true, false}},
+      {{"hidden", 8, 64, true, false}},
+      {{"layers", 1, 2, true, false}},
   };
   return spec;
 }

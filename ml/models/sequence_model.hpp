@@ -39,7 +39,11 @@ struct sequence_spec {
   Shape (*shape)(const param_map& p, int inputs) = nullptr;
   /// Approximate flops of forward + backward for one window.
   double (*flops_per_window)(const Shape& s) = nullptr;
-  std::vector<search_dim> search_space;  ///< most important first
+  /// The optimiser searches, most important first: the learning rate, then
+  /// `search_width` (the network's size), the window (seq_len), dropout, then
+  /// `search_depth`; the ranges of the shared ones are sequence_model's.
+  std::vector<search_dim> search_width;
+  std::vector<search_dim> search_depth;
 };
 
 template <class Net>
@@ -69,7 +73,7 @@ public:
   /// Restores save() output; throws std::invalid_argument naming the problem
   /// when the state is malformed, truncated or of another model.
   void load(const std::string& state) override;
-  std::vector<search_dim> search_space() const override { return spec_.search_space; }
+  std::vector<search_dim> search_space() const override;
   /// Weights and biases of the network.
   std::int64_t parameter_count() const override;
 

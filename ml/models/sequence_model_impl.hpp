@@ -157,6 +157,16 @@ void sequence_model<Net>::load(const std::string& state) {
 }
 
 template <class Net>
+std::vector<search_dim> sequence_model<Net>::search_space() const {
+  std::vector<search_dim> dims = {{"learning_rate", 1e-4, 1e-2, false, true}};
+  dims.insert(dims.end(), spec_.search_width.begin(), spec_.search_width.end());
+  dims.push_back({"seq_len", 5, 60, true, false});
+  dims.push_back({"dropout", 0.0, 0.5, false, false});
+  dims.insert(dims.end(), spec_.search_depth.begin(), spec_.search_depth.end());
+  return dims;
+}
+
+template <class Net>
 std::int64_t sequence_model<Net>::parameter_count() const {
   if (!net()) return 0;
   Net copy = *net();  // params() is non-const

@@ -45,12 +45,8 @@ const sequence_spec<nn::transformer_shape>& transformer_spec() {
       1e-3,
       &transformer_shape,
       &transformer_flops,
-      {{"learning_rate", 1e-4, 1e-2, false, true},
-       choice_dim("d_model", {16, 32, 64}),
-       choice_dim("heads", {1, 2, 4}),
-       {"seq_len", 5, 60, true, false},
-       {"dropout", 0.0, 0.5, false, false},
-       {"layers", 1, 3, true, false}},
+      {choice_dim("d_model", {16, 32, 64}), choice_dim("heads", {1, 2, 4})},
+      {{"layers", 1, 3, true, false}},
   };
   return spec;
 }
