@@ -3,43 +3,35 @@
 #include <simdjson.h>
 
 #include "messages/json_writer.hpp"
-#include "net/llm_client.hpp"
-#include "net/llm_json.hpp"
+#include "net/llm_http_client.hpp"
 #include "net/llm_replies.hpp"
-#include "net/llm_retry.hpp"
 
 namespace mlt::net {
 
 namespace {
 
-class anthropic_client final : public llm_client {
+class anthropic_client final : public llm_http_client {
 public:
-  explicit anthropic_client(llm_settings s)
-      : settings_(std::move(s)),
-        transport_(llm_endpoint{"Anthropic", "ANTHROPIC_API_KEY", settings_.api_key, settings_.max_retries,
-                                settings_.max_backoff, settings_.ca_file}),
-        url_(llm_v1_base(settings_.base_url) + "/messages") {}
+  explicit anthropic_client(const llm_settings& s)
+      : llm_http_client(s, "Anthropic", "ANTHROPIC_API_KEY", "/messages", llm_tool_writer::format::anthropic) {}
 
   std::string kind() const override { return "anthropic"; }
-  std::string model() const override { return settings_.model; }
-
-  llm_reply complete(const llm_request& request) override {
-    const std::string body = body_for(request);
-    http_headers headers;
-    if (!settings_.api_key.empty()) headers.emplace_back("x-api-key", settings_.api_key);
-    headers.emplace_back("anthropic-version", settings_.anthropic_version);
-    headers.emplace_back("content-type", "application/json");
-    headers.emplace_back("accept", "application/json");
-    int retries = 0;
-    http_response res = transport_.post(url_, headers, body, request.timeout, retries);
-    llm_reply reply = parse_anthropic_reply(res, transport_);
-    reply.retries = retries;
-    return reply;
-  }
 
 private:
-  void write_messages(msg::json_writer& w, const std::vector<llm_message>& messages,
-                      const llm_tool_writer& tools) const {
+  http_headers headers() const override {
+    http_headers h;
+    if (!settings_.api_key.empty()) h.emplace_back("x-api-key", settings_.api_key);
+    h.emplace_back("anthropic-version", settings_.anthropic_version);
+    h.emplace_back("content-type", "application/json");
+    h.emplace_back("accept", "application/json");
+    return h;
+  }
+
+  llm_reply parse(const http_response& res) const override { return parse_anthropic_reply(res, transport_); }
+
+  void write_messages(msg::json_writer& w, const llm_request& request) const override {
+    if (!request.system.empty()) w.field("system", request.system);
+    const std::vector<llm_message>& messages = request.messages;
     w.key("messages").begin_array();
     for (std::size_t i = 0; i < messages.size();) {
       const llm_message& m = messages[i];
@@ -50,7 +42,7 @@ private:
         if (m.text.empty() && m.tool_calls.empty()) continue;
         w.begin_object().field("role", "assistant").key("content").begin_array();
         if (!m.text.empty()) w.begin_object().field("type", "text").field("text", m.text).end_object();
-        for (const llm_tool_call& call : m.tool_calls) tools.call(w, call, i);  // i: the turn counted from 1
+        for (const llm_tool_call& call : m.tool_calls) tools_.call(w, call, i);  // i: the turn counted from 1
         w.end_array().end_object();
         continue;
       }
@@ -59,7 +51,7 @@ private:
       w.begin_object().field("role", "user").key("content").begin_array();
       for (; i < messages.size() && messages[i].role != llm_message::assistant; ++i) {
         const llm_message& u = messages[i];
-        if (u.role == llm_message::tool_result) tools.result(w, u);
+        if (u.role == llm_message::tool_result) tools_.result(w, u);
         else w.begin_object().field("type", "text").field("text", u.text).end_object();
       }
       w.end_array().end_object();
@@ -67,20 +59,6 @@ private:
     w.end_array();
   }
 
-  std::string body_for(const llm_request& request) const {
-    const llm_tool_writer tools(llm_tool_writer::format::anthropic, transport_);
-    msg::json_writer w;
-    w.begin_object().field("model", settings_.model).field("max_tokens", request.max_tokens);
-    if (!request.system.empty()) w.field("system", request.system);
-    write_messages(w, request.messages, tools);
-    tools.tools(w, request);
-    w.end_object();
-    return w.take();
-  }
-
-  llm_settings settings_;
-  llm_transport transport_;
-  std::string url_;
 };
 
 }  // namespace
@@ -122,13 +100,7 @@ llm_reply parse_anthropic_reply(const http_response& res, const llm_transport& t
   }
   std::string_view text;
   if (!doc["stop_reason"].get(text)) reply.stop_reason = std::string(text);
-  if (!doc["model"].get(text)) reply.model = std::string(text);
-  dom::object usage;
-  if (!doc["usage"].get(usage)) {
-    std::int64_t n = 0;
-    if (!usage["input_tokens"].get(n)) reply.usage.input_tokens = n;
-    if (!usage["output_tokens"].get(n)) reply.usage.output_tokens = n;
-  }
+  read_model_and_usage(doc, "input_tokens", "output_tokens", reply);
   return reply;
 }
 

@@ -26,6 +26,18 @@ bool compact_json_object(std::string_view text, std::string& out) {
   return true;
 }
 
+void read_model_and_usage(simdjson::dom::element doc, const char* input_tokens, const char* output_tokens,
+                          llm_reply& reply) {
+  std::string_view text;
+  if (!doc["model"].get(text)) reply.model = std::string(text);
+  simdjson::dom::object usage;
+  if (!doc["usage"].get(usage)) {
+    std::int64_t n = 0;
+    if (!usage[input_tokens].get(n)) reply.usage.input_tokens = n;
+    if (!usage[output_tokens].get(n)) reply.usage.output_tokens = n;
+  }
+}
+
 void llm_tool_writer::refuse(const std::string& why) const {
   transport_.fail(llm_failure::bad_request, 0, transport_.endpoint().service + " request not sent: " + why);
 }

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include <simdjson.h>
+
 #include "messages/json_writer.hpp"
 #include "net/llm_client.hpp"
 #include "net/llm_retry.hpp"
@@ -16,6 +18,11 @@ namespace mlt::net {
 /// `text` as compact JSON into `out` when it is one JSON object; empty or
 /// blank text counts as "{}". On failure `out` holds why (for an error).
 bool compact_json_object(std::string_view text, std::string& out);
+
+/// A reply's "model" and the two token counts of its "usage" object, under
+/// the names the API gives them; what is missing stays as it was.
+void read_model_and_usage(simdjson::dom::element reply_doc, const char* input_tokens, const char* output_tokens,
+                          llm_reply& reply);
 
 /// Writes the tool parts of a request in one API's wire format: the tool
 /// definitions and tool_choice, the calls of an assistant turn, and the

@@ -4,10 +4,8 @@
 #include <simdjson.h>
 
 #include "messages/json_writer.hpp"
-#include "net/llm_client.hpp"
-#include "net/llm_json.hpp"
+#include "net/llm_http_client.hpp"
 #include "net/llm_replies.hpp"
-#include "net/llm_retry.hpp"
 
 namespace mlt::net {
 
@@ -24,41 +22,34 @@ std::string service_name(const std::string& base_url) {
   return "OpenAI-compatible server " + u.host + ":" + u.port;
 }
 
-class openai_client final : public llm_client {
+class openai_client final : public llm_http_client {
 public:
-  explicit openai_client(llm_settings s)
-      : settings_(std::move(s)),
-        service_(service_name(settings_.base_url)),
-        transport_(llm_endpoint{service_, "OPENAI_API_KEY", settings_.api_key, settings_.max_retries,
-                                settings_.max_backoff, settings_.ca_file}),
-        url_(llm_v1_base(settings_.base_url) + "/chat/completions") {}
+  explicit openai_client(const llm_settings& s)
+      : llm_http_client(s, service_name(s.base_url), "OPENAI_API_KEY", "/chat/completions",
+                        llm_tool_writer::format::openai) {}
 
   std::string kind() const override { return "openai"; }
-  std::string model() const override { return settings_.model; }
-
-  llm_reply complete(const llm_request& request) override {
-    const std::string body = body_for(request);
-    http_headers headers;
-    // Local servers usually take no key; an empty Bearer would confuse some.
-    if (!settings_.api_key.empty()) headers.emplace_back("Authorization", "Bearer " + settings_.api_key);
-    headers.emplace_back("Content-Type", "application/json");
-    headers.emplace_back("Accept", "application/json");
-    int retries = 0;
-    http_response res = transport_.post(url_, headers, body, request.timeout, retries);
-    llm_reply reply = parse_openai_reply(res, transport_);
-    reply.retries = retries;
-    return reply;
-  }
 
 private:
-  void write_messages(msg::json_writer& w, const llm_request& request, const llm_tool_writer& tools) const {
+  http_headers headers() const override {
+    http_headers h;
+    // Local servers usually take no key; an empty Bearer would confuse some.
+    if (!settings_.api_key.empty()) h.emplace_back("Authorization", "Bearer " + settings_.api_key);
+    h.emplace_back("Content-Type", "application/json");
+    h.emplace_back("Accept", "application/json");
+    return h;
+  }
+
+  llm_reply parse(const http_response& res) const override { return parse_openai_reply(res, transport_); }
+
+  void write_messages(msg::json_writer& w, const llm_request& request) const override {
     w.key("messages").begin_array();
     if (!request.system.empty())
       w.begin_object().field("role", "system").field("content", request.system).end_object();
     for (std::size_t i = 0; i < request.messages.size(); ++i) {
       const llm_message& m = request.messages[i];
       if (m.role == llm_message::tool_result) {
-        tools.result(w, m);
+        tools_.result(w, m);
       } else if (m.role == llm_message::user) {
         w.begin_object().field("role", "user").field("content", m.text).end_object();
       } else {
@@ -67,7 +58,7 @@ private:
         else w.value(m.text);
         if (!m.tool_calls.empty()) {
           w.key("tool_calls").begin_array();
-          for (const llm_tool_call& call : m.tool_calls) tools.call(w, call, i + 1);
+          for (const llm_tool_call& call : m.tool_calls) tools_.call(w, call, i + 1);
           w.end_array();
         }
         w.end_object();
@@ -76,28 +67,12 @@ private:
     w.end_array();
   }
 
-  std::string body_for(const llm_request& request) const {
-    const llm_tool_writer tools(llm_tool_writer::format::openai, transport_);
-    msg::json_writer w;
-    w.begin_object().field("model", settings_.model).field("max_tokens", request.max_tokens);
-    write_messages(w, request, tools);
-    tools.tools(w, request);
-    w.end_object();
-    return w.take();
-  }
-
-  llm_settings settings_;
-  std::string service_;
-  llm_transport transport_;
-  std::string url_;
 };
 
 }  // namespace
 
 llm_reply parse_openai_reply(const http_response& res, const llm_transport& transport) {
-  // A parser per reply: replies come seconds apart, and a free function
-  // can be reached by the fuzzer (tests/fuzz/fuzz_anthropic.cpp, fuzz_openai.cpp).
-  simdjson::dom::parser parser;
+  simdjson::dom::parser parser;  // one per reply, as in parse_anthropic_reply
   namespace dom = simdjson::dom;
   const dom::element doc = reply_object(parser, res, transport);
   dom::array choices;
@@ -142,13 +117,7 @@ llm_reply parse_openai_reply(const http_response& res, const llm_transport& tran
     }
   }
   if (!choice["finish_reason"].get(text)) reply.stop_reason = std::string(text);
-  if (!doc["model"].get(text)) reply.model = std::string(text);
-  dom::object usage;
-  if (!doc["usage"].get(usage)) {
-    std::int64_t n = 0;
-    if (!usage["prompt_tokens"].get(n)) reply.usage.input_tokens = n;
-    if (!usage["completion_tokens"].get(n)) reply.usage.output_tokens = n;
-  }
+  read_model_and_usage(doc, "prompt_tokens", "completion_tokens", reply);
   return reply;
 }
 
