@@ -58,7 +58,6 @@ private:
     }
     w.end_array();
   }
-
 };
 
 }  // namespace

@@ -1,7 +1,7 @@
 #pragma once
 /// JSON for the LLM clients: the tool parts of a request in each API's wire
-/// format, and a check that text is a JSON object, so it can be spliced into
-/// a request body with msg::json_writer::raw.
+/// format, a reply's model and token usage, and a check that text is a JSON
+/// object, so it can be spliced into a request body with msg::json_writer::raw.
 
 #include <cstddef>
 #include <string>

@@ -66,7 +66,6 @@ private:
     }
     w.end_array();
   }
-
 };
 
 }  // namespace
