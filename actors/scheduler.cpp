@@ -12,6 +12,7 @@
 #include "actors/harden.hpp"
 #include "messages/errors.hpp"
 #include "messages/type_ids.hpp"
+#include "messages/utc_time.hpp"
 
 namespace mlt::actors {
 
@@ -50,14 +51,7 @@ std::int64_t now_s(scheduler_self* self) {
   return ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
 }
 
-std::string iso(std::int64_t utc) {
-  std::time_t t = static_cast<std::time_t>(utc);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string iso(std::int64_t utc) { return msg::utc_iso(utc); }
 
 void say(scheduler_self* self, const std::string& text) {
   if (self->state.cfg.log)

@@ -11,7 +11,7 @@
 #include "config/flag_help.hpp"
 #include "ml/market/csv_reader.hpp"
 #include "ml/sim/engine.hpp"
-#include "ml/sim/json_out.hpp"
+#include "messages/json_writer.hpp"
 #include "ml/sim/stats.hpp"
 #include "ml/sim/strategies.hpp"
 
@@ -148,7 +148,7 @@ std::string date_of(std::int64_t t, bool intraday) {
   return intraday ? ml::format_datetime(t) : ml::format_date(t);
 }
 
-void write_stats(sim::json_out& j, const sim::performance& p, const std::string& start,
+void write_stats(msg::json_writer& j, const sim::performance& p, const std::string& start,
                  const std::string& end) {
   j.begin_object()
       .key("start").value(start)
@@ -403,7 +403,7 @@ int run_backtest(int argc, char** argv) {
     return 0;
   }
 
-  sim::json_out j;
+  msg::json_writer j(msg::double_style::digits_17);
   j.begin_object().key("stats");
   write_stats(j, p, start, end);
   j.key("buy_hold");

@@ -2,13 +2,29 @@
 
 #include <charconv>
 #include <cmath>
-
-#include "ml/sim/json_out.hpp"
+#include <cstdio>
 
 namespace mlt::msg {
 
-// One escaping rule for every JSON the project writes: the simulator's.
-void append_json_string(std::string& out, std::string_view s) { out += ml::sim::json_quote(s); }
+void append_json_string(std::string& out, std::string_view s) {
+  // The characters JSON escapes with a letter, and those letters.
+  constexpr std::string_view plain = "\"\\\n\r\t\b\f";
+  constexpr std::string_view letter = "\"\\nrtbf";
+  out += '"';
+  for (unsigned char c : s) {
+    if (const std::size_t k = plain.find(static_cast<char>(c)); k != std::string_view::npos) {
+      out += '\\';
+      out += letter[k];
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);  // UTF-8 bytes pass through
+    }
+  }
+  out += '"';
+}
 
 void json_writer::separate() {
   if (after_key_) {
@@ -67,8 +83,12 @@ json_writer& json_writer::value(double d) {
     out_ += "null";
     return *this;
   }
-  // Shortest text that reads back as the same double.
   char buf[40];
+  if (doubles_ == double_style::digits_17) {
+    std::snprintf(buf, sizeof buf, "%.17g", d);
+    out_ += buf;
+    return *this;
+  }
   auto res = std::to_chars(buf, buf + sizeof buf, d);
   out_.append(buf, res.ptr);
   return *this;

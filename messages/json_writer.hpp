@@ -1,6 +1,9 @@
 #pragma once
-/// A small streaming JSON writer: objects, arrays, escaped strings, numbers
+/// The project's one JSON writer: objects, arrays, escaped strings, numbers
 /// with full double precision (non-finite numbers become null).
+///
+/// It sits below every other library (its own target, mltrainer_json, which
+/// depends on nothing), so the simulator in ml/ writes with it too.
 
 #include <cstdint>
 #include <string>
@@ -9,8 +12,16 @@
 
 namespace mlt::msg {
 
+/// How doubles are written; both read back bit for bit.
+enum class double_style {
+  shortest,   ///< the fewest digits that read back exactly: 0.1
+  digits_17,  ///< always 17 significant digits (%.17g): 0.10000000000000001
+};
+
 class json_writer {
 public:
+  explicit json_writer(double_style doubles = double_style::shortest) : doubles_(doubles) {}
+
   json_writer& begin_object();
   json_writer& end_object();
   json_writer& begin_array();
@@ -40,6 +51,7 @@ public:
 
 private:
   void separate();
+  double_style doubles_;
   std::string out_;
   std::vector<bool> first_;  ///< per open container: no member written yet
   bool after_key_ = false;

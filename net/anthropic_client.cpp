@@ -3,76 +3,35 @@
 #include <simdjson.h>
 
 #include "messages/json_writer.hpp"
-#include "net/llm_client.hpp"
-#include "net/llm_json.hpp"
+#include "net/llm_http_client.hpp"
 #include "net/llm_replies.hpp"
-#include "net/llm_retry.hpp"
 
 namespace mlt::net {
 
 namespace {
 
-class anthropic_client final : public llm_client {
+class anthropic_client final : public llm_http_client {
 public:
-  explicit anthropic_client(llm_settings s)
-      : settings_(std::move(s)),
-        transport_(llm_endpoint{"Anthropic", "ANTHROPIC_API_KEY", settings_.api_key, settings_.max_retries,
-                                settings_.max_backoff, settings_.ca_file}),
-        url_(llm_v1_base(settings_.base_url) + "/messages") {}
+  explicit anthropic_client(const llm_settings& s)
+      : llm_http_client(s, "Anthropic", "ANTHROPIC_API_KEY", "/messages", llm_tool_writer::format::anthropic) {}
 
   std::string kind() const override { return "anthropic"; }
-  std::string model() const override { return settings_.model; }
-
-  llm_reply complete(const llm_request& request) override {
-    const std::string body = body_for(request);
-    http_headers headers;
-    if (!settings_.api_key.empty()) headers.emplace_back("x-api-key", settings_.api_key);
-    headers.emplace_back("anthropic-version", settings_.anthropic_version);
-    headers.emplace_back("content-type", "application/json");
-    headers.emplace_back("accept", "application/json");
-    int retries = 0;
-    http_response res = transport_.post(url_, headers, body, request.timeout, retries);
-    llm_reply reply = parse_anthropic_reply(res, transport_);
-    reply.retries = retries;
-    return reply;
-  }
 
 private:
-  [[noreturn]] void refuse(const std::string& why) const {
-    transport_.fail(llm_failure::bad_request, 0, "Anthropic request not sent: " + why);
+  http_headers headers() const override {
+    http_headers h;
+    if (!settings_.api_key.empty()) h.emplace_back("x-api-key", settings_.api_key);
+    h.emplace_back("anthropic-version", settings_.anthropic_version);
+    h.emplace_back("content-type", "application/json");
+    h.emplace_back("accept", "application/json");
+    return h;
   }
 
-  void write_tools(msg::json_writer& w, const llm_request& request) const {
-    if (request.tools.empty()) {
-      if (!request.tool_choice.empty())
-        refuse("tool_choice '" + request.tool_choice + "' is set but the request has no tools");
-      return;
-    }
-    w.key("tools").begin_array();
-    bool chosen_exists = false;
-    for (const llm_tool& t : request.tools) {
-      std::string schema;
-      if (!compact_json_object(t.input_schema, schema))
-        refuse("the input_schema of tool '" + t.name + "' is " + schema);
-      w.begin_object().field("name", t.name);
-      if (!t.description.empty()) w.field("description", t.description);
-      w.key("input_schema").raw(schema).end_object();
-      chosen_exists = chosen_exists || t.name == request.tool_choice;
-    }
-    w.end_array();
-    w.key("tool_choice").begin_object();
-    if (request.tool_choice.empty()) {
-      w.field("type", "auto");
-    } else if (request.tool_choice == "any") {
-      w.field("type", "any");
-    } else {
-      if (!chosen_exists) refuse("tool_choice names '" + request.tool_choice + "', which is not among the tools");
-      w.field("type", "tool").field("name", request.tool_choice);
-    }
-    w.end_object();
-  }
+  llm_reply parse(const http_response& res) const override { return parse_anthropic_reply(res, transport_); }
 
-  void write_messages(msg::json_writer& w, const std::vector<llm_message>& messages) const {
+  void write_messages(msg::json_writer& w, const llm_request& request) const override {
+    if (!request.system.empty()) w.field("system", request.system);
+    const std::vector<llm_message>& messages = request.messages;
     w.key("messages").begin_array();
     for (std::size_t i = 0; i < messages.size();) {
       const llm_message& m = messages[i];
@@ -83,19 +42,7 @@ private:
         if (m.text.empty() && m.tool_calls.empty()) continue;
         w.begin_object().field("role", "assistant").key("content").begin_array();
         if (!m.text.empty()) w.begin_object().field("type", "text").field("text", m.text).end_object();
-        for (const llm_tool_call& call : m.tool_calls) {
-          std::string input;
-          if (!compact_json_object(call.arguments, input))
-            refuse("message " + std::to_string(i) + ": the arguments of tool call '" + call.name + "' (" + call.id +
-                   ") are " + input);
-          w.begin_object()
-              .field("type", "tool_use")
-              .field("id", call.id)
-              .field("name", call.name)
-              .key("input")
-              .raw(input)
-              .end_object();
-        }
+        for (const llm_tool_call& call : m.tool_calls) tools_.call(w, call, i);  // i: the turn counted from 1
         w.end_array().end_object();
         continue;
       }
@@ -104,35 +51,13 @@ private:
       w.begin_object().field("role", "user").key("content").begin_array();
       for (; i < messages.size() && messages[i].role != llm_message::assistant; ++i) {
         const llm_message& u = messages[i];
-        if (u.role == llm_message::tool_result) {
-          w.begin_object()
-              .field("type", "tool_result")
-              .field("tool_use_id", u.tool_call_id)
-              .field("content", u.text)
-              .field("is_error", u.is_error)
-              .end_object();
-        } else {
-          w.begin_object().field("type", "text").field("text", u.text).end_object();
-        }
+        if (u.role == llm_message::tool_result) tools_.result(w, u);
+        else w.begin_object().field("type", "text").field("text", u.text).end_object();
       }
       w.end_array().end_object();
     }
     w.end_array();
   }
-
-  std::string body_for(const llm_request& request) const {
-    msg::json_writer w;
-    w.begin_object().field("model", settings_.model).field("max_tokens", request.max_tokens);
-    if (!request.system.empty()) w.field("system", request.system);
-    write_messages(w, request.messages);
-    write_tools(w, request);
-    w.end_object();
-    return w.take();
-  }
-
-  llm_settings settings_;
-  llm_transport transport_;
-  std::string url_;
 };
 
 }  // namespace
@@ -174,13 +99,7 @@ llm_reply parse_anthropic_reply(const http_response& res, const llm_transport& t
   }
   std::string_view text;
   if (!doc["stop_reason"].get(text)) reply.stop_reason = std::string(text);
-  if (!doc["model"].get(text)) reply.model = std::string(text);
-  dom::object usage;
-  if (!doc["usage"].get(usage)) {
-    std::int64_t n = 0;
-    if (!usage["input_tokens"].get(n)) reply.usage.input_tokens = n;
-    if (!usage["output_tokens"].get(n)) reply.usage.output_tokens = n;
-  }
+  read_model_and_usage(doc, "input_tokens", "output_tokens", reply);
   return reply;
 }
 

@@ -4,10 +4,8 @@
 #include <simdjson.h>
 
 #include "messages/json_writer.hpp"
-#include "net/llm_client.hpp"
-#include "net/llm_json.hpp"
+#include "net/llm_http_client.hpp"
 #include "net/llm_replies.hpp"
-#include "net/llm_retry.hpp"
 
 namespace mlt::net {
 
@@ -24,123 +22,56 @@ std::string service_name(const std::string& base_url) {
   return "OpenAI-compatible server " + u.host + ":" + u.port;
 }
 
-class openai_client final : public llm_client {
+class openai_client final : public llm_http_client {
 public:
-  explicit openai_client(llm_settings s)
-      : settings_(std::move(s)),
-        service_(service_name(settings_.base_url)),
-        transport_(llm_endpoint{service_, "OPENAI_API_KEY", settings_.api_key, settings_.max_retries,
-                                settings_.max_backoff, settings_.ca_file}),
-        url_(llm_v1_base(settings_.base_url) + "/chat/completions") {}
+  explicit openai_client(const llm_settings& s)
+      : llm_http_client(s, service_name(s.base_url), "OPENAI_API_KEY", "/chat/completions",
+                        llm_tool_writer::format::openai) {}
 
   std::string kind() const override { return "openai"; }
-  std::string model() const override { return settings_.model; }
-
-  llm_reply complete(const llm_request& request) override {
-    const std::string body = body_for(request);
-    http_headers headers;
-    // Local servers usually take no key; an empty Bearer would confuse some.
-    if (!settings_.api_key.empty()) headers.emplace_back("Authorization", "Bearer " + settings_.api_key);
-    headers.emplace_back("Content-Type", "application/json");
-    headers.emplace_back("Accept", "application/json");
-    int retries = 0;
-    http_response res = transport_.post(url_, headers, body, request.timeout, retries);
-    llm_reply reply = parse_openai_reply(res, transport_);
-    reply.retries = retries;
-    return reply;
-  }
 
 private:
-  [[noreturn]] void refuse(const std::string& why) const {
-    transport_.fail(llm_failure::bad_request, 0, service_ + " request not sent: " + why);
+  http_headers headers() const override {
+    http_headers h;
+    // Local servers usually take no key; an empty Bearer would confuse some.
+    if (!settings_.api_key.empty()) h.emplace_back("Authorization", "Bearer " + settings_.api_key);
+    h.emplace_back("Content-Type", "application/json");
+    h.emplace_back("Accept", "application/json");
+    return h;
   }
 
-  void write_tools(msg::json_writer& w, const llm_request& request) const {
-    if (request.tools.empty()) {
-      if (!request.tool_choice.empty())
-        refuse("tool_choice '" + request.tool_choice + "' is set but the request has no tools");
-      return;
-    }
-    w.key("tools").begin_array();
-    bool chosen_exists = false;
-    for (const llm_tool& t : request.tools) {
-      std::string schema;
-      if (!compact_json_object(t.input_schema, schema))
-        refuse("the input_schema of tool '" + t.name + "' is " + schema);
-      w.begin_object().field("type", "function").key("function").begin_object().field("name", t.name);
-      if (!t.description.empty()) w.field("description", t.description);
-      w.key("parameters").raw(schema).end_object().end_object();
-      chosen_exists = chosen_exists || t.name == request.tool_choice;
-    }
-    w.end_array();
-    if (request.tool_choice.empty()) {
-      w.field("tool_choice", "auto");
-    } else if (request.tool_choice == "any") {
-      w.field("tool_choice", "required");
-    } else {
-      if (!chosen_exists) refuse("tool_choice names '" + request.tool_choice + "', which is not among the tools");
-      w.key("tool_choice").begin_object().field("type", "function");
-      w.key("function").begin_object().field("name", request.tool_choice).end_object().end_object();
-    }
-  }
+  llm_reply parse(const http_response& res) const override { return parse_openai_reply(res, transport_); }
 
-  void write_messages(msg::json_writer& w, const llm_request& request) const {
+  void write_messages(msg::json_writer& w, const llm_request& request) const override {
     w.key("messages").begin_array();
     if (!request.system.empty())
       w.begin_object().field("role", "system").field("content", request.system).end_object();
-    for (const llm_message& m : request.messages) {
-      w.begin_object();
-      switch (m.role) {
-        case llm_message::user:
-          w.field("role", "user").field("content", m.text);
-          break;
-        case llm_message::assistant:
-          w.field("role", "assistant").key("content");
-          if (m.text.empty() && !m.tool_calls.empty()) w.null();
-          else w.value(m.text);
-          if (!m.tool_calls.empty()) {
-            w.key("tool_calls").begin_array();
-            for (const llm_tool_call& call : m.tool_calls) {
-              w.begin_object().field("id", call.id).field("type", "function");
-              w.key("function").begin_object().field("name", call.name);
-              w.field("arguments", call.arguments.empty() ? std::string("{}") : call.arguments);
-              w.end_object().end_object();
-            }
-            w.end_array();
-          }
-          break;
-        case llm_message::tool_result:
-          // The format has no error flag; the model learns it from the text.
-          w.field("role", "tool").field("tool_call_id", m.tool_call_id);
-          w.field("content", m.is_error && m.text.rfind("Error", 0) != 0 ? "Error: " + m.text : m.text);
-          break;
+    for (std::size_t i = 0; i < request.messages.size(); ++i) {
+      const llm_message& m = request.messages[i];
+      if (m.role == llm_message::tool_result) {
+        tools_.result(w, m);
+      } else if (m.role == llm_message::user) {
+        w.begin_object().field("role", "user").field("content", m.text).end_object();
+      } else {
+        w.begin_object().field("role", "assistant").key("content");
+        if (m.text.empty() && !m.tool_calls.empty()) w.null();
+        else w.value(m.text);
+        if (!m.tool_calls.empty()) {
+          w.key("tool_calls").begin_array();
+          for (const llm_tool_call& call : m.tool_calls) tools_.call(w, call, i + 1);
+          w.end_array();
+        }
+        w.end_object();
       }
-      w.end_object();
     }
     w.end_array();
   }
-
-  std::string body_for(const llm_request& request) const {
-    msg::json_writer w;
-    w.begin_object().field("model", settings_.model).field("max_tokens", request.max_tokens);
-    write_messages(w, request);
-    write_tools(w, request);
-    w.end_object();
-    return w.take();
-  }
-
-  llm_settings settings_;
-  std::string service_;
-  llm_transport transport_;
-  std::string url_;
 };
 
 }  // namespace
 
 llm_reply parse_openai_reply(const http_response& res, const llm_transport& transport) {
-  // A parser per reply: replies come seconds apart, and a free function
-  // can be reached by the fuzzer (tests/fuzz/fuzz_anthropic.cpp, fuzz_openai.cpp).
-  simdjson::dom::parser parser;
+  simdjson::dom::parser parser;  // one per reply, as in parse_anthropic_reply
   namespace dom = simdjson::dom;
   const dom::element doc = reply_object(parser, res, transport);
   dom::array choices;
@@ -185,13 +116,7 @@ llm_reply parse_openai_reply(const http_response& res, const llm_transport& tran
     }
   }
   if (!choice["finish_reason"].get(text)) reply.stop_reason = std::string(text);
-  if (!doc["model"].get(text)) reply.model = std::string(text);
-  dom::object usage;
-  if (!doc["usage"].get(usage)) {
-    std::int64_t n = 0;
-    if (!usage["prompt_tokens"].get(n)) reply.usage.input_tokens = n;
-    if (!usage["completion_tokens"].get(n)) reply.usage.output_tokens = n;
-  }
+  read_model_and_usage(doc, "prompt_tokens", "completion_tokens", reply);
   return reply;
 }
 

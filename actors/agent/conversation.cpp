@@ -18,6 +18,7 @@
 #include "messages/errors.hpp"
 #include "messages/schedule_msgs.hpp"
 #include "messages/type_ids.hpp"
+#include "messages/utc_time.hpp"
 #include "ml/market/bar.hpp"
 #include "ml/market/data_source.hpp"
 #include "ml/market/data_catalog.hpp"
@@ -47,14 +48,7 @@ msg::agent_turn error(std::string code, std::string text) {
 std::string why(agent_self*, const caf::error& e) { return msg::error_sentence(e); }
 
 // "2026-11-29 02:30 UTC" from seconds since the epoch.
-std::string utc_text(std::int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char b[32];
-  std::strftime(b, sizeof b, "%Y-%m-%d %H:%M UTC", &tm);
-  return b;
-}
+std::string utc_text(std::int64_t t) { return msg::utc_minutes(t); }
 
 // Which symbols exist is the data source's knowledge; the agent asks it.
 bool symbol_exists(const agent_state& st, const std::string& s) { return ml::symbol_available(s, st.cfg.data_dir); }

@@ -12,6 +12,7 @@
 #include "actors/store/legacy_json.hpp"
 #include "actors/store/record_codec.hpp"
 #include "actors/store/sqlite_stmt.hpp"
+#include "messages/utc_time.hpp"
 #include "ml/eval/dataset.hpp"
 
 namespace mlt::store {
@@ -51,14 +52,7 @@ T read_record(const std::vector<char>& blob, const std::string& what) {
 
 }  // namespace
 
-std::string utc_now_iso() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string utc_now_iso() { return msg::utc_iso(std::time(nullptr)); }
 
 trial_db::trial_db(const std::string& path) : path_(path) {
   if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,

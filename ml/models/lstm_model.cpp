@@ -1,27 +1,12 @@
 #include "ml/models/lstm_model.hpp"
 
-#include <sstream>
-#include <stdexcept>
-
-#include "ml/models/nn/net_io.hpp"
+#include "ml/models/sequence_model_impl.hpp"
 
 namespace mlt::ml {
 
 namespace {
-// Defaults sized so ~2500 daily bars train in seconds on one core.
-const std::vector<param_spec> lstm_specs = {
-    {"hidden", 32, 1, 512, true},
-    {"layers", 1, 1, 2, true},
-    {"seq_len", 20, 1, 500, true},
-    {"dropout", 0.1, 0, 0.9, false},
-    {"learning_rate", 3e-3, 1e-6, 1, false},
-    {"batch_size", 64, 1, 4096, true},
-    {"max_epochs", 20, 1, 1000, true},
-    {"patience", 4, 1, 1000, true},
-    {"clip_norm", 1.0, 0, 1e6, false},
-};
 
-nn::lstm_shape shape_of(const param_map& p, int inputs) {
+nn::lstm_shape lstm_shape(const param_map& p, int inputs) {
   nn::lstm_shape shape;
   shape.inputs = inputs;
   shape.hidden = static_cast<int>(p.at("hidden"));
@@ -30,131 +15,32 @@ nn::lstm_shape shape_of(const param_map& p, int inputs) {
   return shape;
 }
 
-// Saved state, version 1 (text; see nn/net_io.hpp for numbers and checksum):
-//   mlt-lstm 1
-//   params <n> <name> <value> ...       all parameters, defaults filled in
-//   inputs <feature columns>
-//   tensors <n>                          then per tensor of lstm_net::params():
-//   <name> <rows> <cols> <values, column-major>
-//   checksum <FNV-1a 64 of all lines above, 16 hex digits>
-// The network's shape follows from the parameters and inputs.
-constexpr const char* state_tag = "mlt-lstm";
-constexpr int state_version = 1;
-constexpr int max_inputs = 1000000;
+double lstm_flops(const nn::lstm_shape& s) {
+  // Forward + backward of one window: ~3 passes of 2 flops per multiply-add.
+  const double h4 = 4.0 * s.hidden;
+  return 6.0 * s.seq_len * h4 * (s.inputs + s.hidden * (2.0 * s.layers - 1.0));
+}
+
+const sequence_spec<nn::lstm_shape>& lstm_spec() {
+  // Defaults sized so ~2500 daily bars train in seconds on one core.
+  static const sequence_spec<nn::lstm_shape> spec{
+      "lstm",
+      nn::window_layout::time_major,
+      {{"hidden", 32, 1, 512, true}, {"layers", 1, 1, 2, true}, {"seq_len", 20, 1, 500, true}},
+      3e-3,
+      &lstm_shape,
+      &lstm_flops,
+      {{"hidden", 8, 64, true, false}},
+      {{"layers", 1, 2, true, false}},
+  };
+  return spec;
+}
+
 }  // namespace
 
-void lstm_model::start(const fit_data& data, const param_map& params, std::uint64_t seed) {
-  params_ = resolve_params("lstm", lstm_specs, params);
-  if (data.x_train.rows() == 0 || data.x_train.cols() == 0)
-    throw std::invalid_argument("lstm: x_train is empty");
-  if (data.y_train.size() != data.x_train.rows() || data.y_val.size() != data.x_val.rows() ||
-      (data.x_val.rows() > 0 && data.x_val.cols() != data.x_train.cols()))
-    throw std::invalid_argument("lstm: fit_data shapes disagree");
-  Eigen::setNbThreads(1);
+template class sequence_model<nn::lstm_net<float>>;
 
-  const nn::lstm_shape shape = shape_of(params_, static_cast<int>(data.x_train.cols()));
-
-  nn::train_options opt;
-  opt.seq_len = shape.seq_len;
-  opt.batch_size = static_cast<int>(params_.at("batch_size"));
-  opt.max_epochs = static_cast<int>(params_.at("max_epochs"));
-  opt.patience = static_cast<int>(params_.at("patience"));
-  opt.learning_rate = params_.at("learning_rate");
-  opt.clip_norm = params_.at("clip_norm");
-  opt.dropout = params_.at("dropout");
-  // Forward + backward of one window: ~3 passes of 2 flops per multiply-add.
-  const double h4 = 4.0 * shape.hidden;
-  opt.flops_per_window =
-      6.0 * shape.seq_len * h4 * (shape.inputs + shape.hidden * (2.0 * shape.layers - 1.0));
-
-  nn::rng init(nn::mix_seed(seed, 1));
-  loaded_.reset();
-  trainer_.emplace(nn::lstm_net<float>(shape, init), data, opt, nn::window_layout::time_major,
-                   nn::mix_seed(seed, 2));
-}
-
-fit_step lstm_model::step() {
-  if (!trainer_) throw std::logic_error("lstm: step() before start()");
-  return trainer_->step();
-}
-
-kept_step lstm_model::stop() {
-  if (!trainer_) throw std::logic_error("lstm: stop() before start()");
-  return trainer_->stop();
-}
-
-const nn::lstm_net<float>* lstm_model::net() const {
-  if (trainer_) return &trainer_->net();
-  return loaded_ ? &*loaded_ : nullptr;
-}
-
-Eigen::VectorXd lstm_model::predict_proba(const Eigen::MatrixXd& x) const {
-  if (!net()) throw std::logic_error("lstm: predict_proba() before start() or load()");
-  const auto& net = *this->net();
-  if (x.cols() != net.shape().inputs)
-    throw std::invalid_argument("lstm: x has " + std::to_string(x.cols()) +
-                                " columns, the model was fit on " +
-                                std::to_string(net.shape().inputs));
-  return nn::predict_windows(net, x, net.shape().seq_len, nn::window_layout::time_major);
-}
-
-param_map lstm_model::params() const {
-  return params_.empty() ? resolve_params(name(), lstm_specs, {}) : params_;
-}
-
-std::string lstm_model::save() const {
-  if (!net()) return {};
-  nn::lstm_net<float> copy = *net();  // params() is non-const
-  std::string out = std::string(state_tag) + ' ' + std::to_string(state_version) + '\n';
-  nn::write_param_line(out, params_);
-  out += "inputs " + std::to_string(copy.shape().inputs) + '\n';
-  nn::write_tensors(out, copy.params());
-  return nn::seal_state(std::move(out));
-}
-
-void lstm_model::load(const std::string& state) {
-  const auto fail = [](const std::string& what) {
-    throw std::invalid_argument("lstm: cannot load state: " + what);
-  };
-  std::istringstream in(nn::load_body(state, state_tag, state_version, fail));
-  std::string word;
-  in >> word >> word;  // tag and version, checked by load_body
-  const param_map given = nn::read_param_line(in, fail);
-  param_map p;
-  try {
-    p = resolve_params("lstm", lstm_specs, given);
-  } catch (const std::invalid_argument& e) {
-    fail(e.what());
-  }
-  nn::expect_word(in, "inputs", fail);
-  const double inputs = nn::read_number<double>(in, "inputs", fail);
-  if (!(inputs >= 1 && inputs <= max_inputs) || inputs != static_cast<int>(inputs))
-    fail("bad input count " + nn::exact_number(inputs));
-  nn::rng unused(0);  // every weight is overwritten below
-  nn::lstm_net<float> net(shape_of(p, static_cast<int>(inputs)), unused);
-  nn::read_tensors(in, net.params(), fail);
-  nn::expect_end(in, fail);
-  Eigen::setNbThreads(1);  // as in start(): predictions run on one thread
-  trainer_.reset();
-  loaded_ = std::move(net);
-  params_ = p;
-}
-
-std::vector<search_dim> lstm_model::search_space() const {
-  return {{"learning_rate", 1e-4, 1e-2, false, true},
-          {"hidden", 8, 64, true, false},
-          {"seq_len", 5, 60, true, false},
-          {"dropout", 0.0, 0.5, false, false},
-          {"layers", 1, 2, true, false}};
-}
-
-std::int64_t lstm_model::parameter_count() const {
-  if (!net()) return 0;
-  nn::lstm_net<float> copy = *net();  // params() is non-const
-  std::int64_t n = 0;
-  for (const auto* p : copy.params()) n += p->w.size();
-  return n;
-}
+lstm_model::lstm_model() : sequence_model(lstm_spec()) {}
 
 std::unique_ptr<model> make_lstm_model() { return std::make_unique<lstm_model>(); }
 

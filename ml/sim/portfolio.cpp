@@ -6,7 +6,7 @@
 
 #include <simdjson.h>
 
-#include "ml/sim/json_out.hpp"
+#include "messages/json_writer.hpp"
 
 namespace mlt::ml::sim {
 
@@ -120,7 +120,7 @@ const char* name_of(fill_reason r) {
   return "order";
 }
 
-void write_trade(json_out& j, const trade& t) {
+void write_trade(msg::json_writer& j, const trade& t) {
   j.begin_object()
       .key("direction").value(t.direction)
       .key("size").value(t.size)
@@ -138,7 +138,7 @@ void write_trade(json_out& j, const trade& t) {
       .end_object();
 }
 
-void write_order(json_out& j, const order& o) {
+void write_order(msg::json_writer& j, const order& o) {
   j.begin_object()
       .key("id").value(o.id)
       .key("kind").value(name_of(o.kind))
@@ -272,7 +272,7 @@ order read_order(const object& o, const std::string& w) {
 std::string to_json(const paper_portfolio& p) {
   const engine_config& c = p.config;
   const engine_state& s = p.state;
-  json_out j;
+  msg::json_writer j(msg::double_style::digits_17);  // the saved format since version 1
   j.begin_object().key("version").value(1).key("symbol").value(p.symbol).key("model").value(p.model);
   j.key("config").begin_object()
       .key("cash").value(c.cash)

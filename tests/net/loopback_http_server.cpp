@@ -89,6 +89,14 @@ bool read_request(int fd, loopback_request& req) {
 
 }  // namespace
 
+loopback_reply json_reply(std::string body, int status) {
+  loopback_reply r;
+  r.status = status;
+  r.headers.emplace_back("Content-Type", "application/json");
+  r.body = std::move(body);
+  return r;
+}
+
 loopback_http_server::loopback_http_server(loopback_handler handler) : handler_(std::move(handler)) {
   listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
   if (listen_fd_ < 0) throw std::runtime_error("loopback server: socket() failed");

@@ -32,6 +32,9 @@ struct loopback_reply {
   std::size_t truncate_at = std::string::npos;
 };
 
+/// A reply with `body` as application/json.
+loopback_reply json_reply(std::string body, int status = 200);
+
 using loopback_handler = std::function<loopback_reply(const loopback_request&)>;
 
 class loopback_http_server {

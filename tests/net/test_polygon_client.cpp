@@ -10,6 +10,7 @@
 #include "net/polygon_client.hpp"
 
 using namespace mlt::net;
+using mlt::test::json_reply;
 using mlt::test::loopback_http_server;
 using mlt::test::loopback_reply;
 using mlt::test::loopback_request;
@@ -39,13 +40,6 @@ std::string page(int first, int count, const std::string& next_url = "", const s
   return out + "}";
 }
 
-loopback_reply json(std::string body, int status = 200) {
-  loopback_reply r;
-  r.status = status;
-  r.headers.emplace_back("Content-Type", "application/json");
-  r.body = std::move(body);
-  return r;
-}
 
 struct recorder {
   std::mutex m;
@@ -89,9 +83,9 @@ std::string error_of(polygon_client& client) {
 TEST_CASE("polygon client follows next_url pagination and sends the documented query", "[net][polygon]") {
   std::string base;
   loopback_http_server server([&](const loopback_request& r) {
-    if (r.target.find("cursor=p2") != std::string::npos) return json(page(3, 3, base + "/v2/aggs/ticker/AAPL/range/1/day/2023-01-01/2023-12-31?cursor=p3"));
-    if (r.target.find("cursor=p3") != std::string::npos) return json(page(6, 2));
-    return json(page(0, 3, base + "/v2/aggs/ticker/AAPL/range/1/day/2023-01-01/2023-12-31?cursor=p2"));
+    if (r.target.find("cursor=p2") != std::string::npos) return json_reply(page(3, 3, base + "/v2/aggs/ticker/AAPL/range/1/day/2023-01-01/2023-12-31?cursor=p3"));
+    if (r.target.find("cursor=p3") != std::string::npos) return json_reply(page(6, 2));
+    return json_reply(page(0, 3, base + "/v2/aggs/ticker/AAPL/range/1/day/2023-01-01/2023-12-31?cursor=p2"));
   });
   base = server.base_url();
   recorder rec;
@@ -123,11 +117,11 @@ TEST_CASE("polygon client honours Retry-After on 429, then succeeds", "[net][pol
   std::atomic<int> calls{0};
   loopback_http_server server([&](const loopback_request&) {
     if (calls++ == 0) {
-      loopback_reply r = json("{\"status\":\"ERROR\",\"error\":\"You've exceeded the maximum requests per minute\"}", 429);
+      loopback_reply r = json_reply("{\"status\":\"ERROR\",\"error\":\"You've exceeded the maximum requests per minute\"}", 429);
       r.headers.emplace_back("Retry-After", "7");
       return r;
     }
-    return json(page(0, 5));
+    return json_reply(page(0, 5));
   });
   recorder rec;
   polygon_client client(config_for(server, rec));
@@ -137,7 +131,7 @@ TEST_CASE("polygon client honours Retry-After on 429, then succeeds", "[net][pol
 }
 
 TEST_CASE("polygon client backs off exponentially with bounded jitter on 429 without Retry-After", "[net][polygon]") {
-  loopback_http_server server([&](const loopback_request&) { return json("{}", 429); });
+  loopback_http_server server([&](const loopback_request&) { return json_reply("{}", 429); });
   recorder rec;
   polygon_client client(config_for(server, rec));
   std::string err = error_of(client);
@@ -157,7 +151,7 @@ TEST_CASE("polygon client backs off exponentially with bounded jitter on 429 wit
 
 TEST_CASE("an overlong Retry-After is an error, not a silent hour-long wait", "[net][polygon]") {
   loopback_http_server server([&](const loopback_request&) {
-    loopback_reply r = json("{}", 429);
+    loopback_reply r = json_reply("{}", 429);
     r.headers.emplace_back("Retry-After", "3600");
     return r;
   });
@@ -170,14 +164,14 @@ TEST_CASE("an overlong Retry-After is an error, not a silent hour-long wait", "[
 TEST_CASE("polygon client retries a 500 and gives up after bounded retries", "[net][polygon]") {
   std::atomic<int> calls{0};
   loopback_http_server once([&](const loopback_request&) {
-    return calls++ == 0 ? json("oops", 500) : json(page(0, 4));
+    return calls++ == 0 ? json_reply("oops", 500) : json_reply(page(0, 4));
   });
   recorder rec;
   polygon_client client(config_for(once, rec));
   CHECK(client.fetch(query()).size() == 4);
   CHECK(rec.sleeps.size() == 1);
 
-  loopback_http_server always([&](const loopback_request&) { return json("oops", 503); });
+  loopback_http_server always([&](const loopback_request&) { return json_reply("oops", 503); });
   recorder rec2;
   polygon_client client2(config_for(always, rec2));
   std::string err = error_of(client2);
@@ -187,7 +181,7 @@ TEST_CASE("polygon client retries a 500 and gives up after bounded retries", "[n
 
 TEST_CASE("a response slower than the timeout is retried, then reported", "[net][polygon]") {
   loopback_http_server server([&](const loopback_request&) {
-    loopback_reply r = json(page(0, 3));
+    loopback_reply r = json_reply(page(0, 3));
     r.delay = std::chrono::milliseconds(5000);
     return r;
   });
@@ -208,7 +202,7 @@ TEST_CASE("a response slower than the timeout is retried, then reported", "[net]
 TEST_CASE("a truncated body is an error naming ticker and range", "[net][polygon]") {
   SECTION("the connection drops mid-body") {
     loopback_http_server server([&](const loopback_request&) {
-      loopback_reply r = json(page(0, 50));
+      loopback_reply r = json_reply(page(0, 50));
       r.truncate_at = r.body.size() / 2;
       return r;
     });
@@ -221,7 +215,7 @@ TEST_CASE("a truncated body is an error naming ticker and range", "[net][polygon
   SECTION("the JSON itself is cut short") {
     loopback_http_server server([&](const loopback_request&) {
       std::string body = page(0, 50);
-      return json(body.substr(0, body.size() / 2));
+      return json_reply(body.substr(0, body.size() / 2));
     });
     recorder rec;
     polygon_client client(config_for(server, rec));
@@ -231,7 +225,7 @@ TEST_CASE("a truncated body is an error naming ticker and range", "[net][polygon
   }
   SECTION("a result lacks a field") {
     loopback_http_server server([&](const loopback_request&) {
-      return json("{\"status\":\"OK\",\"resultsCount\":1,\"results\":[{\"o\":1,\"h\":2,\"l\":1,\"t\":1672722000000}]}");
+      return json_reply("{\"status\":\"OK\",\"resultsCount\":1,\"results\":[{\"o\":1,\"h\":2,\"l\":1,\"t\":1672722000000}]}");
     });
     recorder rec;
     polygon_client client(config_for(server, rec));
@@ -241,7 +235,7 @@ TEST_CASE("a truncated body is an error naming ticker and range", "[net][polygon
 
 TEST_CASE("resultsCount 0 is a clear error", "[net][polygon]") {
   loopback_http_server server([&](const loopback_request&) {
-    return json("{\"ticker\":\"AAPL\",\"queryCount\":0,\"resultsCount\":0,\"adjusted\":true,\"status\":\"OK\",\"request_id\":\"x\"}");
+    return json_reply("{\"ticker\":\"AAPL\",\"queryCount\":0,\"resultsCount\":0,\"adjusted\":true,\"status\":\"OK\",\"request_id\":\"x\"}");
   });
   recorder rec;
   polygon_client client(config_for(server, rec));
@@ -253,7 +247,7 @@ TEST_CASE("resultsCount 0 is a clear error", "[net][polygon]") {
 TEST_CASE("status other than OK and rejected keys are errors that never echo the key", "[net][polygon]") {
   SECTION("status ERROR with the key echoed by the server") {
     loopback_http_server server([&](const loopback_request&) {
-      return json("{\"status\":\"ERROR\",\"request_id\":\"x\",\"error\":\"Unknown API Key " + key + "\"}");
+      return json_reply("{\"status\":\"ERROR\",\"request_id\":\"x\",\"error\":\"Unknown API Key " + key + "\"}");
     });
     recorder rec;
     polygon_client client(config_for(server, rec));
@@ -263,7 +257,7 @@ TEST_CASE("status other than OK and rejected keys are errors that never echo the
     CHECK(err.find(key) == std::string::npos);
   }
   SECTION("HTTP 403") {
-    loopback_http_server server([&](const loopback_request&) { return json("{\"status\":\"NOT_AUTHORIZED\"}", 403); });
+    loopback_http_server server([&](const loopback_request&) { return json_reply("{\"status\":\"NOT_AUTHORIZED\"}", 403); });
     recorder rec;
     polygon_client client(config_for(server, rec));
     std::string err = error_of(client);
@@ -274,7 +268,7 @@ TEST_CASE("status other than OK and rejected keys are errors that never echo the
 
 TEST_CASE("next_url to another host is refused so the key never leaves the configured origin", "[net][polygon]") {
   loopback_http_server server([&](const loopback_request&) {
-    return json(page(0, 2, "https://evil.example.com/v2/aggs/ticker/AAPL/range/1/day/2023-01-01/2023-12-31?cursor=x"));
+    return json_reply(page(0, 2, "https://evil.example.com/v2/aggs/ticker/AAPL/range/1/day/2023-01-01/2023-12-31?cursor=x"));
   });
   recorder rec;
   polygon_client client(config_for(server, rec));
@@ -284,7 +278,7 @@ TEST_CASE("next_url to another host is refused so the key never leaves the confi
 }
 
 TEST_CASE("attach_polygon lets load_bars fetch from the configured base URL", "[net][polygon]") {
-  loopback_http_server server([&](const loopback_request&) { return json(page(0, 150)); });
+  loopback_http_server server([&](const loopback_request&) { return json_reply(page(0, 150)); });
   mlt::ml::data_environment env;
   env.polygon_api_key = key;
   env.polygon_base_url = server.base_url();
@@ -317,7 +311,7 @@ TEST_CASE("load_bars through the cache asks Polygon only for days it does not ha
       int i = static_cast<int>(d - mlt::ml::days_from_civil(2023, 1, 2));
       results += (results.empty() ? "" : ",") + agg(i);
     }
-    return json("{\"status\":\"OK\",\"resultsCount\":1,\"results\":[" + results + "]}");
+    return json_reply("{\"status\":\"OK\",\"resultsCount\":1,\"results\":[" + results + "]}");
   });
   std::string cache_dir = std::string(MLT_BINARY_DIR) + "/test-scratch/polygon_cache";
   std::filesystem::remove_all(cache_dir);

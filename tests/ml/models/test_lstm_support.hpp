@@ -99,4 +99,19 @@ double check_gradients(Params ps, const std::function<double()>& loss, double ep
   return worst;
 }
 
+/// Checks every gradient of `net` on a batch of three windows of normal
+/// features drawn from `r` (labels 1, 0, 1), dropout masks from `dropout_seed`.
+template <class Net>
+void check_net_gradients(Net& net, nn::rng& r, double dropout, std::uint64_t dropout_seed) {
+  const int batch = 3;
+  nn::mat<double> x(net.shape().inputs, net.shape().seq_len * batch);
+  for (Eigen::Index j = 0; j < x.cols(); ++j)
+    for (Eigen::Index i = 0; i < x.rows(); ++i) x(i, j) = r.normal();
+  nn::vec<double> y(batch);
+  y << 1, 0, 1;
+  const double worst =
+      check_gradients(net.params(), [&] { return net.loss_and_grad(x, y, dropout, dropout_seed); });
+  CHECK(worst < 1e-6);
+}
+
 }  // namespace mlt::ml::test

@@ -65,16 +65,21 @@ TEST_CASE("every model but the majority baseline has a search space, and every c
   CHECK(tunable == std::set<std::string>{"logistic", "xgboost", "lstm", "transformer", "ensemble"});
 }
 
-TEST_CASE("the search spaces cover what a quant tunes in each model") {
+TEST_CASE("the search spaces cover what a quant tunes in each model, most important first") {
   const auto names = [](const std::string& model) {
-    std::set<std::string> out;
-    for (const auto& d : ml::make_model(model)->search_space()) out.insert(d.name);
+    std::vector<std::string> out;
+    for (const auto& d : ml::make_model(model)->search_space()) out.push_back(d.name);
     return out;
   };
-  CHECK(names("lstm") == std::set<std::string>{"hidden", "layers", "dropout", "learning_rate", "seq_len"});
+  // A small budget searches only the first: the learning rate, then size, window, dropout, depth.
+  CHECK(names("lstm") == std::vector<std::string>{"learning_rate", "hidden", "seq_len", "dropout", "layers"});
   CHECK(names("transformer") ==
-        std::set<std::string>{"d_model", "heads", "layers", "dropout", "learning_rate", "seq_len"});
-  CHECK(names("ensemble") == std::set<std::string>{"members", "weighting"});
+        std::vector<std::string>{"learning_rate", "d_model", "heads", "seq_len", "dropout", "layers"});
+  CHECK(names("ensemble") == std::vector<std::string>{"members", "weighting"});
+  const auto lstm = ml::make_model("lstm")->search_space();
+  CHECK((lstm.front().log_scale && lstm.front().lo == 1e-4 && lstm.front().hi == 1e-2));
+  CHECK((lstm[2].lo == 5 && lstm[2].hi == 60 && lstm.back().hi == 2));
+  CHECK(ml::make_model("transformer")->search_space().back().hi == 3);
   // heads must divide d_model: every pair the space offers does.
   for (const auto& d : ml::make_model("transformer")->search_space())
     if (d.name == "d_model")

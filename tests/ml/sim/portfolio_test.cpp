@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "ml/sim/json_out.hpp"
+#include "messages/json_writer.hpp"
 #include "ml/sim/portfolio.hpp"
 #include "sim_fixtures.hpp"
 
@@ -50,14 +50,18 @@ std::vector<T> slice(const std::vector<T>& v, std::size_t a, std::size_t b) {
 
 }  // namespace
 
-TEST_CASE("json writer escapes strings and writes doubles that read back exactly",
+TEST_CASE("the portfolio's json writer escapes strings and writes doubles at 17 digits that read back exactly",
           "[sim][json]") {
-  CHECK(json_quote("a\"b\\c\n\x01") == "\"a\\\"b\\\\c\\n\\u0001\"");
-  json_out j;
+  std::string quoted;
+  mlt::msg::append_json_string(quoted, "a\"b\\c\n\x01");
+  CHECK(quoted == "\"a\\\"b\\\\c\\n\\u0001\"");
+  mlt::msg::json_writer j(mlt::msg::double_style::digits_17);
   j.begin_object().key("x").value(0.1).key("n").value(std::numeric_limits<double>::infinity())
       .key("a").begin_array().value(1).value(true).null().end_array().end_object();
   CHECK(j.str() == "{\"x\":0.10000000000000001,\"n\":null,\"a\":[1,true,null]}");
   CHECK(std::strtod("0.10000000000000001", nullptr) == 0.1);
+  // The saved state keeps this format: its doubles are written at 17 digits.
+  CHECK(to_json(fresh()).find("\"rate\":0.0050000000000000001") != std::string::npos);
 }
 
 TEST_CASE("a paper portfolio survives a JSON round trip unchanged", "[sim][portfolio]") {
