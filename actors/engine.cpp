@@ -898,6 +898,8 @@ caf::behavior engine_behavior(engine_self* self, engine_config cfg) {
         w.begin_object().field("phase", "data").field("fraction", m.fraction).end_object();
         emit(self, *run, "engine", "progress", m.text, w.take());
       },
+      // From the store: a transcript line of the trial could not be written.
+      [=](msg::trial_failed& m) { fail(self, m.trial_id, m.code, m.message); },
       [=](msg::cancel_trial& m) -> caf::result<bool> {
         auto& st = self->state;
         auto it = st.runs.find(m.trial_id);

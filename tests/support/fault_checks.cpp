@@ -1,0 +1,254 @@
+#include "tests/support/fault_checks.hpp"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include <sqlite3.h>
+
+namespace mlt::test {
+
+scoped_env::~scoped_env() {
+  for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
+    if (it->second) ::setenv(it->first.c_str(), it->second->c_str(), 1);
+    else ::unsetenv(it->first.c_str());
+  }
+}
+
+void scoped_env::set(const std::string& name, const std::string& value) {
+  const char* old = std::getenv(name.c_str());
+  saved_.push_back({name, old ? std::optional<std::string>(old) : std::nullopt});
+  ::setenv(name.c_str(), value.c_str(), 1);
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::vector<std::pair<std::string, std::string>> snapshot(const std::string& dir) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) out.push_back({e.path().string(), slurp(e.path().string())});
+  return out;
+}
+
+void fake_secrets::hand_out(scoped_env& env) const {
+  env.set("POLYGON_API_KEY", polygon);
+  env.set("ANTHROPIC_API_KEY", anthropic);
+  env.set("OPENAI_API_KEY", openai);
+}
+
+std::vector<std::string> secret_leaks(const std::vector<std::string>& secrets, const std::string& state_dir,
+                                      const std::vector<std::string>& texts) {
+  std::vector<std::string> out;
+  const auto files = snapshot(state_dir);
+  for (const auto& secret : secrets) {
+    for (const auto& [path, bytes] : files)
+      if (bytes.find(secret) != std::string::npos) out.push_back("file " + path);
+    for (std::size_t i = 0; i < texts.size(); ++i)
+      if (texts[i].find(secret) != std::string::npos) out.push_back("frame " + std::to_string(i) + ": " + texts[i]);
+  }
+  return out;
+}
+
+// ---- store_view
+
+struct store_view::impl {
+  sqlite3* db = nullptr;
+};
+
+namespace {
+
+// One prepared query; rows are read with `each`.
+class query {
+public:
+  query(sqlite3* db, const char* sql) {
+    if (sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) != SQLITE_OK)
+      throw std::runtime_error(std::string("test query failed: ") + sqlite3_errmsg(db));
+  }
+  ~query() { sqlite3_finalize(s_); }
+  query(const query&) = delete;
+  query& operator=(const query&) = delete;
+  query& bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(s_, i, v);
+    return *this;
+  }
+  query& bind(int i, const std::string& v) {
+    sqlite3_bind_text(s_, i, v.c_str(), -1, SQLITE_TRANSIENT);
+    return *this;
+  }
+  bool row() { return sqlite3_step(s_) == SQLITE_ROW; }
+  std::int64_t i64(int c) { return sqlite3_column_int64(s_, c); }
+  std::string text(int c) {
+    auto p = sqlite3_column_text(s_, c);
+    return p ? std::string(reinterpret_cast<const char*>(p)) : std::string();
+  }
+
+private:
+  sqlite3_stmt* s_ = nullptr;
+};
+
+}  // namespace
+
+store_view::store_view(const std::string& state_dir) : impl_(new impl) {
+  const auto path = state_dir + "/mltrainer.db";
+  if (sqlite3_open_v2(path.c_str(), &impl_->db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    std::string err = impl_->db ? sqlite3_errmsg(impl_->db) : "out of memory";
+    sqlite3_close(impl_->db);
+    delete impl_;
+    throw std::runtime_error("cannot open " + path + ": " + err);
+  }
+  sqlite3_busy_timeout(impl_->db, 10000);
+}
+
+store_view::~store_view() {
+  sqlite3_close(impl_->db);
+  delete impl_;
+}
+
+std::string store_view::integrity_check() {
+  query q(impl_->db, "PRAGMA integrity_check");
+  std::string out;
+  while (q.row()) out += (out.empty() ? "" : "; ") + q.text(0);
+  return out;
+}
+
+std::optional<std::string> store_view::line(std::int64_t trial_id, std::int64_t seq) {
+  query q(impl_->db, "SELECT text FROM events WHERE trial_id=? AND seq=?");
+  q.bind(1, trial_id).bind(2, seq);
+  if (!q.row()) return std::nullopt;
+  return q.text(0);
+}
+
+std::map<std::pair<std::int64_t, std::int64_t>, std::string> store_view::lines() {
+  std::map<std::pair<std::int64_t, std::int64_t>, std::string> out;
+  query q(impl_->db, "SELECT trial_id, seq, text FROM events");
+  while (q.row()) out[{q.i64(0), q.i64(1)}] = q.text(2);
+  return out;
+}
+
+std::optional<std::pair<bool, std::int64_t>> store_view::proposal(std::int64_t proposal_id) {
+  query q(impl_->db, "SELECT approved_at IS NOT NULL, COALESCE(trial_id, 0) FROM proposals WHERE id=?");
+  q.bind(1, proposal_id);
+  if (!q.row()) return std::nullopt;
+  return std::make_pair(q.i64(0) != 0, q.i64(1));
+}
+
+std::string store_view::status(std::int64_t trial_id) {
+  query q(impl_->db, "SELECT status FROM trials WHERE id=?");
+  q.bind(1, trial_id);
+  return q.row() ? q.text(0) : std::string();
+}
+
+std::vector<std::int64_t> store_view::trials_with_status(const std::string& status) {
+  std::vector<std::int64_t> out;
+  query q(impl_->db, "SELECT id FROM trials WHERE status=? ORDER BY id");
+  q.bind(1, status);
+  while (q.row()) out.push_back(q.i64(0));
+  return out;
+}
+
+// ---- what the person saw
+
+std::string fault_config(const std::string& dir, const std::string& extra) {
+  const std::string path = dir + "/mltrainer.json";
+  std::ofstream out(path);
+  out << R"({"trial_defaults": {"model": "logistic", "data_source": "synthetic", "wf_folds": 2})" << extra << "}\n";
+  return path;
+}
+
+void acknowledged::note(const frame& f) {
+  frames.push_back(f.raw);
+  const auto type = f.type();
+  if (type == "proposal") proposals.insert(static_cast<std::int64_t>(f.num("proposal_id")));
+  if (type == "event")
+    lines[{static_cast<std::int64_t>(f.num("trial_id")), static_cast<std::int64_t>(f.num("seq"))}] = f.str("text");
+  // "Approved proposal 4. Trial 4 is starting..."
+  const std::string approved = "Approved proposal ";
+  if (type == "reply" && f.str("text").rfind(approved, 0) == 0)
+    approvals[std::stoll(f.str("text").substr(approved.size()))] = static_cast<std::int64_t>(f.num("trial_id"));
+}
+
+std::vector<std::string> acknowledged::missing_from(store_view& store) const {
+  std::vector<std::string> out;
+  const auto stored = store.lines();
+  for (const auto& [key, text] : lines) {
+    auto it = stored.find(key);
+    const auto where = "trial " + std::to_string(key.first) + " line " + std::to_string(key.second);
+    if (it == stored.end()) out.push_back(where + " is missing: " + text);
+    else if (it->second != text) out.push_back(where + " differs: shown '" + text + "', stored '" + it->second + "'");
+  }
+  for (auto id : proposals)
+    if (!store.proposal(id)) out.push_back("proposal " + std::to_string(id) + " is missing");
+  for (const auto& [pid, tid] : approvals) {
+    auto p = store.proposal(pid);
+    if (!p || !p->first || p->second != tid)
+      out.push_back("the approval of proposal " + std::to_string(pid) + " (trial " + std::to_string(tid) + ") is missing");
+    if (store.status(tid).empty()) out.push_back("trial " + std::to_string(tid) + " is missing");
+  }
+  return out;
+}
+
+// ---- exclusive_lock
+
+exclusive_lock::exclusive_lock(const std::string& db_path, int hold_ms) {
+  int ready[2];
+  if (pipe(ready) != 0) throw std::runtime_error("pipe failed");
+  pid_ = fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    // The other process: only SQLite and write(2) from here on.
+    close(ready[0]);
+    sqlite3* db = nullptr;
+    char ok = 'x';
+    if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK) {
+      sqlite3_busy_timeout(db, 30000);
+      // In WAL mode EXCLUSIVE takes the write lock at once: every writer waits.
+      if (sqlite3_exec(db, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr) == SQLITE_OK) ok = 'L';
+    }
+    if (write(ready[1], &ok, 1) != 1) _exit(2);
+    if (ok != 'L') _exit(1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(hold_ms));
+    const int rc = sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    _exit(rc == SQLITE_OK ? 0 : 3);
+  }
+  close(ready[1]);
+  char got = 0;
+  pollfd p{ready[0], POLLIN, 0};
+  if (poll(&p, 1, 40000) == 1 && read(ready[0], &got, 1) == 1) ok_ = got == 'L';
+  close(ready[0]);
+  if (!ok_) {
+    release();
+    throw std::runtime_error("the other process could not take an exclusive lock on " + db_path);
+  }
+}
+
+bool exclusive_lock::release() {
+  if (pid_ <= 0) return false;
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return ok_ && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+exclusive_lock::~exclusive_lock() {
+  if (pid_ > 0) {
+    kill(pid_, SIGKILL);
+    release();
+  }
+}
+
+}  // namespace mlt::test
