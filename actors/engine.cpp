@@ -56,10 +56,27 @@ std::string decision_json(const msg::decision& d) {
   return w.take();
 }
 
-trial_run* find(engine_self* self, std::int64_t id) {
+// The run, without failing it (see `find`).
+trial_run* live(engine_self* self, std::int64_t id) {
   auto it = self->state.runs.find(id);
   if (it == self->state.runs.end() || it->second.cancelled) return nullptr;
   return &it->second;
+}
+
+void fail(engine_self* self, std::int64_t id, const std::string& code, const std::string& message);
+
+// Every step of a run starts here. A run whose transcript the store could not
+// write is failed at its next step, when none of its requests is in flight:
+// a late reply cannot reach the run a "resume trial N" starts under the same
+// id, and its trainer is free for the next trial.
+trial_run* find(engine_self* self, std::int64_t id) {
+  auto* run = live(self, id);
+  if (run && !run->store_failure.empty()) {
+    const auto why = run->store_failure;
+    fail(self, id, "store_failed", why);
+    return nullptr;
+  }
+  return run;
 }
 
 void emit(engine_self* self, trial_run& run, std::string speaker, std::string kind, std::string text,
@@ -98,7 +115,7 @@ void finish(engine_self* self, std::int64_t id) {
 }
 
 void fail(engine_self* self, std::int64_t id, const std::string& code, const std::string& message) {
-  auto* run = find(self, id);
+  auto* run = live(self, id);
   if (!run) return;
   metrics::count_error(code);
   emit(self, *run, "system", "error", "Trial " + std::to_string(id) + " failed: " + message);
@@ -879,8 +896,8 @@ caf::behavior engine_behavior(engine_self* self, engine_config cfg) {
         return enqueue(self, msg::start_trial{m.trial_id, m.plan, m.agent, m.observer}, m.last_seq, m.checkpoint);
       },
       [=](msg::optimize_step& m) {
-        auto* run = find(self, m.trial_id);
-        if (!run) return;
+        auto* run = live(self, m.trial_id);  // mid-request: not a step
+        if (!run || !run->store_failure.empty()) return;
         msg::json_writer w;
         w.begin_object().field("phase", "optimize").field("step", m.index).field("total", m.budget)
             .field("fraction", m.budget > 0 ? double(m.index) / m.budget : 1.0).field("score", m.score)
@@ -892,14 +909,16 @@ caf::behavior engine_behavior(engine_self* self, engine_config cfg) {
         record_configuration(self, *run, ++run->configs_recorded, run->model, m.params, "optimizer");
       },
       [=](msg::data_progress_msg& m) {
-        auto* run = find(self, m.trial_id);
-        if (!run) return;
+        auto* run = live(self, m.trial_id);  // mid-request: not a step
+        if (!run || !run->store_failure.empty()) return;
         msg::json_writer w;
         w.begin_object().field("phase", "data").field("fraction", m.fraction).end_object();
         emit(self, *run, "engine", "progress", m.text, w.take());
       },
       // From the store: a transcript line of the trial could not be written.
-      [=](msg::trial_failed& m) { fail(self, m.trial_id, m.code, m.message); },
+      [=](msg::trial_failed& m) {
+        if (auto* run = live(self, m.trial_id); run && run->store_failure.empty()) run->store_failure = m.message;
+      },
       [=](msg::cancel_trial& m) -> caf::result<bool> {
         auto& st = self->state;
         auto it = st.runs.find(m.trial_id);
