@@ -37,18 +37,6 @@ constexpr int skip_exit_code = 77;
 
 std::int64_t id_of(const frame& f, const char* key) { return static_cast<std::int64_t>(f.num(key)); }
 
-frame until(mlt::test::frame_reader& r, mlt::test::acknowledged& ack, const std::string& type,
-            std::chrono::seconds timeout = 120s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto f = r.next(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()));
-    ack.note(f);
-    if (f.type() == type) return f;
-    if (type == "report" && f.type() == "trial_failed") throw std::runtime_error("the trial failed: " + f.raw);
-  }
-  throw std::runtime_error("no '" + type + "' frame in time");
-}
-
 // A tmpfs of `size` at `dir`, private to this process and its children (the
 // mount disappears with them). Skips the test where mounting is refused.
 void mount_small_disk(const std::string& dir, const std::string& size) {
@@ -120,9 +108,9 @@ TEST_CASE("when the state directory's disk is full the trial fails clearly, the 
 
   // A trial stored while there is room.
   chat(c, "Run trial on TSLA");
-  mlt::test::approve(c, until(r, ack, "proposal"));
-  const auto first = id_of(until(r, ack, "reply"), "trial_id");
-  until(r, ack, "report");
+  mlt::test::approve(c, ack.until(r, "proposal"));
+  const auto first = id_of(ack.until(r, "reply"), "trial_id");
+  ack.until(r, "report");
   const auto stored_before = mlt::test::store_view(state).lines();
 
   truncate_wal(state);
@@ -131,9 +119,9 @@ TEST_CASE("when the state directory's disk is full the trial fails clearly, the 
 
   // The next trial runs out of space on the way.
   chat(c, "Run trial on AAPL on synthetic data");
-  mlt::test::approve(c, until(r, ack, "proposal"));
-  const auto second = id_of(until(r, ack, "reply"), "trial_id");
-  const auto failed = until(r, ack, "trial_failed", 60s);
+  mlt::test::approve(c, ack.until(r, "proposal"));
+  const auto second = id_of(ack.until(r, "reply"), "trial_id");
+  const auto failed = ack.until(r, "trial_failed", 60s);
   std::size_t shown_of_second = 0;
   for (const auto& [key, text] : ack.lines) shown_of_second += key.first == second;
   CHECK(shown_of_second > 0);  // it failed on the way, not before it began
@@ -144,11 +132,11 @@ TEST_CASE("when the state directory's disk is full the trial fails clearly, the 
 
   // The daemon serves on: reads work, and a write is refused with the reason.
   c.send(R"({"type":"ping"})");
-  until(r, ack, "pong");
+  ack.until(r, "pong");
   c.send(R"({"type":"get_trial","trial_id":)" + std::to_string(first) + "}");
-  CHECK(until(r, ack, "trial").raw.find("\"status\":\"completed\"") != std::string::npos);
+  CHECK(ack.until(r, "trial").raw.find("\"status\":\"completed\"") != std::string::npos);
   chat(c, "Run trial on MSFT on synthetic data");
-  const auto refused = until(r, ack, "error");
+  const auto refused = ack.until(r, "error");
   CHECK(refused.str("code") == "store_failed");
   CHECK_THAT(refused.str("message"), Catch::Matchers::Contains("could not record the proposal") &&
                                          Catch::Matchers::Contains("disk is full"));
@@ -170,10 +158,10 @@ TEST_CASE("when the state directory's disk is full the trial fails clearly, the 
   ::close(filler);
   std::filesystem::remove(filler_path);
   chat(c, "resume trial " + std::to_string(second));
-  CHECK(id_of(until(r, ack, "reply"), "trial_id") == second);
-  CHECK(id_of(until(r, ack, "report"), "trial_id") == second);
+  CHECK(id_of(ack.until(r, "reply"), "trial_id") == second);
+  CHECK(id_of(ack.until(r, "report"), "trial_id") == second);
   chat(c, "Run trial on MSFT on synthetic data");
-  until(r, ack, "proposal");
+  ack.until(r, "proposal");
   CHECK(d.stop(SIGTERM) == 0);
 
   mlt::test::store_view store(state);

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -181,6 +182,25 @@ void acknowledged::note(const frame& f) {
     approvals[std::stoll(f.str("text").substr(approved.size()))] = static_cast<std::int64_t>(f.num("trial_id"));
 }
 
+frame acknowledged::until(frame_reader& r, const std::string& type, std::chrono::seconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto start = frames.size();
+  try {
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto f = r.next(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()));
+      note(f);
+      if (f.type() == type) return f;
+      if (type == "report" && f.type() == "trial_failed") throw std::runtime_error("the trial failed: " + f.raw);
+    }
+  } catch (const std::runtime_error& e) {
+    std::string last;
+    for (auto i = std::max(start, frames.size() > 3 ? frames.size() - 3 : 0); i < frames.size(); ++i)
+      last += "\n  " + frames[i].substr(0, 300);
+    throw std::runtime_error(std::string(e.what()) + " (waiting for '" + type + "'; last frames:" + last + ")");
+  }
+  throw std::runtime_error("no '" + type + "' frame in time");
+}
+
 std::vector<std::string> acknowledged::missing_from(store_view& store) const {
   std::vector<std::string> out;
   const auto stored = store.lines();
@@ -214,9 +234,16 @@ exclusive_lock::exclusive_lock(const std::string& db_path, int hold_ms) {
     sqlite3* db = nullptr;
     char ok = 'x';
     if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK) {
-      sqlite3_busy_timeout(db, 30000);
-      // In WAL mode EXCLUSIVE takes the write lock at once: every writer waits.
-      if (sqlite3_exec(db, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr) == SQLITE_OK) ok = 'L';
+      // In WAL mode EXCLUSIVE takes the write lock at once: every writer
+      // waits. Polled often rather than through SQLite's busy handler, whose
+      // sleeps grow to 100 ms and can miss every gap between a busy daemon's
+      // commits.
+      for (int i = 0; i < 100000 && ok != 'L'; ++i) {
+        const int rc = sqlite3_exec(db, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr);
+        if (rc == SQLITE_OK) ok = 'L';
+        else if (rc != SQLITE_BUSY) break;
+        else ::usleep(200);
+      }
     }
     if (write(ready[1], &ok, 1) != 1) _exit(2);
     if (ok != 'L') _exit(1);

@@ -3,6 +3,7 @@
 /// the daemon a test starts, the state directory's bytes, secret leaks, and
 /// what the store holds, read with a connection of the test's own.
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -90,6 +91,10 @@ struct acknowledged {
   std::map<std::int64_t, std::int64_t> approvals;  ///< proposal -> trial
   std::vector<std::string> frames;                 ///< every frame's text, for the secret check
   void note(const frame& f);
+  /// Reads frames from `r`, noting each, until one of `type` arrives; throws
+  /// naming the last frames if none does in time, and at once with the
+  /// failure when a trial fails while a report is awaited.
+  frame until(frame_reader& r, const std::string& type, std::chrono::seconds timeout = std::chrono::seconds(120));
   /// Every acknowledged item the store lacks or holds differently, one text each.
   std::vector<std::string> missing_from(store_view& store) const;
 };
