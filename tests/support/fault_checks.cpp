@@ -201,6 +201,18 @@ frame acknowledged::until(frame_reader& r, const std::string& type, std::chrono:
   throw std::runtime_error("no '" + type + "' frame in time");
 }
 
+void acknowledged::drain(frame_reader& r, std::chrono::milliseconds how_long) {
+  const auto deadline = std::chrono::steady_clock::now() + how_long;
+  for (auto left = how_long; left.count() > 0;
+       left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now())) {
+    try {
+      note(r.next(left));
+    } catch (const std::runtime_error&) {
+      return;  // nothing more within the time (or the connection is gone)
+    }
+  }
+}
+
 std::vector<std::string> acknowledged::missing_from(store_view& store) const {
   std::vector<std::string> out;
   const auto stored = store.lines();

@@ -95,6 +95,8 @@ struct acknowledged {
   /// naming the last frames if none does in time, and at once with the
   /// failure when a trial fails while a report is awaited.
   frame until(frame_reader& r, const std::string& type, std::chrono::seconds timeout = std::chrono::seconds(120));
+  /// Reads and notes frames for `how_long`, whatever arrives.
+  void drain(frame_reader& r, std::chrono::milliseconds how_long);
   /// Every acknowledged item the store lacks or holds differently, one text each.
   std::vector<std::string> missing_from(store_view& store) const;
 };
