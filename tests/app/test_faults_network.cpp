@@ -1,0 +1,277 @@
+// The outside services misbehave, against the real daemon and its real
+// clients on loopback servers: Polygon answers 500s, hangs, or cuts a page
+// short mid-download; Claude hangs past its deadline; an OpenAI-compatible
+// server sends garbage. Each gives its documented error or fallback within
+// its bound, the trial goes on where it can, and no key leaks.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <map>
+#include <mutex>
+#include <random>
+
+#include "ml/market/calendar.hpp"
+#include "tests/net/loopback_http_server.hpp"
+#include "tests/support/daemon_chat.hpp"
+#include "tests/support/daemon_process.hpp"
+#include "tests/support/fault_checks.hpp"
+
+using namespace std::chrono_literals;
+using mlt::test::chat;
+using mlt::test::loopback_reply;
+using mlt::test::loopback_request;
+
+namespace {
+
+std::int64_t id_of(const mlt::test::frame& f, const char* key) { return static_cast<std::int64_t>(f.num(key)); }
+
+// 1,000 business days of a random walk in Polygon's wire format, oldest first
+// (t = midnight New York), split into two pages.
+std::vector<std::string> polygon_bars() {
+  std::vector<std::string> out;
+  std::mt19937 rng(7);
+  std::normal_distribution<double> ret(0.0003, 0.015);
+  double close = 100;
+  for (std::int64_t day = mlt::ml::days_from_civil(2021, 1, 4); out.size() < 1000; ++day) {
+    const auto weekday = (day + 4) % 7;  // 1970-01-01 was a Thursday (4)
+    if (weekday == 0 || weekday == 6) continue;
+    const double open = close;
+    close = open * std::exp(ret(rng));
+    out.push_back("{\"v\":" + std::to_string(1000000 + out.size()) + ",\"o\":" + std::to_string(open) +
+                  ",\"c\":" + std::to_string(close) + ",\"h\":" + std::to_string(std::max(open, close) * 1.005) +
+                  ",\"l\":" + std::to_string(std::min(open, close) * 0.995) +
+                  ",\"t\":" + std::to_string((day * 86400 + 5 * 3600) * 1000) + "}");
+  }
+  return out;
+}
+
+std::string polygon_page(const std::vector<std::string>& bars, std::size_t first, std::size_t count,
+                         const std::string& next_url) {
+  std::string results;
+  for (auto i = first; i < first + count; ++i) results += (i > first ? "," : "") + bars[i];
+  std::string out = R"({"ticker":"X","adjusted":true,"status":"OK","resultsCount":)" + std::to_string(count) +
+                    R"(,"results":[)" + results + "]";
+  if (!next_url.empty()) out += R"(,"next_url":")" + next_url + "\"";
+  return out + "}";
+}
+
+// Polygon on loopback, one fault per ticker: AAPL answers 500 twice, MSFT
+// always; NVDA's first request hangs; AMZN's second page is cut short once.
+struct fake_polygon {
+  std::mutex m;
+  std::string base;  // set once the server has its port
+  std::map<std::string, int> requests;
+  std::vector<std::string> bars = polygon_bars();
+
+  loopback_reply operator()(const loopback_request& req) {
+    const auto ticker = req.target.substr(16, req.target.find('/', 16) - 16);  // /v2/aggs/ticker/T/...
+    const bool second_page = req.target.find("cursor=2") != std::string::npos;
+    int n = 0;
+    {
+      std::lock_guard<std::mutex> lock(m);
+      n = ++requests[ticker + (second_page ? "#2" : "")];
+    }
+    loopback_reply r;
+    r.headers.push_back({"Content-Type", "application/json"});
+    if ((ticker == "AAPL" && n <= 2) || ticker == "MSFT") {
+      r.status = 500;
+      r.body = R"({"status":"ERROR","error":"internal error"})";
+      return r;
+    }
+    if (ticker == "NVDA" && n == 1) r.delay = 120s;  // past the client's 30 s cut
+    const std::string next = base + "/v2/aggs/ticker/" + ticker + "/range/1/day/2021-01-04/2024-12-31?cursor=2";
+    r.body = second_page ? polygon_page(bars, 600, 400, "") : polygon_page(bars, 0, 600, next);
+    if (ticker == "AMZN" && second_page && n == 1) r.truncate_at = r.body.size() / 2;
+    return r;
+  }
+};
+
+// Claude on loopback: reads chat lines properly, then hangs on every
+// checkpoint decision and report. The OpenAI-compatible server sends garbage.
+struct fake_llms {
+  std::atomic<int> claude_hung{0}, openai_garbage{0};
+
+  loopback_reply operator()(const loopback_request& req) {
+    loopback_reply r;
+    r.headers.push_back({"Content-Type", "application/json"});
+    if (req.target == "/v1/messages") {
+      if (req.body.find(R"("tool_choice":{"type":"tool","name":")") != std::string::npos) {
+        ++claude_hung;
+        r.delay = 60s;
+        r.body = "{}";
+        return r;
+      }
+      r.body = R"({"id":"msg_1","type":"message","role":"assistant","model":"claude-test","content":[{"type":)"
+               R"("tool_use","id":"toolu_1","name":"propose_trial","input":{"symbol":"TSLA","model":"logistic",)"
+               R"("data_source":"synthetic"}}],"stop_reason":"tool_use","usage":{"input_tokens":10,"output_tokens":5}})";
+      return r;
+    }
+    ++openai_garbage;
+    r.body = "{\"id\":\"chatcmpl-1\",\"choices\":[{\"message\":{\"content\":\"\x01\xff\xfe garbage \x7f";
+    r.body += std::string(200, '\xc3');
+    return r;
+  }
+};
+
+// Every decision line answers the question line just before it within `bound`
+// (from the lines' own times); returns how many decisions were checked.
+int decisions_within(const mlt::test::acknowledged& ack, std::int64_t trial, std::chrono::milliseconds bound) {
+  int checked = 0;
+  std::int64_t asked_at = -1;
+  for (const auto& raw : ack.frames) {
+    if (raw.find("\"trial_id\":" + std::to_string(trial) + ",") == std::string::npos) continue;
+    const auto time_at = raw.find("\"time_ms\":");
+    if (time_at == std::string::npos) continue;
+    const auto t = std::stoll(raw.substr(time_at + 10));
+    if (raw.find("\"kind\":\"question\"") != std::string::npos) asked_at = t;
+    if (raw.find("\"kind\":\"decision\"") != std::string::npos && asked_at >= 0) {
+      INFO(raw.substr(0, 400));
+      CHECK(t - asked_at <= bound.count());
+      ++checked;
+      asked_at = -1;
+    }
+  }
+  return checked;
+}
+
+}  // namespace
+
+TEST_CASE("Polygon answering 500s, hanging or cutting a page short is retried within its bounds; the trial goes on, "
+          "and a server that keeps failing fails it clearly",
+          "[integration][faults]") {
+  fake_polygon polygon;
+  mlt::test::loopback_http_server server([&](const loopback_request& q) { return polygon(q); });
+  polygon.base = server.base_url();
+  mlt::test::fake_secrets secrets;
+  mlt::test::scoped_env env;
+  secrets.hand_out(env);
+  env.set("POLYGON_BASE_URL", server.base_url());
+  const auto dir = mlt::test::fresh_dir("faults-polygon");
+  const auto state = dir + "/state";
+  mlt::test::daemon_process d(state, {"--config", mlt::test::fault_config(dir), "--log-level", "debug"});
+  mlt::test::chat_connection conn(d.port());
+  auto& [c, r] = conn;
+  mlt::test::acknowledged ack;
+  ack.note(r.next());
+
+  std::map<std::int64_t, std::string> ticker_of;
+  const auto started = std::chrono::steady_clock::now();
+  for (const std::string ticker : {"AAPL", "MSFT", "NVDA", "AMZN"}) {
+    chat(c, "Run trial on " + ticker + " from polygon from 2021 to 2024");
+    mlt::test::approve(c, ack.until(r, "proposal"));
+    ticker_of[id_of(ack.until(r, "reply"), "trial_id")] = ticker;
+  }
+  std::map<std::string, mlt::test::frame> outcome;  // ticker -> report or trial_failed
+  std::map<std::string, double> seconds;            // ticker -> from the approvals to the outcome
+  while (outcome.size() < ticker_of.size()) {
+    auto f = r.next(240s);
+    ack.note(f);
+    if (f.type() != "report" && f.type() != "trial_failed") continue;
+    const auto ticker = ticker_of[id_of(f, "trial_id")];
+    outcome.emplace(ticker, f);
+    seconds[ticker] = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  }
+
+  for (const auto& [ticker, f] : outcome) UNSCOPED_INFO(ticker << ": " << f.raw.substr(0, 500));
+  // 500 twice: retried with backoff, the trial completes on Polygon's bars.
+  CHECK(outcome.at("AAPL").type() == "report");
+  CHECK(outcome.at("AAPL").raw.find("\"bars\":1000") != std::string::npos);
+  // 500 every time: 1 + 5 retries with backoff (0.5 s doubling), then a clear failure.
+  CHECK(outcome.at("MSFT").type() == "trial_failed");
+  CHECK_THAT(outcome.at("MSFT").str("message"),
+             Catch::Matchers::Contains("Polygon MSFT") && Catch::Matchers::Contains("server error HTTP 500 after 6 attempts"));
+  CHECK(seconds.at("MSFT") < 90);
+  // A hang is cut after the client's 30 s timeout and retried.
+  CHECK(outcome.at("NVDA").type() == "report");
+  CHECK(seconds.at("NVDA") >= 29);
+  CHECK(seconds.at("NVDA") < 150);
+  // A page cut short mid-download is fetched again; no bar is lost or doubled.
+  CHECK(outcome.at("AMZN").type() == "report");
+  CHECK(outcome.at("AMZN").raw.find("\"bars\":1000") != std::string::npos);
+  {
+    std::lock_guard<std::mutex> lock(polygon.m);
+    CHECK(polygon.requests["AAPL"] == 3);
+    CHECK(polygon.requests["MSFT"] == 6);
+    CHECK(polygon.requests["NVDA"] == 2);
+    CHECK(polygon.requests["AMZN#2"] == 2);
+  }
+
+  c.send(R"({"type":"ping"})");
+  ack.until(r, "pong");
+  CHECK(d.stop(SIGTERM) == 0);
+  server.stop();
+  bool key_sent = false;
+  for (const auto& q : server.requests()) key_sent |= q.target.find("apiKey=" + secrets.polygon) != std::string::npos;
+  CHECK(key_sent);  // else the search below proves nothing
+  for (const auto& leak : mlt::test::secret_leaks(secrets.all(), state, ack.frames)) FAIL_CHECK("secret in " << leak);
+}
+
+TEST_CASE("an LLM that hangs past its deadline or sends garbage is replaced by the rules brain within the deadline, "
+          "and the trial completes",
+          "[integration][faults]") {
+  fake_llms llms;
+  mlt::test::loopback_http_server server([&](const loopback_request& q) { return llms(q); });
+  mlt::test::fake_secrets secrets;
+  mlt::test::scoped_env env;
+  secrets.hand_out(env);
+  env.set("ANTHROPIC_BASE_URL", server.base_url());
+  env.set("OPENAI_BASE_URL", server.base_url());
+  const auto dir = mlt::test::fresh_dir("faults-llm");
+  const auto state = dir + "/state";
+  const auto deadline = 1000ms;
+  mlt::test::daemon_process d(state, {"--config", mlt::test::fault_config(dir), "--log-level", "debug",
+                                      "--decision-deadline-ms", std::to_string(deadline.count())});
+  mlt::test::chat_connection conn(d.port());
+  auto& [c, r] = conn;
+  mlt::test::acknowledged ack;
+  ack.note(r.next());
+
+  // Claude reads the request, then hangs at every checkpoint and at the report.
+  chat(c, "use claude");
+  ack.until(r, "reply");
+  chat(c, "Run trial on TSLA on synthetic data");
+  mlt::test::approve(c, ack.until(r, "proposal"));
+  const auto claude_trial = id_of(ack.until(r, "reply"), "trial_id");
+  const auto claude_report = ack.until(r, "report", 300s);
+  CHECK(llms.claude_hung > 0);
+  // Slack for a loaded machine on top of the deadline.
+  CHECK(decisions_within(ack, claude_trial, deadline + 1500ms) >= 3);
+  bool timed_out_note = false;
+  for (const auto& [key, text] : ack.lines)
+    if (key.first == claude_trial && text.find("[claude ") != std::string::npos &&
+        text.find("rules brain decided]") != std::string::npos)
+      timed_out_note = true;
+  CHECK(timed_out_note);
+  CHECK(claude_report.raw.find("the rules brain wrote this report from the numbers") != std::string::npos);
+
+  // The OpenAI-compatible server sends garbage: the rules parser reads the
+  // line, the rules brain decides and writes the report, each saying why.
+  chat(c, "use openai");
+  ack.until(r, "reply");
+  chat(c, "Run trial on AAPL on synthetic data");
+  mlt::test::approve(c, ack.until(r, "proposal"));
+  const auto openai_trial = id_of(ack.until(r, "reply"), "trial_id");
+  const auto openai_report = ack.until(r, "report", 300s);
+  CHECK(llms.openai_garbage > 0);
+  CHECK(decisions_within(ack, openai_trial, deadline + 1500ms) >= 3);
+  bool garbage_note = false;
+  for (const auto& [key, text] : ack.lines)
+    if (key.first == openai_trial && text.find("not the API's format") != std::string::npos) garbage_note = true;
+  CHECK(garbage_note);
+  CHECK(openai_report.raw.find("the rules brain wrote this report from the numbers") != std::string::npos);
+
+  CHECK(d.stop(SIGTERM) == 0);
+  server.stop();
+  bool anthropic_sent = false, openai_sent = false;
+  for (const auto& q : server.requests())
+    for (const auto& [k, v] : q.headers) {
+      anthropic_sent |= v == secrets.anthropic;
+      openai_sent |= v == "Bearer " + secrets.openai;
+    }
+  CHECK(anthropic_sent);
+  CHECK(openai_sent);
+  for (const auto& leak : mlt::test::secret_leaks(secrets.all(), state, ack.frames)) FAIL_CHECK("secret in " << leak);
+}
