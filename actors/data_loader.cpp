@@ -16,11 +16,13 @@ struct loader_state {
 
 using loader_self = caf::stateful_actor<loader_state>;
 
-caf::behavior loader_behavior(loader_self* self, ml::data_environment env) {
+// One load, in a detached actor of its own that ends with it.
+caf::behavior one_load(loader_self* self, ml::data_environment env) {
   harden(self);
   self->state.env = std::move(env);
   return {
       [=](msg::load_bars_request& m) -> caf::result<ml::bar_series> {
+        self->quit();  // after this answer
         ml::data_request req;
         req.symbol = m.symbol;
         req.source = m.source;
@@ -38,6 +40,19 @@ caf::behavior loader_behavior(loader_self* self, ml::data_environment env) {
         } catch (const std::exception& e) {
           return caf::make_error(caf::sec::runtime_error, std::string(e.what()));
         }
+      },
+  };
+}
+
+// Each request is handed to a loader of its own, so a slow or hung source
+// (Polygon retrying for minutes) delays only the trial that waits for it.
+caf::behavior loader_behavior(loader_self* self, ml::data_environment env) {
+  harden(self);
+  self->state.env = std::move(env);
+  return {
+      [=](msg::load_bars_request& m) {
+        auto worker = self->spawn<caf::detached>(one_load, self->state.env);
+        return self->delegate(worker, std::move(m));
       },
   };
 }
