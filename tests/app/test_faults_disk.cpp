@@ -23,8 +23,6 @@
 
 #include <sqlite3.h>
 
-#include "tests/support/daemon_chat.hpp"
-#include "tests/support/daemon_process.hpp"
 #include "tests/support/fault_checks.hpp"
 
 using namespace std::chrono_literals;
@@ -92,24 +90,16 @@ int fill_disk(const std::string& path, off_t leave) {
 TEST_CASE("when the state directory's disk is full the trial fails clearly, the daemon serves on, the store is "
           "intact, and work resumes once there is space",
           "[integration][faults]") {
-  const auto dir = mlt::test::fresh_dir("faults-disk");
-  const auto state = dir + "/state";
+  mlt::test::fault_run run("faults-disk");
+  const auto& state = run.state;
   std::filesystem::create_directories(state);
   mount_small_disk(state, "8m");
-
-  mlt::test::fake_secrets secrets;
-  mlt::test::scoped_env env;
-  secrets.hand_out(env);
-  mlt::test::daemon_process d(state, {"--config", mlt::test::fault_config(dir)});
-  mlt::test::chat_connection conn(d.port());
-  auto& [c, r] = conn;
-  mlt::test::acknowledged ack;
-  ack.note(r.next());
+  mlt::test::fault_session s(state, {"--config", mlt::test::fault_config(run.dir)});
+  auto& [c, r] = s.conn;
+  auto& ack = s.ack;
 
   // A trial stored while there is room.
-  chat(c, "Run trial on TSLA");
-  mlt::test::approve(c, ack.until(r, "proposal"));
-  const auto first = id_of(ack.until(r, "reply"), "trial_id");
+  const auto first = mlt::test::approve_trial(c, r, ack, "Run trial on TSLA");
   ack.until(r, "report");
   const auto stored_before = mlt::test::store_view(state).lines();
 
@@ -118,9 +108,7 @@ TEST_CASE("when the state directory's disk is full the trial fails clearly, the 
   const int filler = fill_disk(filler_path, 192 * 1024);
 
   // The next trial runs out of space on the way.
-  chat(c, "Run trial on AAPL on synthetic data");
-  mlt::test::approve(c, ack.until(r, "proposal"));
-  const auto second = id_of(ack.until(r, "reply"), "trial_id");
+  const auto second = mlt::test::approve_trial(c, r, ack, "Run trial on AAPL on synthetic data");
   const auto failed = ack.until(r, "trial_failed", 60s);
   std::size_t shown_of_second = 0;
   for (const auto& [key, text] : ack.lines) shown_of_second += key.first == second;
@@ -162,12 +150,10 @@ TEST_CASE("when the state directory's disk is full the trial fails clearly, the 
   CHECK(id_of(ack.until(r, "report"), "trial_id") == second);
   chat(c, "Run trial on MSFT on synthetic data");
   ack.until(r, "proposal");
-  CHECK(d.stop(SIGTERM) == 0);
+  CHECK(s.d.stop(SIGTERM) == 0);
 
   mlt::test::store_view store(state);
-  CHECK(store.integrity_check() == "ok");
   CHECK(store.status(first) == "completed");
   CHECK(store.status(second) == "completed");
-  for (const auto& m : ack.missing_from(store)) FAIL_CHECK(m);
-  for (const auto& leak : mlt::test::secret_leaks(secrets.all(), state, ack.frames)) FAIL_CHECK("secret in " << leak);
+  for (const auto& p : run.problems(ack)) FAIL_CHECK(p);
 }

@@ -10,8 +10,6 @@
 #include <random>
 #include <set>
 
-#include "tests/support/daemon_chat.hpp"
-#include "tests/support/daemon_process.hpp"
 #include "tests/support/fault_checks.hpp"
 
 using namespace std::chrono_literals;
@@ -32,9 +30,8 @@ const std::vector<std::string> symbols = {"TSLA", "AAPL", "MSFT", "NVDA", "AMZN"
 // sound, and no trial from before the kill still counts as running.
 void check_after_restart(const std::string& state, const mlt::test::acknowledged& ack, int kill) {
   INFO("after kill " << kill);
+  for (const auto& p : mlt::test::store_problems(state, ack)) FAIL_CHECK(p);
   mlt::test::store_view store(state);
-  CHECK(store.integrity_check() == "ok");
-  for (const auto& m : ack.missing_from(store)) FAIL_CHECK(m);
   std::set<std::int64_t> shown_trials;
   for (const auto& [key, text] : ack.lines) shown_trials.insert(key.first);
   for (auto id : shown_trials) {
@@ -49,12 +46,9 @@ void check_after_restart(const std::string& state, const mlt::test::acknowledged
 TEST_CASE("20 kill -9 at random moments during trials, schedules and chat lose nothing acknowledged, and every "
           "interrupted trial resumes to a report",
           "[integration][faults]") {
-  mlt::test::fake_secrets secrets;
-  mlt::test::scoped_env env;
-  secrets.hand_out(env);
-  const auto dir = mlt::test::fresh_dir("faults-kill");
-  const auto state = dir + "/state";
-  const auto config = mlt::test::fault_config(dir, schedule);
+  mlt::test::fault_run run("faults-kill");
+  const auto& state = run.state;
+  const auto config = mlt::test::fault_config(run.dir, schedule);
   std::mt19937 rng(seed);
   INFO("seed " << seed);
   mlt::test::acknowledged ack;
@@ -71,9 +65,7 @@ TEST_CASE("20 kill -9 at random moments during trials, schedules and chat lose n
       switch (k % 4) {  // two new trials, a resume, a chat; the kill's moment is random
         case 0:
         case 2: {  // a new trial
-          chat(c, "Run trial on " + sym + " on synthetic data");
-          mlt::test::approve(c, ack.until(r, "proposal"));
-          ack.until(r, "reply");
+          mlt::test::approve_trial(c, r, ack, "Run trial on " + sym + " on synthetic data");
           break;
         }
         case 1: {  // resume an interrupted trial (the oldest not yet resumed here)
@@ -120,14 +112,12 @@ TEST_CASE("20 kill -9 at random moments during trials, schedules and chat lose n
   CHECK(waiting.empty());
   CHECK(d.stop(SIGTERM) == 0);
 
+  for (const auto& p : run.problems(ack)) FAIL_CHECK(p);
   mlt::test::store_view store(state);
-  CHECK(store.integrity_check() == "ok");
-  for (const auto& m : ack.missing_from(store)) FAIL_CHECK(m);
   for (auto id : interrupted) {
     INFO("trial " << id);
     CHECK(store.status(id) == "completed");
   }
   CHECK(ack.proposals.size() >= 5);
   CHECK(ack.approvals.size() >= 3);
-  for (const auto& leak : mlt::test::secret_leaks(secrets.all(), state, ack.frames)) FAIL_CHECK("secret in " << leak);
 }

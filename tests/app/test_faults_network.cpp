@@ -15,8 +15,6 @@
 
 #include "ml/market/calendar.hpp"
 #include "tests/net/loopback_http_server.hpp"
-#include "tests/support/daemon_chat.hpp"
-#include "tests/support/daemon_process.hpp"
 #include "tests/support/fault_checks.hpp"
 
 using namespace std::chrono_literals;
@@ -137,6 +135,26 @@ int decisions_within(const mlt::test::acknowledged& ack, std::int64_t trial, std
   return checked;
 }
 
+// Switches the conversation's brain (`use`), runs `request` to its report and
+// checks that the rules brain stood in: every checkpoint answered within the
+// engine's `deadline` (plus slack for a loaded machine), a decision line
+// holding `note`, and the report written by the rules brain.
+void rules_stand_in(mlt::test::fault_session& s, const std::string& use, const std::string& request,
+                    const std::string& note, std::chrono::milliseconds deadline) {
+  INFO(use);
+  auto& [c, r] = s.conn;
+  chat(c, use);
+  s.ack.until(r, "reply");
+  const auto trial = mlt::test::approve_trial(c, r, s.ack, request);
+  const auto report = s.ack.until(r, "report", 300s);
+  CHECK(decisions_within(s.ack, trial, deadline + 1500ms) >= 3);
+  bool noted = false;
+  for (const auto& [key, text] : s.ack.lines)
+    noted |= key.first == trial && text.find(note) != std::string::npos && text.rfind("ACTION ", 0) == 0;
+  CHECK(noted);
+  CHECK(report.raw.find("the rules brain wrote this report from the numbers") != std::string::npos);
+}
+
 }  // namespace
 
 TEST_CASE("Polygon answering 500s, hanging or cutting a page short is retried within its bounds; the trial goes on, "
@@ -145,26 +163,20 @@ TEST_CASE("Polygon answering 500s, hanging or cutting a page short is retried wi
   fake_polygon polygon;
   mlt::test::loopback_http_server server([&](const loopback_request& q) { return polygon(q); });
   polygon.base = server.base_url();
-  mlt::test::fake_secrets secrets;
-  mlt::test::scoped_env env;
-  secrets.hand_out(env);
-  env.set("POLYGON_BASE_URL", server.base_url());
-  const auto dir = mlt::test::fresh_dir("faults-polygon");
-  const auto state = dir + "/state";
+  mlt::test::fault_run run("faults-polygon");
+  run.env.set("POLYGON_BASE_URL", server.base_url());
   // A trainer for each trial, so only the data sources decide who waits.
-  mlt::test::daemon_process d(state, {"--config", mlt::test::fault_config(dir), "--log-level", "debug",
-                                      "--max-trials", "5"});
-  mlt::test::chat_connection conn(d.port());
-  auto& [c, r] = conn;
-  mlt::test::acknowledged ack;
-  ack.note(r.next());
+  mlt::test::fault_session s(run.state, {"--config", mlt::test::fault_config(run.dir), "--log-level", "debug",
+                                         "--max-trials", "5"});
+  auto& [c, r] = s.conn;
+  auto& ack = s.ack;
 
   std::map<std::int64_t, std::string> ticker_of;
   const auto started = std::chrono::steady_clock::now();
   for (const std::string ticker : {"AAPL", "MSFT", "NVDA", "AMZN", "SPY"}) {
-    chat(c, "Run trial on " + ticker + (ticker == "SPY" ? " on synthetic data" : " from polygon from 2021 to 2024"));
-    mlt::test::approve(c, ack.until(r, "proposal"));
-    ticker_of[id_of(ack.until(r, "reply"), "trial_id")] = ticker;
+    ticker_of[mlt::test::approve_trial(
+        c, r, ack, "Run trial on " + ticker + (ticker == "SPY" ? " on synthetic data" : " from polygon from 2021 to 2024"))] =
+        ticker;
   }
   std::map<std::string, mlt::test::frame> outcome;  // ticker -> report or trial_failed
   std::map<std::string, double> seconds;            // ticker -> from the approvals to the outcome
@@ -207,12 +219,12 @@ TEST_CASE("Polygon answering 500s, hanging or cutting a page short is retried wi
 
   c.send(R"({"type":"ping"})");
   ack.until(r, "pong");
-  CHECK(d.stop(SIGTERM) == 0);
+  CHECK(s.d.stop(SIGTERM) == 0);
   server.stop();
   bool key_sent = false;
-  for (const auto& q : server.requests()) key_sent |= q.target.find("apiKey=" + secrets.polygon) != std::string::npos;
+  for (const auto& q : server.requests()) key_sent |= q.target.find("apiKey=" + run.secrets.polygon) != std::string::npos;
   CHECK(key_sent);  // else the search below proves nothing
-  for (const auto& leak : mlt::test::secret_leaks(secrets.all(), state, ack.frames)) FAIL_CHECK("secret in " << leak);
+  for (const auto& p : run.problems(ack)) FAIL_CHECK(p);
 }
 
 TEST_CASE("an LLM that hangs past its deadline or sends garbage is replaced by the rules brain within the deadline, "
@@ -220,64 +232,30 @@ TEST_CASE("an LLM that hangs past its deadline or sends garbage is replaced by t
           "[integration][faults]") {
   fake_llms llms;
   mlt::test::loopback_http_server server([&](const loopback_request& q) { return llms(q); });
-  mlt::test::fake_secrets secrets;
-  mlt::test::scoped_env env;
-  secrets.hand_out(env);
-  env.set("ANTHROPIC_BASE_URL", server.base_url());
-  env.set("OPENAI_BASE_URL", server.base_url());
-  const auto dir = mlt::test::fresh_dir("faults-llm");
-  const auto state = dir + "/state";
+  mlt::test::fault_run run("faults-llm");
+  run.env.set("ANTHROPIC_BASE_URL", server.base_url());
+  run.env.set("OPENAI_BASE_URL", server.base_url());
   const auto deadline = 1000ms;
-  mlt::test::daemon_process d(state, {"--config", mlt::test::fault_config(dir), "--log-level", "debug",
-                                      "--decision-deadline-ms", std::to_string(deadline.count())});
-  mlt::test::chat_connection conn(d.port());
-  auto& [c, r] = conn;
-  mlt::test::acknowledged ack;
-  ack.note(r.next());
-
+  mlt::test::fault_session s(run.state, {"--config", mlt::test::fault_config(run.dir), "--log-level", "debug",
+                                         "--decision-deadline-ms", std::to_string(deadline.count())});
   // Claude reads the request, then hangs at every checkpoint and at the report.
-  chat(c, "use claude");
-  ack.until(r, "reply");
-  chat(c, "Run trial on TSLA on synthetic data");
-  mlt::test::approve(c, ack.until(r, "proposal"));
-  const auto claude_trial = id_of(ack.until(r, "reply"), "trial_id");
-  const auto claude_report = ack.until(r, "report", 300s);
+  rules_stand_in(s, "use claude", "Run trial on TSLA on synthetic data", "[claude did not answer in time", deadline);
   CHECK(llms.claude_hung > 0);
-  // Slack for a loaded machine on top of the deadline.
-  CHECK(decisions_within(ack, claude_trial, deadline + 1500ms) >= 3);
-  bool timed_out_note = false;
-  for (const auto& [key, text] : ack.lines)
-    if (key.first == claude_trial && text.find("[claude ") != std::string::npos &&
-        text.find("rules brain decided]") != std::string::npos)
-      timed_out_note = true;
-  CHECK(timed_out_note);
-  CHECK(claude_report.raw.find("the rules brain wrote this report from the numbers") != std::string::npos);
-
   // The OpenAI-compatible server sends garbage: the rules parser reads the
   // line, the rules brain decides and writes the report, each saying why.
-  chat(c, "use openai");
-  ack.until(r, "reply");
-  chat(c, "Run trial on AAPL on synthetic data");
-  mlt::test::approve(c, ack.until(r, "proposal"));
-  const auto openai_trial = id_of(ack.until(r, "reply"), "trial_id");
-  const auto openai_report = ack.until(r, "report", 300s);
+  rules_stand_in(s, "use openai", "Run trial on AAPL on synthetic data", "sent a reply that is not the API's format",
+                 deadline);
   CHECK(llms.openai_garbage > 0);
-  CHECK(decisions_within(ack, openai_trial, deadline + 1500ms) >= 3);
-  bool garbage_note = false;
-  for (const auto& [key, text] : ack.lines)
-    if (key.first == openai_trial && text.find("not the API's format") != std::string::npos) garbage_note = true;
-  CHECK(garbage_note);
-  CHECK(openai_report.raw.find("the rules brain wrote this report from the numbers") != std::string::npos);
 
-  CHECK(d.stop(SIGTERM) == 0);
+  CHECK(s.d.stop(SIGTERM) == 0);
   server.stop();
   bool anthropic_sent = false, openai_sent = false;
   for (const auto& q : server.requests())
     for (const auto& [k, v] : q.headers) {
-      anthropic_sent |= v == secrets.anthropic;
-      openai_sent |= v == "Bearer " + secrets.openai;
+      anthropic_sent |= v == run.secrets.anthropic;
+      openai_sent |= v == "Bearer " + run.secrets.openai;
     }
   CHECK(anthropic_sent);
   CHECK(openai_sent);
-  for (const auto& leak : mlt::test::secret_leaks(secrets.all(), state, ack.frames)) FAIL_CHECK("secret in " << leak);
+  for (const auto& p : run.problems(s.ack)) FAIL_CHECK(p);
 }

@@ -1,6 +1,5 @@
 #include "tests/support/fault_checks.hpp"
 
-#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -233,61 +232,69 @@ std::vector<std::string> acknowledged::missing_from(store_view& store) const {
   return out;
 }
 
+std::int64_t approve_trial(net::ws_client& c, frame_reader& r, acknowledged& ack, const std::string& request) {
+  chat(c, request);
+  approve(c, ack.until(r, "proposal"));
+  return static_cast<std::int64_t>(ack.until(r, "reply").num("trial_id"));
+}
+
+fault_run::fault_run(const std::string& name) : dir(fresh_dir(name)), state(dir + "/state") {
+  secrets.hand_out(env);
+}
+
+std::vector<std::string> store_problems(const std::string& state_dir, const acknowledged& ack) {
+  store_view store(state_dir);
+  auto out = ack.missing_from(store);
+  const auto integrity = store.integrity_check();
+  if (integrity != "ok") out.push_back("integrity_check: " + integrity);
+  return out;
+}
+
+std::vector<std::string> fault_run::problems(const acknowledged& ack) const {
+  auto out = store_problems(state, ack);
+  for (auto& leak : secret_leaks(secrets.all(), state, ack.frames)) out.push_back("a secret is in " + leak);
+  return out;
+}
+
+fault_session::fault_session(const std::string& state, const std::vector<std::string>& flags)
+    : d(state, flags), conn(d.port()) {
+  ack.note(conn.r.next());
+}
+
 // ---- exclusive_lock
 
-exclusive_lock::exclusive_lock(const std::string& db_path, int hold_ms) {
-  int ready[2];
-  if (pipe(ready) != 0) throw std::runtime_error("pipe failed");
-  pid_ = fork();
-  if (pid_ < 0) throw std::runtime_error("fork failed");
-  if (pid_ == 0) {
-    // The other process: only SQLite and write(2) from here on.
-    close(ready[0]);
-    sqlite3* db = nullptr;
-    char ok = 'x';
-    if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK) {
-      // In WAL mode EXCLUSIVE takes the write lock at once: every writer
-      // waits. Polled often rather than through SQLite's busy handler, whose
-      // sleeps grow to 100 ms and can miss every gap between a busy daemon's
-      // commits.
-      for (int i = 0; i < 100000 && ok != 'L'; ++i) {
-        const int rc = sqlite3_exec(db, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr);
-        if (rc == SQLITE_OK) ok = 'L';
-        else if (rc != SQLITE_BUSY) break;
-        else ::usleep(200);
-      }
-    }
-    if (write(ready[1], &ok, 1) != 1) _exit(2);
-    if (ok != 'L') _exit(1);
+exclusive_lock::exclusive_lock(const std::string& db_path, pid_t daemon_pid, int hold_ms) {
+  if (sqlite3_open_v2(db_path.c_str(), &db_, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+    sqlite3_close(db_);
+    throw std::runtime_error("cannot open " + db_path);
+  }
+  bool locked = false;
+  for (int attempt = 0; attempt < 2000 && !locked; ++attempt) {
+    int status = 0;
+    if (::kill(daemon_pid, SIGSTOP) != 0 || ::waitpid(daemon_pid, &status, WUNTRACED) != daemon_pid) break;
+    // In WAL mode EXCLUSIVE takes the write lock at once: every writer waits.
+    locked = sqlite3_exec(db_, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr) == SQLITE_OK;
+    ::kill(daemon_pid, SIGCONT);
+    if (!locked) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  if (!locked) {
+    sqlite3_close(db_);
+    throw std::runtime_error("could not take an exclusive lock on " + db_path);
+  }
+  releaser_ = std::thread([this, hold_ms] {
     std::this_thread::sleep_for(std::chrono::milliseconds(hold_ms));
-    const int rc = sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
-    sqlite3_close(db);
-    _exit(rc == SQLITE_OK ? 0 : 3);
-  }
-  close(ready[1]);
-  char got = 0;
-  pollfd p{ready[0], POLLIN, 0};
-  if (poll(&p, 1, 40000) == 1 && read(ready[0], &got, 1) == 1) ok_ = got == 'L';
-  close(ready[0]);
-  if (!ok_) {
-    release();
-    throw std::runtime_error("the other process could not take an exclusive lock on " + db_path);
-  }
+    committed_ = sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK;
+  });
 }
 
 bool exclusive_lock::release() {
-  if (pid_ <= 0) return false;
-  int status = 0;
-  waitpid(pid_, &status, 0);
-  pid_ = -1;
-  return ok_ && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  if (releaser_.joinable()) releaser_.join();
+  return committed_;
 }
 
 exclusive_lock::~exclusive_lock() {
-  if (pid_ > 0) {
-    kill(pid_, SIGKILL);
-    release();
-  }
+  release();
+  sqlite3_close(db_);
 }
 
 }  // namespace mlt::test

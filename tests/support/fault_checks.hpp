@@ -3,16 +3,23 @@
 /// the daemon a test starts, the state directory's bytes, secret leaks, and
 /// what the store holds, read with a connection of the test's own.
 
+#include <sys/types.h>
+
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <thread>
 #include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "tests/support/daemon_chat.hpp"
+#include "tests/support/daemon_process.hpp"
 #include "tests/support/ws_json.hpp"
+
+struct sqlite3;
 
 namespace mlt::test {
 
@@ -101,21 +108,55 @@ struct acknowledged {
   std::vector<std::string> missing_from(store_view& store) const;
 };
 
-/// Another process holding an EXCLUSIVE transaction on the database: the
-/// constructor returns once the lock is held; the lock is released after
-/// `hold_ms` (or at destruction).
+/// Chats `request`, approves its proposal and returns the new trial's id
+/// (every frame noted in `ack`).
+std::int64_t approve_trial(net::ws_client& c, frame_reader& r, acknowledged& ack, const std::string& request);
+
+/// A fault test's surroundings: the fake secrets handed out (more variables
+/// may be set on `env` before a daemon starts), a fresh directory `dir` with
+/// the state directory `state` inside.
+struct fault_run {
+  explicit fault_run(const std::string& name);
+  fake_secrets secrets;
+  scoped_env env;
+  std::string dir, state;
+  /// What is wrong after a fault, one text each (none is the aim): the
+  /// database's integrity_check, what `ack` saw that the store lacks, and
+  /// every fake secret found in the state directory or a frame.
+  std::vector<std::string> problems(const acknowledged& ack) const;
+};
+
+/// A daemon on `state` started with `flags`, and a person's chat connection
+/// to it whose hello is already noted in `ack`.
+struct fault_session {
+  fault_session(const std::string& state, const std::vector<std::string>& flags);
+  daemon_process d;
+  chat_connection conn;
+  acknowledged ack;
+};
+
+/// The database's integrity_check unless "ok", and what `ack` saw that the store lacks.
+std::vector<std::string> store_problems(const std::string& state_dir, const acknowledged& ack);
+
+/// This test process, for the daemon another process, holding an EXCLUSIVE
+/// transaction on the database: the constructor returns once the lock is
+/// held; a thread of its own commits after `hold_ms`. The lock is taken
+/// while the daemon (`daemon_pid`, a child of this process) is paused with
+/// SIGSTOP between two of its transactions: a daemon that commits back to
+/// back leaves gaps too short for anyone polling.
 class exclusive_lock {
 public:
-  exclusive_lock(const std::string& db_path, int hold_ms);
+  exclusive_lock(const std::string& db_path, pid_t daemon_pid, int hold_ms);
   ~exclusive_lock();
   exclusive_lock(const exclusive_lock&) = delete;
   exclusive_lock& operator=(const exclusive_lock&) = delete;
-  /// Waits for the other process to commit and exit; true if it held the lock throughout.
+  /// Waits for the commit; true if the lock was held throughout and committed.
   bool release();
 
 private:
-  int pid_ = -1;
-  bool ok_ = false;
+  sqlite3* db_ = nullptr;
+  std::thread releaser_;
+  bool committed_ = false;
 };
 
 }  // namespace mlt::test
