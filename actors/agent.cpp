@@ -11,6 +11,7 @@
 #include "actors/brain/llm_brain.hpp"
 #include "actors/brain/plan_rules.hpp"
 #include "actors/comparison.hpp"
+#include "actors/error_text.hpp"
 #include "actors/fwd.hpp"
 #include "actors/harden.hpp"
 #include "actors/text_format.hpp"
@@ -74,11 +75,7 @@ msg::agent_turn error(std::string code, std::string text) {
 
 // The store answers a refusal with its own sentence; show that, not CAF's
 // rendering of the error.
-std::string why(agent_self* self, const caf::error& e) {
-  const auto& ctx = e.context();
-  if (ctx.size() == 1 && ctx.match_element<std::string>(0)) return ctx.get_as<std::string>(0);
-  return self->system().render(e);
-}
+std::string why(agent_self* self, const caf::error& e) { return error_text(self->system(), e); }
 
 // "2026-11-29 02:30 UTC" from seconds since the epoch.
 std::string utc_text(std::int64_t t) {

@@ -7,6 +7,7 @@
 #include "actors/text_format.hpp"
 #include "actors/brain/thresholds.hpp"
 #include "actors/engine_state.hpp"
+#include "actors/error_text.hpp"
 #include "actors/engine_walk_forward.hpp"
 #include "actors/harden.hpp"
 #include "actors/metrics.hpp"
@@ -317,10 +318,7 @@ void begin(engine_self* self, std::int64_t id) {
                     },
                     [=](caf::error& e) { fail(self, id, "features_failed", self->system().render(e)); });
           },
-          [=](caf::error& e) {
-            std::string text = self->system().render(e);
-            fail(self, id, "data_failed", text);
-          });
+          [=](caf::error& e) { fail(self, id, "data_failed", error_text(self->system(), e)); });
 }
 
 // ---- step 2: fit in steps with checkpoints.

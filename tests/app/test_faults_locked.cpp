@@ -81,13 +81,16 @@ TEST_CASE("a lock held past the busy timeout fails the waiting writes clearly, l
     CHECK(lock.release());
   }
 
-  // A running trial: its line that meets the lock fails after one wait and
-  // the trial fails at its next step (which may be a whole optimiser run);
-  // the failure is shown once its status is written.
-  // Its lines are written from the approval on, for seconds (each is a commit).
+  // A running trial (its lines are written from the approval on, for
+  // seconds: each is a commit). Its first line that meets the lock fails
+  // after one wait, and the trial fails at its next step (which may be a
+  // whole optimiser run); the failure is shown once its status is written.
+  // Writes that are not transcript lines (its status, a checkpoint) can come
+  // first and spend a wait each, hence the longer lock.
   const auto trial = mlt::test::approve_trial(c, r, ack, "Run trial on TSLA");
   {
-    mlt::test::exclusive_lock lock(run.state + "/mltrainer.db", s.d.pid(), static_cast<int>(hold.count()));
+    const auto long_hold = busy_timeout * 3;
+    mlt::test::exclusive_lock lock(run.state + "/mltrainer.db", s.d.pid(), static_cast<int>(long_hold.count()));
     const auto locked_at = clock_type::now();
     const auto failed = ack.until(r, "trial_failed", 60s);
     const auto waited = clock_type::now() - locked_at;
