@@ -196,7 +196,7 @@ TEST_CASE("Polygon answering 500s, hanging or cutting a page short is retried wi
   // 500 every time: 1 + 5 retries with backoff (0.5 s doubling), then a clear failure.
   CHECK(outcome.at("MSFT").type() == "trial_failed");
   CHECK_THAT(outcome.at("MSFT").str("message"),
-             Catch::Matchers::Contains("Polygon MSFT") && Catch::Matchers::Contains("server error HTTP 500 after 6 attempts"));
+             Catch::Matchers::Contains("Polygon MSFT 1/day 2021-01-01 .. 2024-12-31: server error HTTP 500 after 6 attempts"));
   CHECK(outcome.at("MSFT").str("message").rfind("Polygon MSFT", 0) == 0);  // the reason itself, not CAF's wrapping
   CHECK(seconds.at("MSFT") < 90);
   // A hang is cut after the client's 30 s timeout and retried.
