@@ -87,29 +87,33 @@ struct fake_polygon {
   }
 };
 
-// Claude on loopback: reads chat lines properly, then hangs on every
-// checkpoint decision and report. The OpenAI-compatible server sends garbage.
+// Claude and an OpenAI-compatible server on loopback, both misbehaving as
+// `hang` says: checkpoint decisions and reports (the requests that force a
+// tool) hang past any deadline, or every reply is garbage. In hang mode
+// Claude reads chat lines properly and the OpenAI server answers them with
+// garbage, so a chat line never waits for the 30 s chat deadline.
 struct fake_llms {
-  std::atomic<int> claude_hung{0}, openai_garbage{0};
+  std::atomic<bool> hang{true};
+  std::atomic<int> hung{0}, garbage{0};
 
   loopback_reply operator()(const loopback_request& req) {
     loopback_reply r;
     r.headers.push_back({"Content-Type", "application/json"});
-    if (req.target == "/v1/messages") {
-      if (req.body.find(R"("tool_choice":{"type":"tool","name":")") != std::string::npos) {
-        ++claude_hung;
-        r.delay = 60s;
-        r.body = "{}";
-        return r;
-      }
+    const bool claude = req.target == "/v1/messages";
+    const bool forced = req.body.find(R"("tool_choice":{"type":"tool")") != std::string::npos ||
+                        req.body.find(R"("tool_choice":{"type":"function")") != std::string::npos;
+    if (hang && forced) {
+      ++hung;
+      r.delay = 60s;
+      r.body = "{}";
+    } else if (hang && claude) {
       r.body = R"({"id":"msg_1","type":"message","role":"assistant","model":"claude-test","content":[{"type":)"
                R"("tool_use","id":"toolu_1","name":"propose_trial","input":{"symbol":"TSLA","model":"logistic",)"
                R"("data_source":"synthetic"}}],"stop_reason":"tool_use","usage":{"input_tokens":10,"output_tokens":5}})";
-      return r;
+    } else {
+      ++garbage;
+      r.body = "{\"id\":\"x-1\",\"content\":[{\"text\":\"\x01\xff\xfe garbage \x7f" + std::string(200, '\xc3');
     }
-    ++openai_garbage;
-    r.body = "{\"id\":\"chatcmpl-1\",\"choices\":[{\"message\":{\"content\":\"\x01\xff\xfe garbage \x7f";
-    r.body += std::string(200, '\xc3');
     return r;
   }
 };
@@ -228,8 +232,8 @@ TEST_CASE("Polygon answering 500s, hanging or cutting a page short is retried wi
   for (const auto& p : run.problems(ack)) FAIL_CHECK(p);
 }
 
-TEST_CASE("an LLM that hangs past its deadline or sends garbage is replaced by the rules brain within the deadline, "
-          "and the trial completes",
+TEST_CASE("Claude or an OpenAI-compatible server hanging past the deadline or sending garbage is replaced by the "
+          "rules brain within the deadline, and the trial completes",
           "[integration][faults]") {
   fake_llms llms;
   mlt::test::loopback_http_server server([&](const loopback_request& q) { return llms(q); });
@@ -239,14 +243,14 @@ TEST_CASE("an LLM that hangs past its deadline or sends garbage is replaced by t
   const auto deadline = 1000ms;
   mlt::test::fault_session s(run.state, {"--config", mlt::test::fault_config(run.dir), "--log-level", "debug",
                                          "--decision-deadline-ms", std::to_string(deadline.count())});
-  // Claude reads the request, then hangs at every checkpoint and at the report.
-  rules_stand_in(s, "use claude", "Run trial on TSLA on synthetic data", "[claude did not answer in time", deadline);
-  CHECK(llms.claude_hung > 0);
-  // The OpenAI-compatible server sends garbage: the rules parser reads the
-  // line, the rules brain decides and writes the report, each saying why.
-  rules_stand_in(s, "use openai", "Run trial on AAPL on synthetic data", "sent a reply that is not the API's format",
-                 deadline);
-  CHECK(llms.openai_garbage > 0);
+  for (const bool hang : {true, false}) {
+    llms.hang = hang;
+    const std::string note = hang ? "did not answer in time" : "sent a reply that is not the API's format";
+    rules_stand_in(s, "use claude", "Run trial on TSLA on synthetic data", "[claude " + note, deadline);
+    rules_stand_in(s, "use openai", "Run trial on AAPL on synthetic data", "[the LLM (gpt-4o-mini) " + note, deadline);
+  }
+  CHECK(llms.hung > 0);
+  CHECK(llms.garbage > 0);
 
   CHECK(s.d.stop(SIGTERM) == 0);
   server.stop();
