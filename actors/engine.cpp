@@ -55,10 +55,27 @@ msg::event_data decision_data(const msg::decision& d) {
   return w;
 }
 
-trial_run* find(engine_self* self, std::int64_t id) {
+// The run, without failing it (see `find`).
+trial_run* live(engine_self* self, std::int64_t id) {
   auto it = self->state.runs.find(id);
   if (it == self->state.runs.end() || it->second.cancelled) return nullptr;
   return &it->second;
+}
+
+void fail(engine_self* self, std::int64_t id, const std::string& code, const std::string& message);
+
+// Every step of a run starts here. A run whose transcript the store could not
+// write is failed at its next step, when none of its requests is in flight:
+// a late reply cannot reach the run a "resume trial N" starts under the same
+// id, and its trainer is free for the next trial.
+trial_run* find(engine_self* self, std::int64_t id) {
+  auto* run = live(self, id);
+  if (run && !run->store_failure.empty()) {
+    const auto why = run->store_failure;
+    fail(self, id, "store_failed", why);
+    return nullptr;
+  }
+  return run;
 }
 
 void emit(engine_self* self, trial_run& run, std::string speaker, std::string kind, std::string text,
@@ -73,14 +90,14 @@ void emit(engine_self* self, trial_run& run, std::string speaker, std::string ki
   e.data = std::move(data);
   // The store shows the line to the observer once it is committed: what a
   // person saw survives kill -9.
-  tell(self->state.cfg.store, msg::record_event{e, run.observer});
+  tell(self, self->state.cfg.store, msg::record_event{e, run.observer});
 }
 
 // To the observer behind the transcript lines already sent to the store.
 template <class T>
 void tell_observer(engine_self* self, const trial_run& run, T content) {
   if (run.observer)
-    tell(self->state.cfg.store, msg::relay_after_commit{run.observer, caf::make_message(std::move(content))});
+    tell(self, self->state.cfg.store, msg::relay_after_commit{run.observer, caf::make_message(std::move(content))});
 }
 
 void start_next(engine_self* self);
@@ -97,14 +114,14 @@ void finish(engine_self* self, std::int64_t id) {
 }
 
 void fail(engine_self* self, std::int64_t id, const std::string& code, const std::string& message) {
-  auto* run = find(self, id);
+  auto* run = live(self, id);
   if (!run) return;
   metrics::count_error(code);
   emit(self, *run, "system", "error", "Trial " + std::to_string(id) + " failed: " + message);
-  tell(self->state.cfg.store, msg::set_trial_status{id, "failed", message});
+  tell(self, self->state.cfg.store, msg::set_trial_status{id, "failed", message});
   msg::trial_failed tf{id, "failed", code, message};
   tell_observer(self, *run, tf);
-  tell(run->agent, tf);
+  tell(self, run->agent, tf);
   finish(self, id);
 }
 
@@ -112,7 +129,7 @@ void fail(engine_self* self, std::int64_t id, const std::string& code, const std
 // ahead of it and stays as it is.
 void save_checkpoint(engine_self* self, const trial_run& run) {
   if (run.replay.active()) return;
-  tell(self->state.cfg.store, msg::save_checkpoint{checkpoint::snapshot(run)});
+  tell(self, self->state.cfg.store, msg::save_checkpoint{checkpoint::snapshot(run)});
 }
 
 // Asks the agent; a late, failed or invalid answer is replaced by the rules
@@ -198,7 +215,7 @@ void record_configuration(engine_self* self, const trial_run& run, std::int64_t 
     c.sharpe = measured->val_sharpe;
     c.sharpe_rows = measured->val_sharpe_rows;
   }
-  tell(self->state.cfg.store, msg::record_configuration{c});
+  tell(self, self->state.cfg.store, msg::record_configuration{c});
 }
 
 std::string rows_text(const std::vector<msg::row_use>& uses) {
@@ -213,7 +230,7 @@ std::string rows_text(const std::vector<msg::row_use>& uses) {
 void begin(engine_self* self, std::int64_t id) {
   auto* run = find(self, id);
   if (!run) return;
-  tell(self->state.cfg.store, msg::set_trial_status{id, "running", ""});
+  tell(self, self->state.cfg.store, msg::set_trial_status{id, "running", ""});
   const auto& p = run->plan;
   emit(self, *run, "system", "status",
        "Trial " + std::to_string(id) + " started: " + p.symbol + " with " + p.model + ", train_ratio " +
@@ -284,10 +301,7 @@ void begin(engine_self* self, std::int64_t id) {
                     },
                     [=](caf::error& e) { fail(self, id, "features_failed", msg::error_sentence(e)); });
           },
-          [=](caf::error& e) {
-            std::string text = msg::error_sentence(e);
-            fail(self, id, "data_failed", text);
-          });
+          [=](caf::error& e) { fail(self, id, "data_failed", msg::error_sentence(e)); });
 }
 
 // ---- step 2: fit in steps with checkpoints.
@@ -845,8 +859,8 @@ engine_actor::behavior_type engine_behavior(engine_self* self, engine_config cfg
         return enqueue(self, msg::start_trial{m.trial_id, m.plan, m.agent, m.observer}, m.last_seq, m.checkpoint);
       },
       [=](msg::optimize_step& m) {
-        auto* run = find(self, m.trial_id);
-        if (!run) return;
+        auto* run = live(self, m.trial_id);  // mid-request: not a step
+        if (!run || !run->store_failure.empty()) return;
         msg::event_data w;
         w.add("phase", "optimize").add("step", m.index).add("total", m.budget)
             .add("fraction", m.budget > 0 ? double(m.index) / m.budget : 1.0).add("score", m.score)
@@ -858,11 +872,15 @@ engine_actor::behavior_type engine_behavior(engine_self* self, engine_config cfg
         record_configuration(self, *run, ++run->configs_recorded, run->model, m.params, "optimizer");
       },
       [=](msg::data_progress_msg& m) {
-        auto* run = find(self, m.trial_id);
-        if (!run) return;
+        auto* run = live(self, m.trial_id);  // mid-request: not a step
+        if (!run || !run->store_failure.empty()) return;
         msg::event_data w;
         w.add("phase", "data").add("fraction", m.fraction);
         emit(self, *run, "engine", "progress", m.text, std::move(w));
+      },
+      // From the store: a transcript line of the trial could not be written.
+      [=](msg::trial_failed& m) {
+        if (auto* run = live(self, m.trial_id); run && run->store_failure.empty()) run->store_failure = m.message;
       },
       [=](msg::cancel_trial& m) -> caf::result<bool> {
         auto& st = self->state;
@@ -872,10 +890,10 @@ engine_actor::behavior_type engine_behavior(engine_self* self, engine_config cfg
         emit(self, run, "system", "status", "Trial " + std::to_string(m.trial_id) + " cancelled" +
                                                 (m.reason.empty() ? "." : ": " + m.reason + "."));
         run.cancelled = true;
-        tell(st.cfg.store, msg::set_trial_status{m.trial_id, "cancelled", m.reason});
+        tell(self, st.cfg.store, msg::set_trial_status{m.trial_id, "cancelled", m.reason});
         msg::trial_failed tf{m.trial_id, "cancelled", "cancelled", m.reason};
         tell_observer(self, run, tf);
-        tell(run.agent, tf);
+        tell(self, run.agent, tf);
         st.queue.erase(std::remove(st.queue.begin(), st.queue.end(), m.trial_id), st.queue.end());
         // The trainer's in-flight reply finds no live run and is dropped; the
         // trainer serves the next trial after it, in order.

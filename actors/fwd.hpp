@@ -103,7 +103,8 @@ using engine_actor = caf::typed_actor<
     caf::replies_to<msg::resume_trial>::with<std::int32_t>,
     caf::replies_to<msg::cancel_trial>::with<bool>,
     caf::reacts_to<msg::optimize_step>,      // from its trainers
-    caf::reacts_to<msg::data_progress_msg>>;  // from the data loader
+    caf::reacts_to<msg::data_progress_msg>,  // from the data loader
+    caf::reacts_to<msg::trial_failed>>;      // from the store: a line it could not write
 
 engine_actor spawn_engine(caf::actor_system& sys, engine_config cfg);
 

@@ -150,7 +150,7 @@ void run_update(paper_self* self, sentence_promise rp, msg::portfolio_request re
               auto on_step = [&](const ml::sim::portfolio_step& st) {
                 if (!observer || st.fills.empty()) return;
                 const auto date = ml::format_date(st.at->time);
-                tell(observer, msg::paper_note{req.symbol,
+                tell(self, observer, msg::paper_note{req.symbol,
                                                      date + ": " + fills_text(st.fills) + "; equity " +
                                                          fmt("%.2f", st.equity),
                                                      true, date, st.equity, st.position});

@@ -65,7 +65,7 @@ void outcome(scheduler_self* self, std::size_t i, std::int64_t trial_id, const s
   if (trial_id > 0) e.last_trial = trial_id;
   e.last_result = text;
   say(self, "schedule '" + e.spec.name + "': " + text);
-  tell(self->state.cfg.store, msg::record_schedule_outcome{e.spec.name, trial_id, text});
+  tell(self, self->state.cfg.store, msg::record_schedule_outcome{e.spec.name, trial_id, text});
 }
 
 agent_actor headless_agent(scheduler_self* self) {

@@ -24,7 +24,7 @@ void hand_to_engine(Self* self, const engine_actor& engine, const caf::actor& st
   self->request(engine, std::chrono::seconds(30), std::move(start))
       .then([=](std::int32_t position) { queued(position); },
             [=](caf::error& e) {
-              tell(store, msg::set_trial_status{id, "failed", msg::error_sentence(e)});
+              tell(self, store, msg::set_trial_status{id, "failed", msg::error_sentence(e)});
               refused(e);
             });
 }

@@ -111,7 +111,7 @@ void offer_pending(agent_self* self) {
             if (l.proposals.size() > 1)
               t.text += "\n(" + std::to_string(l.proposals.size() - 1) +
                         " older scheduled proposal(s) also wait; they are offered after this one.)";
-            if (st.observer) tell(st.observer, t);
+            if (st.observer) tell(self, st.observer, t);
           },
           [](caf::error&) {});
 }

@@ -134,7 +134,7 @@ std::unique_ptr<brain::llm_brain> make_llm(agent_self* self, const std::string& 
 // Tells the person something nobody asked for right now (a fallback note, a
 // finished comparison).
 void say(agent_self* self, std::string text, std::int64_t trial_id) {
-  if (self->state.observer) tell(self->state.observer, reply(std::move(text), trial_id));
+  if (self->state.observer) tell(self, self->state.observer, reply(std::move(text), trial_id));
 }
 
 }  // namespace mlt::actors::agent

@@ -75,7 +75,7 @@ void start_one(agent_self* self, std::int64_t trial_id, msg::trial_plan plan) {
       self, self->state.cfg.engine, self->state.cfg.store, start, [](std::int32_t) {},
       [=](const caf::error& e) {
         self->state.active_trials.erase(trial_id);
-        tell(self->state.observer, msg::trial_failed{trial_id, "failed", msg::error_code_word(e, "busy"),
+        tell(self, self->state.observer, msg::trial_failed{trial_id, "failed", msg::error_code_word(e, "busy"),
                                                      "cannot start trial " + std::to_string(trial_id) + ": " +
                                                          why(self, e)});
       });
@@ -184,7 +184,7 @@ void resume(agent_self* self, turn_promise rp, std::int64_t trial_id) {
                     [=](caf::error& e) mutable {
                       self->state.active_trials.erase(trial_id);
                       self->state.modes.erase(trial_id);
-                      tell(self->state.cfg.store, msg::set_trial_status{trial_id, r.previous_status,
+                      tell(self, self->state.cfg.store, msg::set_trial_status{trial_id, r.previous_status,
                                                                               "could not resume: " +
                                                                                   why(self, e)});
                       rp.deliver(error("cannot_resume", "trial " + std::to_string(trial_id) +

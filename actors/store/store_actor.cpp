@@ -1,4 +1,6 @@
+#include <map>
 #include <memory>
+#include <set>
 
 #include <caf/all.hpp>
 
@@ -15,19 +17,44 @@ namespace {
 struct store_state {
   std::unique_ptr<store::trial_db> db;
   std::string open_error;  ///< why the database did not open ("" when it did)
+  /// Status changes that could not be written (a full disk, a lock held too
+  /// long), written before the next request: a trial that ended while the
+  /// disk was full is not left "running" until the next restart.
+  std::map<std::int64_t, msg::set_trial_status> unsaved_status;
+  /// Trials whose transcript could not be written: the engine fails them, and
+  /// their later lines are neither written nor shown (nor wait for a lock)
+  /// until the trial is reopened.
+  std::set<std::int64_t> abandoned;
   static inline const char* name = "store";
 };
 
 using store_self = caf::stateful_actor<store_state>;
 
+void log_store_error(store_self* self, const std::exception& e) {
+  caf::aout(self) << "store error: " << e.what() << std::endl;
+}
+
+void write_unsaved_status(store_self* self) {
+  auto& pending = self->state.unsaved_status;
+  for (auto it = pending.begin(); it != pending.end() && self->state.db;) {
+    try {
+      self->state.db->set_status(it->second.trial_id, it->second.status, it->second.error);
+      it = pending.erase(it);
+    } catch (const std::exception&) {
+      return;  // still failing: kept for the next request
+    }
+  }
+}
+
 // Runs `f` against the database; a failure becomes an error reply naming it.
 template <class F>
 auto guarded(store_self* self, F f) -> caf::result<decltype(f(*self->state.db))> {
   if (!self->state.db) return caf::make_error(msg::errc::store_failed, self->state.open_error);
+  write_unsaved_status(self);
   try {
     return f(*self->state.db);
   } catch (const std::exception& e) {
-    caf::aout(self) << "store error: " << e.what() << std::endl;
+    log_store_error(self, e);
     return caf::make_error(msg::errc::store_failed, std::string(e.what()));
   }
 }
@@ -49,13 +76,26 @@ caf::behavior store_behavior(store_self* self, std::string path) {
         return guarded(self, [&](store::trial_db& db) { return db.create_trial(m.proposal_id, m.plan, m.origin); });
       },
       [=](msg::record_event& m) {
+        if (self->state.abandoned.count(m.event.trial_id)) return;
+        std::string failure = self->state.db ? "" : self->state.open_error;
         try {
           if (self->state.db) self->state.db->append_event(m.event);
         } catch (const std::exception& e) {
-          caf::aout(self) << "store error: " << e.what() << std::endl;
-          // Still shown: hiding a line because the disk failed helps nobody.
+          log_store_error(self, e);
+          failure = e.what();
         }
-        if (m.forward_to) self->send(m.forward_to, std::move(m.event));
+        if (failure.empty()) {
+          if (m.forward_to) self->send(m.forward_to, std::move(m.event));
+          return;
+        }
+        // Never shown: a line the person saw is a line the store holds. The
+        // engine fails the trial instead, saying why; it can be resumed once
+        // the store writes again.
+        self->state.abandoned.insert(m.event.trial_id);
+        if (auto engine = caf::actor_cast<caf::actor>(self->current_sender()))
+          self->send(engine, msg::trial_failed{m.event.trial_id, "failed", "store_failed",
+                                               "the store could not record transcript line " +
+                                                   std::to_string(m.event.seq) + " (" + failure + ")"});
       },
       // Every earlier request is committed by now: this mailbox is in order.
       [=](msg::relay_after_commit& m) {
@@ -71,6 +111,7 @@ caf::behavior store_behavior(store_self* self, std::string path) {
         return guarded(self, [&](store::trial_db& db) { return db.dismiss_proposal(m.proposal_id); });
       },
       [=](msg::reopen_trial& m) {
+        self->state.abandoned.erase(m.trial_id);
         return guarded(self, [&](store::trial_db& db) { return db.reopen_trial(m.trial_id); });
       },
       // Fire and forget, like a transcript line: a lost checkpoint costs
@@ -79,7 +120,7 @@ caf::behavior store_behavior(store_self* self, std::string path) {
         try {
           if (self->state.db) self->state.db->save_checkpoint(m.checkpoint);
         } catch (const std::exception& e) {
-          caf::aout(self) << "store error: " << e.what() << std::endl;
+          log_store_error(self, e);
         }
       },
       [=](msg::record_fire& m) {
@@ -89,7 +130,7 @@ caf::behavior store_behavior(store_self* self, std::string path) {
         try {
           if (self->state.db) self->state.db->record_schedule_outcome(m.name, m.trial_id, m.text);
         } catch (const std::exception& e) {
-          caf::aout(self) << "store error: " << e.what() << std::endl;
+          log_store_error(self, e);
         }
       },
       [=](msg::schedule_states_query& m) {
@@ -97,11 +138,11 @@ caf::behavior store_behavior(store_self* self, std::string path) {
       },
       // Fire and forget: a reply would land in the sender's mailbox unasked.
       [=](msg::set_trial_status& m) {
-        try {
-          if (self->state.db) self->state.db->set_status(m.trial_id, m.status, m.error);
-        } catch (const std::exception& e) {
-          caf::aout(self) << "store error: " << e.what() << std::endl;
-        }
+        self->state.unsaved_status[m.trial_id] = m;
+        write_unsaved_status(self);
+        if (self->state.unsaved_status.count(m.trial_id))
+          caf::aout(self) << "store error: trial " << m.trial_id << " stays '" << m.status
+                          << "' unsaved until the database accepts writes again" << std::endl;
       },
       [=](msg::save_report& m) {
         return guarded(self, [&](store::trial_db& db) {
@@ -136,7 +177,7 @@ caf::behavior store_behavior(store_self* self, std::string path) {
         try {
           if (self->state.db) self->state.db->record_configuration(m.config);
         } catch (const std::exception& e) {
-          caf::aout(self) << "store error: " << e.what() << std::endl;
+          log_store_error(self, e);
         }
       },
       [=](msg::multiple_testing_query& m) {

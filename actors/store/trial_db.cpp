@@ -62,7 +62,7 @@ trial_db::trial_db(const std::string& path) : path_(path) {
     db_ = nullptr;
     throw std::runtime_error("store: cannot open database " + path + ": " + err);
   }
-  sqlite3_busy_timeout(db_, 5000);
+  sqlite3_busy_timeout(db_, busy_timeout_ms);
   exec("PRAGMA journal_mode=WAL");
   // FULL: a commit that returned is on disk, so an acknowledged record
   // survives kill -9 and power loss alike.

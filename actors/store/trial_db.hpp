@@ -26,6 +26,9 @@ public:
   trial_db& operator=(const trial_db&) = delete;
 
   static constexpr int schema_version = 6;
+  /// How long a statement waits for another process's lock on the database
+  /// before it fails with "database is locked" (the README's "Faults survived").
+  static constexpr int busy_timeout_ms = 5000;
 
   std::int64_t save_proposal(const msg::trial_plan& plan, const std::string& text);
   /// Marks the proposal approved (if any) and creates a queued trial.

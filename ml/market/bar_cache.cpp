@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -110,8 +111,10 @@ void write_atomically(const fs::path& target, const std::string& bytes) {
   std::error_code ec;
   fs::create_directories(target.parent_path(), ec);
   if (ec) throw data_error("bar cache: cannot create " + target.parent_path().string() + ": " + ec.message());
+  // Unique per write: loads run in parallel, and two may cache the same symbol.
+  static std::atomic<std::uint64_t> writes{0};
   fs::path tmp = target;
-  tmp += ".tmp." + std::to_string(::getpid());
+  tmp += ".tmp." + std::to_string(::getpid()) + "." + std::to_string(++writes);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) io_fail("create", tmp);
   const char* p = bytes.data();

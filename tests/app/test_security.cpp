@@ -17,10 +17,13 @@
 #include "net/http_client.hpp"
 #include "tests/net/loopback_http_server.hpp"
 #include "tests/support/daemon_process.hpp"
+#include "tests/support/fault_checks.hpp"
 #include "tests/support/ws_json.hpp"
 
 using mlt::test::daemon_process;
 using mlt::test::frame_reader;
+using mlt::test::scoped_env;
+using mlt::test::snapshot;
 using namespace std::chrono_literals;
 
 namespace {
@@ -30,25 +33,6 @@ const std::string anthropic_key = "sk-ant-fake-ANTHROPIC-secret-51be";
 const std::string openai_key = "sk-fake-OPENAI-secret-0c4d";
 const std::string token = "tok-fake-BEARER-secret-98e2aa1f";
 const std::string allowed_origin = "http://allowed.example";
-
-// Sets environment variables for the daemon this test starts; restores them after.
-class scoped_env {
-public:
-  void set(const std::string& name, const std::string& value) {
-    const char* old = std::getenv(name.c_str());
-    saved_.push_back({name, old ? std::optional<std::string>(old) : std::nullopt});
-    ::setenv(name.c_str(), value.c_str(), 1);
-  }
-  ~scoped_env() {
-    for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
-      if (it->second) ::setenv(it->first.c_str(), it->second->c_str(), 1);
-      else ::unsetenv(it->first.c_str());
-    }
-  }
-
-private:
-  std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
-};
 
 std::string write_config(const std::string& dir, int messages_per_minute, const std::string& more_limits = "") {
   const std::string path = dir + "/mltrainer.json";
@@ -61,21 +45,6 @@ std::string write_config(const std::string& dir, int messages_per_minute, const 
   "brain": {"decision_deadline_ms": 3000}
 })";
   return path;
-}
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Path and bytes of every regular file under `dir`.
-std::vector<std::pair<std::string, std::string>> snapshot(const std::string& dir) {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
-    if (e.is_regular_file()) out.push_back({e.path().string(), slurp(e.path())});
-  return out;
 }
 
 std::map<std::string, std::string> bearer(const std::string& t = token) { return {{"Authorization", "Bearer " + t}}; }
