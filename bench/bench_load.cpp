@@ -4,7 +4,8 @@
 // Load: one trial holds the daemon's one trainer (it loads from a stand-in
 // Polygon that does not answer), Q more wait in the queue, then S WebSocket
 // sessions chat to a proposal three times each, all at once, while
-// GET /api/trials is polled.
+// GET /api/trials is polled; then the queue is emptied and the same number of
+// sessions comes, chats and goes once more (memory kept or leaked?).
 // Soak: N short trials back to back (synthetic TSLA 2018-2020, logistic, two
 // walk-forward folds; the rules brain may still switch models).
 // The daemon's memory is its VmRSS from /proc. Limits are raised only
@@ -13,6 +14,7 @@
 //   bench_load [--sessions S=1000] [--queued Q=50] [--trials N=2000] [--io-threads T=1]
 #include <sqlite3.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -21,6 +23,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <sstream>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -90,6 +94,21 @@ double rss_mib(pid_t pid) {
   throw std::runtime_error("no VmRSS for pid " + std::to_string(pid));
 }
 
+// The daemon's CPU time so far (user + system, all threads): unlike the wall
+// clock it hardly moves with what else the machine runs.
+double cpu_seconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::istringstream rest(stat.substr(stat.rfind(')') + 2));  // after "pid (comm) "
+  std::string field;
+  double utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i) {  // fields 14 and 15: utime, stime in clock ticks
+    if (i == 14) utime = std::stod(field);
+    if (i == 15) stime = std::stod(field);
+  }
+  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 // The database's size as SQLite sees it (WAL content included), so growth is
 // not hidden in, or inflated by, a WAL file not yet checkpointed.
 double db_mib(const std::string& path) {
@@ -109,6 +128,18 @@ double db_mib(const std::string& path) {
   const double bytes = (pragma("PRAGMA page_count") - pragma("PRAGMA freelist_count")) * pragma("PRAGMA page_size");
   sqlite3_close(db);
   return bytes / (1024.0 * 1024.0);
+}
+
+// Everything the daemon keeps on disk: the database and its WAL, kept models, cache, log.
+double dir_mib(const std::string& path) {
+  std::uintmax_t bytes = 0;
+  std::error_code ec;  // a file that goes while we count (a WAL reset) counts as nothing
+  for (fs::recursive_directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+    const auto size = it->is_regular_file(ec) ? it->file_size(ec) : 0;
+    if (!ec) bytes += size;
+    ec.clear();
+  }
+  return static_cast<double>(bytes) / (1024.0 * 1024.0);
 }
 
 double percentile(std::vector<double> v, double q) {
@@ -238,7 +269,8 @@ const char* short_request =
 
 struct load_figures {
   double rss_before_queue = 0, rss_queued = 0, rss_idle_sessions = 0, rss_peak = 0, rss_after = 0;
-  mlt::bench::chat_result chat;
+  double rss_after_again = 0;  // after the same sessions came, chatted and went a second time
+  mlt::bench::chat_result chat, chat_again;
   mlt::bench::poll_result poll;
   std::vector<std::string> open_problems;
   std::string blocker_problem;
@@ -286,7 +318,16 @@ load_figures run_load(const options& o, const mlt::test::daemon_process& d, mlt:
       waiting.erase(static_cast<std::int64_t>(fr->num("trial_id")));
   if (!waiting.empty())
     throw std::runtime_error(std::to_string(waiting.size()) + " trials not ended within 300 s of their cancel");
+  std::this_thread::sleep_for(1s);  // the closed sessions' actors gone
   f.rss_after = rss_mib(d.pid());
+  // Memory kept after the sessions left is either reused or leaked: a second
+  // round of the same sessions tells which.
+  mlt::bench::session_pool again(d.port(), o.sessions);
+  for (auto& p : again.open(300s)) f.open_problems.push_back("second round: " + p);
+  f.chat_again = again.chat(chat_three_times, 600s);
+  again.close();
+  std::this_thread::sleep_for(1s);
+  f.rss_after_again = rss_mib(d.pid());
   return f;
 }
 
@@ -304,9 +345,11 @@ void print_load(const options& o, const load_figures& f) {
            ",\"seconds\":" + std::to_string(ch.seconds));
   std::vector<std::string> problems = f.open_problems;
   problems.insert(problems.end(), ch.problems.begin(), ch.problems.end());
+  problems.insert(problems.end(), f.chat_again.problems.begin(), f.chat_again.problems.end());
   problems.insert(problems.end(), f.poll.problems.begin(), f.poll.problems.end());
   if (!f.blocker_problem.empty()) problems.push_back(f.blocker_problem);
-  const auto errors = static_cast<double>(f.open_problems.size()) + static_cast<double>(ch.errors + f.poll.errors) +
+  const auto errors = static_cast<double>(f.open_problems.size()) +
+                      static_cast<double>(ch.errors + f.chat_again.errors + f.poll.errors) +
                       (f.blocker_problem.empty() ? 0 : 1);
   emit("load_errors", errors, "count", "\"aim\":0,\"problems\":" + json_list(problems));
   emit("load_api_trials_p50", percentile(f.poll.latency_ms, 0.5), "ms",
@@ -315,6 +358,8 @@ void print_load(const options& o, const load_figures& f) {
   emit("load_daemon_rss_peak", f.rss_peak, "MiB",
        "\"before_queue\":" + std::to_string(f.rss_before_queue) + ",\"idle_sessions\":" +
            std::to_string(f.rss_idle_sessions) + ",\"after_cancel_and_close\":" + std::to_string(f.rss_after));
+  emit("load_rss_after_second_round", f.rss_after_again, "MiB",
+       "\"after_first_round\":" + std::to_string(f.rss_after) + ",\"sessions\":" + std::to_string(o.sessions));
   emit("load_rss_per_queued_trial", (f.rss_queued - f.rss_before_queue) * 1024.0 / o.queued, "KiB",
        "\"queued\":" + std::to_string(o.queued));
   emit("load_rss_per_idle_session", (f.rss_idle_sessions - f.rss_queued) * 1024.0 / o.sessions, "KiB",
@@ -322,21 +367,23 @@ void print_load(const options& o, const load_figures& f) {
 }
 
 // The soak phase: N short trials back to back on one session.
-int run_soak(const options& o, const mlt::test::daemon_process& d, const std::string& db) {
+int run_soak(const options& o, const mlt::test::daemon_process& d, const std::string& state) {
+  const std::string db = state + "/mltrainer.db";
   mlt::test::chat_connection conn(d.port());
   auto& c = conn.c;
   {
     frame_reader r(c);
     expect(r, "hello");
   }
-  const double rss_start = rss_mib(d.pid()), db_start = db_mib(db);
-  std::vector<double> seconds;
+  const double rss_start = rss_mib(d.pid()), db_start = db_mib(db), dir_start = dir_mib(state);
+  std::vector<double> seconds, cpu;
   std::vector<std::string> problems;
   int errors = 0;
   double rss_peak = rss_start;
   for (int i = 0; i < o.trials; ++i) {
     frame_reader r(c);  // per trial: the reader keeps every frame it parsed
     const auto start = steady::now();
+    const double cpu_start = cpu_seconds(d.pid());
     std::string bad;
     try {
       bad = await_report(r, start_trial(c, r, short_request));
@@ -344,22 +391,29 @@ int run_soak(const options& o, const mlt::test::daemon_process& d, const std::st
       bad = e.what();
     }
     seconds.push_back(std::chrono::duration<double>(steady::now() - start).count());
+    cpu.push_back(cpu_seconds(d.pid()) - cpu_start);
     if (!bad.empty() && ++errors <= 5) problems.push_back("trial " + std::to_string(i + 1) + ": " + bad);
     if ((i + 1) % 100 == 0) rss_peak = std::max(rss_peak, rss_mib(d.pid()));
   }
-  const double rss_end = rss_mib(d.pid()), db_end = db_mib(db);
+  const double rss_end = rss_mib(d.pid()), db_end = db_mib(db), dir_end = dir_mib(state);
   const auto n = static_cast<std::size_t>(o.trials);
   const std::size_t window = std::min<std::size_t>(100, n / 2 ? n / 2 : 1);
   const double first = mean(seconds, 0, window), last = mean(seconds, n - window, n);
+  const double first_cpu = mean(cpu, 0, window), last_cpu = mean(cpu, n - window, n);
   const std::string ctx = "\"trials\":" + std::to_string(n);
   emit("soak_trials_failed", errors, "count", ctx + ",\"aim\":0,\"problems\":" + json_list(problems));
   emit("soak_rss_start", rss_start, "MiB", ctx);
   emit("soak_rss_end", rss_end, "MiB", ctx + ",\"peak_sampled_every_100\":" + std::to_string(rss_peak));
   emit("soak_db_growth_per_trial", (db_end - db_start) * 1024.0 / static_cast<double>(n), "KiB",
        ctx + ",\"db_start_mib\":" + std::to_string(db_start) + ",\"db_end_mib\":" + std::to_string(db_end));
+  emit("soak_state_dir_growth_per_trial", (dir_end - dir_start) * 1024.0 / static_cast<double>(n), "KiB",
+       ctx + ",\"what\":\"database, WAL, kept models, log\"");
   emit("soak_time_per_trial_first", first, "s", ctx + ",\"window\":" + std::to_string(window));
   emit("soak_time_per_trial_last", last, "s", ctx + ",\"window\":" + std::to_string(window));
-  emit("soak_last_over_first", last / first, "ratio", ctx + ",\"aim\":\"<= 1.1\"");
+  emit("soak_last_over_first", last / first, "ratio", ctx + ",\"clock\":\"wall\"");
+  emit("soak_daemon_cpu_per_trial_first", first_cpu, "s", ctx + ",\"window\":" + std::to_string(window));
+  emit("soak_daemon_cpu_per_trial_last", last_cpu, "s", ctx + ",\"window\":" + std::to_string(window));
+  emit("soak_daemon_cpu_last_over_first", last_cpu / first_cpu, "ratio", ctx + ",\"aim\":\"<= 1.1\"");
   return errors;
 }
 
@@ -388,12 +442,14 @@ int main(int argc, char** argv) {
     }
     const auto load = run_load(o, d, polygon);
     print_load(o, load);
-    const int soak_errors = run_soak(o, d, state + "/mltrainer.db");
+    const int soak_errors = run_soak(o, d, state);
     const int exit_status = d.stop();
     emit("daemon_exit_status", exit_status, "code", "\"aim\":0");
-    const bool ok = load.open_problems.empty() && load.chat.errors == 0 && load.poll.errors == 0 &&
+    const bool ok = load.open_problems.empty() && load.chat.errors == 0 && load.chat_again.errors == 0 &&
+                    load.poll.errors == 0 &&
                     load.blocker_problem.empty() && soak_errors == 0 && exit_status == 0;
     fs::remove_all(state);
+    fs::remove(config);
     return ok ? 0 : 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_load: %s\n", e.what());
