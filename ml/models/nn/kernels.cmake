@@ -17,6 +17,12 @@ foreach(level sse2 avx2 avx512)
   target_compile_definitions(${obj_lib} PRIVATE MLT_NN_LEVEL=${level})
   target_compile_options(${obj_lib} PRIVATE ${MLT_NN_FLAGS_${level}}
                          -fvisibility=hidden -fvisibility-inlines-hidden)
+  # clang's UBSan function check (in the fuzz build) puts function type info in
+  # COMDAT groups that --localize-hidden breaks: the link then fails with
+  # "defined in discarded section". The kernels go without that one check.
+  if(CMAKE_CXX_COMPILER_ID MATCHES "Clang" AND MLT_SANITIZE STREQUAL "address")
+    target_compile_options(${obj_lib} PRIVATE -fno-sanitize=function)
+  endif()
   set(localized ${CMAKE_CURRENT_BINARY_DIR}/nn_kernel_${level}.o)
   add_custom_command(OUTPUT ${localized}
     COMMAND ${MLT_OBJCOPY} --localize-hidden $<TARGET_OBJECTS:${obj_lib}> ${localized}
