@@ -21,7 +21,6 @@ release() {
 }
 
 sanitize() {
-  ./scripts/install-deps.sh
   cmake --preset asan
   if [ "$#" -gt 0 ]; then
     cmake --build --preset asan -j "$(nproc)"
@@ -50,6 +49,6 @@ timed() {
 case "${1:-}" in
   "") timed release; timed sanitize ;;
   --release) timed release ;;
-  --sanitize) shift; timed sanitize "$@" ;;
+  --sanitize) shift; ./scripts/install-deps.sh; timed sanitize "$@" ;;
   *) echo "usage: scripts/test.sh [--release | --sanitize [CTEST ARGS]]" >&2; exit 2 ;;
 esac
