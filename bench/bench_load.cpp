@@ -12,19 +12,13 @@
 // through the config file (max_sessions, max_queue, max_concurrent_trials 1).
 //
 //   bench_load [--sessions S=1000] [--queued Q=50] [--trials N=2000] [--io-threads T=1]
-#include <sqlite3.h>
 #include <sys/resource.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
-#include <sstream>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -32,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_load_measure.hpp"
 #include "bench/bench_load_poll.hpp"
 #include "bench/bench_load_pool.hpp"
 #include "bench/bench_load_stall.hpp"
@@ -41,6 +36,8 @@
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using steady = std::chrono::steady_clock;
+
+using namespace mlt::bench;
 
 namespace {
 
@@ -79,120 +76,6 @@ void raise_fd_limit(int needed) {
     throw std::runtime_error("RLIMIT_NOFILE hard limit " + std::to_string(r.rlim_max) + " is below the " +
                              std::to_string(needed) + " descriptors needed; raise it (ulimit -Hn)");
 }
-
-double rss_mib(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string key;
-  while (in >> key) {
-    if (key == "VmRSS:") {
-      double kib = 0;
-      in >> kib;
-      return kib / 1024.0;
-    }
-    in.ignore(1 << 16, '\n');
-  }
-  throw std::runtime_error("no VmRSS for pid " + std::to_string(pid));
-}
-
-// The daemon's CPU time so far (user + system, all threads): unlike the wall
-// clock it hardly moves with what else the machine runs.
-double cpu_seconds(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::istringstream rest(stat.substr(stat.rfind(')') + 2));  // after "pid (comm) "
-  std::string field;
-  double utime = 0, stime = 0;
-  for (int i = 3; i <= 15 && rest >> field; ++i) {  // fields 14 and 15: utime, stime in clock ticks
-    if (i == 14) utime = std::stod(field);
-    if (i == 15) stime = std::stod(field);
-  }
-  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-// The database's size as SQLite sees it (WAL content included), so growth is
-// not hidden in, or inflated by, a WAL file not yet checkpointed.
-double db_mib(const std::string& path) {
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-    sqlite3_close(db);
-    throw std::runtime_error("cannot open " + path);
-  }
-  auto pragma = [&](const char* sql) {
-    sqlite3_stmt* st = nullptr;
-    double v = 0;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-      v = sqlite3_column_double(st, 0);
-    sqlite3_finalize(st);
-    return v;
-  };
-  const double bytes = (pragma("PRAGMA page_count") - pragma("PRAGMA freelist_count")) * pragma("PRAGMA page_size");
-  sqlite3_close(db);
-  return bytes / (1024.0 * 1024.0);
-}
-
-// Everything the daemon keeps on disk: the database and its WAL, kept models, cache, log.
-double dir_mib(const std::string& path) {
-  std::uintmax_t bytes = 0;
-  std::error_code ec;  // a file that goes while we count (a WAL reset) counts as nothing
-  for (fs::recursive_directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
-    const auto size = it->is_regular_file(ec) ? it->file_size(ec) : 0;
-    if (!ec) bytes += size;
-    ec.clear();
-  }
-  return static_cast<double>(bytes) / (1024.0 * 1024.0);
-}
-
-double percentile(std::vector<double> v, double q) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[static_cast<std::size_t>(q * static_cast<double>(v.size() - 1) + 0.5)];
-}
-
-double mean(const std::vector<double>& v, std::size_t from, std::size_t to) {
-  double s = 0;
-  for (std::size_t i = from; i < to; ++i) s += v[i];
-  return to > from ? s / static_cast<double>(to - from) : 0;
-}
-
-// Texts travel inside JSON strings: keep them to characters needing no escape.
-std::string plain(std::string s) {
-  for (auto& c : s)
-    if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) c = '\'';
-  return s;
-}
-
-std::string json_list(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (const auto& s : items) out += (out.size() > 1 ? ",\"" : "\"") + plain(s) + "\"";
-  return out + "]";
-}
-
-void emit(const char* name, double value, const char* unit, const std::string& extra = "") {
-  std::printf("{\"name\":\"%s\",\"value\":%.4g,\"unit\":\"%s\"%s%s}\n", name, value, unit, extra.empty() ? "" : ",",
-              extra.c_str());
-  std::fflush(stdout);
-}
-
-// Samples the daemon's RSS every 100 ms while a phase runs; keeps the peak.
-class rss_sampler {
-public:
-  explicit rss_sampler(pid_t pid) : thread_([this, pid] {
-      while (!stop_) {
-        peak_ = std::max(peak_.load(), rss_mib(pid));
-        std::this_thread::sleep_for(100ms);
-      }
-    }) {}
-  double stop() {
-    stop_ = true;
-    thread_.join();
-    return peak_;
-  }
-
-private:
-  std::atomic<bool> stop_{false};
-  std::atomic<double> peak_{0};
-  std::thread thread_;
-};
 
 using mlt::test::frame;
 using mlt::test::frame_reader;
