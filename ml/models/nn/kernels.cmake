@@ -10,6 +10,17 @@ set(MLT_NN_FLAGS_avx2 -mavx2 -mfma)
 # GCC 12 warns falsely (-Wmaybe-uninitialized) inside its own AVX-512 intrinsics as Eigen uses them.
 set(MLT_NN_FLAGS_avx512 -mavx512f -mavx512vl -mavx512bw -mavx512dq -mavx2 -mfma -Wno-maybe-uninitialized)
 find_program(MLT_OBJCOPY NAMES objcopy REQUIRED)
+# The fuzz build (clang, ASan + UBSan) keeps inline functions such as std::
+# constructors and UBSan's type info out of line in COMDAT groups, and
+# --localize-hidden there leaves references into the copies the linker
+# discards ("defined in discarded section"). Its kernels are linked as
+# compiled: fuzzers run on the machine that built them, where the widest
+# level's inline copies are safe to pick.
+if(MLT_FUZZ)
+  set(mlt_nn_localize ${CMAKE_COMMAND} -E copy)
+else()
+  set(mlt_nn_localize ${MLT_OBJCOPY} --localize-hidden)
+endif()
 foreach(level sse2 avx2 avx512)
   set(obj_lib mlt_nn_kernel_${level})
   add_library(${obj_lib} OBJECT ${CMAKE_CURRENT_LIST_DIR}/kernel_impl.cpp)
@@ -19,7 +30,7 @@ foreach(level sse2 avx2 avx512)
                          -fvisibility=hidden -fvisibility-inlines-hidden)
   set(localized ${CMAKE_CURRENT_BINARY_DIR}/nn_kernel_${level}.o)
   add_custom_command(OUTPUT ${localized}
-    COMMAND ${MLT_OBJCOPY} --localize-hidden $<TARGET_OBJECTS:${obj_lib}> ${localized}
+    COMMAND ${mlt_nn_localize} $<TARGET_OBJECTS:${obj_lib}> ${localized}
     DEPENDS ${obj_lib} $<TARGET_OBJECTS:${obj_lib}>
     COMMENT "Localizing the ${level} network kernels"
     VERBATIM)
