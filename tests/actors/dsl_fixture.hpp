@@ -18,8 +18,16 @@
 #include "messages/schedule_msgs.hpp"
 #include "messages/store_msgs.hpp"
 #include "messages/type_ids.hpp"
+#include "ml/market/csv_reader.hpp"
 
 namespace mlt::test {
+
+/// SPY's real daily bars (tests/data/PROVENANCE.md).
+inline ml::bar_series spy_bars() {
+  auto s = ml::read_csv_file(MLT_TEST_DATA_DIR, "SPY_daily.csv");
+  s.symbol = "SPY";
+  return s;
+}
 
 struct dsl_config : caf::actor_system_config {
   dsl_config() { msg::register_message_types(*this); }

@@ -16,7 +16,7 @@
 #include "actors/fwd.hpp"
 #include "messages/negotiation.hpp"
 #include "messages/type_ids.hpp"
-#include "ml/market/csv_reader.hpp"
+#include "tests/actors/dsl_fixture.hpp"
 
 namespace mlt::test {
 
@@ -24,12 +24,6 @@ using actors::data_loader_actor;
 using actors::engine_actor;
 using actors::paper_trader_actor;
 using actors::trainer_actor;
-
-inline ml::bar_series spy_bars() {
-  auto s = ml::read_csv_file(MLT_TEST_DATA_DIR, "SPY_daily.csv");
-  s.symbol = "SPY";
-  return s;
-}
 
 /// What the scripted trainer answers.
 struct trainer_script {
