@@ -88,7 +88,8 @@ using paper_trader_actor = caf::typed_actor<
     caf::replies_to<msg::portfolio_request>::with<std::string>>;
 
 /// Detached because a paced replay sleeps between bars.
-paper_trader_actor spawn_paper_trader(caf::actor_system& sys, paper_trader_config cfg);
+paper_trader_actor spawn_paper_trader(caf::actor_system& sys, paper_trader_config cfg,
+                                      thread_mode mode = thread_mode::detached);
 
 struct engine_config {
   int max_concurrent = 2;   ///< trials running at once (= trainers)

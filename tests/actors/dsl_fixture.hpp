@@ -15,6 +15,7 @@
 #include <caf/all.hpp>
 #include <caf/test/dsl.hpp>
 
+#include "messages/paper_msgs.hpp"
 #include "messages/schedule_msgs.hpp"
 #include "messages/store_msgs.hpp"
 #include "messages/type_ids.hpp"
@@ -48,7 +49,8 @@ struct store_log {
 };
 
 /// The store's side of the protocol without SQLite: proposal and trial ids
-/// count up from 1, a report is "durable" at once, nothing was fitted before.
+/// count up from 1, a report is "durable" at once, nothing was fitted
+/// before, and no trial has completed and no paper portfolio exists.
 inline caf::behavior scripted_store(caf::event_based_actor*, std::shared_ptr<store_log> log) {
   return {
       [=](msg::record_event& m) { log->lines.push_back(m.event); },
@@ -75,6 +77,12 @@ inline caf::behavior scripted_store(caf::event_based_actor*, std::shared_ptr<sto
         return ++log->last_trial;
       },
       [](msg::pending_proposals_query&) { return msg::pending_proposal_list{}; },
+      [](msg::portfolio_query& q) {
+        msg::portfolio_record r;
+        r.symbol = q.symbol;
+        return r;
+      },
+      [](msg::latest_trial_query&) { return msg::trial_record{}; },
   };
 }
 
