@@ -12,7 +12,6 @@
 #include "actors/harden.hpp"
 #include "actors/metrics.hpp"
 #include "messages/errors.hpp"
-#include "messages/json_writer.hpp"
 #include "messages/negotiation_checks.hpp"
 #include "messages/store_msgs.hpp"
 #include "messages/type_ids.hpp"
@@ -47,15 +46,13 @@ std::string params_text(const std::map<std::string, double>& p) {
   return out.empty() ? "defaults" : out;
 }
 
-std::string decision_json(const msg::decision& d) {
-  msg::json_writer w;
-  w.begin_object().field("action", msg::to_string(d.action)).field("reason", d.reason).field("brain", d.brain);
-  if (!d.model.empty()) w.field("model", d.model);
-  if (!d.note.empty()) w.field("note", d.note);
-  w.key("params").begin_object();
-  for (const auto& [k, v] : d.params) w.field(k, v);
-  w.end_object().end_object();
-  return w.take();
+msg::event_data decision_data(const msg::decision& d) {
+  msg::event_data w;
+  w.add("action", msg::to_string(d.action)).add("reason", d.reason).add("brain", d.brain);
+  if (!d.model.empty()) w.add("model", d.model);
+  if (!d.note.empty()) w.add("note", d.note);
+  w.add("params", d.params);
+  return w;
 }
 
 trial_run* find(engine_self* self, std::int64_t id) {
@@ -65,7 +62,7 @@ trial_run* find(engine_self* self, std::int64_t id) {
 }
 
 void emit(engine_self* self, trial_run& run, std::string speaker, std::string kind, std::string text,
-          std::string data_json = "{}") {
+          msg::event_data data = {}) {
   msg::trial_event e;
   e.trial_id = run.id;
   e.seq = ++run.seq;
@@ -73,7 +70,7 @@ void emit(engine_self* self, trial_run& run, std::string speaker, std::string ki
   e.speaker = std::move(speaker);
   e.kind = std::move(kind);
   e.text = std::move(text);
-  e.data_json = std::move(data_json);
+  e.data = std::move(data);
   // The store shows the line to the observer once it is committed: what a
   // person saw survives kill -9.
   tell(self->state.cfg.store, msg::record_event{e, run.observer});
@@ -177,7 +174,7 @@ void announce(engine_self* self, trial_run& run, const msg::decision& d) {
   if (!d.params.empty()) text += " (" + params_text(d.params) + ")";
   text += " — REASON " + d.reason;
   if (!d.note.empty()) text += " [" + d.note + "]";
-  emit(self, run, "mlTrainer", "decision", text, decision_json(d));
+  emit(self, run, "mlTrainer", "decision", text, decision_data(d));
 }
 
 int budget_left(const trial_run& run) { return run.plan.decision_budget - run.decisions; }
@@ -225,7 +222,7 @@ void begin(engine_self* self, std::int64_t id) {
   emit(self, *run, "engine", "progress",
        "Loading " + p.symbol + " bars (source " + p.data_source + (p.start.empty() ? "" : ", from " + p.start) +
            (p.end.empty() ? "" : ", to " + p.end) + ")...",
-       R"({"phase":"data","fraction":0})");
+       msg::event_data{}.add("phase", "data").add("fraction", 0));
   msg::load_bars_request req{id, p.symbol, p.data_source, p.start, p.end, p.seed};
   self->request(self->state.cfg.loader, load_timeout, req)
       .then(
@@ -237,7 +234,7 @@ void begin(engine_self* self, std::int64_t id) {
                  "Loaded " + std::to_string(b.size()) + " " + series.timespan + " bars of " + series.symbol + " from " +
                      ml::format_date(b.front().time) + " to " + ml::format_date(b.back().time) + " (source " +
                      series.source + (series.synthetic ? ", SYNTHETIC data" : "") + ": " + series.origin + ").",
-                 R"({"phase":"data","fraction":1})");
+                 msg::event_data{}.add("phase", "data").add("fraction", 1));
             for (const auto& w : series.warnings) {
               emit(self, *run, "engine", "warning", "Data warning: " + w);
               run->warnings.push_back(w);
@@ -253,12 +250,11 @@ void begin(engine_self* self, std::int64_t id) {
                       msg::volatility_report q{id, run->plan.symbol, prep.vol_annual, prep.vol_recent, run->regime,
                                                static_cast<std::int64_t>(run->series.bars.size()), run->plan,
                                                prep.vol_first_date, prep.vol_last_date, prep.recent_first_date};
-                      msg::json_writer w;
-                      w.begin_object().field("question", "volatility").field("vol_annual", prep.vol_annual)
-                          .field("vol_recent", prep.vol_recent).field("regime", run->regime)
-                          .field("train_ratio", run->plan.train_ratio).field("window_first", prep.vol_first_date)
-                          .field("window_last", prep.vol_last_date).field("recent_first", prep.recent_first_date)
-                          .end_object();
+                      msg::event_data w;
+                      w.add("question", "volatility").add("vol_annual", prep.vol_annual)
+                          .add("vol_recent", prep.vol_recent).add("regime", run->regime)
+                          .add("train_ratio", run->plan.train_ratio).add("window_first", prep.vol_first_date)
+                          .add("window_last", prep.vol_last_date).add("recent_first", prep.recent_first_date);
                       emit(self, *run, "engine", "question",
                            "Computed " + std::to_string(prep.features) + " features. Volatility is " + run->regime +
                                " (annualised " + pct(prep.vol_annual) + ", last 63 bars " + pct(prep.vol_recent) +
@@ -267,7 +263,7 @@ void begin(engine_self* self, std::int64_t id) {
                                fmt("%.1f", msg::plan_limits::min_train_ratio) + " to " +
                                fmt("%.1f", msg::plan_limits::max_train_ratio) + "). Adjust train_ratio (now " +
                                fmt("%.2f", run->plan.train_ratio) + ")?",
-                           w.take());
+                           std::move(w));
                       ask(
                           self, id, q,
                           msg::decision_context{msg::question::volatility, run->plan.model,
@@ -364,13 +360,13 @@ void end_fit(engine_self* self, std::int64_t id, const std::string& how) {
           [=](msg::fit_kept& k) {
             auto* run = find(self, id);
             if (!run) return;
-            msg::json_writer w;
-            w.begin_object().field("phase", "train").field("model", run->model).field("kept_step", k.step)
-                .field("unit", k.unit).field("kept_val_loss", k.val_loss).end_object();
+            msg::event_data w;
+            w.add("phase", "train").add("model", run->model).add("kept_step", k.step)
+                .add("unit", k.unit).add("kept_val_loss", k.val_loss);
             emit(self, *run, "engine", "status",
                  run->model + " " + how + "; kept " + k.what +
                      (std::isfinite(k.val_loss) ? " (validation loss " + fmt("%.4f", k.val_loss) + ")" : "") + ".",
-                 w.take());
+                 std::move(w));
             evaluate_initial(self, id);
           },
           [=](caf::error& e) { fail(self, id, "train_failed", msg::error_sentence(e)); });
@@ -408,13 +404,12 @@ void advance(engine_self* self, std::int64_t id) {
             const std::string unit = p.unit.empty() ? "step" : p.unit;
             // An ensemble's measured step is one of its members' units.
             const std::string who = run->model + (p.part_what.empty() ? "" : " (" + p.part_what + ")");
-            msg::json_writer w;
-            w.begin_object().field("phase", "train").field("model", run->model).field("step", p.step)
-                .field("total", p.total).field("unit", unit).field("measured", fresh).field("fraction", p.fraction);
+            msg::event_data w;
+            w.add("phase", "train").add("model", run->model).add("step", p.step)
+                .add("total", p.total).add("unit", unit).add("measured", fresh).add("fraction", p.fraction);
             if (fresh)
-              w.field("train_loss", p.train_loss).field("val_loss", p.val_loss).field("val_accuracy", p.val_accuracy);
-            if (fresh && !p.part.empty()) w.field("part", p.part);
-            w.end_object();
+              w.add("train_loss", p.train_loss).add("val_loss", p.val_loss).add("val_accuracy", p.val_accuracy);
+            if (fresh && !p.part.empty()) w.add("part", p.part);
             const std::string of_total = std::to_string(p.total);
             emit(self, *run, "engine", "progress",
                  fresh ? who + " " + unit + " " + std::to_string(p.step) + "/" + of_total + ": train loss " +
@@ -422,7 +417,7 @@ void advance(engine_self* self, std::int64_t id) {
                              ", accuracy " + pct(p.val_accuracy)
                        : run->model + " " + unit + " " + std::to_string(p.step + 1) + "/" + of_total +
                              " in progress (" + pct(p.fraction) + " of the fit done; no new measurement yet)",
-                 w.take());
+                 std::move(w));
             if (p.done) {
               end_fit(self, id, "finished after " + unit + " " + std::to_string(p.step));
               return;
@@ -449,18 +444,17 @@ void advance(engine_self* self, std::int64_t id) {
             msg::progress_report q{id, run->model, p.step, p.total, p.train_loss, p.val_loss, p.val_accuracy,
                                    run->val_loss_history, run->modifications};
             run->val_loss_history.push_back(p.val_loss);
-            msg::json_writer qj;
-            qj.begin_object().field("question", "progress").field("step", p.step).field("total", p.total)
-                .field("unit", unit).field("train_loss", p.train_loss).field("val_loss", p.val_loss)
-                .field("val_accuracy", p.val_accuracy);
-            if (!p.part.empty()) qj.field("part", p.part);
-            qj.end_object();
+            msg::event_data qj;
+            qj.add("question", "progress").add("step", p.step).add("total", p.total)
+                .add("unit", unit).add("train_loss", p.train_loss).add("val_loss", p.val_loss)
+                .add("val_accuracy", p.val_accuracy);
+            if (!p.part.empty()) qj.add("part", p.part);
             emit(self, *run, "engine", "question",
                  "Checkpoint at " + unit + " " + std::to_string(p.step) + "/" + std::to_string(p.total) +
                      (p.part_what.empty() ? "" : " (" + p.part_what + ")") +
                      ": train loss " + fmt("%.4f", p.train_loss) + ", validation loss " + fmt("%.4f", p.val_loss) +
                      ". Continue, modify or stop?",
-                 qj.take());
+                 std::move(qj));
             ask(
                 self, id, q, msg::decision_context{msg::question::progress, q.model},
                 [](brain::brain& b, const msg::progress_report& q) { return b.on_progress(q); },
@@ -496,17 +490,17 @@ void evaluate_initial(engine_self* self, std::int64_t id) {
             auto* run = find(self, id);
             if (!run) return;
             record_configuration(self, *run, run->config_key, ev.model, ev.params, "fit", &ev);
-            msg::json_writer w;
-            w.begin_object().field("question", "initial_results").field("model", run->model)
-                .field("parameter_count", ev.parameter_count).field("train_accuracy", ev.train.accuracy).field("val_accuracy", ev.val.accuracy)
-                .field("val_auc", ev.val.roc_auc).field("val_n", static_cast<std::uint64_t>(ev.val.n)).end_object();
+            msg::event_data w;
+            w.add("question", "initial_results").add("model", run->model)
+                .add("parameter_count", ev.parameter_count).add("train_accuracy", ev.train.accuracy).add("val_accuracy", ev.val.accuracy)
+                .add("val_auc", ev.val.roc_auc).add("val_n", static_cast<std::uint64_t>(ev.val.n));
             emit(self, *run, "engine", budget_left(*run) > 0 ? "question" : "status",
                  "Initial results for " + run->model + " (" + std::to_string(ev.parameter_count) +
                      " parameters): training accuracy " + pct(ev.train.accuracy) +
                      ", validation accuracy " + pct(ev.val.accuracy) + " (n=" + std::to_string(ev.val.n) +
                      "), validation AUC " + fmt("%.3f", ev.val.roc_auc) +
                      (budget_left(*run) > 0 ? ". Continue, retrain, switch model or optimize?" : "."),
-                 w.take());
+                 std::move(w));
             if (budget_left(*run) <= 0) {
               emit(self, *run, "engine", "status", "Decision budget spent; going to the final evaluation.");
               finalize(self, id);
@@ -561,7 +555,7 @@ void apply_optimization(engine_self* self, std::int64_t id, int budget, const ms
                             : "Optimiser tried ") +
            std::to_string(out.evaluations) + " configurations; best walk-forward score " +
            fmt("%.4f", out.best_score) + " with " + params_text(out.best_params) + ". " + out.summary,
-       R"({"phase":"optimize","fraction":1})");
+       msg::event_data{}.add("phase", "optimize").add("fraction", 1));
   if (out.evaluations < budget)
     emit(self, *run, "engine", "warning",
          "The optimiser's time limit (" + fmt("%g", optimize_seconds) + " s) ended the search after " +
@@ -585,7 +579,7 @@ void optimize(engine_self* self, std::int64_t id, int budget) {
   emit(self, *run, "engine", "progress",
        "Optimising " + run->model + " hyperparameters by walk-forward validation on the training and early-stopping "
        "rows (budget " + std::to_string(budget) + " evaluations; the test part stays untouched)...",
-       R"({"phase":"optimize","fraction":0})");
+       msg::event_data{}.add("phase", "optimize").add("fraction", 0));
   msg::optimize_request req{id, run->model, budget, optimize_seconds, run->plan.seed};
   self->request(run->trainer, load_timeout, req)
       .then([=](msg::optimize_outcome& out) { apply_optimization(self, id, budget, out, false); },
@@ -688,7 +682,7 @@ msg::trial_summary summarize(const trial_run& run, std::int64_t id, const msg::e
 
 // The agent writes the report; if it cannot, the rules brain does and says so.
 void request_report(engine_self* self, trial_run& run, std::int64_t id, const msg::trial_summary& s) {
-  emit(self, run, "engine", "question", "Trial finished. Please write the report.", R"({"question":"report"})");
+  emit(self, run, "engine", "question", "Trial finished. Please write the report.", msg::event_data{}.add("question", "report"));
   self->request(run.agent, self->state.cfg.decision_deadline * 3, s)
       .then(
           [=](msg::final_report& rep) {
@@ -729,8 +723,8 @@ void test_and_report(engine_self* self, std::int64_t id) {
             // Evidence over the whole history before the test-part trading.
             walk_forward_hooks hooks;
             hooks.find = [=](std::int64_t i) { return find(self, i); };
-            hooks.emit = [=](trial_run& r, const std::string& kind, const std::string& text, const std::string& json) {
-              emit(self, r, "engine", kind, text, json);
+            hooks.emit = [=](trial_run& r, const std::string& kind, const std::string& text, msg::event_data data) {
+              emit(self, r, "engine", kind, text, std::move(data));
             };
             run_walk_forward(self, id, run->model, run->params, std::move(hooks), [=](msg::walk_forward_result wf) {
               auto* run = find(self, id);
@@ -853,22 +847,22 @@ engine_actor::behavior_type engine_behavior(engine_self* self, engine_config cfg
       [=](msg::optimize_step& m) {
         auto* run = find(self, m.trial_id);
         if (!run) return;
-        msg::json_writer w;
-        w.begin_object().field("phase", "optimize").field("step", m.index).field("total", m.budget)
-            .field("fraction", m.budget > 0 ? double(m.index) / m.budget : 1.0).field("score", m.score)
-            .field("best_score", m.best_score).end_object();
+        msg::event_data w;
+        w.add("phase", "optimize").add("step", m.index).add("total", m.budget)
+            .add("fraction", m.budget > 0 ? double(m.index) / m.budget : 1.0).add("score", m.score)
+            .add("best_score", m.best_score);
         emit(self, *run, "engine", "progress",
              "Optimiser evaluation " + std::to_string(m.index) + "/" + std::to_string(m.budget) + ": " +
                  params_text(m.params) + " scored " + fmt("%.4f", m.score) + " (best " + fmt("%.4f", m.best_score) + ")",
-             w.take());
+             std::move(w));
         record_configuration(self, *run, ++run->configs_recorded, run->model, m.params, "optimizer");
       },
       [=](msg::data_progress_msg& m) {
         auto* run = find(self, m.trial_id);
         if (!run) return;
-        msg::json_writer w;
-        w.begin_object().field("phase", "data").field("fraction", m.fraction).end_object();
-        emit(self, *run, "engine", "progress", m.text, w.take());
+        msg::event_data w;
+        w.add("phase", "data").add("fraction", m.fraction);
+        emit(self, *run, "engine", "progress", m.text, std::move(w));
       },
       [=](msg::cancel_trial& m) -> caf::result<bool> {
         auto& st = self->state;

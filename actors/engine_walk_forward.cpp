@@ -8,7 +8,6 @@
 
 #include "actors/text_format.hpp"
 #include "messages/errors.hpp"
-#include "messages/json_writer.hpp"
 #include "messages/type_ids.hpp"
 
 namespace mlt::actors {
@@ -36,17 +35,16 @@ struct phase {
 };
 using phase_ptr = std::shared_ptr<phase>;
 
-std::string progress_json(int fold, int folds, double fraction) {
-  msg::json_writer w;
-  w.begin_object().field("phase", "walk_forward").field("fold", fold).field("folds", folds)
-      .field("fraction", fraction).end_object();
-  return w.take();
+msg::event_data progress_data(int fold, int folds, double fraction) {
+  msg::event_data w;
+  w.add("phase", "walk_forward").add("fold", fold).add("folds", folds).add("fraction", fraction);
+  return w;
 }
 
 void give_up(const phase_ptr& ph, trial_run& run, const std::string& why) {
   ph->hooks.emit(run, "warning",
                  "Walk-forward evidence could not be built (" + why + "); the report rests on the test part alone.",
-                 "{}");
+                 {});
   msg::walk_forward_result r;
   r.note = "walk-forward evidence could not be built: " + why;
   ph->then(std::move(r));
@@ -77,14 +75,14 @@ void trade(self_ptr self, const phase_ptr& ph, msg::walk_forward_outcome out) {
                                " trades; buy-and-hold " + pct(po.buy_hold.total_return) +
                                (sma == po.sma_cross.end() ? std::string() : ", SMA(10,30) " + pct(sma->second)) +
                                " over the same bars.",
-                           "{}");
+                           {});
             ph->then(std::move(*result));
           },
           [=](caf::error& e) {
             auto* run = ph->hooks.find(ph->id);
             if (!run) return;
             result->note = "paper trading over the walk-forward predictions failed: " + msg::error_sentence(e);
-            ph->hooks.emit(*run, "warning", "Walk-forward " + result->note + ".", "{}");
+            ph->hooks.emit(*run, "warning", "Walk-forward " + result->note + ".", {});
             ph->then(std::move(*result));
           });
 }
@@ -107,7 +105,7 @@ void next_step(self_ptr self, const phase_ptr& ph) {
                                  "), predicted " + f.first + ".." + f.last + ": accuracy " + pct(f.accuracy) +
                                  " (n=" + std::to_string(f.n) + "), AUC " + fmt("%.3f", f.auc) +
                                  (p.fold == p.folds ? " (the test part)" : ""),
-                             progress_json(p.fold, p.folds, double(p.fold) / std::max(1, p.folds)));
+                             progress_data(p.fold, p.folds, double(p.fold) / std::max(1, p.folds)));
             }
             if (!p.all_done) {
               next_step(self, ph);
@@ -151,7 +149,7 @@ void run_walk_forward(self_ptr self, std::int64_t id, const std::string& model,
                                " fold(s) (" + ph->window + " window, embargo " + std::to_string(run->plan.horizon) +
                                " bar(s)); first training window " + first.train_first + ".." + first.train_last +
                                ", out-of-sample " + first.first + ".." + last.last + "; the last fold is the test part.",
-                           progress_json(0, static_cast<int>(st.folds.size()), 0.0));
+                           progress_data(0, static_cast<int>(st.folds.size()), 0.0));
             next_step(self, ph);
           },
           [=](caf::error& e) {

@@ -21,8 +21,8 @@ namespace mlt::actors {
 /// or finished) and the transcript.
 struct walk_forward_hooks {
   std::function<trial_run*(std::int64_t)> find;
-  /// (run, kind, text, data_json) as an engine line.
-  std::function<void(trial_run&, const std::string&, const std::string&, const std::string&)> emit;
+  /// (run, kind, text, data) as an engine line.
+  std::function<void(trial_run&, const std::string&, const std::string&, msg::event_data)> emit;
 };
 
 /// Runs the phase for `model` with `params` and calls `then` with the result;

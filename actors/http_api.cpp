@@ -4,7 +4,6 @@
 #include <string_view>
 
 #include <caf/all.hpp>
-#include <simdjson.h>
 
 #include "actors/metrics.hpp"
 #include "actors/report_csv.hpp"
@@ -171,19 +170,17 @@ net::server_response trial_file(const http_api_context& ctx, std::string_view id
   auto rec = find_trial(ctx, id_text, err);
   if (!rec) return err;
   const auto id = std::to_string(rec->row.trial_id);
-  if (rec->report_json.empty())
+  if (!rec->row.has_report)
     return error(404, "trial " + id + " has no report (it is " + rec->row.status + ")");
   const std::string stem = "mltrainer-trial-" + id;
+  const std::string report_json = msg::encode_report(rec->report);
   if (file == "report.html") {
-    simdjson::dom::parser p;
-    std::string_view text;
-    simdjson::dom::element doc;
-    if (p.parse(rec->report_json).get(doc) || doc["text"].get_string().get(text)) text = {};
     const std::string title = "mlTrainer report: trial " + id + ", " + rec->row.symbol + ", " + rec->row.model;
-    return download("text/html; charset=utf-8", web::report_html(rec->report_json, title, text), stem + ".html");
+    return download("text/html; charset=utf-8", web::report_html(report_json, title, msg::report_text(rec->report.report)),
+                    stem + ".html");
   }
-  auto csv = file == "equity.csv" ? equity_csv(rec->report_json) : trades_csv(rec->report_json);
-  if (!csv) return error(500, "the stored report of trial " + id + " is not readable JSON");
+  auto csv = file == "equity.csv" ? equity_csv(report_json) : trades_csv(report_json);
+  if (!csv) return error(500, "the report of trial " + id + " could not be written as CSV");
   return download("text/csv; charset=utf-8", std::move(*csv), stem + "-" + std::string(file));
 }
 

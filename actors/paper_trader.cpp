@@ -4,7 +4,6 @@
 #include <thread>
 
 #include <caf/all.hpp>
-#include <simdjson.h>
 
 #include "actors/text_format.hpp"
 #include "actors/fwd.hpp"
@@ -12,9 +11,7 @@
 #include "actors/spawn_mode.hpp"
 #include "actors/tell.hpp"
 #include "messages/errors.hpp"
-#include "messages/json_writer.hpp"
 #include "messages/type_ids.hpp"
-#include "messages/wire.hpp"
 #include "ml/models/artifact.hpp"
 #include "ml/sim/paper_sim.hpp"
 #include "ml/sim/portfolio.hpp"
@@ -87,21 +84,15 @@ struct trial_basis {
 };
 
 bool read_basis(const msg::trial_record& rec, trial_basis& b, std::string& err) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element plan, report;
-  if (parser.parse(rec.plan_json).get(plan)) return err = "the trial's plan cannot be read", false;
-  std::string_view sv;
+  if (!rec.row.has_report) return err = "trial " + std::to_string(rec.row.trial_id) + " has no report", false;
+  const auto& run = rec.report.summary;  // the plan as finally run, the bars it saw
   b.model = rec.row.model;
-  if (!plan["data_source"].get_string().get(sv)) b.source = std::string(sv);
-  if (!plan["start"].get_string().get(sv)) b.start = std::string(sv);
-  msg::paper_from_plan_json(rec.plan_json, b.paper);
+  b.source = run.plan.data_source;
+  b.start = run.plan.start;
+  b.paper = run.plan.paper;
   const std::string problem = ml::check_paper_config(b.paper);
   if (!problem.empty()) return err = "the trial's paper settings are not usable: " + problem, false;
-  simdjson::dom::parser parser2;
-  if (rec.report_json.empty() || parser2.parse(rec.report_json).get(report))
-    return err = "trial " + std::to_string(rec.row.trial_id) + " has no report", false;
-  if (report["data"]["last_date"].get_string().get(sv) || !ml::parse_datetime(std::string(sv), b.last_bar))
-    return err = "the trial's report has no data range", false;
+  if (!ml::parse_datetime(run.last_date, b.last_bar)) return err = "the trial's report has no data range", false;
   return true;
 }
 
@@ -134,7 +125,7 @@ void run_update(paper_self* self, sentence_promise rp, msg::portfolio_request re
               ml::sim::paper_portfolio p;
               std::string opening;
               if (saved.found) {
-                p = ml::sim::portfolio_from_json(saved.state_json);
+                p = saved.portfolio;
               } else {
                 // The trial's own costs, sizing and brackets, as in its paper run.
                 p = ml::sim::make_portfolio(req.symbol, artifact.model,
@@ -159,18 +150,16 @@ void run_update(paper_self* self, sentence_promise rp, msg::portfolio_request re
               auto observer = req.observer;
               auto on_step = [&](const ml::sim::portfolio_step& st) {
                 if (!observer || st.fills.empty()) return;
-                msg::json_writer w;
-                w.begin_object().field("date", ml::format_date(st.at->time)).field("equity", st.equity)
-                    .field("position", st.position).end_object();
+                const auto date = ml::format_date(st.at->time);
                 tell(observer, msg::paper_note{req.symbol,
-                                                     ml::format_date(st.at->time) + ": " + fills_text(st.fills) +
-                                                         "; equity " + fmt("%.2f", st.equity),
-                                                     w.take()});
+                                                     date + ": " + fills_text(st.fills) + "; equity " +
+                                                         fmt("%.2f", st.equity),
+                                                     true, date, st.equity, st.position});
                 // Replay mode: fills stream at the pace the person asked for.
                 if (pace.count() > 0) std::this_thread::sleep_for(pace);
               };
               auto upd = ml::sim::advance(p, fresh, signal, on_step);
-              msg::portfolio_record rec_out{true, req.symbol, p.model, trial_id, ml::sim::to_json(p), ""};
+              msg::portfolio_record rec_out{true, req.symbol, p.model, trial_id, p, ""};
               std::string text = opening;
               if (upd.new_bars == 0)
                 text += "No new bars for " + req.symbol + " since " + ml::format_date(p.state.last_time) +

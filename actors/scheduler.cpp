@@ -1,4 +1,5 @@
 #include "actors/scheduler.hpp"
+#include "actors/start_trial.hpp"
 #include "actors/tell.hpp"
 
 #include <algorithm>
@@ -96,18 +97,16 @@ void start_trial(scheduler_self* self, std::size_t i, std::int64_t fire) {
             outcome(self, i, id, "trial " + std::to_string(id) + " (" + plan.symbol + " with " + plan.model +
                                      ") started for the run of " + iso(fire));
             msg::start_trial start{id, plan, caf::actor_cast<caf::actor>(headless_agent(self)), caf::actor{}};
-            self->request(self->state.cfg.engine, 30s, start)
-                .then(
-                    [=](std::int32_t position) {
-                      if (position > 0)
-                        say(self, "schedule '" + name + "': trial " + std::to_string(id) + " is queued at position " +
-                                      std::to_string(position));
-                    },
-                    [=](caf::error& err) {
-                      const auto why = msg::error_sentence(err);
-                      tell(self->state.cfg.store, msg::set_trial_status{id, "failed", why});
-                      outcome(self, i, id, "trial " + std::to_string(id) + " could not start: " + why);
-                    });
+            hand_to_engine(
+                self, self->state.cfg.engine, self->state.cfg.store, start,
+                [=](std::int32_t position) {
+                  if (position > 0)
+                    say(self, "schedule '" + name + "': trial " + std::to_string(id) + " is queued at position " +
+                                  std::to_string(position));
+                },
+                [=](const caf::error& err) {
+                  outcome(self, i, id, "trial " + std::to_string(id) + " could not start: " + msg::error_sentence(err));
+                });
           },
           [=](caf::error& err) {
             outcome(self, i, 0, "could not record the trial for the run of " + iso(fire) + ": " +

@@ -123,7 +123,7 @@ session_actor::behavior_type session_behavior(session_self* self, std::shared_pt
       [=](msg::trial_event& e) { send_frame(self, msg::encode_event(e)); },
       [=](msg::trial_report& r) { send_frame(self, msg::encode_report(r)); },
       [=](msg::trial_failed& f) { send_frame(self, msg::encode_trial_failed(f)); },
-      [=](msg::paper_note& n) { send_frame(self, msg::encode_paper(n.symbol, n.text, n.data_json)); },
+      [=](msg::paper_note& n) { send_frame(self, msg::encode_paper(n)); },
       // The agent speaking unasked: a fallback note, a finished comparison.
       [=](msg::agent_turn& t) { send_turn(self, t); },
       [=](msg::ws_closed&) { self->quit(); },

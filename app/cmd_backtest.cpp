@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app/commands.hpp"
+#include "config/flag_help.hpp"
 #include "ml/market/csv_reader.hpp"
 #include "ml/sim/engine.hpp"
 #include "ml/sim/json_out.hpp"
@@ -22,21 +23,27 @@ namespace sim = ml::sim;
 
 void backtest_usage(std::ostream& out) {
   out << "usage: mltrainer backtest --csv FILE --strategy sma_cross|buy_hold [options]\n"
-         "  --fast N --slow M       SMA periods for sma_cross (1 <= N < M; N = 1 is the close)\n"
-         "  --allow-short           a down-cross goes short instead of flat\n"
-         "  --size all|units:N|fraction:F|vol:T[,lookback:L]\n"
-         "                          shares per entry (default all of equity); vol targets an\n"
-         "                          annualised volatility T from L bars of returns (default 20)\n"
-         "  --fractional            allow fractional shares (default whole shares)\n"
-         "  --commission bps:X|per_share:X[,min:Y]|fixed:X   per fill (default none)\n"
-         "  --slippage-bps X        adverse slippage on market and stop fills\n"
-         "  --slippage-range F      adverse slippage as a fraction of the fill bar's range\n"
-         "  --stop-loss F --take-profit F   bracket every entry, fractions of the fill price\n"
-         "  --leverage L            cap on entry notional / equity (default 1: none)\n"
-         "  --cash C                starting cash (default 100000)\n"
-         "  --trials N              configurations tried, for the deflated Sharpe (default 1)\n"
-         "  --json                  print {\"stats\",\"buy_hold\",\"trades\",\"equity\"} as JSON\n"
-         "Signals form at a bar's close and fill at the next bar's open. An open position\n"
+      << config::format_flags({
+             {"--csv FILE", "price bars, date,open,high,low,close,volume", "required"},
+             {"--strategy NAME", "sma_cross or buy_hold", "required"},
+             {"--fast N", "short SMA period for sma_cross (1 <= N < M; N = 1 is the close)", "required by sma_cross"},
+             {"--slow M", "long SMA period for sma_cross", "required by sma_cross"},
+             {"--allow-short", "a down-cross goes short instead of flat", "off"},
+             {"--size SPEC", "shares per entry: all (of equity), units:N, fraction:F or vol:T[,lookback:L] "
+                             "(annualised volatility T from L bars of returns, L default 20)", "all"},
+             {"--fractional", "allow fractional shares", "off: whole shares"},
+             {"--commission SPEC", "per fill: bps:X, per_share:X[,min:Y] or fixed:X", "none"},
+             {"--slippage-bps X", "adverse slippage on market and stop fills, in basis points", "0"},
+             {"--slippage-range F", "adverse slippage as a fraction of the fill bar's range", "0"},
+             {"--stop-loss F", "bracket every entry: exit when the price moves this fraction against the entry fill", "none"},
+             {"--take-profit F", "bracket every entry: exit when the price moves this fraction in its favour", "none"},
+             {"--leverage L", "cap on entry notional / equity", "1: none"},
+             {"--cash C", "starting cash", "100000"},
+             {"--trials N", "configurations tried, for the deflated Sharpe", "1"},
+             {"--json", "print {\"stats\",\"buy_hold\",\"trades\",\"equity\"} as JSON", "off"},
+             {"--help", "this text", "-"},
+         })
+      << "Signals form at a bar's close and fill at the next bar's open. An open position\n"
          "at the end is marked to the last close and listed as open. Returns and drawdowns\n"
          "are fractions. Formulas: see ml/sim/stats.hpp.\n";
 }

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "app/commands.hpp"
+#include "config/flag_help.hpp"
 #include "ml/market/bar_cache.hpp"
 
 namespace mlt::app {
@@ -12,7 +13,12 @@ namespace {
 void cache_usage(std::ostream& out) {
   out << "usage: mltrainer cache list|clear --state-dir DIR [--symbol SYMBOL]\n"
          "  list   shows every cached series: source, symbol, timespan, covered range, bars, bytes\n"
-         "  clear  removes cached bars (all, or one symbol's); they are fetched again when needed\n";
+         "  clear  removes cached bars (all, or one symbol's); they are fetched again when needed\n"
+      << config::format_flags({
+             {"--state-dir DIR", "the daemon's state directory (its cache/ folder holds the bars)", "required"},
+             {"--symbol SYMBOL", "only this symbol's series", "every symbol"},
+             {"--help", "this text", "-"},
+         });
 }
 
 int usage_error(const std::string& what) {

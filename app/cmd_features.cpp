@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "app/commands.hpp"
+#include "config/flag_help.hpp"
 #include "ml/features/indicator_spec.hpp"
 #include "ml/market/csv_reader.hpp"
 
@@ -18,7 +19,13 @@ void features_usage(std::ostream& out) {
   out << "usage: mltrainer features --csv FILE --indicator SPEC [--indicator SPEC ...]\n"
          "Prints CSV to stdout: date, then one column per indicator output; cells are empty\n"
          "while an indicator warms up; values carry full double precision.\n"
-         "SPEC is NAME or NAME:ARGS, e.g. sma:30 rsi:14 macd:12,26,9 bbands:20,2\n"
+      << config::format_flags({
+             {"--csv FILE", "price bars, date,open,high,low,close,volume", "required"},
+             {"--indicator SPEC", "NAME or NAME:ARGS (below), e.g. sma:30 macd:12,26,9; repeat for more",
+              "required, one or more"},
+             {"--help", "this text", "-"},
+         })
+      << "SPEC is one of:\n"
       << ml::indicator_help();
 }
 

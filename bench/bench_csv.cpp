@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_line.hpp"
 #include "ml/market/csv_reader.hpp"
 
 namespace fs = std::filesystem;
@@ -79,9 +80,9 @@ int main(int argc, char** argv) {
     }
     best = std::min(best, t1 - t0);
   }
-  std::printf("{\"name\":\"csv_ingest_bars_per_s\",\"value\":%.0f,\"unit\":\"bars/s\",\"file\":\"%s\",\"bars\":%zu,\"bytes\":%zu,\"best_of\":5,\"clock\":\"thread_cpu\"}\n",
-              expect / best, largest.filename().c_str(), expect, big.size());
-  std::printf("{\"name\":\"csv_ingest_throughput\",\"value\":%.3f,\"unit\":\"GB/s\",\"file\":\"%s\"}\n",
-              big.size() / best / 1e9, largest.filename().c_str());
+  mlt::bench::print_line("{\"name\":\"csv_ingest_bars_per_s\",\"value\":%.0f,\"unit\":\"bars/s\",\"file\":\"%s\",\"bars\":%zu,\"bytes\":%zu,\"best_of\":5,\"clock\":\"thread_cpu\"}\n",
+                         expect / best, largest.filename().c_str(), expect, big.size());
+  mlt::bench::print_line("{\"name\":\"csv_ingest_throughput\",\"value\":%.3f,\"unit\":\"GB/s\",\"file\":\"%s\"}\n",
+                         big.size() / best / 1e9, largest.filename().c_str());
   return 0;
 }

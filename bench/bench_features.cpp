@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_line.hpp"
 #include "ml/features/feature_matrix.hpp"
 #include "ml/features/indicator_spec.hpp"
 #include "ml/market/csv_reader.hpp"
@@ -79,9 +80,9 @@ int main() {
   const auto cols = static_cast<double>(f.values.cols());
   double sink = 0;
   const double sec = median_seconds(15, [&] { sink += mlt::ml::build_default_features(s).values(100, 0); });
-  std::printf("{\"name\":\"features_default\",\"value\":%.0f,\"unit\":\"bar_features_per_s\",\"bars\":%.0f,"
-              "\"features\":%.0f,\"seconds\":%.6f,\"data\":\"%s\"}\n",
-              bars * cols / sec, bars, cols, sec, origin.c_str());
+  mlt::bench::print_line("{\"name\":\"features_default\",\"value\":%.0f,\"unit\":\"bar_features_per_s\",\"bars\":%.0f,"
+                         "\"features\":%.0f,\"seconds\":%.6f,\"data\":\"%s\"}\n",
+                         bars * cols / sec, bars, cols, sec, origin.c_str());
 
   // The features command's typical indicator set.
   const char* specs[] = {"sma:30", "ema:30", "rsi:14", "atr:14", "macd:12,26,9", "bbands:20,2", "stoch:14,3", "obv"};
@@ -90,8 +91,8 @@ int main() {
   const double sec2 = median_seconds(15, [&] {
     for (const char* sp : specs) sink += mlt::ml::compute_indicator(s, sp).front().values[60];
   });
-  std::printf("{\"name\":\"features_cli_set\",\"value\":%.0f,\"unit\":\"bar_features_per_s\",\"bars\":%.0f,"
-              "\"features\":%zu,\"seconds\":%.6f,\"data\":\"%s\"}\n",
-              bars * static_cast<double>(n_cols) / sec2, bars, n_cols, sec2, origin.c_str());
+  mlt::bench::print_line("{\"name\":\"features_cli_set\",\"value\":%.0f,\"unit\":\"bar_features_per_s\",\"bars\":%.0f,"
+                         "\"features\":%zu,\"seconds\":%.6f,\"data\":\"%s\"}\n",
+                         bars * static_cast<double>(n_cols) / sec2, bars, n_cols, sec2, origin.c_str());
   return std::isfinite(sink) ? 0 : 1;
 }

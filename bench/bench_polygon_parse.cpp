@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_line.hpp"
 #include "net/polygon_client.hpp"
 
 namespace od = simdjson::ondemand;
@@ -125,11 +126,11 @@ int main() {
   // on-demand code is compiled for this translation unit's target.
   const std::string impl = simdjson::get_active_implementation()->name() + "/" +
                            SIMDJSON_STRINGIFY(SIMDJSON_BUILTIN_IMPLEMENTATION);
-  std::printf("{\"name\":\"polygon_parse_throughput\",\"value\":%.3f,\"unit\":\"GB/s\",\"bytes\":%zu,\"simdjson_kernel\":\"%s\"}\n",
-              gb / t_parse, page.size(), impl.c_str());
-  std::printf("{\"name\":\"polygon_parse_bars_per_s\",\"value\":%.0f,\"unit\":\"bars/s\"}\n", ref.size() / t_parse);
-  std::printf("{\"name\":\"simdjson_walk_throughput\",\"value\":%.3f,\"unit\":\"GB/s\",\"simdjson_kernel\":\"%s\"}\n",
-              gb / t_walk, impl.c_str());
-  std::printf("{\"name\":\"polygon_parse_vs_walk_ratio\",\"value\":%.3f,\"unit\":\"ratio\",\"aim\":0.5}\n", t_walk / t_parse);
+  mlt::bench::print_line("{\"name\":\"polygon_parse_throughput\",\"value\":%.3f,\"unit\":\"GB/s\",\"bytes\":%zu,\"simdjson_kernel\":\"%s\"}\n",
+                         gb / t_parse, page.size(), impl.c_str());
+  mlt::bench::print_line("{\"name\":\"polygon_parse_bars_per_s\",\"value\":%.0f,\"unit\":\"bars/s\"}\n", ref.size() / t_parse);
+  mlt::bench::print_line("{\"name\":\"simdjson_walk_throughput\",\"value\":%.3f,\"unit\":\"GB/s\",\"simdjson_kernel\":\"%s\"}\n",
+                         gb / t_walk, impl.c_str());
+  mlt::bench::print_line("{\"name\":\"polygon_parse_vs_walk_ratio\",\"value\":%.3f,\"unit\":\"ratio\",\"aim\":0.5}\n", t_walk / t_parse);
   return 0;
 }

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_line.hpp"
 #include "ml/market/csv_reader.hpp"
 #include "ml/sim/engine.hpp"
 #include "ml/sim/stats.hpp"
@@ -141,19 +142,19 @@ int main() {
       }
       fills = e.state().fills.size();
       final_equity = e.equity();
-      std::printf("{\"name\":\"sim_sma_cross_%s\",\"value\":%.0f,\"unit\":\"bars/s\","
-                  "\"bars\":%zu,\"cpu_seconds\":%.4f,\"page_faults\":%ld,\"fills\":%zu,"
-                  "\"final_equity\":%.6g,\"source\":\"%s x %zu, alternate copies reversed\"}\n",
-                  mode, n / sec, n, sec, minor_faults() - f0, fills, final_equity,
-                  base_name.c_str(), reps);
+      mlt::bench::print_line("{\"name\":\"sim_sma_cross_%s\",\"value\":%.0f,\"unit\":\"bars/s\","
+                             "\"bars\":%zu,\"cpu_seconds\":%.4f,\"page_faults\":%ld,\"fills\":%zu,"
+                             "\"final_equity\":%.6g,\"source\":\"%s x %zu, alternate copies reversed\"}\n",
+                             mode, n / sec, n, sec, minor_faults() - f0, fills, final_equity,
+                             base_name.c_str(), reps);
     }
 
     const double t1 = cpu_clock::now();
     const auto p = sim::compute_performance(e, "day");
     const double sec_stats = seconds_since(t1);
-    std::printf("{\"name\":\"sim_stats\",\"value\":%.0f,\"unit\":\"bars/s\",\"bars\":%zu,"
-                "\"cpu_seconds\":%.4f,\"trades\":%d}\n",
-                n / sec_stats, n, sec_stats, p.trades);
+    mlt::bench::print_line("{\"name\":\"sim_stats\",\"value\":%.0f,\"unit\":\"bars/s\",\"bars\":%zu,"
+                           "\"cpu_seconds\":%.4f,\"trades\":%d}\n",
+                           n / sec_stats, n, sec_stats, p.trades);
   }
 
   // (2) Model signal with brackets (2 % stop-loss, 4 % take-profit) and costs
@@ -205,10 +206,10 @@ int main() {
                    stops, targets);
       return 1;
     }
-    std::printf("{\"name\":\"sim_model_signal_brackets_costs\",\"value\":%.0f,\"unit\":"
-                "\"bars/s\",\"bars\":%zu,\"runs\":%zu,\"cpu_seconds\":%.4f,\"fills\":%zu,"
-                "\"stop_losses\":%zu,\"take_profits\":%zu}\n",
-                n / sec, n, reps, sec, fills, stops, targets);
+    mlt::bench::print_line("{\"name\":\"sim_model_signal_brackets_costs\",\"value\":%.0f,\"unit\":"
+                           "\"bars/s\",\"bars\":%zu,\"runs\":%zu,\"cpu_seconds\":%.4f,\"fills\":%zu,"
+                           "\"stop_losses\":%zu,\"take_profits\":%zu}\n",
+                           n / sec, n, reps, sec, fills, stops, targets);
   }
   return 0;
 }

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_line.hpp"
 #include "ml/eval/dataset.hpp"
 #include "ml/eval/metrics.hpp"
 #include "ml/market/csv_reader.hpp"
@@ -94,12 +95,12 @@ int main() {
   for (const auto& r : runs) t.push_back(r.seconds);
   std::sort(t.begin(), t.end());
   const auto m = mlt::ml::evaluate_classification(splits.test.y, runs.front().p);
-  std::printf("{\"name\":\"xgboost_train_10y_daily\",\"value\":%.4f,\"unit\":\"s\",\"bars\":%zu,\"train_rows\":%ld,"
-              "\"features\":%ld,\"rounds\":%d,\"max_rounds\":400,\"test_accuracy\":%.4f,\"test_rows\":%ld,"
-              "\"data\":\"%s\"}\n",
-              t[t.size() / 2], s.bars.size(), static_cast<long>(splits.train.rows()),
-              static_cast<long>(splits.train.x.cols()), runs.front().rounds, m.accuracy,
-              static_cast<long>(splits.test.rows()), origin.c_str());
+  mlt::bench::print_line("{\"name\":\"xgboost_train_10y_daily\",\"value\":%.4f,\"unit\":\"s\",\"bars\":%zu,\"train_rows\":%ld,"
+                         "\"features\":%ld,\"rounds\":%d,\"max_rounds\":400,\"test_accuracy\":%.4f,\"test_rows\":%ld,"
+                         "\"data\":\"%s\"}\n",
+                         t[t.size() / 2], s.bars.size(), static_cast<long>(splits.train.rows()),
+                         static_cast<long>(splits.train.x.cols()), runs.front().rounds, m.accuracy,
+                         static_cast<long>(splits.test.rows()), origin.c_str());
   // Fixed work: all 400 rounds, no early stopping.
   {
     mlt::ml::xgboost_model x;
@@ -107,8 +108,8 @@ int main() {
     x.start(d, {{"early_stopping", 0}}, 42);
     for (mlt::ml::fit_step st; !st.done;) st = x.step();
     const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - a).count();
-    std::printf("{\"name\":\"xgboost_train_10y_daily_400_rounds\",\"value\":%.4f,\"unit\":\"s\",\"rounds\":%d}\n", sec,
-                x.rounds());
+    mlt::bench::print_line("{\"name\":\"xgboost_train_10y_daily_400_rounds\",\"value\":%.4f,\"unit\":\"s\",\"rounds\":%d}\n", sec,
+                           x.rounds());
   }
   return 0;
 }

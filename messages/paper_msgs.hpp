@@ -7,6 +7,8 @@
 #include <caf/actor.hpp>
 #include <caf/meta/type_name.hpp>
 
+#include "messages/sim_inspect.hpp"
+
 namespace mlt::msg {
 
 /// agent -> paper_trader: start (or advance) the paper portfolio of `symbol`
@@ -27,12 +29,15 @@ typename Inspector::result_type inspect(Inspector& f, portfolio_request& x) {
 struct paper_note {
   std::string symbol;
   std::string text;
-  std::string data_json;  ///< {"date":..,"equity":..,"position":..,"fills":[..]} or "{}"
+  bool has_bar = false;  ///< the line reports a traded bar (the fields below)
+  std::string date;      ///< of that bar
+  double equity = 0;     ///< at its close
+  double position = 0;   ///< signed shares at its close
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, paper_note& x) {
-  return f(caf::meta::type_name("paper_note"), x.symbol, x.text, x.data_json);
+  return f(caf::meta::type_name("paper_note"), x.symbol, x.text, x.has_bar, x.date, x.equity, x.position);
 }
 
 /// store: the saved portfolio of a symbol (found = false if none).
@@ -50,13 +55,13 @@ struct portfolio_record {
   std::string symbol;
   std::string model;
   std::int64_t trial_id = 0;
-  std::string state_json;
+  ml::sim::paper_portfolio portfolio;  ///< config, signal rule, state and history
   std::string updated_at;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, portfolio_record& x) {
-  return f(caf::meta::type_name("portfolio_record"), x.found, x.symbol, x.model, x.trial_id, x.state_json,
+  return f(caf::meta::type_name("portfolio_record"), x.found, x.symbol, x.model, x.trial_id, x.portfolio,
            x.updated_at);
 }
 

@@ -143,15 +143,14 @@ typename Inspector::result_type inspect(Inspector& f, get_trial_query& x) {
 struct trial_record {
   bool found = false;
   trial_row row;
-  std::string plan_json;
-  std::string report_json;  ///< the report frame as stored, "" if none
+  trial_plan plan;      ///< as approved (the report's summary holds the plan as finally run)
+  trial_report report;  ///< meaningful only when row.has_report
   std::vector<trial_event> transcript;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, trial_record& x) {
-  return f(caf::meta::type_name("trial_record"), x.found, x.row, x.plan_json, x.report_json,
-           x.transcript);
+  return f(caf::meta::type_name("trial_record"), x.found, x.row, x.plan, x.report, x.transcript);
 }
 
 /// Mark every trial still queued or running as interrupted (start-up and

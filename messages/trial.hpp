@@ -9,6 +9,7 @@
 
 #include <caf/actor.hpp>
 
+#include "messages/event_data.hpp"
 #include "messages/ml_inspect.hpp"
 #include "messages/plan.hpp"
 #include "messages/walk_forward_msgs.hpp"
@@ -48,13 +49,13 @@ struct trial_event {
   std::string speaker;       ///< "engine" | "mlTrainer" | "system"
   std::string kind;          ///< question | decision | progress | status | warning | error
   std::string text;          ///< readable line
-  std::string data_json;     ///< structured payload as a JSON object ("{}" if none)
+  event_data data;            ///< structured payload (none for most lines)
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, trial_event& x) {
   return f(caf::meta::type_name("trial_event"), x.trial_id, x.seq, x.time_ms, x.speaker, x.kind,
-           x.text, x.data_json);
+           x.text, x.data);
 }
 
 /// One out-of-sample prediction beside what happened, for the report's

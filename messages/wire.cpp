@@ -151,7 +151,22 @@ void write_event(json_writer& w, const trial_event& e) {
       .field("speaker", e.speaker)
       .field("kind", e.kind)
       .field("text", e.text);
-  w.key("data").raw(e.data_json.empty() ? std::string_view("{}") : std::string_view(e.data_json));
+  w.key("data").begin_object();
+  for (const auto& f : e.data.fields) {
+    w.key(f.key);
+    switch (f.type) {
+      case event_field::kind::number: w.value(f.number); break;
+      case event_field::kind::integer: w.value(f.integer); break;
+      case event_field::kind::text: w.value(f.text); break;
+      case event_field::kind::flag: w.value(f.integer != 0); break;
+      case event_field::kind::numbers:
+        w.begin_object();
+        for (const auto& [k, v] : f.numbers) w.field(k, v);
+        w.end_object();
+        break;
+    }
+  }
+  w.end_object();
 }
 
 void write_row(json_writer& w, const trial_row& r) {
@@ -175,6 +190,8 @@ void write_row(json_writer& w, const trial_row& r) {
   w.end_object();
 }
 
+}  // namespace
+
 std::string report_text(const final_report& r) {
   std::string t;
   auto section = [&](const char* title, const std::string& body) {
@@ -191,8 +208,6 @@ std::string report_text(const final_report& r) {
   section("CAVEATS", r.caveats);
   return t;
 }
-
-}  // namespace
 
 void write_walk_forward(json_writer& w, const walk_forward_result& r) {
   w.begin_object()
@@ -292,47 +307,6 @@ decode_result decode_client_frame(const std::string& text) {
   }
   r.ok = true;
   return r;
-}
-
-std::string plan_to_json(const trial_plan& plan) {
-  json_writer w;
-  write_plan(w, plan);
-  return w.take();
-}
-
-bool paper_from_plan_json(const std::string& plan_json, ml::paper_config& out) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc, paper;
-  if (parser.parse(plan_json).get(doc) || doc["paper"].get(paper)) return false;
-  auto num = [&](const char* k, double& v) {
-    double d = 0;
-    std::int64_t i = 0;
-    if (!paper[k].get_double().get(d)) v = d;
-    else if (!paper[k].get_int64().get(i)) v = static_cast<double>(i);
-  };
-  auto flag = [&](const char* k, bool& v) {
-    bool b = false;
-    if (!paper[k].get_bool().get(b)) v = b;
-  };
-  num("cash", out.cash);
-  num("commission_bps", out.commission_bps);
-  num("commission_per_share", out.commission_per_share);
-  num("commission_min", out.commission_min);
-  num("commission_fixed", out.commission_fixed);
-  num("slippage_bps", out.slippage_bps);
-  num("long_threshold", out.long_threshold);
-  num("short_threshold", out.short_threshold);
-  flag("allow_short", out.allow_short);
-  flag("fractional_shares", out.fractional_shares);
-  num("stop_loss", out.stop_loss);
-  num("take_profit", out.take_profit);
-  std::string_view sv;
-  if (!paper["sizing"].get_string().get(sv)) out.sizing = std::string(sv);
-  num("size", out.size);
-  double lookback = out.vol_lookback;
-  num("vol_lookback", lookback);
-  out.vol_lookback = static_cast<int>(lookback);
-  return true;
 }
 
 std::string encode_hello(const std::string& version, const std::string& brain) {
@@ -536,7 +510,9 @@ std::string encode_trial(const trial_record& rec) {
   w.begin_object().field("type", "trial").field("trial_id", rec.row.trial_id);
   w.key("trial");
   write_row(w, rec.row);
-  w.key("plan").raw(rec.plan_json.empty() ? std::string_view("null") : std::string_view(rec.plan_json));
+  w.key("plan");
+  // Once reported, the trial shows the plan as finally run.
+  write_plan(w, rec.row.has_report ? rec.report.summary.plan : rec.plan);
   w.key("transcript").begin_array();
   for (const auto& e : rec.transcript) {
     w.begin_object();
@@ -544,16 +520,19 @@ std::string encode_trial(const trial_record& rec) {
     w.end_object();
   }
   w.end_array();
-  w.key("report").raw(rec.report_json.empty() ? std::string_view("null") : std::string_view(rec.report_json));
+  w.key("report");
+  if (rec.row.has_report) w.raw(encode_report(rec.report));
+  else w.null();
   w.end_object();
   return w.take();
 }
 
-std::string encode_paper(const std::string& symbol, const std::string& text, const std::string& data_json) {
+std::string encode_paper(const paper_note& n) {
   json_writer w;
-  w.begin_object().field("type", "paper").field("symbol", symbol).field("text", text);
-  w.key("data").raw(data_json.empty() ? std::string_view("{}") : std::string_view(data_json));
-  w.end_object();
+  w.begin_object().field("type", "paper").field("symbol", n.symbol).field("text", n.text);
+  w.key("data").begin_object();
+  if (n.has_bar) w.field("date", n.date).field("equity", n.equity).field("position", n.position);
+  w.end_object().end_object();
   return w.take();
 }
 

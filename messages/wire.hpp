@@ -6,6 +6,7 @@
 #include <string>
 
 #include "messages/chat.hpp"
+#include "messages/paper_msgs.hpp"
 #include "messages/plan.hpp"
 #include "messages/store_msgs.hpp"
 #include "messages/trial.hpp"
@@ -47,7 +48,9 @@ std::string encode_trial_failed(const trial_failed& f);
 std::string encode_trials(const trial_list& list);
 std::string encode_trial(const trial_record& rec);
 std::string encode_error(const std::string& code, const std::string& message);
-std::string encode_paper(const std::string& symbol, const std::string& text, const std::string& data_json);
+std::string encode_paper(const paper_note& n);
+/// The report's sections as one text (the report frame's "text").
+std::string report_text(const final_report& r);
 
 class json_writer;
 
@@ -56,12 +59,5 @@ class json_writer;
 /// the LLM's report input, so both read the same fields).
 void write_multiple_testing(json_writer& w, const trial_summary& s);
 void write_validation_use(json_writer& w, const std::vector<row_use>& uses);
-
-/// The plan as a JSON object (used in proposal frames and the store).
-std::string plan_to_json(const trial_plan& plan);
-/// Reads the "paper" section of a plan_to_json document into `out`; keys it
-/// lacks (plans stored by older versions) keep out's values. False when the
-/// text is not JSON or has no paper section.
-bool paper_from_plan_json(const std::string& plan_json, ml::paper_config& out);
 
 }  // namespace mlt::msg

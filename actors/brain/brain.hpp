@@ -39,16 +39,20 @@ public:
   virtual msg::final_report on_result(const msg::trial_summary& s) = 0;
 
   /// Reads one chat line into the same intent the rules parser produces.
-  /// `reply_text` receives a plain answer when the line was a question the
-  /// brain answered itself (kind unknown with a reply: show it instead of
-  /// help); `note` says when an LLM brain fell back to the rules parser.
-  /// The rules brain: parse_intent, no reply, no note.
-  virtual intent understand(const std::string& text, bool has_proposal,
+  /// `rules_reading` is the rules parser's reading of the line (the line is
+  /// parsed once, by the agent). `reply_text` receives a plain answer when
+  /// the line was a question the brain answered itself (kind unknown with a
+  /// reply: show it instead of help); `note` says when an LLM brain fell back
+  /// to the rules parser. The rules brain: the rules reading, no reply, no note.
+  virtual intent understand(const std::string& text, const intent& rules_reading, bool has_proposal,
                             const std::function<bool(const std::string&)>& symbol_exists,
                             std::string& reply_text, std::string& note) {
+    (void)text;
+    (void)has_proposal;
+    (void)symbol_exists;
     reply_text.clear();
     note.clear();
-    return parse_intent(text, has_proposal, symbol_exists);
+    return rules_reading;
   }
   /// Spent over the brain's life.
   virtual brain_usage usage() const { return {}; }

@@ -496,14 +496,13 @@ void llm_brain::remember(const std::string& user_text, const std::string& answer
   }
 }
 
-intent llm_brain::understand(const std::string& text, bool has_proposal,
+intent llm_brain::understand(const std::string& text, const intent& rules_in, bool has_proposal,
                              const std::function<bool(const std::string&)>& given_exists, std::string& reply_text,
                              std::string& note) {
   std::lock_guard<std::mutex> lock(mutex_);
   const auto& symbol_exists = given_exists ? given_exists : symbol_exists_;
   reply_text.clear();
   note.clear();
-  intent rules_in = parse_intent(text, has_proposal, symbol_exists);
   // Short, unambiguous lines need no LLM; "use rules" must work when the LLM does not.
   if (rules_in.kind == intent::approve || rules_in.kind == intent::reject || rules_in.kind == intent::help ||
       rules_in.kind == intent::use_brain)

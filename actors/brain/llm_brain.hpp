@@ -70,9 +70,9 @@ public:
   /// intent parse_intent produces. A `reply` call gives kind unknown with
   /// `reply_text` set (show it instead of help). approve/reject/help/use_brain
   /// lines the rules parser recognises are answered without the LLM. Invalid
-  /// calls (after one repair) and failures fall back to parse_intent and set
-  /// `note`.
-  intent understand(const std::string& text, bool has_proposal,
+  /// calls (after one repair) and failures fall back to the rules reading and
+  /// set `note`.
+  intent understand(const std::string& text, const intent& rules_reading, bool has_proposal,
                     const std::function<bool(const std::string&)>& symbol_exists, std::string& reply_text,
                     std::string& note) override;
 

@@ -7,68 +7,19 @@
 #include <stdexcept>
 #include <vector>
 
-#include <caf/binary_deserializer.hpp>
-#include <caf/binary_serializer.hpp>
-#include <simdjson.h>
 #include <sqlite3.h>
 
-#include "messages/json_writer.hpp"
-#include "messages/wire.hpp"
+#include "actors/store/legacy_json.hpp"
+#include "actors/store/record_codec.hpp"
+#include "actors/store/sqlite_stmt.hpp"
 #include "ml/eval/dataset.hpp"
 
 namespace mlt::store {
 
 namespace {
 
-// A prepared statement that finalizes itself.
-class stmt {
-public:
-  stmt(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) != SQLITE_OK)
-      throw std::runtime_error(std::string("store: cannot prepare statement: ") + sqlite3_errmsg(db));
-  }
-  ~stmt() { sqlite3_finalize(s_); }
-  stmt(const stmt&) = delete;
-  stmt& operator=(const stmt&) = delete;
-  stmt& bind(int i, std::int64_t v) { return check(sqlite3_bind_int64(s_, i, v)); }
-  stmt& bind(int i, double v) { return check(sqlite3_bind_double(s_, i, v)); }
-  stmt& bind(int i, const std::string& v) {
-    return check(sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
-  }
-  stmt& bind_null(int i) { return check(sqlite3_bind_null(s_, i)); }
-  stmt& bind(int i, const std::vector<char>& v) {
-    return check(sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
-  }
-  /// true while there is a row.
-  bool step() {
-    int rc = sqlite3_step(s_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    throw std::runtime_error(std::string("store: ") + sqlite3_errmsg(db_));
-  }
-  std::int64_t i64(int c) { return sqlite3_column_int64(s_, c); }
-  double f64(int c) { return sqlite3_column_double(s_, c); }
-  std::string text(int c) {
-    auto p = sqlite3_column_text(s_, c);
-    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(s_, c)))
-             : std::string();
-  }
-  std::vector<char> blob(int c) {
-    auto p = static_cast<const char*>(sqlite3_column_blob(s_, c));
-    return p ? std::vector<char>(p, p + sqlite3_column_bytes(s_, c)) : std::vector<char>();
-  }
-
-private:
-  stmt& check(int rc) {
-    if (rc != SQLITE_OK) throw std::runtime_error(std::string("store: bind failed: ") + sqlite3_errmsg(db_));
-    return *this;
-  }
-  sqlite3* db_;
-  sqlite3_stmt* s_ = nullptr;
-};
-
 const char* row_columns =
-    "id, status, symbol, model, origin, created_at, updated_at, report_json IS NOT NULL, "
+    "id, status, symbol, model, origin, created_at, updated_at, report_bin IS NOT NULL, "
     "test_accuracy, test_n, total_return, buy_hold_return, sharpe, error";
 
 msg::trial_row read_row(stmt& s) {
@@ -90,78 +41,12 @@ msg::trial_row read_row(stmt& s) {
   return r;
 }
 
-// The plan exactly as approved (every field, unlike plan_json, which is the
-// readable form and is rewritten with the plan as finally run).
+// Each record kept typed; `what` names it in errors ("the plan of trial 3").
 template <class T>
-std::vector<char> to_bytes(const T& value, const char* what) {
-  std::vector<char> buf;
-  caf::binary_serializer sink{nullptr, buf};
-  auto copy = value;
-  if (auto err = sink(copy)) throw std::runtime_error(std::string("store: cannot serialise ") + what);
-  return buf;
-}
-
-template <class T>
-bool from_bytes(const std::vector<char>& buf, T& out) {
-  if (buf.empty()) return false;
-  caf::binary_deserializer source{nullptr, buf};
-  T value;
-  if (source(value) || source.remaining() != 0) return false;
-  out = std::move(value);
-  return true;
-}
-
-std::vector<char> plan_bytes(const msg::trial_plan& plan) { return to_bytes(plan, "a plan"); }
-
-bool plan_from_bytes(const std::vector<char>& buf, msg::trial_plan& out) { return from_bytes(buf, out); }
-
-// Rows written before schema 3 have only the readable JSON; it holds every
-// field that decides what a trial computes except `pinned` and the rarer
-// paper options, which keep their defaults.
-bool plan_from_json(const std::string& json, msg::trial_plan& out) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  if (parser.parse(json).get(doc)) return false;
-  msg::trial_plan p;
-  auto str = [&](const char* k, std::string& v) {
-    std::string_view t;
-    if (!doc[k].get_string().get(t)) v = std::string(t);
-  };
-  auto num = [](simdjson::dom::element e, const char* k, double& v) {
-    double d = 0;
-    std::int64_t i = 0;
-    if (!e[k].get_double().get(d)) v = d;
-    else if (!e[k].get_int64().get(i)) v = static_cast<double>(i);
-  };
-  str("symbol", p.symbol);
-  str("model", p.model);
-  str("data_source", p.data_source);
-  str("start", p.start);
-  str("end", p.end);
-  num(doc, "train_ratio", p.train_ratio);
-  num(doc, "val_ratio", p.val_ratio);
-  double d = p.horizon;
-  num(doc, "horizon", d);
-  p.horizon = static_cast<std::int32_t>(d);
-  d = p.decision_budget;
-  num(doc, "decision_budget", d);
-  p.decision_budget = static_cast<std::int32_t>(d);
-  d = p.wf_folds;
-  num(doc, "wf_folds", d);
-  p.wf_folds = static_cast<std::int32_t>(d);
-  str("wf_window", p.wf_window);
-  std::uint64_t seed = 0;
-  if (!doc["seed"].get_uint64().get(seed)) p.seed = seed;
-  simdjson::dom::object params;
-  if (!doc["params"].get_object().get(params))
-    for (auto field : params) {
-      double v = 0;
-      if (!field.value.get_double().get(v)) p.params[std::string(field.key)] = v;
-    }
-  msg::paper_from_plan_json(json, p.paper);  // every cost, sizing and bracket setting
-  if (p.symbol.empty()) return false;
-  out = std::move(p);
-  return true;
+T read_record(const std::vector<char>& blob, const std::string& what) {
+  T out;
+  if (!decode_record(blob, out)) throw std::runtime_error(what + " is unreadable");
+  return out;
 }
 
 }  // namespace
@@ -344,6 +229,17 @@ void trial_db::migrate() {
       throw;
     }
   }
+  if (v < 6) {
+    exec("BEGIN");
+    try {
+      migrate_to_typed_records();
+      exec("PRAGMA user_version = 6");
+      exec("COMMIT");
+    } catch (const std::exception& e) {
+      exec("ROLLBACK");
+      throw std::runtime_error("store: cannot bring database " + path_ + " to schema 6: " + e.what());
+    }
+  }
 }
 
 // Trials from before schema 5 left no per-configuration record, but their
@@ -362,7 +258,7 @@ void trial_db::backfill_configurations() {
       trial_info t;
       t.symbol = s.text(1);
       msg::trial_plan plan;
-      if (plan_from_json(s.text(2), plan)) t.horizon = std::max(1, static_cast<int>(plan.horizon));
+      if (legacy::plan_from_json(s.text(2), plan)) t.horizon = std::max(1, static_cast<int>(plan.horizon));
       info[s.i64(0)] = t;
     }
   }
@@ -392,28 +288,23 @@ void trial_db::backfill_configurations() {
     }
     auto it = info.find(id);
     if (it == info.end()) continue;
-    msg::fitted_configuration c;
-    c.trial_id = id;
-    c.key = e.i64(1);
-    c.symbol = it->second.symbol;
-    c.target = ml::target_name(it->second.horizon, timespan);
-    c.model = model;
-    c.source = is_fit ? "fit" : "optimizer";
-    record_configuration(c);
+    // Schema 5's row (typed parameters came with schema 6); none were recorded.
+    stmt s(db_, "INSERT OR IGNORE INTO fitted_configurations(trial_id, key, symbol, target, model, params_json, "
+                "source, sharpe_rows, created_at) VALUES(?,?,?,?,?,'{}',?,0,?)");
+    s.bind(1, id).bind(2, e.i64(1)).bind(3, it->second.symbol).bind(4, ml::target_name(it->second.horizon, timespan));
+    s.bind(5, model).bind(6, std::string(is_fit ? "fit" : "optimizer")).bind(7, utc_now_iso());
+    s.step();
   }
 }
 
 void trial_db::record_configuration(const msg::fitted_configuration& c) {
-  msg::json_writer w;
-  w.begin_object();
-  for (const auto& [k, v] : c.params) w.field(k, v);
-  w.end_object();
   stmt s(db_,
-         "INSERT INTO fitted_configurations(trial_id, key, symbol, target, model, params_json, source, sharpe, "
+         "INSERT INTO fitted_configurations(trial_id, key, symbol, target, model, params_bin, source, sharpe, "
          "sharpe_rows, created_at) VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT(trial_id, key) DO UPDATE SET "
-         "model=excluded.model, params_json=excluded.params_json, source=excluded.source, "
+         "model=excluded.model, params_bin=excluded.params_bin, source=excluded.source, "
          "sharpe=COALESCE(excluded.sharpe, sharpe), sharpe_rows=MAX(excluded.sharpe_rows, sharpe_rows)");
-  s.bind(1, c.trial_id).bind(2, c.key).bind(3, c.symbol).bind(4, c.target).bind(5, c.model).bind(6, w.take());
+  s.bind(1, c.trial_id).bind(2, c.key).bind(3, c.symbol).bind(4, c.target).bind(5, c.model)
+      .bind(6, encode_record(c.params, "a configuration's parameters"));
   s.bind(7, c.source);
   if (c.has_sharpe && std::isfinite(c.sharpe)) s.bind(8, c.sharpe);
   else s.bind_null(8);
@@ -452,7 +343,7 @@ msg::multiple_testing trial_db::multiple_testing(const std::string& symbol, cons
 
 msg::portfolio_record trial_db::portfolio(const std::string& symbol) {
   msg::portfolio_record r;
-  stmt s(db_, "SELECT symbol, model, trial_id, state_json, updated_at FROM paper_portfolios WHERE symbol=? "
+  stmt s(db_, "SELECT symbol, model, trial_id, state_bin, updated_at FROM paper_portfolios WHERE symbol=? "
               "ORDER BY updated_at DESC LIMIT 1");
   s.bind(1, symbol);
   if (!s.step()) return r;
@@ -460,15 +351,16 @@ msg::portfolio_record trial_db::portfolio(const std::string& symbol) {
   r.symbol = s.text(0);
   r.model = s.text(1);
   r.trial_id = s.i64(2);
-  r.state_json = s.text(3);
+  r.portfolio = read_record<ml::sim::paper_portfolio>(s.blob(3), "the paper portfolio of " + r.symbol);
   r.updated_at = s.text(4);
   return r;
 }
 
 void trial_db::save_portfolio(const msg::portfolio_record& p) {
-  stmt s(db_, "INSERT OR REPLACE INTO paper_portfolios(symbol, model, trial_id, state_json, updated_at) "
+  stmt s(db_, "INSERT OR REPLACE INTO paper_portfolios(symbol, model, trial_id, state_bin, updated_at) "
               "VALUES(?,?,?,?,?)");
-  s.bind(1, p.symbol).bind(2, p.model).bind(3, p.trial_id).bind(4, p.state_json).bind(5, utc_now_iso());
+  s.bind(1, p.symbol).bind(2, p.model).bind(3, p.trial_id).bind(4, encode_record(p.portfolio, "a paper portfolio"));
+  s.bind(5, utc_now_iso());
   s.step();
 }
 
@@ -484,8 +376,8 @@ msg::trial_record trial_db::latest_completed(const std::string& symbol) {
 }
 
 std::int64_t trial_db::save_proposal(const msg::trial_plan& plan, const std::string& text) {
-  stmt s(db_, "INSERT INTO proposals(created_at, plan_json, text, plan_bin) VALUES(?,?,?,?)");
-  s.bind(1, utc_now_iso()).bind(2, msg::plan_to_json(plan)).bind(3, text).bind(4, plan_bytes(plan));
+  stmt s(db_, "INSERT INTO proposals(created_at, text, plan_bin) VALUES(?,?,?)");
+  s.bind(1, utc_now_iso()).bind(2, text).bind(3, encode_record(plan, "a plan"));
   s.step();
   return sqlite3_last_insert_rowid(db_);
 }
@@ -504,10 +396,10 @@ std::int64_t trial_db::create_trial(std::int64_t proposal_id, const msg::trial_p
     }
     const auto now = utc_now_iso();
     stmt s(db_,
-           "INSERT INTO trials(proposal_id, created_at, updated_at, status, origin, symbol, model, plan_json, plan_bin) "
-           "VALUES(?,?,?,'queued',?,?,?,?,?)");
+           "INSERT INTO trials(proposal_id, created_at, updated_at, status, origin, symbol, model, plan_bin) "
+           "VALUES(?,?,?,'queued',?,?,?,?)");
     s.bind(1, proposal_id).bind(2, now).bind(3, now).bind(4, origin).bind(5, plan.symbol).bind(6, plan.model);
-    s.bind(7, msg::plan_to_json(plan)).bind(8, plan_bytes(plan));
+    s.bind(7, encode_record(plan, "a plan"));
     s.step();
     const std::int64_t id = sqlite3_last_insert_rowid(db_);
     if (proposal_id > 0) {
@@ -525,10 +417,10 @@ std::int64_t trial_db::create_trial(std::int64_t proposal_id, const msg::trial_p
 
 void trial_db::append_event(const msg::trial_event& e) {
   stmt s(db_,
-         "INSERT OR REPLACE INTO events(trial_id, seq, time_ms, speaker, kind, text, data_json) "
+         "INSERT OR REPLACE INTO events(trial_id, seq, time_ms, speaker, kind, text, data_bin) "
          "VALUES(?,?,?,?,?,?,?)");
   s.bind(1, e.trial_id).bind(2, e.seq).bind(3, e.time_ms).bind(4, e.speaker).bind(5, e.kind).bind(6, e.text);
-  s.bind(7, e.data_json.empty() ? std::string("{}") : e.data_json);
+  s.bind(7, encode_record(e.data, "a transcript line's data"));
   s.step();
 }
 
@@ -541,11 +433,11 @@ void trial_db::set_status(std::int64_t trial_id, const std::string& status, cons
 void trial_db::save_report(const msg::trial_report& r) {
   const auto& sm = r.summary;
   stmt s(db_,
-         "UPDATE trials SET status='completed', report_json=?, model=?, plan_json=?, test_accuracy=?, test_n=?, "
+         "UPDATE trials SET status='completed', report_bin=?, model=?, test_accuracy=?, test_n=?, "
          "total_return=?, buy_hold_return=?, sharpe=?, updated_at=? WHERE id=?");
-  s.bind(1, msg::encode_report(r)).bind(2, sm.model).bind(3, msg::plan_to_json(sm.plan));
-  s.bind(4, sm.test.accuracy).bind(5, static_cast<std::int64_t>(sm.test.n)).bind(6, sm.paper.total_return);
-  s.bind(7, sm.buy_hold.total_return).bind(8, sm.paper.sharpe).bind(9, utc_now_iso()).bind(10, sm.trial_id);
+  s.bind(1, encode_record(r, "a report")).bind(2, sm.model);
+  s.bind(3, sm.test.accuracy).bind(4, static_cast<std::int64_t>(sm.test.n)).bind(5, sm.paper.total_return);
+  s.bind(6, sm.buy_hold.total_return).bind(7, sm.paper.sharpe).bind(8, utc_now_iso()).bind(9, sm.trial_id);
   s.step();
 }
 
@@ -559,16 +451,17 @@ msg::trial_list trial_db::list(int limit) {
 
 msg::trial_record trial_db::get(std::int64_t trial_id) {
   msg::trial_record rec;
+  const std::string of = " of trial " + std::to_string(trial_id);
   {
-    stmt s(db_, (std::string("SELECT ") + row_columns + ", plan_json, report_json FROM trials WHERE id=?").c_str());
+    stmt s(db_, (std::string("SELECT ") + row_columns + ", plan_bin, report_bin FROM trials WHERE id=?").c_str());
     s.bind(1, trial_id);
     if (!s.step()) return rec;
     rec.found = true;
     rec.row = read_row(s);
-    rec.plan_json = s.text(14);
-    rec.report_json = s.text(15);
+    rec.plan = read_record<msg::trial_plan>(s.blob(14), "the plan" + of);
+    if (rec.row.has_report) rec.report = read_record<msg::trial_report>(s.blob(15), "the report" + of);
   }
-  stmt e(db_, "SELECT trial_id, seq, time_ms, speaker, kind, text, data_json FROM events WHERE trial_id=? ORDER BY seq");
+  stmt e(db_, "SELECT trial_id, seq, time_ms, speaker, kind, text, data_bin FROM events WHERE trial_id=? ORDER BY seq");
   e.bind(1, trial_id);
   while (e.step()) {
     msg::trial_event ev;
@@ -578,7 +471,7 @@ msg::trial_record trial_db::get(std::int64_t trial_id) {
     ev.speaker = e.text(3);
     ev.kind = e.text(4);
     ev.text = e.text(5);
-    ev.data_json = e.text(6);
+    ev.data = read_record<msg::event_data>(e.blob(6), "the data of transcript line " + std::to_string(ev.seq) + of);
     rec.transcript.push_back(std::move(ev));
   }
   return rec;
@@ -605,8 +498,8 @@ std::int64_t trial_db::save_pending_proposal(const msg::trial_plan& plan, const 
     stmt old(db_, "UPDATE proposals SET pending=0 WHERE pending=1 AND origin=?");
     old.bind(1, origin);
     old.step();
-    stmt s(db_, "INSERT INTO proposals(created_at, plan_json, text, plan_bin, origin, pending) VALUES(?,?,?,?,?,1)");
-    s.bind(1, utc_now_iso()).bind(2, msg::plan_to_json(plan)).bind(3, text).bind(4, plan_bytes(plan)).bind(5, origin);
+    stmt s(db_, "INSERT INTO proposals(created_at, text, plan_bin, origin, pending) VALUES(?,?,?,?,1)");
+    s.bind(1, utc_now_iso()).bind(2, text).bind(3, encode_record(plan, "a plan")).bind(4, origin);
     s.step();
     const std::int64_t id = sqlite3_last_insert_rowid(db_);
     exec("COMMIT");
@@ -619,7 +512,7 @@ std::int64_t trial_db::save_pending_proposal(const msg::trial_plan& plan, const 
 
 msg::pending_proposal_list trial_db::pending_proposals(int limit) {
   msg::pending_proposal_list out;
-  stmt s(db_, "SELECT id, created_at, origin, plan_bin, plan_json, text FROM proposals WHERE pending=1 "
+  stmt s(db_, "SELECT id, created_at, origin, plan_bin, text FROM proposals WHERE pending=1 "
               "ORDER BY id LIMIT ?");
   s.bind(1, static_cast<std::int64_t>(limit));
   while (s.step()) {
@@ -627,9 +520,8 @@ msg::pending_proposal_list trial_db::pending_proposals(int limit) {
     p.proposal_id = s.i64(0);
     p.created_at = s.text(1);
     p.origin = s.text(2);
-    if (!plan_from_bytes(s.blob(3), p.plan) && !plan_from_json(s.text(4), p.plan))
-      throw std::runtime_error("store: the plan of proposal " + std::to_string(p.proposal_id) + " is unreadable");
-    p.text = s.text(5);
+    p.plan = read_record<msg::trial_plan>(s.blob(3), "store: the plan of proposal " + std::to_string(p.proposal_id));
+    p.text = s.text(4);
     out.proposals.push_back(std::move(p));
   }
   return out;
@@ -649,7 +541,7 @@ msg::reopened_trial trial_db::reopen_trial(std::int64_t trial_id) {
     out.trial_id = trial_id;
     std::string error;
     {
-      stmt s(db_, "SELECT status, origin, plan_bin, plan_json, error FROM trials WHERE id=?");
+      stmt s(db_, "SELECT status, origin, plan_bin, error FROM trials WHERE id=?");
       s.bind(1, trial_id);
       if (!s.step()) throw std::runtime_error("there is no trial " + std::to_string(trial_id));
       out.previous_status = s.text(0);
@@ -657,9 +549,8 @@ msg::reopened_trial trial_db::reopen_trial(std::int64_t trial_id) {
       if (out.previous_status != "interrupted" && out.previous_status != "failed")
         throw std::runtime_error("trial " + std::to_string(trial_id) + " is " + out.previous_status +
                                  "; only an interrupted or failed trial can be resumed");
-      if (!plan_from_bytes(s.blob(2), out.plan) && !plan_from_json(s.text(3), out.plan))
-        throw std::runtime_error("the stored plan of trial " + std::to_string(trial_id) + " is unreadable");
-      error = s.text(4);
+      out.plan = read_record<msg::trial_plan>(s.blob(2), "the stored plan of trial " + std::to_string(trial_id));
+      error = s.text(3);
     }
     {
       stmt s(db_, "SELECT COALESCE(MAX(seq), 0) FROM events WHERE trial_id=?");
@@ -692,7 +583,7 @@ msg::reopened_trial trial_db::reopen_trial(std::int64_t trial_id) {
                   : "it continues from its checkpoint after decision " + std::to_string(out.checkpoint.decisions) +
                         ".");
     append_event(e);
-    stmt u(db_, "UPDATE trials SET status='queued', error='', report_json=NULL, updated_at=? WHERE id=?");
+    stmt u(db_, "UPDATE trials SET status='queued', error='', report_bin=NULL, updated_at=? WHERE id=?");
     u.bind(1, utc_now_iso()).bind(2, trial_id);
     u.step();
     exec("COMMIT");
@@ -707,7 +598,7 @@ void trial_db::save_checkpoint(const msg::trial_checkpoint& c) {
   stmt s(db_, "INSERT OR REPLACE INTO checkpoints(trial_id, updated_at, decisions, configurations, record) "
               "VALUES(?,?,?,?,?)");
   s.bind(1, c.trial_id).bind(2, utc_now_iso()).bind(3, static_cast<std::int64_t>(c.decisions))
-      .bind(4, static_cast<std::int64_t>(c.configurations)).bind(5, to_bytes(c, "a checkpoint"));
+      .bind(4, static_cast<std::int64_t>(c.configurations)).bind(5, encode_record(c, "a checkpoint"));
   s.step();
 }
 
@@ -716,7 +607,7 @@ msg::trial_checkpoint trial_db::checkpoint(std::int64_t trial_id) {
   out.trial_id = trial_id;
   stmt s(db_, "SELECT record FROM checkpoints WHERE trial_id=?");
   s.bind(1, trial_id);
-  if (s.step() && !from_bytes(s.blob(0), out))
+  if (s.step() && !decode_record(s.blob(0), out))
     throw std::runtime_error("the checkpoint of trial " + std::to_string(trial_id) + " is unreadable");
   return out;
 }

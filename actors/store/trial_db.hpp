@@ -1,5 +1,7 @@
 #pragma once
 /// The durable record (SQLite, WAL): proposals, trials, transcripts, reports.
+/// Plans, reports, portfolios and checkpoints are kept as typed records
+/// (record_codec.hpp) and returned typed; JSON is the edge's business.
 /// Not thread-safe: owned by the store actor.
 
 #include <cstdint>
@@ -23,7 +25,7 @@ public:
   trial_db(const trial_db&) = delete;
   trial_db& operator=(const trial_db&) = delete;
 
-  static constexpr int schema_version = 5;
+  static constexpr int schema_version = 6;
 
   std::int64_t save_proposal(const msg::trial_plan& plan, const std::string& text);
   /// Marks the proposal approved (if any) and creates a queued trial.
@@ -79,6 +81,10 @@ private:
   void migrate();
   void add_column(const char* table, const char* column, const char* type);
   void backfill_configurations();
+  /// Schema 6: plans, reports, portfolios, checkpoints, parameters and
+  /// transcript payloads become typed records (record_codec.hpp); the JSON
+  /// columns go.
+  void migrate_to_typed_records();
   sqlite3* db_ = nullptr;
   std::string path_;
 };

@@ -187,6 +187,13 @@ std::string csv_last_date(const std::string& data_dir, const std::string& symbol
   return line.substr(0, 10);
 }
 
+std::string last_data_date(const data_request& req, const data_environment& env) {
+  const std::string source = resolve_source(req, env);
+  if (source == "synthetic") return format_date(synthetic_default_end());
+  if (source == "csv") return csv_last_date(env.data_dir, req.symbol);
+  return "";
+}
+
 bar_series load_bars(const data_request& req, const data_environment& env, const data_progress& progress) {
   if (req.symbol.empty()) throw data_error("no symbol given");
   if (!valid_timespan(req.timespan))

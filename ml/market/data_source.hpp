@@ -76,4 +76,9 @@ std::string unknown_symbol_text(const std::string& symbol, const std::string& da
 /// row starts with an ISO date; "" otherwise. Reads only the file's tail.
 std::string csv_last_date(const std::string& data_dir, const std::string& symbol);
 
+/// The last date (YYYY-MM-DD) a load of `req` will hold, without loading it,
+/// following the same choice as load_bars: the synthetic market's fixed end,
+/// the CSV file's last row, or "" for Polygon (current data: today).
+std::string last_data_date(const data_request& req, const data_environment& env);
+
 }  // namespace mlt::ml

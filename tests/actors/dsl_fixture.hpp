@@ -108,6 +108,13 @@ struct dsl_fixture : test_coordinator_fixture<dsl_config> {
   }
 
   /// The first of `lines` of this kind whose text contains `part`, or nullptr.
+  /// The text field `key` of a line's payload ("" if it has none).
+  static std::string data_text(const msg::trial_event& line, const std::string& key) {
+    for (const auto& f : line.data.fields)
+      if (f.key == key && f.type == msg::event_field::kind::text) return f.text;
+    return "";
+  }
+
   static const msg::trial_event* find_line(const std::vector<msg::trial_event>& lines, const std::string& kind,
                                            const std::string& part = "") {
     for (const auto& l : lines)

@@ -4,7 +4,7 @@
 
 #include "actors/brain/cutoff_caveat.hpp"
 #include "actors/brain/report_writer.hpp"
-#include "actors/comparison.hpp"
+#include "actors/agent/comparison.hpp"
 
 using namespace mlt::brain;
 using mlt::msg::final_report;

@@ -297,7 +297,7 @@ TEST_CASE("chat: 'run a trial on apple' becomes the same run_trial intent as the
   script s({anthropic_tool("propose_trial", R"({"symbol":"AAPL"})")});
   auto b = claude(s);
   std::string reply, note;
-  auto in = b.understand("run a trial on apple", false, known, reply, note);
+  auto in = b.understand("run a trial on apple", brain::parse_intent("run a trial on apple", false, known), false, known, reply, note);
   CHECK(in.kind == brain::intent::run_trial);
   REQUIRE(in.changes.symbol);
   CHECK(*in.changes.symbol == "AAPL");
@@ -306,7 +306,7 @@ TEST_CASE("chat: 'run a trial on apple' becomes the same run_trial intent as the
   REQUIRE(s.count() == 1);
   CHECK(has(s.body(0), R"("tool_choice":{"type":"any"})"));
   // Unambiguous commands need no LLM.
-  in = b.understand("use rules", false, known, reply, note);
+  in = b.understand("use rules", brain::parse_intent("use rules", false, known), false, known, reply, note);
   CHECK(in.kind == brain::intent::use_brain);
   CHECK(in.brain_name == "rules");
   CHECK(s.count() == 1);
@@ -321,17 +321,17 @@ TEST_CASE("chat: questions get a reply, invalid readings fall back to the rules 
   o.memory_turns = 1;
   auto b = claude(s, o);
   std::string reply, note;
-  auto in = b.understand("what does train ratio mean?", false, known, reply, note);
+  auto in = b.understand("what does train ratio mean?", brain::parse_intent("what does train ratio mean?", false, known), false, known, reply, note);
   CHECK(in.kind == brain::intent::unknown);
   CHECK(has(reply, "70%"));
 
-  in = b.understand("run a trial on tesla", false, known, reply, note);
+  in = b.understand("run a trial on tesla", brain::parse_intent("run a trial on tesla", false, known), false, known, reply, note);
   CHECK(in.kind == brain::intent::run_trial);
   CHECK(*in.changes.symbol == "TSLA");  // the rules parser's reading
   CHECK(has(note, "ZZZZQ"));
   CHECK(has(note, "rules parser"));
 
-  in = b.understand("train on 80% please", true, known, reply, note);
+  in = b.understand("train on 80% please", brain::parse_intent("train on 80% please", true, known), true, known, reply, note);
   CHECK(in.kind == brain::intent::edit);
   CHECK(*in.changes.train_ratio == Approx(0.8));
   REQUIRE(s.count() == 4);
@@ -387,7 +387,7 @@ TEST_CASE("chat through an OpenAI-compatible server: commands map to intents; a 
   brain::llm_brain b(net::make_openai_client(settings(s, "openai")));
   CHECK(b.name() == "openai");
   std::string reply, note;
-  auto in = b.understand("which of xgboost or lstm does better on tesla?", false, known, reply, note);
+  auto in = b.understand("which of xgboost or lstm does better on tesla?", brain::parse_intent("which of xgboost or lstm does better on tesla?", false, known), false, known, reply, note);
   CHECK(in.kind == brain::intent::compare_models);
   CHECK(*in.changes.symbol == "TSLA");
   CHECK(in.models == std::vector<std::string>{"xgboost", "lstm"});
@@ -395,7 +395,7 @@ TEST_CASE("chat through an OpenAI-compatible server: commands map to intents; a 
   REQUIRE(s.count() == 1);
   CHECK(has(s.body(0), R"("tool_choice":"required")"));
 
-  in = b.understand("analyze nvidia", false, known, reply, note);
+  in = b.understand("analyze nvidia", brain::parse_intent("analyze nvidia", false, known), false, known, reply, note);
   CHECK(in.kind == brain::intent::run_trial);
   CHECK(*in.changes.symbol == "NVDA");
   CHECK(has(note, "server error"));

@@ -18,6 +18,37 @@ std::string temp_db(const char* name) {
   std::filesystem::remove(p.string() + "-shm");
   return p.string();
 }
+
+// Runs `sql` on the file at `path`, outside the store.
+void raw_sql(const std::string& path, const std::string& sql) {
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+  char* err = nullptr;
+  const int rc = sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, &err);
+  INFO((err ? err : ""));
+  sqlite3_free(err);
+  sqlite3_close(raw);
+  REQUIRE(rc == SQLITE_OK);
+}
+
+// An empty database of schema 5, the last with JSON columns: the fixture an
+// older build wrote (tests/data/store_schema5), its rows deleted.
+std::string schema5_db(const char* name) {
+  const auto path = temp_db(name);
+  std::filesystem::copy_file(std::string(MLT_TEST_DATA_DIR) + "/store_schema5/mltrainer.db", path);
+  raw_sql(path, "DELETE FROM events; DELETE FROM checkpoints; DELETE FROM fitted_configurations; "
+                "DELETE FROM paper_portfolios; DELETE FROM schedule_state; DELETE FROM trials; DELETE FROM proposals; "
+                "DELETE FROM sqlite_sequence;");
+  return path;
+}
+
+// A trial as schema 5 kept it, with only the readable plan (as before schema 3).
+void old_trial(const std::string& path, const std::string& plan_json, const std::string& status) {
+  raw_sql(path, "INSERT INTO trials(created_at, updated_at, status, origin, symbol, model, plan_json) VALUES("
+                "'2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z', '" + status + "', 'chat', "
+                "json_extract('" + plan_json + "', '$.symbol'), json_extract('" + plan_json + "', '$.model'), '" +
+                plan_json + "')");
+}
 }  // namespace
 
 TEST_CASE("the store keeps proposals, trials, transcripts and reports across reopening") {
@@ -59,7 +90,10 @@ TEST_CASE("the store keeps proposals, trials, transcripts and reports across reo
   CHECK(rec.row.test_accuracy == Approx(0.53));
   CHECK(rec.transcript.size() == 3);
   CHECK(rec.transcript[2].text == "line 3");
-  CHECK(rec.report_json.find("\"accuracy\":0.53") != std::string::npos);
+  CHECK(rec.row.has_report);
+  CHECK(rec.report.summary.test.accuracy == Approx(0.53));
+  CHECK(rec.report.summary.test.n == 250);
+  CHECK(rec.plan.symbol == "TSLA");
   CHECK(db.list(10).trials.size() == 1);
   CHECK_FALSE(db.get(trial + 100).found);
 }
@@ -79,64 +113,42 @@ TEST_CASE("trials left running by a crash are marked interrupted, finished ones 
 }
 
 TEST_CASE("a version-1 database is migrated and keeps its trials; portfolios persist") {
-  const auto path = temp_db("migrate.db");
-  std::int64_t id = 0;
-  {
-    store::trial_db db(path);
-    msg::trial_plan plan;
-    plan.symbol = "SPY";
-    id = db.create_trial(0, plan, "chat");
-  }
-  {
-    // Turn it back into a version-1 file: no portfolio table.
-    sqlite3* raw = nullptr;
-    REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
-    REQUIRE(sqlite3_exec(raw, "DROP TABLE paper_portfolios; PRAGMA user_version = 1;", nullptr, nullptr, nullptr) ==
-            SQLITE_OK);
-    sqlite3_close(raw);
-  }
+  const auto path = schema5_db("migrate.db");
+  old_trial(path, R"({"symbol":"SPY","model":"xgboost"})", "completed");
+  // Back to version 1: no portfolio table.
+  raw_sql(path, "DROP TABLE paper_portfolios; PRAGMA user_version = 1;");
   store::trial_db db(path);
   CHECK(db.version() == store::trial_db::schema_version);
-  CHECK(db.get(id).found);
+  CHECK(db.get(1).found);
+  CHECK(db.get(1).plan.symbol == "SPY");
   CHECK_FALSE(db.portfolio("SPY").found);
-  msg::portfolio_record p{true, "SPY", "xgboost", id, R"({"x":1})", ""};
+  msg::portfolio_record p{true, "SPY", "xgboost", 1, {}, ""};
+  p.portfolio.symbol = "SPY";
+  p.portfolio.state.cash = 1234.5;
+  p.portfolio.state.fills.push_back({7, 1700000000, 10, 101.5, 1, 0.25, ml::sim::fill_reason::stop_loss});
   db.save_portfolio(p);
   auto back = db.portfolio("SPY");
   CHECK(back.found);
-  CHECK(back.trial_id == id);
-  CHECK(back.state_json == R"({"x":1})");
+  CHECK(back.trial_id == 1);
+  CHECK(back.portfolio.state.cash == 1234.5);
+  REQUIRE(back.portfolio.state.fills.size() == 1);
+  CHECK(back.portfolio.state.fills[0].reason == ml::sim::fill_reason::stop_loss);
+  CHECK(back.portfolio.state.fills[0].price == 101.5);
 }
 
 TEST_CASE("a version-2 database gains schedule state and waiting proposals, and its trials can still be resumed") {
-  const auto path = temp_db("migrate2.db");
-  std::int64_t id = 0;
-  {
-    store::trial_db db(path);
-    msg::trial_plan plan;
-    plan.symbol = "QQQ";
-    plan.model = "logistic";
-    plan.horizon = 5;
-    plan.params["C"] = 0.5;
-    id = db.create_trial(0, plan, "chat");
-    db.set_status(id, "running", "");
-  }
-  {
-    // Back to version 2: no plan copies, no schedule table.
-    sqlite3* raw = nullptr;
-    REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
-    REQUIRE(sqlite3_exec(raw,
-                         "DROP TABLE schedule_state; DROP INDEX proposals_pending; "
-                         "ALTER TABLE proposals DROP COLUMN origin; ALTER TABLE proposals DROP COLUMN pending; "
-                         "ALTER TABLE proposals DROP COLUMN plan_bin; ALTER TABLE trials DROP COLUMN plan_bin; "
-                         "PRAGMA user_version = 2;",
-                         nullptr, nullptr, nullptr) == SQLITE_OK);
-    sqlite3_close(raw);
-  }
+  const auto path = schema5_db("migrate2.db");
+  old_trial(path, R"({"symbol":"QQQ","model":"logistic","horizon":5,"params":{"C":0.5}})", "running");
+  // Back to version 2: no plan copies, no schedule table.
+  raw_sql(path, "DROP TABLE schedule_state; DROP INDEX proposals_pending; "
+                "ALTER TABLE proposals DROP COLUMN origin; ALTER TABLE proposals DROP COLUMN pending; "
+                "ALTER TABLE proposals DROP COLUMN plan_bin; ALTER TABLE trials DROP COLUMN plan_bin; "
+                "DROP TABLE checkpoints; DROP TABLE fitted_configurations; PRAGMA user_version = 2;");
   store::trial_db db(path);
   CHECK(db.version() == store::trial_db::schema_version);
   CHECK(db.interrupt_running("crash") == 1);
   // The plan comes back from its readable JSON.
-  auto re = db.reopen_trial(id);
+  auto re = db.reopen_trial(1);
   CHECK(re.plan.symbol == "QQQ");
   CHECK(re.plan.model == "logistic");
   CHECK(re.plan.horizon == 5);
@@ -275,23 +287,10 @@ TEST_CASE("a trial's last checkpoint comes back with its reopening, and the tran
 }
 
 TEST_CASE("a version-3 database gains the checkpoint table and shows and resumes its old trials") {
-  const auto path = temp_db("migrate3.db");
-  std::int64_t id = 0;
-  {
-    store::trial_db db(path);
-    msg::trial_plan plan;
-    plan.symbol = "SPY";
-    plan.model = "xgboost";
-    id = db.create_trial(0, plan, "chat");
-    db.set_status(id, "running", "");
-  }
-  {
-    sqlite3* raw = nullptr;
-    REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
-    REQUIRE(sqlite3_exec(raw, "DROP TABLE checkpoints; PRAGMA user_version = 3;", nullptr, nullptr, nullptr) ==
-            SQLITE_OK);
-    sqlite3_close(raw);
-  }
+  const auto path = schema5_db("migrate3.db");
+  old_trial(path, R"({"symbol":"SPY","model":"xgboost"})", "running");
+  const std::int64_t id = 1;
+  raw_sql(path, "DROP TABLE checkpoints; DROP TABLE fitted_configurations; PRAGMA user_version = 3;");
   store::trial_db db(path);
   CHECK(db.version() == store::trial_db::schema_version);
   auto list = db.list(10);
@@ -419,22 +418,13 @@ TEST_CASE("the store counts every configuration fitted for a symbol and target, 
 }
 
 TEST_CASE("a version-3 database gains the configuration record; its old trials count from their transcripts") {
-  const auto path = temp_db("migrate3.db");
-  std::int64_t id = 0;
+  const auto path = schema5_db("migrate3c.db");
+  old_trial(path, R"({"symbol":"TSLA","model":"xgboost","horizon":1})", "completed");
+  const std::int64_t id = 1;
   {
-    store::trial_db db(path);
-    msg::trial_plan plan;
-    plan.symbol = "TSLA";
-    plan.horizon = 1;
-    id = db.create_trial(0, plan, "chat");
     auto line = [&](std::int64_t seq, const char* kind, const std::string& text) {
-      msg::trial_event e;
-      e.trial_id = id;
-      e.seq = seq;
-      e.speaker = "engine";
-      e.kind = kind;
-      e.text = text;
-      db.append_event(e);
+      raw_sql(path, "INSERT INTO events(trial_id, seq, time_ms, speaker, kind, text, data_json) VALUES(1, " +
+                        std::to_string(seq) + ", 0, 'engine', '" + kind + "', '" + text + "', '{}')");
     };
     line(1, "progress", "Loaded 2516 day bars of TSLA from 2010-06-29 to 2020-06-26 (source csv: x).");
     line(2, "status", "Fitting xgboost (eta=0.1) on 1700 training rows (...); validating on 300 (...).");
@@ -443,13 +433,7 @@ TEST_CASE("a version-3 database gains the configuration record; its old trials c
     line(5, "status", "Fitting logistic (C=1) on 1700 training rows (...).");
     line(6, "status", "Final evaluation of logistic on the untouched test part.");
   }
-  {
-    sqlite3* raw = nullptr;
-    REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
-    REQUIRE(sqlite3_exec(raw, "DROP TABLE fitted_configurations; PRAGMA user_version = 3;", nullptr, nullptr,
-                         nullptr) == SQLITE_OK);
-    sqlite3_close(raw);
-  }
+  raw_sql(path, "DROP TABLE fitted_configurations; PRAGMA user_version = 3;");
   store::trial_db db(path);
   CHECK(db.version() == store::trial_db::schema_version);
   CHECK(db.get(id).found);

@@ -2,14 +2,17 @@
 // programs: the message names the problem and says what to do next.
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
-#include "tests/support/run_capture.hpp"
+#include "tests/net/loopback_http_server.hpp"
 #include "tests/support/daemon_chat.hpp"
 #include "tests/support/daemon_process.hpp"
+#include "tests/support/run_capture.hpp"
 #include "tests/support/ws_json.hpp"
 
 using mlt::test::chat;
@@ -120,6 +123,56 @@ TEST_CASE("the first mistakes in the chat say what to do next", "[mistakes][inte
     CHECK(e.str("code") == "stale_proposal");
     CHECK_THAT(e.str("message"), Catch::Contains("approve that one"));
   }
+}
+
+TEST_CASE("a Polygon key that Polygon refuses says what to do next", "[mistakes][integration]") {
+  // Polygon's own answers: 401 for a key it does not know, 403 for a plan
+  // that does not cover the request. The ticker in the path picks the answer.
+  struct refusal {
+    const char* symbol;
+    int status;
+    std::string body;
+  };
+  const std::vector<refusal> table = {
+      {"TSLA", 401, R"({"status":"ERROR","request_id":"5f1e2d3c4b5a69788796a5b4c3d2e1f0","error":"Unknown API Key"})"},
+      {"NVDA", 403,
+       R"({"status":"NOT_AUTHORIZED","request_id":"1e2a4e1c68224da666232d16699b7fd7","message":"Your plan doesn't )"
+       R"(include this data timeframe. Please upgrade your plan at https://polygon.io/pricing"})"},
+  };
+  mlt::test::loopback_http_server polygon([&](const mlt::test::loopback_request& q) {
+    mlt::test::loopback_reply reply;
+    reply.headers.push_back({"Content-Type", "application/json"});
+    for (const auto& t : table)
+      if (q.target.find("/ticker/" + std::string(t.symbol) + "/") != std::string::npos) {
+        reply.status = t.status;
+        reply.body = t.body;
+      }
+    return reply;
+  });
+  const std::string key = "pk_refused_0123456789abcdef";
+  const std::string dir = mlt::test::fresh_dir("mistakes-polygon");
+  ::setenv("POLYGON_API_KEY", key.c_str(), 1);
+  ::setenv("POLYGON_BASE_URL", polygon.base_url().c_str(), 1);
+  daemon_process d(dir + "/state");
+  ::unsetenv("POLYGON_API_KEY");
+  ::unsetenv("POLYGON_BASE_URL");
+  mlt::net::ws_client c;
+  c.connect("127.0.0.1", d.port());
+  frame_reader r(c);
+  REQUIRE(r.next().type() == "hello");
+  for (const auto& t : table) {
+    INFO("Polygon answers HTTP " << t.status << " " << t.body);
+    chat(c, std::string("Run trial on ") + t.symbol + " using polygon");
+    r.until("proposal");
+    chat(c, "yes");
+    const auto f = r.until("trial_failed", std::chrono::seconds(60));
+    CHECK(f.str("code") == "data_failed");
+    CHECK_THAT(f.str("message"), Catch::Contains("rejected (HTTP " + std::to_string(t.status) + ")") &&
+                                     Catch::Contains("check POLYGON_API_KEY") &&
+                                     Catch::Contains("on synthetic data"));
+    CHECK_THAT(f.raw, !Catch::Contains(key));
+  }
+  CHECK(polygon.requests().size() == table.size());  // a refusal is not retried
 }
 
 TEST_CASE("a page blocked by its Origin is refused with what to change", "[mistakes][integration]") {

@@ -1,16 +1,19 @@
 // Every flag a --help lists, with its default, is in the README's table for
 // that program, with the same default; and the table lists no flag the
-// program does not have.
+// program does not have. And the daemon's start line names the network
+// kernels it chose (issue 16).
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <regex>
 #include <sstream>
 #include <string>
 
-#include "tests/support/run_capture.hpp"
+#include "ml/models/nn/kernel_table.hpp"
 #include "tests/support/daemon_process.hpp"
+#include "tests/support/run_capture.hpp"
 
 namespace {
 
@@ -59,9 +62,11 @@ flag_table readme_flags(const std::string& heading) {
   return out;
 }
 
-void compare(const std::string& program, const flag_table& help, const flag_table& readme) {
+// `least`: the flags the program has at the least, so a help text the
+// pattern no longer reads fails instead of comparing nothing.
+void compare(const std::string& program, const flag_table& help, const flag_table& readme, std::size_t least = 4) {
   INFO(program);
-  CHECK(help.size() >= 4);
+  CHECK(help.size() >= least);
   for (const auto& [flag, def] : help) {
     INFO("--help lists " << flag << " [default: " << def << "]");
     REQUIRE(readme.count(flag) == 1);
@@ -98,7 +103,29 @@ TEST_CASE("mltrainer chat/ask --help and the README's client table agree", "[hel
   compare("mltrainer ask", ask, readme_flags("### `mltrainer` client"));
 }
 
+TEST_CASE("mltrainer features/backtest/cache --help and the README's tables agree", "[help]") {
+  const std::string client = mlt::test::binary("app/mltrainer");
+  compare("mltrainer features", help_flags(help_of(client + " features --help")),
+          readme_flags("### `mltrainer features` flags"), 3);
+  compare("mltrainer backtest", help_flags(help_of(client + " backtest --help")),
+          readme_flags("### `mltrainer backtest` flags"), 17);
+  compare("mltrainer cache", help_flags(help_of(client + " cache --help")),
+          readme_flags("### `mltrainer cache` flags"), 3);
+}
+
 TEST_CASE("mltrainer --help names every command and exits 0", "[help]") {
   const auto help = help_of(mlt::test::binary("app/mltrainer") + " --help");
   for (const char* cmd : {"chat", "ask", "features", "backtest", "cache"}) CHECK_THAT(help, Catch::Contains(cmd));
+}
+
+TEST_CASE("mltrainerd's start line names the network kernels it chose", "[help][kernel]") {
+  const auto state = mlt::test::fresh_dir("start-line");
+  mlt::test::daemon_process d(state, {"--log-level", "info"});
+  CHECK(d.stop() == 0);
+  std::ifstream log(state + "/mltrainerd.log");
+  const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  // The daemon runs the same selection on the same CPU as this test.
+  const std::string kernels = std::string("nn kernels ") + mlt::ml::nn::kernel_name() + ")";
+  INFO(text);
+  CHECK_THAT(text, Catch::Contains("listening on ws://") && Catch::Contains(kernels));
 }

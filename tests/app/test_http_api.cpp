@@ -55,7 +55,6 @@ std::int64_t seed_store(caf::actor_system& sys, const caf::actor& store) {
     ev.event.speaker = "engine";
     ev.event.kind = "status";
     ev.event.text = "line " + std::to_string(seq);
-    ev.event.data_json = "{}";
     self->send(store, ev);
   }
   self->send(store, mlt::msg::set_trial_status{id, "failed", "no data"});

@@ -158,3 +158,12 @@ TEST_CASE("the report frame states both configuration counts and which rows chos
   CHECK(std::string(uses.at(0)["last_date"].get_string().value()) == "2015-06-30");
   CHECK(uses.at(1)["rows"].get_int64().value() == 380);
 }
+
+TEST_CASE("a paper frame carries the traded bar's date, equity and position, or an empty data object") {
+  paper_note bar{"SPY", "2024-01-02: bought 10 at 470.10; equity 100250.50", true, "2024-01-02", 100250.5, 10};
+  CHECK(encode_paper(bar) ==
+        R"({"type":"paper","symbol":"SPY","text":"2024-01-02: bought 10 at 470.10; equity 100250.50",)"
+        R"("data":{"date":"2024-01-02","equity":100250.5,"position":10}})");
+  paper_note line{"SPY", "No new bars.", false, "", 0, 0};
+  CHECK(encode_paper(line) == R"({"type":"paper","symbol":"SPY","text":"No new bars.","data":{}})");
+}

@@ -48,3 +48,17 @@ TEST_CASE("what data do you have names every source; a plan's line names its fil
   CHECK_THAT(describe_data_choice("TSLA", "auto", shipped, true), Catch::StartsWith("Polygon.io TSLA"));
   CHECK_THAT(describe_data_choice("MSFT", "csv", shipped, false), Catch::Contains("this will fail"));
 }
+
+TEST_CASE("the last date a load will hold follows the loader's choice of source", "[market][catalog]") {
+  data_environment env;
+  env.data_dir = shipped;
+  data_request req;
+  req.symbol = "SPY";
+  req.source = "auto";
+  CHECK(last_data_date(req, env) == "2020-08-28");  // the shipped CSV file
+  req.source = "synthetic";
+  CHECK(last_data_date(req, env) == "2024-12-31");
+  req.source = "auto";
+  env.polygon_api_key = "set";
+  CHECK(last_data_date(req, env).empty());  // Polygon: current data
+}

@@ -1,4 +1,4 @@
-#include "actors/comparison.hpp"
+#include "actors/agent/comparison.hpp"
 
 #include <algorithm>
 #include <cmath>

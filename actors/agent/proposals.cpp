@@ -1,0 +1,236 @@
+#include "actors/agent/agent_state.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <optional>
+#include <set>
+#include <caf/all.hpp>
+#include "actors/brain/brain.hpp"
+#include "actors/brain/intent.hpp"
+#include "actors/brain/llm_brain.hpp"
+#include "actors/brain/plan_rules.hpp"
+#include "actors/fwd.hpp"
+#include "actors/harden.hpp"
+#include "actors/start_trial.hpp"
+#include "actors/tell.hpp"
+#include "actors/text_format.hpp"
+#include "messages/errors.hpp"
+#include "messages/schedule_msgs.hpp"
+#include "messages/type_ids.hpp"
+#include "ml/market/bar.hpp"
+#include "ml/market/data_source.hpp"
+#include "ml/market/data_catalog.hpp"
+#include "ml/market/synthetic.hpp"
+#include "ml/market/universe.hpp"
+#include "ml/models/model.hpp"
+
+namespace mlt::actors::agent {
+
+// Saves the plan as a new proposal revision and answers with it.
+void propose(agent_self* self, turn_promise rp, msg::trial_plan plan, std::string lead,
+             std::vector<std::string> batch, std::vector<brain::llm_role> authors) {
+  // Which file (or generator) and period the plan will train on, before the
+  // person approves it.
+  std::string text = lead + brain::describe_plan(plan) + "\n  loads:         " +
+                     ml::describe_data_choice(plan.symbol, plan.data_source, self->state.cfg.data_dir,
+                                              self->state.cfg.polygon_key);
+  if (!batch.empty()) {
+    text += "\nOn approval I run it once per model:";
+    for (const auto& m : batch) text += " " + m;
+    text += " (the last one is the baseline the others are measured against).";
+  }
+  text += "\nApprove with \"yes\", or tell me what to change.";
+  self->request(self->state.cfg.store, std::chrono::seconds(30), msg::save_proposal{plan, text})
+      .then(
+          [=](std::int64_t id) mutable {
+            auto& st = self->state;
+            if (st.proposal) st.superseded.insert(st.proposal->first);
+            st.proposal = std::make_pair(id, plan);
+            if (!batch.empty()) st.batch_models[id] = batch;
+            if (!authors.empty()) st.proposal_llms[id] = authors;
+            msg::agent_turn t;
+            t.kind = msg::agent_turn::proposal;
+            t.proposal_id = id;
+            t.plan = plan;
+            t.text = text;
+            rp.deliver(t);
+          },
+          [=](caf::error& e) mutable {
+            rp.deliver(error("store_failed", "could not record the proposal: " + why(self, e)));
+          });
+}
+
+msg::trial_plan arm_plan(msg::trial_plan plan, const arm_spec& a) {
+  if (!a.model.empty()) {
+    plan.model = a.model;
+    if (!msg::is_pinned(plan, "model")) plan.pinned.push_back("model");
+  }
+  return plan;
+}
+
+void start_one(agent_self* self, std::int64_t trial_id, msg::trial_plan plan) {
+  msg::start_trial start{trial_id, plan, caf::actor_cast<caf::actor>(self), self->state.observer};
+  hand_to_engine(
+      self, self->state.cfg.engine, self->state.cfg.store, start, [](std::int32_t) {},
+      [=](const caf::error& e) {
+        self->state.active_trials.erase(trial_id);
+        tell(self->state.observer, msg::trial_failed{trial_id, "failed", msg::error_code_word(e, "busy"),
+                                                     "cannot start trial " + std::to_string(trial_id) + ": " +
+                                                         why(self, e)});
+      });
+}
+
+// Records every arm as a trial, then answers and starts them in order.
+void start_arms(agent_self* self, turn_promise rp, std::int64_t pid, msg::trial_plan plan,
+                std::vector<arm_spec> arms_in, std::string kind,
+                std::shared_ptr<std::vector<std::int64_t>> ids, bool pid_fresh) {
+  auto arms = std::make_shared<std::vector<arm_spec>>(std::move(arms_in));
+  if (!ids) ids = std::make_shared<std::vector<std::int64_t>>();
+  if (ids->size() < arms->size()) {
+    const auto& a = (*arms)[ids->size()];
+    auto create = [=](std::int64_t proposal_id) mutable {
+      self->request(self->state.cfg.store, std::chrono::seconds(30),
+                    msg::create_trial{proposal_id, arm_plan(plan, (*arms)[ids->size()]), (*arms)[ids->size()].origin})
+          .then(
+              [=](std::int64_t trial_id) mutable {
+                ids->push_back(trial_id);
+                start_arms(self, rp, pid, plan, *arms, kind, ids, pid_fresh);
+              },
+              [=](caf::error& e) mutable {
+                rp.deliver(error("store_failed", "could not record the approval: " + why(self, e)));
+              });
+    };
+    // A proposal is approved once; every further arm of a comparison is
+    // recorded as its own proposal (a copy of the plan, naming the arm).
+    if (ids->empty() && pid_fresh) {
+      create(pid);
+    } else {
+      const auto p = arm_plan(plan, a);
+      self->request(self->state.cfg.store, std::chrono::seconds(30),
+                    msg::save_proposal{p, "Arm '" + a.label + "' of a comparison of " + kind + " on proposal " +
+                                              std::to_string(pid) + ":\n" + brain::describe_plan(p)})
+          .then([=](std::int64_t arm_pid) mutable { create(arm_pid); },
+                [=](caf::error& e) mutable {
+                  rp.deliver(error("store_failed", "could not record the comparison: " + why(self, e)));
+                });
+    }
+    return;
+  }
+  auto& st = self->state;
+  st.last_approved = std::make_pair(pid, plan);
+  std::string text = "Approved proposal " + std::to_string(pid) + ". ";
+  if (kind.empty()) {
+    text += "Trial " + std::to_string(ids->front()) + " is starting";
+    if ((*arms)[0].mode == trial_mode::llm) text += " with " + brain_label(st, st.active) + " deciding";
+    text += ". I will answer the engine's questions as it trains; you can watch here.";
+  } else {
+    comparison c;
+    c.kind = kind;
+    text += kind == "brains" ? "Comparing brains on the same plan:" : "Comparing models on the same plan:";
+    for (std::size_t i = 0; i < arms->size(); ++i) {
+      comparison_arm arm;
+      arm.label = (*arms)[i].label;
+      arm.trial_id = (*ids)[i];
+      c.arms.push_back(arm);
+      st.compared_in[(*ids)[i]] = ids->front();
+      text += "\n  trial " + std::to_string((*ids)[i]) + ": " + arm.label;
+    }
+    st.comparisons[ids->front()] = std::move(c);
+    text += "\nI will put the out-of-sample results side by side when all have finished.";
+  }
+  auto authors = st.proposal_llms.find(pid);
+  for (std::size_t i = 0; i < arms->size(); ++i) {
+    st.modes[(*ids)[i]] = (*arms)[i].mode;
+    st.active_trials.insert((*ids)[i]);
+    if (authors != st.proposal_llms.end()) st.trial_llms[(*ids)[i]] = authors->second;
+  }
+  // Answer first, so the person reads the approval before the engine's
+  // first event about the trial.
+  rp.deliver(reply(text, ids->front()));
+  for (std::size_t i = 0; i < arms->size(); ++i) start_one(self, (*ids)[i], arm_plan(plan, (*arms)[i]));
+}
+
+// "resume trial 12": an interrupted or failed trial continues under the same
+// id from its last checkpoint (its recorded decisions are re-applied, not
+// asked again; its fits are redone), with the brain now in use for the
+// questions after the record; its transcript continues after the last line.
+void resume(agent_self* self, turn_promise rp, std::int64_t trial_id) {
+  if (trial_id <= 0) {
+    rp.deliver(error("missing_trial", "which trial should I resume? For example: \"resume trial 12\""));
+    return;
+  }
+  self->request(self->state.cfg.store, std::chrono::seconds(30), msg::reopen_trial{trial_id})
+      .then(
+          [=](msg::reopened_trial& r) mutable {
+            auto& st = self->state;
+            st.modes[trial_id] = current_mode(st);
+            st.active_trials.insert(trial_id);
+            msg::resume_trial go{trial_id, r.plan, caf::actor_cast<caf::actor>(self), st.observer, r.last_seq,
+                                 r.checkpoint};
+            const auto& c = r.checkpoint;
+            const std::string from =
+                c.answers.empty() ? std::string(" from the start of its plan (no decision had been made)")
+                                  : " from its checkpoint after decision " + std::to_string(c.decisions) + " (" +
+                                        std::to_string(c.configurations) + " configurations fitted so far)";
+            self->request(st.cfg.engine, std::chrono::seconds(30), go)
+                .then(
+                    [=](std::int32_t) mutable {
+                      rp.deliver(reply("Resuming trial " + std::to_string(trial_id) + " (" + r.plan.symbol + " with " +
+                                           r.plan.model + ", " + r.previous_status + " before)" + from +
+                                           "; its transcript continues.",
+                                       trial_id));
+                    },
+                    [=](caf::error& e) mutable {
+                      self->state.active_trials.erase(trial_id);
+                      self->state.modes.erase(trial_id);
+                      tell(self->state.cfg.store, msg::set_trial_status{trial_id, r.previous_status,
+                                                                              "could not resume: " +
+                                                                                  why(self, e)});
+                      rp.deliver(error("cannot_resume", "trial " + std::to_string(trial_id) +
+                                                            " could not restart: " + why(self, e)));
+                    });
+          },
+          [=](caf::error& e) mutable { rp.deliver(error("cannot_resume", why(self, e))); });
+}
+
+void approve(agent_self* self, turn_promise rp, std::int64_t proposal_id) {
+  auto& st = self->state;
+  if (!st.proposal) {
+    if (proposal_id > 0 && st.superseded.count(proposal_id))
+      rp.deliver(error("stale_proposal", "proposal " + std::to_string(proposal_id) + " was already approved or replaced"));
+    else if (proposal_id > 0)
+      rp.deliver(error("unknown_proposal", "there is no proposal " + std::to_string(proposal_id) +
+                                               " in this conversation; ask for a trial first"));
+    else
+      rp.deliver(error("no_proposal", "there is nothing to approve yet; ask for a trial first, e.g. \"Run trial on TSLA\""));
+    return;
+  }
+  if (proposal_id > 0 && proposal_id != st.proposal->first) {
+    if (st.superseded.count(proposal_id))
+      rp.deliver(error("stale_proposal", "proposal " + std::to_string(proposal_id) + " was replaced by proposal " +
+                                             std::to_string(st.proposal->first) + "; approve that one"));
+    else
+      rp.deliver(error("unknown_proposal", "there is no proposal " + std::to_string(proposal_id) +
+                                               " in this conversation (the open one is " +
+                                               std::to_string(st.proposal->first) + ")"));
+    return;
+  }
+  auto [pid, plan] = *st.proposal;
+  st.superseded.insert(pid);
+  st.proposal.reset();
+  std::vector<arm_spec> arms;
+  auto batch = st.batch_models.find(pid);
+  if (batch != st.batch_models.end()) {
+    for (const auto& m : batch->second) arms.push_back({m, current_mode(st), m, "compare:" + m});
+    st.batch_models.erase(batch);
+    start_arms(self, rp, pid, plan, std::move(arms), "models");
+  } else {
+    // A scheduled proposal keeps its schedule as the trial's origin.
+    auto sched = st.scheduled_proposals.find(pid);
+    arms.push_back({"", current_mode(st), "", sched == st.scheduled_proposals.end() ? "chat" : sched->second});
+    start_arms(self, rp, pid, plan, std::move(arms), "");
+  }
+}
+
+}  // namespace mlt::actors::agent

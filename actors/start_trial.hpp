@@ -1,0 +1,32 @@
+#pragma once
+/// The one way a recorded, approved trial reaches the engine, for the agent
+/// (a person approved) and the scheduler (a schedule fired): the engine
+/// answers the queue position; a refusal (busy, already running) marks the
+/// trial failed in the store with the engine's sentence before the caller
+/// hears of it, so the record never says "queued" for a trial nobody runs.
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "actors/fwd.hpp"
+#include "actors/tell.hpp"
+#include "messages/errors.hpp"
+
+namespace mlt::actors {
+
+/// `queued(position)` on success (0 = running now); `refused(error)` after
+/// the store was told.
+template <class Self, class Queued, class Refused>
+void hand_to_engine(Self* self, const engine_actor& engine, const caf::actor& store, msg::start_trial start,
+                    Queued queued, Refused refused) {
+  const auto id = start.trial_id;
+  self->request(engine, std::chrono::seconds(30), std::move(start))
+      .then([=](std::int32_t position) { queued(position); },
+            [=](caf::error& e) {
+              tell(store, msg::set_trial_status{id, "failed", msg::error_sentence(e)});
+              refused(e);
+            });
+}
+
+}  // namespace mlt::actors
