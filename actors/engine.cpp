@@ -852,7 +852,7 @@ engine_actor::behavior_type engine_behavior(engine_self* self, engine_config cfg
   auto& st = self->state;
   st.cfg = std::move(cfg);
   st.fallback = brain::make_rules_brain();
-  for (int i = 0; i < std::max(1, st.cfg.max_concurrent); ++i) st.idle_trainers.push_back(spawn_trainer(self->system()));
+  for (int i = 0; i < std::max(1, st.cfg.max_concurrent); ++i) st.idle_trainers.push_back(st.cfg.make_trainer(self->system()));
   return {
       [=](msg::start_trial& m) { return enqueue(self, m, 0); },
       [=](msg::resume_trial& m) {

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -32,6 +33,11 @@ class ws_connection;
 
 namespace mlt::actors {
 
+/// Where an actor that blocks (I/O, training, an LLM) runs: on a thread of
+/// its own in the daemon, or on the scheduler like any other actor, so that
+/// CAF's deterministic test coordinator can step it message by message.
+enum class thread_mode { detached, scheduled };
+
 /// Owns the SQLite record; runs detached because SQLite blocks.
 caf::actor spawn_store(caf::actor_system& sys, const std::string& db_path);
 
@@ -57,7 +63,7 @@ using trainer_actor = caf::typed_actor<
     caf::replies_to<msg::walk_forward_collect>::with<msg::walk_forward_outcome>>;
 
 /// Detached so training never occupies a scheduler thread that sessions need.
-trainer_actor spawn_trainer(caf::actor_system& sys);
+trainer_actor spawn_trainer(caf::actor_system& sys, thread_mode mode = thread_mode::detached);
 
 struct paper_trader_config {
   caf::actor store;
@@ -82,7 +88,8 @@ using paper_trader_actor = caf::typed_actor<
     caf::replies_to<msg::portfolio_request>::with<std::string>>;
 
 /// Detached because a paced replay sleeps between bars.
-paper_trader_actor spawn_paper_trader(caf::actor_system& sys, paper_trader_config cfg);
+paper_trader_actor spawn_paper_trader(caf::actor_system& sys, paper_trader_config cfg,
+                                      thread_mode mode = thread_mode::detached);
 
 struct engine_config {
   int max_concurrent = 2;   ///< trials running at once (= trainers)
@@ -92,6 +99,10 @@ struct engine_config {
   data_loader_actor loader;
   paper_trader_actor paper;
   std::string models_dir;   ///< fitted models kept for forward paper trading; "" = none
+  /// Each of the engine's trainers; tests hand it a scripted one.
+  std::function<trainer_actor(caf::actor_system&)> make_trainer = [](caf::actor_system& sys) {
+    return spawn_trainer(sys);
+  };
 };
 
 /// The ML engine: every trial's state machine. start_trial and resume_trial
@@ -155,7 +166,8 @@ using agent_actor = caf::typed_actor<
 /// scheduler's headless agent); the agent stops when the observer is gone
 /// and its trials are finished. Detached: an LLM brain blocks while it
 /// thinks, and must not hold a scheduler thread other actors need.
-agent_actor spawn_agent(caf::actor_system& sys, agent_config cfg, caf::actor observer);
+agent_actor spawn_agent(caf::actor_system& sys, agent_config cfg, caf::actor observer,
+                        thread_mode mode = thread_mode::detached);
 
 /// The scheduler's own timer: a tick of generation N (older ones are
 /// stale), and a retry of reading the saved schedule state.

@@ -8,6 +8,7 @@
 #include "actors/text_format.hpp"
 #include "actors/fwd.hpp"
 #include "actors/harden.hpp"
+#include "actors/spawn_mode.hpp"
 #include "actors/tell.hpp"
 #include "messages/errors.hpp"
 #include "messages/type_ids.hpp"
@@ -240,8 +241,8 @@ paper_trader_actor::behavior_type paper_behavior(paper_self* self, paper_trader_
 
 }  // namespace
 
-paper_trader_actor spawn_paper_trader(caf::actor_system& sys, paper_trader_config cfg) {
-  return sys.spawn<caf::detached>(paper_behavior, std::move(cfg));
+paper_trader_actor spawn_paper_trader(caf::actor_system& sys, paper_trader_config cfg, thread_mode mode) {
+  return spawn_in(sys, mode, paper_behavior, std::move(cfg));
 }
 
 }  // namespace mlt::actors

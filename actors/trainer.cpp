@@ -7,6 +7,7 @@
 
 #include "actors/fwd.hpp"
 #include "actors/harden.hpp"
+#include "actors/spawn_mode.hpp"
 #include "actors/trainer_walk_forward.hpp"
 #include "messages/errors.hpp"
 #include "messages/type_ids.hpp"
@@ -407,6 +408,6 @@ trainer_actor::behavior_type trainer_behavior(trainer_self self) {
 
 }  // namespace
 
-trainer_actor spawn_trainer(caf::actor_system& sys) { return sys.spawn<caf::detached>(trainer_behavior); }
+trainer_actor spawn_trainer(caf::actor_system& sys, thread_mode mode) { return spawn_in(sys, mode, trainer_behavior); }
 
 }  // namespace mlt::actors

@@ -12,6 +12,7 @@
 #include "actors/brain/plan_rules.hpp"
 #include "actors/fwd.hpp"
 #include "actors/harden.hpp"
+#include "actors/spawn_mode.hpp"
 #include "actors/start_trial.hpp"
 #include "actors/tell.hpp"
 #include "actors/text_format.hpp"
@@ -180,8 +181,8 @@ agent_actor::behavior_type agent_behavior(agent_self* self, agent_config cfg, ca
 
 namespace mlt::actors {
 
-agent_actor spawn_agent(caf::actor_system& sys, agent_config cfg, caf::actor observer) {
-  return sys.spawn<caf::detached>(agent::agent_behavior, std::move(cfg), std::move(observer));
+agent_actor spawn_agent(caf::actor_system& sys, agent_config cfg, caf::actor observer, thread_mode mode) {
+  return spawn_in(sys, mode, agent::agent_behavior, std::move(cfg), std::move(observer));
 }
 
 }  // namespace mlt::actors

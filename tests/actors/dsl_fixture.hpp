@@ -1,0 +1,129 @@
+#pragma once
+/// The base of the actor tests on CAF's deterministic test coordinator
+/// (caf/test/dsl.hpp): an actor system whose scheduler runs one message when
+/// the test says so, with mlTrainer's message types registered, and a
+/// scripted store that records what it is told and answers what it is asked.
+/// Define CAF_SUITE before including this header; the test executable links
+/// mlt_caf_test_main (CAF's test runner).
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include <caf/all.hpp>
+#include <caf/test/dsl.hpp>
+
+#include "messages/paper_msgs.hpp"
+#include "messages/schedule_msgs.hpp"
+#include "messages/store_msgs.hpp"
+#include "messages/type_ids.hpp"
+#include "ml/market/csv_reader.hpp"
+
+namespace mlt::test {
+
+/// SPY's real daily bars (tests/data/PROVENANCE.md).
+inline ml::bar_series spy_bars() {
+  auto s = ml::read_csv_file(MLT_TEST_DATA_DIR, "SPY_daily.csv");
+  s.symbol = "SPY";
+  return s;
+}
+
+struct dsl_config : caf::actor_system_config {
+  dsl_config() { msg::register_message_types(*this); }
+};
+
+/// Everything the scripted store was told or asked, in order.
+struct store_log {
+  std::vector<msg::trial_event> lines;
+  std::vector<msg::set_trial_status> statuses;
+  std::vector<msg::trial_checkpoint> checkpoints;
+  std::vector<msg::fitted_configuration> configurations;
+  std::vector<msg::trial_report> reports;
+  std::vector<msg::save_proposal> proposals;
+  std::vector<msg::create_trial> created;
+  std::size_t relayed = 0;          ///< relay_after_commit messages
+  std::int64_t last_proposal = 0;   ///< ids it handed out
+  std::int64_t last_trial = 0;
+};
+
+/// The store's side of the protocol without SQLite: proposal and trial ids
+/// count up from 1, a report is "durable" at once, nothing was fitted
+/// before, and no trial has completed and no paper portfolio exists.
+inline caf::behavior scripted_store(caf::event_based_actor*, std::shared_ptr<store_log> log) {
+  return {
+      [=](msg::record_event& m) { log->lines.push_back(m.event); },
+      [=](msg::set_trial_status& m) { log->statuses.push_back(m); },
+      [=](msg::save_checkpoint& m) { log->checkpoints.push_back(m.checkpoint); },
+      [=](msg::record_configuration& m) { log->configurations.push_back(m.config); },
+      [=](msg::relay_after_commit&) { ++log->relayed; },
+      [=](msg::save_report& m) {
+        log->reports.push_back(m.report);
+        return true;
+      },
+      [=](msg::multiple_testing_query& q) {
+        msg::multiple_testing mt;
+        mt.symbol = q.symbol;
+        mt.target = q.target;
+        return mt;
+      },
+      [=](msg::save_proposal& m) {
+        log->proposals.push_back(m);
+        return ++log->last_proposal;
+      },
+      [=](msg::create_trial& m) {
+        log->created.push_back(m);
+        return ++log->last_trial;
+      },
+      [](msg::pending_proposals_query&) { return msg::pending_proposal_list{}; },
+      [](msg::portfolio_query& q) {
+        msg::portfolio_record r;
+        r.symbol = q.symbol;
+        return r;
+      },
+      [](msg::latest_trial_query&) { return msg::trial_record{}; },
+  };
+}
+
+struct dsl_fixture : test_coordinator_fixture<dsl_config> {
+  std::shared_ptr<store_log> stored = std::make_shared<store_log>();
+  caf::actor store = sys.spawn(scripted_store, stored);
+
+  /// The next message in `who`'s mailbox as a T, left there for the
+  /// expect() that follows (fails the test if it is something else).
+  template <class T, class Handle>
+  T next(const Handle& who) {
+    return std::get<0>(extract<T>(caf_handle{who}));
+  }
+
+  /// Lets the store take every message waiting for it; the transcript lines
+  /// it received since the last call.
+  std::vector<msg::trial_event> new_lines() {
+    while (sched.prioritize(store)) sched.run_once();
+    std::vector<msg::trial_event> out(stored->lines.begin() + static_cast<std::ptrdiff_t>(lines_seen_),
+                                      stored->lines.end());
+    lines_seen_ = stored->lines.size();
+    return out;
+  }
+
+  /// The first of `lines` of this kind whose text contains `part`, or nullptr.
+  /// The text field `key` of a line's payload ("" if it has none).
+  static std::string data_text(const msg::trial_event& line, const std::string& key) {
+    for (const auto& f : line.data.fields)
+      if (f.key == key && f.type == msg::event_field::kind::text) return f.text;
+    return "";
+  }
+
+  static const msg::trial_event* find_line(const std::vector<msg::trial_event>& lines, const std::string& kind,
+                                           const std::string& part = "") {
+    for (const auto& l : lines)
+      if (l.kind == kind && l.text.find(part) != std::string::npos) return &l;
+    return nullptr;
+  }
+
+ private:
+  std::size_t lines_seen_ = 0;
+};
+
+}  // namespace mlt::test
