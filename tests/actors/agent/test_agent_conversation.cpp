@@ -24,6 +24,7 @@ actors::engine_actor::behavior_type scripted_engine(actors::engine_actor::pointe
       [](msg::cancel_trial&) { return false; },
       [](msg::optimize_step&) {},
       [](msg::data_progress_msg&) {},
+      [](msg::trial_failed&) {},
   };
 }
 
