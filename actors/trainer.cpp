@@ -155,7 +155,7 @@ ml::classification_metrics score(const Eigen::VectorXd& y, const Eigen::VectorXd
   return ml::evaluate_classification(y, p);
 }
 
-trainer_actor::behavior_type trainer_behavior(trainer_self self) {
+trainer_actor::behavior_type trainer_behavior(trainer_self self, std::int32_t /*unused*/) {
   harden(self);
   return {
       [=](msg::prepare_request& m) -> caf::result<msg::prepared> {
@@ -408,6 +408,10 @@ trainer_actor::behavior_type trainer_behavior(trainer_self self) {
 
 }  // namespace
 
-trainer_actor spawn_trainer(caf::actor_system& sys, thread_mode mode) { return spawn_in(sys, mode, trainer_behavior); }
+// CAF 0.17 dereferences a null argument tuple when an actor is spawned with
+// no arguments (init_fun_factory; UBSan reports it), so the trainer takes one.
+trainer_actor spawn_trainer(caf::actor_system& sys, thread_mode mode) {
+  return spawn_in(sys, mode, trainer_behavior, std::int32_t{0});
+}
 
 }  // namespace mlt::actors

@@ -51,20 +51,20 @@ struct fixture {
     sys = std::make_unique<caf::actor_system>(cfg);
     store = actors::spawn_store(*sys, db);
     auto l = log;
-    engine = sys->spawn([l](caf::event_based_actor*) -> caf::behavior {
+    engine = sys->spawn([l](caf::event_based_actor*, int) -> caf::behavior {
       return {[l](msg::start_trial& m) -> std::int32_t {
         std::lock_guard<std::mutex> g(l->m);
         l->starts.push_back(m);
         return 0;
       }};
-    });
-    paper = sys->spawn([l](caf::event_based_actor*) -> caf::behavior {
+    }, 0);
+    paper = sys->spawn([l](caf::event_based_actor*, int) -> caf::behavior {
       return {[l](msg::portfolio_request& r) -> std::string {
         std::lock_guard<std::mutex> g(l->m);
         l->paper_symbols.push_back(r.symbol);
         return "no new bars since the last update";
       }};
-    });
+    }, 0);
   }
   ~fixture() {
     for (auto& a : {engine, paper, store}) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);

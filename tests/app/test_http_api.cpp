@@ -197,12 +197,12 @@ TEST_CASE("unknown GET paths go to the static file hook, which may decline", "[h
 TEST_CASE("a store that does not answer gives 503 within the deadline instead of a hang", "[http]") {
   system_fixture fx;
   // Takes every question and never answers.
-  auto mute = fx.sys->spawn([](caf::event_based_actor* self) -> caf::behavior {
+  auto mute = fx.sys->spawn([](caf::event_based_actor* self, int) -> caf::behavior {
     return {
         [=](mlt::msg::trial_counts_query&) { return self->make_response_promise<mlt::msg::trial_counts>(); },
         [=](mlt::msg::list_trials_query&) { return self->make_response_promise<mlt::msg::trial_list>(); },
     };
-  });
+  }, 0);
   http_api_context ctx;
   ctx.sys = fx.sys.get();
   ctx.store = mute;
