@@ -5,9 +5,8 @@
 #include <iostream>
 #include <string>
 
-#include <pthread.h>
-
 #include "actors/daemon.hpp"
+#include "app/shutdown_signal.hpp"
 #include "config/config_file.hpp"
 #include "config/daemon_options.hpp"
 
@@ -70,13 +69,7 @@ int main(int argc, char** argv) {
   // Warnings only: say them once and go on.
   if (!report.warnings.empty()) std::cerr << mlt::config::format_report(source, report, false);
 
-  // Block the shutdown signals in every thread; this one waits for them.
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
+  mlt::app::shutdown_signal shutdown;
 
   if (const std::string problem = state_dir_problem(opts.state_dir); !problem.empty()) {
     std::cerr << "mltrainerd: " << problem << "\n" << start_advice(problem, opts) << "\n";
@@ -92,8 +85,7 @@ int main(int argc, char** argv) {
   }
   // A line the client scripts and tests can wait for.
   std::cout << "mltrainerd listening on port " << d.port() << std::endl;
-  int sig = 0;
-  sigwait(&set, &sig);
+  const int sig = shutdown.wait();
   std::cerr << "mltrainerd: " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ", shutting down\n";
   d.stop();
   return 0;

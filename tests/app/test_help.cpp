@@ -4,6 +4,7 @@
 // kernels it chose (issue 16).
 #include <catch2/catch.hpp>
 
+#include <csignal>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -128,4 +129,16 @@ TEST_CASE("mltrainerd's start line names the network kernels it chose", "[help][
   const std::string kernels = std::string("nn kernels ") + mlt::ml::nn::kernel_name() + ")";
   INFO(text);
   CHECK_THAT(text, Catch::Contains("listening on ws://") && Catch::Contains(kernels));
+}
+
+// OpenBLAS starts a thread when it is loaded, before main can block any signal;
+// the daemon once died of SIGTERM's default action when the kernel chose it.
+TEST_CASE("mltrainerd exits 0 on SIGTERM and SIGINT every time, right after its start", "[help][signal]") {
+  const auto state = mlt::test::fresh_dir("signals");
+  for (int round = 0; round < 6; ++round) {
+    const int sig = round % 2 == 0 ? SIGTERM : SIGINT;
+    mlt::test::daemon_process d(state, {});
+    INFO("round " << round << ", signal " << sig);
+    CHECK(d.stop(sig) == 0);
+  }
 }
