@@ -7,7 +7,8 @@
 // GET /api/trials is polled; then the queue is emptied and the same number of
 // sessions comes, chats and goes once more (memory kept or leaked?).
 // Soak: N short trials back to back (synthetic TSLA 2018-2020, logistic, two
-// walk-forward folds; the rules brain may still switch models).
+// walk-forward folds; the rules brain may still switch models), with a
+// progress line per hundred.
 // The daemon's memory is its VmRSS from /proc. Limits are raised only
 // through the config file (max_sessions, max_queue, max_concurrent_trials 1).
 //
@@ -276,7 +277,19 @@ int run_soak(const options& o, const mlt::test::daemon_process& d, const std::st
     seconds.push_back(std::chrono::duration<double>(steady::now() - start).count());
     cpu.push_back(cpu_seconds(d.pid()) - cpu_start);
     if (!bad.empty() && ++errors <= 5) problems.push_back("trial " + std::to_string(i + 1) + ": " + bad);
-    if ((i + 1) % 100 == 0) rss_peak = std::max(rss_peak, rss_mib(d.pid()));
+    if ((i + 1) % 100 == 0) {
+      // A line per hundred: a soak of an hour shows it is alive, and its
+      // figures so far survive an interrupted run.
+      const double rss = rss_mib(d.pid());
+      rss_peak = std::max(rss_peak, rss);
+      const auto done = static_cast<std::size_t>(i + 1);
+      emit("soak_progress", static_cast<double>(done), "trials",
+           "\"rss_mib\":" + std::to_string(rss) + ",\"db_mib\":" + std::to_string(db_mib(db)) +
+               ",\"failed\":" + std::to_string(errors) + ",\"wall_s_per_trial\":" +
+               std::to_string(mean(seconds, done - 100, done)) +
+               ",\"cpu_s_per_trial\":" + std::to_string(mean(cpu, done - 100, done)));
+      std::fflush(stdout);
+    }
   }
   const double rss_end = rss_mib(d.pid()), db_end = db_mib(db), dir_end = dir_mib(state);
   const auto n = static_cast<std::size_t>(o.trials);
