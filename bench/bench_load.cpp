@@ -10,7 +10,8 @@
 // walk-forward folds; the rules brain may still switch models), with a
 // progress line per hundred.
 // The daemon's memory is its VmRSS from /proc. Limits are raised only
-// through the config file (max_sessions, max_queue, max_concurrent_trials 1).
+// through the config file (max_sessions, max_queue, messages_per_minute,
+// max_concurrent_trials 1).
 //
 //   bench_load [--sessions S=1000] [--queued Q=50] [--trials N=2000] [--io-threads T=1]
 #include <sys/resource.h>
@@ -321,9 +322,11 @@ int main(int argc, char** argv) {
     raise_fd_limit(2 * o.sessions + 256);
     const auto state = mlt::test::fresh_dir("bench-load-state");
     const auto config = state + ".json";
+    // The soak's one session sends two frames a trial (chat, approve): above
+    // the default 120 a minute once a trial takes under a second.
     std::ofstream(config) << R"({"server":{"io_threads":)" << o.io_threads << R"(},"limits":{"max_sessions":)"
                           << o.sessions + 16 << R"(,"max_queue":)" << std::max(o.queued + 16, 32)
-                          << R"(,"max_concurrent_trials":1}})";
+                          << R"(,"max_concurrent_trials":1,"messages_per_minute":6000}})";
     // Polygon is the stand-in; the key is a dummy it never checks.
     mlt::bench::stalled_polygon polygon;
     setenv("POLYGON_API_KEY", "bench-load-dummy-key", 1);
