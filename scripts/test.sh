@@ -8,7 +8,7 @@
 #   scripts/test.sh --release      the Release part only
 #   scripts/test.sh --sanitize [CTEST ARGS]
 #                                  the ASan + UBSan part only; CTEST ARGS replace the
-#                                  label (everything is built then), e.g.
+#                                  label (what they select is built), e.g.
 #                                  --sanitize -R 'test_messages|test_config'
 #   scripts/test.sh --tsan [CTEST ARGS]
 #                                  not in CI: the suites labelled "tsan" (actors,
@@ -26,30 +26,29 @@ release() {
   ctest --preset default -j "$(nproc)"
 }
 
-# sanitized PRESET LABEL [CTEST ARGS]: the suites labelled LABEL built with PRESET;
-# ctest runs under the command in run_under and gets ctest_extra too (both
-# set by the caller, empty by default).
-run_under=() ctest_extra=()
+# sanitized PRESET LABEL [CTEST ARGS]: the suites labelled LABEL (or those CTEST
+# ARGS select) built with PRESET; ctest runs under the command in run_under
+# (set by the caller, empty by default).
+run_under=()
 sanitized() {
   local preset=$1 label=$2
   shift 2
+  local selection=("$@")
+  [ "${#selection[@]}" -gt 0 ] || selection=(-L "$label")
   cmake --preset "$preset"
-  if [ "$#" -gt 0 ]; then
-    cmake --build --preset "$preset" -j "$(nproc)"
-    "${run_under[@]}" ctest --preset "$preset" -j "$(nproc)" "${ctest_extra[@]}" "$@"
-    return
-  fi
-  # Only what the labelled suites need: their executables (a corpus replay
-  # fuzz_replay_X runs fuzz_X_replay) and the programs the integration tests start.
+  # Only what the selected suites need: their executables (a corpus replay
+  # fuzz_replay_X runs fuzz_X_replay; the browser test is a script) and the
+  # programs the integration tests start.
   local targets=(mltrainerd mltrainer) t
-  for t in $(ctest --preset "$preset" -N -L "$label" | sed -n 's/^ *Test *#[0-9]*: *//p'); do
+  for t in $(ctest --preset "$preset" -N "${selection[@]}" | sed -n 's/^ *Test *#[0-9]*: *//p'); do
     case "$t" in
       fuzz_replay_*) targets+=("fuzz_${t#fuzz_replay_}_replay") ;;
+      test_web_browser) ;;
       *) targets+=("$t") ;;
     esac
   done
   cmake --build --preset "$preset" -j "$(nproc)" --target "${targets[@]}"
-  "${run_under[@]}" ctest --preset "$preset" -j "$(nproc)" "${ctest_extra[@]}" -L "$label"
+  "${run_under[@]}" ctest --preset "$preset" -j "$(nproc)" "${selection[@]}"
 }
 
 sanitize() { sanitized asan sanitize "$@"; }
@@ -57,11 +56,11 @@ sanitize() { sanitized asan sanitize "$@"; }
 # ASLR off where the kernel lets us (TSan's shadow memory layout can clash with
 # a randomised one when vm.mmap_rnd_bits > 28; children inherit the setting).
 # A daemon's report does not always fail its test (a daemon killed at the end
-# does not exit 66), so the log, which holds the daemons' stderr, is searched too.
+# does not exit 66), so ctest's log of every test's output, the daemons' stderr
+# included, is searched too.
 tsan() {
-  local log=build-tsan/tsan-ctest.log
+  local log=build-tsan/Testing/Temporary/LastTest.log
   if setarch "$(uname -m)" -R true 2>/dev/null; then run_under=(setarch "$(uname -m)" -R); fi
-  ctest_extra=(--output-log "$PWD/$log")
   ./scripts/caf-tsan.sh
   rm -f "$log"
   local status=0
@@ -75,6 +74,7 @@ tsan() {
   fi
   return "$status"
 }
+
 timed() {
   local start=$SECONDS
   "$@"
