@@ -1,0 +1,74 @@
+#pragma once
+/// Independent fits as units of work: a walk-forward fold of an optimiser's
+/// evaluation, a fold of the walk-forward evidence. Each job carries all it
+/// needs (its rows, its seed), so it gives the same answer wherever and in
+/// whatever order it runs; a fit_pool runs jobs, in turn on the caller's
+/// thread (in_turn_pool) or elsewhere (the actors layer sends them to worker
+/// actors as messages), and the caller gathers the outcomes by index.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ml/models/model.hpp"
+
+namespace mlt::ml {
+
+/// `model` with `params` and `seed` fitted to the end on `data` (the model's
+/// own early stopping decides the end), then asked for P(up) of `predict_x`.
+struct fit_job {
+  std::string model;
+  param_map params;
+  std::uint64_t seed = 0;
+  fit_data data;
+  Eigen::MatrixXd predict_x;
+};
+
+struct fit_outcome {
+  Eigen::VectorXd prob;  ///< P(up) per row of the job's predict_x
+  int steps = 0;         ///< units of work the fit ran
+  std::string error;     ///< non-empty: the fit failed, and why
+  bool bad_input = false;  ///< the failure was the job's parameters or data (std::invalid_argument)
+};
+
+/// Runs one job on this thread; never throws (a failure is in `error`).
+fit_outcome run_fit_job(const fit_job& job);
+
+/// Throws the first failure among `outcomes` (in index order): as
+/// std::invalid_argument when its input was bad, else std::runtime_error.
+void throw_first_failure(const std::vector<fit_outcome>& outcomes);
+
+/// Where independent fits run. Jobs are submitted with an index; outcomes
+/// come back in any order, each with its index.
+class fit_pool {
+public:
+  virtual ~fit_pool() = default;
+  /// Fits that may run at once (1 = one after the other).
+  virtual int width() const = 0;
+  virtual void submit(std::size_t index, fit_job job) = 0;
+  /// Waits at most `wait` for the outcome of any submitted job; nullopt when
+  /// none finished in that time.
+  virtual std::optional<std::pair<std::size_t, fit_outcome>> collect(std::chrono::milliseconds wait) = 0;
+};
+
+/// Runs each job when collected, lowest index first, on the caller's thread:
+/// the sequential default.
+class in_turn_pool final : public fit_pool {
+public:
+  int width() const override { return 1; }
+  void submit(std::size_t index, fit_job job) override;
+  std::optional<std::pair<std::size_t, fit_outcome>> collect(std::chrono::milliseconds wait) override;
+
+private:
+  std::vector<std::pair<std::size_t, fit_job>> queued_;
+};
+
+/// Submits every job, waits for all of them and answers the outcomes in the
+/// jobs' order (never in the order they finished).
+std::vector<fit_outcome> run_all(fit_pool& pool, std::vector<fit_job> jobs);
+
+}  // namespace mlt::ml
