@@ -160,6 +160,12 @@ void daemon::start() {
   ec_cfg.loader = d.loader;
   ec_cfg.paper = d.paper;
   ec_cfg.models_dir = models_dir;
+  // One bounded set of fit workers for every trainer: folds of all trials
+  // together never fit on more than parallel_fits threads at once.
+  const int fits = d.opts.parallel_fits > 0 ? d.opts.parallel_fits : cores;
+  ec_cfg.make_trainer = [workers = spawn_fit_workers(sys, fits)](caf::actor_system& s) {
+    return spawn_trainer(s, thread_mode::detached, workers);
+  };
   d.engine = spawn_engine(sys, ec_cfg);
 
   session_config scfg;
@@ -263,10 +269,10 @@ void daemon::start() {
   };
   d.server = std::make_unique<net::server>(so, h);
   d.server->start();
-  d.log->info("mltrainerd {} listening on ws://{}:{}/ws (state {}, data {}, brain {}, {} trainer(s), nn kernels {})",
+  d.log->info("mltrainerd {} listening on ws://{}:{}/ws (state {}, data {}, brain {}, {} trainer(s), {} parallel fit(s), nn kernels {})",
               version, d.opts.bind, d.server->port(), d.opts.state_dir,
               d.opts.data_dir.empty() ? "-" : d.opts.data_dir, d.opts.brain, ec_cfg.max_concurrent,
-              ml::nn::kernel_name());
+              fits, ml::nn::kernel_name());
   // Counts only: tokens are secrets.
   d.log->info("config {}: {} token(s){}, {} allowed origin(s), {} schedule(s)",
               d.opts.config_file.empty() ? "(none)" : d.opts.config_file, d.opts.tokens.size(),

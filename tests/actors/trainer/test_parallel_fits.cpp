@@ -1,0 +1,153 @@
+// Folds fitted at once on the shared fit workers (actors/fit_pool.hpp) give
+// the numbers of folds fitted one after the other, bit for bit: an optimiser
+// search, the walk-forward evidence and an ensemble, on AAPL's daily bars.
+// The jobs cross to the workers as messages, as they would to another node.
+#include <catch2/catch.hpp>
+
+#include <cstring>
+
+#include <caf/all.hpp>
+
+#include "actors/fit_pool.hpp"
+#include "messages/type_ids.hpp"
+#include "ml/eval/walk_forward_run.hpp"
+#include "ml/features/feature_matrix.hpp"
+#include "ml/market/csv_reader.hpp"
+#include "ml/models/optimize.hpp"
+
+using namespace mlt;
+
+namespace {
+
+struct registered : caf::actor_system_config {
+  registered() { msg::register_message_types(*this); }
+};
+
+struct pool_fixture {
+  registered cfg;
+  caf::actor_system sys{cfg};
+  actors::fit_workers workers = actors::spawn_fit_workers(sys, 3);
+  ml::dataset_splits splits;
+
+  pool_fixture() {
+    const auto series = ml::read_csv_file(MLT_TEST_DATA_DIR, "AAPL_daily.csv");
+    splits = ml::make_splits(series, ml::build_default_features(series), ml::split_spec{});
+  }
+  std::unique_ptr<ml::fit_pool> pool() { return actors::make_worker_pool(sys, workers); }
+};
+
+bool same_bits(const double* a, const double* b, std::size_t n) { return std::memcmp(a, b, n * sizeof(double)) == 0; }
+bool same_bits(double a, double b) { return same_bits(&a, &b, 1); }
+bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
+  return a.size() == b.size() && same_bits(a.data(), b.data(), a.size());
+}
+
+void check_same_search(const ml::optimize_result& a, const ml::optimize_result& b) {
+  REQUIRE(a.tried.size() == b.tried.size());
+  for (std::size_t i = 0; i < a.tried.size(); ++i) {
+    INFO("evaluation " << i + 1);
+    CHECK(a.tried[i].params == b.tried[i].params);
+    CHECK(same_bits(a.tried[i].score, b.tried[i].score));
+    REQUIRE(a.tried[i].cv.folds.size() == b.tried[i].cv.folds.size());
+    for (std::size_t f = 0; f < a.tried[i].cv.folds.size(); ++f) {
+      CHECK(same_bits(a.tried[i].cv.folds[f].log_loss, b.tried[i].cv.folds[f].log_loss));
+      CHECK(same_bits(a.tried[i].cv.folds[f].roc_auc, b.tried[i].cv.folds[f].roc_auc));
+    }
+  }
+  CHECK(a.best_params == b.best_params);
+  CHECK(same_bits(a.best_score, b.best_score));
+}
+
+// The same evidence fitted in turn and on the pool, fold by fold.
+void check_same_evidence(pool_fixture& fx, const std::string& model, const ml::param_map& params) {
+  const auto rows = ml::join_parts({&fx.splits.train, &fx.splits.val, &fx.splits.test});
+  const auto test_begin = static_cast<std::size_t>(fx.splits.train.rows() + fx.splits.val.rows());
+  ml::walk_forward_spec spec;
+  spec.folds = 4;
+  ml::walk_forward_run in_turn(rows, test_begin, model, params, 7, spec);
+  in_turn.run_to_end();
+  ml::walk_forward_run pooled(rows, test_begin, model, params, 7, spec);
+  pooled.use_pool(fx.pool());
+  int reported = 0;
+  while (!pooled.done()) {
+    const auto s = pooled.advance(std::chrono::milliseconds(200));
+    if (!s.fold_done) continue;
+    CHECK(s.fold == ++reported);  // in fold order, whatever order they finished in
+  }
+  CHECK(reported == 4);
+  REQUIRE(in_turn.outcomes().size() == pooled.outcomes().size());
+  for (std::size_t i = 0; i < in_turn.outcomes().size(); ++i) {
+    INFO(model << " fold " << i + 1);
+    CHECK(in_turn.outcomes()[i].bar_index == pooled.outcomes()[i].bar_index);
+    CHECK(same_bits(in_turn.outcomes()[i].prob, pooled.outcomes()[i].prob));
+  }
+  const auto a = in_turn.summary(), b = pooled.summary();
+  CHECK(same_bits(a.pooled.log_loss, b.pooled.log_loss));
+  CHECK(same_bits(a.pooled.accuracy, b.pooled.accuracy));
+  CHECK(same_bits(a.prob, b.prob));
+  CHECK(a.pooled.n > 100);
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(pool_fixture, "an optimiser search scores the same with its folds on the fit workers", "[parallel]") {
+  const auto rows = ml::join_train_val(splits);
+  ml::optimize_spec spec;
+  spec.model = "xgboost";
+  spec.max_evals = 4;
+  spec.max_seconds = 600;
+  spec.cv.folds = 4;
+  spec.seed = 11;
+  const auto a = ml::optimize(rows, spec);
+  const auto p = pool();
+  const auto b = ml::optimize(rows, spec, {}, p.get());
+  check_same_search(a, b);
+  CHECK(a.tried.size() == 4);
+  CHECK(std::isfinite(a.best_score));
+}
+
+TEST_CASE_METHOD(pool_fixture, "a net's search is the same on the fit workers (its kernels are deterministic per thread)",
+                 "[parallel]") {
+  const auto rows = ml::join_train_val(splits);
+  ml::optimize_spec spec;
+  spec.model = "lstm";
+  spec.fixed = {{"seq_len", 10}, {"max_epochs", 2}};
+  spec.max_evals = 2;
+  spec.max_seconds = 600;
+  spec.cv.folds = 3;
+  spec.seed = 5;
+  const auto a = ml::optimize(rows, spec);
+  const auto p = pool();
+  const auto b = ml::optimize(rows, spec, {}, p.get());
+  check_same_search(a, b);
+}
+
+TEST_CASE_METHOD(pool_fixture, "walk-forward evidence is the same with its folds on the fit workers", "[parallel]") {
+  check_same_evidence(*this, "xgboost", {});
+  check_same_evidence(*this, "logistic", {});
+}
+
+TEST_CASE_METHOD(pool_fixture, "an ensemble's walk-forward evidence is the same with its folds on the fit workers",
+                 "[parallel]") {
+  check_same_evidence(*this, "ensemble", {{"mode", 1}});
+}
+
+TEST_CASE_METHOD(pool_fixture, "a fold that fails on the fit workers fails the search with its reason", "[parallel]") {
+  const auto rows = ml::join_train_val(splits);
+  ml::walk_forward_spec cv;
+  cv.folds = 3;
+  const auto p = pool();
+  CHECK_THROWS_AS(ml::cross_validate("xgboost", {{"no_such_param", 1}}, rows, cv, 1, p.get()), std::invalid_argument);
+  CHECK_THROWS_WITH(ml::cross_validate("xgboost", {{"no_such_param", 1}}, rows, cv, 1, p.get()),
+                    Catch::Contains("no_such_param"));
+  // The pool is still usable afterwards.
+  const auto again = ml::cross_validate("logistic", {}, rows, cv, 1, p.get());
+  CHECK(again.folds.size() == 3);
+}
+
+TEST_CASE("a fit job whose matrix does not fill its shape is refused by name", "[parallel]") {
+  msg::fit_job job;
+  job.model = "logistic";
+  job.x_train = {3, 2, {1, 2, 3}};
+  CHECK_THROWS_WITH(msg::from_message(job), Catch::Contains("x_train has 3 values for 3 x 2"));
+}
