@@ -33,7 +33,9 @@ fit_job to_message(std::uint64_t index, const ml::fit_job& job) {
           pack(job.data.x_val),
           pack(job.data.y_val),
           job.data.embargo,
-          pack(job.predict_x)};
+          pack(job.predict_x),
+          pack(job.extra_x),
+          job.stop_at_end};
 }
 
 ml::fit_job from_message(const fit_job& job) {
@@ -47,16 +49,19 @@ ml::fit_job from_message(const fit_job& job) {
   out.data.y_val = unpack(job.y_val);
   out.data.embargo = job.embargo;
   out.predict_x = unpack(job.predict_x, "predict_x");
+  out.extra_x = unpack(job.extra_x, "extra_x");
+  out.stop_at_end = job.stop_at_end;
   return out;
 }
 
 fit_done to_message(std::uint64_t index, const ml::fit_outcome& outcome) {
-  return {index, pack(outcome.prob), outcome.steps, outcome.error, outcome.bad_input};
+  return {index, pack(outcome.prob), pack(outcome.extra_prob), outcome.steps, outcome.error, outcome.bad_input};
 }
 
 ml::fit_outcome from_message(const fit_done& done) {
   ml::fit_outcome out;
   out.prob = unpack(done.prob);
+  out.extra_prob = unpack(done.extra_prob);
   out.steps = done.steps;
   out.error = done.error;
   out.bad_input = done.bad_input;

@@ -38,18 +38,21 @@ struct fit_job {
   std::vector<double> y_val;
   std::int32_t embargo = 0;
   matrix predict_x;
+  matrix extra_x;
+  bool stop_at_end = false;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fit_job& x) {
   return f(caf::meta::type_name("fit_job"), x.index, x.model, x.params, x.seed, x.x_train, x.y_train, x.x_val,
-           x.y_val, x.embargo, x.predict_x);
+           x.y_val, x.embargo, x.predict_x, x.extra_x, x.stop_at_end);
 }
 
 /// Fit worker -> trainer.
 struct fit_done {
   std::uint64_t index = 0;
   std::vector<double> prob;
+  std::vector<double> extra_prob;
   std::int32_t steps = 0;
   std::string error;
   bool bad_input = false;
@@ -57,7 +60,7 @@ struct fit_done {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fit_done& x) {
-  return f(caf::meta::type_name("fit_done"), x.index, x.prob, x.steps, x.error, x.bad_input);
+  return f(caf::meta::type_name("fit_done"), x.index, x.prob, x.extra_prob, x.steps, x.error, x.bad_input);
 }
 
 fit_job to_message(std::uint64_t index, const ml::fit_job& job);

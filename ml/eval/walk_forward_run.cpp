@@ -16,7 +16,7 @@ walk_forward_run::walk_forward_run(dataset rows, std::size_t test_begin, std::st
 walk_forward_run::~walk_forward_run() = default;
 
 void walk_forward_run::use_pool(std::unique_ptr<fit_pool> pool) {
-  if (submitted_ || current_ || !outcomes_.empty()) throw std::logic_error("walk-forward: use_pool() after advancing");
+  if (batch_ || current_ || !outcomes_.empty()) throw std::logic_error("walk-forward: use_pool() after advancing");
   pool_ = std::move(pool);
 }
 
@@ -56,28 +56,28 @@ walk_forward_run::step_result walk_forward_run::advance_in_turn(std::chrono::mil
 }
 
 walk_forward_run::step_result walk_forward_run::advance_on_pool(std::chrono::milliseconds budget) {
-  if (!submitted_) {
+  if (!batch_) {
     // The same start and seed as a fold fitted here (advance_in_turn).
-    for (std::size_t i = 0; i < folds_.size(); ++i)
-      pool_->submit(i, {model_name_, params_, seed_, fold_fit_data(rows_, folds_[i]), fold_val_x(rows_, folds_[i])});
-    submitted_ = true;
+    std::vector<fit_job> jobs;
+    for (const auto& f : folds_) jobs.push_back({model_name_, params_, seed_, fold_fit_data(rows_, f), fold_val_x(rows_, f)});
+    batch_ = std::make_unique<fit_batch>(std::move(jobs));
+    auto units = batch_->take_units();
+    for (std::size_t u = 0; u < units.size(); ++u) pool_->submit(u, std::move(units[u]));
   }
   const std::size_t i = outcomes_.size();
   const auto until = std::chrono::steady_clock::now() + budget;
-  while (!arrived_.count(i)) {
+  while (!batch_->complete(i)) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
     auto got = pool_->collect(std::max(left, std::chrono::milliseconds(0)));
     if (!got) break;
-    arrived_[got->first] = std::move(got->second);
+    batch_->arrive(got->first, std::move(got->second));
   }
-  const auto next = arrived_.find(i);
-  if (next == arrived_.end()) {
+  if (!batch_->complete(i)) {
     step_result out;
     out.fold = static_cast<int>(i) + 1;
     return out;
   }
-  const fit_outcome o = std::move(next->second);
-  arrived_.erase(next);
+  const fit_outcome o = batch_->take(i);
   throw_first_failure({o});
   auto out = finish_fold(o.prob);
   out.step = out.total = o.steps;

@@ -6,7 +6,6 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -94,8 +93,7 @@ private:
   std::unique_ptr<model> current_;
   fit_step last_{};
   std::unique_ptr<fit_pool> pool_;
-  bool submitted_ = false;
-  std::map<std::size_t, fit_outcome> arrived_;  ///< pool outcomes not yet reported, by fold
+  std::unique_ptr<fit_batch> batch_;  ///< the folds on the pool, once submitted
 };
 
 }  // namespace mlt::ml

@@ -19,17 +19,21 @@
 namespace mlt::ml {
 
 /// `model` with `params` and `seed` fitted to the end on `data` (the model's
-/// own early stopping decides the end), then asked for P(up) of `predict_x`.
+/// own early stopping decides the end), then asked for P(up) of `predict_x`
+/// and, apart (a sequence model reads earlier rows), of `extra_x`.
 struct fit_job {
   std::string model;
   param_map params;
   std::uint64_t seed = 0;
   fit_data data;
   Eigen::MatrixXd predict_x;
+  Eigen::MatrixXd extra_x;   ///< an ensemble member: the combiner's rows
+  bool stop_at_end = false;  ///< call stop() once done, as an ensemble does with its members
 };
 
 struct fit_outcome {
   Eigen::VectorXd prob;  ///< P(up) per row of the job's predict_x
+  Eigen::VectorXd extra_prob;  ///< per row of extra_x
   int steps = 0;         ///< units of work the fit ran
   std::string error;     ///< non-empty: the fit failed, and why
   bool bad_input = false;  ///< the failure was the job's parameters or data (std::invalid_argument)
@@ -67,8 +71,36 @@ private:
   std::vector<std::pair<std::size_t, fit_job>> queued_;
 };
 
-/// Submits every job, waits for all of them and answers the outcomes in the
-/// jobs' order (never in the order they finished).
+/// Jobs as the units a pool runs: an ensemble's job becomes one unit per
+/// member (member_jobs), so its members fit at once too, and its outcome is
+/// combined here when the last of them is back; any other job is one unit.
+/// Units of job j come before those of job j + 1.
+class fit_batch {
+public:
+  explicit fit_batch(std::vector<fit_job> jobs);
+  ~fit_batch();
+  fit_batch(const fit_batch&) = delete;
+  fit_batch& operator=(const fit_batch&) = delete;
+
+  /// The units, to submit under their position as index; once.
+  std::vector<fit_job> take_units();
+  /// Unit `unit`'s outcome is back.
+  void arrive(std::size_t unit, fit_outcome outcome);
+  /// Every unit of job `job` is back (or it failed before it had any).
+  bool complete(std::size_t job) const;
+  /// The job's outcome, once complete.
+  fit_outcome take(std::size_t job);
+  std::size_t jobs() const;
+
+private:
+  struct entry;
+  std::vector<entry> entries_;
+  std::vector<std::size_t> job_of_unit_;
+  std::vector<fit_job> units_;
+};
+
+/// Submits every job's units, waits for all of them and answers the
+/// outcomes in the jobs' order (never in the order they finished).
 std::vector<fit_outcome> run_all(fit_pool& pool, std::vector<fit_job> jobs);
 
 }  // namespace mlt::ml

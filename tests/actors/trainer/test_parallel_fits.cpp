@@ -127,9 +127,32 @@ TEST_CASE_METHOD(pool_fixture, "walk-forward evidence is the same with its folds
   check_same_evidence(*this, "logistic", {});
 }
 
-TEST_CASE_METHOD(pool_fixture, "an ensemble's walk-forward evidence is the same with its folds on the fit workers",
+// On the workers an ensemble's members are jobs of their own, combined when
+// the last is back; in turn, the ensemble steps its members itself.
+TEST_CASE_METHOD(pool_fixture, "an ensemble's walk-forward evidence is the same with its members on the fit workers",
                  "[parallel]") {
   check_same_evidence(*this, "ensemble", {{"mode", 1}});
+  check_same_evidence(*this, "ensemble", {{"weight_by", 1}, {"use_lstm", 1}, {"lstm.max_epochs", 2}, {"lstm.seq_len", 10}});
+}
+
+TEST_CASE_METHOD(pool_fixture, "an ensemble's search scores the same with its folds' members on the fit workers",
+                 "[parallel]") {
+  const auto rows = ml::join_train_val(splits);
+  ml::optimize_spec spec;
+  spec.model = "ensemble";
+  spec.fixed = {{"xgboost.n_rounds", 30}};
+  spec.space = {ml::choice_dim("weight_by", {0, 1})};
+  spec.max_evals = 2;
+  spec.max_seconds = 600;
+  spec.cv.folds = 3;
+  spec.seed = 3;
+  const auto a = ml::optimize(rows, spec);
+  const auto p = pool();
+  const auto b = ml::optimize(rows, spec, {}, p.get());
+  check_same_search(a, b);
+  // A bad member parameter fails the search with its reason, on the workers too.
+  spec.fixed = {{"xgboost.no_such_param", 1}};
+  CHECK_THROWS_WITH(ml::optimize(rows, spec, {}, p.get()), Catch::Contains("no_such_param"));
 }
 
 TEST_CASE_METHOD(pool_fixture, "a fold that fails on the fit workers fails the search with its reason", "[parallel]") {
