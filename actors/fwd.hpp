@@ -65,7 +65,8 @@ using trainer_actor = caf::typed_actor<
     caf::replies_to<msg::walk_forward_collect>::with<msg::walk_forward_outcome>>;
 
 /// Runs fit jobs (ml/models/fit_job.hpp), one at a time, for any trainer:
-/// the folds of an optimiser's evaluation and of the walk-forward evidence.
+/// the folds of an optimiser's evaluation and of the walk-forward evidence,
+/// and an ensemble's members within them.
 using fit_worker_actor = caf::typed_actor<caf::replies_to<msg::fit_job>::with<msg::fit_done>>;
 
 /// The bounded set of fit workers all trainers of a daemon share

@@ -1,6 +1,7 @@
 #pragma once
 /// Independent fits as units of work: a walk-forward fold of an optimiser's
-/// evaluation, a fold of the walk-forward evidence. Each job carries all it
+/// evaluation, a fold of the walk-forward evidence, an ensemble member within
+/// either (fit_batch splits an ensemble's job). Each job carries all it
 /// needs (its rows, its seed), so it gives the same answer wherever and in
 /// whatever order it runs; a fit_pool runs jobs, in turn on the caller's
 /// thread (in_turn_pool) or elsewhere (the actors layer sends them to worker

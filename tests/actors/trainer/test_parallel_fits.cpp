@@ -58,6 +58,25 @@ void check_same_search(const ml::optimize_result& a, const ml::optimize_result& 
   CHECK(same_bits(a.best_score, b.best_score));
 }
 
+ml::optimize_spec search_of(const std::string& model, int evals, int folds, std::uint64_t seed) {
+  ml::optimize_spec spec;
+  spec.model = model;
+  spec.max_evals = evals;
+  spec.max_seconds = 600;  // the evaluation budget ends both runs
+  spec.cv.folds = folds;
+  spec.seed = seed;
+  return spec;
+}
+
+// The search run in turn and on the workers, compared; answers the first.
+ml::optimize_result search_both_ways(pool_fixture& fx, const ml::optimize_spec& spec) {
+  const auto rows = ml::join_train_val(fx.splits);
+  auto a = ml::optimize(rows, spec);
+  const auto p = fx.pool();
+  check_same_search(a, ml::optimize(rows, spec, {}, p.get()));
+  return a;
+}
+
 // The same evidence fitted in turn and on the pool, fold by fold.
 void check_same_evidence(pool_fixture& fx, const std::string& model, const ml::param_map& params) {
   const auto rows = ml::join_parts({&fx.splits.train, &fx.splits.val, &fx.splits.test});
@@ -91,35 +110,16 @@ void check_same_evidence(pool_fixture& fx, const std::string& model, const ml::p
 }  // namespace
 
 TEST_CASE_METHOD(pool_fixture, "an optimiser search scores the same with its folds on the fit workers", "[parallel]") {
-  const auto rows = ml::join_train_val(splits);
-  ml::optimize_spec spec;
-  spec.model = "xgboost";
-  spec.max_evals = 4;
-  spec.max_seconds = 600;
-  spec.cv.folds = 4;
-  spec.seed = 11;
-  const auto a = ml::optimize(rows, spec);
-  const auto p = pool();
-  const auto b = ml::optimize(rows, spec, {}, p.get());
-  check_same_search(a, b);
+  const auto a = search_both_ways(*this, search_of("xgboost", 4, 4, 11));
   CHECK(a.tried.size() == 4);
   CHECK(std::isfinite(a.best_score));
 }
 
 TEST_CASE_METHOD(pool_fixture, "a net's search is the same on the fit workers (its kernels are deterministic per thread)",
                  "[parallel]") {
-  const auto rows = ml::join_train_val(splits);
-  ml::optimize_spec spec;
-  spec.model = "lstm";
+  auto spec = search_of("lstm", 2, 3, 5);
   spec.fixed = {{"seq_len", 10}, {"max_epochs", 2}};
-  spec.max_evals = 2;
-  spec.max_seconds = 600;
-  spec.cv.folds = 3;
-  spec.seed = 5;
-  const auto a = ml::optimize(rows, spec);
-  const auto p = pool();
-  const auto b = ml::optimize(rows, spec, {}, p.get());
-  check_same_search(a, b);
+  CHECK(search_both_ways(*this, spec).tried.size() == 2);
 }
 
 TEST_CASE_METHOD(pool_fixture, "walk-forward evidence is the same with its folds on the fit workers", "[parallel]") {
@@ -137,22 +137,14 @@ TEST_CASE_METHOD(pool_fixture, "an ensemble's walk-forward evidence is the same 
 
 TEST_CASE_METHOD(pool_fixture, "an ensemble's search scores the same with its folds' members on the fit workers",
                  "[parallel]") {
-  const auto rows = ml::join_train_val(splits);
-  ml::optimize_spec spec;
-  spec.model = "ensemble";
+  auto spec = search_of("ensemble", 2, 3, 3);
   spec.fixed = {{"xgboost.n_rounds", 30}};
   spec.space = {ml::choice_dim("weight_by", {0, 1})};
-  spec.max_evals = 2;
-  spec.max_seconds = 600;
-  spec.cv.folds = 3;
-  spec.seed = 3;
-  const auto a = ml::optimize(rows, spec);
-  const auto p = pool();
-  const auto b = ml::optimize(rows, spec, {}, p.get());
-  check_same_search(a, b);
+  CHECK(search_both_ways(*this, spec).tried.size() == 2);
   // A bad member parameter fails the search with its reason, on the workers too.
   spec.fixed = {{"xgboost.no_such_param", 1}};
-  CHECK_THROWS_WITH(ml::optimize(rows, spec, {}, p.get()), Catch::Contains("no_such_param"));
+  const auto p = pool();
+  CHECK_THROWS_WITH(ml::optimize(ml::join_train_val(splits), spec, {}, p.get()), Catch::Contains("no_such_param"));
 }
 
 TEST_CASE_METHOD(pool_fixture, "a fold that fails on the fit workers fails the search with its reason", "[parallel]") {
