@@ -4,11 +4,14 @@
 // The jobs cross to the workers as messages, as they would to another node.
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <cstring>
+#include <memory>
 
 #include <caf/all.hpp>
 
 #include "actors/fit_pool.hpp"
+#include "actors/fwd.hpp"
 #include "messages/type_ids.hpp"
 #include "ml/eval/walk_forward_run.hpp"
 #include "ml/features/feature_matrix.hpp"
@@ -107,7 +110,69 @@ void check_same_evidence(pool_fixture& fx, const std::string& model, const ml::p
   CHECK(a.pooled.n > 100);
 }
 
+// A fit worker that counts the jobs it runs, and runs them as the real ones do.
+actors::fit_worker_actor::behavior_type counting_worker(actors::fit_worker_actor::pointer,
+                                                        std::shared_ptr<std::atomic<int>> jobs) {
+  return {[jobs](msg::fit_job& job) -> msg::fit_done {
+    ++*jobs;
+    return msg::to_message(job.index, ml::run_fit_job(msg::from_message(job)));
+  }};
+}
+
+template <class Answer, class Request>
+Answer ask(caf::scoped_actor& self, const actors::trainer_actor& trainer, Request req) {
+  Answer out;
+  std::string failure = "no answer";
+  self->request(trainer, std::chrono::minutes(5), std::move(req))
+      .receive([&](Answer& a) { out = std::move(a), failure.clear(); },
+               [&](caf::error& e) { failure = self->system().render(e); });
+  INFO(failure);
+  REQUIRE(failure.empty());
+  return out;
+}
+
+struct trainer_answers {
+  msg::optimize_outcome search;
+  msg::walk_forward_outcome evidence;
+};
+
+// What the engine asks of a trainer in a trial with an optimise decision.
+trainer_answers drive(caf::actor_system& sys, const actors::trainer_actor& trainer, const ml::bar_series& bars) {
+  caf::scoped_actor self{sys};
+  ask<msg::prepared>(self, trainer, msg::prepare_request{1, bars, 1});
+  ask<msg::fit_started>(self, trainer, msg::fit_request{1, "xgboost", {}, 0.7, 0.15, 1, 42});
+  trainer_answers out;
+  out.search = ask<msg::optimize_outcome>(self, trainer, msg::optimize_request{1, "xgboost", 3, 600, 42});
+  ask<msg::walk_forward_started>(self, trainer, msg::walk_forward_request{1, "ensemble", {}, 4, "expanding", 1, 42});
+  for (int steps = 0; !ask<msg::walk_forward_progress>(self, trainer, msg::walk_forward_step_request{1}).all_done;)
+    REQUIRE(++steps < 10000);
+  out.evidence = ask<msg::walk_forward_outcome>(self, trainer, msg::walk_forward_collect{1});
+  return out;
+}
+
 }  // namespace
+
+TEST_CASE("a detached trainer sends its folds and members to the fit workers and answers as one fitting in turn",
+          "[parallel]") {
+  registered cfg;
+  caf::actor_system sys{cfg};
+  auto bars = ml::read_csv_file(MLT_TEST_DATA_DIR, "AAPL_daily.csv");
+  const auto jobs = std::make_shared<std::atomic<int>>(0);
+  actors::fit_workers counted;
+  for (int i = 0; i < 2; ++i) counted.workers.push_back(sys.spawn<caf::detached>(counting_worker, jobs));
+  const auto in_turn = drive(sys, actors::spawn_trainer(sys), bars);
+  CHECK(*jobs == 0);
+  const auto pooled = drive(sys, actors::spawn_trainer(sys, actors::thread_mode::detached, counted), bars);
+  // 3 evaluations x 5 folds, then 4 walk-forward folds x 2 ensemble members.
+  CHECK(*jobs == 3 * 5 + 4 * 2);
+  CHECK(in_turn.search.best_params == pooled.search.best_params);
+  CHECK(same_bits(in_turn.search.best_score, pooled.search.best_score));
+  CHECK(in_turn.search.summary == pooled.search.summary);
+  CHECK(in_turn.evidence.bar_index == pooled.evidence.bar_index);
+  CHECK(same_bits(in_turn.evidence.prob, pooled.evidence.prob));
+  CHECK(same_bits(in_turn.evidence.result.log_loss, pooled.evidence.result.log_loss));
+  CHECK(in_turn.evidence.result.folds.size() == 4);
+}
 
 TEST_CASE_METHOD(pool_fixture, "an optimiser search scores the same with its folds on the fit workers", "[parallel]") {
   const auto a = search_both_ways(*this, search_of("xgboost", 4, 4, 11));
