@@ -14,9 +14,9 @@ namespace mlt::actors {
 namespace {
 
 // A malformed job (its matrices) fails like any job with bad input.
-ml::fit_outcome run_message(const msg::fit_job& job) {
+ml::fit_outcome run_message(const msg::fit_job& job, const std::function<bool()>& go_on = {}) {
   try {
-    return ml::run_fit_job(msg::from_message(job));
+    return ml::run_fit_job(msg::from_message(job), go_on);
   } catch (const std::exception& e) {
     ml::fit_outcome out;
     out.error = e.what();
@@ -26,10 +26,12 @@ ml::fit_outcome run_message(const msg::fit_job& job) {
 }
 
 // Fits block their thread for seconds or minutes, so each worker is detached.
-fit_worker_actor::behavior_type fit_worker(fit_worker_actor::pointer self, std::int32_t /*unused*/) {
+fit_worker_actor::behavior_type fit_worker(fit_worker_actor::pointer self,
+                                           std::shared_ptr<std::atomic<bool>> abandoned) {
   harden(self);
+  const std::function<bool()> go_on = [abandoned] { return !abandoned->load(); };
   return {
-      [](msg::fit_job& job) -> msg::fit_done { return msg::to_message(job.index, run_message(job)); },
+      [go_on](msg::fit_job& job) -> msg::fit_done { return msg::to_message(job.index, run_message(job, go_on)); },
   };
 }
 
@@ -108,7 +110,7 @@ private:
 fit_workers spawn_fit_workers(caf::actor_system& sys, int count) {
   fit_workers out;
   if (count <= 1) return out;  // one fit at a time: the trainer's own thread
-  for (int i = 0; i < count; ++i) out.workers.push_back(sys.spawn<caf::detached>(fit_worker, std::int32_t{i}));
+  for (int i = 0; i < count; ++i) out.workers.push_back(sys.spawn<caf::detached>(fit_worker, out.abandoned));
   return out;
 }
 

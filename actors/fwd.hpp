@@ -2,6 +2,7 @@
 /// Every actor of mlTrainer and how to spawn it; the protocol between them
 /// is the message structs in messages/.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -73,6 +74,10 @@ using fit_worker_actor = caf::typed_actor<caf::replies_to<msg::fit_job>::with<ms
 /// (limits.parallel_fits); empty = each trainer fits on its own thread.
 struct fit_workers {
   std::vector<fit_worker_actor> workers;
+  /// Set by abandon(): the workers give up the fits they run (at the next
+  /// model step) and the ones they are sent, so a stopping daemon need not wait.
+  std::shared_ptr<std::atomic<bool>> abandoned = std::make_shared<std::atomic<bool>>(false);
+  void abandon() const { abandoned->store(true); }
 };
 
 /// `count` detached workers; none when count <= 1 (fits run in turn).

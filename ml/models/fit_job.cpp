@@ -8,14 +8,17 @@
 
 namespace mlt::ml {
 
-fit_outcome run_fit_job(const fit_job& job) {
+fit_outcome run_fit_job(const fit_job& job, const std::function<bool()>& go_on) {
   fit_outcome out;
   try {
     auto m = make_model(job.model);
     if (!m) throw std::invalid_argument("unknown model '" + job.model + "'");
     m->start(job.data, job.params, job.seed);
     fit_step s;
-    while (!s.done) s = m->step();
+    while (!s.done) {
+      if (go_on && !go_on()) throw std::runtime_error("the fit of " + job.model + " was abandoned before its end");
+      s = m->step();
+    }
     out.steps = s.step;
     if (job.stop_at_end) m->stop();
     out.prob = m->predict_proba(job.predict_x);

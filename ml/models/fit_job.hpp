@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -41,7 +42,9 @@ struct fit_outcome {
 };
 
 /// Runs one job on this thread; never throws (a failure is in `error`).
-fit_outcome run_fit_job(const fit_job& job);
+/// `go_on`, asked before every model step, may abandon the fit (a daemon
+/// that stops does not wait for a long fit to end).
+fit_outcome run_fit_job(const fit_job& job, const std::function<bool()>& go_on = {});
 
 /// Throws the first failure among `outcomes` (in index order): as
 /// std::invalid_argument when its input was bad, else std::runtime_error.

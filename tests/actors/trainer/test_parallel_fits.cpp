@@ -231,3 +231,13 @@ TEST_CASE("a fit job whose matrix does not fill its shape is refused by name", "
   job.x_train = {3, 2, {1, 2, 3}};
   CHECK_THROWS_WITH(msg::from_message(job), Catch::Contains("x_train has 3 values for 3 x 2"));
 }
+
+TEST_CASE_METHOD(pool_fixture, "abandoned workers give up their fits instead of holding a stopping daemon",
+                 "[parallel]") {
+  workers.abandon();
+  ml::walk_forward_spec cv;
+  cv.folds = 3;
+  const auto p = pool();
+  CHECK_THROWS_WITH(ml::cross_validate("xgboost", {}, ml::join_train_val(splits), cv, 1, p.get()),
+                    Catch::Contains("xgboost was abandoned before its end"));
+}
