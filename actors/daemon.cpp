@@ -79,6 +79,7 @@ struct daemon::impl {
   paper_trader_actor paper;
   data_loader_actor loader;
   engine_actor engine;
+  fit_workers fits;  // shared by the engine's trainers
   scheduler_actor scheduler;
   std::unique_ptr<net::server> server;
   // Read by the HTTP router on Asio threads; fixed before the server starts.
@@ -160,6 +161,13 @@ void daemon::start() {
   ec_cfg.loader = d.loader;
   ec_cfg.paper = d.paper;
   ec_cfg.models_dir = models_dir;
+  // One bounded set of fit workers for every trainer: folds of all trials
+  // together never fit on more than parallel_fits threads at once.
+  const int fit_count = d.opts.parallel_fits > 0 ? d.opts.parallel_fits : cores;
+  d.fits = spawn_fit_workers(sys, fit_count);
+  ec_cfg.make_trainer = [workers = d.fits](caf::actor_system& s) {
+    return spawn_trainer(s, thread_mode::detached, workers);
+  };
   d.engine = spawn_engine(sys, ec_cfg);
 
   session_config scfg;
@@ -263,10 +271,10 @@ void daemon::start() {
   };
   d.server = std::make_unique<net::server>(so, h);
   d.server->start();
-  d.log->info("mltrainerd {} listening on ws://{}:{}/ws (state {}, data {}, brain {}, {} trainer(s), nn kernels {})",
+  d.log->info("mltrainerd {} listening on ws://{}:{}/ws (state {}, data {}, brain {}, {} trainer(s), {} parallel fit(s), nn kernels {})",
               version, d.opts.bind, d.server->port(), d.opts.state_dir,
               d.opts.data_dir.empty() ? "-" : d.opts.data_dir, d.opts.brain, ec_cfg.max_concurrent,
-              ml::nn::kernel_name());
+              fit_count, ml::nn::kernel_name());
   // Counts only: tokens are secrets.
   d.log->info("config {}: {} token(s){}, {} allowed origin(s), {} schedule(s)",
               d.opts.config_file.empty() ? "(none)" : d.opts.config_file, d.opts.tokens.size(),
@@ -286,7 +294,9 @@ void daemon::stop() {
       self->wait_for(d.scheduler);
     }
     // Stop the engine first so no trial completes after being recorded as
-    // interrupted; then record what was still running.
+    // interrupted; then record what was still running. Fits on the workers
+    // are given up rather than awaited.
+    d.fits.abandon();
     if (d.engine) {
       self->send_exit(d.engine, caf::exit_reason::user_shutdown);
       self->wait_for(d.engine);

@@ -287,7 +287,7 @@ const std::vector<std::string> paper_keys = {"cash", "commission_bps", "commissi
                                              "short_threshold", "fractional_shares", "stop_loss", "take_profit",
                                              "sizing", "size", "vol_lookback"};
 const std::vector<std::string> sizing_rules = {"all", "units", "fraction", "vol_target"};
-const std::vector<std::string> limits_keys = {"max_concurrent_trials", "max_queue", "max_frame_bytes",
+const std::vector<std::string> limits_keys = {"max_concurrent_trials", "parallel_fits", "max_queue", "max_frame_bytes",
                                               "max_message_bytes", "messages_per_minute", "max_sessions"};
 const std::vector<std::string> storage_keys = {"state_dir"};
 const std::vector<std::string> logging_keys = {"level", "file", "max_file_mb", "max_files"};
@@ -517,6 +517,7 @@ void read_limits(reader& r, const std::string& p, element el, daemon_options& o)
   if (!r.object_of(p, el, limits_keys, obj)) return;
   if (auto v = reader::member(obj, "max_concurrent_trials"))
     r.integer(p + ".max_concurrent_trials", *v, 0, 256, o.max_concurrent_trials);
+  if (auto v = reader::member(obj, "parallel_fits")) r.integer(p + ".parallel_fits", *v, 0, 256, o.parallel_fits);
   if (auto v = reader::member(obj, "max_queue")) r.integer(p + ".max_queue", *v, 1, 10000, o.max_queue);
   if (auto v = reader::member(obj, "max_frame_bytes"))
     r.integer(p + ".max_frame_bytes", *v, 1024, 64 << 20, o.max_frame_bytes);

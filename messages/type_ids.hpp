@@ -6,6 +6,7 @@
 #include <caf/type_id.hpp>
 
 #include "messages/chat.hpp"
+#include "messages/fit_msgs.hpp"
 #include "messages/negotiation.hpp"
 #include "messages/paper_msgs.hpp"
 #include "messages/plan.hpp"
@@ -105,6 +106,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(mltrainer, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::fitted_configuration))
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::record_configuration))
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::multiple_testing_query))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::matrix))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::fit_job))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::fit_done))
 CAF_END_TYPE_ID_BLOCK(mltrainer)
 
 namespace mlt::msg {

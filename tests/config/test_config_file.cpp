@@ -109,6 +109,7 @@ TEST_CASE("each bad key, type, range or cron expression is reported with its JSO
        "$.limits.max_frame_bytes: must be an integer in 1024..67108864, got 100"},
       {R"({"limits":{"max_concurrent_trials":257}})",
        "$.limits.max_concurrent_trials: must be an integer in 0..256, got 257"},
+      {R"({"limits":{"parallel_fits":-1}})", "$.limits.parallel_fits: must be an integer in 0..256, got -1"},
       {R"({"storage":{"state_dir":""}})", "$.storage.state_dir: must not be empty"},
       {R"({"logging":{"level":"loud"}})",
        "$.logging.level: must be one of \"trace\", \"debug\", \"info\", \"warn\", \"error\", got \"loud\""},
@@ -263,7 +264,7 @@ TEST_CASE("the example config is complete and passes the check") {
         "decision_budget", "wf_folds", "wf_window", "params", "paper", "cash", "commission_bps", "slippage_bps", "allow_short",
         "long_threshold", "short_threshold", "fractional_shares", "stop_loss", "take_profit",
         "commission_per_share", "commission_min", "commission_fixed", "sizing", "size", "vol_lookback",
-        "max_concurrent_trials", "max_queue", "max_frame_bytes", "max_message_bytes", "messages_per_minute",
+        "max_concurrent_trials", "parallel_fits", "max_queue", "max_frame_bytes", "max_message_bytes", "messages_per_minute",
         "max_sessions", "state_dir", "level", "file", "max_file_mb", "max_files", "name", "cron", "timezone",
         "request", "approved", "missed", "enabled", "symbol"}) {
     INFO(key);
