@@ -126,6 +126,7 @@ session_actor::behavior_type session_behavior(session_self* self, std::shared_pt
       [=](msg::paper_note& n) { send_frame(self, msg::encode_paper(n)); },
       // The agent speaking unasked: a fallback note, a finished comparison.
       [=](msg::agent_turn& t) { send_turn(self, t); },
+      [=](msg::universe_report& r) { send_frame(self, msg::encode_universe_report(r)); },
       [=](msg::ws_closed&) { self->quit(); },
   };
 }

@@ -13,6 +13,7 @@
 #include "messages/session_msgs.hpp"
 #include "messages/store_msgs.hpp"
 #include "messages/trial.hpp"
+#include "messages/universe_msgs.hpp"
 #include "messages/walk_forward_msgs.hpp"
 #include "messages/work.hpp"
 
@@ -105,6 +106,10 @@ CAF_BEGIN_TYPE_ID_BLOCK(mltrainer, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::fitted_configuration))
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::record_configuration))
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::multiple_testing_query))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::universe_row))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::universe_pooled))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::universe_report))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::save_universe_report))
 CAF_END_TYPE_ID_BLOCK(mltrainer)
 
 namespace mlt::msg {

@@ -10,6 +10,7 @@
 #include "messages/plan.hpp"
 #include "messages/store_msgs.hpp"
 #include "messages/trial.hpp"
+#include "messages/universe_msgs.hpp"
 
 namespace mlt::msg {
 
@@ -49,6 +50,9 @@ std::string encode_trials(const trial_list& list);
 std::string encode_trial(const trial_record& rec);
 std::string encode_error(const std::string& code, const std::string& message);
 std::string encode_paper(const paper_note& n);
+/// {"type":"universe_report", "report_id", "universe", "symbols", "models",
+///  "rows":[...], "pooled":[...], "text"}: a universe trial's combined report.
+std::string encode_universe_report(const universe_report& r);
 /// The report's sections as one text (the report frame's "text").
 std::string report_text(const final_report& r);
 
