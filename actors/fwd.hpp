@@ -162,6 +162,7 @@ using agent_actor = caf::typed_actor<
     caf::replies_to<msg::progress_report>::with<msg::decision>,
     caf::replies_to<msg::initial_results>::with<msg::decision>,
     caf::replies_to<msg::trial_summary>::with<msg::final_report>,
+    caf::replies_to<msg::run_universe>::with<msg::agent_turn>,  // a schedule's symbols
     caf::reacts_to<msg::trial_failed>>;
 
 /// `observer` receives trial events (usually the session; none for the

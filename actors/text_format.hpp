@@ -1,6 +1,7 @@
 #pragma once
 /// Numbers as the person reads them in transcripts and reports.
 
+#include <cstddef>
 #include <cstdio>
 #include <string>
 
@@ -16,5 +17,10 @@ inline std::string fmt(const char* f, double v) {
 inline std::string pct(double v) { return fmt("%.1f%%", 100.0 * v); }
 /// The same with a sign: -0.031 -> "-3.1%".
 inline std::string spct(double v) { return fmt("%+.1f%%", 100.0 * v); }
+/// `s` filled with spaces to `w` characters: a table's column.
+inline std::string pad(std::string s, std::size_t w) {
+  if (s.size() < w) s.append(w - s.size(), ' ');
+  return s;
+}
 
 }  // namespace mlt::actors::text

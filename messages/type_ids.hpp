@@ -110,6 +110,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(mltrainer, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::universe_pooled))
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::universe_report))
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::save_universe_report))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::run_universe))
 CAF_END_TYPE_ID_BLOCK(mltrainer)
 
 namespace mlt::msg {

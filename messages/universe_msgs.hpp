@@ -10,6 +10,8 @@
 
 #include <caf/meta/type_name.hpp>
 
+#include "messages/plan.hpp"
+
 namespace mlt::msg {
 
 /// One arm: a symbol (and model) and its out-of-sample numbers. Standard
@@ -82,6 +84,21 @@ struct save_universe_report {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, save_universe_report& x) {
   return f(caf::meta::type_name("save_universe_report"), x.report);
+}
+
+/// The scheduler asks its headless agent to run a schedule's `symbols`: the
+/// plan once per symbol, as an approved universe; answers agent_turn (the
+/// first trial's id, or an error naming why nothing started).
+struct run_universe {
+  trial_plan plan;
+  std::vector<std::string> symbols;
+  std::string universe;  ///< a built-in list's id, "" = symbols listed one by one
+  std::string origin;    ///< "schedule:NAME"
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, run_universe& x) {
+  return f(caf::meta::type_name("run_universe"), x.plan, x.symbols, x.universe, x.origin);
 }
 
 }  // namespace mlt::msg

@@ -11,6 +11,9 @@
 #include "actors/fwd.hpp"
 #include "messages/negotiation_checks.hpp"
 
+#include <filesystem>
+#include <unistd.h>
+
 using namespace mlt;
 using namespace mlt::test;
 
@@ -187,6 +190,234 @@ CAF_TEST(an unknown symbol gets an error naming it and no proposal) {
   auto t = turn();
   CAF_CHECK_EQUAL(t.kind, msg::agent_turn::error);
   CAF_CHECK(t.text.find("ZZZQX") != std::string::npos);
+  CAF_CHECK(stored->proposals.empty());
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
+
+// ---- universe trials: one plan fanned out over several symbols.
+
+namespace {
+
+// Remembers every trial it is asked to start, and starts it at once.
+actors::engine_actor::behavior_type recording_engine(actors::engine_actor::pointer,
+                                                     std::shared_ptr<std::vector<msg::start_trial>> started) {
+  return {
+      [=](msg::start_trial& m) {
+        started->push_back(m);
+        return std::int32_t{0};
+      },
+      [](msg::resume_trial&) { return std::int32_t{0}; },
+      [](msg::cancel_trial&) { return false; },
+      [](msg::optimize_step&) {},
+      [](msg::data_progress_msg&) {},
+      [](msg::trial_failed&) {},
+  };
+}
+
+// A data folder with AAPL, NVDA and TSLA files and nothing else: MSFT has
+// neither a file nor a Polygon key behind it.
+std::string three_symbol_folder() {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("mlt_universe_dsl_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  for (const char* s : {"AAPL", "NVDA", "TSLA"})
+    fs::copy_file(fs::path(MLT_TEST_DATA_DIR) / (std::string(s) + "_daily.csv"), dir / (std::string(s) + ".csv"),
+                  fs::copy_options::overwrite_existing);
+  return dir.string();
+}
+
+// The agent of a conversation whose observer is the test itself, so that
+// what the agent says unasked (the combined report) arrives here.
+struct universe_fixture : agent_fixture {
+  std::shared_ptr<std::vector<msg::start_trial>> started = std::make_shared<std::vector<msg::start_trial>>();
+  actors::engine_actor recorder = sys.spawn(recording_engine, started);
+  std::string folder = three_symbol_folder();
+
+  universe_fixture() {
+    actors::agent_config cfg;
+    cfg.engine = recorder;
+    cfg.store = store;
+    cfg.data_dir = folder;
+    agent = actors::spawn_agent(sys, cfg, caf::actor_cast<caf::actor>(self), actors::thread_mode::scheduled);
+    run();  // it asks the store for proposals left by schedules: none
+  }
+
+  ~universe_fixture() { std::filesystem::remove_all(folder); }
+
+  // Approves the open proposal; every arm is recorded and started.
+  msg::agent_turn approve_all(std::int64_t proposal_id) {
+    self->send(agent, msg::user_approve{1, proposal_id});
+    run();
+    return turn();
+  }
+
+  // Whatever the agent said unasked since the last call: (universe reports, other turns).
+  std::pair<std::vector<msg::universe_report>, std::vector<msg::agent_turn>> unasked() {
+    std::pair<std::vector<msg::universe_report>, std::vector<msg::agent_turn>> out;
+    bool more = true;
+    while (more)
+      self->receive([&](msg::universe_report& r) { out.first.push_back(r); },
+                    [&](msg::agent_turn& t) { out.second.push_back(t); },
+                    [&](msg::trial_failed&) {},
+                    caf::after(std::chrono::seconds(0)) >> [&] { more = false; });
+    return out;
+  }
+};
+
+}  // namespace
+
+CAF_TEST_FIXTURE_SCOPE(universe_tests, universe_fixture)
+
+CAF_TEST(a three symbol request starts three trials whose questions are answered and one table arrives) {
+  auto proposal = propose("Run trial on AAPL, MSFT, NVDA and TSLA with xgboost");
+  CAF_CHECK_EQUAL(proposal.kind, msg::agent_turn::proposal);
+  CAF_MESSAGE(proposal.text);
+  // MSFT has no data here: the agent says so before approval and proposes the rest.
+  CAF_CHECK(proposal.text.find("I cannot load MSFT (no MSFT.csv in " + folder + " and no Polygon key)") == 0);
+  CAF_CHECK(proposal.text.find("symbols:       AAPL, NVDA, TSLA (3)") != std::string::npos);
+  CAF_CHECK(proposal.text.find("3 trials") != std::string::npos);
+  CAF_CHECK_EQUAL(proposal.plan.symbol, "AAPL");
+  CAF_CHECK_EQUAL(proposal.plan.model, "xgboost");
+
+  auto approved = approve_all(proposal.proposal_id);
+  CAF_CHECK_EQUAL(approved.kind, msg::agent_turn::reply);
+  CAF_CHECK(approved.text.find("Running the same plan once per symbol:") != std::string::npos);
+  CAF_REQUIRE_EQUAL(stored->created.size(), 3u);
+  CAF_REQUIRE_EQUAL(started->size(), 3u);
+  const char* symbols[] = {"AAPL", "NVDA", "TSLA"};
+  for (std::size_t i = 0; i < 3; ++i) {
+    CAF_CHECK_EQUAL((*started)[i].plan.symbol, symbols[i]);
+    CAF_CHECK_EQUAL((*started)[i].plan.model, "xgboost");
+    CAF_CHECK_EQUAL(stored->created[i].origin, "universe");
+    CAF_CHECK((*started)[i].agent == caf::actor_cast<caf::actor>(agent));
+  }
+
+  // Every arm's three checkpoint questions reach the agent and get valid answers.
+  for (const auto& st : *started) {
+    msg::volatility_report vq;
+    vq.trial_id = st.trial_id;
+    vq.symbol = st.plan.symbol;
+    vq.vol_annual = 0.5;
+    vq.vol_recent = 0.6;
+    vq.regime = "high";
+    vq.bars = 750;
+    vq.plan = st.plan;
+    auto vd = ask(vq);
+    CAF_CHECK_EQUAL(msg::check_decision(vd, {msg::question::volatility, st.plan.model, false}), "");
+    msg::progress_report pq;
+    pq.trial_id = st.trial_id;
+    pq.model = st.plan.model;
+    pq.step = 20;
+    pq.total = 100;
+    pq.train_loss = 0.684;
+    pq.val_loss = 0.689;
+    pq.val_metric = 0.53;
+    pq.val_loss_history = {0.693};
+    auto pd = ask(pq);
+    CAF_CHECK_EQUAL(msg::check_decision(pd, {msg::question::progress, pq.model}), "");
+    msg::initial_results rq;
+    rq.trial_id = st.trial_id;
+    rq.model = st.plan.model;
+    rq.attempt = 1;
+    rq.train.n = 500;
+    rq.train.accuracy = 0.60;
+    rq.val.n = 110;
+    rq.val.accuracy = 0.49;
+    rq.val.base_rate = 0.53;
+    rq.budget_left = 6;
+    rq.tried_models = {st.plan.model};
+    auto rd = ask(rq);
+    CAF_CHECK_EQUAL(msg::check_decision(rd, {msg::question::results, rq.model, false, rq.budget_left}), "");
+    CAF_CHECK_NOT_EQUAL(rd.action, msg::action::switch_model);  // every row runs the approved model
+  }
+
+  // AAPL and TSLA finish; NVDA fails mid-way and fails its row only.
+  for (std::size_t i : {0u, 2u}) {
+    msg::trial_summary s;
+    s.trial_id = (*started)[i].trial_id;
+    s.plan = (*started)[i].plan;
+    s.symbol = symbols[i];
+    s.model = "xgboost";
+    s.test.n = 110;
+    s.test.accuracy = i == 0 ? 0.55 : 0.50;
+    s.paper.total_return = 0.04;
+    s.buy_hold.total_return = i == 0 ? 0.02 : 0.09;
+    self->send(agent, s);
+    expect((msg::trial_summary), from(self).to(agent).with(_));
+    auto report = next<msg::final_report>(self);
+    expect((msg::final_report), from(agent).to(self).with(_));
+    CAF_CHECK(!report.answer.empty());
+    CAF_CHECK(stored->universe_reports.empty());  // not before every arm has ended
+  }
+  self->send(agent, msg::trial_failed{(*started)[1].trial_id, "failed", "data_error", "no bars in range"});
+  run();
+
+  auto [reports, turns] = unasked();
+  CAF_REQUIRE_EQUAL(reports.size(), 1u);
+  CAF_CHECK(turns.empty());
+  CAF_REQUIRE_EQUAL(stored->universe_reports.size(), 1u);
+  const auto& r = reports[0];
+  CAF_CHECK_EQUAL(r.report_id, 1);
+  CAF_CHECK_EQUAL(r.text, stored->universe_reports[0].text);
+  CAF_REQUIRE_EQUAL(r.rows.size(), 3u);
+  CAF_CHECK_EQUAL(r.rows[0].symbol, "AAPL");
+  CAF_CHECK(r.rows[0].finished);
+  CAF_CHECK_EQUAL(r.rows[1].symbol, "NVDA");
+  CAF_CHECK(!r.rows[1].finished);
+  CAF_CHECK_EQUAL(r.rows[1].failure, "failed: no bars in range");
+  CAF_REQUIRE_EQUAL(r.pooled.size(), 1u);
+  CAF_CHECK_EQUAL(r.pooled[0].symbols, 2);
+  CAF_CHECK_EQUAL(r.pooled[0].beat_buy_hold, 1);
+  CAF_CHECK(r.text.find("1 of 2 beat buy-and-hold") != std::string::npos);
+}
+
+CAF_TEST(drop and use xgboost change every arm of a universe proposal) {
+  auto first = propose("run trial on AAPL, NVDA and TSLA");
+  CAF_CHECK(first.text.find("AAPL, NVDA, TSLA (3)") != std::string::npos);
+  auto dropped = propose("drop NVDA");
+  CAF_CHECK(dropped.text.find("Updated plan:") == 0);
+  CAF_CHECK(dropped.text.find("symbols:       AAPL, TSLA (2)") != std::string::npos);
+  auto edited = propose("use logistic");
+  CAF_CHECK_EQUAL(edited.plan.model, "logistic");
+  CAF_CHECK(edited.text.find("symbols:       AAPL, TSLA (2)") != std::string::npos);
+
+  // Dropping what is not there, or everything, is refused and changes nothing.
+  self->send(agent, msg::user_chat{1, "drop MSFT"});
+  run();
+  auto refused = turn();
+  CAF_CHECK_EQUAL(refused.kind, msg::agent_turn::error);
+  CAF_CHECK(refused.text.find("MSFT is not in the proposal (AAPL, TSLA)") != std::string::npos);
+
+  approve_all(edited.proposal_id);
+  CAF_REQUIRE_EQUAL(started->size(), 2u);
+  CAF_CHECK_EQUAL((*started)[0].plan.symbol, "AAPL");
+  CAF_CHECK_EQUAL((*started)[1].plan.symbol, "TSLA");
+  for (const auto& s : *started) CAF_CHECK_EQUAL(s.plan.model, "logistic");
+}
+
+CAF_TEST(compare models on two symbols runs every model on every symbol) {
+  auto p = propose("compare xgboost and logistic on AAPL, TSLA");
+  CAF_CHECK(p.text.find("Models compared on every symbol: xgboost logistic.") != std::string::npos);
+  CAF_CHECK(p.text.find("4 trials") != std::string::npos);
+  approve_all(p.proposal_id);
+  CAF_REQUIRE_EQUAL(started->size(), 4u);
+  CAF_CHECK_EQUAL((*started)[0].plan.symbol, "AAPL");
+  CAF_CHECK_EQUAL((*started)[0].plan.model, "xgboost");
+  CAF_CHECK_EQUAL((*started)[1].plan.symbol, "AAPL");
+  CAF_CHECK_EQUAL((*started)[1].plan.model, "logistic");
+  CAF_CHECK_EQUAL((*started)[3].plan.symbol, "TSLA");
+  CAF_CHECK_EQUAL((*started)[3].plan.model, "logistic");
+}
+
+CAF_TEST(more symbols than the limit are refused and nothing is proposed) {
+  std::string line = "run trial on the Dow 30 and SPY";
+  self->send(agent, msg::user_chat{1, line});
+  run();
+  auto t = turn();
+  CAF_CHECK_EQUAL(t.kind, msg::agent_turn::error);
+  CAF_CHECK_EQUAL(t.error_code, "too_many_symbols");
+  CAF_CHECK(t.text.find("names 31 symbols; one request runs at most 30") != std::string::npos);
   CAF_CHECK(stored->proposals.empty());
 }
 
