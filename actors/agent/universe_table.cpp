@@ -154,9 +154,16 @@ msg::universe_report universe_report_of(const comparison& c) {
   r.symbols = c.symbols;
   r.models = c.models;
   for (const auto& a : c.arms) r.rows.push_back(row_of(a));
-  if (r.models.empty())
+  // One model for every symbol: the finished rows name it, and a row that
+  // did not finish ran it too.
+  if (r.models.empty()) {
     for (const auto& x : r.rows)
-      if (std::find(r.models.begin(), r.models.end(), x.model) == r.models.end()) r.models.push_back(x.model);
+      if (!x.model.empty() && std::find(r.models.begin(), r.models.end(), x.model) == r.models.end())
+        r.models.push_back(x.model);
+    if (r.models.size() == 1)
+      for (auto& x : r.rows)
+        if (x.model.empty()) x.model = r.models.front();
+  }
   for (const auto& m : r.models) r.pooled.push_back(pool(r.rows, m));
   std::size_t finished = 0;
   for (const auto& x : r.rows) finished += x.finished ? 1 : 0;

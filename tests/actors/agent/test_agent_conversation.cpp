@@ -243,7 +243,15 @@ struct universe_fixture : agent_fixture {
     run();  // it asks the store for proposals left by schedules: none
   }
 
-  ~universe_fixture() { std::filesystem::remove_all(folder); }
+  // The recorded start_trial messages hold the agent, the agent holds the
+  // engine: both are stopped so that the actor system can shut down.
+  ~universe_fixture() {
+    started->clear();
+    caf::anon_send_exit(agent, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(recorder, caf::exit_reason::user_shutdown);
+    run();
+    std::filesystem::remove_all(folder);
+  }
 
   // Approves the open proposal; every arm is recorded and started.
   msg::agent_turn approve_all(std::int64_t proposal_id) {
