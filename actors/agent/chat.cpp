@@ -84,6 +84,20 @@ void compare_brains(agent_self* self, turn_promise rp) {
   start_arms(self, rp, pid, plan, std::move(arms), "brains", nullptr, fresh);
 }
 
+// The symbols a request names that can run, the plan standing on the first;
+// false when none can (the person has the reason).
+bool universe_of(agent_state& st, turn_promise& rp, const brain::intent& in, msg::trial_plan& plan,
+                 universe_choice& u) {
+  msg::agent_turn refusal;
+  if (!choose_universe(st, plan, *in.changes.symbols, in.changes.universe.value_or(""), in.unknown_symbols, u,
+                       refusal)) {
+    rp.deliver(refusal);
+    return false;
+  }
+  plan.symbol = u.symbols.front();
+  return true;
+}
+
 void compare_models(agent_self* self, turn_promise rp, const brain::intent& in, std::vector<brain::llm_role> authors) {
   auto& st = self->state;
   msg::trial_plan plan = st.proposal ? st.proposal->second : st.cfg.defaults;
@@ -114,13 +128,7 @@ void compare_models(agent_self* self, turn_promise rp, const brain::intent& in, 
   // "compare models on AAPL, NVDA" / "on the Dow 30": models × symbols.
   universe_choice u;
   if (in.changes.symbols) {
-    msg::agent_turn refusal;
-    if (!choose_universe(st, plan, *in.changes.symbols, in.changes.universe.value_or(""), in.unknown_symbols, u,
-                         refusal)) {
-      rp.deliver(refusal);
-      return;
-    }
-    plan.symbol = u.symbols.front();
+    if (!universe_of(st, rp, in, plan, u)) return;
   } else if (st.proposal && !in.changes.symbol) {
     // "Run trial on AAPL and NVDA", then "compare models": on those symbols.
     if (auto fan = st.batch_symbols.find(st.proposal->first); fan != st.batch_symbols.end()) u = fan->second;
@@ -160,15 +168,7 @@ void run_trial(agent_self* self, turn_promise rp, const brain::intent& in, std::
   }
   // "Run trial on AAPL, MSFT and NVDA": the plan once per symbol.
   universe_choice u;
-  if (in.changes.symbols) {
-    msg::agent_turn refusal;
-    if (!choose_universe(st, plan, *in.changes.symbols, in.changes.universe.value_or(""), in.unknown_symbols, u,
-                         refusal)) {
-      rp.deliver(refusal);
-      return;
-    }
-    plan.symbol = u.symbols.front();
-  }
+  if (in.changes.symbols && !universe_of(st, rp, in, plan, u)) return;
   propose(self, rp, plan, "Here is my plan:\n", {}, authors, u);
 }
 

@@ -32,7 +32,8 @@ TEST_CASE("a trial over AAPL, MSFT and NVDA runs per symbol and answers with one
   CHECK_THAT(p.str("text"), Catch::StartsWith("I cannot load MSFT (no MSFT.csv in ") &&
                                 Catch::Contains("and no Polygon key), so I propose running on the rest.") &&
                                 Catch::Contains("symbols:       AAPL, NVDA (2)") &&
-                                Catch::Contains("AAPL loads: AAPL.csv") && Catch::Contains("2 trials"));
+                                Catch::Contains("AAPL loads: ") && Catch::Contains("/AAPL.csv: ") &&
+                                Catch::Contains("(real prices)") && Catch::Contains("2 trials"));
   CHECK(p.str("model") == "logistic");
   mlt::test::approve(c, p);
   auto ok = r.until("reply");

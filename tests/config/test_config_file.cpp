@@ -251,7 +251,7 @@ TEST_CASE("the example config is complete and passes the check") {
   CHECK(r.ok());
   CHECK(r.warnings.empty());
   CHECK(format_report(path, r) == path + ": OK\n");
-  REQUIRE(o.schedules.size() == 2);
+  REQUIRE(o.schedules.size() == 3);
   const auto& s = o.schedules[0];
   CHECK(s.name == "nightly-spy-xgboost");
   CHECK(s.offset_minutes == -240);
@@ -267,6 +267,7 @@ TEST_CASE("the example config is complete and passes the check") {
   CHECK(std::find(s.request.pinned.begin(), s.request.pinned.end(), "paper.slippage_bps") != s.request.pinned.end());
   CHECK(o.schedules[1].kind == "paper_update");
   CHECK_FALSE(o.schedules[1].enabled);
+  CHECK(o.schedules[2].request.symbols == std::vector<std::string>{"AAPL", "NVDA", "TSLA"});
   CHECK(o.allowed_origins.size() == 2);
 
   // Every key the reader knows appears in the example (so the README can use it).

@@ -31,6 +31,49 @@ actors::engine_actor::behavior_type scripted_engine(actors::engine_actor::pointe
   };
 }
 
+// The engine's three questions as a trial of `plan` asks them: a high
+// volatility regime, a validation loss still falling, a validation edge too
+// small to trust.
+msg::volatility_report high_volatility(std::int64_t id, const msg::trial_plan& plan) {
+  msg::volatility_report q;
+  q.trial_id = id;
+  q.symbol = plan.symbol;
+  q.vol_annual = 0.5;
+  q.vol_recent = 0.6;
+  q.regime = "high";
+  q.bars = 5241;
+  q.plan = plan;
+  return q;
+}
+
+msg::progress_report loss_falling(std::int64_t id, const std::string& model) {
+  msg::progress_report q;
+  q.trial_id = id;
+  q.model = model;
+  q.step = 20;
+  q.total = 100;
+  q.train_loss = 0.684;
+  q.val_loss = 0.689;
+  q.val_metric = 0.53;
+  q.val_loss_history = {0.693};
+  return q;
+}
+
+msg::initial_results small_edge(std::int64_t id, const std::string& model) {
+  msg::initial_results q;
+  q.trial_id = id;
+  q.model = model;
+  q.attempt = 1;
+  q.train.n = 3600;
+  q.train.accuracy = 0.56;
+  q.val.n = 780;
+  q.val.accuracy = 0.51;
+  q.val.base_rate = 0.53;
+  q.budget_left = 6;
+  q.tried_models = {model};
+  return q;
+}
+
 struct agent_fixture : dsl_fixture {
   actors::engine_actor engine = sys.spawn(scripted_engine);
   actors::agent_actor agent;
@@ -113,44 +156,18 @@ CAF_TEST(run trial on SPY is proposed approved started and its three questions a
   expect((std::int32_t), from(engine).to(agent).with(0));
 
   // 1. Volatility: a high regime.
-  msg::volatility_report vq;
-  vq.trial_id = 1;
-  vq.symbol = "SPY";
-  vq.vol_annual = 0.5;
-  vq.vol_recent = 0.6;
-  vq.regime = "high";
-  vq.bars = 5241;
-  vq.plan = start.plan;
-  auto vd = ask(vq);
+  auto vd = ask(high_volatility(1, start.plan));
   CAF_CHECK_EQUAL(vd.action, msg::action::set_train_ratio);
   CAF_CHECK_EQUAL(msg::check_decision(vd, {msg::question::volatility, start.plan.model, false}), "");
 
   // 2. Progress: validation loss still falling.
-  msg::progress_report pq;
-  pq.trial_id = 1;
-  pq.model = start.plan.model;
-  pq.step = 20;
-  pq.total = 100;
-  pq.train_loss = 0.684;
-  pq.val_loss = 0.689;
-  pq.val_metric = 0.53;
-  pq.val_loss_history = {0.693};
+  const auto pq = loss_falling(1, start.plan.model);
   auto pd = ask(pq);
   CAF_CHECK_EQUAL(pd.action, msg::action::continue_trial);
   CAF_CHECK_EQUAL(msg::check_decision(pd, {msg::question::progress, pq.model}), "");
 
   // 3. Results: a validation edge too small to trust.
-  msg::initial_results rq;
-  rq.trial_id = 1;
-  rq.model = start.plan.model;
-  rq.attempt = 1;
-  rq.train.n = 3600;
-  rq.train.accuracy = 0.56;
-  rq.val.n = 780;
-  rq.val.accuracy = 0.51;
-  rq.val.base_rate = 0.53;
-  rq.budget_left = 6;
-  rq.tried_models = {start.plan.model};
+  const auto rq = small_edge(1, start.plan.model);
   auto rd = ask(rq);
   CAF_CHECK_NOT_EQUAL(rd.action, msg::action::continue_trial);
   CAF_CHECK_EQUAL(msg::check_decision(rd, {msg::question::results, rq.model, false, rq.budget_left}), "");
@@ -303,38 +320,12 @@ CAF_TEST(a three symbol request starts three trials whose questions are answered
 
   // Every arm's three checkpoint questions reach the agent and get valid answers.
   for (const auto& st : *started) {
-    msg::volatility_report vq;
-    vq.trial_id = st.trial_id;
-    vq.symbol = st.plan.symbol;
-    vq.vol_annual = 0.5;
-    vq.vol_recent = 0.6;
-    vq.regime = "high";
-    vq.bars = 750;
-    vq.plan = st.plan;
-    auto vd = ask(vq);
+    auto vd = ask(high_volatility(st.trial_id, st.plan));
+    CAF_CHECK_EQUAL(vd.brain, "rules");
     CAF_CHECK_EQUAL(msg::check_decision(vd, {msg::question::volatility, st.plan.model, false}), "");
-    msg::progress_report pq;
-    pq.trial_id = st.trial_id;
-    pq.model = st.plan.model;
-    pq.step = 20;
-    pq.total = 100;
-    pq.train_loss = 0.684;
-    pq.val_loss = 0.689;
-    pq.val_metric = 0.53;
-    pq.val_loss_history = {0.693};
-    auto pd = ask(pq);
-    CAF_CHECK_EQUAL(msg::check_decision(pd, {msg::question::progress, pq.model}), "");
-    msg::initial_results rq;
-    rq.trial_id = st.trial_id;
-    rq.model = st.plan.model;
-    rq.attempt = 1;
-    rq.train.n = 500;
-    rq.train.accuracy = 0.60;
-    rq.val.n = 110;
-    rq.val.accuracy = 0.49;
-    rq.val.base_rate = 0.53;
-    rq.budget_left = 6;
-    rq.tried_models = {st.plan.model};
+    auto pd = ask(loss_falling(st.trial_id, st.plan.model));
+    CAF_CHECK_EQUAL(msg::check_decision(pd, {msg::question::progress, st.plan.model}), "");
+    const auto rq = small_edge(st.trial_id, st.plan.model);
     auto rd = ask(rq);
     CAF_CHECK_EQUAL(msg::check_decision(rd, {msg::question::results, rq.model, false, rq.budget_left}), "");
     CAF_CHECK_NOT_EQUAL(rd.action, msg::action::switch_model);  // every row runs the approved model
@@ -416,6 +407,50 @@ CAF_TEST(compare models on two symbols runs every model on every symbol) {
   CAF_CHECK_EQUAL((*started)[1].plan.model, "logistic");
   CAF_CHECK_EQUAL((*started)[3].plan.symbol, "TSLA");
   CAF_CHECK_EQUAL((*started)[3].plan.model, "logistic");
+}
+
+CAF_TEST(the symbols of a schedule run through the headless agent and the combined report is kept) {
+  actors::agent_config cfg;
+  cfg.engine = recorder;
+  cfg.store = store;
+  cfg.data_dir = folder;
+  auto headless = actors::spawn_agent(sys, cfg, caf::actor{}, actors::thread_mode::scheduled);
+  run();
+  msg::trial_plan plan;
+  plan.symbol = "AAPL";
+  plan.model = "logistic";
+  self->send(headless, msg::run_universe{plan, {"AAPL", "MSFT", "TSLA"}, "", "schedule:nightly"});
+  run();
+  msg::agent_turn t;
+  self->receive([&](msg::agent_turn& x) { t = x; });
+  CAF_CHECK_EQUAL(t.kind, msg::agent_turn::reply);
+  CAF_CHECK(t.text.find("I cannot load MSFT") == 0);
+  CAF_CHECK(t.text.find("Approved proposal") == std::string::npos);  // the config file approved it
+  CAF_REQUIRE_EQUAL(started->size(), 2u);
+  CAF_CHECK_EQUAL(t.trial_id, (*started)[0].trial_id);
+  CAF_CHECK_EQUAL((*started)[0].plan.symbol, "AAPL");
+  CAF_CHECK_EQUAL((*started)[1].plan.symbol, "TSLA");
+  CAF_REQUIRE_EQUAL(stored->created.size(), 2u);
+  for (const auto& c : stored->created) CAF_CHECK_EQUAL(c.origin, "schedule:nightly");
+
+  for (const auto& st : *started) {
+    msg::trial_summary s;
+    s.trial_id = st.trial_id;
+    s.plan = st.plan;
+    s.symbol = st.plan.symbol;
+    s.model = "logistic";
+    s.test.n = 110;
+    s.test.accuracy = 0.52;
+    self->send(headless, s);
+    run();
+    self->receive([](msg::final_report&) {});
+  }
+  // Nobody watches: the report is in the store only.
+  CAF_REQUIRE_EQUAL(stored->universe_reports.size(), 1u);
+  CAF_CHECK_EQUAL(stored->universe_reports[0].rows.size(), 2u);
+  CAF_CHECK(unasked().first.empty());
+  caf::anon_send_exit(headless, caf::exit_reason::user_shutdown);
+  run();
 }
 
 CAF_TEST(more symbols than the limit are refused and nothing is proposed) {
