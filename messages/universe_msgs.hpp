@@ -14,6 +14,10 @@
 
 namespace mlt::msg {
 
+/// Words of the agent's reply when a universe's trials start; a client that
+/// follows the request waits for the universe_report frame then.
+constexpr const char* universe_started_words = "Running the same plan once per symbol";
+
 /// One arm: a symbol (and model) and its out-of-sample numbers. Standard
 /// errors treat rows as independent (binomial for accuracy, Hanley-McNeil
 /// for AUC, sqrt(1.06/(n-3)) for the walk-forward IC).
@@ -32,13 +36,14 @@ struct universe_row {
   double wf_ic = 0, wf_ic_se = 0;
   double strategy_return = 0;  ///< paper trading on the test part
   double buy_hold_return = 0;  ///< buy-and-hold over the same bars
+  std::int32_t trades = 0;     ///< the strategy's trades (0: it stayed in cash)
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, universe_row& x) {
   return f(caf::meta::type_name("universe_row"), x.trial_id, x.symbol, x.model, x.finished, x.failure, x.synthetic,
            x.test_n, x.test_accuracy, x.test_accuracy_se, x.test_auc, x.test_auc_se, x.walk_forward, x.wf_n, x.wf_ic,
-           x.wf_ic_se, x.strategy_return, x.buy_hold_return);
+           x.wf_ic_se, x.strategy_return, x.buy_hold_return, x.trades);
 }
 
 /// The finished arms of one model pooled across symbols: means, and the
@@ -67,13 +72,14 @@ struct universe_report {
   std::vector<std::string> models;
   std::vector<universe_row> rows;       ///< symbol by symbol, models within
   std::vector<universe_pooled> pooled;  ///< one per model
+  std::vector<std::string> skipped;     ///< symbols that did not run, with why ("MSFT (no MSFT.csv in DIR ...)")
   std::string text;                     ///< the table and its caveats, as the person reads it
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, universe_report& x) {
   return f(caf::meta::type_name("universe_report"), x.report_id, x.universe, x.symbols, x.models, x.rows, x.pooled,
-           x.text);
+           x.skipped, x.text);
 }
 
 /// Keep a combined report; the store answers its id (std::int64_t).

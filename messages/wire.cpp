@@ -566,6 +566,7 @@ std::string encode_universe_report(const universe_report& r) {
         .field("wf_ic_se", x.wf_ic_se)
         .field("strategy_return", x.strategy_return)
         .field("buy_hold_return", x.buy_hold_return)
+        .field("trades", static_cast<std::int64_t>(x.trades))
         .end_object();
   }
   w.end_array().key("pooled").begin_array();
@@ -585,6 +586,8 @@ std::string encode_universe_report(const universe_report& r) {
         .field("beat_buy_hold", static_cast<std::int64_t>(p.beat_buy_hold))
         .end_object();
   }
+  w.end_array().key("skipped").begin_array();
+  for (const auto& s : r.skipped) w.value(s);
   w.end_array().field("text", r.text).end_object();
   return w.take();
 }

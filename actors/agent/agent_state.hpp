@@ -37,7 +37,7 @@ constexpr std::size_t universe_window = 30;
 struct universe_choice {
   std::vector<std::string> symbols;  ///< those that can be loaded, in the order named
   std::string universe;              ///< the built-in list they are ("dow30"), "" = named one by one
-  std::string skipped;               ///< the sentence naming what cannot be loaded ("" = none)
+  std::vector<std::string> missing;  ///< what cannot run and why: "MSFT (no MSFT.csv in DIR and no Polygon key)"
 };
 
 struct agent_state {
@@ -111,7 +111,7 @@ void start_one(agent_self* self, std::int64_t trial_id, msg::trial_plan plan);
 void start_arms(agent_self* self, turn_promise rp, std::int64_t pid, msg::trial_plan plan,
                 std::vector<arm_spec> arms_in, std::string kind,
                 std::shared_ptr<std::vector<std::int64_t>> ids = nullptr, bool pid_fresh = true,
-                std::string note = "");
+                std::vector<std::string> skipped = {});
 /// "resume trial 12": continues an interrupted or failed trial from its checkpoint.
 void resume(agent_self* self, turn_promise rp, std::int64_t trial_id);
 /// Approves proposal `proposal_id` (0 = the open one).
@@ -127,6 +127,8 @@ std::string why_no_data(const agent_state& st, const msg::trial_plan& plan, cons
 bool choose_universe(agent_state& st, const msg::trial_plan& plan, const std::vector<std::string>& wanted,
                      const std::string& universe, const std::vector<std::string>& unknown, universe_choice& out,
                      msg::agent_turn& refusal);
+/// "I cannot load MSFT (...); XYZ (...)" ("" when nothing is missing).
+std::string missing_text(const universe_choice& u);
 /// A universe proposal's plan text: the plan with its symbols, what each
 /// loads, and how many trials an approval starts.
 std::string universe_plan_text(const agent_state& st, msg::trial_plan plan, const universe_choice& u,

@@ -185,8 +185,8 @@ void edit_proposal(agent_self* self, turn_promise rp, const brain::intent& in, s
   const auto fan = st.batch_symbols.find(st.proposal->first);
   const bool symbols_edited = e.symbols || !e.drop_symbols.empty() || !e.add_symbols.empty();
   if (fan != st.batch_symbols.end() || symbols_edited) {
-    u = fan != st.batch_symbols.end() ? fan->second : universe_choice{{plan.symbol}, "", ""};
-    u.skipped.clear();
+    u = fan != st.batch_symbols.end() ? fan->second : universe_choice{{plan.symbol}, "", {}};
+    u.missing.clear();
     std::string problem = edit_universe(u, e);
     if (!problem.empty()) {
       rp.deliver(error("bad_plan", "I kept the plan as it was: " + problem));

@@ -37,6 +37,7 @@ struct comparison {
   std::string universe;              ///< a built-in list's id for a universe ("" = symbols named)
   std::vector<std::string> symbols;  ///< a universe's symbols, in order
   std::vector<std::string> models;   ///< the models compared ("" = the plan's one)
+  std::vector<std::string> skipped;  ///< a universe's symbols that did not run, with why
   bool complete() const;
 };
 

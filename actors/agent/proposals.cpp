@@ -34,7 +34,8 @@ void propose(agent_self* self, turn_promise rp, msg::trial_plan plan, std::strin
   // person approves it.
   const bool fan_out = universe.symbols.size() >= 2;
   // What could not be loaded is said first, before the plan for the rest.
-  std::string text = (universe.skipped.empty() ? "" : universe.skipped + "\n") + lead + (fan_out ? universe_plan_text(self->state, plan, universe, batch)
+  const std::string missing = missing_text(universe);
+  std::string text = (missing.empty() ? "" : missing + ", so I propose running on the rest.\n") + lead + (fan_out ? universe_plan_text(self->state, plan, universe, batch)
                                      : brain::describe_plan(plan) + "\n  loads:         " +
                                            ml::describe_data_choice(plan.symbol, plan.data_source,
                                                                     self->state.cfg.data_dir,
@@ -95,7 +96,7 @@ void start_one(agent_self* self, std::int64_t trial_id, msg::trial_plan plan) {
 // Records every arm as a trial, then answers and starts them in order.
 void start_arms(agent_self* self, turn_promise rp, std::int64_t pid, msg::trial_plan plan,
                 std::vector<arm_spec> arms_in, std::string kind,
-                std::shared_ptr<std::vector<std::int64_t>> ids, bool pid_fresh, std::string note) {
+                std::shared_ptr<std::vector<std::int64_t>> ids, bool pid_fresh, std::vector<std::string> skipped) {
   auto arms = std::make_shared<std::vector<arm_spec>>(std::move(arms_in));
   if (!ids) ids = std::make_shared<std::vector<std::int64_t>>();
   if (ids->size() < arms->size()) {
@@ -106,7 +107,7 @@ void start_arms(agent_self* self, turn_promise rp, std::int64_t pid, msg::trial_
           .then(
               [=](std::int64_t trial_id) mutable {
                 ids->push_back(trial_id);
-                start_arms(self, rp, pid, plan, *arms, kind, ids, pid_fresh, note);
+                start_arms(self, rp, pid, plan, *arms, kind, ids, pid_fresh, skipped);
               },
               [=](caf::error& e) mutable {
                 rp.deliver(error("store_failed", "could not record the approval: " + why(self, e)));
@@ -133,7 +134,9 @@ void start_arms(agent_self* self, turn_promise rp, std::int64_t pid, msg::trial_
   auto& st = self->state;
   st.last_approved = std::make_pair(pid, plan);
   // A schedule's universe (pid 0) was approved in the config file.
-  std::string text = (note.empty() ? "" : note + "\n") +
+  // A chat proposal said what it skips; a schedule's run says it now.
+  const std::string missing = pid > 0 ? std::string() : missing_text(universe_choice{{}, "", skipped});
+  std::string text = (missing.empty() ? "" : missing + ", so I run the rest.\n") +
                      (pid > 0 ? "Approved proposal " + std::to_string(pid) + ". " : std::string());
   if (kind.empty()) {
     text += "Trial " + std::to_string(ids->front()) + " is starting";
@@ -144,7 +147,7 @@ void start_arms(agent_self* self, turn_promise rp, std::int64_t pid, msg::trial_
     c.kind = kind;
     text += kind == "brains"   ? "Comparing brains on the same plan:"
             : kind == "models" ? "Comparing models on the same plan:"
-                               : "Running the same plan once per symbol" +
+                               : msg::universe_started_words +
                                      std::string(std::any_of(arms->begin(), arms->end(),
                                                              [](const arm_spec& a) { return !a.model.empty(); })
                                                      ? " and model:"
@@ -166,6 +169,7 @@ void start_arms(agent_self* self, turn_promise rp, std::int64_t pid, msg::trial_
       st.compared_in[(*ids)[i]] = ids->front();
       text += "\n  trial " + std::to_string((*ids)[i]) + ": " + arm.label;
     }
+    c.skipped = skipped;
     st.comparisons[ids->front()] = std::move(c);
     text += "\nI will put the out-of-sample results side by side when all have finished.";
   }
@@ -267,8 +271,9 @@ void approve(agent_self* self, turn_promise rp, std::int64_t proposal_id) {
     }
     arms = universe_arms(fan->second, models, current_mode(st),
                          sched == st.scheduled_proposals.end() ? "universe" : sched->second);
+    const auto skipped = fan->second.missing;
     st.batch_symbols.erase(fan);
-    start_arms(self, rp, pid, plan, std::move(arms), "universe");
+    start_arms(self, rp, pid, plan, std::move(arms), "universe", nullptr, true, skipped);
   } else if (batch != st.batch_models.end()) {
     for (const auto& m : batch->second) arms.push_back({m, current_mode(st), m, "compare:" + m});
     st.batch_models.erase(batch);

@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "actors/brain/plan_rules.hpp"
+#include "actors/text_format.hpp"
 #include "messages/plan_limits.hpp"
 #include "ml/market/data_catalog.hpp"
 #include "ml/market/data_source.hpp"
@@ -15,15 +16,7 @@
 
 namespace mlt::actors::agent {
 
-namespace {
-
-std::string joined(const std::vector<std::string>& v, const char* sep = ", ") {
-  std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
-  return s;
-}
-
-}  // namespace
+using text::join;
 
 std::string why_no_data(const agent_state& st, const msg::trial_plan& plan, const std::string& symbol) {
   ml::data_request req;
@@ -62,15 +55,17 @@ bool choose_universe(agent_state& st, const msg::trial_plan& plan, const std::ve
     else missing.push_back(s + " (" + why + ")");
   }
   for (const auto& u : unknown) missing.push_back(u + " (not a symbol I know)");
-  if (!missing.empty())
-    out.skipped = "I cannot load " + joined(missing, "; ") +
-                  (out.symbols.empty() ? "." : ", so I propose running on the rest.");
+  out.missing = missing;
   if (out.symbols.empty()) {
-    refusal = error("no_data", out.skipped + " None of the symbols can be loaded: put SYMBOL.csv files in the data "
-                                             "folder, set a Polygon key, or say \"use synthetic data\".");
+    refusal = error("no_data", missing_text(out) + ". None of the symbols can be loaded: put SYMBOL.csv files in the "
+                                                   "data folder, set a Polygon key, or say \"use synthetic data\".");
     return false;
   }
   return true;
+}
+
+std::string missing_text(const universe_choice& u) {
+  return u.missing.empty() ? std::string() : "I cannot load " + join(u.missing, "; ");
 }
 
 std::string universe_plan_text(const agent_state& st, msg::trial_plan plan, const universe_choice& u,
@@ -79,7 +74,7 @@ std::string universe_plan_text(const agent_state& st, msg::trial_plan plan, cons
   std::string text = brain::describe_plan(plan);
   const std::string symbol_line = "  symbol:        SYMBOL\n";
   const auto* idx = ml::index_named(u.universe);
-  const std::string symbols = "  symbols:       " + joined(u.symbols) + " (" + std::to_string(u.symbols.size()) +
+  const std::string symbols = "  symbols:       " + join(u.symbols) + " (" + std::to_string(u.symbols.size()) +
                               (idx ? " of " + idx->name + ", members as of " + idx->as_of : std::string()) + ")\n";
   if (text.rfind(symbol_line, 0) == 0) text.replace(0, symbol_line.size(), symbols);
   for (const auto& s : u.symbols)
@@ -100,7 +95,7 @@ std::string edit_universe(universe_choice& u, const brain::plan_edit& e) {
   }
   for (const auto& d : e.drop_symbols) {
     auto it = std::find(u.symbols.begin(), u.symbols.end(), d);
-    if (it == u.symbols.end()) return d + " is not in the proposal (" + joined(u.symbols) + ")";
+    if (it == u.symbols.end()) return d + " is not in the proposal (" + join(u.symbols) + ")";
     u.symbols.erase(it);
     u.universe.clear();  // no longer the list as published
   }
@@ -124,7 +119,7 @@ void run_universe(agent_self* self, turn_promise rp, const msg::run_universe& m)
   plan.symbol = u.symbols.front();
   // Every arm is recorded as its own proposal (there is no chat proposal).
   start_arms(self, rp, 0, plan, universe_arms(u, {}, current_mode(self->state), m.origin), "universe", nullptr,
-             false, u.skipped);
+             false, u.missing);
 }
 
 std::vector<arm_spec> universe_arms(const universe_choice& u, const std::vector<std::string>& models, trial_mode mode,

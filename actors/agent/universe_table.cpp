@@ -43,6 +43,7 @@ msg::universe_row row_of(const comparison_arm& a) {
   }
   r.strategy_return = s.paper.total_return;
   r.buy_hold_return = s.buy_hold.total_return;
+  r.trades = s.paper.trades;
   return r;
 }
 
@@ -100,7 +101,7 @@ std::string table_text(const msg::universe_report& r) {
            pad(fmt("%.3f", x.test_auc) + pm(x.test_auc_se, "%.3f"), 15);
     if (any_wf) out += pad(x.walk_forward ? fmt("%+.3f", x.wf_ic) + pm(x.wf_ic_se, "%.3f") : "n/a", 16);
     out += pad(spct(x.strategy_return), 10) + pad(spct(x.buy_hold_return), 10) +
-           (x.strategy_return > x.buy_hold_return ? "yes" : "no") + "\n";
+           (x.strategy_return > x.buy_hold_return ? "yes" : "no") + (x.trades == 0 ? " (no trades)" : "") + "\n";
   }
   return out;
 }
@@ -138,6 +139,8 @@ std::string caveats_text(const msg::universe_report& r, const comparison& c) {
     out += "The member list of " + idx->name + " is as of " + idx->as_of +
            ": over earlier years it leaves out the companies that dropped out of the index (survivorship bias), "
            "which flatters buy-and-hold and long strategies.\n";
+  if (std::any_of(r.rows.begin(), r.rows.end(), [](const auto& x) { return x.finished && x.trades == 0; }))
+    out += "A strategy with no trades stayed in cash: whether it beat buy-and-hold says only how buy-and-hold did.\n";
   std::string synthetic;
   for (const auto& x : r.rows)
     if (x.finished && x.synthetic) synthetic += (synthetic.empty() ? "" : ", ") + x.symbol;
@@ -153,6 +156,7 @@ msg::universe_report universe_report_of(const comparison& c) {
   r.universe = c.universe;
   r.symbols = c.symbols;
   r.models = c.models;
+  r.skipped = c.skipped;
   for (const auto& a : c.arms) r.rows.push_back(row_of(a));
   // One model for every symbol: the finished rows name it, and a row that
   // did not finish ran it too.
@@ -171,6 +175,7 @@ msg::universe_report universe_report_of(const comparison& c) {
   r.text = "The same plan, run once per symbol" + std::string(r.models.size() > 1 ? " and model" : "") + " on " +
            (idx ? idx->name : std::to_string(r.symbols.size()) + " symbols") + " (" + std::to_string(finished) +
            " of " + std::to_string(r.rows.size()) + " trials finished):\n" + table_text(r) +
+           (r.skipped.empty() ? std::string() : "Not run (no data): " + text::join(r.skipped, "; ") + ".\n") +
            "Pooled (mean across symbols ± its standard error across symbols):\n" + pooled_text(r) + caveats_text(r, c);
   while (!r.text.empty() && r.text.back() == '\n') r.text.pop_back();
   return r;

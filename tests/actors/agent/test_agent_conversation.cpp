@@ -369,6 +369,10 @@ CAF_TEST(a three symbol request starts three trials whose questions are answered
   CAF_CHECK_EQUAL(r.pooled[0].symbols, 2);
   CAF_CHECK_EQUAL(r.pooled[0].beat_buy_hold, 1);
   CAF_CHECK(r.text.find("1 of 2 beat buy-and-hold") != std::string::npos);
+  // The symbol skipped before approval is named in the answer too.
+  CAF_REQUIRE_EQUAL(r.skipped.size(), 1u);
+  CAF_CHECK(r.skipped[0].find("MSFT (no MSFT.csv in ") == 0);
+  CAF_CHECK(r.text.find("Not run (no data): MSFT") != std::string::npos);
 }
 
 CAF_TEST(drop and use xgboost change every arm of a universe proposal) {
@@ -425,6 +429,7 @@ CAF_TEST(the symbols of a schedule run through the headless agent and the combin
   self->receive([&](msg::agent_turn& x) { t = x; });
   CAF_CHECK_EQUAL(t.kind, msg::agent_turn::reply);
   CAF_CHECK(t.text.find("I cannot load MSFT") == 0);
+  CAF_CHECK(t.text.find("so I run the rest.") != std::string::npos);
   CAF_CHECK(t.text.find("Approved proposal") == std::string::npos);  // the config file approved it
   CAF_REQUIRE_EQUAL(started->size(), 2u);
   CAF_CHECK_EQUAL(t.trial_id, (*started)[0].trial_id);

@@ -31,6 +31,7 @@ comparison_arm finished(const char* symbol, std::int64_t id, double acc, double 
   s.test.tn = 100;
   s.test.fp = 90;
   s.paper.total_return = strategy;
+  s.paper.trades = 7;
   s.buy_hold.total_return = buy_hold;
   if (walk_forward) {
     s.walk_forward.folds.resize(3);
@@ -112,6 +113,22 @@ TEST_CASE("the universe text shows the table, the pooled line and honest caveats
   CHECK(t.find("understates the uncertainty") != std::string::npos);
   CHECK(t.find("survivorship") == std::string::npos);  // symbols named one by one
   CHECK(t.find("Synthetic") == std::string::npos);
+  CHECK(t.find("no trades") == std::string::npos);
+}
+
+TEST_CASE("a row without trades says so, and symbols that did not run are named") {
+  auto c = three_symbols("");
+  c.arms[2].summary.paper.trades = 0;
+  c.arms[2].summary.paper.total_return = 0;
+  c.skipped = {"MSFT (no MSFT.csv in /data and no Polygon key)"};
+  const auto r = mlt::actors::universe_report_of(c);
+  INFO(r.text);
+  CHECK(r.rows[2].trades == 0);
+  CHECK(r.rows[0].trades == 7);
+  CHECK(r.text.find("no (no trades)") != std::string::npos);
+  CHECK(r.text.find("A strategy with no trades stayed in cash") != std::string::npos);
+  CHECK(r.skipped == c.skipped);
+  CHECK(r.text.find("Not run (no data): MSFT (no MSFT.csv in /data and no Polygon key).") != std::string::npos);
 }
 
 TEST_CASE("a named list's report states its date and survivorship bias; synthetic rows are named") {
