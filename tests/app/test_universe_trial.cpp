@@ -4,7 +4,12 @@
 // one combined report, sent as a frame and kept by the store.
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <fstream>
 #include <map>
+#include <thread>
+
+#include <sqlite3.h>
 #include <set>
 
 #include "actors/store/trial_db.hpp"
@@ -92,4 +97,54 @@ TEST_CASE("a trial over AAPL, MSFT and NVDA runs per symbol and answers with one
   CHECK(kept.rows[0].symbol == "AAPL");
   CHECK(db.get(trial_of["AAPL"]).row.status == "completed");
   CHECK(db.get(trial_of["NVDA"]).row.origin == "universe");
+}
+
+namespace {
+
+std::int64_t universe_reports_in(const std::string& state) {
+  sqlite3* db = nullptr;
+  std::int64_t n = -1;
+  if (sqlite3_open_v2((state + "/mltrainer.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM universe_reports", -1, &s, nullptr) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW)
+      n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+  }
+  sqlite3_close(db);
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("a schedule's symbols fan out in the daemon and its combined report is kept", "[integration]") {
+  const auto config_dir = mlt::test::fresh_dir("universe-sched-config");
+  const auto state = mlt::test::fresh_dir("universe-sched-state");
+  // Every 30 seconds (six-field cron, seconds first): the first fire comes
+  // within half a minute; only the first combined report is read.
+  const auto config = config_dir + "/mltrainer.json";
+  {
+    std::ofstream out(config);
+    out << R"({"schedules": [{"name": "pair", "cron": "*/30 * * * * *", "timezone": "UTC", "kind": "trial",
+               "request": {"symbols": ["AAPL", "NVDA"], "model": "logistic"},
+               "approved": true, "missed": "skip"}]})";
+  }
+  daemon_process d(state, {"--config", config});
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(180);
+  while (universe_reports_in(state) < 1 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK(d.stop() == 0);
+
+  mlt::store::trial_db db(state + "/mltrainer.db");
+  const auto r = db.universe_report(1);
+  REQUIRE(r.report_id == 1);
+  REQUIRE(r.rows.size() == 2);
+  CHECK(r.rows[0].symbol == "AAPL");
+  CHECK(r.rows[1].symbol == "NVDA");
+  for (const auto& row : r.rows) {
+    INFO(row.symbol << ": " << row.failure);
+    CHECK(row.finished);
+    CHECK(db.get(row.trial_id).row.origin == "schedule:pair");
+  }
+  CHECK_THAT(r.text, Catch::Contains("2 of 2 trials finished"));
 }
