@@ -138,6 +138,9 @@ std::string universe_plan_text(const agent_state& st, msg::trial_plan plan, cons
 std::string edit_universe(universe_choice& u, const brain::plan_edit& e);
 /// A schedule's symbols: the plan once per symbol, approved as it stands.
 void run_universe(agent_self* self, turn_promise rp, const msg::run_universe& m);
+/// Cancels a universe arm still waiting for its turn (never handed to the
+/// engine): false when `trial_id` is not waiting.
+bool cancel_waiting(agent_self* self, std::int64_t trial_id);
 /// One arm per symbol, or per symbol and model.
 std::vector<arm_spec> universe_arms(const universe_choice& u, const std::vector<std::string>& models, trial_mode mode,
                                     const std::string& origin);
@@ -151,5 +154,7 @@ void on_chat(agent_self* self, turn_promise rp, const std::string& text);
 void arm_done(agent_self* self, std::int64_t trial_id, const msg::trial_summary* s, const msg::final_report* r,
               const std::string& failure, const std::string& remembers = "", const std::string& plan_remembers = "");
 void trial_finished(agent_self* self, std::int64_t trial_id);
+/// Ends a conversation's agent whose person left once its trials are done.
+void maybe_quit(agent_self* self);
 
 }  // namespace mlt::actors::agent

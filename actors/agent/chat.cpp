@@ -235,6 +235,10 @@ void cancel_trial(agent_self* self, turn_promise rp, const brain::intent& in) {
     }
     return;
   }
+  if (cancel_waiting(self, id)) {
+    rp.deliver(reply("Cancelled trial " + std::to_string(id) + " before it started.", id));
+    return;
+  }
   self->request(st.cfg.engine, std::chrono::seconds(30), msg::cancel_trial{id, "cancelled by the person"})
       .then(
           [=](bool ok) mutable {

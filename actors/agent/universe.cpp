@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "actors/brain/plan_rules.hpp"
+#include "actors/tell.hpp"
 #include "actors/text_format.hpp"
 #include "messages/plan_limits.hpp"
 #include "ml/market/data_catalog.hpp"
@@ -120,6 +121,23 @@ void run_universe(agent_self* self, turn_promise rp, const msg::run_universe& m)
   // Every arm is recorded as its own proposal (there is no chat proposal).
   start_arms(self, rp, 0, plan, universe_arms(u, {}, current_mode(self->state), m.origin), "universe", nullptr,
              false, u.missing);
+}
+
+bool cancel_waiting(agent_self* self, std::int64_t trial_id) {
+  auto& st = self->state;
+  auto it = std::find_if(st.waiting_arms.begin(), st.waiting_arms.end(),
+                         [&](const auto& w) { return w.first == trial_id; });
+  if (it == st.waiting_arms.end()) return false;
+  st.waiting_arms.erase(it);
+  const std::string text = "cancelled by the person before it started";
+  tell(self, st.cfg.store, msg::set_trial_status{trial_id, "cancelled", text});
+  tell(self, st.observer, msg::trial_failed{trial_id, "cancelled", "cancelled", text});
+  arm_done(self, trial_id, nullptr, nullptr, "cancelled: " + text);
+  // Not trial_finished: it was never running, so no waiting arm takes its place.
+  st.active_trials.erase(trial_id);
+  st.modes.erase(trial_id);
+  maybe_quit(self);
+  return true;
 }
 
 std::vector<arm_spec> universe_arms(const universe_choice& u, const std::vector<std::string>& models, trial_mode mode,

@@ -458,6 +458,35 @@ CAF_TEST(the symbols of a schedule run through the headless agent and the combin
   run();
 }
 
+CAF_TEST(a long universe is handed to the engine a window at a time and a waiting arm cancels cleanly) {
+  // Two models on the Dow 30: 60 trials, 30 handed over at once.
+  auto p = propose("compare xgboost and logistic on the Dow 30 with synthetic data");
+  CAF_CHECK(p.text.find("60 trials") != std::string::npos);
+  approve_all(p.proposal_id);
+  CAF_REQUIRE_EQUAL(stored->created.size(), 60u);
+  CAF_REQUIRE_EQUAL(started->size(), 30u);
+  const auto last = stored->last_trial;  // waiting, never started
+
+  self->send(agent, msg::user_chat{1, "cancel trial " + std::to_string(last)});
+  run();
+  // The person hears of the cancelled trial (trial_failed) and gets the reply.
+  auto turns = unasked().second;
+  CAF_REQUIRE_EQUAL(turns.size(), 1u);
+  const auto& t = turns[0];
+  CAF_CHECK_EQUAL(t.kind, msg::agent_turn::reply);
+  CAF_CHECK(t.text.find("before it started") != std::string::npos);
+  CAF_REQUIRE(!stored->statuses.empty());
+  CAF_CHECK_EQUAL(stored->statuses.back().trial_id, last);
+  CAF_CHECK_EQUAL(stored->statuses.back().status, "cancelled");
+  CAF_CHECK_EQUAL(started->size(), 30u);  // a cancelled waiting arm frees no slot
+
+  // An arm that ends lets the next waiting one start.
+  self->send(agent, msg::trial_failed{(*started)[0].trial_id, "failed", "data_error", "no bars"});
+  run();
+  CAF_CHECK_EQUAL(started->size(), 31u);
+  CAF_CHECK_EQUAL(started->back().trial_id, (*started)[29].trial_id + 1);
+}
+
 CAF_TEST(more symbols than the limit are refused and nothing is proposed) {
   std::string line = "run trial on the Dow 30 and SPY";
   self->send(agent, msg::user_chat{1, line});
