@@ -78,6 +78,10 @@ std::string universe_plan_text(const agent_state& st, msg::trial_plan plan, cons
   const std::string symbols = "  symbols:       " + join(u.symbols) + " (" + std::to_string(u.symbols.size()) +
                               (idx ? " of " + idx->name + ", members as of " + idx->as_of : std::string()) + ")\n";
   if (text.rfind(symbol_line, 0) == 0) text.replace(0, symbol_line.size(), symbols);
+  // A universe never stands the synthetic market in for a missing file.
+  const std::string fallback = ", else synthetic)";
+  if (auto at = text.find(fallback); at != std::string::npos && plan.data_source == "auto")
+    text.replace(at, fallback.size(), "; a symbol with neither was left out)");
   for (const auto& s : u.symbols)
     text += "\n  " + s + " loads: " + ml::describe_data_choice(s, plan.data_source, st.cfg.data_dir, st.cfg.polygon_key);
   const std::size_t n = u.symbols.size() * std::max<std::size_t>(1, models.size());
