@@ -327,7 +327,8 @@ std::string encode_reply(const std::string& text, std::int64_t trial_id) {
   return w.take();
 }
 
-std::string encode_proposal(std::int64_t proposal_id, const trial_plan& plan, const std::string& text) {
+std::string encode_proposal(std::int64_t proposal_id, const trial_plan& plan, const std::string& text,
+                            const std::vector<std::string>& symbols) {
   json_writer w;
   w.begin_object().field("type", "proposal").field("proposal_id", proposal_id);
   // The plan's fields at top level (what clients read) and as one object.
@@ -340,6 +341,11 @@ std::string encode_proposal(std::int64_t proposal_id, const trial_plan& plan, co
       .field("horizon", static_cast<std::int64_t>(plan.horizon));
   w.key("plan");
   write_plan(w, plan);
+  if (!symbols.empty()) {
+    w.key("symbols").begin_array();
+    for (const auto& s : symbols) w.value(s);
+    w.end_array();
+  }
   w.field("text", text);
   w.end_object();
   return w.take();

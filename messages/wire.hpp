@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "messages/chat.hpp"
 #include "messages/paper_msgs.hpp"
@@ -40,7 +41,9 @@ decode_result decode_client_frame(const std::string& text);
 // Server -> client frames. Each returns one JSON object as text.
 std::string encode_hello(const std::string& version, const std::string& brain);
 std::string encode_reply(const std::string& text, std::int64_t trial_id = 0);
-std::string encode_proposal(std::int64_t proposal_id, const trial_plan& plan, const std::string& text);
+/// `symbols` (a universe proposal's) appear as "symbols" only when there are any.
+std::string encode_proposal(std::int64_t proposal_id, const trial_plan& plan, const std::string& text,
+                            const std::vector<std::string>& symbols = {});
 std::string encode_event(const trial_event& e);
 std::string encode_report(const trial_report& r);
 /// The walk-forward record as JSON (the report's "walk_forward", the LLM's report input).

@@ -64,6 +64,7 @@ void propose(agent_self* self, turn_promise rp, msg::trial_plan plan, std::strin
             t.proposal_id = id;
             t.plan = plan;
             t.text = text;
+            if (fan_out) t.symbols = universe.symbols;
             rp.deliver(t);
           },
           [=](caf::error& e) mutable {

@@ -40,6 +40,9 @@ TEST_CASE("a trial over AAPL, MSFT and NVDA runs per symbol and answers with one
                                 Catch::Contains("AAPL loads: ") && Catch::Contains("/AAPL.csv: ") &&
                                 Catch::Contains("(real prices)") && Catch::Contains("2 trials"));
   CHECK(p.str("model") == "logistic");
+  std::vector<std::string> proposed;
+  for (auto s : p.doc["symbols"].get_array()) proposed.emplace_back(std::string_view(s.get_string()));
+  CHECK(proposed == std::vector<std::string>{"AAPL", "NVDA"});
   mlt::test::approve(c, p);
   auto ok = r.until("reply");
   CHECK_THAT(ok.str("text"), Catch::Contains("Running the same plan once per symbol:"));

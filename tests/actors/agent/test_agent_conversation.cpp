@@ -123,6 +123,7 @@ CAF_TEST(run trial on SPY is proposed approved started and its three questions a
   CAF_CHECK_EQUAL(proposal.kind, msg::agent_turn::proposal);
   CAF_CHECK_EQUAL(proposal.proposal_id, 1);
   CAF_CHECK_EQUAL(proposal.plan.symbol, "SPY");
+  CAF_CHECK(proposal.symbols.empty());  // one trial, no universe
   CAF_CHECK(proposal.text.find("Here is my plan:") == 0);
   CAF_CHECK(proposal.text.find("Approve with \"yes\"") != std::string::npos);
   CAF_REQUIRE_EQUAL(stored->proposals.size(), 1u);
@@ -304,6 +305,7 @@ CAF_TEST(a three symbol request starts three trials whose questions are answered
   CAF_CHECK(proposal.text.find("3 trials") != std::string::npos);
   CAF_CHECK_EQUAL(proposal.plan.symbol, "AAPL");
   CAF_CHECK_EQUAL(proposal.plan.model, "xgboost");
+  CAF_CHECK_EQUAL(proposal.symbols, (std::vector<std::string>{"AAPL", "NVDA", "TSLA"}));
 
   auto approved = approve_all(proposal.proposal_id);
   CAF_CHECK_EQUAL(approved.kind, msg::agent_turn::reply);
