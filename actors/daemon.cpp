@@ -193,6 +193,8 @@ void daemon::start() {
     spec.timezone = s.timezone;
     spec.kind = s.kind;
     spec.plan = config::to_trial_plan(s.request);
+    spec.symbols = s.request.symbols;
+    spec.universe = s.request.universe;
     spec.approved = s.approved;
     spec.missed = s.missed;
     spec.enabled = s.enabled;

@@ -25,6 +25,7 @@
 #include "messages/schedule_msgs.hpp"
 #include "messages/store_msgs.hpp"
 #include "messages/trial.hpp"
+#include "messages/universe_msgs.hpp"
 #include "messages/walk_forward_msgs.hpp"
 #include "messages/work.hpp"
 #include "ml/market/data_source.hpp"
@@ -101,7 +102,8 @@ using observer_actor = caf::typed_actor<
     caf::reacts_to<msg::trial_report>,  // the final report
     caf::reacts_to<msg::trial_failed>,  // failed, cancelled or interrupted
     caf::reacts_to<msg::paper_note>,    // a forward paper fill
-    caf::reacts_to<msg::agent_turn>>;   // the agent speaking unasked
+    caf::reacts_to<msg::agent_turn>,    // the agent speaking unasked
+    caf::reacts_to<msg::universe_report>>;  // a universe trial's combined report
 
 /// Simulates paper trading over a trial's test predictions (for the engine)
 /// and keeps forward paper portfolios (portfolio_request answers a sentence;
@@ -183,6 +185,7 @@ using agent_actor = caf::typed_actor<
     caf::replies_to<msg::progress_report>::with<msg::decision>,
     caf::replies_to<msg::initial_results>::with<msg::decision>,
     caf::replies_to<msg::trial_summary>::with<msg::final_report>,
+    caf::replies_to<msg::run_universe>::with<msg::agent_turn>,  // a schedule's symbols
     caf::reacts_to<msg::trial_failed>>;
 
 /// `observer` receives trial events (usually the session; none for the

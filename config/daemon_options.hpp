@@ -55,6 +55,11 @@ struct paper_options {
 /// msg::trial_plan, converted by config/plan_convert.hpp.
 struct trial_options {
   std::string symbol;                 ///< ticker, e.g. "SPY" ("symbol"; schedules only)
+  /// A universe: the trial once per symbol ("symbols": ["AAPL","MSFT"] or a
+  /// built-in list's name "dow30"; schedules only, instead of "symbol", which
+  /// then holds the first).
+  std::vector<std::string> symbols;
+  std::string universe;               ///< the built-in list "symbols" named ("dow30"), "" = none
   std::string model = "xgboost";      ///< majority | logistic | xgboost | lstm | transformer | ensemble ("model")
   std::string data_source = "auto";   ///< auto | synthetic | csv | polygon ("data_source")
   std::string start;                  ///< first date YYYY-MM-DD, "" = the source's default ("start")

@@ -14,6 +14,7 @@
 #include "messages/session_msgs.hpp"
 #include "messages/store_msgs.hpp"
 #include "messages/trial.hpp"
+#include "messages/universe_msgs.hpp"
 #include "messages/walk_forward_msgs.hpp"
 #include "messages/work.hpp"
 
@@ -109,6 +110,11 @@ CAF_BEGIN_TYPE_ID_BLOCK(mltrainer, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::matrix))
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::fit_job))
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::fit_done))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::universe_row))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::universe_pooled))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::universe_report))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::save_universe_report))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::run_universe))
 CAF_END_TYPE_ID_BLOCK(mltrainer)
 
 namespace mlt::msg {

@@ -4,12 +4,14 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "messages/chat.hpp"
 #include "messages/paper_msgs.hpp"
 #include "messages/plan.hpp"
 #include "messages/store_msgs.hpp"
 #include "messages/trial.hpp"
+#include "messages/universe_msgs.hpp"
 
 namespace mlt::msg {
 
@@ -39,7 +41,9 @@ decode_result decode_client_frame(const std::string& text);
 // Server -> client frames. Each returns one JSON object as text.
 std::string encode_hello(const std::string& version, const std::string& brain);
 std::string encode_reply(const std::string& text, std::int64_t trial_id = 0);
-std::string encode_proposal(std::int64_t proposal_id, const trial_plan& plan, const std::string& text);
+/// `symbols` (a universe proposal's) appear as "symbols" only when there are any.
+std::string encode_proposal(std::int64_t proposal_id, const trial_plan& plan, const std::string& text,
+                            const std::vector<std::string>& symbols = {});
 std::string encode_event(const trial_event& e);
 std::string encode_report(const trial_report& r);
 /// The walk-forward record as JSON (the report's "walk_forward", the LLM's report input).
@@ -49,6 +53,9 @@ std::string encode_trials(const trial_list& list);
 std::string encode_trial(const trial_record& rec);
 std::string encode_error(const std::string& code, const std::string& message);
 std::string encode_paper(const paper_note& n);
+/// {"type":"universe_report", "report_id", "universe", "symbols", "models",
+///  "rows":[...], "pooled":[...], "text"}: a universe trial's combined report.
+std::string encode_universe_report(const universe_report& r);
 /// The report's sections as one text (the report frame's "text").
 std::string report_text(const final_report& r);
 
