@@ -2,8 +2,8 @@
 // in order; other bars or another question end the replay with a reason.
 #include <catch2/catch.hpp>
 
-#include "actors/engine_checkpoint.hpp"
-#include "actors/engine_state.hpp"
+#include "actors/engine/checkpoint.hpp"
+#include "actors/engine/engine_state.hpp"
 
 using namespace mlt;
 using actors::checkpoint::question_key;

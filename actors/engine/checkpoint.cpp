@@ -1,8 +1,8 @@
-#include "actors/engine_checkpoint.hpp"
+#include "actors/engine/checkpoint.hpp"
 
 #include <map>
 
-#include "actors/engine_state.hpp"
+#include "actors/engine/engine_state.hpp"
 #include "ml/market/bar.hpp"
 
 namespace mlt::actors::checkpoint {

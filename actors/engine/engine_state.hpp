@@ -11,7 +11,7 @@
 #include <caf/actor.hpp>
 
 #include "actors/brain/brain.hpp"
-#include "actors/engine_checkpoint.hpp"
+#include "actors/engine/checkpoint.hpp"
 #include "actors/fwd.hpp"
 #include "messages/negotiation.hpp"
 #include "messages/trial.hpp"
@@ -28,7 +28,7 @@ struct trial_run {
   trainer_actor trainer;
   std::int64_t seq = 0;
   bool cancelled = false;
-  std::string store_failure;  ///< why the store could not write its transcript ("" while it can); see engine.cpp `find`
+  std::string store_failure;  ///< why the store could not write its transcript ("" while it can); see engine/steps.hpp `find`
   std::int32_t decisions = 0;       ///< agent answers used (budget)
   std::int32_t configurations = 0;  ///< fits started, optimiser evaluations
   std::int64_t config_key = 0;      ///< store key of the current fit
