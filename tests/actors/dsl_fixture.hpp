@@ -15,6 +15,7 @@
 #include <caf/all.hpp>
 #include <caf/test/dsl.hpp>
 
+#include "actors/fwd.hpp"
 #include "messages/paper_msgs.hpp"
 #include "messages/schedule_msgs.hpp"
 #include "messages/store_msgs.hpp"
@@ -89,6 +90,10 @@ inline caf::behavior scripted_store(caf::event_based_actor*, std::shared_ptr<sto
 struct dsl_fixture : test_coordinator_fixture<dsl_config> {
   std::shared_ptr<store_log> stored = std::make_shared<store_log>();
   caf::actor store = sys.spawn(scripted_store, stored);
+
+  /// The scripted store as the store's typed handle, for an actor's config
+  /// (it answers what the tested actors ask, not the whole interface).
+  actors::store_actor store_handle() const { return caf::actor_cast<actors::store_actor>(store); }
 
   /// The next message in `who`'s mailbox as a T, left there for the
   /// expect() that follows (fails the test if it is something else).

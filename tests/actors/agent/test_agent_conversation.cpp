@@ -35,7 +35,7 @@ struct agent_fixture : dsl_fixture {
   agent_fixture() {
     actors::agent_config cfg;
     cfg.engine = engine;
-    cfg.store = store;
+    cfg.store = store_handle();
     cfg.data_dir = MLT_TEST_DATA_DIR;
     agent = actors::spawn_agent(sys, cfg, caf::actor{}, actors::thread_mode::scheduled);
     run();  // every actor starts; nothing is sent yet

@@ -38,7 +38,7 @@ struct engine_fixture : dsl_fixture {
   engine_fixture() {
     actors::engine_config cfg;
     cfg.max_concurrent = 1;
-    cfg.store = store;
+    cfg.store = store_handle();
     cfg.loader = loader;
     cfg.paper = paper;
     cfg.make_trainer = [t = trainer](caf::actor_system&) { return t; };

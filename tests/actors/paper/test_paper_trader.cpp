@@ -18,7 +18,7 @@ namespace {
 
 struct paper_fixture : dsl_fixture {
   actors::paper_trader_actor paper =
-      actors::spawn_paper_trader(sys, actors::paper_trader_config{store, {}, ""}, actors::thread_mode::scheduled);
+      actors::spawn_paper_trader(sys, actors::paper_trader_config{store_handle(), {}, ""}, actors::thread_mode::scheduled);
   ml::bar_series bars = spy_bars();
 
   paper_fixture() { run(); }
