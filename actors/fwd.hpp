@@ -219,6 +219,7 @@ struct session_config {
   std::string version;
   int messages_per_minute = 0;  ///< per-session frame rate; 0 = unlimited
   std::size_t max_message_bytes = 0;  ///< longer frames are refused, the session stays; 0 = no limit
+  thread_mode agent_mode = thread_mode::detached;  ///< where the session's agent runs (tests: scheduled)
 };
 
 /// One WebSocket conversation: decodes the frames the connection hands it,

@@ -87,6 +87,19 @@ inline caf::behavior scripted_store(caf::event_based_actor*, std::shared_ptr<sto
   };
 }
 
+/// An engine that starts every trial at once (queue position 0), has none to
+/// cancel, and does nothing else.
+inline actors::engine_actor::behavior_type scripted_engine(actors::engine_actor::pointer) {
+  return {
+      [](msg::start_trial&) { return std::int32_t{0}; },
+      [](msg::resume_trial&) { return std::int32_t{0}; },
+      [](msg::cancel_trial&) { return false; },
+      [](msg::optimize_step&) {},
+      [](msg::data_progress_msg&) {},
+      [](msg::trial_failed&) {},
+  };
+}
+
 struct dsl_fixture : test_coordinator_fixture<dsl_config> {
   std::shared_ptr<store_log> stored = std::make_shared<store_log>();
   caf::actor store = sys.spawn(scripted_store, stored);

@@ -16,18 +16,6 @@ using namespace mlt::test;
 
 namespace {
 
-// Starts every trial at once (queue position 0) and does nothing else.
-actors::engine_actor::behavior_type scripted_engine(actors::engine_actor::pointer) {
-  return {
-      [](msg::start_trial&) { return std::int32_t{0}; },
-      [](msg::resume_trial&) { return std::int32_t{0}; },
-      [](msg::cancel_trial&) { return false; },
-      [](msg::optimize_step&) {},
-      [](msg::data_progress_msg&) {},
-      [](msg::trial_failed&) {},
-  };
-}
-
 struct agent_fixture : dsl_fixture {
   actors::engine_actor engine = sys.spawn(scripted_engine);
   actors::agent_actor agent;
