@@ -87,17 +87,21 @@ struct decision {
   std::string note;                      ///< fallback notes ("LLM late; rules decided")
 };
 
+/// Reads an enum field that travels (and is stored) by its word, so a
+/// record stays readable when the enum grows: for an inspect's load_callback.
+template <class Enum, std::size_t N>
+caf::error read_word(const std::array<std::pair<Enum, const char*>, N>& table, const std::string& word, Enum& out,
+                     const char* what) {
+  auto v = parse_word(table, word);
+  if (!v) return caf::make_error(caf::sec::invalid_argument, std::string("unknown ") + what + " '" + word + "'");
+  out = *v;
+  return caf::none;
+}
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, decision& x) {
-  // The action travels (and is stored in checkpoints) by its name, so a
-  // record stays readable when the enum grows.
   std::string action_name = to_string(x.action);
-  auto load = caf::meta::load_callback([&]() -> caf::error {
-    auto a = parse_action(action_name);
-    if (!a) return caf::make_error(caf::sec::invalid_argument, "unknown action '" + action_name + "'");
-    x.action = *a;
-    return caf::none;
-  });
+  auto load = caf::meta::load_callback([&] { return read_word(action_words, action_name, x.action, "action"); });
   return f(caf::meta::type_name("decision"), action_name, x.reason, x.params, x.model, x.brain, x.note, load);
 }
 

@@ -266,12 +266,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, recorded_decision& x) {
   // Stored by its word, as checkpoints were before the question was typed.
   std::string word = to_string(x.question);
-  auto load = caf::meta::load_callback([&]() -> caf::error {
-    auto q = parse_question(word);
-    if (!q) return caf::make_error(caf::sec::invalid_argument, "unknown question '" + word + "'");
-    x.question = *q;
-    return caf::none;
-  });
+  auto load = caf::meta::load_callback([&] { return read_word(question_words, word, x.question, "question"); });
   return f(caf::meta::type_name("recorded_decision"), word, x.model, x.step, x.answer, load);
 }
 

@@ -68,7 +68,6 @@ inline constexpr std::array<std::pair<action, const char*>, 7> action_words{{
 inline const char* to_string(action a) { return word_of(action_words, a); }
 inline std::optional<action> parse_action(std::string_view s) { return parse_word(action_words, s); }
 inline const char* to_string(question q) { return word_of(question_words, q); }
-inline std::optional<question> parse_question(std::string_view s) { return parse_word(question_words, s); }
 
 /// The actions each question allows, in the order tools and help list them.
 inline constexpr std::array<action, 2> volatility_actions{action::continue_trial, action::set_train_ratio};
