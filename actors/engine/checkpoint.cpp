@@ -42,7 +42,7 @@ void end_replay(trial_run& run) {
 // Answers were given on these bars; others make them answers to other numbers.
 bool same_bars(trial_run& run, std::string& why) {
   const auto& c = run.replay.from;
-  const auto& b = run.series.bars;
+  const auto& b = run.series->bars;
   if (c.bars == 0) return true;
   const std::string first = b.empty() ? "" : ml::format_date(b.front().time);
   const std::string last = b.empty() ? "" : ml::format_date(b.back().time);
@@ -146,7 +146,7 @@ msg::trial_checkpoint snapshot(const trial_run& run) {
   c.params = run.params;
   c.answers = run.answers;
   c.optimizations = run.optimizations;
-  const auto& b = run.series.bars;
+  const auto& b = run.series->bars;
   c.bars = static_cast<std::int64_t>(b.size());
   if (!b.empty()) {
     c.first_date = ml::format_date(b.front().time);

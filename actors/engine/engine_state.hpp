@@ -14,6 +14,7 @@
 #include "actors/engine/checkpoint.hpp"
 #include "actors/fwd.hpp"
 #include "messages/negotiation.hpp"
+#include "messages/shared_bars.hpp"
 #include "messages/trial.hpp"
 #include "messages/work.hpp"
 
@@ -43,7 +44,7 @@ struct trial_run {
   std::vector<double> val_loss_history;  ///< of the measured steps of the current fit
   std::int32_t last_measured_step = 0;   ///< of the current fit; the next must be greater
   std::string fit_part;                  ///< part of the current fit the loss history is of (ensemble member)
-  ml::bar_series series;
+  msg::shared_bars series;  ///< loaded once; the trainer and the paper trader share it
   msg::prepared prep;
   msg::fit_started fit;
   std::string regime;

@@ -30,10 +30,10 @@ std::vector<msg::prediction_point> test_predictions(const ml::bar_series& series
 
 // What the data was and how it was split.
 void describe_data(const trial_run& run, const msg::evaluation& ev, msg::trial_summary& s) {
-  const auto& bars = run.series.bars;
-  s.data_source = run.series.source;
-  s.data_origin = run.series.origin;
-  s.synthetic = run.series.synthetic;
+  const auto& bars = run.series->bars;
+  s.data_source = run.series->source;
+  s.data_origin = run.series->origin;
+  s.synthetic = run.series->synthetic;
   s.first_date = ml::format_date(bars.front().time);
   s.last_date = ml::format_date(bars.back().time);
   s.bars = static_cast<std::int64_t>(bars.size());

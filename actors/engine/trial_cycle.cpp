@@ -31,7 +31,7 @@ void ask_volatility(engine_self* self, std::int64_t id, const msg::prepared& pre
   run->prep = prep;
   run->regime = brain::thresholds::classify_regime(prep.vol_annual, prep.vol_recent);
   msg::volatility_report q{id, run->plan.symbol, prep.vol_annual, prep.vol_recent, run->regime,
-                           static_cast<std::int64_t>(run->series.bars.size()), run->plan,
+                           static_cast<std::int64_t>(run->series->bars.size()), run->plan,
                            prep.vol_first_date, prep.vol_last_date, prep.recent_first_date};
   msg::event_data w;
   w.add("question", "volatility").add("vol_annual", prep.vol_annual)
@@ -54,7 +54,7 @@ void prepare(engine_self* self, std::int64_t id, ml::bar_series& series) {
     emit(self, *run, "engine", "warning", "Data warning: " + w);
     run->warnings.push_back(w);
   }
-  run->series = std::move(series);
+  run->series = msg::shared_bars{std::move(series)};
   self->request(run->trainer, work_timeout, msg::prepare_request{id, run->series, run->plan.horizon})
       .then([=](msg::prepared& prep) { ask_volatility(self, id, prep); },
             [=](caf::error& e) { fail(self, id, "features_failed", msg::error_sentence(e)); });

@@ -21,7 +21,9 @@ msg::decision answer(const std::string& action, const std::string& model = "") {
 // A run that resumes from two answers and one optimiser outcome, on 3 bars.
 actors::trial_run resumed_run() {
   actors::trial_run run;
-  for (int i = 0; i < 3; ++i) run.series.bars.push_back({86400 * (16000 + i), 1, 1, 1, 1, 1});
+  ml::bar_series bars;
+  for (int i = 0; i < 3; ++i) bars.bars.push_back({86400 * (16000 + i), 1, 1, 1, 1, 1});
+  run.series = msg::shared_bars{bars};
   auto& c = run.replay.from;
   c.decisions = 3;
   c.configurations = 14;
@@ -37,8 +39,8 @@ actors::trial_run resumed_run() {
   o.outcome.best_params["eta"] = 0.02;
   c.optimizations.push_back(o);
   c.bars = 3;
-  c.first_date = ml::format_date(run.series.bars.front().time);
-  c.last_date = ml::format_date(run.series.bars.back().time);
+  c.first_date = ml::format_date(run.series->bars.front().time);
+  c.last_date = ml::format_date(run.series->bars.back().time);
   return run;
 }
 
@@ -70,7 +72,9 @@ TEST_CASE("a resumed run gets its recorded answers back at the same questions, t
 TEST_CASE("other bars or another question end the replay and say why") {
   SECTION("other bars") {
     auto run = resumed_run();
-    run.series.bars.push_back({86400 * 16003, 1, 1, 1, 1, 1});
+    auto more = *run.series;  // the redone load found one bar more
+    more.bars.push_back({86400 * 16003, 1, 1, 1, 1, 1});
+    run.series = msg::shared_bars{more};
     std::string why;
     CHECK(!actors::checkpoint::take_answer(run, {msg::question::volatility, "", 0}, why));
     CHECK(why.find("not those the recorded decisions were made on") != std::string::npos);
