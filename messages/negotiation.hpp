@@ -13,6 +13,7 @@
 #include "messages/ml_inspect.hpp"
 #include "messages/plan.hpp"
 #include "messages/vocabulary.hpp"
+#include "messages/word_field.hpp"
 
 namespace mlt::msg {
 
@@ -86,17 +87,6 @@ struct decision {
   std::string brain = "rules";           ///< which brain decided
   std::string note;                      ///< fallback notes ("LLM late; rules decided")
 };
-
-/// Reads an enum field that travels (and is stored) by its word, so a
-/// record stays readable when the enum grows: for an inspect's load_callback.
-template <class Enum, std::size_t N>
-caf::error read_word(const std::array<std::pair<Enum, const char*>, N>& table, const std::string& word, Enum& out,
-                     const char* what) {
-  auto v = parse_word(table, word);
-  if (!v) return caf::make_error(caf::sec::invalid_argument, std::string("unknown ") + what + " '" + word + "'");
-  out = *v;
-  return caf::none;
-}
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, decision& x) {

@@ -518,7 +518,7 @@ std::string encode_trial_failed(const trial_failed& f) {
   w.begin_object()
       .field("type", "trial_failed")
       .field("trial_id", f.trial_id)
-      .field("status", f.status)
+      .field("status", to_string(f.status))
       .field("code", f.code)
       .field("message", f.message)
       .end_object();

@@ -154,7 +154,7 @@ agent_actor::behavior_type agent_behavior(agent_self* self, agent_config cfg, ca
       [=](msg::progress_report& q) { return decide(self, q, &brain::brain::on_progress); },
       [=](msg::initial_results& q) { return decide(self, q, &brain::brain::on_initial_results); },
       [=](msg::trial_failed& f) {
-        arm_done(self, f.trial_id, nullptr, nullptr, f.status + ": " + f.message);
+        arm_done(self, f.trial_id, nullptr, nullptr, std::string(msg::to_string(f.status)) + ": " + f.message);
         trial_finished(self, f.trial_id);
       },
       [=](msg::trial_summary& s) {

@@ -75,7 +75,7 @@ void start_one(agent_self* self, std::int64_t trial_id, msg::trial_plan plan) {
       self, self->state.cfg.engine, self->state.cfg.store, start, [](std::int32_t) {},
       [=](const caf::error& e) {
         self->state.active_trials.erase(trial_id);
-        tell(self, self->state.observer, msg::trial_failed{trial_id, "failed", msg::error_code_word(e, "busy"),
+        tell(self, self->state.observer, msg::trial_failed{trial_id, msg::trial_status::failed, msg::error_code_word(e, "busy"),
                                                      "cannot start trial " + std::to_string(trial_id) + ": " +
                                                          msg::error_sentence(e)});
       });

@@ -40,7 +40,7 @@ void fail(engine_self* self, std::int64_t id, const std::string& code, const std
   metrics::count_error(code);
   emit(self, *run, "system", "error", "Trial " + std::to_string(id) + " failed: " + message);
   tell(self, self->state.cfg.store, msg::set_trial_status{id, "failed", message});
-  msg::trial_failed tf{id, "failed", code, message};
+  msg::trial_failed tf{id, msg::trial_status::failed, code, message};
   tell_observer(self, *run, tf);
   tell(self, run->agent, tf);
   finish(self, id);
@@ -138,7 +138,7 @@ bool cancel(engine_self* self, const msg::cancel_trial& m) {
        "Trial " + std::to_string(m.trial_id) + " cancelled" + (m.reason.empty() ? "." : ": " + m.reason + "."));
   run.cancelled = true;
   tell(self, st.cfg.store, msg::set_trial_status{m.trial_id, "cancelled", m.reason});
-  msg::trial_failed tf{m.trial_id, "cancelled", "cancelled", m.reason};
+  msg::trial_failed tf{m.trial_id, msg::trial_status::cancelled, "cancelled", m.reason};
   tell_observer(self, run, tf);
   tell(self, run.agent, tf);
   st.queue.erase(std::remove(st.queue.begin(), st.queue.end(), m.trial_id), st.queue.end());

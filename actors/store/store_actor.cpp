@@ -89,7 +89,7 @@ void record_event(store_self* self, msg::record_event& m) {
   // the store writes again.
   self->state.abandoned.insert(m.event.trial_id);
   if (auto engine = caf::actor_cast<caf::actor>(self->current_sender()))
-    tell(self, engine, msg::trial_failed{m.event.trial_id, "failed", "store_failed",
+    tell(self, engine, msg::trial_failed{m.event.trial_id, msg::trial_status::failed, "store_failed",
                                          "the store could not record transcript line " +
                                              std::to_string(m.event.seq) + " (" + failure + ")"});
 }

@@ -106,9 +106,10 @@ CAF_TEST(what the session observes becomes frames) {
   expect((msg::trial_event), from(self).to(session).with(_));
   CAF_CHECK(has(conn->frames.back(), R"("type":"event")"));
   CAF_CHECK(has(conn->frames.back(), "Trial 3 started"));
-  self->send(session, msg::trial_failed{3, "failed", "data_failed", "no bars for XYZ"});
+  self->send(session, msg::trial_failed{3, msg::trial_status::failed, "data_failed", "no bars for XYZ"});
   expect((msg::trial_failed), from(self).to(session).with(_));
   CAF_CHECK(has(conn->frames.back(), R"("code":"data_failed")"));
+  CAF_CHECK(has(conn->frames.back(), R"("status":"failed")"));  // the enum's word, at the edge
   CAF_CHECK(has(conn->frames.back(), "no bars for XYZ"));
 }
 
