@@ -75,7 +75,7 @@ struct daemon::impl {
   config::daemon_options opts;
   caf::actor_system_config cfg;
   std::unique_ptr<caf::actor_system> sys;
-  caf::actor store;
+  store_actor store;
   paper_trader_actor paper;
   data_loader_actor loader;
   engine_actor engine;
@@ -312,7 +312,7 @@ void daemon::stop() {
   }
   if (d.server) d.server->stop();
   for (auto& a : {caf::actor_cast<caf::actor>(d.engine), caf::actor_cast<caf::actor>(d.loader),
-                  caf::actor_cast<caf::actor>(d.paper), d.store})
+                  caf::actor_cast<caf::actor>(d.paper), caf::actor_cast<caf::actor>(d.store)})
     if (a) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   // Agents of closed sessions may still wait on trials that will never end.
   d.sys->await_actors_before_shutdown(false);

@@ -1,6 +1,6 @@
 #pragma once
-/// Every actor of mlTrainer and how to spawn it; the protocol between them
-/// is the message structs in messages/.
+/// Every actor of mlTrainer, its typed interface (what it receives and what
+/// it answers) and how to spawn it; the messages are the structs in messages/.
 
 #include <atomic>
 #include <chrono>
@@ -42,8 +42,39 @@ namespace mlt::actors {
 /// CAF's deterministic test coordinator can step it message by message.
 enum class thread_mode { detached, scheduled };
 
+/// The SQLite record of proposals, trials, transcripts, reports, checkpoints,
+/// portfolios and schedules. A failed write or read answers msg::errc::store_failed
+/// with the reason. The fire-and-forget ones (reacts_to) never answer: a
+/// transcript line it cannot write is never relayed, and its sender (the
+/// engine) gets a trial_failed naming the line instead.
+using store_actor = caf::typed_actor<
+    caf::replies_to<msg::save_proposal>::with<std::int64_t>,          // the proposal id
+    caf::replies_to<msg::save_pending_proposal>::with<std::int64_t>,  // the proposal id
+    caf::replies_to<msg::pending_proposals_query>::with<msg::pending_proposal_list>,
+    caf::replies_to<msg::dismiss_proposal>::with<bool>,               // false: it was not waiting
+    caf::replies_to<msg::create_trial>::with<std::int64_t>,           // the trial id
+    caf::replies_to<msg::reopen_trial>::with<msg::reopened_trial>,
+    caf::replies_to<msg::interrupt_running>::with<std::int32_t>,      // how many
+    caf::reacts_to<msg::record_event>,       // a transcript line; relayed once committed
+    caf::reacts_to<msg::relay_after_commit>,  // to an observer behind the lines before it
+    caf::reacts_to<msg::set_trial_status>,
+    caf::reacts_to<msg::save_checkpoint>,
+    caf::reacts_to<msg::record_configuration>,
+    caf::replies_to<msg::save_report>::with<bool>,
+    caf::replies_to<msg::list_trials_query>::with<msg::trial_list>,
+    caf::replies_to<msg::get_trial_query>::with<msg::trial_record>,
+    caf::replies_to<msg::latest_trial_query>::with<msg::trial_record>,
+    caf::replies_to<msg::trial_counts_query>::with<msg::trial_counts>,
+    caf::replies_to<msg::multiple_testing_query>::with<msg::multiple_testing>,
+    caf::replies_to<msg::portfolio_query>::with<msg::portfolio_record>,
+    caf::replies_to<msg::save_portfolio>::with<bool>,
+    caf::replies_to<msg::record_fire>::with<bool>,  // false: that fire time already ran
+    caf::reacts_to<msg::record_schedule_outcome>,
+    caf::replies_to<msg::schedule_states_query>::with<msg::schedule_state_list>,
+    caf::replies_to<msg::save_universe_report>::with<std::int64_t>>;  // the report id
+
 /// Owns the SQLite record; runs detached because SQLite blocks.
-caf::actor spawn_store(caf::actor_system& sys, const std::string& db_path);
+store_actor spawn_store(caf::actor_system& sys, const std::string& db_path);
 
 /// Loads bars (CSV, synthetic, Polygon) for the engine and the paper trader;
 /// a request that names an engine gets data_progress_msg on the way.
@@ -90,7 +121,7 @@ trainer_actor spawn_trainer(caf::actor_system& sys, thread_mode mode = thread_mo
                             fit_workers workers = {});
 
 struct paper_trader_config {
-  caf::actor store;
+  store_actor store;
   data_loader_actor loader;
   std::string models_dir;
 };
@@ -120,7 +151,7 @@ struct engine_config {
   int max_concurrent = 2;   ///< trials running at once (= trainers)
   int max_queue = 32;       ///< trials waiting; beyond that "busy"
   std::chrono::milliseconds decision_deadline{10000};
-  caf::actor store;
+  store_actor store;
   data_loader_actor loader;
   paper_trader_actor paper;
   std::string models_dir;   ///< fitted models kept for forward paper trading; "" = none
@@ -166,7 +197,7 @@ struct brain_config {
 
 struct agent_config {
   engine_actor engine;
-  caf::actor store;
+  store_actor store;
   paper_trader_actor paper; ///< forward paper portfolios
   std::string data_dir;     ///< SYMBOL.csv files make symbols known
   bool polygon_key = false; ///< a Polygon key is set (auto data then means Polygon)
@@ -209,12 +240,13 @@ using scheduler_actor = caf::typed_actor<
     caf::reacts_to<schedule_load_atom>>;
 
 struct session_config {
-  caf::actor store;
+  store_actor store;
   engine_actor engine;
   agent_config agent;
   std::string version;
   int messages_per_minute = 0;  ///< per-session frame rate; 0 = unlimited
   std::size_t max_message_bytes = 0;  ///< longer frames are refused, the session stays; 0 = no limit
+  thread_mode agent_mode = thread_mode::detached;  ///< where the session's agent runs (tests: scheduled)
 };
 
 /// One WebSocket conversation: decodes the frames the connection hands it,

@@ -15,13 +15,14 @@
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
+#include "actors/fwd.hpp"
 #include "net/server.hpp"
 
 namespace mlt::actors {
 
 struct http_api_context {
   caf::actor_system* sys = nullptr;
-  caf::actor store;
+  store_actor store;
   std::string version;
   /// How long one store question may take before the answer is 503.
   std::chrono::milliseconds store_timeout{5000};

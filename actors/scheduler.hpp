@@ -36,7 +36,7 @@ struct schedule_spec {
 
 struct scheduler_config {
   std::vector<schedule_spec> schedules;
-  caf::actor store;
+  store_actor store;
   engine_actor engine;
   paper_trader_actor paper;
   agent_config agent;  ///< for the headless agent that answers scheduled trials' questions

@@ -116,7 +116,7 @@ session_actor::behavior_type session_behavior(session_self* self, std::shared_pt
   st.rate = token_bucket(st.cfg.messages_per_minute);
   metrics::session_opened();
   self->attach_functor([] { metrics::session_closed(); });
-  st.agent = spawn_agent(self->system(), st.cfg.agent, caf::actor_cast<caf::actor>(self));
+  st.agent = spawn_agent(self->system(), st.cfg.agent, caf::actor_cast<caf::actor>(self), st.cfg.agent_mode);
   send_frame(self, msg::encode_hello(st.cfg.version, st.cfg.agent.brain));
   return {
       [=](msg::ws_frame_in& m) { on_frame(self, m.text); },

@@ -18,7 +18,7 @@ namespace mlt::actors {
 /// `queued(position)` on success (0 = running now); `refused(error)` after
 /// the store was told.
 template <class Self, class Queued, class Refused>
-void hand_to_engine(Self* self, const engine_actor& engine, const caf::actor& store, msg::start_trial start,
+void hand_to_engine(Self* self, const engine_actor& engine, const store_actor& store, msg::start_trial start,
                     Queued queued, Refused refused) {
   const auto id = start.trial_id;
   self->request(engine, std::chrono::seconds(30), std::move(start))

@@ -31,7 +31,7 @@ namespace {
 
 struct trainer_state {
   std::int64_t trial_id = 0;
-  ml::bar_series series;
+  msg::shared_bars series;  ///< the engine's, shared read-only
   ml::feature_matrix features;
   ml::dataset_splits splits;
   ml::validation_use val_use;     ///< validation rows: early stopping | configuration choice
@@ -97,7 +97,7 @@ std::vector<msg::row_use> validation_use_of(const trainer_state& st, const std::
 
 // The signal Sharpe of P(up) on the configuration-choice rows, one bar held.
 double choice_rows_sharpe(const trainer_state& st, const Eigen::VectorXd& p_select) {
-  const auto& bars = st.series.bars;
+  const auto& bars = st.series->bars;
   const auto& idx = st.val_use.select.bar_index;
   std::vector<double> p, r;
   for (std::size_t i = 0; i < idx.size() && i < static_cast<std::size_t>(p_select.size()); ++i) {
@@ -177,9 +177,9 @@ caf::result<msg::prepared> on_prepare(trainer_self self, msg::prepare_request& m
     const auto w = ml::training_volatility(st.series, st.features, m.horizon, msg::plan_limits::min_train_ratio);
     out.vol_annual = w.vol_annual;
     out.vol_recent = w.vol_recent;
-    out.vol_first_date = ml::format_date(st.series.bars[w.first_bar].time);
-    out.vol_last_date = ml::format_date(st.series.bars[w.last_bar].time);
-    out.recent_first_date = ml::format_date(st.series.bars[w.recent_first_bar].time);
+    out.vol_first_date = ml::format_date(st.series->bars[w.first_bar].time);
+    out.vol_last_date = ml::format_date(st.series->bars[w.last_bar].time);
+    out.recent_first_date = ml::format_date(st.series->bars[w.recent_first_bar].time);
     return out;
   } catch (const std::exception& e) {
     return fail(std::string("feature computation failed: ") + e.what());
@@ -242,7 +242,7 @@ caf::result<msg::fit_started> on_fit(trainer_self self, msg::fit_request& m) {
   out.train_range = range_of(st.series, st.splits.train);
   out.val_range = range_of(st.series, st.splits.val);
   out.test_range = range_of(st.series, st.splits.test);
-  out.target = ml::target_name(m.horizon, st.series.timespan);
+  out.target = ml::target_name(m.horizon, st.series->timespan);
   out.validation_use = validation_use_of(st, m.model);
   audit_fit(st, m.horizon, out);
   return out;

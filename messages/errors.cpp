@@ -1,5 +1,7 @@
 #include "messages/errors.hpp"
 
+#include "messages/vocabulary.hpp"
+
 #include <caf/actor_system_config.hpp>
 #include <caf/atom.hpp>
 #include <caf/message.hpp>
@@ -20,17 +22,8 @@ std::string sentence_of(const caf::message& ctx) {
 }  // namespace
 
 const char* to_string(errc code) {
-  switch (code) {
-    case errc::busy: return "busy";
-    case errc::unknown_trial: return "unknown_trial";
-    case errc::duplicate_trial: return "duplicate_trial";
-    case errc::invalid_plan: return "invalid_plan";
-    case errc::data_failed: return "data_failed";
-    case errc::store_failed: return "store_failed";
-    case errc::train_failed: return "train_failed";
-    case errc::paper_failed: return "paper_failed";
-  }
-  return "error";
+  const char* word = word_of(errc_words, code);
+  return *word ? word : "error";
 }
 
 std::string error_sentence(const caf::error& e) {

@@ -3,8 +3,10 @@
 /// codes and a sentence for the person, so a receiver decides by the code
 /// (`e == msg::errc::busy`) and shows the sentence as it is.
 
+#include <array>
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include <caf/error.hpp>
 #include <caf/fwd.hpp>
@@ -24,7 +26,19 @@ enum class errc : std::uint8_t {
   paper_failed,     ///< paper trading failed
 };
 
-/// The code's word, as clients see it in `trial_failed.code` ("busy", ...).
+/// The codes' words, as clients see them in `trial_failed.code`.
+inline constexpr std::array<std::pair<errc, const char*>, 8> errc_words{{
+    {errc::busy, "busy"},
+    {errc::unknown_trial, "unknown_trial"},
+    {errc::duplicate_trial, "duplicate_trial"},
+    {errc::invalid_plan, "invalid_plan"},
+    {errc::data_failed, "data_failed"},
+    {errc::store_failed, "store_failed"},
+    {errc::train_failed, "train_failed"},
+    {errc::paper_failed, "paper_failed"},
+}};
+
+/// The code's word ("busy", ...; "error" for a code outside the table).
 const char* to_string(errc code);
 
 /// The sentence of one of our errors; CAF's rendering of any other.

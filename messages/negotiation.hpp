@@ -13,6 +13,7 @@
 #include "messages/ml_inspect.hpp"
 #include "messages/plan.hpp"
 #include "messages/vocabulary.hpp"
+#include "messages/word_field.hpp"
 
 namespace mlt::msg {
 
@@ -89,15 +90,8 @@ struct decision {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, decision& x) {
-  // The action travels (and is stored in checkpoints) by its name, so a
-  // record stays readable when the enum grows.
   std::string action_name = to_string(x.action);
-  auto load = caf::meta::load_callback([&]() -> caf::error {
-    auto a = parse_action(action_name);
-    if (!a) return caf::make_error(caf::sec::invalid_argument, "unknown action '" + action_name + "'");
-    x.action = *a;
-    return caf::none;
-  });
+  auto load = caf::meta::load_callback([&] { return read_word(action_words, action_name, x.action, "action"); });
   return f(caf::meta::type_name("decision"), action_name, x.reason, x.params, x.model, x.brain, x.note, load);
 }
 

@@ -163,7 +163,7 @@ std::string check_model_params(const std::map<std::string, double>& params, cons
 }
 
 bool model_known(const std::string& model) {
-  const auto names = ml::model_names();
+  static const auto names = ml::model_names();  // fixed at build time
   return std::find(names.begin(), names.end(), model) != names.end();
 }
 

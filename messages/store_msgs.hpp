@@ -256,7 +256,7 @@ typename Inspector::result_type inspect(Inspector& f, reopen_trial& x) {
 /// One answer the agent gave, with the question it answered: on resume the
 /// engine re-applies it at the same question instead of asking again.
 struct recorded_decision {
-  std::string question;    ///< volatility | progress | results
+  msg::question question = question::volatility;
   std::string model;       ///< the model the question was about ("" for volatility)
   std::int64_t step = 0;   ///< the fit step of a progress question, else 0
   decision answer;         ///< as the agent (or the fallback) gave it
@@ -264,7 +264,10 @@ struct recorded_decision {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, recorded_decision& x) {
-  return f(caf::meta::type_name("recorded_decision"), x.question, x.model, x.step, x.answer);
+  // Stored by its word, as checkpoints were before the question was typed.
+  std::string word = to_string(x.question);
+  auto load = caf::meta::load_callback([&] { return read_word(question_words, word, x.question, "question"); });
+  return f(caf::meta::type_name("recorded_decision"), word, x.model, x.step, x.answer, load);
 }
 
 /// A finished optimiser run: on resume its outcome is re-applied, not searched again.

@@ -12,6 +12,8 @@
 #include "messages/event_data.hpp"
 #include "messages/ml_inspect.hpp"
 #include "messages/plan.hpp"
+#include "messages/vocabulary.hpp"
+#include "messages/word_field.hpp"
 #include "messages/walk_forward_msgs.hpp"
 
 namespace mlt::msg {
@@ -199,14 +201,16 @@ typename Inspector::result_type inspect(Inspector& f, trial_report& x) {
 /// engine -> observers when a trial ends without a report.
 struct trial_failed {
   std::int64_t trial_id = 0;
-  std::string status;  ///< failed | cancelled | interrupted
+  trial_status status = trial_status::failed;  ///< failed | cancelled | interrupted
   std::string code;
   std::string message;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, trial_failed& x) {
-  return f(caf::meta::type_name("trial_failed"), x.trial_id, x.status, x.code, x.message);
+  std::string word = to_string(x.status);
+  auto load = caf::meta::load_callback([&] { return read_word(trial_status_words, word, x.status, "status"); });
+  return f(caf::meta::type_name("trial_failed"), x.trial_id, word, x.code, x.message, load);
 }
 
 }  // namespace mlt::msg

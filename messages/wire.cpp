@@ -359,16 +359,10 @@ std::string encode_event(const trial_event& e) {
   return w.take();
 }
 
-std::string encode_report(const trial_report& r) {
-  const auto& s = r.summary;
-  json_writer w;
-  w.begin_object()
-      .field("type", "report")
-      .field("trial_id", s.trial_id)
-      .field("symbol", s.symbol)
-      .field("model", s.model)
-      .field("parameter_count", s.parameter_count)
-      .field("data_source", s.data_source);
+namespace {
+
+// What the bars were, and where the test part lies in them.
+void write_report_data(json_writer& w, const trial_summary& s) {
   w.key("data")
       .begin_object()
       .field("source", s.data_source)
@@ -384,8 +378,9 @@ std::string encode_report(const trial_report& r) {
       .field("test_first_date", s.test_first_date)
       .field("test_last_date", s.test_last_date)
       .end_object();
-  w.key("plan");
-  write_plan(w, s.plan);
+}
+
+void write_report_metrics(json_writer& w, const trial_summary& s) {
   w.key("metrics").begin_object();
   w.key("train");
   write_metrics(w, s.train);
@@ -401,26 +396,19 @@ std::string encode_report(const trial_report& r) {
       .field("hit_rate", s.test_vs_return.hit_rate)
       .end_object();
   w.end_object();
-  w.key("paper");
-  write_paper_stats(w, s.paper, s.paper_detail);
-  w.key("buy_hold");
-  write_paper_stats(w, s.buy_hold, s.buy_hold_detail);
-  w.key("sma_cross").begin_object();
-  for (const auto& [k, v] : s.sma_cross) w.field(k, v);
-  w.end_object();
-  w.key("walk_forward");
-  write_walk_forward(w, s.walk_forward);
-  w.key("equity");
-  write_equity(w, s.equity);
-  w.key("buy_hold_equity");
-  write_equity(w, s.buy_hold_equity);
+}
+
+void write_predictions(json_writer& w, const std::vector<prediction_point>& predictions) {
   w.key("predictions").begin_array();
-  for (const auto& p : s.predictions)
+  for (const auto& p : predictions)
     w.begin_object().field("date", p.date).field("p_up", p.p_up)
         .field("outcome", static_cast<std::int64_t>(p.outcome)).field("forward_return", p.forward_return).end_object();
   w.end_array();
+}
+
+void write_trades(json_writer& w, const std::vector<ml::paper_trade>& trades) {
   w.key("trades").begin_array();
-  for (const auto& t : s.trades) {
+  for (const auto& t : trades) {
     w.begin_object()
         .field("side", t.side)
         .field("size", t.size)
@@ -434,37 +422,77 @@ std::string encode_report(const trial_report& r) {
     w.field("pnl", t.pnl).field("return", t.ret).field("open", t.open).end_object();
   }
   w.end_array();
+}
+
+void write_strings(json_writer& w, const char* key, const std::vector<std::string>& values) {
+  w.key(key).begin_array();
+  for (const auto& v : values) w.value(v);
+  w.end_array();
+}
+
+// The report's sections, its brain and what the LLM used.
+void write_report_sections(json_writer& w, const final_report& report) {
+  w.key("sections")
+      .begin_object()
+      .field("answer", report.answer)
+      .field("analysis", report.analysis)
+      .field("trading_insights", report.trading_insights)
+      .field("recommendations", report.recommendations)
+      .field("caveats", report.caveats)
+      .end_object();
+  w.field("brain", report.brain).field("text", report_text(report));
+  w.key("llm_usage")
+      .begin_object()
+      .field("input_tokens", report.input_tokens)
+      .field("output_tokens", report.output_tokens)
+      .field("calls", report.llm_calls)
+      .field("fallbacks", report.llm_fallbacks)
+      .end_object();
+}
+
+}  // namespace
+
+std::string encode_report(const trial_report& r) {
+  const auto& s = r.summary;
+  json_writer w;
+  w.begin_object()
+      .field("type", "report")
+      .field("trial_id", s.trial_id)
+      .field("symbol", s.symbol)
+      .field("model", s.model)
+      .field("parameter_count", s.parameter_count)
+      .field("data_source", s.data_source);
+  write_report_data(w, s);
+  w.key("plan");
+  write_plan(w, s.plan);
+  write_report_metrics(w, s);
+  w.key("paper");
+  write_paper_stats(w, s.paper, s.paper_detail);
+  w.key("buy_hold");
+  write_paper_stats(w, s.buy_hold, s.buy_hold_detail);
+  w.key("sma_cross").begin_object();
+  for (const auto& [k, v] : s.sma_cross) w.field(k, v);
+  w.end_object();
+  w.key("walk_forward");
+  write_walk_forward(w, s.walk_forward);
+  w.key("equity");
+  write_equity(w, s.equity);
+  w.key("buy_hold_equity");
+  write_equity(w, s.buy_hold_equity);
+  write_predictions(w, s.predictions);
+  write_trades(w, s.trades);
   w.key("importance").begin_array();
   for (const auto& [name, v] : s.importance)
     w.begin_object().field("feature", name).field("value", v).end_object();
   w.end_array();
   w.field("configurations_tried", static_cast<std::int64_t>(s.configurations_tried))
       .field("decisions", static_cast<std::int64_t>(s.decisions));
-  w.key("models_tried").begin_array();
-  for (const auto& m : s.models_tried) w.value(m);
-  w.end_array();
-  w.key("warnings").begin_array();
-  for (const auto& m : s.warnings) w.value(m);
-  w.end_array();
+  write_strings(w, "models_tried", s.models_tried);
+  write_strings(w, "warnings", s.warnings);
   w.field("leakage_audit", s.leakage_audit).field("optimizer", s.optimizer);
   write_multiple_testing(w, s);
   write_validation_use(w, s.validation_use);
-  w.key("sections")
-      .begin_object()
-      .field("answer", r.report.answer)
-      .field("analysis", r.report.analysis)
-      .field("trading_insights", r.report.trading_insights)
-      .field("recommendations", r.report.recommendations)
-      .field("caveats", r.report.caveats)
-      .end_object();
-  w.field("brain", r.report.brain).field("text", report_text(r.report));
-  w.key("llm_usage")
-      .begin_object()
-      .field("input_tokens", r.report.input_tokens)
-      .field("output_tokens", r.report.output_tokens)
-      .field("calls", r.report.llm_calls)
-      .field("fallbacks", r.report.llm_fallbacks)
-      .end_object();
+  write_report_sections(w, r.report);
   w.end_object();
   return w.take();
 }
@@ -496,7 +524,7 @@ std::string encode_trial_failed(const trial_failed& f) {
   w.begin_object()
       .field("type", "trial_failed")
       .field("trial_id", f.trial_id)
-      .field("status", f.status)
+      .field("status", to_string(f.status))
       .field("code", f.code)
       .field("message", f.message)
       .end_object();

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "messages/ml_inspect.hpp"
+#include "messages/shared_bars.hpp"
 #include "messages/plan.hpp"
 #include "messages/walk_forward_msgs.hpp"
 #include "messages/trial.hpp"
@@ -45,7 +46,7 @@ typename Inspector::result_type inspect(Inspector& f, data_progress_msg& x) {
 /// engine -> trainer: build features once for this series.
 struct prepare_request {
   std::int64_t trial_id = 0;
-  ml::bar_series series;
+  shared_bars series;
   std::int32_t horizon = 1;  ///< label horizon: which rows can train decides the volatility window
 };
 
@@ -222,7 +223,7 @@ typename Inspector::result_type inspect(Inspector& f, evaluation& x) {
 /// engine -> paper_trader: trade these out-of-sample predictions.
 struct paper_request {
   std::int64_t trial_id = 0;
-  ml::bar_series series;
+  shared_bars series;
   std::vector<std::uint64_t> bar_index;
   std::vector<double> prob;
   ml::paper_config config;        ///< config.trials: configurations counted by the deflated Sharpe

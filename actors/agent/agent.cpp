@@ -74,7 +74,7 @@ void publish_universe(agent_self* self, msg::universe_report r) {
             if (self->state.observer) tell(self, self->state.observer, r);
           },
           [=](caf::error& e) mutable {
-            r.text += "\n(The store could not keep this report: " + why(self, e) + ".)";
+            r.text += "\n(The store could not keep this report: " + msg::error_sentence(e) + ".)";
             if (self->state.observer) tell(self, self->state.observer, r);
           });
 }
@@ -183,7 +183,7 @@ agent_actor::behavior_type agent_behavior(agent_self* self, agent_config cfg, ca
       [=](msg::progress_report& q) { return decide(self, q, &brain::brain::on_progress); },
       [=](msg::initial_results& q) { return decide(self, q, &brain::brain::on_initial_results); },
       [=](msg::trial_failed& f) {
-        arm_done(self, f.trial_id, nullptr, nullptr, f.status + ": " + f.message);
+        arm_done(self, f.trial_id, nullptr, nullptr, std::string(msg::to_string(f.status)) + ": " + f.message);
         trial_finished(self, f.trial_id);
       },
       [=](msg::trial_summary& s) {

@@ -84,8 +84,6 @@ struct arm_spec {
 // ---- conversation.cpp
 msg::agent_turn reply(std::string text, std::int64_t trial_id = 0);
 msg::agent_turn error(std::string code, std::string text);
-/// Every refusal carries its own sentence; show that, not CAF's rendering.
-std::string why(agent_self* self, const caf::error& e);
 /// "2026-11-29 02:30 UTC" from seconds since the epoch.
 std::string utc_text(std::int64_t t);
 /// Which symbols exist is the data source's knowledge; the agent asks it.

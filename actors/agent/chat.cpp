@@ -245,7 +245,7 @@ void cancel_trial(agent_self* self, turn_promise rp, const brain::intent& in) {
             rp.deliver(ok ? reply("Cancelling trial " + std::to_string(id) + ".", id)
                           : error("not_running", "trial " + std::to_string(id) + " is not queued or running"));
           },
-          [=](caf::error& e) mutable { rp.deliver(error("cancel_failed", why(self, e))); });
+          [=](caf::error& e) mutable { rp.deliver(error("cancel_failed", msg::error_sentence(e))); });
 }
 
 void list_trials(agent_self* self, turn_promise rp, const brain::intent& in) {
@@ -288,7 +288,7 @@ void list_trials(agent_self* self, turn_promise rp, const brain::intent& in) {
                     },
                     [=](caf::error&) mutable { rp.deliver(reply(text)); });
           },
-          [=](caf::error& e) mutable { rp.deliver(error("store_failed", why(self, e))); });
+          [=](caf::error& e) mutable { rp.deliver(error("store_failed", msg::error_sentence(e))); });
 }
 
 void show_trial(agent_self* self, turn_promise rp, const brain::intent& in) {
@@ -306,7 +306,7 @@ void show_trial(agent_self* self, turn_promise rp, const brain::intent& in) {
             for (const auto& e : rec.transcript) out += "\n  [" + e.speaker + "] " + e.text;
             rp.deliver(reply(out, rec.row.trial_id));
           },
-          [=](caf::error& e) mutable { rp.deliver(error("store_failed", why(self, e))); });
+          [=](caf::error& e) mutable { rp.deliver(error("store_failed", msg::error_sentence(e))); });
 }
 
 void paper_trade(agent_self* self, turn_promise rp, const brain::intent& in) {
@@ -316,7 +316,7 @@ void paper_trade(agent_self* self, turn_promise rp, const brain::intent& in) {
     self->request(self->state.cfg.paper, std::chrono::minutes(30), req)
         .then([=](std::string& text) mutable { rp.deliver(reply(text, in.trial_id)); },
               [=](caf::error& e) mutable {
-                rp.deliver(error("paper_failed", why(self, e)));
+                rp.deliver(error("paper_failed", msg::error_sentence(e)));
               });
   };
   if (in.changes.symbol) {
@@ -328,7 +328,7 @@ void paper_trade(agent_self* self, turn_promise rp, const brain::intent& in) {
               if (!rec.found) rp.deliver(error("unknown_trial", "there is no trial " + std::to_string(in.trial_id)));
               else go(rec.row.symbol);
             },
-            [=](caf::error& e) mutable { rp.deliver(error("store_failed", why(self, e))); });
+            [=](caf::error& e) mutable { rp.deliver(error("store_failed", msg::error_sentence(e))); });
   } else {
     rp.deliver(error("missing_symbol", "which paper portfolio? For example: \"update my AAPL paper portfolio\""));
   }

@@ -44,9 +44,6 @@ msg::agent_turn error(std::string code, std::string text) {
   return t;
 }
 
-// Every refusal carries its own sentence; show that, not CAF's rendering.
-std::string why(agent_self*, const caf::error& e) { return msg::error_sentence(e); }
-
 // "2026-11-29 02:30 UTC" from seconds since the epoch.
 std::string utc_text(std::int64_t t) { return msg::utc_minutes(t); }
 

@@ -68,7 +68,7 @@ void propose(agent_self* self, turn_promise rp, msg::trial_plan plan, std::strin
             rp.deliver(t);
           },
           [=](caf::error& e) mutable {
-            rp.deliver(error("store_failed", "could not record the proposal: " + why(self, e)));
+            rp.deliver(error("store_failed", "could not record the proposal: " + msg::error_sentence(e)));
           });
 }
 
@@ -86,8 +86,8 @@ void start_one(agent_self* self, std::int64_t trial_id, msg::trial_plan plan) {
   hand_to_engine(
       self, self->state.cfg.engine, self->state.cfg.store, start, [](std::int32_t) {},
       [=](const caf::error& e) {
-        const std::string text = "cannot start trial " + std::to_string(trial_id) + ": " + why(self, e);
-        tell(self, self->state.observer, msg::trial_failed{trial_id, "failed", msg::error_code_word(e, "busy"), text});
+        const std::string text = "cannot start trial " + std::to_string(trial_id) + ": " + msg::error_sentence(e);
+        tell(self, self->state.observer, msg::trial_failed{trial_id, msg::trial_status::failed, msg::error_code_word(e, "busy"), text});
         // A comparison or universe arm that never started still ends its row.
         arm_done(self, trial_id, nullptr, nullptr, text);
         trial_finished(self, trial_id);
@@ -111,7 +111,7 @@ void start_arms(agent_self* self, turn_promise rp, std::int64_t pid, msg::trial_
                 start_arms(self, rp, pid, plan, *arms, kind, ids, pid_fresh, skipped);
               },
               [=](caf::error& e) mutable {
-                rp.deliver(error("store_failed", "could not record the approval: " + why(self, e)));
+                rp.deliver(error("store_failed", "could not record the approval: " + msg::error_sentence(e)));
               });
     };
     // A proposal is approved once; every further arm of a comparison is
@@ -127,7 +127,7 @@ void start_arms(agent_self* self, turn_promise rp, std::int64_t pid, msg::trial_
                                               ":\n" + brain::describe_plan(p)})
           .then([=](std::int64_t arm_pid) mutable { create(arm_pid); },
                 [=](caf::error& e) mutable {
-                  rp.deliver(error("store_failed", "could not record the comparison: " + why(self, e)));
+                  rp.deliver(error("store_failed", "could not record the comparison: " + msg::error_sentence(e)));
                 });
     }
     return;
@@ -226,12 +226,12 @@ void resume(agent_self* self, turn_promise rp, std::int64_t trial_id) {
                       self->state.modes.erase(trial_id);
                       tell(self, self->state.cfg.store, msg::set_trial_status{trial_id, r.previous_status,
                                                                               "could not resume: " +
-                                                                                  why(self, e)});
+                                                                                  msg::error_sentence(e)});
                       rp.deliver(error("cannot_resume", "trial " + std::to_string(trial_id) +
-                                                            " could not restart: " + why(self, e)));
+                                                            " could not restart: " + msg::error_sentence(e)));
                     });
           },
-          [=](caf::error& e) mutable { rp.deliver(error("cannot_resume", why(self, e))); });
+          [=](caf::error& e) mutable { rp.deliver(error("cannot_resume", msg::error_sentence(e))); });
 }
 
 void approve(agent_self* self, turn_promise rp, std::int64_t proposal_id) {

@@ -135,7 +135,7 @@ bool cancel_waiting(agent_self* self, std::int64_t trial_id) {
   st.waiting_arms.erase(it);
   const std::string text = "cancelled by the person before it started";
   tell(self, st.cfg.store, msg::set_trial_status{trial_id, "cancelled", text});
-  tell(self, st.observer, msg::trial_failed{trial_id, "cancelled", "cancelled", text});
+  tell(self, st.observer, msg::trial_failed{trial_id, msg::trial_status::cancelled, "cancelled", text});
   arm_done(self, trial_id, nullptr, nullptr, "cancelled: " + text);
   // Not trial_finished: it was never running, so no waiting arm takes its place.
   st.active_trials.erase(trial_id);

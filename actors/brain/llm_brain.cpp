@@ -379,6 +379,99 @@ msg::decision llm_brain::on_initial_results(const msg::initial_results& r) {
   return decide(r.trial_id, question::results, w.take(), ctx, std::move(rules));
 }
 
+namespace {
+
+// The trial's numbers and the rules brain's draft, as the LLM reads them.
+std::string report_numbers_json(const msg::trial_summary& s, const msg::final_report& draft) {
+  json_writer w;
+  w.begin_object().field("trial_id", s.trial_id).field("symbol", s.symbol).field("model", s.model)
+      .field("data_source", s.data_source).field("data_origin", s.data_origin).field("synthetic_data", s.synthetic)
+      .field("first_date", s.first_date).field("last_date", s.last_date).field("bars", s.bars)
+      .field("bar_size", s.bar_size).field("features", s.features).field("vol_annual", s.vol_annual).field("regime", s.regime)
+      .field("train_ratio", s.plan.train_ratio).field("horizon_bars", s.plan.horizon)
+      .field("commission_bps", s.plan.paper.commission_bps).field("slippage_bps", s.plan.paper.slippage_bps)
+      .field("long_threshold", s.plan.paper.long_threshold).field("allow_short", s.plan.paper.allow_short);
+  metrics_json(w, "train", s.train);
+  metrics_json(w, "validation", s.val);
+  metrics_json(w, "test", s.test);
+  w.field("test_first_date", s.test_first_date).field("test_last_date", s.test_last_date);
+  w.key("test_ic_vs_forward_return").begin_object().field("n", static_cast<std::int64_t>(s.test_vs_return.n))
+      .field("ic", s.test_vs_return.ic).field("hit_rate", s.test_vs_return.hit_rate).end_object();
+  paper_json(w, "paper_trading", s.paper);
+  paper_json(w, "buy_and_hold", s.buy_hold);
+  map_json(w, "paper_detail", s.paper_detail);
+  map_json(w, "sma_10_30_crossover", s.sma_cross);
+  w.key("walk_forward");
+  msg::write_walk_forward(w, s.walk_forward);
+  w.field("configurations_tried", s.configurations_tried).field("decisions", s.decisions);
+  strings_json(w, "models_tried", s.models_tried);
+  strings_json(w, "warnings", s.warnings);
+  w.field("leakage_audit", s.leakage_audit).field("optimizer", s.optimizer);
+  msg::write_multiple_testing(w, s);
+  msg::write_validation_use(w, s.validation_use);
+  w.key("rules_brain_draft").begin_object().field("answer", draft.answer).field("analysis", draft.analysis)
+      .field("trading_insights", draft.trading_insights).field("recommendations", draft.recommendations)
+      .field("caveats", draft.caveats).end_object();
+  w.end_object();
+  return w.take();
+}
+
+}  // namespace
+
+// The LLM's report, or nullopt with `why_not` saying why not; an invalid
+// report is repaired once.
+std::optional<msg::final_report> llm_brain::ask_report(const msg::trial_summary& s, const std::string& numbers,
+                                                      trial_state& t, std::string& why_not) {
+  const auto tokens = [&] { return t.used.input_tokens + t.used.output_tokens; };
+  std::optional<msg::final_report> written;
+  const auto deadline = clock_type::now() + opt_.report_deadline;
+  net::llm_request req;
+  req.system = decision_system_prompt();
+  req.tools = {llm_tools::write_report_tool()};
+  req.tool_choice = "write_report";
+  req.max_tokens = std::max(opt_.max_tokens, 2048);
+  req.messages.push_back(user_message(
+      "The trial is finished. Write the final report with write_report. Rest the answer and the recommendation on "
+      "the walk-forward evidence (every out-of-sample fold, pooled, with standard errors), not on the test slice "
+      "alone: a model that wins on the test slice and loses walk-forward has no demonstrated edge, say so. The "
+      "numbers, and a draft the rules brain wrote from them (keep its numbers; improve the explanation where you "
+      "can):\n" + numbers));
+  std::string first_error;
+  for (int attempt = 0; attempt < 2 && !written && why_not.empty(); ++attempt) {
+    const auto left = duration_cast<milliseconds>(deadline - clock_type::now());
+    if (left.count() <= 0) {
+      why_not = speaker() + " used up the report deadline";
+      break;
+    }
+    req.timeout = left;
+    net::llm_reply reply;
+    try {
+      reply = call(req, &t.used);
+    } catch (const net::llm_error& e) {
+      why_not = failure_note(e);
+      break;
+    }
+    const auto* rc = find_call(reply, "write_report");
+    llm_tools::checked_report c;
+    if (!rc) c.error = "the answer did not call write_report";
+    else
+      // The daemon-wide count is what the deflated Sharpe corrects for.
+      c = llm_tools::check_report(rc->arguments, s.synthetic,
+                                  static_cast<int>(std::max<std::int64_t>(s.configurations_tried,
+                                                                          s.daemon_tested.configurations)));
+    if (c.ok) {
+      written = c.report;
+    } else if (attempt == 1) {
+      why_not = speaker() + "'s report was invalid twice (" + first_error + ")";
+    } else {
+      first_error = c.error;
+      if (tokens() >= opt_.token_budget) why_not = speaker() + "'s report was invalid (" + c.error + ")";
+      else add_repair(req, reply, rc, c.error, "write_report");
+    }
+  }
+  return written;
+}
+
 msg::final_report llm_brain::on_result(const msg::trial_summary& s) {
   std::lock_guard<std::mutex> lock(mutex_);
   (void)rules_->on_result(s);  // lets the rules brain forget the trial
@@ -393,82 +486,7 @@ msg::final_report llm_brain::on_result(const msg::trial_summary& s) {
     why_not = "the token budget of this trial was spent (" + std::to_string(tokens()) + " of " +
               std::to_string(opt_.token_budget) + ")";
   } else {
-    json_writer w;
-    w.begin_object().field("trial_id", s.trial_id).field("symbol", s.symbol).field("model", s.model)
-        .field("data_source", s.data_source).field("data_origin", s.data_origin).field("synthetic_data", s.synthetic)
-        .field("first_date", s.first_date).field("last_date", s.last_date).field("bars", s.bars)
-        .field("bar_size", s.bar_size).field("features", s.features).field("vol_annual", s.vol_annual).field("regime", s.regime)
-        .field("train_ratio", s.plan.train_ratio).field("horizon_bars", s.plan.horizon)
-        .field("commission_bps", s.plan.paper.commission_bps).field("slippage_bps", s.plan.paper.slippage_bps)
-        .field("long_threshold", s.plan.paper.long_threshold).field("allow_short", s.plan.paper.allow_short);
-    metrics_json(w, "train", s.train);
-    metrics_json(w, "validation", s.val);
-    metrics_json(w, "test", s.test);
-    w.field("test_first_date", s.test_first_date).field("test_last_date", s.test_last_date);
-    w.key("test_ic_vs_forward_return").begin_object().field("n", static_cast<std::int64_t>(s.test_vs_return.n))
-        .field("ic", s.test_vs_return.ic).field("hit_rate", s.test_vs_return.hit_rate).end_object();
-    paper_json(w, "paper_trading", s.paper);
-    paper_json(w, "buy_and_hold", s.buy_hold);
-    map_json(w, "paper_detail", s.paper_detail);
-    map_json(w, "sma_10_30_crossover", s.sma_cross);
-    w.key("walk_forward");
-    msg::write_walk_forward(w, s.walk_forward);
-    w.field("configurations_tried", s.configurations_tried).field("decisions", s.decisions);
-    strings_json(w, "models_tried", s.models_tried);
-    strings_json(w, "warnings", s.warnings);
-    w.field("leakage_audit", s.leakage_audit).field("optimizer", s.optimizer);
-    msg::write_multiple_testing(w, s);
-    msg::write_validation_use(w, s.validation_use);
-    w.key("rules_brain_draft").begin_object().field("answer", draft.answer).field("analysis", draft.analysis)
-        .field("trading_insights", draft.trading_insights).field("recommendations", draft.recommendations)
-        .field("caveats", draft.caveats).end_object();
-    w.end_object();
-
-    const auto deadline = clock_type::now() + opt_.report_deadline;
-    net::llm_request req;
-    req.system = decision_system_prompt();
-    req.tools = {llm_tools::write_report_tool()};
-    req.tool_choice = "write_report";
-    req.max_tokens = std::max(opt_.max_tokens, 2048);
-    req.messages.push_back(user_message(
-        "The trial is finished. Write the final report with write_report. Rest the answer and the recommendation on "
-        "the walk-forward evidence (every out-of-sample fold, pooled, with standard errors), not on the test slice "
-        "alone: a model that wins on the test slice and loses walk-forward has no demonstrated edge, say so. The "
-        "numbers, and a draft the rules brain wrote from them (keep its numbers; improve the explanation where you "
-        "can):\n" + w.take()));
-    std::string first_error;
-    for (int attempt = 0; attempt < 2 && !written && why_not.empty(); ++attempt) {
-      const auto left = duration_cast<milliseconds>(deadline - clock_type::now());
-      if (left.count() <= 0) {
-        why_not = speaker() + " used up the report deadline";
-        break;
-      }
-      req.timeout = left;
-      net::llm_reply reply;
-      try {
-        reply = call(req, &t.used);
-      } catch (const net::llm_error& e) {
-        why_not = failure_note(e);
-        break;
-      }
-      const auto* rc = find_call(reply, "write_report");
-      llm_tools::checked_report c;
-      if (!rc) c.error = "the answer did not call write_report";
-      else
-        // The daemon-wide count is what the deflated Sharpe corrects for.
-        c = llm_tools::check_report(rc->arguments, s.synthetic,
-                                    static_cast<int>(std::max<std::int64_t>(s.configurations_tried,
-                                                                            s.daemon_tested.configurations)));
-      if (c.ok) {
-        written = c.report;
-      } else if (attempt == 1) {
-        why_not = speaker() + "'s report was invalid twice (" + first_error + ")";
-      } else {
-        first_error = c.error;
-        if (tokens() >= opt_.token_budget) why_not = speaker() + "'s report was invalid (" + c.error + ")";
-        else add_repair(req, reply, rc, c.error, "write_report");
-      }
-    }
+    written = ask_report(s, report_numbers_json(s, draft), t, why_not);
   }
   t.wrote_report = written.has_value();
   msg::final_report rep = written ? *written : draft;

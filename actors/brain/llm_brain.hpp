@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "actors/brain/brain.hpp"
@@ -94,6 +95,8 @@ private:
   msg::decision decide(std::int64_t trial_id, llm_tools::question q, const std::string& question_json,
                        const llm_tools::decide_context& ctx, msg::decision rules_decision);
   msg::decision fallback(trial_state& t, msg::decision d, const std::string& note);
+  std::optional<msg::final_report> ask_report(const msg::trial_summary& s, const std::string& numbers, trial_state& t,
+                                              std::string& why_not);
   net::llm_reply call(const net::llm_request& req, brain_usage* trial);
   void remember(const std::string& user_text, const std::string& answer);
   std::string failure_note(const net::llm_error& e) const;

@@ -98,141 +98,155 @@ void trial_db::add_column(const char* table, const char* column, const char* typ
   exec((std::string("ALTER TABLE ") + table + " ADD COLUMN " + column + " " + type).c_str());
 }
 
+namespace {
+
+// The schema's steps: the SQL each version adds to the one before.
+constexpr const char* schema_1_sql = R"sql(
+    CREATE TABLE IF NOT EXISTS proposals (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      created_at TEXT NOT NULL,
+      plan_json TEXT NOT NULL,
+      text TEXT NOT NULL,
+      approved_at TEXT,
+      trial_id INTEGER
+    );
+    CREATE TABLE IF NOT EXISTS trials (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      proposal_id INTEGER,
+      created_at TEXT NOT NULL,
+      updated_at TEXT NOT NULL,
+      status TEXT NOT NULL,
+      origin TEXT NOT NULL,
+      symbol TEXT NOT NULL,
+      model TEXT NOT NULL,
+      plan_json TEXT NOT NULL,
+      report_json TEXT,
+      test_accuracy REAL NOT NULL DEFAULT 0,
+      test_n INTEGER NOT NULL DEFAULT 0,
+      total_return REAL NOT NULL DEFAULT 0,
+      buy_hold_return REAL NOT NULL DEFAULT 0,
+      sharpe REAL NOT NULL DEFAULT 0,
+      error TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE IF NOT EXISTS events (
+      trial_id INTEGER NOT NULL REFERENCES trials(id),
+      seq INTEGER NOT NULL,
+      time_ms INTEGER NOT NULL,
+      speaker TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      text TEXT NOT NULL,
+      data_json TEXT NOT NULL,
+      PRIMARY KEY (trial_id, seq)
+    );
+    CREATE INDEX IF NOT EXISTS trials_status ON trials(status);
+    PRAGMA user_version = 1;
+  )sql";
+
+constexpr const char* schema_2_sql = R"sql(
+    CREATE TABLE IF NOT EXISTS paper_portfolios (
+      symbol TEXT NOT NULL,
+      model TEXT NOT NULL,
+      trial_id INTEGER NOT NULL,
+      state_json TEXT NOT NULL,
+      updated_at TEXT NOT NULL,
+      PRIMARY KEY (symbol, model)
+    );
+    PRAGMA user_version = 2;
+  )sql";
+
+constexpr const char* schema_3_sql = R"sql(
+    CREATE TABLE IF NOT EXISTS schedule_state (
+      name TEXT PRIMARY KEY,
+      last_fire_utc INTEGER NOT NULL,
+      last_trial_id INTEGER NOT NULL DEFAULT 0,
+      last_result TEXT NOT NULL DEFAULT '',
+      updated_at TEXT NOT NULL
+    );
+  )sql";
+
+// One row per trial: its last checkpoint, replaced as the trial goes on.
+constexpr const char* schema_4_sql = R"sql(
+    CREATE TABLE IF NOT EXISTS checkpoints (
+      trial_id INTEGER PRIMARY KEY REFERENCES trials(id),
+      updated_at TEXT NOT NULL,
+      decisions INTEGER NOT NULL,
+      configurations INTEGER NOT NULL,
+      record BLOB NOT NULL
+    );
+    PRAGMA user_version = 4;
+  )sql";
+
+constexpr const char* schema_5_sql = R"sql(
+    CREATE TABLE IF NOT EXISTS fitted_configurations (
+      trial_id INTEGER NOT NULL,
+      key INTEGER NOT NULL,
+      symbol TEXT NOT NULL,
+      target TEXT NOT NULL,
+      model TEXT NOT NULL,
+      params_json TEXT NOT NULL,
+      source TEXT NOT NULL,
+      sharpe REAL,
+      sharpe_rows INTEGER NOT NULL DEFAULT 0,
+      created_at TEXT NOT NULL,
+      PRIMARY KEY (trial_id, key)
+    );
+    CREATE INDEX IF NOT EXISTS fitted_configurations_target
+      ON fitted_configurations(symbol COLLATE NOCASE, target);
+  )sql";
+
+}  // namespace
+
 void trial_db::migrate() {
   const int v = version();
   if (v > schema_version)
     throw std::runtime_error("store: database " + path_ + " has schema version " + std::to_string(v) +
                              ", newer than this build (" + std::to_string(schema_version) + ")");
-  if (v < 1) {
+  const auto step = [&](const char* sql) {
     exec("BEGIN");
-    exec(R"sql(
-      CREATE TABLE IF NOT EXISTS proposals (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        created_at TEXT NOT NULL,
-        plan_json TEXT NOT NULL,
-        text TEXT NOT NULL,
-        approved_at TEXT,
-        trial_id INTEGER
-      );
-      CREATE TABLE IF NOT EXISTS trials (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        proposal_id INTEGER,
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL,
-        status TEXT NOT NULL,
-        origin TEXT NOT NULL,
-        symbol TEXT NOT NULL,
-        model TEXT NOT NULL,
-        plan_json TEXT NOT NULL,
-        report_json TEXT,
-        test_accuracy REAL NOT NULL DEFAULT 0,
-        test_n INTEGER NOT NULL DEFAULT 0,
-        total_return REAL NOT NULL DEFAULT 0,
-        buy_hold_return REAL NOT NULL DEFAULT 0,
-        sharpe REAL NOT NULL DEFAULT 0,
-        error TEXT NOT NULL DEFAULT ''
-      );
-      CREATE TABLE IF NOT EXISTS events (
-        trial_id INTEGER NOT NULL REFERENCES trials(id),
-        seq INTEGER NOT NULL,
-        time_ms INTEGER NOT NULL,
-        speaker TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        text TEXT NOT NULL,
-        data_json TEXT NOT NULL,
-        PRIMARY KEY (trial_id, seq)
-      );
-      CREATE INDEX IF NOT EXISTS trials_status ON trials(status);
-      PRAGMA user_version = 1;
-    )sql");
+    exec(sql);
     exec("COMMIT");
-  }
-  if (v < 2) {
-    exec("BEGIN");
-    exec(R"sql(
-      CREATE TABLE IF NOT EXISTS paper_portfolios (
-        symbol TEXT NOT NULL,
-        model TEXT NOT NULL,
-        trial_id INTEGER NOT NULL,
-        state_json TEXT NOT NULL,
-        updated_at TEXT NOT NULL,
-        PRIMARY KEY (symbol, model)
-      );
-      PRAGMA user_version = 2;
-    )sql");
+  };
+  if (v < 1) step(schema_1_sql);
+  if (v < 2) step(schema_2_sql);
+  if (v < 3) migrate_to_3();
+  if (v < 4) step(schema_4_sql);
+  if (v < 5) migrate_to_5(v);
+  if (v < 6) migrate_to_6();
+}
+
+void trial_db::migrate_to_3() {
+  exec("BEGIN");
+  exec(schema_3_sql);
+  add_column("proposals", "origin", "TEXT NOT NULL DEFAULT 'chat'");
+  add_column("proposals", "pending", "INTEGER NOT NULL DEFAULT 0");
+  add_column("proposals", "plan_bin", "BLOB");
+  add_column("trials", "plan_bin", "BLOB");
+  exec("CREATE INDEX IF NOT EXISTS proposals_pending ON proposals(pending); PRAGMA user_version = 3;");
+  exec("COMMIT");
+}
+
+void trial_db::migrate_to_5(int from) {
+  exec("BEGIN");
+  try {
+    exec(schema_5_sql);
+    if (from >= 1) backfill_configurations();
+    exec("PRAGMA user_version = 5");
     exec("COMMIT");
+  } catch (...) {
+    exec("ROLLBACK");
+    throw;
   }
-  if (v < 3) {
-    exec("BEGIN");
-    exec(R"sql(
-      CREATE TABLE IF NOT EXISTS schedule_state (
-        name TEXT PRIMARY KEY,
-        last_fire_utc INTEGER NOT NULL,
-        last_trial_id INTEGER NOT NULL DEFAULT 0,
-        last_result TEXT NOT NULL DEFAULT '',
-        updated_at TEXT NOT NULL
-      );
-    )sql");
-    add_column("proposals", "origin", "TEXT NOT NULL DEFAULT 'chat'");
-    add_column("proposals", "pending", "INTEGER NOT NULL DEFAULT 0");
-    add_column("proposals", "plan_bin", "BLOB");
-    add_column("trials", "plan_bin", "BLOB");
-    exec("CREATE INDEX IF NOT EXISTS proposals_pending ON proposals(pending); PRAGMA user_version = 3;");
+}
+
+void trial_db::migrate_to_6() {
+  exec("BEGIN");
+  try {
+    migrate_to_typed_records();
+    exec("PRAGMA user_version = 6");
     exec("COMMIT");
-  }
-  if (v < 4) {
-    // One row per trial: its last checkpoint, replaced as the trial goes on.
-    exec("BEGIN");
-    exec(R"sql(
-      CREATE TABLE IF NOT EXISTS checkpoints (
-        trial_id INTEGER PRIMARY KEY REFERENCES trials(id),
-        updated_at TEXT NOT NULL,
-        decisions INTEGER NOT NULL,
-        configurations INTEGER NOT NULL,
-        record BLOB NOT NULL
-      );
-      PRAGMA user_version = 4;
-    )sql");
-    exec("COMMIT");
-  }
-  if (v < 5) {
-    exec("BEGIN");
-    try {
-      exec(R"sql(
-        CREATE TABLE IF NOT EXISTS fitted_configurations (
-          trial_id INTEGER NOT NULL,
-          key INTEGER NOT NULL,
-          symbol TEXT NOT NULL,
-          target TEXT NOT NULL,
-          model TEXT NOT NULL,
-          params_json TEXT NOT NULL,
-          source TEXT NOT NULL,
-          sharpe REAL,
-          sharpe_rows INTEGER NOT NULL DEFAULT 0,
-          created_at TEXT NOT NULL,
-          PRIMARY KEY (trial_id, key)
-        );
-        CREATE INDEX IF NOT EXISTS fitted_configurations_target
-          ON fitted_configurations(symbol COLLATE NOCASE, target);
-      )sql");
-      if (v >= 1) backfill_configurations();
-      exec("PRAGMA user_version = 5");
-      exec("COMMIT");
-    } catch (...) {
-      exec("ROLLBACK");
-      throw;
-    }
-  }
-  if (v < 6) {
-    exec("BEGIN");
-    try {
-      migrate_to_typed_records();
-      exec("PRAGMA user_version = 6");
-      exec("COMMIT");
-    } catch (const std::exception& e) {
-      exec("ROLLBACK");
-      throw std::runtime_error("store: cannot bring database " + path_ + " to schema 6: " + e.what());
-    }
+  } catch (const std::exception& e) {
+    exec("ROLLBACK");
+    throw std::runtime_error("store: cannot bring database " + path_ + " to schema 6: " + e.what());
   }
   // Universe trials' combined reports: a table of its own that no older
   // table refers to, so it needs no schema step (an older build ignores it).

@@ -87,6 +87,9 @@ public:
 private:
   void exec(const char* sql);
   void migrate();
+  void migrate_to_3();
+  void migrate_to_5(int from);  ///< `from`: the version before migrating
+  void migrate_to_6();
   void add_column(const char* table, const char* column, const char* type);
   void backfill_configurations();
   /// Schema 6: plans, reports, portfolios, checkpoints, parameters and

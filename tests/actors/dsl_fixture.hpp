@@ -15,6 +15,7 @@
 #include <caf/all.hpp>
 #include <caf/test/dsl.hpp>
 
+#include "actors/fwd.hpp"
 #include "messages/paper_msgs.hpp"
 #include "messages/schedule_msgs.hpp"
 #include "messages/store_msgs.hpp"
@@ -91,9 +92,26 @@ inline caf::behavior scripted_store(caf::event_based_actor*, std::shared_ptr<sto
   };
 }
 
+/// An engine that starts every trial at once (queue position 0), has none to
+/// cancel, and does nothing else.
+inline actors::engine_actor::behavior_type scripted_engine(actors::engine_actor::pointer) {
+  return {
+      [](msg::start_trial&) { return std::int32_t{0}; },
+      [](msg::resume_trial&) { return std::int32_t{0}; },
+      [](msg::cancel_trial&) { return false; },
+      [](msg::optimize_step&) {},
+      [](msg::data_progress_msg&) {},
+      [](msg::trial_failed&) {},
+  };
+}
+
 struct dsl_fixture : test_coordinator_fixture<dsl_config> {
   std::shared_ptr<store_log> stored = std::make_shared<store_log>();
   caf::actor store = sys.spawn(scripted_store, stored);
+
+  /// The scripted store as the store's typed handle, for an actor's config
+  /// (it answers what the tested actors ask, not the whole interface).
+  actors::store_actor store_handle() const { return caf::actor_cast<actors::store_actor>(store); }
 
   /// The next message in `who`'s mailbox as a T, left there for the
   /// expect() that follows (fails the test if it is something else).

@@ -50,7 +50,7 @@ struct fixture {
     cfg.set("scheduler.max-threads", 2);
     cfg.set("logger.console", caf::atom("none"));
     sys = std::make_unique<caf::actor_system>(cfg);
-    store = actors::spawn_store(*sys, db);
+    store = caf::actor_cast<caf::actor>(actors::spawn_store(*sys, db));
     auto l = log;
     engine = sys->spawn([l](caf::event_based_actor*, int) -> caf::behavior {
       return {[l](msg::start_trial& m) -> std::int32_t {
@@ -74,12 +74,12 @@ struct fixture {
   caf::actor scheduler(std::vector<actors::schedule_spec> specs, std::function<std::int64_t()> clock = {}) {
     actors::scheduler_config sc;
     sc.schedules = std::move(specs);
-    sc.store = store;
+    sc.store = caf::actor_cast<actors::store_actor>(store);
     // The stand-in answers only start_trial, all a scheduler sends.
     sc.engine = caf::actor_cast<actors::engine_actor>(engine);
     sc.paper = caf::actor_cast<actors::paper_trader_actor>(paper);
     sc.agent.engine = sc.engine;
-    sc.agent.store = store;
+    sc.agent.store = sc.store;
     sc.agent.paper = sc.paper;
     sc.log = [](const std::string&) {};
     sc.now_ms = std::move(clock);

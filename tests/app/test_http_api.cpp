@@ -40,7 +40,7 @@ mlt::net::server_request get(const std::string& target, bool authenticated = tru
 
 // A store holding one completed-looking trial with two transcript lines and
 // one queued trial.
-std::int64_t seed_store(caf::actor_system& sys, const caf::actor& store) {
+std::int64_t seed_store(caf::actor_system& sys, const mlt::actors::store_actor& store) {
   caf::scoped_actor self{sys};
   std::int64_t id = 0;
   mlt::msg::trial_plan plan;
@@ -205,7 +205,7 @@ TEST_CASE("a store that does not answer gives 503 within the deadline instead of
   }, 0);
   http_api_context ctx;
   ctx.sys = fx.sys.get();
-  ctx.store = mute;
+  ctx.store = caf::actor_cast<mlt::actors::store_actor>(mute);
   ctx.store_timeout = 200ms;
   CHECK(handle_http(ctx, get("/metrics")).status == 503);
   auto res = handle_http(ctx, get("/api/trials"));

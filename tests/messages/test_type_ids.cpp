@@ -252,3 +252,28 @@ TEST_CASE("walk-forward messages and the summary's walk-forward record survive s
   CHECK(round_trip(sys, walk_forward_collect{9}).trial_id == 9);
   CHECK(caf::type_id<walk_forward_result>::value > caf::first_custom_type_id);
 }
+
+TEST_CASE("a shared bar series is one series in the daemon and its bars across a process boundary") {
+  registered_config cfg;
+  caf::actor_system sys{cfg};
+  mlt::ml::bar_series s;
+  s.symbol = "SPY";
+  s.timespan = "day";
+  s.bars.push_back({86400 * 16000, 1.0, 2.0, 0.5, 1.5, 100.0});
+  s.bars.push_back({86400 * 16001, 1.5, 2.5, 1.0, 2.25, 200.0});
+  prepare_request r{3, shared_bars{s}, 5};
+  // Copying the request (as a local send does) shares the series.
+  const prepare_request local = r;
+  CHECK(&*local.series == &*r.series);
+  const auto back = round_trip(sys, r);
+  CHECK(&*back.series != &*r.series);
+  CHECK(back.trial_id == 3);
+  CHECK(back.horizon == 5);
+  CHECK(back.series->symbol == "SPY");
+  CHECK(back.series->timespan == "day");
+  REQUIRE(back.series->bars.size() == 2);
+  CHECK(back.series->bars[1].close == 2.25);
+  CHECK(back.series->bars[1].volume == 200.0);
+  // No series given reads as an empty one, and crosses as one.
+  CHECK(round_trip(sys, paper_request{}).series->bars.empty());
+}

@@ -19,18 +19,6 @@ using namespace mlt::test;
 
 namespace {
 
-// Starts every trial at once (queue position 0) and does nothing else.
-actors::engine_actor::behavior_type scripted_engine(actors::engine_actor::pointer) {
-  return {
-      [](msg::start_trial&) { return std::int32_t{0}; },
-      [](msg::resume_trial&) { return std::int32_t{0}; },
-      [](msg::cancel_trial&) { return false; },
-      [](msg::optimize_step&) {},
-      [](msg::data_progress_msg&) {},
-      [](msg::trial_failed&) {},
-  };
-}
-
 // The engine's three questions as a trial of `plan` asks them: a high
 // volatility regime, a validation loss still falling, a validation edge too
 // small to trust.
@@ -81,7 +69,7 @@ struct agent_fixture : dsl_fixture {
   agent_fixture() {
     actors::agent_config cfg;
     cfg.engine = engine;
-    cfg.store = store;
+    cfg.store = store_handle();
     cfg.data_dir = MLT_TEST_DATA_DIR;
     agent = actors::spawn_agent(sys, cfg, caf::actor{}, actors::thread_mode::scheduled);
     run();  // every actor starts; nothing is sent yet
@@ -255,7 +243,7 @@ struct universe_fixture : agent_fixture {
   universe_fixture() {
     actors::agent_config cfg;
     cfg.engine = recorder;
-    cfg.store = store;
+    cfg.store = store_handle();
     cfg.data_dir = folder;
     agent = actors::spawn_agent(sys, cfg, caf::actor_cast<caf::actor>(self), actors::thread_mode::scheduled);
     run();  // it asks the store for proposals left by schedules: none
@@ -351,7 +339,7 @@ CAF_TEST(a three symbol request starts three trials whose questions are answered
     CAF_CHECK(!report.answer.empty());
     CAF_CHECK(stored->universe_reports.empty());  // not before every arm has ended
   }
-  self->send(agent, msg::trial_failed{(*started)[1].trial_id, "failed", "data_error", "no bars in range"});
+  self->send(agent, msg::trial_failed{(*started)[1].trial_id, msg::trial_status::failed, "data_error", "no bars in range"});
   run();
 
   auto [reports, turns] = unasked();
@@ -418,7 +406,7 @@ CAF_TEST(compare models on two symbols runs every model on every symbol) {
 CAF_TEST(the symbols of a schedule run through the headless agent and the combined report is kept) {
   actors::agent_config cfg;
   cfg.engine = recorder;
-  cfg.store = store;
+  cfg.store = store_handle();
   cfg.data_dir = folder;
   auto headless = actors::spawn_agent(sys, cfg, caf::actor{}, actors::thread_mode::scheduled);
   run();
@@ -483,7 +471,7 @@ CAF_TEST(a long universe is handed to the engine a window at a time and a waitin
   CAF_CHECK_EQUAL(started->size(), 30u);  // a cancelled waiting arm frees no slot
 
   // An arm that ends lets the next waiting one start.
-  self->send(agent, msg::trial_failed{(*started)[0].trial_id, "failed", "data_error", "no bars"});
+  self->send(agent, msg::trial_failed{(*started)[0].trial_id, msg::trial_status::failed, "data_error", "no bars"});
   run();
   CAF_CHECK_EQUAL(started->size(), 31u);
   CAF_CHECK_EQUAL(started->back().trial_id, (*started)[29].trial_id + 1);

@@ -76,7 +76,7 @@ inline std::shared_ptr<trainer_script> default_trainer_script() {
 inline trainer_actor::behavior_type scripted_trainer(trainer_actor::pointer, std::shared_ptr<trainer_script> s) {
   return {
       [=](msg::prepare_request& r) {
-        s->bars = r.series.bars.size();
+        s->bars = r.series->bars.size();
         auto p = s->prep;
         p.trial_id = r.trial_id;
         return p;

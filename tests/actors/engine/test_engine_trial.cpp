@@ -38,7 +38,7 @@ struct engine_fixture : dsl_fixture {
   engine_fixture() {
     actors::engine_config cfg;
     cfg.max_concurrent = 1;
-    cfg.store = store;
+    cfg.store = store_handle();
     cfg.loader = loader;
     cfg.paper = paper;
     cfg.make_trainer = [t = trainer](caf::actor_system&) { return t; };
@@ -303,7 +303,7 @@ CAF_TEST(a cancelled trial tells the agent and asks nothing more) {
   agent_answers<msg::volatility_report>();
   expect((msg::trial_failed), from(_).to(agent).with(_));
   CAF_REQUIRE_EQUAL(answers->failures.size(), 1u);
-  CAF_CHECK_EQUAL(answers->failures[0].status, "cancelled");
+  CAF_CHECK(answers->failures[0].status == msg::trial_status::cancelled);
   CAF_CHECK_EQUAL(answers->failures[0].message, "changed my mind");
   CAF_CHECK(find_line(new_lines(), "status", "Trial 1 cancelled: changed my mind.") != nullptr);
   CAF_CHECK_EQUAL(stored->statuses.back().status, "cancelled");

@@ -18,7 +18,7 @@ namespace {
 
 struct paper_fixture : dsl_fixture {
   actors::paper_trader_actor paper =
-      actors::spawn_paper_trader(sys, actors::paper_trader_config{store, {}, ""}, actors::thread_mode::scheduled);
+      actors::spawn_paper_trader(sys, actors::paper_trader_config{store_handle(), {}, ""}, actors::thread_mode::scheduled);
   ml::bar_series bars = spy_bars();
 
   paper_fixture() { run(); }
@@ -27,7 +27,7 @@ struct paper_fixture : dsl_fixture {
   msg::paper_request predictions(std::size_t n, double p_up) {
     msg::paper_request r;
     r.trial_id = 3;
-    r.series = bars;
+    r.series = msg::shared_bars{bars};
     for (std::size_t i = bars.bars.size() - n; i < bars.bars.size(); ++i) {
       r.bar_index.push_back(i);
       r.prob.push_back(p_up);

@@ -139,7 +139,7 @@ struct trainer_answers {
 // What the engine asks of a trainer in a trial with an optimise decision.
 trainer_answers drive(caf::actor_system& sys, const actors::trainer_actor& trainer, const ml::bar_series& bars) {
   caf::scoped_actor self{sys};
-  ask<msg::prepared>(self, trainer, msg::prepare_request{1, bars, 1});
+  ask<msg::prepared>(self, trainer, msg::prepare_request{1, msg::shared_bars{bars}, 1});
   ask<msg::fit_started>(self, trainer, msg::fit_request{1, "xgboost", {}, 0.7, 0.15, 1, 42});
   trainer_answers out;
   out.search = ask<msg::optimize_outcome>(self, trainer, msg::optimize_request{1, "xgboost", 3, 600, 42});

@@ -40,7 +40,7 @@ struct trainer_fixture : dsl_fixture {
 CAF_TEST_FIXTURE_SCOPE(trainer_fit_tests, trainer_fixture)
 
 CAF_TEST(a fit advances one bounded step per request and the test part stays untouched) {
-  auto prep = exchange<msg::prepared>(msg::prepare_request{7, bars, 1});
+  auto prep = exchange<msg::prepared>(msg::prepare_request{7, msg::shared_bars{bars}, 1});
   CAF_CHECK_EQUAL(prep.trial_id, 7);
   CAF_CHECK_GREATER(prep.features, 0);
   CAF_CHECK_GREATER(prep.usable_rows, 1000);

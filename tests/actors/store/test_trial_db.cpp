@@ -235,8 +235,8 @@ TEST_CASE("a trial's last checkpoint comes back with its reopening, and the tran
     ratio.params["train_ratio"] = 0.6;
     to_logistic.action = msg::action::switch_model;
     to_logistic.model = "logistic";
-    c.answers.push_back({"volatility", "", 0, ratio});
-    c.answers.push_back({"results", "xgboost", 0, to_logistic});
+    c.answers.push_back({msg::question::volatility, "", 0, ratio});
+    c.answers.push_back({msg::question::results, "xgboost", 0, to_logistic});
     msg::recorded_optimization o;
     o.model = "xgboost";
     o.budget = 8;
@@ -260,6 +260,7 @@ TEST_CASE("a trial's last checkpoint comes back with its reopening, and the tran
   REQUIRE(c.answers.size() == 2);
   CHECK(c.answers[0].answer.params.at("train_ratio") == Approx(0.6));
   CHECK(c.answers[1].answer.model == "logistic");
+  CHECK(c.answers[1].question == msg::question::results);  // stored by its word, read back typed
   REQUIRE(c.optimizations.size() == 1);
   CHECK(c.optimizations[0].outcome.best_params.at("eta") == Approx(0.1));
   CHECK(c.last_date == "2024-12-31");

@@ -23,14 +23,14 @@ namespace checkpoint {
 
 /// Which question an answer belongs to.
 struct question_key {
-  std::string question;  ///< volatility | progress | results
+  msg::question question = msg::question::volatility;
   std::string model;
   std::int64_t step = 0;
 };
 
-inline question_key key_of(const msg::volatility_report&) { return {"volatility", "", 0}; }
-inline question_key key_of(const msg::progress_report& q) { return {"progress", q.model, q.step}; }
-inline question_key key_of(const msg::initial_results& q) { return {"results", q.model, 0}; }
+inline question_key key_of(const msg::volatility_report&) { return {msg::question::volatility, "", 0}; }
+inline question_key key_of(const msg::progress_report& q) { return {msg::question::progress, q.model, q.step}; }
+inline question_key key_of(const msg::initial_results& q) { return {msg::question::results, q.model, 0}; }
 
 /// What a resumed run still has to re-apply.
 struct replay {

@@ -1,8 +1,8 @@
-#include "actors/engine_checkpoint.hpp"
+#include "actors/engine/checkpoint.hpp"
 
 #include <map>
 
-#include "actors/engine_state.hpp"
+#include "actors/engine/engine_state.hpp"
 #include "ml/market/bar.hpp"
 
 namespace mlt::actors::checkpoint {
@@ -23,8 +23,8 @@ std::string joined(const std::vector<std::string>& parts, const std::string& las
 }
 
 std::string describe(const question_key& k) {
-  if (k.question == "volatility") return "the volatility question";
-  if (k.question == "progress") return "a progress question of " + k.model + " at step " + std::to_string(k.step);
+  if (k.question == msg::question::volatility) return "the volatility question";
+  if (k.question == msg::question::progress) return "a progress question of " + k.model + " at step " + std::to_string(k.step);
   return "the results question of " + k.model;
 }
 
@@ -42,7 +42,7 @@ void end_replay(trial_run& run) {
 // Answers were given on these bars; others make them answers to other numbers.
 bool same_bars(trial_run& run, std::string& why) {
   const auto& c = run.replay.from;
-  const auto& b = run.series.bars;
+  const auto& b = run.series->bars;
   if (c.bars == 0) return true;
   const std::string first = b.empty() ? "" : ml::format_date(b.front().time);
   const std::string last = b.empty() ? "" : ml::format_date(b.back().time);
@@ -56,7 +56,7 @@ bool same_bars(trial_run& run, std::string& why) {
 }  // namespace
 
 std::string resume_text(const msg::trial_checkpoint& c, std::int32_t decision_budget) {
-  std::map<std::string, std::size_t> by_question;
+  std::map<msg::question, std::size_t> by_question;
   std::vector<std::string> changes;
   for (const auto& a : c.answers) {
     ++by_question[a.question];
@@ -65,9 +65,9 @@ std::string resume_text(const msg::trial_checkpoint& c, std::int32_t decision_bu
                         (a.answer.action == msg::action::switch_model ? " " + a.answer.model : ""));
   }
   std::vector<std::string> kept;
-  if (by_question["volatility"]) kept.push_back("the volatility decision");
-  if (auto n = by_question["progress"]) kept.push_back(plural(n, "progress decision"));
-  if (auto n = by_question["results"]) kept.push_back(plural(n, "results decision"));
+  if (by_question[msg::question::volatility]) kept.push_back("the volatility decision");
+  if (auto n = by_question[msg::question::progress]) kept.push_back(plural(n, "progress decision"));
+  if (auto n = by_question[msg::question::results]) kept.push_back(plural(n, "results decision"));
   std::string text = "Resumed from the checkpoint after decision " + std::to_string(c.decisions) + " (" +
                      std::to_string(c.decisions) + " of " + std::to_string(decision_budget) + " decisions used, " +
                      plural(static_cast<std::size_t>(c.configurations), "configuration") + " fitted): " +
@@ -146,7 +146,7 @@ msg::trial_checkpoint snapshot(const trial_run& run) {
   c.params = run.params;
   c.answers = run.answers;
   c.optimizations = run.optimizations;
-  const auto& b = run.series.bars;
+  const auto& b = run.series->bars;
   c.bars = static_cast<std::int64_t>(b.size());
   if (!b.empty()) {
     c.first_date = ml::format_date(b.front().time);

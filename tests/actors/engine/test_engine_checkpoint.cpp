@@ -2,8 +2,8 @@
 // in order; other bars or another question end the replay with a reason.
 #include <catch2/catch.hpp>
 
-#include "actors/engine_checkpoint.hpp"
-#include "actors/engine_state.hpp"
+#include "actors/engine/checkpoint.hpp"
+#include "actors/engine/engine_state.hpp"
 
 using namespace mlt;
 using actors::checkpoint::question_key;
@@ -21,15 +21,17 @@ msg::decision answer(const std::string& action, const std::string& model = "") {
 // A run that resumes from two answers and one optimiser outcome, on 3 bars.
 actors::trial_run resumed_run() {
   actors::trial_run run;
-  for (int i = 0; i < 3; ++i) run.series.bars.push_back({86400 * (16000 + i), 1, 1, 1, 1, 1});
+  ml::bar_series bars;
+  for (int i = 0; i < 3; ++i) bars.bars.push_back({86400 * (16000 + i), 1, 1, 1, 1, 1});
+  run.series = msg::shared_bars{bars};
   auto& c = run.replay.from;
   c.decisions = 3;
   c.configurations = 14;
   c.models_tried = {"xgboost", "xgboost"};
   c.model = "xgboost";
-  c.answers.push_back({"volatility", "", 0, answer("continue")});
-  c.answers.push_back({"progress", "xgboost", 2, answer("continue")});
-  c.answers.push_back({"results", "xgboost", 0, answer("optimize")});
+  c.answers.push_back({msg::question::volatility, "", 0, answer("continue")});
+  c.answers.push_back({msg::question::progress, "xgboost", 2, answer("continue")});
+  c.answers.push_back({msg::question::results, "xgboost", 0, answer("optimize")});
   msg::recorded_optimization o;
   o.model = "xgboost";
   o.budget = 12;
@@ -37,8 +39,8 @@ actors::trial_run resumed_run() {
   o.outcome.best_params["eta"] = 0.02;
   c.optimizations.push_back(o);
   c.bars = 3;
-  c.first_date = ml::format_date(run.series.bars.front().time);
-  c.last_date = ml::format_date(run.series.bars.back().time);
+  c.first_date = ml::format_date(run.series->bars.front().time);
+  c.last_date = ml::format_date(run.series->bars.back().time);
   return run;
 }
 
@@ -48,12 +50,12 @@ TEST_CASE("a resumed run gets its recorded answers back at the same questions, t
   auto run = resumed_run();
   std::string why;
   CHECK(run.replay.active());
-  auto a = actors::checkpoint::take_answer(run, {"volatility", "", 0}, why);
+  auto a = actors::checkpoint::take_answer(run, {msg::question::volatility, "", 0}, why);
   REQUIRE(a);
   CHECK(a->action == msg::action::continue_trial);
   CHECK(a->note.empty());  // the note is added when shown, not stored
-  CHECK(actors::checkpoint::take_answer(run, {"progress", "xgboost", 2}, why));
-  auto c = actors::checkpoint::take_answer(run, {"results", "xgboost", 0}, why);
+  CHECK(actors::checkpoint::take_answer(run, {msg::question::progress, "xgboost", 2}, why));
+  auto c = actors::checkpoint::take_answer(run, {msg::question::results, "xgboost", 0}, why);
   REQUIRE(c);
   CHECK(c->action == msg::action::optimize);
   CHECK(run.replay.active());  // the optimiser outcome is still to come
@@ -61,7 +63,7 @@ TEST_CASE("a resumed run gets its recorded answers back at the same questions, t
   REQUIRE(o);
   CHECK(o->best_params.at("eta") == Approx(0.02));
   CHECK(!run.replay.active());
-  CHECK(!actors::checkpoint::take_answer(run, {"progress", "xgboost", 2}, why));
+  CHECK(!actors::checkpoint::take_answer(run, {msg::question::progress, "xgboost", 2}, why));
   CHECK(why.empty());  // nothing left is not a divergence
   CHECK(actors::checkpoint::replay_note("") == "recorded before the interruption, not asked again");
   CHECK(actors::checkpoint::replay_note("late").find("; then: late") != std::string::npos);
@@ -70,17 +72,19 @@ TEST_CASE("a resumed run gets its recorded answers back at the same questions, t
 TEST_CASE("other bars or another question end the replay and say why") {
   SECTION("other bars") {
     auto run = resumed_run();
-    run.series.bars.push_back({86400 * 16003, 1, 1, 1, 1, 1});
+    auto more = *run.series;  // the redone load found one bar more
+    more.bars.push_back({86400 * 16003, 1, 1, 1, 1, 1});
+    run.series = msg::shared_bars{more};
     std::string why;
-    CHECK(!actors::checkpoint::take_answer(run, {"volatility", "", 0}, why));
+    CHECK(!actors::checkpoint::take_answer(run, {msg::question::volatility, "", 0}, why));
     CHECK(why.find("not those the recorded decisions were made on") != std::string::npos);
     CHECK(!run.replay.active());
   }
   SECTION("another question") {
     auto run = resumed_run();
     std::string why;
-    CHECK(actors::checkpoint::take_answer(run, {"volatility", "", 0}, why));
-    CHECK(!actors::checkpoint::take_answer(run, {"progress", "xgboost", 4}, why));
+    CHECK(actors::checkpoint::take_answer(run, {msg::question::volatility, "", 0}, why));
+    CHECK(!actors::checkpoint::take_answer(run, {msg::question::progress, "xgboost", 4}, why));
     CHECK(why.find("a progress question of xgboost at step 4") != std::string::npos);
     CHECK(why.find("at step 2 (decision 2)") != std::string::npos);
     CHECK(!run.replay.active());
@@ -112,7 +116,7 @@ TEST_CASE("a checkpoint snapshot holds the counts, the plan as modified, the ans
   run.configurations = 3;
   run.plan.train_ratio = 0.6;
   run.params["eta"] = 0.1;
-  actors::checkpoint::record_answer(run, {"results", "xgboost", 0}, answer("switch_model", "logistic"));
+  actors::checkpoint::record_answer(run, {msg::question::results, "xgboost", 0}, answer("switch_model", "logistic"));
   auto c = actors::checkpoint::snapshot(run);
   CHECK(c.trial_id == 7);
   CHECK(c.decisions == 2);

@@ -12,7 +12,7 @@
 
 #include <caf/stateful_actor.hpp>
 
-#include "actors/engine_state.hpp"
+#include "actors/engine/engine_state.hpp"
 #include "messages/walk_forward_msgs.hpp"
 
 namespace mlt::actors {

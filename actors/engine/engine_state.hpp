@@ -11,9 +11,10 @@
 #include <caf/actor.hpp>
 
 #include "actors/brain/brain.hpp"
-#include "actors/engine_checkpoint.hpp"
+#include "actors/engine/checkpoint.hpp"
 #include "actors/fwd.hpp"
 #include "messages/negotiation.hpp"
+#include "messages/shared_bars.hpp"
 #include "messages/trial.hpp"
 #include "messages/work.hpp"
 
@@ -28,7 +29,7 @@ struct trial_run {
   trainer_actor trainer;
   std::int64_t seq = 0;
   bool cancelled = false;
-  std::string store_failure;  ///< why the store could not write its transcript ("" while it can); see engine.cpp `find`
+  std::string store_failure;  ///< why the store could not write its transcript ("" while it can); see engine/steps.hpp `find`
   std::int32_t decisions = 0;       ///< agent answers used (budget)
   std::int32_t configurations = 0;  ///< fits started, optimiser evaluations
   std::int64_t config_key = 0;      ///< store key of the current fit
@@ -43,7 +44,7 @@ struct trial_run {
   std::vector<double> val_loss_history;  ///< of the measured steps of the current fit
   std::int32_t last_measured_step = 0;   ///< of the current fit; the next must be greater
   std::string fit_part;                  ///< part of the current fit the loss history is of (ensemble member)
-  ml::bar_series series;
+  msg::shared_bars series;  ///< loaded once; the trainer and the paper trader share it
   msg::prepared prep;
   msg::fit_started fit;
   std::string regime;

@@ -1,4 +1,4 @@
-#include "actors/engine_walk_forward.hpp"
+#include "actors/engine/walk_forward.hpp"
 
 #include <algorithm>
 #include <chrono>
