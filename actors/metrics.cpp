@@ -91,6 +91,9 @@ namespace {
 registry& make_global() {
   static registry r;
   r.describe("mltrainer_trials", kind::gauge, "Trials in the store by state.");
+  r.describe("mltrainer_cluster_node_slots", kind::gauge, "Trainer slots of a cluster node.");
+  r.describe("mltrainer_cluster_node_running", kind::gauge, "Trainer slots of a cluster node a trial holds.");
+  r.describe("mltrainer_cluster_node_fits_done", kind::gauge, "Fits finished on a cluster node since it joined.");
   r.describe("mltrainer_decisions_total", kind::counter, "Decisions applied to trials, by action and brain.");
   r.describe("mltrainer_sessions", kind::gauge, "Open WebSocket sessions.");
   r.describe("mltrainer_sessions_total", kind::counter, "WebSocket sessions opened since start.");
@@ -152,5 +155,12 @@ void count_data_source_retry(const std::string& source) {
 }
 
 void set_trials(const std::string& state, std::int64_t n) { global().set("mltrainer_trials", {{"state", state}}, n); }
+
+void set_cluster_node(const msg::node_status& n) {
+  const labels l = {{"node", n.id}, {"role", n.role}};
+  global().set("mltrainer_cluster_node_slots", l, n.slots);
+  global().set("mltrainer_cluster_node_running", l, n.running);
+  global().set("mltrainer_cluster_node_fits_done", l, n.fits_done);
+}
 
 }  // namespace mlt::metrics

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "messages/chat.hpp"
+#include "messages/cluster_msgs.hpp"
 #include "messages/paper_msgs.hpp"
 #include "messages/plan.hpp"
 #include "messages/store_msgs.hpp"
@@ -49,6 +50,8 @@ std::string encode_trials(const trial_list& list);
 std::string encode_trial(const trial_record& rec);
 std::string encode_error(const std::string& code, const std::string& message);
 std::string encode_paper(const paper_note& n);
+/// GET /api/cluster: {"nodes":[{"id","role","address","pid","slots","running","fits_done"}]}.
+std::string encode_cluster(const cluster_status& status);
 /// The report's sections as one text (the report frame's "text").
 std::string report_text(const final_report& r);
 

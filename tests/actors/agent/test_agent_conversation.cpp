@@ -25,6 +25,7 @@ actors::engine_actor::behavior_type scripted_engine(actors::engine_actor::pointe
       [](msg::optimize_step&) {},
       [](msg::data_progress_msg&) {},
       [](msg::trial_failed&) {},
+      [](msg::trainer_moved&) {},
   };
 }
 
