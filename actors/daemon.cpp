@@ -85,6 +85,13 @@ struct daemon::impl {
   scheduler_actor scheduler;
   caf::actor cluster_door;       // none without a cluster port
   std::uint16_t cluster_port = 0;
+  // The engine's remote trainers: the network layer keeps them registered,
+  // so they must be stopped before the actor system goes.
+  struct spawned {
+    std::mutex mutex;
+    std::vector<trainer_actor> all;
+  };
+  std::shared_ptr<spawned> remote_trainers = std::make_shared<spawned>();
   std::unique_ptr<net::server> server;
   // Read by the HTTP router on Asio threads; fixed before the server starts.
   http_api_context http;
@@ -172,7 +179,12 @@ void start_cluster(daemon::impl& d, engine_config& ec_cfg, int cores) {
     throw std::runtime_error("cannot open the cluster port " + o.cluster_bind + ":" + std::to_string(o.cluster_port) +
                              ": " + sys.render(port.error()));
   d.cluster_port = *port;
-  ec_cfg.make_trainer = [door = d.cluster_door](caf::actor_system& s) { return cluster::spawn_remote_trainer(s, door); };
+  ec_cfg.make_trainer = [door = d.cluster_door, spawned = d.remote_trainers](caf::actor_system& s) {
+    auto t = cluster::spawn_remote_trainer(s, door);
+    std::lock_guard<std::mutex> lock(spawned->mutex);
+    spawned->all.push_back(t);
+    return t;
+  };
   d.log->info("cluster listening on {}:{} ({} local trainer slot(s); workers join with --worker --join HOST:{})",
               o.cluster_bind, d.cluster_port, local, d.cluster_port);
 }
@@ -350,6 +362,22 @@ void daemon::start() {
 
 std::uint16_t daemon::cluster_port() const { return impl_->cluster_door ? impl_->cluster_port : 0; }
 
+namespace {
+// Actors other nodes know of stay registered; they must end before the system.
+void stop_cluster(daemon::impl& d, caf::scoped_actor& self) {
+  std::lock_guard<std::mutex> lock(d.remote_trainers->mutex);
+  for (auto& t : d.remote_trainers->all) {
+    self->send_exit(t, caf::exit_reason::user_shutdown);
+    self->wait_for(t);
+  }
+  d.remote_trainers->all.clear();
+  if (d.cluster_door) {
+    self->send_exit(d.cluster_door, caf::exit_reason::user_shutdown);
+    self->wait_for(d.cluster_door);
+  }
+}
+}  // namespace
+
 void daemon::stop() {
   auto& d = *impl_;
   if (d.stopped || !d.sys) return;
@@ -367,6 +395,7 @@ void daemon::stop() {
       self->send_exit(d.engine, caf::exit_reason::user_shutdown);
       self->wait_for(d.engine);
     }
+    stop_cluster(d, self);
     self->request(d.store, std::chrono::seconds(10), msg::interrupt_running{"the daemon shut down while this trial ran"})
         .receive(
             [&](std::int32_t n) {
@@ -376,7 +405,7 @@ void daemon::stop() {
   }
   if (d.server) d.server->stop();
   for (auto& a : {caf::actor_cast<caf::actor>(d.engine), caf::actor_cast<caf::actor>(d.loader),
-                  caf::actor_cast<caf::actor>(d.paper), d.store, d.cluster_door})
+                  caf::actor_cast<caf::actor>(d.paper), d.store})
     if (a) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   // Agents of closed sessions may still wait on trials that will never end.
   d.sys->await_actors_before_shutdown(false);

@@ -185,6 +185,9 @@ void pump(remote_self self) {
 template <class Req, class Rep>
 caf::result<Rep> submit(remote_self self, Req& req) {
   auto& st = self->state;
+  // The sender first: the promise takes it over.
+  if constexpr (std::is_same_v<Req, msg::prepare_request>)
+    st.engine = caf::actor_cast<caf::actor>(self->current_sender());
   auto rp = self->make_response_promise<Rep>();
   call c;
   c.kind = kind_of<Req>;
@@ -195,7 +198,6 @@ caf::result<Rep> submit(remote_self self, Req& req) {
     st.replayed = 0;
     st.trial_id = req.trial_id;
     st.last_step = 0;
-    st.engine = caf::actor_cast<caf::actor>(self->current_sender());
     c.cached = envelope(0, kind_cached_prepare, 0, msg::cached_prepare{req.trial_id, req.horizon, bars_key(req.series)}).bytes;
   }
   c.reply = [rp](const msg::remote_call& r) mutable {

@@ -168,7 +168,13 @@ void worker_node::stop() {
   }
   w.wake.notify_all();
   if (w.loop.joinable()) w.loop.join();
-  caf::anon_send_exit(w.trainer_host, caf::exit_reason::user_shutdown);
+  {
+    // The coordinator knows the host, so the network layer keeps it
+    // registered: it must end before the actor system does.
+    caf::scoped_actor self{*w.sys};
+    self->send_exit(w.trainer_host, caf::exit_reason::user_shutdown);
+    self->wait_for(w.trainer_host);
+  }
   w.sys->await_actors_before_shutdown(false);  // a trainer mid-fit is not waited for
   w.sys.reset();
   w.log->info("mltrainerd worker stopped");
