@@ -89,6 +89,10 @@ void set_trials(const std::string& state, std::int64_t n);
 /// One node of the cluster: its slots, running trainers and finished fits.
 void set_cluster_node(const msg::node_status& n);
 
+/// One trainer request a remote trainer sent to a node and its reply, with
+/// the envelopes' payload bytes (the placement overhead bench_cluster reports).
+void count_cluster_call(std::int64_t request_bytes, std::int64_t reply_bytes);
+
 /// The trial states always listed in mltrainer_trials (0 when none).
 const std::vector<std::string>& trial_states();
 

@@ -14,6 +14,7 @@
 #include "actors/cluster/cluster.hpp"
 #include "actors/cluster/envelope.hpp"
 #include "actors/harden.hpp"
+#include "actors/metrics.hpp"
 #include "messages/cluster_msgs.hpp"
 
 namespace mlt::actors::cluster {
@@ -171,9 +172,11 @@ void pump(remote_self self) {
                               cached ? c.cached : c.bytes};
   st.busy = true;
   const auto gen = st.generation;
+  const auto sent = static_cast<std::int64_t>(env.bytes.size());
   self->request(st.at->host, call_deadline(c.kind), std::move(env))
       .then(
           [=](msg::remote_call& r) {
+            metrics::count_cluster_call(sent, static_cast<std::int64_t>(r.bytes.size()));
             if (gen == self->state.generation) on_reply(self, r);
           },
           [=](caf::error& e) {
