@@ -45,6 +45,7 @@ struct remote_state {
   bool full_prepare = false;  // the host asked for the bars
   std::uint64_t generation = 0;  // replies of an older placement are ignored
   std::uint64_t seq = 0;
+  std::uint64_t activity = 0;  // bumped by every request; an older idle tick is void
   std::int64_t trial_id = 0;
   std::int32_t last_step = 0;
   std::string moved_from;  // the lost node, until the transcript says so
@@ -52,7 +53,14 @@ struct remote_state {
   static inline const char* name = "remote_trainer";
 };
 
-using remote_self = trainer_actor::stateful_pointer<remote_state>;
+// Its own timer beside the trainer's interface.
+using idle_atom = caf::atom_constant<caf::atom("idle")>;
+using remote_trainer_actor = trainer_actor::extend<caf::reacts_to<idle_atom, std::uint64_t>>;
+using remote_self = remote_trainer_actor::stateful_pointer<remote_state>;
+
+// Longer than an agent's decision takes by default (brain.decision_deadline_ms
+// 10 s): a trial between two requests keeps its slot.
+constexpr auto idle_release = std::chrono::seconds(60);
 
 void pump(remote_self self);
 
@@ -68,21 +76,35 @@ const call& current(remote_self self) {
   return st.replayed < st.log.size() ? st.log[st.replayed] : st.queue.front();
 }
 
-// The node is gone or stuck: forget it (a stuck one gets its slot back) and
-// place again; the log is replayed there.
-void move_away(remote_self self, const std::string& why) {
+// Gives the placement up (a live node gets its slot back); the next request
+// is placed anew, after the log is replayed there.
+void let_go(remote_self self, bool live) {
   auto& st = self->state;
-  if (!st.at) return;
-  if (why != "was lost") tell_door(self, msg::release_slot{st.at->node_id, st.at->slot});
+  if (live) tell_door(self, msg::release_slot{st.at->node_id, st.at->slot});
   self->demonitor(st.at->host);
-  st.moved_from = st.at->node_id;
-  st.moved_why = why;
   st.at.reset();
   ++st.generation;
   st.busy = false;
   st.full_prepare = false;
   st.replayed = 0;
+}
+
+// The node is gone or stuck: place again, say so once placed.
+void move_away(remote_self self, const std::string& why) {
+  auto& st = self->state;
+  if (!st.at) return;
+  st.moved_from = st.at->node_id;
+  st.moved_why = why;
+  let_go(self, why != "was lost");
   pump(self);
+}
+
+// Nothing to do: after idle_release the slot goes back to the door for
+// trials that wait for one; should this trial ask again, its log is replayed.
+void idle_later(remote_self self) {
+  auto& st = self->state;
+  if (st.busy || !st.queue.empty() || !st.at) return;
+  self->delayed_send(self, idle_release, idle_atom::value, ++st.activity);
 }
 
 void note_reply(remote_self self, const msg::remote_call& r) {
@@ -117,6 +139,7 @@ void on_reply(remote_self self, msg::remote_call& r) {
   st.log.push_back(std::move(c));
   st.replayed = st.log.size();
   pump(self);
+  idle_later(self);
 }
 
 void on_error(remote_self self, caf::error& e) {
@@ -130,6 +153,7 @@ void on_error(remote_self self, caf::error& e) {
   st.queue.pop_front();
   c.fail(e);
   pump(self);
+  idle_later(self);
 }
 
 void placed(remote_self self, msg::placement& p) {
@@ -141,8 +165,10 @@ void placed(remote_self self, msg::placement& p) {
   if (!st.moved_from.empty() && st.engine) {
     const auto where = p.node_id == "coordinator" ? std::string("the coordinator") : p.node_id;
     self->send(caf::actor_cast<engine_actor>(st.engine),
-               msg::trainer_moved{st.trial_id, "worker " + st.moved_from + " " + st.moved_why + " at step " +
-                                                    std::to_string(st.last_step) + "; the fit restarted on " + where});
+               msg::trainer_moved{st.trial_id, "worker " + st.moved_from + " " + st.moved_why +
+                                                    (st.last_step > 0 ? " at step " + std::to_string(st.last_step)
+                                                                      : std::string(" before a fit step")) +
+                                                    "; the fit restarted on " + where});
     st.moved_from.clear();
   }
   pump(self);
@@ -164,7 +190,7 @@ void place(remote_self self) {
 void pump(remote_self self) {
   auto& st = self->state;
   if (st.busy || st.placing) return;
-  if (st.replayed >= st.log.size() && st.queue.empty()) return;
+  if (st.queue.empty()) return;  // a replay only ever precedes a request
   if (!st.at) return place(self);
   const auto& c = current(self);
   const bool cached = !c.cached.empty() && !st.full_prepare;
@@ -188,6 +214,7 @@ void pump(remote_self self) {
 template <class Req, class Rep>
 caf::result<Rep> submit(remote_self self, Req& req) {
   auto& st = self->state;
+  ++st.activity;
   // The sender first: the promise takes it over.
   if constexpr (std::is_same_v<Req, msg::prepare_request>)
     st.engine = caf::actor_cast<caf::actor>(self->current_sender());
@@ -214,7 +241,7 @@ caf::result<Rep> submit(remote_self self, Req& req) {
   return rp;
 }
 
-trainer_actor::behavior_type remote_behavior(remote_self self, caf::actor door) {
+remote_trainer_actor::behavior_type remote_behavior(remote_self self, caf::actor door) {
   harden(self);
   self->state.door = std::move(door);
   self->set_down_handler([=](caf::down_msg& d) {
@@ -235,6 +262,10 @@ trainer_actor::behavior_type remote_behavior(remote_self self, caf::actor door) 
     return caf::message{};
   });
   return {
+      [=](idle_atom, std::uint64_t activity) {
+        auto& st = self->state;
+        if (activity == st.activity && !st.busy && st.queue.empty() && st.at) let_go(self, true);
+      },
       [=](msg::prepare_request& r) { return submit<msg::prepare_request, msg::prepared>(self, r); },
       [=](msg::fit_request& r) { return submit<msg::fit_request, msg::fit_started>(self, r); },
       [=](msg::fit_step_request& r) { return submit<msg::fit_step_request, msg::fit_progress>(self, r); },
@@ -264,7 +295,7 @@ std::chrono::milliseconds call_deadline(std::uint16_t kind) {
 }
 
 trainer_actor spawn_remote_trainer(caf::actor_system& sys, caf::actor door) {
-  return sys.spawn(remote_behavior, std::move(door));
+  return sys.spawn(remote_behavior, std::move(door));  // seen by the engine as a trainer
 }
 
 }  // namespace mlt::actors::cluster
