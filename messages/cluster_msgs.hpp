@@ -74,17 +74,20 @@ typename Inspector::result_type inspect(Inspector& f, cluster_welcome& x) {
 
 /// One trainer request or reply between nodes. `kind` names the message
 /// type (actors/cluster/envelope.hpp), `slot` the trainer on the host,
-/// `bytes` the message in the bit-exact format.
+/// `bytes` the message in the bit-exact format. `file`: in the reply to an
+/// evaluate_request with an artifact_path, the model file the worker wrote
+/// (in its own temporary folder), for the coordinator to keep at that path.
 struct remote_call {
   std::uint64_t seq = 0;
   std::uint16_t kind = 0;
   std::int32_t slot = 0;
   std::vector<char> bytes;
+  std::vector<char> file;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, remote_call& x) {
-  return f(caf::meta::type_name("remote_call"), x.seq, x.kind, x.slot, x.bytes);
+  return f(caf::meta::type_name("remote_call"), x.seq, x.kind, x.slot, x.bytes, x.file);
 }
 
 /// An envelope's prepare_request without its bars, which the host has

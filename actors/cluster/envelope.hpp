@@ -74,7 +74,7 @@ bool with_call(std::uint16_t kind, F&& f) {
 /// `value` in an envelope; throws std::runtime_error when it cannot be written.
 template <class T>
 msg::remote_call envelope(std::uint64_t seq, std::uint16_t kind, std::int32_t slot, const T& value) {
-  msg::remote_call c{seq, kind, slot, {}};
+  msg::remote_call c{seq, kind, slot, {}, {}};
   if (!msg::write_bit_exact(c.bytes, value)) throw std::runtime_error("cluster: cannot write an envelope");
   return c;
 }

@@ -7,6 +7,8 @@
 // engine sees a slower reply and one transcript line, nothing else.
 
 #include <deque>
+#include <filesystem>
+#include <fstream>
 #include <optional>
 
 #include <caf/all.hpp>
@@ -16,6 +18,7 @@
 #include "actors/harden.hpp"
 #include "actors/metrics.hpp"
 #include "messages/cluster_msgs.hpp"
+#include "messages/errors.hpp"
 
 namespace mlt::actors::cluster {
 
@@ -195,7 +198,7 @@ void pump(remote_self self) {
   const auto& c = current(self);
   const bool cached = !c.cached.empty() && !st.full_prepare;
   auto env = msg::remote_call{++st.seq, cached ? std::uint16_t{kind_cached_prepare} : c.kind, st.at->slot,
-                              cached ? c.cached : c.bytes};
+                              cached ? c.cached : c.bytes, {}};
   st.busy = true;
   const auto gen = st.generation;
   const auto sent = static_cast<std::int64_t>(env.bytes.size());
@@ -208,6 +211,14 @@ void pump(remote_self self) {
           [=](caf::error& e) {
             if (gen == self->state.generation) on_error(self, e);
           });
+}
+
+bool keep_file(const std::string& path, const std::vector<char>& bytes) {
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  return static_cast<bool>(out.flush());
 }
 
 // The engine's request as a call whose reply answers it.
@@ -230,10 +241,17 @@ caf::result<Rep> submit(remote_self self, Req& req) {
     st.last_step = 0;
     c.cached = envelope(0, kind_cached_prepare, 0, msg::cached_prepare{req.trial_id, req.horizon, bars_key(req.series)}).bytes;
   }
-  c.reply = [rp](const msg::remote_call& r) mutable {
+  std::string artifact;  // where the coordinator keeps the model file a worker wrote
+  if constexpr (std::is_same_v<Req, msg::evaluate_request>) artifact = req.artifact_path;
+  c.reply = [rp, artifact](const msg::remote_call& r) mutable {
     Rep rep;
-    if (open(r, rep)) rp.deliver(std::move(rep));
-    else rp.deliver(caf::make_error(caf::sec::invalid_argument, "cluster: an unreadable reply from a worker"));
+    if (!open(r, rep))
+      rp.deliver(caf::make_error(caf::sec::invalid_argument, "cluster: an unreadable reply from a worker"));
+    else if (!artifact.empty() && !r.file.empty() && !keep_file(artifact, r.file))
+      rp.deliver(caf::make_error(msg::errc::train_failed,
+                                 "evaluation failed: cannot write the model file " + artifact + " the worker sent"));
+    else
+      rp.deliver(std::move(rep));
   };
   c.fail = [rp](const caf::error& e) mutable { rp.deliver(e); };
   st.queue.push_back(std::move(c));

@@ -1,7 +1,11 @@
 // A node's trainers behind envelopes. The host keeps no state of its own
 // but the bar cache: a trainer's state is rebuilt by replaying requests.
 
+#include <unistd.h>
+
 #include <deque>
+#include <filesystem>
+#include <fstream>
 #include <map>
 
 #include <caf/all.hpp>
@@ -39,12 +43,41 @@ void cache_bars(host_self* self, const ml::bar_series& series) {
   }
 }
 
+// A model file goes to this node's temporary folder, and back with the reply:
+// the coordinator's models folder is not on this machine.
+// One slot evaluates one request at a time, so pid and slot name it.
+std::string local_artifact(msg::evaluate_request& req, std::int32_t slot) {
+  if (req.artifact_path.empty()) return "";
+  req.artifact_path = (std::filesystem::temp_directory_path() /
+                       ("mltrainer-artifact-" + std::to_string(::getpid()) + "-" + std::to_string(slot)))
+                          .string();
+  return req.artifact_path;
+}
+
+std::vector<char> take_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::error_code ec;
+  std::filesystem::remove(path, ec);
+  return bytes;
+}
+
 // Hands `req` to the slot's trainer; its reply (or error) answers `rp`.
 template <class Req, class Rep>
 void forward(host_self* self, caf::response_promise rp, std::uint64_t seq, std::int32_t slot, Req req) {
+  std::string file;
+  if constexpr (std::is_same_v<Req, msg::evaluate_request>) file = local_artifact(req, slot);
   self->request(self->state.trainers[slot], caf::infinite, std::move(req))
-      .then([=](Rep& rep) mutable { rp.deliver(envelope(seq, kind_of<Req>, slot, rep)); },
-            [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
+      .then(
+          [=](Rep& rep) mutable {
+            auto reply = envelope(seq, kind_of<Req>, slot, rep);
+            if (!file.empty()) reply.file = take_file(file);
+            rp.deliver(std::move(reply));
+          },
+          [=](caf::error& e) mutable {
+            if (!file.empty()) take_file(file);
+            rp.deliver(std::move(e));
+          });
 }
 
 caf::error bad_envelope(const msg::remote_call& c, const char* why) {
@@ -62,7 +95,7 @@ void serve(host_self* self, const caf::actor& client, caf::response_promise rp, 
     msg::cached_prepare p;
     if (!open(c, p)) return void(rp.deliver(bad_envelope(c, "unreadable")));
     auto it = st.bars.find(p.bars_key);
-    if (it == st.bars.end()) return void(rp.deliver(msg::remote_call{c.seq, kind_need_bars, c.slot, {}}));
+    if (it == st.bars.end()) return void(rp.deliver(msg::remote_call{c.seq, kind_need_bars, c.slot, {}, {}}));
     return forward<msg::prepare_request, msg::prepared>(self, rp, c.seq, c.slot,
                                                         msg::prepare_request{p.trial_id, it->second, p.horizon});
   }

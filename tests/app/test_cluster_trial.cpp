@@ -6,6 +6,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -109,6 +110,14 @@ TEST_CASE("with --local-trainers 0 a trial's fit runs on a worker and reports wh
 
   const auto out = run_trial(coord.daemon.port(), request, [] {});
   CHECK(out.report == reference.report);
+  // The model for forward paper trading is kept on the coordinator, though a
+  // worker fitted it (it sends the file back), and the worker kept no copy.
+  std::size_t models = 0;
+  for (const auto& f : std::filesystem::directory_iterator(coord.state_dir + "/models")) models += f.is_regular_file();
+  CHECK(models == 1);
+  for (const auto* w : {&w1, &w2})
+    CHECK_FALSE(std::filesystem::exists(std::filesystem::temp_directory_path() /
+                                        ("mltrainer-artifact-" + std::to_string(w->pid()) + "-0")));
   // The coordinator has no slots: the fits were done by the workers.
   CHECK(fits_done(coord.daemon.port(), "coordinator") == 0);
   CHECK(fits_done(coord.daemon.port(), "w1") + fits_done(coord.daemon.port(), "w2") >= 1);

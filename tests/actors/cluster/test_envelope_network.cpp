@@ -23,7 +23,11 @@ constexpr double inf_value = std::numeric_limits<double>::infinity();
 // A trainer whose every fit step measured nothing finite.
 actors::trainer_actor::behavior_type odd_trainer(actors::trainer_actor::pointer) {
   return {
-      [](msg::prepare_request& r) { return msg::prepared{r.trial_id}; },
+      [](msg::prepare_request& r) {
+        msg::prepared p;
+        p.trial_id = r.trial_id;
+        return p;
+      },
       [](msg::fit_request&) { return msg::fit_started{}; },
       [](msg::fit_step_request& r) {
         msg::fit_progress p;
@@ -97,7 +101,7 @@ TEST_CASE("NaN and infinities of a fit step survive the network in an envelope",
   CHECK_FALSE(std::isnan(y));
 
   // A request of another protocol is refused by name, not misread.
-  self->request(*remote_host, std::chrono::seconds(10), msg::remote_call{2, 999, 0, {}})
+  self->request(*remote_host, std::chrono::seconds(10), msg::remote_call{2, 999, 0, {}, {}})
       .receive([&](msg::remote_call&) { FAIL("an unknown kind was answered"); },
                [&](caf::error& e) { CHECK_THAT(coordinator.render(e), Catch::Contains("unknown kind")); });
 
