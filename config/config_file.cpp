@@ -297,16 +297,18 @@ const std::vector<std::string> schedule_keys = {"name", "cron", "timezone", "kin
 const std::vector<std::string> root_keys = {"server", "data", "brain", "trial_defaults", "limits", "storage",
                                             "logging", "schedules", "cluster"};
 
+// A listen address (server.bind, cluster.bind).
+void read_bind(reader& r, const std::string& path, element v, std::string& out) {
+  std::string bind;
+  if (!r.non_empty(path, v, bind)) return;
+  if (host_ok(bind)) out = bind;
+  else r.error(path, "must be an IP address or host name, got " + quote(bind));
+}
+
 void read_server(reader& r, const std::string& p, element el, daemon_options& o, bool& inline_secret) {
   object obj;
   if (!r.object_of(p, el, server_keys, obj)) return;
-  if (auto v = reader::member(obj, "bind")) {
-    std::string bind;
-    if (r.non_empty(p + ".bind", *v, bind)) {
-      if (host_ok(bind)) o.bind = bind;
-      else r.error(p + ".bind", "must be an IP address or host name, got " + quote(bind));
-    }
-  }
+  if (auto v = reader::member(obj, "bind")) read_bind(r, p + ".bind", *v, o.bind);
   if (auto v = reader::member(obj, "port")) r.integer(p + ".port", *v, 0, 65535, o.port);
   if (auto v = reader::member(obj, "io_threads")) r.integer(p + ".io_threads", *v, 1, 64, o.io_threads);
   if (auto v = reader::member(obj, "tokens")) {
@@ -538,13 +540,7 @@ void read_cluster(reader& r, const std::string& p, element el, daemon_options& o
   object obj;
   if (!r.object_of(p, el, cluster_keys, obj)) return;
   if (auto v = reader::member(obj, "port")) r.integer(p + ".port", *v, 0, 65535, o.cluster_port);
-  if (auto v = reader::member(obj, "bind")) {
-    std::string bind;
-    if (r.non_empty(p + ".bind", *v, bind)) {
-      if (host_ok(bind)) o.cluster_bind = bind;
-      else r.error(p + ".bind", "must be an IP address or host name, got " + quote(bind));
-    }
-  }
+  if (auto v = reader::member(obj, "bind")) read_bind(r, p + ".bind", *v, o.cluster_bind);
   if (auto v = reader::member(obj, "local_trainers")) r.integer(p + ".local_trainers", *v, 0, 256, o.local_trainers);
   if (auto v = reader::member(obj, "secret_env")) r.env_name(p + ".secret_env", *v, o.cluster_secret_env);
 }

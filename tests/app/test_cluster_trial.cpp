@@ -63,30 +63,39 @@ trial_outcome single_node(const std::string& name, const std::string& request) {
   return out;
 }
 
-// The worker of /api/cluster that holds a trainer: its id ("w1") and pid.
-std::pair<std::string, std::int64_t> busy_worker(std::uint16_t port) {
+struct node_row {
+  std::string id;
+  std::int64_t pid = 0, running = 0, fits_done = 0;
+};
+
+// The nodes of GET /api/cluster.
+std::vector<node_row> nodes(std::uint16_t port) {
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
-  if (parser.parse(http_get(port, "/api/cluster")).get(doc)) return {"", 0};
+  std::vector<node_row> out;
+  if (parser.parse(http_get(port, "/api/cluster")).get(doc)) return out;
   for (auto n : doc["nodes"].get_array()) {
+    node_row row;
     std::string_view id;
-    std::int64_t running = 0, pid = 0;
-    if (!n["id"].get_string().get(id) && !n["running"].get_int64().get(running) && !n["pid"].get_int64().get(pid) &&
-        running > 0 && id != "coordinator")
-      return {std::string(id), pid};
+    if (n["id"].get_string().get(id) || n["pid"].get_int64().get(row.pid) ||
+        n["running"].get_int64().get(row.running) || n["fits_done"].get_int64().get(row.fits_done))
+      continue;
+    row.id = std::string(id);
+    out.push_back(row);
   }
-  return {"", 0};
+  return out;
+}
+
+// The worker that holds a trainer (id and pid), or an empty id.
+node_row busy_worker(std::uint16_t port) {
+  for (const auto& n : nodes(port))
+    if (n.running > 0 && n.id != "coordinator") return n;
+  return {};
 }
 
 std::int64_t fits_done(std::uint16_t port, const std::string& node) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  if (parser.parse(http_get(port, "/api/cluster")).get(doc)) return -1;
-  for (auto n : doc["nodes"].get_array()) {
-    std::string_view id;
-    std::int64_t done = 0;
-    if (!n["id"].get_string().get(id) && id == node && !n["fits_done"].get_int64().get(done)) return done;
-  }
+  for (const auto& n : nodes(port))
+    if (n.id == node) return n.fits_done;
   return -1;
 }
 
@@ -97,6 +106,17 @@ bool has_workers(const std::string& body, int n) {
   return static_cast<int>(count) == n;
 }
 
+// A coordinator without trainer slots of its own and two joined workers of
+// one trainer each.
+struct two_worker_cluster {
+  explicit two_worker_cluster(const std::string& name)
+      : coord(fresh_dir(name)), w1(coord.cluster_port), w2(coord.cluster_port) {
+    REQUIRE(wait_for_cluster(coord.daemon.port(), [](const std::string& b) { return has_workers(b, 2); }));
+  }
+  coordinator_process coord;
+  worker_process w1, w2;
+};
+
 }  // namespace
 
 TEST_CASE("with --local-trainers 0 a trial's fit runs on a worker and reports what a single daemon reports",
@@ -104,9 +124,8 @@ TEST_CASE("with --local-trainers 0 a trial's fit runs on a worker and reports wh
   const std::string request = "Run trial on TSLA with logistic";
   const auto reference = single_node("cluster-ref-logistic", request);
 
-  coordinator_process coord(fresh_dir("cluster-trial"));
-  worker_process w1(coord.cluster_port), w2(coord.cluster_port);
-  REQUIRE(wait_for_cluster(coord.daemon.port(), [](const std::string& b) { return has_workers(b, 2); }));
+  two_worker_cluster cluster("cluster-trial");
+  auto& [coord, w1, w2] = cluster;
 
   const auto out = run_trial(coord.daemon.port(), request, [] {});
   CHECK(out.report == reference.report);
@@ -129,16 +148,15 @@ TEST_CASE("a worker killed with SIGKILL mid-fit: the fit restarts on the other w
   const std::string request = "Run trial on TSLA with lstm";
   const auto reference = single_node("cluster-ref-lstm", request);
 
-  coordinator_process coord(fresh_dir("cluster-kill"));
-  worker_process w1(coord.cluster_port), w2(coord.cluster_port);
-  REQUIRE(wait_for_cluster(coord.daemon.port(), [](const std::string& b) { return has_workers(b, 2); }));
+  two_worker_cluster cluster("cluster-kill");
+  auto& [coord, w1, w2] = cluster;
 
   std::string killed;
   const auto out = run_trial(coord.daemon.port(), request, [&] {
-    const auto [id, pid] = busy_worker(coord.daemon.port());
-    killed = id;
+    const auto busy = busy_worker(coord.daemon.port());
+    killed = busy.id;
     for (auto* w : {&w1, &w2})
-      if (w->pid() == pid) w->stop(SIGKILL);
+      if (w->pid() == busy.pid) w->stop(SIGKILL);
   });
   INFO("killed " << killed);
   REQUIRE((killed == "w1" || killed == "w2"));

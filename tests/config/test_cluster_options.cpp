@@ -7,16 +7,12 @@
 
 #include "config/config_file.hpp"
 #include "config/daemon_options.hpp"
+#include "tests/config/parse_flags.hpp"
 
 using namespace mlt::config;
 
 namespace {
-bool parse(std::vector<std::string> args, daemon_options& o, std::string& err) {
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  bool help = false;
-  return parse_daemon_args(static_cast<int>(argv.size()), argv.data(), o, err, help);
-}
+constexpr auto parse = mlt::test::parse_flags;
 
 env_lookup env_of(std::map<std::string, std::string> vars) {
   return [vars](const std::string& name) -> std::optional<std::string> {
