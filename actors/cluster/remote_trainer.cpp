@@ -148,6 +148,8 @@ void on_reply(remote_self self, msg::remote_call& r) {
 void on_error(remote_self self, caf::error& e) {
   auto& st = self->state;
   if (e == caf::sec::request_timeout) return move_away(self, "missed its deadline");
+  // The host went away before its down message came.
+  if (e == caf::sec::request_receiver_down) return move_away(self, "was lost");
   // The trainer refused (a bad request, a failed fit): the engine decides.
   st.busy = false;
   if (st.replayed < st.log.size()) st.log.resize(st.replayed);  // cannot be rebuilt here; the next prepare starts over
