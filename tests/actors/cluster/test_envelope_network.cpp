@@ -105,6 +105,51 @@ TEST_CASE("NaN and infinities of a fit step survive the network in an envelope",
       .receive([&](msg::remote_call&) { FAIL("an unknown kind was answered"); },
                [&](caf::error& e) { CHECK_THAT(coordinator.render(e), Catch::Contains("unknown kind")); });
 
-  self->send_exit(host, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(*remote_host, caf::exit_reason::user_shutdown);
+  // The network layer keeps the published host registered: end it first.
+  caf::scoped_actor on_worker{worker};
+  on_worker->send_exit(host, caf::exit_reason::user_shutdown);
+  on_worker->wait_for(host);
+}
+
+TEST_CASE("the door refuses another protocol by name and serves placements and status only to its own process",
+          "[cluster]") {
+  node_config coordinator_cfg, stranger_cfg;
+  caf::actor_system coordinator{coordinator_cfg}, stranger{stranger_cfg};
+  std::vector<std::string> warnings;
+  actors::cluster::door_config dc;
+  dc.secret = "a-long-enough-cluster-secret";
+  dc.host_name = "test";
+  dc.info = [](const std::string&) {};
+  dc.warn = [&](const std::string& line) { warnings.push_back(line); };
+  auto door = actors::cluster::spawn_door(coordinator, dc);
+  auto port = caf::io::publish(door, 0, "127.0.0.1");
+  REQUIRE(port);
+  auto remote_door = caf::io::remote_actor(stranger, "127.0.0.1", *port);
+  REQUIRE(remote_door);
+  caf::scoped_actor self{stranger};
+
+  msg::cluster_hello hello{msg::cluster_protocol + 1, "elsewhere", 42, 2, 1, "00"};
+  self->request(*remote_door, std::chrono::seconds(10), hello)
+      .receive([&](msg::cluster_challenge& c) { CHECK_THAT(c.refusal, Catch::Contains("cluster protocol")); },
+               [&](caf::error& e) { FAIL(stranger.render(e)); });
+  // Placements and the nodes' status are not for other processes.
+  self->request(*remote_door, std::chrono::seconds(10), msg::place_request{})
+      .receive([&](msg::placement&) { FAIL("a stranger got a placement"); },
+               [&](caf::error& e) { CHECK(e == caf::sec::unexpected_message); });
+  self->request(*remote_door, std::chrono::seconds(10), msg::cluster_status_query{})
+      .receive([&](msg::cluster_status& s) { CHECK(s.nodes.empty()); },
+               [&](caf::error& e) { FAIL(stranger.render(e)); });
+
+  caf::scoped_actor local{coordinator};
+  local->request(door, std::chrono::seconds(10), msg::cluster_status_query{})
+      .receive([&](msg::cluster_status& s) {
+                 REQUIRE(s.nodes.size() == 1);
+                 CHECK(s.nodes[0].id == "coordinator");
+               },
+               [&](caf::error& e) { FAIL(coordinator.render(e)); });
+  local->send_exit(door, caf::exit_reason::user_shutdown);
+  local->wait_for(door);
+  REQUIRE(warnings.size() == 1);
+  CHECK_THAT(warnings[0], Catch::Contains("refused worker elsewhere (pid 42)"));
+  CHECK_THAT(warnings[0], !Catch::Contains(dc.secret));
 }
