@@ -82,6 +82,7 @@ struct daemon::impl {
   paper_trader_actor paper;
   data_loader_actor loader;
   engine_actor engine;
+  fit_workers fits;  // shared by the engine's trainers
   scheduler_actor scheduler;
   caf::actor cluster_door;       // none without a cluster port
   std::uint16_t cluster_port = 0;
@@ -189,6 +190,9 @@ void start_cluster(daemon::impl& d, engine_config& ec_cfg, int cores) {
               o.cluster_bind, d.cluster_port, local, d.cluster_port);
 }
 
+// limits.parallel_fits, 0 = one per core.
+int fit_count(const config::daemon_options& o, int cores) { return o.parallel_fits > 0 ? o.parallel_fits : cores; }
+
 engine_config engine_settings(daemon::impl& d, int cores, const std::string& models_dir) {
   engine_config ec_cfg;
   ec_cfg.max_concurrent = d.opts.max_concurrent_trials > 0 ? d.opts.max_concurrent_trials : cores;
@@ -198,6 +202,12 @@ engine_config engine_settings(daemon::impl& d, int cores, const std::string& mod
   ec_cfg.loader = d.loader;
   ec_cfg.paper = d.paper;
   ec_cfg.models_dir = models_dir;
+  // One bounded set of fit workers for every trainer: folds of all trials
+  // together never fit on more than parallel_fits threads at once.
+  d.fits = spawn_fit_workers(*d.sys, fit_count(d.opts, cores));
+  ec_cfg.make_trainer = [workers = d.fits](caf::actor_system& s) {
+    return spawn_trainer(s, thread_mode::detached, workers);
+  };
   if (d.opts.cluster_port >= 0) start_cluster(d, ec_cfg, cores);
   return ec_cfg;
 }
@@ -229,6 +239,8 @@ scheduler_actor start_scheduler(daemon::impl& d, const agent_config& agent) {
     spec.timezone = s.timezone;
     spec.kind = s.kind;
     spec.plan = config::to_trial_plan(s.request);
+    spec.symbols = s.request.symbols;
+    spec.universe = s.request.universe;
     spec.approved = s.approved;
     spec.missed = s.missed;
     spec.enabled = s.enabled;
@@ -349,10 +361,10 @@ void daemon::start() {
   d.http.static_files = web::serve_web_file;
   d.server = std::make_unique<net::server>(server_settings(d.opts), server_handlers(impl_.get(), scfg));
   d.server->start();
-  d.log->info("mltrainerd {} listening on ws://{}:{}/ws (state {}, data {}, brain {}, {} trainer(s), nn kernels {})",
+  d.log->info("mltrainerd {} listening on ws://{}:{}/ws (state {}, data {}, brain {}, {} trainer(s), {} parallel fit(s), nn kernels {})",
               version, d.opts.bind, d.server->port(), d.opts.state_dir,
               d.opts.data_dir.empty() ? "-" : d.opts.data_dir, d.opts.brain, ec_cfg.max_concurrent,
-              ml::nn::kernel_name());
+              fit_count(d.opts, cores), ml::nn::kernel_name());
   // Counts only: tokens are secrets.
   d.log->info("config {}: {} token(s){}, {} allowed origin(s), {} schedule(s)",
               d.opts.config_file.empty() ? "(none)" : d.opts.config_file, d.opts.tokens.size(),
@@ -390,7 +402,9 @@ void daemon::stop() {
       self->wait_for(d.scheduler);
     }
     // Stop the engine first so no trial completes after being recorded as
-    // interrupted; then record what was still running.
+    // interrupted; then record what was still running. Fits on the workers
+    // are given up rather than awaited.
+    d.fits.abandon();
     if (d.engine) {
       self->send_exit(d.engine, caf::exit_reason::user_shutdown);
       self->wait_for(d.engine);

@@ -2,11 +2,13 @@
 /// Every actor of mlTrainer and how to spawn it; the protocol between them
 /// is the message structs in messages/.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <caf/actor.hpp>
 #include <caf/atom.hpp>
@@ -15,6 +17,7 @@
 #include <caf/typed_actor.hpp>
 
 #include "messages/chat.hpp"
+#include "messages/fit_msgs.hpp"
 #include "messages/cluster_msgs.hpp"
 #include "messages/negotiation.hpp"
 #include "messages/paper_msgs.hpp"
@@ -23,6 +26,7 @@
 #include "messages/schedule_msgs.hpp"
 #include "messages/store_msgs.hpp"
 #include "messages/trial.hpp"
+#include "messages/universe_msgs.hpp"
 #include "messages/walk_forward_msgs.hpp"
 #include "messages/work.hpp"
 #include "ml/market/data_source.hpp"
@@ -63,8 +67,28 @@ using trainer_actor = caf::typed_actor<
     caf::replies_to<msg::walk_forward_step_request>::with<msg::walk_forward_progress>,
     caf::replies_to<msg::walk_forward_collect>::with<msg::walk_forward_outcome>>;
 
+/// Runs fit jobs (ml/models/fit_job.hpp), one at a time, for any trainer:
+/// the folds of an optimiser's evaluation and of the walk-forward evidence,
+/// and an ensemble's members within them.
+using fit_worker_actor = caf::typed_actor<caf::replies_to<msg::fit_job>::with<msg::fit_done>>;
+
+/// The bounded set of fit workers all trainers of a daemon share
+/// (limits.parallel_fits); empty = each trainer fits on its own thread.
+struct fit_workers {
+  std::vector<fit_worker_actor> workers;
+  /// Set by abandon(): the workers give up the fits they run (at the next
+  /// model step) and the ones they are sent, so a stopping daemon need not wait.
+  std::shared_ptr<std::atomic<bool>> abandoned = std::make_shared<std::atomic<bool>>(false);
+  void abandon() const { abandoned->store(true); }
+};
+
+/// `count` detached workers; none when count <= 1 (fits run in turn).
+fit_workers spawn_fit_workers(caf::actor_system& sys, int count);
+
 /// Detached so training never occupies a scheduler thread that sessions need.
-trainer_actor spawn_trainer(caf::actor_system& sys, thread_mode mode = thread_mode::detached);
+/// With `workers` (detached mode only), independent folds run on them at once.
+trainer_actor spawn_trainer(caf::actor_system& sys, thread_mode mode = thread_mode::detached,
+                            fit_workers workers = {});
 
 struct paper_trader_config {
   caf::actor store;
@@ -79,7 +103,8 @@ using observer_actor = caf::typed_actor<
     caf::reacts_to<msg::trial_report>,  // the final report
     caf::reacts_to<msg::trial_failed>,  // failed, cancelled or interrupted
     caf::reacts_to<msg::paper_note>,    // a forward paper fill
-    caf::reacts_to<msg::agent_turn>>;   // the agent speaking unasked
+    caf::reacts_to<msg::agent_turn>,    // the agent speaking unasked
+    caf::reacts_to<msg::universe_report>>;  // a universe trial's combined report
 
 /// Simulates paper trading over a trial's test predictions (for the engine)
 /// and keeps forward paper portfolios (portfolio_request answers a sentence;
@@ -162,6 +187,7 @@ using agent_actor = caf::typed_actor<
     caf::replies_to<msg::progress_report>::with<msg::decision>,
     caf::replies_to<msg::initial_results>::with<msg::decision>,
     caf::replies_to<msg::trial_summary>::with<msg::final_report>,
+    caf::replies_to<msg::run_universe>::with<msg::agent_turn>,  // a schedule's symbols
     caf::reacts_to<msg::trial_failed>>;
 
 /// `observer` receives trial events (usually the session; none for the

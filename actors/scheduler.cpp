@@ -81,8 +81,30 @@ agent_actor headless_agent(scheduler_self* self) {
   return st.agent;
 }
 
+// A schedule's symbols: the headless agent records and starts one trial per
+// symbol and, when all have ended, keeps their combined report.
+void start_universe(scheduler_self* self, std::size_t i, std::int64_t fire) {
+  const auto& e = self->state.entries[i];
+  msg::run_universe run{e.spec.plan, e.spec.symbols, e.spec.universe, "schedule:" + e.spec.name};
+  self->request(headless_agent(self), 60s, std::move(run))
+      .then(
+          [=](msg::agent_turn& t) {
+            outcome(self, i, t.trial_id,
+                    (t.kind == msg::agent_turn::error ? "could not start the run of " + iso(fire) + ": "
+                                                      : "run of " + iso(fire) + ": ") +
+                        t.text);
+          },
+          [=](caf::error& err) {
+            outcome(self, i, 0, "could not start the run of " + iso(fire) + ": " + msg::error_sentence(err));
+          });
+}
+
 void start_trial(scheduler_self* self, std::size_t i, std::int64_t fire) {
   const auto& e = self->state.entries[i];
+  if (!e.spec.symbols.empty()) {
+    start_universe(self, i, fire);
+    return;
+  }
   const auto name = e.spec.name;
   const auto plan = e.spec.plan;
   self->request(self->state.cfg.store, 30s, msg::create_trial{0, plan, "schedule:" + name})

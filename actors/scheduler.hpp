@@ -26,6 +26,9 @@ struct schedule_spec {
   std::string timezone = "UTC";  ///< "UTC" or a fixed offset "+05:30"
   std::string kind = "trial";    ///< trial | paper_update
   msg::trial_plan plan;          ///< what a trial runs; paper_update uses plan.symbol
+  /// A universe: the plan once per symbol through the headless agent (plan.symbol is the first).
+  std::vector<std::string> symbols;
+  std::string universe;          ///< the built-in list `symbols` is ("dow30"), "" = none
   bool approved = false;         ///< false: the trial waits as a proposal for the next person
   std::string missed = "skip";   ///< skip | run_once: runs missed while the daemon was down
   bool enabled = true;

@@ -37,7 +37,7 @@ void send_error(session_self* self, const std::string& code, const std::string& 
 void send_turn(session_self* self, const msg::agent_turn& t) {
   switch (t.kind) {
     case msg::agent_turn::proposal:
-      send_frame(self, msg::encode_proposal(t.proposal_id, t.plan, t.text));
+      send_frame(self, msg::encode_proposal(t.proposal_id, t.plan, t.text, t.symbols));
       break;
     case msg::agent_turn::error:
       send_error(self, t.error_code, t.text);
@@ -126,6 +126,7 @@ session_actor::behavior_type session_behavior(session_self* self, std::shared_pt
       [=](msg::paper_note& n) { send_frame(self, msg::encode_paper(n)); },
       // The agent speaking unasked: a fallback note, a finished comparison.
       [=](msg::agent_turn& t) { send_turn(self, t); },
+      [=](msg::universe_report& r) { send_frame(self, msg::encode_universe_report(r)); },
       [=](msg::ws_closed&) { self->quit(); },
   };
 }

@@ -180,6 +180,10 @@ void client_view::frame(simdjson::dom::element f) {
     finish();
     return line(terminal_report(f, term_));
   }
+  if (type == "universe_report") {
+    finish();
+    return line(agent(str(f, "text")));
+  }
   if (type == "trials") {
     std::string out = "trials:";
     simdjson::dom::array arr;

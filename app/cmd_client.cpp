@@ -21,6 +21,7 @@
 #include "app/json_fields.hpp"
 #include "app/report_view.hpp"
 #include "messages/json_writer.hpp"
+#include "messages/universe_msgs.hpp"
 #include "net/http_client.hpp"
 #include "net/ws_client.hpp"
 
@@ -218,6 +219,7 @@ int run_follow(const client_args& a, const std::string& request, bool resuming) 
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(a.timeout_s);
   std::int64_t trial_id = 0;
   bool approved = resuming;
+  bool universe = false;  // several trials: the combined report ends it
   while (std::chrono::steady_clock::now() < deadline) {
     auto raw = c.read(std::chrono::milliseconds(500));
     if (!raw) continue;
@@ -232,9 +234,12 @@ int run_follow(const client_args& a, const std::string& request, bool resuming) 
       }
     } else if (type == "reply") {
       if (id_of(f, "trial_id") > 0) trial_id = id_of(f, "trial_id");
+      if (str(f, "text").find(msg::universe_started_words) != std::string::npos) universe = true;
       if (!approved || (resuming && trial_id == 0)) return 0;
+    } else if (type == "universe_report") {
+      return 0;
     } else if (type == "report") {
-      if (trial_id == 0 || id_of(f, "trial_id") == trial_id) return 0;
+      if (!universe && (trial_id == 0 || id_of(f, "trial_id") == trial_id)) return 0;
     } else if (type == "trial_failed") {
       return 1;
     }

@@ -40,7 +40,10 @@ shutdown_signal::shutdown_signal() {
   struct sigaction sa {};
   sa.sa_handler = on_shutdown_signal;
   sigemptyset(&sa.sa_mask);
-  sa.sa_flags = SA_RESTART;
+  // No SA_RESTART: wait()'s read must return (EINTR) after a signal. Under
+  // ThreadSanitizer the handler runs only once the interrupted call returns,
+  // so a restarted read would wait for the handler's byte forever.
+  sa.sa_flags = 0;
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
   std::signal(SIGPIPE, SIG_IGN);

@@ -7,9 +7,11 @@
 // GET /api/trials is polled; then the queue is emptied and the same number of
 // sessions comes, chats and goes once more (memory kept or leaked?).
 // Soak: N short trials back to back (synthetic TSLA 2018-2020, logistic, two
-// walk-forward folds; the rules brain may still switch models).
+// walk-forward folds; the rules brain may still switch models), with a
+// progress line per hundred.
 // The daemon's memory is its VmRSS from /proc. Limits are raised only
-// through the config file (max_sessions, max_queue, max_concurrent_trials 1).
+// through the config file (max_sessions, max_queue, messages_per_minute,
+// max_concurrent_trials 1).
 //
 //   bench_load [--sessions S=1000] [--queued Q=50] [--trials N=2000] [--io-threads T=1]
 #include <sys/resource.h>
@@ -276,7 +278,19 @@ int run_soak(const options& o, const mlt::test::daemon_process& d, const std::st
     seconds.push_back(std::chrono::duration<double>(steady::now() - start).count());
     cpu.push_back(cpu_seconds(d.pid()) - cpu_start);
     if (!bad.empty() && ++errors <= 5) problems.push_back("trial " + std::to_string(i + 1) + ": " + bad);
-    if ((i + 1) % 100 == 0) rss_peak = std::max(rss_peak, rss_mib(d.pid()));
+    if ((i + 1) % 100 == 0) {
+      // A line per hundred: a soak of an hour shows it is alive, and its
+      // figures so far survive an interrupted run.
+      const double rss = rss_mib(d.pid());
+      rss_peak = std::max(rss_peak, rss);
+      const auto done = static_cast<std::size_t>(i + 1);
+      emit("soak_progress", static_cast<double>(done), "trials",
+           "\"rss_mib\":" + std::to_string(rss) + ",\"db_mib\":" + std::to_string(db_mib(db)) +
+               ",\"failed\":" + std::to_string(errors) + ",\"wall_s_per_trial\":" +
+               std::to_string(mean(seconds, done - 100, done)) +
+               ",\"cpu_s_per_trial\":" + std::to_string(mean(cpu, done - 100, done)));
+      std::fflush(stdout);
+    }
   }
   const double rss_end = rss_mib(d.pid()), db_end = db_mib(db), dir_end = dir_mib(state);
   const auto n = static_cast<std::size_t>(o.trials);
@@ -308,9 +322,11 @@ int main(int argc, char** argv) {
     raise_fd_limit(2 * o.sessions + 256);
     const auto state = mlt::test::fresh_dir("bench-load-state");
     const auto config = state + ".json";
+    // The soak's one session sends two frames a trial (chat, approve): above
+    // the default 120 a minute once a trial takes under a second.
     std::ofstream(config) << R"({"server":{"io_threads":)" << o.io_threads << R"(},"limits":{"max_sessions":)"
                           << o.sessions + 16 << R"(,"max_queue":)" << std::max(o.queued + 16, 32)
-                          << R"(,"max_concurrent_trials":1}})";
+                          << R"(,"max_concurrent_trials":1,"messages_per_minute":6000}})";
     // Polygon is the stand-in; the key is a dummy it never checks.
     mlt::bench::stalled_polygon polygon;
     setenv("POLYGON_API_KEY", "bench-load-dummy-key", 1);

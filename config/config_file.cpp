@@ -17,6 +17,7 @@
 #include "config/value_checks.hpp"
 #include "messages/plan_limits.hpp"
 #include "messages/vocabulary.hpp"
+#include "ml/market/index_members.hpp"
 #include "ml/models/model.hpp"
 
 namespace mlt::config {
@@ -287,7 +288,7 @@ const std::vector<std::string> paper_keys = {"cash", "commission_bps", "commissi
                                              "short_threshold", "fractional_shares", "stop_loss", "take_profit",
                                              "sizing", "size", "vol_lookback"};
 const std::vector<std::string> sizing_rules = {"all", "units", "fraction", "vol_target"};
-const std::vector<std::string> limits_keys = {"max_concurrent_trials", "max_queue", "max_frame_bytes",
+const std::vector<std::string> limits_keys = {"max_concurrent_trials", "parallel_fits", "max_queue", "max_frame_bytes",
                                               "max_message_bytes", "messages_per_minute", "max_sessions"};
 const std::vector<std::string> storage_keys = {"state_dir"};
 const std::vector<std::string> cluster_keys = {"port", "bind", "local_trainers", "secret_env"};
@@ -419,18 +420,66 @@ void read_paper(reader& r, const std::string& p, element el, paper_options& x, s
   if (x.sizing == "fraction" && x.size > 1) r.error(p + ".size", "sizing \"fraction\" takes a share of equity 0..1");
 }
 
-/// trial_defaults, or a schedule's request (`request` = true: symbol
-/// allowed and required, keys recorded as pinned).
+/// A schedule's "symbols": tickers ["AAPL","MSFT"], or a built-in list's
+/// name ("dow30", alone or in the array); 1..max_universe_symbols, no repeats.
+void read_symbols(reader& r, const std::string& p, element el, trial_options& t) {
+  std::vector<std::string> out;
+  std::string list_text;
+  auto add = [&](const std::string& path, const std::string& x) {
+    if (const auto* idx = ml::index_named(x)) {
+      t.universe = idx->id;
+      for (const auto& s : idx->tickers)
+        if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+    } else if (!symbol_ok(x)) {
+      r.error(path, "must be a ticker like \"SPY\" or a built-in list (dow30), got " + quote(x));
+    } else if (std::find(out.begin(), out.end(), x) != out.end()) {
+      r.error(path, quote(x) + " is listed twice");
+    } else {
+      out.push_back(x);
+    }
+  };
+  simdjson::dom::array arr;
+  if (el.get(arr) == simdjson::SUCCESS) {
+    std::size_t i = 0;
+    for (element item : arr) {
+      std::string x;
+      if (r.text(element_path(p, i), item, x)) add(element_path(p, i), x);
+      ++i;
+    }
+  } else if (r.text(p, el, list_text)) {
+    if (ml::index_named(list_text)) add(p, list_text);
+    else
+      r.error(p, "must be a list of tickers [\"AAPL\", \"MSFT\"] or a built-in list's name (dow30), got " +
+                     quote(list_text));
+  } else {
+    return;
+  }
+  const auto limit = static_cast<std::size_t>(msg::plan_limits::max_universe_symbols);
+  if (out.empty())
+    r.error(p, "must name at least one symbol");
+  else if (out.size() > limit)
+    r.error(p, "names " + std::to_string(out.size()) + " symbols; a schedule runs at most " + std::to_string(limit));
+  else {
+    t.symbol = out.front();
+    if (out.size() > 1) t.symbols = out;
+  }
+}
+
+/// trial_defaults, or a schedule's request (`request` = true: symbol or
+/// symbols allowed and one of them required, keys recorded as pinned).
 void read_trial(reader& r, const std::string& p, element el, trial_options& t, bool request) {
   object obj;
   std::vector<std::string> keys = trial_keys;
-  if (request) keys.insert(keys.begin(), "symbol");
+  if (request) keys.insert(keys.begin(), {"symbol", "symbols"});
   if (!r.object_of(p, el, keys, obj)) return;
   std::vector<std::string>* pinned = request ? &t.pinned : nullptr;
   auto pin = [&](bool taken, const char* key) {
     if (taken && pinned) pinned->push_back(key);
   };
-  if (request) {
+  if (request && reader::member(obj, "symbols")) {
+    if (reader::member(obj, "symbol")) r.error(p, "give \"symbol\" or \"symbols\", not both");
+    else read_symbols(r, p + ".symbols", *reader::member(obj, "symbols"), t);
+  } else if (request) {
     if (auto v = reader::member(obj, "symbol")) {
       std::string s;
       if (r.text(p + ".symbol", *v, s)) {
@@ -440,7 +489,7 @@ void read_trial(reader& r, const std::string& p, element el, trial_options& t, b
                   "must be a ticker like \"SPY\" (letters, digits, . - ^ =; at most 16 characters), got " + quote(s));
       }
     } else {
-      r.error(p, "missing \"symbol\" (the ticker to trade)");
+      r.error(p, "missing \"symbol\" (the ticker to trade) or \"symbols\" (several, or a list such as \"dow30\")");
     }
   }
   if (auto v = reader::member(obj, "model")) pin(r.choice(p + ".model", *v, ml::model_names(), t.model), "model");
@@ -520,6 +569,7 @@ void read_limits(reader& r, const std::string& p, element el, daemon_options& o)
   if (!r.object_of(p, el, limits_keys, obj)) return;
   if (auto v = reader::member(obj, "max_concurrent_trials"))
     r.integer(p + ".max_concurrent_trials", *v, 0, 256, o.max_concurrent_trials);
+  if (auto v = reader::member(obj, "parallel_fits")) r.integer(p + ".parallel_fits", *v, 0, 256, o.parallel_fits);
   if (auto v = reader::member(obj, "max_queue")) r.integer(p + ".max_queue", *v, 1, 10000, o.max_queue);
   if (auto v = reader::member(obj, "max_frame_bytes"))
     r.integer(p + ".max_frame_bytes", *v, 1024, 64 << 20, o.max_frame_bytes);
@@ -619,6 +669,9 @@ void read_schedule(reader& r, const std::string& p, element el, const daemon_opt
     r.error(p, "missing \"request\" (at least {\"symbol\": \"SPY\"})");
   }
   if (auto v = reader::member(obj, "approved")) r.boolean(p + ".approved", *v, s.approved);
+  if (!s.request.symbols.empty() && !s.approved)
+    r.error(p + ".approved", "a schedule over several symbols must be approved (true): a proposal waiting for the "
+                             "next person holds one symbol");
   if (auto v = reader::member(obj, "missed")) r.choice(p + ".missed", *v, {"skip", "run_once"}, s.missed);
   if (auto v = reader::member(obj, "enabled")) r.boolean(p + ".enabled", *v, s.enabled);
   ok = r.error_count() == errors_before;

@@ -13,7 +13,7 @@
 ///                   decision_budget, wf_folds, wf_window, params{}, paper{cash, commission_bps, slippage_bps,
 ///                   allow_short, long_threshold, short_threshold, fractional_shares,
 ///                   stop_loss, take_profit}
-///   limits          max_concurrent_trials, max_queue, max_frame_bytes, max_message_bytes,
+///   limits          max_concurrent_trials, parallel_fits, max_queue, max_frame_bytes, max_message_bytes,
 ///                   messages_per_minute, max_sessions
 ///   storage         state_dir
 ///   logging         level, file, max_file_mb, max_files

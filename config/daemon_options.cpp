@@ -42,6 +42,8 @@ std::string daemon_usage() {
               "data/ of the source tree"},
              {"--brain KIND", "the agent's brain: rules, anthropic or openai", "rules"},
              {"--max-trials N", "trials running at once, 1..256", "number of cores"},
+             {"--parallel-fits N", "folds fitted at once across all trials, 1..256; 1 = one after the other",
+              "number of cores"},
              {"--max-queue N", "trials waiting before the daemon answers busy", "32"},
              {"--decision-deadline-ms N", "time per checkpoint decision, 10..3600000; then the rules brain decides",
               "10000"},
@@ -117,6 +119,10 @@ bool parse_daemon_args(int argc, char** argv, daemon_options& o, std::string& er
       if (!need(value)) return false;
       if (!to_int(value, 1, 256, n)) return error = "--max-trials must be 1..256, got '" + value + "'", false;
       o.max_concurrent_trials = static_cast<int>(n);
+    } else if (a == "--parallel-fits") {
+      if (!need(value)) return false;
+      if (!to_int(value, 1, 256, n)) return error = "--parallel-fits must be 1..256, got '" + value + "'", false;
+      o.parallel_fits = static_cast<int>(n);
     } else if (a == "--max-queue") {
       if (!need(value)) return false;
       if (!to_int(value, 0, 100000, n)) return error = "--max-queue must be 0..100000, got '" + value + "'", false;

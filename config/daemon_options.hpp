@@ -56,6 +56,11 @@ struct paper_options {
 /// msg::trial_plan, converted by config/plan_convert.hpp.
 struct trial_options {
   std::string symbol;                 ///< ticker, e.g. "SPY" ("symbol"; schedules only)
+  /// A universe: the trial once per symbol ("symbols": ["AAPL","MSFT"] or a
+  /// built-in list's name "dow30"; schedules only, instead of "symbol", which
+  /// then holds the first).
+  std::vector<std::string> symbols;
+  std::string universe;               ///< the built-in list "symbols" named ("dow30"), "" = none
   std::string model = "xgboost";      ///< majority | logistic | xgboost | lstm | transformer | ensemble ("model")
   std::string data_source = "auto";   ///< auto | synthetic | csv | polygon ("data_source")
   std::string start;                  ///< first date YYYY-MM-DD, "" = the source's default ("start")
@@ -125,6 +130,7 @@ struct daemon_options {
 
   // limits
   int max_concurrent_trials = 0;   ///< trials running at once, 0 = number of cores, 0..256 (limits.max_concurrent_trials, --max-trials)
+  int parallel_fits = 0;           ///< fits (folds) running at once across all trials, 0 = number of cores, 1 = one after the other, 0..256 (limits.parallel_fits, --parallel-fits)
   int max_queue = 32;              ///< trials waiting before "busy, position N", 1..10000 (limits.max_queue, --max-queue)
   std::int64_t max_frame_bytes = 1 << 20;  ///< largest WebSocket message read; larger closes it (1009) (limits.max_frame_bytes)
   std::int64_t max_message_bytes = 64 << 10;  ///< largest chat text and HTTP request body (limits.max_message_bytes)

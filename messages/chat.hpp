@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "messages/plan.hpp"
 
@@ -39,12 +40,13 @@ struct agent_turn {
   trial_plan plan;                ///< for proposal
   std::string error_code;         ///< for error
   std::int64_t trial_id = 0;      ///< set when the turn started or named a trial
+  std::vector<std::string> symbols;  ///< for a universe proposal: every symbol it runs (empty: one trial)
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, agent_turn& x) {
   return f(caf::meta::type_name("agent_turn"), x.kind, x.text, x.proposal_id, x.plan,
-           x.error_code, x.trial_id);
+           x.error_code, x.trial_id, x.symbols);
 }
 
 }  // namespace mlt::msg

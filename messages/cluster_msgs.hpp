@@ -139,13 +139,13 @@ typename Inspector::result_type inspect(Inspector& f, release_slot& x) {
 }
 
 /// remote trainer -> door: a fit ended on that node (for fits_done).
-struct fit_done {
+struct node_fit_done {
   std::string node_id;
 };
 
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, fit_done& x) {
-  return f(caf::meta::type_name("fit_done"), x.node_id);
+typename Inspector::result_type inspect(Inspector& f, node_fit_done& x) {
+  return f(caf::meta::type_name("node_fit_done"), x.node_id);
 }
 
 /// One node as GET /api/cluster and /metrics show it.

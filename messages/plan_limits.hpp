@@ -31,6 +31,9 @@ constexpr int max_decision_budget = 100;
 constexpr int optimize_budget = 12;
 /// The most evaluations any brain may ask the optimiser for.
 constexpr int max_optimize_budget = 50;
+/// Symbols one universe request may fan out over ("the Dow 30" fits): each
+/// is a trial (times the models compared), queued by the engine.
+constexpr int max_universe_symbols = 30;
 }  // namespace plan_limits
 
 /// Walk-forward evidence: 1 (the test part alone) .. max_wf_folds folds.

@@ -6,6 +6,7 @@
 #include <caf/type_id.hpp>
 
 #include "messages/chat.hpp"
+#include "messages/fit_msgs.hpp"
 #include "messages/cluster_msgs.hpp"
 #include "messages/negotiation.hpp"
 #include "messages/paper_msgs.hpp"
@@ -14,6 +15,7 @@
 #include "messages/session_msgs.hpp"
 #include "messages/store_msgs.hpp"
 #include "messages/trial.hpp"
+#include "messages/universe_msgs.hpp"
 #include "messages/walk_forward_msgs.hpp"
 #include "messages/work.hpp"
 
@@ -106,6 +108,14 @@ CAF_BEGIN_TYPE_ID_BLOCK(mltrainer, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::fitted_configuration))
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::record_configuration))
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::multiple_testing_query))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::matrix))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::fit_job))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::fit_done))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::universe_row))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::universe_pooled))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::universe_report))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::save_universe_report))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::run_universe))
 CAF_END_TYPE_ID_BLOCK(mltrainer)
 
 // The cluster's messages (messages/cluster_msgs.hpp), after the block above.
@@ -118,7 +128,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(mltrainer_cluster, caf::id_block::mltrainer::end)
   CAF_ADD_TYPE_ID(mltrainer_cluster, (mlt::msg::place_request))
   CAF_ADD_TYPE_ID(mltrainer_cluster, (mlt::msg::placement))
   CAF_ADD_TYPE_ID(mltrainer_cluster, (mlt::msg::release_slot))
-  CAF_ADD_TYPE_ID(mltrainer_cluster, (mlt::msg::fit_done))
+  CAF_ADD_TYPE_ID(mltrainer_cluster, (mlt::msg::node_fit_done))
   CAF_ADD_TYPE_ID(mltrainer_cluster, (mlt::msg::node_status))
   CAF_ADD_TYPE_ID(mltrainer_cluster, (mlt::msg::cluster_status_query))
   CAF_ADD_TYPE_ID(mltrainer_cluster, (mlt::msg::cluster_status))

@@ -327,7 +327,8 @@ std::string encode_reply(const std::string& text, std::int64_t trial_id) {
   return w.take();
 }
 
-std::string encode_proposal(std::int64_t proposal_id, const trial_plan& plan, const std::string& text) {
+std::string encode_proposal(std::int64_t proposal_id, const trial_plan& plan, const std::string& text,
+                            const std::vector<std::string>& symbols) {
   json_writer w;
   w.begin_object().field("type", "proposal").field("proposal_id", proposal_id);
   // The plan's fields at top level (what clients read) and as one object.
@@ -340,6 +341,11 @@ std::string encode_proposal(std::int64_t proposal_id, const trial_plan& plan, co
       .field("horizon", static_cast<std::int64_t>(plan.horizon));
   w.key("plan");
   write_plan(w, plan);
+  if (!symbols.empty()) {
+    w.key("symbols").begin_array();
+    for (const auto& s : symbols) w.value(s);
+    w.end_array();
+  }
   w.field("text", text);
   w.end_object();
   return w.take();
@@ -544,6 +550,62 @@ std::string encode_paper(const paper_note& n) {
   w.key("data").begin_object();
   if (n.has_bar) w.field("date", n.date).field("equity", n.equity).field("position", n.position);
   w.end_object().end_object();
+  return w.take();
+}
+
+std::string encode_universe_report(const universe_report& r) {
+  json_writer w;
+  w.begin_object()
+      .field("type", "universe_report")
+      .field("report_id", r.report_id)
+      .field("universe", r.universe);
+  w.key("symbols").begin_array();
+  for (const auto& s : r.symbols) w.value(s);
+  w.end_array().key("models").begin_array();
+  for (const auto& m : r.models) w.value(m);
+  w.end_array().key("rows").begin_array();
+  for (const auto& x : r.rows) {
+    w.begin_object()
+        .field("trial_id", x.trial_id)
+        .field("symbol", x.symbol)
+        .field("model", x.model)
+        .field("finished", x.finished)
+        .field("failure", x.failure)
+        .field("synthetic", x.synthetic)
+        .field("test_n", x.test_n)
+        .field("test_accuracy", x.test_accuracy)
+        .field("test_accuracy_se", x.test_accuracy_se)
+        .field("test_auc", x.test_auc)
+        .field("test_auc_se", x.test_auc_se)
+        .field("walk_forward", x.walk_forward)
+        .field("wf_n", x.wf_n)
+        .field("wf_ic", x.wf_ic)
+        .field("wf_ic_se", x.wf_ic_se)
+        .field("strategy_return", x.strategy_return)
+        .field("buy_hold_return", x.buy_hold_return)
+        .field("trades", static_cast<std::int64_t>(x.trades))
+        .end_object();
+  }
+  w.end_array().key("pooled").begin_array();
+  for (const auto& p : r.pooled) {
+    w.begin_object()
+        .field("model", p.model)
+        .field("symbols", static_cast<std::int64_t>(p.symbols))
+        .field("accuracy", p.accuracy)
+        .field("accuracy_se", p.accuracy_se)
+        .field("auc", p.auc)
+        .field("auc_se", p.auc_se)
+        .field("ic_symbols", static_cast<std::int64_t>(p.ic_symbols))
+        .field("ic", p.ic)
+        .field("ic_se", p.ic_se)
+        .field("excess_return", p.excess_return)
+        .field("excess_return_se", p.excess_return_se)
+        .field("beat_buy_hold", static_cast<std::int64_t>(p.beat_buy_hold))
+        .end_object();
+  }
+  w.end_array().key("skipped").begin_array();
+  for (const auto& s : r.skipped) w.value(s);
+  w.end_array().field("text", r.text).end_object();
   return w.take();
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "messages/chat.hpp"
 #include "messages/cluster_msgs.hpp"
@@ -11,6 +12,7 @@
 #include "messages/plan.hpp"
 #include "messages/store_msgs.hpp"
 #include "messages/trial.hpp"
+#include "messages/universe_msgs.hpp"
 
 namespace mlt::msg {
 
@@ -40,7 +42,9 @@ decode_result decode_client_frame(const std::string& text);
 // Server -> client frames. Each returns one JSON object as text.
 std::string encode_hello(const std::string& version, const std::string& brain);
 std::string encode_reply(const std::string& text, std::int64_t trial_id = 0);
-std::string encode_proposal(std::int64_t proposal_id, const trial_plan& plan, const std::string& text);
+/// `symbols` (a universe proposal's) appear as "symbols" only when there are any.
+std::string encode_proposal(std::int64_t proposal_id, const trial_plan& plan, const std::string& text,
+                            const std::vector<std::string>& symbols = {});
 std::string encode_event(const trial_event& e);
 std::string encode_report(const trial_report& r);
 /// The walk-forward record as JSON (the report's "walk_forward", the LLM's report input).
@@ -50,6 +54,9 @@ std::string encode_trials(const trial_list& list);
 std::string encode_trial(const trial_record& rec);
 std::string encode_error(const std::string& code, const std::string& message);
 std::string encode_paper(const paper_note& n);
+/// {"type":"universe_report", "report_id", "universe", "symbols", "models",
+///  "rows":[...], "pooled":[...], "text"}: a universe trial's combined report.
+std::string encode_universe_report(const universe_report& r);
 /// GET /api/cluster: {"nodes":[{"id","role","address","pid","slots","running","fits_done"}]}.
 std::string encode_cluster(const cluster_status& status);
 /// The report's sections as one text (the report frame's "text").

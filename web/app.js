@@ -216,6 +216,7 @@
       case 'trials': onTrials(f); break;
       case 'trial': onTrial(f); break;
       case 'paper': addMessage('agent', f.text || ('paper ' + (f.symbol || ''))); break;
+      case 'universe_report': addMessage('agent', f.text || ''); break;
       case 'error': addMessage('error', (f.code ? f.code + ': ' : '') + (f.message || '')); break;
       case 'pong': break;
       default: break;

@@ -1,4 +1,5 @@
 #include "actors/agent/agent_state.hpp"
+#include "actors/agent/universe_table.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -50,16 +51,32 @@ msg::decision decide(agent_self* self, const Question& q,
     d = ((*st.rules).*ask)(q);
     if (mode == trial_mode::llm) d.note = "the LLM brain was switched off during the trial; rules decided";
   }
-  // An arm of a model comparison keeps its model.
+  // An arm of a model comparison or a universe keeps its model: every row
+  // of the table is the plan as approved.
   auto cmp = st.compared_in.find(q.trial_id);
   if (d.action == msg::action::switch_model && cmp != st.compared_in.end() &&
-      st.comparisons[cmp->second].kind == "models") {
+      st.comparisons[cmp->second].kind != "brains") {
     d.action = msg::action::continue_trial;
     d.params.clear();
     d.model.clear();
     d.note += (d.note.empty() ? "" : "; ") + std::string("the model is fixed for this comparison, so I continue");
   }
   return d;
+}
+
+// A universe's combined report: kept by the store first, then shown (with
+// the store's id); shown even when it could not be kept, saying so.
+void publish_universe(agent_self* self, msg::universe_report r) {
+  self->request(self->state.cfg.store, std::chrono::seconds(30), msg::save_universe_report{r})
+      .then(
+          [=](std::int64_t id) mutable {
+            r.report_id = id;
+            if (self->state.observer) tell(self, self->state.observer, r);
+          },
+          [=](caf::error& e) mutable {
+            r.text += "\n(The store could not keep this report: " + why(self, e) + ".)";
+            if (self->state.observer) tell(self, self->state.observer, r);
+          });
 }
 
 // Stores a comparison arm's outcome; answers the person when all are in.
@@ -82,14 +99,21 @@ void arm_done(agent_self* self, std::int64_t trial_id, const msg::trial_summary*
     a.plan_remembers = plan_remembers;
   }
   if (c->second.complete()) {
-    say(self, comparison_text(c->second), c->first);
+    if (c->second.kind == "universe") publish_universe(self, universe_report_of(c->second));
+    else say(self, comparison_text(c->second), c->first);
     st.comparisons.erase(c);
   }
 }
 
 void trial_finished(agent_self* self, std::int64_t trial_id) {
-  self->state.active_trials.erase(trial_id);
-  self->state.modes.erase(trial_id);
+  auto& st = self->state;
+  st.active_trials.erase(trial_id);
+  st.modes.erase(trial_id);
+  if (!st.waiting_arms.empty()) {
+    auto [id, plan] = std::move(st.waiting_arms.front());
+    st.waiting_arms.pop_front();
+    start_one(self, id, std::move(plan));
+  }
   maybe_quit(self);
 }
 
@@ -148,6 +172,11 @@ agent_actor::behavior_type agent_behavior(agent_self* self, agent_config cfg, ca
       [=](msg::user_approve& m) {
         auto rp = self->make_response_promise<msg::agent_turn>();
         approve(self, rp, m.proposal_id);
+        return rp;
+      },
+      [=](msg::run_universe& m) {
+        auto rp = self->make_response_promise<msg::agent_turn>();
+        run_universe(self, rp, m);
         return rp;
       },
       [=](msg::volatility_report& q) { return decide(self, q, &brain::brain::on_volatility); },

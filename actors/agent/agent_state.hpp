@@ -5,7 +5,9 @@
 /// chat.cpp (the chat line, one function per intent) and agent.cpp (the
 /// behaviour: the engine's questions, finished trials).
 
+#include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -27,6 +29,17 @@ namespace mlt::actors::agent {
 /// How a trial's checkpoint questions are answered.
 enum class trial_mode { rules, llm, baseline };
 
+/// Universe arms handed to the engine at once; the rest wait for one to end.
+/// Below the engine's default queue (32) plus its running trials.
+constexpr std::size_t universe_window = 30;
+
+/// The symbols a universe proposal fans out over.
+struct universe_choice {
+  std::vector<std::string> symbols;  ///< those that can be loaded, in the order named
+  std::string universe;              ///< the built-in list they are ("dow30"), "" = named one by one
+  std::vector<std::string> missing;  ///< what cannot run and why: "MSFT (no MSFT.csv in DIR and no Polygon key)"
+};
+
 struct agent_state {
   agent_config cfg;
   std::unique_ptr<brain::brain> rules;
@@ -36,6 +49,9 @@ struct agent_state {
   std::map<std::int64_t, comparison> comparisons;    ///< by the first trial's id
   std::map<std::int64_t, std::int64_t> compared_in;  ///< trial -> its comparison
   std::map<std::int64_t, std::vector<std::string>> batch_models;  ///< proposal -> models to compare
+  std::map<std::int64_t, universe_choice> batch_symbols;          ///< proposal -> symbols to fan out over
+  /// Universe arms recorded but not yet handed to the engine, in order.
+  std::deque<std::pair<std::int64_t, msg::trial_plan>> waiting_arms;
   std::optional<std::pair<std::int64_t, msg::trial_plan>> last_approved;
   std::string active_llm_kind;            ///< kind of `llm` when active is rules
   std::map<std::int64_t, std::string> scheduled_proposals;  ///< offered from a schedule -> its origin
@@ -55,16 +71,14 @@ using agent_self = caf::stateful_actor<agent_state, agent_actor::base>;
 /// The answer to the person's chat or approval, delivered when it is known.
 using turn_promise = caf::typed_response_promise<msg::agent_turn>;
 
-using agent_self = caf::stateful_actor<agent_state, agent_actor::base>;
-/// The answer to the person's chat or approval, delivered when it is known.
-using turn_promise = caf::typed_response_promise<msg::agent_turn>;
-
 // One trial of an approval: a single trial, or one arm of a comparison.
 struct arm_spec {
   std::string label;
   trial_mode mode = trial_mode::rules;
   std::string model;   ///< overrides the plan's model ("" = keep)
-  std::string origin;  ///< chat | compare:<arm>
+  std::string origin;  ///< chat | compare:<arm> | universe | schedule:<name>
+  std::string symbol;    ///< a universe arm's symbol ("" = keep the plan's)
+  std::string universe;  ///< the built-in list that symbol came from ("" = none)
 };
 
 // ---- conversation.cpp
@@ -89,17 +103,47 @@ void say(agent_self* self, std::string text, std::int64_t trial_id = 0);
 // ---- proposals.cpp
 /// Saves the plan as a new proposal revision and answers with it.
 void propose(agent_self* self, turn_promise rp, msg::trial_plan plan, std::string lead,
-             std::vector<std::string> batch = {}, std::vector<brain::llm_role> authors = {});
+             std::vector<std::string> batch = {}, std::vector<brain::llm_role> authors = {},
+             universe_choice universe = {});
 msg::trial_plan arm_plan(msg::trial_plan plan, const arm_spec& a);
 void start_one(agent_self* self, std::int64_t trial_id, msg::trial_plan plan);
 /// Records every arm as a trial, then answers and starts them in order.
 void start_arms(agent_self* self, turn_promise rp, std::int64_t pid, msg::trial_plan plan,
                 std::vector<arm_spec> arms_in, std::string kind,
-                std::shared_ptr<std::vector<std::int64_t>> ids = nullptr, bool pid_fresh = true);
+                std::shared_ptr<std::vector<std::int64_t>> ids = nullptr, bool pid_fresh = true,
+                std::vector<std::string> skipped = {});
 /// "resume trial 12": continues an interrupted or failed trial from its checkpoint.
 void resume(agent_self* self, turn_promise rp, std::int64_t trial_id);
 /// Approves proposal `proposal_id` (0 = the open one).
 void approve(agent_self* self, turn_promise rp, std::int64_t proposal_id);
+
+// ---- universe.cpp
+/// Why `symbol` has no real bars under `plan` (no file and no Polygon key,
+/// so "auto" would fall back to the synthetic market); "" when it has.
+std::string why_no_data(const agent_state& st, const msg::trial_plan& plan, const std::string& symbol);
+/// The symbols of `wanted` that can run under `plan`, with a sentence naming
+/// the rest (and `unknown`, words that are no symbol); false with `refusal`
+/// set when the list is over plan_limits::max_universe_symbols or none can run.
+bool choose_universe(agent_state& st, const msg::trial_plan& plan, const std::vector<std::string>& wanted,
+                     const std::string& universe, const std::vector<std::string>& unknown, universe_choice& out,
+                     msg::agent_turn& refusal);
+/// "I cannot load MSFT (...); XYZ (...)" ("" when nothing is missing).
+std::string missing_text(const universe_choice& u);
+/// A universe proposal's plan text: the plan with its symbols, what each
+/// loads, and how many trials an approval starts.
+std::string universe_plan_text(const agent_state& st, msg::trial_plan plan, const universe_choice& u,
+                               const std::vector<std::string>& models);
+/// Applies an edit's symbols ("drop MSFT", "add TSLA", a new list); "" or
+/// why it cannot.
+std::string edit_universe(universe_choice& u, const brain::plan_edit& e);
+/// A schedule's symbols: the plan once per symbol, approved as it stands.
+void run_universe(agent_self* self, turn_promise rp, const msg::run_universe& m);
+/// Cancels a universe arm still waiting for its turn (never handed to the
+/// engine): false when `trial_id` is not waiting.
+bool cancel_waiting(agent_self* self, std::int64_t trial_id);
+/// One arm per symbol, or per symbol and model.
+std::vector<arm_spec> universe_arms(const universe_choice& u, const std::vector<std::string>& models, trial_mode mode,
+                                    const std::string& origin);
 
 // ---- chat.cpp
 /// Reads one chat line (once) and answers it through the intent's function.
@@ -110,5 +154,7 @@ void on_chat(agent_self* self, turn_promise rp, const std::string& text);
 void arm_done(agent_self* self, std::int64_t trial_id, const msg::trial_summary* s, const msg::final_report* r,
               const std::string& failure, const std::string& remembers = "", const std::string& plan_remembers = "");
 void trial_finished(agent_self* self, std::int64_t trial_id);
+/// Ends a conversation's agent whose person left once its trials are done.
+void maybe_quit(agent_self* self);
 
 }  // namespace mlt::actors::agent

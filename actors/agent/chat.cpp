@@ -84,6 +84,20 @@ void compare_brains(agent_self* self, turn_promise rp) {
   start_arms(self, rp, pid, plan, std::move(arms), "brains", nullptr, fresh);
 }
 
+// The symbols a request names that can run, the plan standing on the first;
+// false when none can (the person has the reason).
+bool universe_of(agent_state& st, turn_promise& rp, const brain::intent& in, msg::trial_plan& plan,
+                 universe_choice& u) {
+  msg::agent_turn refusal;
+  if (!choose_universe(st, plan, *in.changes.symbols, in.changes.universe.value_or(""), in.unknown_symbols, u,
+                       refusal)) {
+    rp.deliver(refusal);
+    return false;
+  }
+  plan.symbol = u.symbols.front();
+  return true;
+}
+
 void compare_models(agent_self* self, turn_promise rp, const brain::intent& in, std::vector<brain::llm_role> authors) {
   auto& st = self->state;
   msg::trial_plan plan = st.proposal ? st.proposal->second : st.cfg.defaults;
@@ -111,7 +125,15 @@ void compare_models(agent_self* self, turn_promise rp, const brain::intent& in, 
       return;
     }
   }
-  propose(self, rp, plan, "Here is the plan for the comparison:\n", models, authors);
+  // "compare models on AAPL, NVDA" / "on the Dow 30": models × symbols.
+  universe_choice u;
+  if (in.changes.symbols) {
+    if (!universe_of(st, rp, in, plan, u)) return;
+  } else if (st.proposal && !in.changes.symbol) {
+    // "Run trial on AAPL and NVDA", then "compare models": on those symbols.
+    if (auto fan = st.batch_symbols.find(st.proposal->first); fan != st.batch_symbols.end()) u = fan->second;
+  }
+  propose(self, rp, plan, "Here is the plan for the comparison:\n", models, authors, u);
 }
 
 void reject_proposal(agent_self* self, turn_promise rp) {
@@ -144,7 +166,10 @@ void run_trial(agent_self* self, turn_promise rp, const brain::intent& in, std::
     rp.deliver(error("bad_plan", "I can't plan that: " + problem));
     return;
   }
-  propose(self, rp, plan, "Here is my plan:\n", {}, authors);
+  // "Run trial on AAPL, MSFT and NVDA": the plan once per symbol.
+  universe_choice u;
+  if (in.changes.symbols && !universe_of(st, rp, in, plan, u)) return;
+  propose(self, rp, plan, "Here is my plan:\n", {}, authors, u);
 }
 
 void edit_proposal(agent_self* self, turn_promise rp, const brain::intent& in, std::vector<brain::llm_role> authors) {
@@ -154,11 +179,36 @@ void edit_proposal(agent_self* self, turn_promise rp, const brain::intent& in, s
     return;
   }
   msg::trial_plan plan = st.proposal->second;
-  std::string problem = brain::apply_edit(plan, in.changes, data_end_for(st, plan, in.changes));
+  brain::plan_edit e = in.changes;
+  // A universe's symbols: "drop MSFT", "add TSLA", a new list, or one symbol.
+  universe_choice u;
+  const auto fan = st.batch_symbols.find(st.proposal->first);
+  const bool symbols_edited = e.symbols || !e.drop_symbols.empty() || !e.add_symbols.empty();
+  if (fan != st.batch_symbols.end() || symbols_edited) {
+    u = fan != st.batch_symbols.end() ? fan->second : universe_choice{{plan.symbol}, "", {}};
+    u.missing.clear();
+    std::string problem = edit_universe(u, e);
+    if (!problem.empty()) {
+      rp.deliver(error("bad_plan", "I kept the plan as it was: " + problem));
+      return;
+    }
+    e.symbol = u.symbols.front();
+  }
+  std::string problem = brain::apply_edit(plan, e, data_end_for(st, plan, e));
   if (!problem.empty()) {
     rp.deliver(error("bad_plan", "I kept the plan as it was: " + problem));
     return;
   }
+  if (u.symbols.size() >= 2) {
+    const auto wanted = u.symbols;
+    msg::agent_turn refusal;
+    if (!choose_universe(st, plan, wanted, u.universe, {}, u, refusal)) {
+      rp.deliver(refusal);
+      return;
+    }
+    plan.symbol = u.symbols.front();
+  }
+  if (fan != st.batch_symbols.end()) st.batch_symbols.erase(fan);
   // An edit keeps the LLMs that shaped the proposal before it.
   if (auto a = st.proposal_llms.find(st.proposal->first); a != st.proposal_llms.end())
     for (const auto& r : a->second) brain::add_role(authors, r);
@@ -168,7 +218,7 @@ void edit_proposal(agent_self* self, turn_promise rp, const brain::intent& in, s
     batch = b->second;
     st.batch_models.erase(b);
   }
-  propose(self, rp, plan, "Updated plan:\n", batch, authors);
+  propose(self, rp, plan, "Updated plan:\n", batch, authors, u);
 }
 
 void cancel_trial(agent_self* self, turn_promise rp, const brain::intent& in) {
@@ -183,6 +233,10 @@ void cancel_trial(agent_self* self, turn_promise rp, const brain::intent& in) {
     } else {
       rp.deliver(error("nothing_to_cancel", "no trial of yours is running; say \"cancel trial N\" for another one"));
     }
+    return;
+  }
+  if (cancel_waiting(self, id)) {
+    rp.deliver(reply("Cancelled trial " + std::to_string(id) + " before it started.", id));
     return;
   }
   self->request(st.cfg.engine, std::chrono::seconds(30), msg::cancel_trial{id, "cancelled by the person"})

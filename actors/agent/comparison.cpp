@@ -13,19 +13,16 @@ bool comparison::complete() const {
 
 namespace {
 
-std::string pad(std::string s, std::size_t w) {
-  if (s.size() < w) s.append(w - s.size(), ' ');
-  return s;
-}
+// Tokens an arm's LLM spent; the rules brain and the baseline spend none.
+std::int64_t arm_tokens(const msg::final_report& r) { return r.input_tokens + r.output_tokens; }
+
+}  // namespace
 
 // Standard error of an accuracy estimated on n independent-ish bars; the
 // person needs it to judge whether a difference between arms means anything.
 double accuracy_se(double acc, std::size_t n) {
   return n > 0 ? std::sqrt(std::max(0.0, acc * (1 - acc)) / static_cast<double>(n)) : 0.0;
 }
-
-// Tokens an arm's LLM spent; the rules brain and the baseline spend none.
-std::int64_t arm_tokens(const msg::final_report& r) { return r.input_tokens + r.output_tokens; }
 
 // The arms an LLM may have remembered, and which arms are the clean reference.
 std::string contamination_text(const comparison& c) {
@@ -52,10 +49,9 @@ std::string contamination_text(const comparison& c) {
   return out;
 }
 
-}  // namespace
-
 std::string comparison_text(const comparison& c) {
   using text::fmt;
+  using text::pad;
   using text::pct;
   using text::spct;
   std::string out = c.kind == "brains" ? "Did the agent help? The same approved plan, run once per brain:\n"

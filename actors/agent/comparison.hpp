@@ -2,6 +2,7 @@
 /// Side-by-side out-of-sample results of trials that ran the same plan under
 /// different brains ("compare brains") or different models ("compare models").
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -12,7 +13,9 @@ namespace mlt::actors {
 
 /// One arm of a comparison and how it ended.
 struct comparison_arm {
-  std::string label;             ///< "claude (anthropic)", "rules", "no intervention", "lstm"
+  std::string label;             ///< "claude (anthropic)", "rules", "no intervention", "lstm", "AAPL lstm"
+  std::string symbol;            ///< a universe arm's symbol ("" = the plan's)
+  std::string model;             ///< a model arm's model ("" = the plan's)
   std::int64_t trial_id = 0;
   bool done = false;
   bool failed = false;
@@ -26,12 +29,25 @@ struct comparison_arm {
   std::string plan_remembers;
 };
 
-/// A comparison in flight: `kind` is "brains" or "models".
+/// A comparison in flight: `kind` is "brains", "models" or "universe" (one
+/// arm per symbol, or per symbol and model).
 struct comparison {
   std::string kind;
   std::vector<comparison_arm> arms;
+  std::string universe;              ///< a built-in list's id for a universe ("" = symbols named)
+  std::vector<std::string> symbols;  ///< a universe's symbols, in order
+  std::vector<std::string> models;   ///< the models compared ("" = the plan's one)
+  std::vector<std::string> skipped;  ///< a universe's symbols that did not run, with why
   bool complete() const;
 };
+
+/// Standard error of an accuracy estimated on n bars (binomial, bars
+/// treated as independent).
+double accuracy_se(double acc, std::size_t n);
+
+/// The arms whose LLM may remember the test period, and which arms are the
+/// uncontaminated reference ("" when no LLM decided anything).
+std::string contamination_text(const comparison& c);
 
 /// The person's answer: a table of test accuracy, AUC, log loss, strategy
 /// return / Sharpe / drawdown against buy-and-hold, decisions and tokens per

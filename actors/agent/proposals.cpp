@@ -29,13 +29,22 @@ namespace mlt::actors::agent {
 
 // Saves the plan as a new proposal revision and answers with it.
 void propose(agent_self* self, turn_promise rp, msg::trial_plan plan, std::string lead,
-             std::vector<std::string> batch, std::vector<brain::llm_role> authors) {
+             std::vector<std::string> batch, std::vector<brain::llm_role> authors, universe_choice universe) {
   // Which file (or generator) and period the plan will train on, before the
   // person approves it.
-  std::string text = lead + brain::describe_plan(plan) + "\n  loads:         " +
-                     ml::describe_data_choice(plan.symbol, plan.data_source, self->state.cfg.data_dir,
-                                              self->state.cfg.polygon_key);
-  if (!batch.empty()) {
+  const bool fan_out = universe.symbols.size() >= 2;
+  // What could not be loaded is said first, before the plan for the rest.
+  const std::string missing = missing_text(universe);
+  std::string text = (missing.empty() ? "" : missing + ", so I propose running on the rest.\n") + lead + (fan_out ? universe_plan_text(self->state, plan, universe, batch)
+                                     : brain::describe_plan(plan) + "\n  loads:         " +
+                                           ml::describe_data_choice(plan.symbol, plan.data_source,
+                                                                    self->state.cfg.data_dir,
+                                                                    self->state.cfg.polygon_key));
+  if (!batch.empty() && fan_out) {
+    text += "\nModels compared on every symbol:";
+    for (const auto& m : batch) text += " " + m;
+    text += ".";
+  } else if (!batch.empty()) {
     text += "\nOn approval I run it once per model:";
     for (const auto& m : batch) text += " " + m;
     text += " (the last one is the baseline the others are measured against).";
@@ -48,12 +57,14 @@ void propose(agent_self* self, turn_promise rp, msg::trial_plan plan, std::strin
             if (st.proposal) st.superseded.insert(st.proposal->first);
             st.proposal = std::make_pair(id, plan);
             if (!batch.empty()) st.batch_models[id] = batch;
+            if (fan_out) st.batch_symbols[id] = universe;
             if (!authors.empty()) st.proposal_llms[id] = authors;
             msg::agent_turn t;
             t.kind = msg::agent_turn::proposal;
             t.proposal_id = id;
             t.plan = plan;
             t.text = text;
+            if (fan_out) t.symbols = universe.symbols;
             rp.deliver(t);
           },
           [=](caf::error& e) mutable {
@@ -62,6 +73,7 @@ void propose(agent_self* self, turn_promise rp, msg::trial_plan plan, std::strin
 }
 
 msg::trial_plan arm_plan(msg::trial_plan plan, const arm_spec& a) {
+  if (!a.symbol.empty()) plan.symbol = a.symbol;
   if (!a.model.empty()) {
     plan.model = a.model;
     if (!msg::is_pinned(plan, "model")) plan.pinned.push_back("model");
@@ -74,17 +86,18 @@ void start_one(agent_self* self, std::int64_t trial_id, msg::trial_plan plan) {
   hand_to_engine(
       self, self->state.cfg.engine, self->state.cfg.store, start, [](std::int32_t) {},
       [=](const caf::error& e) {
-        self->state.active_trials.erase(trial_id);
-        tell(self, self->state.observer, msg::trial_failed{trial_id, "failed", msg::error_code_word(e, "busy"),
-                                                     "cannot start trial " + std::to_string(trial_id) + ": " +
-                                                         why(self, e)});
+        const std::string text = "cannot start trial " + std::to_string(trial_id) + ": " + why(self, e);
+        tell(self, self->state.observer, msg::trial_failed{trial_id, "failed", msg::error_code_word(e, "busy"), text});
+        // A comparison or universe arm that never started still ends its row.
+        arm_done(self, trial_id, nullptr, nullptr, text);
+        trial_finished(self, trial_id);
       });
 }
 
 // Records every arm as a trial, then answers and starts them in order.
 void start_arms(agent_self* self, turn_promise rp, std::int64_t pid, msg::trial_plan plan,
                 std::vector<arm_spec> arms_in, std::string kind,
-                std::shared_ptr<std::vector<std::int64_t>> ids, bool pid_fresh) {
+                std::shared_ptr<std::vector<std::int64_t>> ids, bool pid_fresh, std::vector<std::string> skipped) {
   auto arms = std::make_shared<std::vector<arm_spec>>(std::move(arms_in));
   if (!ids) ids = std::make_shared<std::vector<std::int64_t>>();
   if (ids->size() < arms->size()) {
@@ -95,7 +108,7 @@ void start_arms(agent_self* self, turn_promise rp, std::int64_t pid, msg::trial_
           .then(
               [=](std::int64_t trial_id) mutable {
                 ids->push_back(trial_id);
-                start_arms(self, rp, pid, plan, *arms, kind, ids, pid_fresh);
+                start_arms(self, rp, pid, plan, *arms, kind, ids, pid_fresh, skipped);
               },
               [=](caf::error& e) mutable {
                 rp.deliver(error("store_failed", "could not record the approval: " + why(self, e)));
@@ -108,8 +121,10 @@ void start_arms(agent_self* self, turn_promise rp, std::int64_t pid, msg::trial_
     } else {
       const auto p = arm_plan(plan, a);
       self->request(self->state.cfg.store, std::chrono::seconds(30),
-                    msg::save_proposal{p, "Arm '" + a.label + "' of a comparison of " + kind + " on proposal " +
-                                              std::to_string(pid) + ":\n" + brain::describe_plan(p)})
+                    msg::save_proposal{p, "Arm '" + a.label + "' of " +
+                                              (kind == "universe" ? "a universe trial" : "a comparison of " + kind) +
+                                              (pid > 0 ? " on proposal " + std::to_string(pid) : std::string()) +
+                                              ":\n" + brain::describe_plan(p)})
           .then([=](std::int64_t arm_pid) mutable { create(arm_pid); },
                 [=](caf::error& e) mutable {
                   rp.deliver(error("store_failed", "could not record the comparison: " + why(self, e)));
@@ -119,7 +134,11 @@ void start_arms(agent_self* self, turn_promise rp, std::int64_t pid, msg::trial_
   }
   auto& st = self->state;
   st.last_approved = std::make_pair(pid, plan);
-  std::string text = "Approved proposal " + std::to_string(pid) + ". ";
+  // A schedule's universe (pid 0) was approved in the config file.
+  // A chat proposal said what it skips; a schedule's run says it now.
+  const std::string missing = pid > 0 ? std::string() : missing_text(universe_choice{{}, "", skipped});
+  std::string text = (missing.empty() ? "" : missing + ", so I run the rest.\n") +
+                     (pid > 0 ? "Approved proposal " + std::to_string(pid) + ". " : std::string());
   if (kind.empty()) {
     text += "Trial " + std::to_string(ids->front()) + " is starting";
     if ((*arms)[0].mode == trial_mode::llm) text += " with " + brain_label(st, st.active) + " deciding";
@@ -127,15 +146,31 @@ void start_arms(agent_self* self, turn_promise rp, std::int64_t pid, msg::trial_
   } else {
     comparison c;
     c.kind = kind;
-    text += kind == "brains" ? "Comparing brains on the same plan:" : "Comparing models on the same plan:";
+    text += kind == "brains"   ? "Comparing brains on the same plan:"
+            : kind == "models" ? "Comparing models on the same plan:"
+                               : msg::universe_started_words +
+                                     std::string(std::any_of(arms->begin(), arms->end(),
+                                                             [](const arm_spec& a) { return !a.model.empty(); })
+                                                     ? " and model:"
+                                                     : ":");
     for (std::size_t i = 0; i < arms->size(); ++i) {
+      const auto& spec = (*arms)[i];
+      auto once = [](std::vector<std::string>& v, const std::string& x) {
+        if (!x.empty() && std::find(v.begin(), v.end(), x) == v.end()) v.push_back(x);
+      };
+      once(c.symbols, spec.symbol);
+      once(c.models, spec.model);
+      c.universe = spec.universe;
       comparison_arm arm;
-      arm.label = (*arms)[i].label;
+      arm.label = spec.label;
+      arm.symbol = spec.symbol;
+      arm.model = spec.model;
       arm.trial_id = (*ids)[i];
       c.arms.push_back(arm);
       st.compared_in[(*ids)[i]] = ids->front();
       text += "\n  trial " + std::to_string((*ids)[i]) + ": " + arm.label;
     }
+    c.skipped = skipped;
     st.comparisons[ids->front()] = std::move(c);
     text += "\nI will put the out-of-sample results side by side when all have finished.";
   }
@@ -148,7 +183,12 @@ void start_arms(agent_self* self, turn_promise rp, std::int64_t pid, msg::trial_
   // Answer first, so the person reads the approval before the engine's
   // first event about the trial.
   rp.deliver(reply(text, ids->front()));
-  for (std::size_t i = 0; i < arms->size(); ++i) start_one(self, (*ids)[i], arm_plan(plan, (*arms)[i]));
+  // A universe hands the engine a window of arms at a time, the next as one
+  // ends (trial_finished), so a long list never overflows the engine's queue.
+  for (std::size_t i = 0; i < arms->size(); ++i) {
+    if (kind == "universe" && i >= universe_window) st.waiting_arms.emplace_back((*ids)[i], arm_plan(plan, (*arms)[i]));
+    else start_one(self, (*ids)[i], arm_plan(plan, (*arms)[i]));
+  }
 }
 
 // "resume trial 12": an interrupted or failed trial continues under the same
@@ -221,13 +261,26 @@ void approve(agent_self* self, turn_promise rp, std::int64_t proposal_id) {
   st.proposal.reset();
   std::vector<arm_spec> arms;
   auto batch = st.batch_models.find(pid);
-  if (batch != st.batch_models.end()) {
+  auto sched = st.scheduled_proposals.find(pid);
+  auto fan = st.batch_symbols.find(pid);
+  if (fan != st.batch_symbols.end()) {
+    // A scheduled universe keeps its schedule as every arm's origin.
+    std::vector<std::string> models;
+    if (batch != st.batch_models.end()) {
+      models = batch->second;
+      st.batch_models.erase(batch);
+    }
+    arms = universe_arms(fan->second, models, current_mode(st),
+                         sched == st.scheduled_proposals.end() ? "universe" : sched->second);
+    const auto skipped = fan->second.missing;
+    st.batch_symbols.erase(fan);
+    start_arms(self, rp, pid, plan, std::move(arms), "universe", nullptr, true, skipped);
+  } else if (batch != st.batch_models.end()) {
     for (const auto& m : batch->second) arms.push_back({m, current_mode(st), m, "compare:" + m});
     st.batch_models.erase(batch);
     start_arms(self, rp, pid, plan, std::move(arms), "models");
   } else {
     // A scheduled proposal keeps its schedule as the trial's origin.
-    auto sched = st.scheduled_proposals.find(pid);
     arms.push_back({"", current_mode(st), "", sched == st.scheduled_proposals.end() ? "chat" : sched->second});
     start_arms(self, rp, pid, plan, std::move(arms), "");
   }

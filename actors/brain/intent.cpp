@@ -9,6 +9,7 @@
 #include <set>
 
 #include "ml/market/bar.hpp"
+#include "ml/market/index_members.hpp"
 #include "ml/market/universe.hpp"
 #include "ml/models/model.hpp"
 
@@ -17,7 +18,8 @@ namespace mlt::brain {
 bool plan_edit::empty() const {
   return !symbol && !model && !data_source && !start && !end && !train_ratio && !horizon && !seed &&
          !long_threshold && !short_threshold && !allow_short && !commission_bps && !cash && !slippage_bps &&
-         !lookback_days && !optimize && !wf_folds && !wf_window;
+         !lookback_days && !optimize && !wf_folds && !wf_window && !symbols && !universe && drop_symbols.empty() &&
+         add_symbols.empty();
 }
 
 namespace {
@@ -238,9 +240,35 @@ bool written_in_capitals(const std::string& w) {
   return letter;
 }
 
+// What a symbol named after these words does to a universe proposal:
+// "drop MSFT and NVDA", "without MSFT" take out; "add TSLA", "plus TSLA" put in.
+enum class symbol_role { named, drop, add };
+
+symbol_role role_after(const std::string& low_word, symbol_role current) {
+  static const std::set<std::string> drop = {"drop", "remove", "without", "exclude", "excluding", "except", "minus",
+                                             "skip", "omit"};
+  static const std::set<std::string> add = {"add", "plus", "include", "including"};
+  static const std::set<std::string> reset = {"on", "use", "run", "trial", "for", "with", "instead", "keep", "only"};
+  if (drop.count(low_word)) return symbol_role::drop;
+  if (add.count(low_word)) return symbol_role::add;
+  if (reset.count(low_word)) return symbol_role::named;
+  return current;
+}
+
+void add_once(std::vector<std::string>& v, const std::string& s) {
+  if (std::find(v.begin(), v.end(), s) == v.end()) v.push_back(s);
+}
+
 void read_symbols(intent& out, const std::vector<std::string>& toks, const std::vector<std::string>& low_toks,
                   const std::function<bool(const std::string&)>& symbol_exists) {
-  std::vector<std::string> unknown;
+  std::vector<std::string> unknown, named;
+  symbol_role role = symbol_role::named;
+  auto found = [&](const std::string& sym) {
+    add_once(role == symbol_role::drop ? out.changes.drop_symbols
+             : role == symbol_role::add ? out.changes.add_symbols
+                                        : named,
+             sym);
+  };
   auto name_lookup = [&](const std::string& low_name, const std::string& as_written) -> std::optional<std::string> {
     if (common_word_name(low_name) && !std::isupper(static_cast<unsigned char>(as_written[0]))) return std::nullopt;
     if (auto tk = ml::ticker_for_name(low_name)) return tk;
@@ -248,19 +276,20 @@ void read_symbols(intent& out, const std::vector<std::string>& toks, const std::
   };
   for (std::size_t i = 0; i < toks.size(); ++i) {
     const auto& t = toks[i];
+    role = role_after(low_toks[i], role);
     std::string cand = t;
     if (!cand.empty() && cand[0] == '$') cand = cand.substr(1);  // "$TSLA"
     // Longer names written in capitals ("EURUSD", "BTC-USD") are symbols when
     // a source has them, whatever their shape.
     if (written_in_capitals(cand) && !ml::looks_like_ticker(cand) && !not_tickers().count(cand)) {
       if (symbol_exists(cand)) {
-        out.changes.symbol = cand;
+        found(cand);
         continue;
       }
     }
     if (ml::looks_like_ticker(cand) && !not_tickers().count(cand)) {
       if (symbol_exists(cand)) {
-        out.changes.symbol = cand;
+        found(cand);
         continue;
       }
       // "DOW" is no ticker we know but is a name we know: read on.
@@ -276,7 +305,7 @@ void read_symbols(intent& out, const std::vector<std::string>& toks, const std::
       std::string name = low_toks[i];
       for (std::size_t k = 1; k < n; ++k) name += " " + low_toks[i + k];
       if (auto tk = name_lookup(name, t)) {
-        out.changes.symbol = *tk;
+        found(*tk);
         i += n - 1;
         matched = true;
       }
@@ -288,9 +317,9 @@ void read_symbols(intent& out, const std::vector<std::string>& toks, const std::
       if (!up.empty() && up[0] == '$') up = up.substr(1);
       // "run trial on eurusd": case does not matter when a source has the symbol.
       if (!not_tickers().count(up) && !model_in(low_toks[i]) && symbol_exists(up)) {
-        out.changes.symbol = up;
+        found(up);
       } else if (ml::looks_like_ticker(up) && !not_tickers().count(up)) {
-        if (symbol_exists(up)) out.changes.symbol = up;
+        if (symbol_exists(up)) found(up);
         else if (t.find_first_of("0123456789") == std::string::npos && up.size() >= 2 &&
                  !model_in(low_toks[i]) && low_toks[i] != "the" && low_toks[i] != "data")
           unknown.push_back(up);
@@ -303,6 +332,16 @@ void read_symbols(intent& out, const std::vector<std::string>& toks, const std::
       }
     }
   }
+  // One symbol is a trial's symbol; two or more (or a named list, read
+  // before this) make a universe trial whose first symbol stands for it.
+  if (out.changes.symbols) {
+    for (const auto& n : named) add_once(*out.changes.symbols, n);
+  } else if (named.size() >= 2) {
+    out.changes.symbols = named;
+  }
+  if (out.changes.symbols) out.changes.symbol = out.changes.symbols->front();
+  else if (!named.empty()) out.changes.symbol = named.back();
+  out.unknown_symbols = unknown;
   if (!out.changes.symbol && !unknown.empty()) out.unknown_symbol = unknown.front();
 }
 
@@ -477,8 +516,17 @@ intent parse_intent(const std::string& text, bool has_proposal,
                            std::to_string(max_chat_line_chars));
     return out;
   }
-  const std::string low = lower(text);
-  const auto toks = tokens(text);
+  // "the Dow 30": a built-in list, read first and blanked out so that its
+  // words are not read again ("dow" is also DIA, "30" a number).
+  std::string low = lower(text);
+  std::string line = text;
+  if (auto mention = ml::find_index_mention(low)) {
+    out.changes.universe = mention->index->id;
+    out.changes.symbols = mention->index->tickers;
+    low.replace(mention->begin, mention->length, mention->length, ' ');
+    line.replace(mention->begin, mention->length, mention->length, ' ');
+  }
+  const auto toks = tokens(line);
   std::vector<std::string> low_toks;
   for (const auto& t : toks) low_toks.push_back(lower(t));
 

@@ -34,6 +34,17 @@ struct plan_edit {
   /// "walk-forward 8 folds", "rolling window": the walk-forward evidence.
   std::optional<int> wf_folds;
   std::optional<std::string> wf_window;
+  /// "on AAPL, MSFT and NVDA", "the Dow 30": a universe trial's symbols, in
+  /// the order named (set when two or more symbols or a built-in list were
+  /// named; `symbol` is then the first). Not a plan field: the agent fans
+  /// the plan out once per symbol.
+  std::optional<std::vector<std::string>> symbols;
+  /// The built-in list named ("dow30"; ml/market/index_members.hpp).
+  std::optional<std::string> universe;
+  /// "drop MSFT", "without MSFT" / "add TSLA": a universe proposal loses or
+  /// gains these symbols.
+  std::vector<std::string> drop_symbols;
+  std::vector<std::string> add_symbols;
   bool empty() const;
 };
 
@@ -65,6 +76,8 @@ struct intent {
   std::vector<std::string> problems;
   /// A word that looked like a symbol but is not one we know.
   std::string unknown_symbol;
+  /// Every such word, in order (a universe request names the ones it skips).
+  std::vector<std::string> unknown_symbols;
   /// For use_brain: "rules" | "anthropic" | "openai".
   std::string brain_name;
   /// For compare_models: the models named, in the order written (may be empty:

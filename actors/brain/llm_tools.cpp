@@ -1,6 +1,7 @@
 #include "actors/brain/llm_tools.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <optional>
@@ -12,6 +13,7 @@
 #include "actors/text_format.hpp"
 #include "messages/json_writer.hpp"
 #include "ml/market/bar.hpp"
+#include "ml/market/index_members.hpp"
 #include "ml/market/universe.hpp"
 #include "ml/models/model.hpp"
 #include "ml/models/optimize.hpp"
@@ -98,9 +100,24 @@ void schema_enum(json_writer& w, const char* name, const std::vector<std::string
   w.end_array().field("description", description).end_object();
 }
 
+void schema_strings(json_writer& w, const char* name, const char* description) {
+  w.key(name).begin_object().field("type", "array").key("items").begin_object().field("type", "string").end_object()
+      .field("description", description).end_object();
+}
+
+// The symbol lists of a universe trial, shared by the plan tools and command.
+void symbols_properties(json_writer& w) {
+  schema_strings(w, "symbols",
+                 "several symbols: the plan runs once per symbol (\"AAPL, MSFT and NVDA\"), or a built-in list "
+                 "by name: dow30 (the Dow 30)");
+}
+
 // Properties of a plan edit, shared by propose_trial and amend_proposal.
 void plan_properties(json_writer& w) {
   schema_string(w, "symbol", "US ticker in capitals, e.g. AAPL, TSLA, SPY");
+  symbols_properties(w);
+  schema_strings(w, "drop_symbols", "symbols to take out of an open proposal over several symbols (\"drop MSFT\")");
+  schema_strings(w, "add_symbols", "symbols to add to an open proposal over several symbols (\"add TSLA\")");
   schema_enum(w, "model", ml::model_names(), "model to fit");
   schema_string(w, "start", "first date, YYYY-MM-DD");
   schema_string(w, "end", "last date, YYYY-MM-DD");
@@ -120,6 +137,54 @@ void plan_properties(json_writer& w) {
   w.key("cash").begin_object().field("type", "number").field("exclusiveMinimum", 0).end_object();
   w.key("optimize").begin_object().field("type", "boolean")
       .field("description", "search hyperparameters after the first fit (xgboost, logistic)").end_object();
+}
+
+// One ticker as the model wrote it: upper case, "$" dropped, a company name
+// mapped; "" or what is wrong.
+std::string read_ticker(const std::string& written, const std::function<bool(const std::string&)>& symbol_exists,
+                        std::string& out) {
+  std::string t = written;
+  for (auto& c : t) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (!t.empty() && t[0] == '$') t.erase(0, 1);
+  if (!symbol_exists(t)) {
+    if (auto named = ml::ticker_for_name(written)) t = *named;
+    else
+      return "symbol '" + written + "' is not a ticker we can load; use a listed US ticker (AAPL, TSLA, SPY, ...) "
+             "or, if the person named something else, use reply to ask them";
+  }
+  out = t;
+  return "";
+}
+
+// symbols / drop_symbols / add_symbols: an array of tickers; `symbols` may
+// also name a built-in list ("dow30"). The first of `symbols` stands for the
+// plan's symbol, as the rules parser reads it.
+std::string read_symbol_list(const std::string& key, simdjson::dom::element v, plan_edit& e,
+                             const std::function<bool(const std::string&)>& symbol_exists) {
+  simdjson::dom::array arr;
+  if (v.get_array().get(arr)) return key + " must be an array of tickers";
+  std::vector<std::string> out;
+  for (auto item : arr) {
+    auto s = as_string(item);
+    if (!s || s->empty()) return key + " must hold ticker strings";
+    if (const auto* idx = key == "symbols" ? ml::index_named(*s) : nullptr) {
+      e.universe = idx->id;
+      for (const auto& t : idx->tickers)
+        if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
+      continue;
+    }
+    std::string t;
+    if (auto err = read_ticker(*s, symbol_exists, t); !err.empty()) return err;
+    if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
+  }
+  if (key == "drop_symbols") e.drop_symbols = out;
+  else if (key == "add_symbols") e.add_symbols = out;
+  else if (out.size() == 1 && !e.universe) e.symbol = out.front();  // one symbol is a plain trial
+  else if (!out.empty()) {
+    e.symbols = out;
+    e.symbol = out.front();
+  }
+  return "";
 }
 
 // Reads a plan edit; "" or what is wrong. Value ranges are left to
@@ -152,16 +217,11 @@ std::string read_plan_edit(simdjson::dom::object obj, plan_edit& e,
     if (key == "symbol") {
       auto s = as_string(v);
       if (!s || s->empty()) return "symbol must be a ticker string";
-      std::string t = *s;
-      for (auto& c : t) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      if (!t.empty() && t[0] == '$') t.erase(0, 1);
-      if (!symbol_exists(t)) {
-        if (auto named = ml::ticker_for_name(*s)) t = *named;
-        else
-          return "symbol '" + *s + "' is not a ticker we can load; use a listed US ticker (AAPL, TSLA, SPY, ...) "
-                 "or, if the person named something else, use reply to ask them";
-      }
-      e.symbol = t;
+      std::string t;
+      if (auto bad = read_ticker(*s, symbol_exists, t); !bad.empty()) return bad;
+      if (!e.symbols) e.symbol = t;  // a list, read before or after, stands for itself
+    } else if (key == "symbols" || key == "drop_symbols" || key == "add_symbols") {
+      err = read_symbol_list(key, v, e, symbol_exists);
     } else if (key == "model") {
       auto s = as_string(v);
       if (!s || !msg::model_known(*s))
@@ -261,10 +321,11 @@ std::vector<net::llm_tool> chat_tools() {
     json_writer w;
     w.begin_object().field("type", "object").key("properties").begin_object();
     plan_properties(w);
-    w.end_object().key("required").begin_array().value("symbol").end_array().end_object();
+    w.end_object().end_object();
     out.push_back(tool("propose_trial",
-                       "Propose a new trial (the person asked to analyse, run, test, optimise or predict a symbol). "
-                       "Give only what the person said; defaults fill the rest.",
+                       "Propose a new trial (the person asked to analyse, run, test, optimise or predict a symbol, "
+                       "or several: give symbols). Needs symbol or symbols. Give only what the person said; "
+                       "defaults fill the rest.",
                        w.take()));
   }
   {
@@ -292,6 +353,7 @@ std::vector<net::llm_tool> chat_tools() {
     w.key("trial_id").begin_object().field("type", "integer").field("minimum", 1).end_object();
     schema_enum(w, "brain", {"rules", "anthropic", "openai"}, "for use_brain");
     schema_string(w, "symbol", "for compare_models and paper");
+    symbols_properties(w);
     w.key("models").begin_object().field("type", "array").key("items").begin_object().field("type", "string")
         .key("enum").begin_array();
     for (const auto& m : ml::model_names()) w.value(m);
@@ -472,6 +534,10 @@ checked_intent check_chat_call(const net::llm_tool_call& call, bool has_proposal
       out.error = read_plan_edit(o2, tmp, symbol_exists);
       if (!out.error.empty()) return out;
       out.in.changes.symbol = tmp.symbol;
+    }
+    if (!obj["symbols"].get(e) && !is_null(e)) {
+      out.error = read_symbol_list("symbols", e, out.in.changes, symbol_exists);
+      if (!out.error.empty()) return out;
     }
     if (!obj["models"].get(e) && !is_null(e)) {
       simdjson::dom::array arr;

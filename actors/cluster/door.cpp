@@ -177,7 +177,7 @@ caf::behavior door_behavior(door_self* self, door_config cfg) {
         }
         serve_waiting(self);
       },
-      [=](msg::fit_done& f) {
+      [=](msg::node_fit_done& f) {
         if (!from_this_process(self)) return;
         if (auto* n = find_node(self, f.node_id)) ++n->status.fits_done;
       },

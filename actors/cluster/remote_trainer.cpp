@@ -117,7 +117,7 @@ void note_reply(remote_self self, const msg::remote_call& r) {
     msg::fit_progress p;
     if (open(r, p)) st.last_step = p.step;
   }
-  if (r.kind == kind_of<msg::fit_stop_request>) tell_door(self, msg::fit_done{st.at->node_id});
+  if (r.kind == kind_of<msg::fit_stop_request>) tell_door(self, msg::node_fit_done{st.at->node_id});
 }
 
 void on_reply(remote_self self, msg::remote_call& r) {

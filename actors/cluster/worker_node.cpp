@@ -45,6 +45,7 @@ struct worker_node::impl {
   caf::actor_system_config cfg;
   std::unique_ptr<caf::actor_system> sys;
   caf::actor trainer_host;
+  fit_workers fits;
   std::shared_ptr<spdlog::logger> log;
   std::thread loop;
   std::mutex mutex;
@@ -154,7 +155,11 @@ void worker_node::start() {
   w.cfg.set("scheduler.max-threads", std::max(2, cores));
   w.cfg.set("logger.console", caf::atom("none"));
   w.sys = std::make_unique<caf::actor_system>(w.cfg);
-  w.trainer_host = spawn_trainer_host(*w.sys, w.trainers, [](caf::actor_system& sys) { return spawn_trainer(sys); });
+  // The worker's trainers share one set of fit workers, as the daemon's do.
+  w.fits = spawn_fit_workers(*w.sys, cores);
+  w.trainer_host = spawn_trainer_host(*w.sys, w.trainers, [fits = w.fits](caf::actor_system& sys) {
+    return spawn_trainer(sys, thread_mode::detached, fits);
+  });
   w.log->info("mltrainerd worker: {} trainer(s), joining {}:{}", w.trainers, w.host, w.port);
   w.loop = std::thread([&w] { w.run(); });
 }
@@ -168,6 +173,7 @@ void worker_node::stop() {
   }
   w.wake.notify_all();
   if (w.loop.joinable()) w.loop.join();
+  w.fits.abandon();
   {
     // The coordinator knows the host, so the network layer keeps it
     // registered: it must end before the actor system does.

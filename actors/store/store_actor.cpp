@@ -72,6 +72,9 @@ caf::behavior store_behavior(store_self* self, std::string path) {
       [=](msg::save_proposal& m) {
         return guarded(self, [&](store::trial_db& db) { return db.save_proposal(m.plan, m.text); });
       },
+      [=](msg::save_universe_report& m) {
+        return guarded(self, [&](store::trial_db& db) { return db.save_universe_report(m.report); });
+      },
       [=](msg::create_trial& m) {
         return guarded(self, [&](store::trial_db& db) { return db.create_trial(m.proposal_id, m.plan, m.origin); });
       },

@@ -234,6 +234,18 @@ void trial_db::migrate() {
       throw std::runtime_error("store: cannot bring database " + path_ + " to schema 6: " + e.what());
     }
   }
+  // Universe trials' combined reports: a table of its own that no older
+  // table refers to, so it needs no schema step (an older build ignores it).
+  exec(R"sql(
+    CREATE TABLE IF NOT EXISTS universe_reports (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      created_at TEXT NOT NULL,
+      universe TEXT NOT NULL,
+      trial_ids TEXT NOT NULL,
+      text TEXT NOT NULL,
+      record BLOB NOT NULL
+    );
+  )sql");
 }
 
 // Trials from before schema 5 left no per-configuration record, but their
@@ -367,6 +379,25 @@ msg::trial_record trial_db::latest_completed(const std::string& symbol) {
     id = s.i64(0);
   }
   return get(id);
+}
+
+std::int64_t trial_db::save_universe_report(const msg::universe_report& r) {
+  std::string ids;
+  for (const auto& row : r.rows) ids += (ids.empty() ? "" : ",") + std::to_string(row.trial_id);
+  stmt s(db_, "INSERT INTO universe_reports(created_at, universe, trial_ids, text, record) VALUES(?,?,?,?,?)");
+  s.bind(1, utc_now_iso()).bind(2, r.universe).bind(3, ids).bind(4, r.text)
+      .bind(5, encode_record(r, "a universe report"));
+  s.step();
+  return sqlite3_last_insert_rowid(db_);
+}
+
+msg::universe_report trial_db::universe_report(std::int64_t id) {
+  stmt s(db_, "SELECT record FROM universe_reports WHERE id=?");
+  s.bind(1, id);
+  if (!s.step()) return {};
+  auto r = read_record<msg::universe_report>(s.blob(0), "universe report " + std::to_string(id));
+  r.report_id = id;
+  return r;
 }
 
 std::int64_t trial_db::save_proposal(const msg::trial_plan& plan, const std::string& text) {

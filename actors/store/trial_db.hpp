@@ -11,6 +11,7 @@
 #include "messages/paper_msgs.hpp"
 #include "messages/schedule_msgs.hpp"
 #include "messages/store_msgs.hpp"
+#include "messages/universe_msgs.hpp"
 
 struct sqlite3;
 
@@ -78,6 +79,10 @@ public:
   bool record_fire(const std::string& name, std::int64_t fire_utc);
   void record_schedule_outcome(const std::string& name, std::int64_t trial_id, const std::string& text);
   msg::schedule_state_list schedule_states(int limit);
+  /// Keeps a universe trial's combined report; answers its id.
+  std::int64_t save_universe_report(const msg::universe_report& r);
+  /// The combined report `id` (report_id 0 when there is none).
+  msg::universe_report universe_report(std::int64_t id);
 
 private:
   void exec(const char* sql);

@@ -1,5 +1,6 @@
 #include "ml/eval/walk_forward_run.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <utility>
 
@@ -14,13 +15,23 @@ walk_forward_run::walk_forward_run(dataset rows, std::size_t test_begin, std::st
 
 walk_forward_run::~walk_forward_run() = default;
 
+void walk_forward_run::use_pool(std::unique_ptr<fit_pool> pool) {
+  if (batch_ || current_ || !outcomes_.empty()) throw std::logic_error("walk-forward: use_pool() after advancing");
+  pool_ = std::move(pool);
+}
+
 walk_forward_run::step_result walk_forward_run::advance(std::chrono::milliseconds budget) {
-  step_result out;
   if (done()) {
+    step_result out;
     out.fold = static_cast<int>(folds_.size());
     out.all_done = true;
     return out;
   }
+  return pool_ ? advance_on_pool(budget) : advance_in_turn(budget);
+}
+
+walk_forward_run::step_result walk_forward_run::advance_in_turn(std::chrono::milliseconds budget) {
+  step_result out;
   const std::size_t i = outcomes_.size();
   const fold& f = folds_[i];
   out.fold = static_cast<int>(i) + 1;
@@ -36,9 +47,47 @@ walk_forward_run::step_result walk_forward_run::advance(std::chrono::millisecond
   out.step = last_.step;
   out.total = last_.total;
   if (!last_.done) return out;
-
-  fold_outcome o;
   const Eigen::VectorXd p = current_->predict_proba(fold_val_x(rows_, f));
+  current_.reset();
+  auto done = finish_fold(p);
+  done.step = out.step;
+  done.total = out.total;
+  return done;
+}
+
+walk_forward_run::step_result walk_forward_run::advance_on_pool(std::chrono::milliseconds budget) {
+  if (!batch_) {
+    // The same start and seed as a fold fitted here (advance_in_turn).
+    std::vector<fit_job> jobs;
+    for (const auto& f : folds_) jobs.push_back({model_name_, params_, seed_, fold_fit_data(rows_, f), fold_val_x(rows_, f)});
+    batch_ = std::make_unique<fit_batch>(std::move(jobs));
+    auto units = batch_->take_units();
+    for (std::size_t u = 0; u < units.size(); ++u) pool_->submit(u, std::move(units[u]));
+  }
+  const std::size_t i = outcomes_.size();
+  const auto until = std::chrono::steady_clock::now() + budget;
+  while (!batch_->complete(i)) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+    auto got = pool_->collect(std::max(left, std::chrono::milliseconds(0)));
+    if (!got) break;
+    batch_->arrive(got->first, std::move(got->second));
+  }
+  if (!batch_->complete(i)) {
+    step_result out;
+    out.fold = static_cast<int>(i) + 1;
+    return out;
+  }
+  const fit_outcome o = batch_->take(i);
+  throw_first_failure({o});
+  auto out = finish_fold(o.prob);
+  out.step = out.total = o.steps;
+  return out;
+}
+
+walk_forward_run::step_result walk_forward_run::finish_fold(const Eigen::VectorXd& p) {
+  const std::size_t i = outcomes_.size();
+  const fold& f = folds_[i];
+  fold_outcome o;
   const Eigen::VectorXd y = fold_val_y(rows_, f);
   Eigen::VectorXd fr(static_cast<Eigen::Index>(f.val.size()));
   for (std::size_t j = 0; j < f.val.size(); ++j)
@@ -63,7 +112,8 @@ walk_forward_run::step_result walk_forward_run::advance(std::chrono::millisecond
     o.prob.push_back(p[static_cast<Eigen::Index>(j)]);
   }
   outcomes_.push_back(std::move(o));
-  current_.reset();
+  step_result out;
+  out.fold = static_cast<int>(i) + 1;
   out.fold_done = true;
   out.all_done = done();
   return out;

@@ -13,6 +13,7 @@
 #include "ml/eval/dataset.hpp"
 #include "ml/eval/oos_metrics.hpp"
 #include "ml/eval/walk_forward.hpp"
+#include "ml/models/fit_job.hpp"
 #include "ml/models/model.hpp"
 
 namespace mlt::ml {
@@ -50,6 +51,12 @@ public:
                    const walk_forward_spec& spec);
   ~walk_forward_run();
 
+  /// Fits the folds as independent jobs on `pool` (all of them submitted at
+  /// the first advance) instead of one model step at a time on this thread.
+  /// Every fold fits with the run's seed and is reported in fold order, so
+  /// the outcomes are the same as without a pool. Call before advancing.
+  void use_pool(std::unique_ptr<fit_pool> pool);
+
   const std::vector<fold>& folds() const { return folds_; }
   const dataset& rows() const { return rows_; }
 
@@ -60,7 +67,8 @@ public:
     bool all_done = false;
   };
   /// Fits the current fold for up to `budget` of wall-clock time (at least
-  /// one model step), and predicts its block when the fit finishes.
+  /// one model step), and predicts its block when the fit finishes. With a
+  /// pool: waits up to `budget` for the next fold in order to come back.
   step_result advance(std::chrono::milliseconds budget);
   /// Runs every remaining fold to the end.
   void run_to_end();
@@ -71,6 +79,11 @@ public:
   walk_forward_summary summary() const;
 
 private:
+  step_result advance_in_turn(std::chrono::milliseconds budget);
+  step_result advance_on_pool(std::chrono::milliseconds budget);
+  /// Records fold i's outcome from its predictions; answers the step.
+  step_result finish_fold(const Eigen::VectorXd& p);
+
   dataset rows_;
   std::string model_name_;
   param_map params_;
@@ -79,6 +92,8 @@ private:
   std::vector<fold_outcome> outcomes_;
   std::unique_ptr<model> current_;
   fit_step last_{};
+  std::unique_ptr<fit_pool> pool_;
+  std::unique_ptr<fit_batch> batch_;  ///< the folds on the pool, once submitted
 };
 
 }  // namespace mlt::ml

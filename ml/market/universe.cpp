@@ -35,6 +35,9 @@ std::vector<known_symbol> make_universe() {
       {"YHOO", "Yahoo"},        {"SPY", "S&P 500 ETF"},    {"QQQ", "Nasdaq 100 ETF"},
       {"IWM", "Russell 2000 ETF"}, {"DIA", "Dow Jones ETF"}, {"GLD", "Gold ETF"},
       {"TLT", "Treasury Bond ETF"},
+      // The Dow 30 members not listed above (ml/market/index_members.cpp).
+      {"AMGN", "Amgen"},        {"HON", "Honeywell"},      {"MMM", "3M"},
+      {"SHW", "Sherwin-Williams"}, {"TRV", "Travelers"},
   };
   std::sort(u.begin(), u.end(),
             [](const known_symbol& a, const known_symbol& b) { return a.ticker < b.ticker; });

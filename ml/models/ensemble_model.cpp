@@ -140,6 +140,8 @@ void ensemble_model::start(const fit_data& data, const param_map& params, std::u
                                 std::to_string(2 * stack_folds) + " combiner validation rows");
 
   members_.clear();
+  member_params_.clear();
+  seed_ = seed;
   member_totals_.assign(names_.size(), 1);
   params_ = own;
   for (std::size_t i = 0; i < names_.size(); ++i) {
@@ -151,6 +153,7 @@ void ensemble_model::start(const fit_data& data, const param_map& params, std::u
     }
     for (const auto& [k, v] : m->params()) params_[names_[i] + "." + k] = v;
     members_.push_back(std::move(m));
+    member_params_.push_back(member_params[names_[i]]);
   }
   data_ = data;
   columns_ = data.x_train.cols();
@@ -270,17 +273,9 @@ row_shares ensemble_model::validation_shares(std::size_t val_rows, int embargo) 
   return share_rows(val_rows, embargo, "ensemble validation rows (members' early stopping | combiner)");
 }
 
-void ensemble_model::finish() {
-  const Eigen::Index m = static_cast<Eigen::Index>(members_.size());
-  // The combiner sees only its own rows, never those that stopped the members.
-  const Eigen::Index n_comb = data_.x_val.rows() - combine_begin_;
-  const bool has_val = n_comb > 0;
-  const Eigen::MatrixXd x_comb = data_.x_val.bottomRows(n_comb);
-  const Eigen::VectorXd y_comb = data_.y_val.tail(n_comb);
-  Eigen::MatrixXd val(n_comb, m);
-  for (Eigen::Index j = 0; j < m; ++j)
-    if (has_val) val.col(j) = members_[static_cast<std::size_t>(j)]->predict_proba(x_comb);
-
+Eigen::VectorXd ensemble_model::fit_combiner(const Eigen::MatrixXd& val, const Eigen::VectorXd& y_comb) {
+  const Eigen::Index m = val.cols();
+  const bool has_val = val.rows() > 0;
   Eigen::VectorXd val_pred;
   if (stacking_) {
     const Eigen::MatrixXd z = stack_design(val);
@@ -309,6 +304,20 @@ void ensemble_model::finish() {
     weights_ /= weights_.sum();
     if (has_val) val_pred = combine(val);
   }
+  return val_pred;
+}
+
+void ensemble_model::finish() {
+  const Eigen::Index m = static_cast<Eigen::Index>(members_.size());
+  // The combiner sees only its own rows, never those that stopped the members.
+  const Eigen::Index n_comb = data_.x_val.rows() - combine_begin_;
+  const bool has_val = n_comb > 0;
+  const Eigen::MatrixXd x_comb = data_.x_val.bottomRows(n_comb);
+  const Eigen::VectorXd y_comb = data_.y_val.tail(n_comb);
+  Eigen::MatrixXd val(n_comb, m);
+  for (Eigen::Index j = 0; j < m; ++j)
+    if (has_val) val.col(j) = members_[static_cast<std::size_t>(j)]->predict_proba(x_comb);
+  const Eigen::VectorXd val_pred = fit_combiner(val, y_comb);
   done_ = true;
   last_.train_loss = nn::score(predict_proba(data_.x_train), data_.y_train).log_loss;
   if (has_val) {
@@ -319,6 +328,42 @@ void ensemble_model::finish() {
     last_.val_loss = 0;
     last_.val_accuracy = 0;
   }
+}
+
+std::vector<fit_job> ensemble_model::member_jobs(const Eigen::MatrixXd& x) const {
+  if (members_.empty()) throw std::logic_error("ensemble: member_jobs() before start()");
+  // The members' data as start() gave it: the early-stopping share of the validation rows.
+  fit_data member_data = data_;
+  if (data_.x_val.rows() > 0) {
+    const auto first = static_cast<Eigen::Index>(validation_shares(static_cast<std::size_t>(data_.x_val.rows()),
+                                                                   data_.embargo).first_end);
+    member_data.x_val = data_.x_val.topRows(first);
+    member_data.y_val = data_.y_val.head(first);
+  }
+  std::vector<fit_job> out;
+  for (std::size_t i = 0; i < names_.size(); ++i) {
+    fit_job j{names_[i], member_params_[i], nn::mix_seed(seed_, 100 + i), member_data, x};
+    j.extra_x = data_.x_val.bottomRows(data_.x_val.rows() - combine_begin_);
+    j.stop_at_end = true;
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+Eigen::VectorXd ensemble_model::combine_members(const std::vector<fit_outcome>& fitted) {
+  if (fitted.size() != members_.size())
+    throw std::logic_error("ensemble: " + std::to_string(fitted.size()) + " member outcomes for " +
+                           std::to_string(members_.size()) + " members");
+  const auto m = static_cast<Eigen::Index>(fitted.size());
+  const Eigen::Index n_comb = data_.x_val.rows() - combine_begin_;
+  Eigen::MatrixXd val(n_comb, m), probs(fitted.front().prob.size(), m);
+  for (Eigen::Index j = 0; j < m; ++j) {
+    if (n_comb > 0) val.col(j) = fitted[static_cast<std::size_t>(j)].extra_prob;
+    probs.col(j) = fitted[static_cast<std::size_t>(j)].prob;
+  }
+  fit_combiner(val, data_.y_val.tail(n_comb));
+  done_ = true;
+  return combine(probs);
 }
 
 Eigen::VectorXd ensemble_model::combine(const Eigen::MatrixXd& member_probs) const {

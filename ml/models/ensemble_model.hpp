@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "ml/eval/dataset.hpp"
+#include "ml/models/fit_job.hpp"
 #include "ml/models/model.hpp"
 
 namespace mlt::ml {
@@ -70,8 +71,22 @@ public:
   /// The members' parameters plus the combining weights (or the stacker's).
   std::int64_t parameter_count() const override;
 
+  /// After start(): each member's fit as an independent job, fitted to the
+  /// end and stopped as step() does it, with the member's own seed; it
+  /// predicts `x` and (extra) the combiner's validation rows. The members can
+  /// then fit at once, on any pool.
+  std::vector<fit_job> member_jobs(const Eigen::MatrixXd& x) const;
+  /// P(up) of the `x` given to member_jobs, from those jobs' outcomes (in
+  /// member order): the combiner fitted exactly as step() fits it. The
+  /// ensemble keeps the combiner, not the fitted members: use it for nothing
+  /// else afterwards.
+  Eigen::VectorXd combine_members(const std::vector<fit_outcome>& members);
+
 private:
   Eigen::VectorXd combine(const Eigen::MatrixXd& member_probs) const;
+  /// Fits the weights or the stacker on the members' predictions of the
+  /// combiner rows; answers the (cross-fitted) combined predictions of them.
+  Eigen::VectorXd fit_combiner(const Eigen::MatrixXd& val, const Eigen::VectorXd& y_comb);
   void finish();
   kept_step end_member(std::size_t i);
 
@@ -80,6 +95,8 @@ private:
   Eigen::Index combine_begin_ = 0;  // first validation row of the combiner
   std::vector<std::string> names_;
   std::vector<std::unique_ptr<model>> members_;
+  std::vector<param_map> member_params_;  // as given to each member's start()
+  std::uint64_t seed_ = 0;
   Eigen::Index columns_ = 0;  // feature columns fitted on (for importance())
   std::vector<int> member_totals_;
   std::size_t current_ = 0;

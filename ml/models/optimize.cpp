@@ -149,14 +149,18 @@ evaluation_bounds bound_evaluation(const std::string& model, const param_map& pa
 }
 
 cv_result cross_validate(const std::string& model_name, const param_map& params, const dataset& rows,
-                         const walk_forward_spec& cv, std::uint64_t seed) {
+                         const walk_forward_spec& cv, std::uint64_t seed, fit_pool* pool) {
+  make_or_throw(model_name);
   const auto folds = walk_forward_folds(rows.bar_index, cv);
+  std::vector<fit_job> jobs;
+  for (const auto& f : folds) jobs.push_back({model_name, params, seed, fold_fit_data(rows, f), fold_val_x(rows, f)});
+  in_turn_pool in_turn;
+  const auto outcomes = run_all(pool ? *pool : in_turn, std::move(jobs));
+  throw_first_failure(outcomes);
   cv_result out;
-  for (const auto& f : folds) {
-    auto m = make_or_throw(model_name);
-    m->start(fold_fit_data(rows, f), params, seed);
-    for (fit_step s; !s.done;) s = m->step();
-    const auto metrics = evaluate_classification(fold_val_y(rows, f), m->predict_proba(fold_val_x(rows, f)));
+  // Summed in fold order, whatever order the folds finished in.
+  for (std::size_t i = 0; i < folds.size(); ++i) {
+    const auto metrics = evaluate_classification(fold_val_y(rows, folds[i]), outcomes[i].prob);
     out.mean_log_loss += metrics.log_loss / static_cast<double>(folds.size());
     out.mean_accuracy += metrics.accuracy / static_cast<double>(folds.size());
     out.mean_auc += metrics.roc_auc / static_cast<double>(folds.size());
@@ -165,7 +169,8 @@ cv_result cross_validate(const std::string& model_name, const param_map& params,
   return out;
 }
 
-optimize_result optimize(const dataset& rows, const optimize_spec& spec, const optimize_progress& progress) {
+optimize_result optimize(const dataset& rows, const optimize_spec& spec, const optimize_progress& progress,
+                         fit_pool* pool) {
   const auto prototype = make_or_throw(spec.model);
   const std::vector<search_dim> full = spec.space.empty() ? prototype->search_space() : spec.space;
   check_space(full, spec.model);
@@ -236,7 +241,7 @@ optimize_result optimize(const dataset& rows, const optimize_spec& spec, const o
     param_map fit_params = c.params;
     for (const auto& [key, value] : bounds.caps) fit_params[key] = value;
     const auto e0 = std::chrono::steady_clock::now();
-    c.cv = cross_validate(spec.model, fit_params, rows, cv, spec.seed);
+    c.cv = cross_validate(spec.model, fit_params, rows, cv, spec.seed, pool);
     c.score = score_of(c.cv, spec.score);
     c.seconds = since(e0);
     // A failed fit (NaN) must not become the optimiser's best.

@@ -9,6 +9,7 @@
 #include "ml/eval/dataset.hpp"
 #include "ml/eval/metrics.hpp"
 #include "ml/eval/walk_forward.hpp"
+#include "ml/models/fit_job.hpp"
 #include "ml/models/model.hpp"
 
 namespace mlt::ml {
@@ -24,8 +25,11 @@ struct cv_result {
 /// Fits `model_name` on each fold's training rows (scaler refitted per fold,
 /// early stopping on the fold's inner validation tail) and scores the fold's
 /// validation block. Pass train + validation rows only (join_train_val).
+/// The folds are independent jobs run on `pool` (nullptr: one after the
+/// other on this thread); every fold fits with `seed` and the results are
+/// gathered in fold order, so any pool gives the same numbers.
 cv_result cross_validate(const std::string& model_name, const param_map& params, const dataset& rows,
-                         const walk_forward_spec& cv, std::uint64_t seed);
+                         const walk_forward_spec& cv, std::uint64_t seed, fit_pool* pool = nullptr);
 
 enum class cv_score {
   log_loss,  ///< score = -mean log loss (default: a proper scoring rule)
@@ -107,7 +111,10 @@ using optimize_progress = std::function<bool(const tried_config& latest, const t
 /// tuning, so the same seed and data give the same configurations and scores
 /// whenever the evaluation budget (not the time budget) ends the search.
 /// Throws std::invalid_argument for a bad spec (unknown model or parameter,
-/// empty space, bad budget or range).
-optimize_result optimize(const dataset& rows, const optimize_spec& spec, const optimize_progress& progress = {});
+/// empty space, bad budget or range). The search itself is sequential (each
+/// pick depends on the scores before it); the folds of each evaluation run
+/// on `pool` (see cross_validate), with the same result as without one.
+optimize_result optimize(const dataset& rows, const optimize_spec& spec, const optimize_progress& progress = {},
+                         fit_pool* pool = nullptr);
 
 }  // namespace mlt::ml

@@ -25,6 +25,14 @@ constexpr int state_version = 1;
 constexpr int max_inputs = 1000000;
 inline std::string state_tag(const std::string& name) { return "mlt-" + name; }
 
+// Eigen's thread count is one process-wide int: set it once (thread-safe
+// static initialisation), not on every start, since fits run on many
+// threads at once (the fit workers) and concurrent writes are a data race.
+inline void one_eigen_thread() {
+  static const bool set = (Eigen::setNbThreads(1), true);
+  (void)set;
+}
+
 }  // namespace seq_detail
 
 template <class Net>
@@ -60,7 +68,7 @@ void sequence_model<Net>::start(const fit_data& data, const param_map& params, s
   if (data.y_train.size() != data.x_train.rows() || data.y_val.size() != data.x_val.rows() ||
       (data.x_val.rows() > 0 && data.x_val.cols() != data.x_train.cols()))
     throw std::invalid_argument(who + "fit_data shapes disagree");
-  Eigen::setNbThreads(1);
+  seq_detail::one_eigen_thread();
 
   nn::train_options opt;
   opt.seq_len = shape.seq_len;
@@ -150,7 +158,7 @@ void sequence_model<Net>::load(const std::string& state) {
   Net net(shape, unused);
   nn::read_tensors(in, net.params(), fail);
   nn::expect_end(in, fail);
-  Eigen::setNbThreads(1);  // as in start(): predictions run on one thread
+  seq_detail::one_eigen_thread();  // as in start(): predictions run on one thread
   trainer_.reset();
   loaded_ = std::move(net);
   params_ = p;

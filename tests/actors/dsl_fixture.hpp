@@ -43,6 +43,7 @@ struct store_log {
   std::vector<msg::trial_report> reports;
   std::vector<msg::save_proposal> proposals;
   std::vector<msg::create_trial> created;
+  std::vector<msg::universe_report> universe_reports;
   std::size_t relayed = 0;          ///< relay_after_commit messages
   std::int64_t last_proposal = 0;   ///< ids it handed out
   std::int64_t last_trial = 0;
@@ -75,6 +76,10 @@ inline caf::behavior scripted_store(caf::event_based_actor*, std::shared_ptr<sto
       [=](msg::create_trial& m) {
         log->created.push_back(m);
         return ++log->last_trial;
+      },
+      [=](msg::save_universe_report& m) {
+        log->universe_reports.push_back(m.report);
+        return static_cast<std::int64_t>(log->universe_reports.size());
       },
       [](msg::pending_proposals_query&) { return msg::pending_proposal_list{}; },
       [](msg::portfolio_query& q) {

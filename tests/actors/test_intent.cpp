@@ -3,6 +3,7 @@
 #include <set>
 
 #include "actors/brain/intent.hpp"
+#include "ml/market/index_members.hpp"
 #include "ml/market/universe.hpp"
 
 using mlt::brain::intent;
@@ -334,4 +335,79 @@ TEST_CASE("questions about the data are data_info; requests to use a source are 
   }
   CHECK(parse("Run trial on TSLA on synthetic data").kind == intent::run_trial);
   CHECK(*parse("Run trial on TSLA on synthetic data").changes.data_source == "synthetic");
+}
+
+TEST_CASE("several symbols or a named list make a universe request (table)") {
+  struct row {
+    const char* text;
+    bool has_proposal;
+    intent::kind_t kind;
+    std::vector<std::string> symbols;
+    const char* universe;  // "" = none
+    const char* model;     // "" = none
+  };
+  const auto dow = mlt::ml::index_named("dow30")->tickers;
+  const row rows[] = {
+      {"Run trial on AAPL, MSFT and NVDA with lstm", false, intent::run_trial, {"AAPL", "MSFT", "NVDA"}, "", "lstm"},
+      {"run trial on AAPL and TSLA", false, intent::run_trial, {"AAPL", "TSLA"}, "", ""},
+      {"analyze Apple, Microsoft and Nvidia", false, intent::run_trial, {"AAPL", "MSFT", "NVDA"}, "", ""},
+      {"run trial on the Dow 30", false, intent::run_trial, dow, "dow30", ""},
+      {"Run trial on dow30 with xgboost", false, intent::run_trial, dow, "dow30", "xgboost"},
+      {"backtest the DJIA", false, intent::run_trial, dow, "dow30", ""},
+      {"compare models on the Dow 30", false, intent::compare_models, dow, "dow30", ""},
+      {"compare models on AAPL, NVDA", false, intent::compare_models, {"AAPL", "NVDA"}, "", ""},
+      {"compare xgboost and logistic on TSLA and SPY", false, intent::compare_models, {"TSLA", "SPY"}, "", "logistic"},
+  };
+  for (const auto& r : rows) {
+    INFO(r.text);
+    auto in = parse(r.text, r.has_proposal);
+    CHECK(mlt::brain::kind_name(in.kind) == std::string(mlt::brain::kind_name(r.kind)));
+    REQUIRE(in.changes.symbols);
+    CHECK(*in.changes.symbols == r.symbols);
+    REQUIRE(in.changes.symbol);
+    CHECK(*in.changes.symbol == r.symbols.front());  // the first stands for the plan
+    CHECK(in.changes.universe.value_or("") == r.universe);
+    CHECK(in.changes.model.value_or("") == r.model);
+  }
+}
+
+TEST_CASE("one symbol is no universe; the Dow alone is still DIA") {
+  auto a = parse("Run trial on TSLA");
+  CHECK_FALSE(a.changes.symbols);
+  CHECK(*a.changes.symbol == "TSLA");
+  auto b = parse("analyze the Dow");
+  CHECK_FALSE(b.changes.symbols);
+  CHECK(*b.changes.symbol == "DIA");
+  // "30" belonged to the list's name: no horizon, no folds, no lookback.
+  auto c = parse("run trial on the Dow 30");
+  CHECK_FALSE(c.changes.horizon);
+  CHECK_FALSE(c.changes.wf_folds);
+  CHECK_FALSE(c.changes.lookback_days);
+}
+
+TEST_CASE("drop and add change a universe proposal's symbols, not its plan symbol") {
+  auto a = parse("drop MSFT", true);
+  CHECK(a.kind == intent::edit);
+  CHECK(a.changes.drop_symbols == std::vector<std::string>{"MSFT"});
+  CHECK_FALSE(a.changes.symbol);
+  CHECK_FALSE(a.changes.symbols);
+  auto b = parse("without MSFT and NVDA, use xgboost", true);
+  CHECK(b.kind == intent::edit);
+  CHECK(b.changes.drop_symbols == std::vector<std::string>{"MSFT", "NVDA"});
+  CHECK(*b.changes.model == "xgboost");
+  auto c = parse("add TSLA", true);
+  CHECK(c.kind == intent::edit);
+  CHECK(c.changes.add_symbols == std::vector<std::string>{"TSLA"});
+  CHECK_FALSE(c.changes.symbol);
+  auto d = parse("use xgboost", true);
+  CHECK(d.changes.drop_symbols.empty());
+  CHECK(d.changes.add_symbols.empty());
+}
+
+TEST_CASE("a universe request names the words that are no symbol") {
+  auto in = parse("run trial on AAPL, ZZZQX and NVDA");
+  CHECK(in.kind == intent::run_trial);
+  REQUIRE(in.changes.symbols);
+  CHECK(*in.changes.symbols == std::vector<std::string>{"AAPL", "NVDA"});
+  CHECK(in.unknown_symbols == std::vector<std::string>{"ZZZQX"});
 }

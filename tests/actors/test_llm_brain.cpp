@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "actors/brain/llm_brain.hpp"
+#include "actors/brain/llm_tools.hpp"
 #include "messages/json_writer.hpp"
 #include "ml/market/universe.hpp"
 #include "tests/net/loopback_http_server.hpp"
@@ -401,4 +402,38 @@ TEST_CASE("chat through an OpenAI-compatible server: commands map to intents; a 
   CHECK(has(note, "server error"));
   CHECK(has(note, "rules parser"));
   CHECK(b.usage().llm_calls == 2);
+}
+
+TEST_CASE("an LLM's symbols read as the rules parser reads several symbols, a named list and drop/add") {
+  using brain::llm_tools::check_chat_call;
+  const auto rules = brain::parse_intent("Run trial on AAPL, MSFT and NVDA with lstm", false, known);
+  auto a = check_chat_call({"1", "propose_trial", R"({"symbols":["AAPL","msft","Nvidia"],"model":"lstm"})"}, false, known);
+  REQUIRE(a.ok);
+  CHECK(a.in.kind == rules.kind);
+  REQUIRE(a.in.changes.symbols);
+  CHECK(*a.in.changes.symbols == *rules.changes.symbols);
+  CHECK(*a.in.changes.symbol == *rules.changes.symbol);
+
+  auto dow = check_chat_call({"2", "command", R"({"kind":"compare_models","symbols":["dow30"]})"}, false, known);
+  REQUIRE(dow.ok);
+  const auto rules_dow = brain::parse_intent("compare models on the Dow 30", false, known);
+  CHECK(dow.in.kind == rules_dow.kind);
+  CHECK(*dow.in.changes.symbols == *rules_dow.changes.symbols);
+  CHECK(dow.in.changes.universe == rules_dow.changes.universe);
+
+  auto drop = check_chat_call({"3", "amend_proposal", R"({"drop_symbols":["MSFT"],"add_symbols":["TSLA"]})"}, true, known);
+  REQUIRE(drop.ok);
+  CHECK(drop.in.kind == brain::intent::edit);
+  CHECK(drop.in.changes.drop_symbols == std::vector<std::string>{"MSFT"});
+  CHECK(drop.in.changes.add_symbols == std::vector<std::string>{"TSLA"});
+
+  auto one = check_chat_call({"4", "propose_trial", R"({"symbols":["TSLA"]})"}, false, known);
+  REQUIRE(one.ok);
+  CHECK_FALSE(one.in.changes.symbols);  // one symbol is a plain trial
+  CHECK(*one.in.changes.symbol == "TSLA");
+
+  auto bad = check_chat_call({"5", "propose_trial", R"({"symbols":["AAPL","ZZZQX"]})"}, false, known);
+  CHECK_FALSE(bad.ok);
+  CHECK(has(bad.error, "ZZZQX"));
+  CHECK_FALSE(check_chat_call({"6", "propose_trial", R"({"symbols":"AAPL"})"}, false, known).ok);
 }

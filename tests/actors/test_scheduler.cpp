@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include <caf/all.hpp>
@@ -272,4 +273,26 @@ TEST_CASE("a paper_update schedule advances the paper portfolio of its symbol") 
   f.stop(a);
   std::lock_guard<std::mutex> g(f.log->m);
   CHECK(f.log->paper_symbols == std::vector<std::string>{"SPY"});
+}
+
+TEST_CASE("a schedule's symbols fan out through the headless agent, one trial per symbol") {
+  fixture f(temp_db("universe.db"));
+  auto s = spec("tech", "0 2 * * *");
+  s.missed = "run_once";
+  s.symbols = {"SPY", "QQQ", "IWM"};
+  CHECK(f.ask<bool>(f.store, msg::record_fire{"tech", fire_t - 86400}));
+  auto a = f.scheduler({s}, [] { return (fire_t + 5) * 1000; });
+  REQUIRE(eventually([&] { return f.log->starts_n() == 3; }));
+  CHECK(eventually([&] { return f.state_of("tech").last_result.find("once per symbol") != std::string::npos; }));
+  f.stop(a);
+  std::set<std::string> symbols;
+  {
+    std::lock_guard<std::mutex> g(f.log->m);
+    for (const auto& st : f.log->starts) symbols.insert(st.plan.symbol);
+  }
+  CHECK(symbols == std::set<std::string>{"SPY", "QQQ", "IWM"});
+  const auto trials = f.ask<msg::trial_list>(f.store, msg::list_trials_query{10}).trials;
+  REQUIRE(trials.size() == 3);
+  for (const auto& t : trials) CHECK(t.origin == "schedule:tech");
+  CHECK(f.state_of("tech").last_trial_id > 0);
 }

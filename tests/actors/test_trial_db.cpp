@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <filesystem>
+#include <limits>
 
 #include <sqlite3.h>
 
@@ -461,4 +463,44 @@ TEST_CASE("a version-3 database gains the configuration record; its old trials c
   // Reopening migrates nothing twice.
   store::trial_db again(path);
   CHECK(again.multiple_testing("TSLA", "direction-1d").configurations == 4);
+}
+
+TEST_CASE("the store keeps a universe report, rows and numbers bit for bit, across reopening") {
+  const auto path = temp_db("universe.db");
+  msg::universe_report r;
+  r.universe = "dow30";
+  r.symbols = {"AAPL", "NVDA"};
+  r.models = {"xgboost"};
+  msg::universe_row a;
+  a.trial_id = 4;
+  a.symbol = "AAPL";
+  a.model = "xgboost";
+  a.finished = true;
+  a.test_accuracy = 0.1 + 0.2;  // not representable exactly: must come back identical
+  a.wf_ic_se = std::numeric_limits<double>::quiet_NaN();
+  msg::universe_row b;
+  b.trial_id = 5;
+  b.symbol = "NVDA";
+  b.failure = "failed: no bars in range";
+  r.rows = {a, b};
+  r.skipped = {"MSFT (no MSFT.csv)"};
+  r.text = "the table";
+  std::int64_t id = 0;
+  {
+    store::trial_db db(path);
+    id = db.save_universe_report(r);
+    CHECK(id > 0);
+    CHECK(db.universe_report(id + 1).report_id == 0);  // none
+  }
+  store::trial_db db(path);
+  const auto back = db.universe_report(id);
+  CHECK(back.report_id == id);
+  CHECK(back.universe == "dow30");
+  CHECK(back.text == "the table");
+  CHECK(back.skipped == r.skipped);
+  REQUIRE(back.rows.size() == 2);
+  CHECK(back.rows[0].test_accuracy == a.test_accuracy);
+  CHECK(std::isnan(back.rows[0].wf_ic_se));
+  CHECK(back.rows[1].failure == "failed: no bars in range");
+  CHECK_FALSE(back.rows[1].finished);
 }

@@ -22,8 +22,8 @@ struct trial_run {
   std::string report;                   ///< the report frame, normalised
 };
 
-trial_run run_once(const std::string& name, const std::string& request) {
-  daemon_process d(mlt::test::fresh_dir(name));
+trial_run run_once(const std::string& name, const std::string& request, std::vector<std::string> flags = {}) {
+  daemon_process d(mlt::test::fresh_dir(name), std::move(flags));
   mlt::net::ws_client c;
   c.connect("127.0.0.1", d.port());
   frame_reader r(c);
@@ -90,4 +90,14 @@ TEST_CASE("a trial with an optimise decision run twice gives the same transcript
   // here the budget ends it, so the choice can repeat.
   CHECK(count_lines(first, "time limit") == 0);
   check_same(first, second);
+}
+
+TEST_CASE("an optimise decision and the walk-forward evidence give the same transcript and report with their folds "
+          "in turn and on three fit workers",
+          "[integration]") {
+  const auto in_turn = run_once("repro-fits-1", "Run trial on TSLA with xgboost and optimize", {"--parallel-fits", "1"});
+  const auto pooled = run_once("repro-fits-3", "Run trial on TSLA with xgboost and optimize", {"--parallel-fits", "3"});
+  CHECK(count_lines(in_turn, "Optimiser tried") == 1);
+  CHECK(count_lines(in_turn, "Walk-forward fold") >= 2);
+  check_same(in_turn, pooled);
 }

@@ -109,6 +109,7 @@ TEST_CASE("each bad key, type, range or cron expression is reported with its JSO
        "$.limits.max_frame_bytes: must be an integer in 1024..67108864, got 100"},
       {R"({"limits":{"max_concurrent_trials":257}})",
        "$.limits.max_concurrent_trials: must be an integer in 0..256, got 257"},
+      {R"({"limits":{"parallel_fits":-1}})", "$.limits.parallel_fits: must be an integer in 0..256, got -1"},
       {R"({"storage":{"state_dir":""}})", "$.storage.state_dir: must not be empty"},
       {R"({"logging":{"level":"loud"}})",
        "$.logging.level: must be one of \"trace\", \"debug\", \"info\", \"warn\", \"error\", got \"loud\""},
@@ -123,7 +124,24 @@ TEST_CASE("each bad key, type, range or cron expression is reported with its JSO
        "$.schedules[0].timezone: must be \"UTC\" or a fixed offset like \"+05:30\" or \"-04:00\" (zone names and "
        "daylight saving are not supported), got \"America/New_York\""},
       {R"({"schedules":[{"name":"a","cron":"0 0 * * *","request":{"model":"xgboost"}}]})",
-       "$.schedules[0].request: missing \"symbol\" (the ticker to trade)"},
+       "$.schedules[0].request: missing \"symbol\" (the ticker to trade) or \"symbols\" (several, or a list such "
+       "as \"dow30\")"},
+      {R"({"schedules":[{"name":"a","cron":"0 0 * * *","approved":true,"request":{"symbols":[]}}]})",
+       "$.schedules[0].request.symbols: must name at least one symbol"},
+      {R"({"schedules":[{"name":"a","cron":"0 0 * * *","approved":true,"request":{"symbols":["AAPL","S P Y"]}}]})",
+       "$.schedules[0].request.symbols[1]: must be a ticker like \"SPY\" or a built-in list (dow30), got \"S P Y\""},
+      {R"({"schedules":[{"name":"a","cron":"0 0 * * *","approved":true,"request":{"symbols":["AAPL","AAPL"]}}]})",
+       "$.schedules[0].request.symbols[1]: \"AAPL\" is listed twice"},
+      {R"({"schedules":[{"name":"a","cron":"0 0 * * *","approved":true,"request":{"symbols":"sp500"}}]})",
+       "$.schedules[0].request.symbols: must be a list of tickers [\"AAPL\", \"MSFT\"] or a built-in list's name "
+       "(dow30), got \"sp500\""},
+      {R"({"schedules":[{"name":"a","cron":"0 0 * * *","approved":true,"request":{"symbols":["dow30","SPY"]}}]})",
+       "$.schedules[0].request.symbols: names 31 symbols; a schedule runs at most 30"},
+      {R"({"schedules":[{"name":"a","cron":"0 0 * * *","approved":true,"request":{"symbol":"SPY","symbols":["AAPL","MSFT"]}}]})",
+       "$.schedules[0].request: give \"symbol\" or \"symbols\", not both"},
+      {R"({"schedules":[{"name":"a","cron":"0 0 * * *","request":{"symbols":["AAPL","MSFT"]}}]})",
+       "$.schedules[0].approved: a schedule over several symbols must be approved (true): a proposal waiting for "
+       "the next person holds one symbol"},
       {R"({"schedules":[{"name":"a","cron":"0 0 * * *"}]})",
        "$.schedules[0]: missing \"request\" (at least {\"symbol\": \"SPY\"})"},
       {R"({"schedules":[{"cron":"0 0 * * *","request":{"symbol":"SPY"}}]})", "$.schedules[0]: missing \"name\""},
@@ -234,7 +252,7 @@ TEST_CASE("the example config is complete and passes the check") {
   CHECK(r.ok());
   CHECK(r.warnings.empty());
   CHECK(format_report(path, r) == path + ": OK\n");
-  REQUIRE(o.schedules.size() == 2);
+  REQUIRE(o.schedules.size() == 3);
   const auto& s = o.schedules[0];
   CHECK(s.name == "nightly-spy-xgboost");
   CHECK(s.offset_minutes == -240);
@@ -250,6 +268,7 @@ TEST_CASE("the example config is complete and passes the check") {
   CHECK(std::find(s.request.pinned.begin(), s.request.pinned.end(), "paper.slippage_bps") != s.request.pinned.end());
   CHECK(o.schedules[1].kind == "paper_update");
   CHECK_FALSE(o.schedules[1].enabled);
+  CHECK(o.schedules[2].request.symbols == std::vector<std::string>{"AAPL", "NVDA", "TSLA"});
   CHECK(o.allowed_origins.size() == 2);
 
   // Every key the reader knows appears in the example (so the README can use it).
@@ -263,9 +282,9 @@ TEST_CASE("the example config is complete and passes the check") {
         "decision_budget", "wf_folds", "wf_window", "params", "paper", "cash", "commission_bps", "slippage_bps", "allow_short",
         "long_threshold", "short_threshold", "fractional_shares", "stop_loss", "take_profit",
         "commission_per_share", "commission_min", "commission_fixed", "sizing", "size", "vol_lookback",
-        "max_concurrent_trials", "max_queue", "max_frame_bytes", "max_message_bytes", "messages_per_minute",
+        "max_concurrent_trials", "parallel_fits", "max_queue", "max_frame_bytes", "max_message_bytes", "messages_per_minute",
         "max_sessions", "state_dir", "level", "file", "max_file_mb", "max_files", "name", "cron", "timezone",
-        "request", "approved", "missed", "enabled", "symbol", "local_trainers", "secret_env"}) {
+        "request", "approved", "missed", "enabled", "symbol", "symbols", "local_trainers", "secret_env"}) {
     INFO(key);
     CHECK(text.find(std::string("\"") + key + "\":") != std::string::npos);
   }
@@ -409,4 +428,22 @@ TEST_CASE("a cutoff covers up to the last day of its month") {
   CHECK(cutoff_last_day("2017-13").empty());
   CHECK(knowledge_cutoff_ok("2025-07"));
   CHECK_FALSE(knowledge_cutoff_ok("2025-7"));
+}
+
+TEST_CASE("a schedule's symbols: tickers or a built-in list, the first standing for the plan") {
+  daemon_options o;
+  const auto report = check_json(R"({"schedules":[
+    {"name":"pair","cron":"0 0 * * *","approved":true,"request":{"symbols":["AAPL","MSFT"],"model":"logistic"}},
+    {"name":"dow","cron":"0 1 * * *","approved":true,"request":{"symbols":"Dow 30"}},
+    {"name":"one","cron":"0 2 * * *","approved":true,"request":{"symbols":["TSLA"]}}]})", o);
+  INFO(report.error_text());
+  REQUIRE(report.ok());
+  REQUIRE(o.schedules.size() == 3);
+  CHECK(o.schedules[0].request.symbols == std::vector<std::string>{"AAPL", "MSFT"});
+  CHECK(o.schedules[0].request.symbol == "AAPL");
+  CHECK(o.schedules[0].request.universe.empty());
+  CHECK(o.schedules[1].request.symbols.size() == 30);
+  CHECK(o.schedules[1].request.universe == "dow30");
+  CHECK(o.schedules[2].request.symbols.empty());  // one symbol is a plain trial
+  CHECK(o.schedules[2].request.symbol == "TSLA");
 }

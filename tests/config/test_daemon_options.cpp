@@ -13,11 +13,13 @@ TEST_CASE("daemon flags override the built-in defaults") {
   daemon_options o;
   std::string err;
   CHECK(o.bind == "127.0.0.1");
-  REQUIRE(parse({"--port", "9000", "--state-dir", "/tmp/s", "--data-dir=/tmp/d", "--max-trials", "3"}, o, err));
+  REQUIRE(parse({"--port", "9000", "--state-dir", "/tmp/s", "--data-dir=/tmp/d", "--max-trials", "3",
+               "--parallel-fits", "4"}, o, err));
   CHECK(o.port == 9000);
   CHECK(o.state_dir == "/tmp/s");
   CHECK(o.data_dir == "/tmp/d");
   CHECK(o.max_concurrent_trials == 3);
+  CHECK(o.parallel_fits == 4);
   CHECK(o.bind == "127.0.0.1");
 }
 
@@ -30,6 +32,7 @@ TEST_CASE("bad daemon flags are refused with the flag named") {
       {{"--port", "70000"}, "--port"},
       {{"--port", "abc"}, "--port"},
       {{"--port"}, "needs a value"},
+      {{"--parallel-fits", "0"}, "--parallel-fits must be 1..256"},
       {{"--wat"}, "--wat"},
       {{"--brain", "gpt"}, "gpt"},
       {{"--log-level", "loud"}, "--log-level"},

@@ -180,12 +180,13 @@ TEST_CASE("a client that stops reading is disconnected once its unsent frames pa
 
   ws_client client;  // connects and then never reads
   client.connect("127.0.0.1", srv.port());
-  for (int i = 0; i < 200 && !conn; ++i) std::this_thread::sleep_for(10ms);
-  std::shared_ptr<ws_connection> c;
-  {
+  // `conn` is set on the server's thread: read it under the lock (TSan found the unlocked read).
+  auto opened = [&] {
     std::lock_guard<std::mutex> lock(m);
-    c = conn;
-  }
+    return conn;
+  };
+  std::shared_ptr<ws_connection> c;
+  for (int i = 0; i < 200 && !(c = opened()); ++i) std::this_thread::sleep_for(10ms);
   REQUIRE(c);
   // 128 MB in 64 KB frames: far more than the kernel's socket buffers and the 1 MB limit.
   const std::string frame(64 << 10, 'x');
