@@ -181,6 +181,7 @@ void worker_node::stop() {
     self->send_exit(w.trainer_host, caf::exit_reason::user_shutdown);
     self->wait_for(w.trainer_host);
   }
+  w.fits = fit_workers{};  // the fit workers end with their last handle
   w.sys->await_actors_before_shutdown(false);  // a trainer mid-fit is not waited for
   w.sys.reset();
   w.log->info("mltrainerd worker stopped");
