@@ -22,11 +22,14 @@ public:
   void start();
   /// The bound port.
   std::uint16_t port() const;
+  /// The cluster port workers join on; 0 without a cluster.
+  std::uint16_t cluster_port() const;
   /// Records running trials as interrupted, closes connections, stops actors.
   void stop();
 
+  struct impl;  // public so that daemon.cpp's start-up functions can take it
+
 private:
-  struct impl;
   std::unique_ptr<impl> impl_;
 };
 

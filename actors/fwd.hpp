@@ -18,6 +18,7 @@
 
 #include "messages/chat.hpp"
 #include "messages/fit_msgs.hpp"
+#include "messages/cluster_msgs.hpp"
 #include "messages/negotiation.hpp"
 #include "messages/paper_msgs.hpp"
 #include "messages/plan.hpp"
@@ -171,7 +172,8 @@ using engine_actor = caf::typed_actor<
     caf::replies_to<msg::cancel_trial>::with<bool>,
     caf::reacts_to<msg::optimize_step>,      // from its trainers
     caf::reacts_to<msg::data_progress_msg>,  // from the data loader
-    caf::reacts_to<msg::trial_failed>>;      // from the store: a line it could not write
+    caf::reacts_to<msg::trial_failed>,       // from the store: a line it could not write
+    caf::reacts_to<msg::trainer_moved>>;     // from a remote trainer (actors/cluster/)
 
 engine_actor spawn_engine(caf::actor_system& sys, engine_config cfg);
 

@@ -67,25 +67,40 @@ std::optional<std::string_view> query_value(std::string_view target, std::string
   return std::nullopt;
 }
 
-// Asks the store and waits at most ctx.store_timeout. On failure `err` is
-// the HTTP answer to give instead.
-template <class Answer, class Question>
-std::optional<Answer> ask_store(const http_api_context& ctx, Question q, net::server_response& err) {
-  if (!ctx.sys || !ctx.store) {
-    err = error(503, "the store is not available");
+// Asks `who` (the store, the cluster's door) and waits at most
+// ctx.store_timeout. On failure `err` is the HTTP answer to give instead.
+template <class Answer, class Handle, class Question>
+std::optional<Answer> ask(const http_api_context& ctx, const Handle& who, const char* what, Question q,
+                          net::server_response& err) {
+  if (!ctx.sys || !who) {
+    err = error(503, std::string(what) + " is not available");
     return std::nullopt;
   }
   std::optional<Answer> out;
   caf::scoped_actor self{*ctx.sys};
-  self->request(ctx.store, ctx.store_timeout, std::move(q))
+  self->request(who, ctx.store_timeout, std::move(q))
       .receive([&](Answer& a) { out = std::move(a); },
                [&](caf::error& e) {
                  err = e == caf::sec::request_timeout
-                           ? error(503, "the store did not answer within " +
+                           ? error(503, std::string(what) + " did not answer within " +
                                             std::to_string(ctx.store_timeout.count()) + " ms")
-                           : error(500, "the store failed: " + msg::error_sentence(e));
+                           : error(500, std::string(what) + " failed: " + msg::error_sentence(e));
                });
   return out;
+}
+
+template <class Answer, class Question>
+std::optional<Answer> ask_store(const http_api_context& ctx, Question q, net::server_response& err) {
+  return ask<Answer>(ctx, ctx.store, "the store", std::move(q), err);
+}
+
+// The nodes of the cluster; a daemon without one is its only node.
+msg::cluster_status cluster_nodes(const http_api_context& ctx, net::server_response& err, bool& ok) {
+  ok = true;
+  if (!ctx.cluster) return msg::cluster_status{{msg::node_status{"coordinator", "coordinator", "", 0, 0, 0, 0}}};
+  auto status = ask<msg::cluster_status>(ctx, ctx.cluster, "the cluster", msg::cluster_status_query{}, err);
+  ok = status.has_value();
+  return status ? *status : msg::cluster_status{};
 }
 
 net::server_response health(const http_api_context& ctx) {
@@ -103,6 +118,10 @@ net::server_response metrics_page(const http_api_context& ctx) {
     metrics::set_trials(s, it == counts->by_status.end() ? 0 : it->second);
   }
   for (const auto& [status, n] : counts->by_status) metrics::set_trials(status, n);
+  if (ctx.cluster) {
+    bool ok = false;
+    for (const auto& n : cluster_nodes(ctx, err, ok).nodes) metrics::set_cluster_node(n);
+  }
   net::server_response res;
   res.content_type = "text/plain; version=0.0.4; charset=utf-8";
   res.body = metrics::global().render();
@@ -191,17 +210,18 @@ net::server_response handle_http(const http_api_context& ctx, const net::server_
   const std::string_view path = target.substr(0, target.find('?'));
   const bool get = req.method == "GET" || req.method == "HEAD";
 
-  enum class route { none, health, metrics, trials, trial };
+  enum class route { none, health, metrics, trials, trial, cluster };
   route r = route::none;
   if (path == "/health") r = route::health;
   else if (path == "/metrics") r = route::metrics;
   else if (path == "/api/trials") r = route::trials;
+  else if (path == "/api/cluster") r = route::cluster;
   else if (path.substr(0, trials_prefix.size()) == trials_prefix) r = route::trial;
 
   if (r == route::none) {
     if (get && ctx.static_files)
       if (auto res = ctx.static_files(req)) return std::move(*res);
-    return error(404, "no such path; try /health, /metrics, /api/trials, /api/trials/{id} or "
+    return error(404, "no such path; try /health, /metrics, /api/cluster, /api/trials, /api/trials/{id} or "
                       "/api/trials/{id}/report.html|equity.csv|trades.csv");
   }
   // Everything but /health tells what ran here: it needs the token.
@@ -217,6 +237,12 @@ net::server_response handle_http(const http_api_context& ctx, const net::server_
       return metrics_page(ctx);
     case route::trials:
       return list_trials(ctx, target);
+    case route::cluster: {
+      net::server_response err;
+      bool ok = false;
+      auto nodes = cluster_nodes(ctx, err, ok);
+      return ok ? json(200, msg::encode_cluster(nodes)) : err;
+    }
     default: {
       const auto rest = path.substr(trials_prefix.size());
       const auto slash = rest.find('/');

@@ -23,6 +23,7 @@ namespace mlt::actors {
 struct http_api_context {
   caf::actor_system* sys = nullptr;
   store_actor store;
+  caf::actor cluster;  ///< the cluster's door; none = a single node
   std::string version;
   /// How long one store question may take before the answer is 503.
   std::chrono::milliseconds store_timeout{5000};

@@ -91,6 +91,11 @@ namespace {
 registry& make_global() {
   static registry r;
   r.describe("mltrainer_trials", kind::gauge, "Trials in the store by state.");
+  r.describe("mltrainer_cluster_node_slots", kind::gauge, "Trainer slots of a cluster node.");
+  r.describe("mltrainer_cluster_node_running", kind::gauge, "Trainer slots of a cluster node a trial holds.");
+  r.describe("mltrainer_cluster_node_fits_done", kind::gauge, "Fits finished on a cluster node since it joined.");
+  r.describe("mltrainer_cluster_calls_total", kind::counter, "Trainer requests sent to cluster nodes, each with its reply.");
+  r.describe("mltrainer_cluster_call_bytes_total", kind::counter, "Envelope payload bytes of those requests and replies.");
   r.describe("mltrainer_decisions_total", kind::counter, "Decisions applied to trials, by action and brain.");
   r.describe("mltrainer_sessions", kind::gauge, "Open WebSocket sessions.");
   r.describe("mltrainer_sessions_total", kind::counter, "WebSocket sessions opened since start.");
@@ -152,5 +157,17 @@ void count_data_source_retry(const std::string& source) {
 }
 
 void set_trials(const std::string& state, std::int64_t n) { global().set("mltrainer_trials", {{"state", state}}, n); }
+
+void count_cluster_call(std::int64_t request_bytes, std::int64_t reply_bytes) {
+  global().add("mltrainer_cluster_calls_total");
+  global().add("mltrainer_cluster_call_bytes_total", {}, request_bytes + reply_bytes);
+}
+
+void set_cluster_node(const msg::node_status& n) {
+  const labels l = {{"node", n.id}, {"role", n.role}};
+  global().set("mltrainer_cluster_node_slots", l, n.slots);
+  global().set("mltrainer_cluster_node_running", l, n.running);
+  global().set("mltrainer_cluster_node_fits_done", l, n.fits_done);
+}
 
 }  // namespace mlt::metrics

@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "messages/cluster_msgs.hpp"
+
 namespace mlt::metrics {
 
 /// Label name/value pairs, e.g. {{"direction", "in"}}; order is kept.
@@ -83,6 +85,13 @@ void count_data_source_call(const std::string& source);
 void count_data_source_retry(const std::string& source);
 /// The trial gauge: how many trials the store holds in `state`.
 void set_trials(const std::string& state, std::int64_t n);
+
+/// One node of the cluster: its slots, running trainers and finished fits.
+void set_cluster_node(const msg::node_status& n);
+
+/// One trainer request a remote trainer sent to a node and its reply, with
+/// the envelopes' payload bytes (the placement overhead bench_cluster reports).
+void count_cluster_call(std::int64_t request_bytes, std::int64_t reply_bytes);
 
 /// The trial states always listed in mltrainer_trials (0 when none).
 const std::vector<std::string>& trial_states();

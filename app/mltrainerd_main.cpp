@@ -5,6 +5,7 @@
 #include <iostream>
 #include <string>
 
+#include "actors/cluster/worker_node.hpp"
 #include "actors/daemon.hpp"
 #include "app/shutdown_signal.hpp"
 #include "config/config_file.hpp"
@@ -41,6 +42,21 @@ std::string start_advice(const std::string& what, const mlt::config::daemon_opti
   return "";
 }
 
+// A worker node until SIGINT/SIGTERM (or the coordinator's refusal).
+int run_worker(const mlt::config::daemon_options& opts, mlt::app::shutdown_signal& shutdown) {
+  mlt::actors::cluster::worker_node w(opts);
+  try {
+    w.start();
+  } catch (const std::exception& e) {
+    std::cerr << "mltrainerd: " << e.what() << "\n";
+    return 1;
+  }
+  const int sig = shutdown.wait();
+  if (w.exit_code() == 0) std::cerr << "mltrainerd: " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ", shutting down\n";
+  w.stop();
+  return w.exit_code();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -71,6 +87,7 @@ int main(int argc, char** argv) {
 
   mlt::app::shutdown_signal shutdown;
 
+  if (opts.worker) return run_worker(opts, shutdown);
   if (const std::string problem = state_dir_problem(opts.state_dir); !problem.empty()) {
     std::cerr << "mltrainerd: " << problem << "\n" << start_advice(problem, opts) << "\n";
     return 1;
@@ -83,7 +100,8 @@ int main(int argc, char** argv) {
     std::cerr << "mltrainerd: " << e.what() << "\n" << (advice.empty() ? "" : advice + "\n");
     return 1;
   }
-  // A line the client scripts and tests can wait for.
+  // Lines the client scripts and tests can wait for (the cluster's first).
+  if (opts.cluster_port >= 0) std::cout << "cluster listening on port " << d.cluster_port() << std::endl;
   std::cout << "mltrainerd listening on port " << d.port() << std::endl;
   const int sig = shutdown.wait();
   std::cerr << "mltrainerd: " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ", shutting down\n";

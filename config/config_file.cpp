@@ -291,22 +291,25 @@ const std::vector<std::string> sizing_rules = {"all", "units", "fraction", "vol_
 const std::vector<std::string> limits_keys = {"max_concurrent_trials", "parallel_fits", "max_queue", "max_frame_bytes",
                                               "max_message_bytes", "messages_per_minute", "max_sessions"};
 const std::vector<std::string> storage_keys = {"state_dir"};
+const std::vector<std::string> cluster_keys = {"port", "bind", "local_trainers", "secret_env"};
 const std::vector<std::string> logging_keys = {"level", "file", "max_file_mb", "max_files"};
 const std::vector<std::string> schedule_keys = {"name", "cron", "timezone", "kind", "request", "approved", "missed",
                                                 "enabled"};
 const std::vector<std::string> root_keys = {"server", "data", "brain", "trial_defaults", "limits", "storage",
-                                            "logging", "schedules"};
+                                            "logging", "schedules", "cluster"};
+
+// A listen address (server.bind, cluster.bind).
+void read_bind(reader& r, const std::string& path, element v, std::string& out) {
+  std::string bind;
+  if (!r.non_empty(path, v, bind)) return;
+  if (host_ok(bind)) out = bind;
+  else r.error(path, "must be an IP address or host name, got " + quote(bind));
+}
 
 void read_server(reader& r, const std::string& p, element el, daemon_options& o, bool& inline_secret) {
   object obj;
   if (!r.object_of(p, el, server_keys, obj)) return;
-  if (auto v = reader::member(obj, "bind")) {
-    std::string bind;
-    if (r.non_empty(p + ".bind", *v, bind)) {
-      if (host_ok(bind)) o.bind = bind;
-      else r.error(p + ".bind", "must be an IP address or host name, got " + quote(bind));
-    }
-  }
+  if (auto v = reader::member(obj, "bind")) read_bind(r, p + ".bind", *v, o.bind);
   if (auto v = reader::member(obj, "port")) r.integer(p + ".port", *v, 0, 65535, o.port);
   if (auto v = reader::member(obj, "io_threads")) r.integer(p + ".io_threads", *v, 1, 64, o.io_threads);
   if (auto v = reader::member(obj, "tokens")) {
@@ -583,6 +586,15 @@ void read_storage(reader& r, const std::string& p, element el, daemon_options& o
   if (auto v = reader::member(obj, "state_dir")) r.non_empty(p + ".state_dir", *v, o.state_dir);
 }
 
+void read_cluster(reader& r, const std::string& p, element el, daemon_options& o) {
+  object obj;
+  if (!r.object_of(p, el, cluster_keys, obj)) return;
+  if (auto v = reader::member(obj, "port")) r.integer(p + ".port", *v, 0, 65535, o.cluster_port);
+  if (auto v = reader::member(obj, "bind")) read_bind(r, p + ".bind", *v, o.cluster_bind);
+  if (auto v = reader::member(obj, "local_trainers")) r.integer(p + ".local_trainers", *v, 0, 256, o.local_trainers);
+  if (auto v = reader::member(obj, "secret_env")) r.env_name(p + ".secret_env", *v, o.cluster_secret_env);
+}
+
 void read_logging(reader& r, const std::string& p, element el, daemon_options& o) {
   object obj;
   if (!r.object_of(p, el, logging_keys, obj)) return;
@@ -687,7 +699,7 @@ void apply_config_json(const std::string& json, daemon_options& o, config_report
   }
   const std::vector<std::pair<std::string, std::vector<std::string>>> sections = {
       {"server", server_keys}, {"data", data_keys},       {"brain", brain_keys},     {"trial_defaults", trial_keys},
-      {"limits", limits_keys}, {"storage", storage_keys}, {"logging", logging_keys}};
+      {"limits", limits_keys}, {"storage", storage_keys}, {"logging", logging_keys}, {"cluster", cluster_keys}};
   object obj;
   if (!r.object_of("$", root, root_keys, obj, &sections)) return;
   bool inline_secret = false;
@@ -699,6 +711,7 @@ void apply_config_json(const std::string& json, daemon_options& o, config_report
   if (auto v = reader::member(obj, "limits")) read_limits(r, "$.limits", *v, o);
   if (auto v = reader::member(obj, "storage")) read_storage(r, "$.storage", *v, o);
   if (auto v = reader::member(obj, "logging")) read_logging(r, "$.logging", *v, o);
+  if (auto v = reader::member(obj, "cluster")) read_cluster(r, "$.cluster", *v, o);
   if (auto v = reader::member(obj, "schedules")) {
     simdjson::dom::array arr;
     if (v->get(arr) != simdjson::SUCCESS) {

@@ -57,6 +57,7 @@ void apply_environment(daemon_options& o, const env_lookup& env) {
     }
   }
   if (auto k = get(o.polygon_api_key_env)) o.polygon_api_key = *k;
+  if (auto k = get(o.cluster_secret_env)) o.cluster_secret = *k;
   if (auto u = get("POLYGON_BASE_URL")) o.polygon_base_url = *u;
   if (auto k = get(o.anthropic.api_key_env)) o.anthropic.api_key = *k;
   if (auto k = get(o.openai.api_key_env)) o.openai.api_key = *k;
@@ -64,6 +65,30 @@ void apply_environment(daemon_options& o, const env_lookup& env) {
   if (auto u = get("ANTHROPIC_BASE_URL")) o.anthropic.base_url = *u;
   if (auto u = get("OPENAI_BASE_URL")) o.openai.base_url = *u;
 }
+
+namespace {
+
+// A cluster runs on its shared secret; without one nobody may join (or,
+// for a worker, prove anything), so it does not start.
+template <class Error, class Warn>
+void check_cluster_options(const daemon_options& o, Error error, Warn warn) {
+  const bool cluster = o.cluster_port >= 0 || o.worker;
+  if (cluster && o.cluster_secret.size() < min_token_chars)
+    error("env:" + o.cluster_secret_env,
+          o.cluster_secret.empty()
+              ? "a cluster needs its shared secret: set " + o.cluster_secret_env + " (e.g. openssl rand -hex 24) on "
+                    "the coordinator and every worker"
+              : "the cluster secret in " + o.cluster_secret_env + " must be at least " +
+                    std::to_string(min_token_chars) + " characters");
+  if (o.worker && o.join.empty()) error("--join", "a worker needs --join HOST:PORT, the coordinator's cluster port");
+  if (!o.worker && !o.join.empty()) error("--join", "--join is for workers: add --worker");
+  if (o.worker && o.cluster_port >= 0) error("--cluster-port", "a worker does not open a cluster port");
+  if (o.cluster_port >= 0 && !is_loopback_address(o.cluster_bind))
+    warn("$.cluster.bind", "workers join on " + o.cluster_bind + " without TLS: the secret authenticates them, but "
+                           "trial data crosses the network unencrypted; use a private network or a VPN");
+}
+
+}  // namespace
 
 void check_options(const daemon_options& o, config_report& report) {
   auto error = [&](const std::string& path, const std::string& message) {
@@ -104,6 +129,7 @@ void check_options(const daemon_options& o, config_report& report) {
   if (o.max_message_bytes > o.max_frame_bytes)
     warn("$.limits.max_message_bytes", "is larger than limits.max_frame_bytes (" + std::to_string(o.max_frame_bytes) +
                                            "), so chat messages are limited by the frame size");
+  check_cluster_options(o, error, warn);
   std::error_code ec;
   if (!o.data_dir.empty() && !std::filesystem::is_directory(o.data_dir, ec))
     warn("$.data.dir", "directory " + quote(o.data_dir) + " does not exist (the daemon refuses to start without it)");

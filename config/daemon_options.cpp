@@ -48,6 +48,12 @@ std::string daemon_usage() {
              {"--decision-deadline-ms N", "time per checkpoint decision, 10..3600000; then the rules brain decides",
               "10000"},
              {"--log-level LEVEL", "trace, debug, info, warn or error", "info"},
+             {"--cluster-port N", "coordinator: workers join on this port; 0 = any free port (printed)", "none"},
+             {"--local-trainers N", "coordinator: trainer slots of its own; 0 = every fit on a worker",
+              "number of cores"},
+             {"--worker", "run as a worker node that trains for a coordinator (needs --join)", "off"},
+             {"--join HOST:PORT", "worker: the coordinator's cluster port", "none"},
+             {"--trainers N", "worker: trainers it hosts, 1..256", "number of cores"},
              {"--foreground", "stay attached to the terminal (always; for service managers)", "on"},
              {"--help", "this text", "-"},
          }) +
@@ -55,7 +61,7 @@ std::string daemon_usage() {
          "\n"
          "environment (names configurable in the file): MLTRAINER_TOKENS (comma-separated bearer\n"
          "  tokens), POLYGON_API_KEY, POLYGON_BASE_URL, ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL,\n"
-         "  OPENAI_API_KEY, OPENAI_BASE_URL\n"
+         "  OPENAI_API_KEY, OPENAI_BASE_URL, MLTRAINER_CLUSTER_SECRET (the cluster's shared secret)\n"
          "precedence: built-in defaults < config file < environment < flags\n";
 }
 
@@ -126,6 +132,24 @@ bool parse_daemon_args(int argc, char** argv, daemon_options& o, std::string& er
       if (!to_int(value, 10, 3600000, n))
         return error = "--decision-deadline-ms must be 10..3600000, got '" + value + "'", false;
       o.decision_deadline_ms = static_cast<int>(n);
+    } else if (a == "--cluster-port") {
+      if (!need(value)) return false;
+      if (!to_int(value, 0, 65535, n)) return error = "--cluster-port must be 0..65535, got '" + value + "'", false;
+      o.cluster_port = static_cast<int>(n);
+    } else if (a == "--local-trainers") {
+      if (!need(value)) return false;
+      if (!to_int(value, 0, 256, n)) return error = "--local-trainers must be 0..256, got '" + value + "'", false;
+      o.local_trainers = static_cast<int>(n);
+    } else if (a == "--worker") {
+      o.worker = true;
+    } else if (a == "--join") {
+      if (!need(o.join)) return false;
+      if (!split_host_port(o.join).second)
+        return error = "--join must be HOST:PORT (the coordinator's cluster port), got '" + o.join + "'", false;
+    } else if (a == "--trainers") {
+      if (!need(value)) return false;
+      if (!to_int(value, 1, 256, n)) return error = "--trainers must be 1..256, got '" + value + "'", false;
+      o.worker_trainers = static_cast<int>(n);
     } else if (a == "--log-level") {
       if (!need(o.log_level)) return false;
       if (o.log_level != "trace" && o.log_level != "debug" && o.log_level != "info" && o.log_level != "warn" &&
@@ -137,6 +161,13 @@ bool parse_daemon_args(int argc, char** argv, daemon_options& o, std::string& er
     }
   }
   return true;
+}
+
+std::pair<std::string, std::uint16_t> split_host_port(const std::string& host_port) {
+  const auto colon = host_port.rfind(':');
+  long port = 0;
+  if (colon == std::string::npos || colon == 0 || !to_int(host_port.substr(colon + 1), 1, 65535, port)) return {"", 0};
+  return {host_port.substr(0, colon), static_cast<std::uint16_t>(port)};
 }
 
 std::string effective_log_file(const daemon_options& o) {

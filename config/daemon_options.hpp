@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "config/cron.hpp"
@@ -145,6 +146,16 @@ struct daemon_options {
   int log_max_file_mb = 10;        ///< rotate at this size, 1..10240 (logging.max_file_mb)
   int log_max_files = 5;           ///< rotated files kept, 1..1000 (logging.max_files)
 
+  // cluster (README "Running on several machines")
+  int cluster_port = -1;           ///< coordinator: workers join here, 0 = any free port, -1 = no cluster (cluster.port, --cluster-port)
+  std::string cluster_bind = "127.0.0.1";  ///< coordinator: the cluster port's address (cluster.bind)
+  int local_trainers = -1;         ///< coordinator: its own trainer slots, 0 = every fit on a worker, -1 = number of cores (cluster.local_trainers, --local-trainers)
+  std::string cluster_secret_env = "MLTRAINER_CLUSTER_SECRET";  ///< env var with the shared secret (cluster.secret_env)
+  std::string cluster_secret;      ///< from cluster_secret_env only; never logged, sent or stored
+  bool worker = false;             ///< run as a worker node (--worker)
+  std::string join;                ///< worker: the coordinator's HOST:PORT (--join)
+  int worker_trainers = 0;         ///< worker: trainers it hosts, 0 = number of cores (--trainers)
+
   // schedules
   std::vector<schedule_options> schedules;  ///< scheduled trials and paper updates (schedules)
 
@@ -161,6 +172,9 @@ bool parse_daemon_args(int argc, char** argv, daemon_options& out, std::string& 
 
 /// The --help text.
 std::string daemon_usage();
+
+/// "HOST:PORT" split; port 0 when it is not of that form.
+std::pair<std::string, std::uint16_t> split_host_port(const std::string& host_port);
 
 /// The log file path: log_file, or STATE_DIR/mltrainerd.log.
 std::string effective_log_file(const daemon_options& o);

@@ -7,6 +7,7 @@ namespace mlt::msg {
 
 void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_types<caf::id_block::mltrainer>();
+  cfg.add_message_types<caf::id_block::mltrainer_cluster>();
   register_error_category(cfg);
 }
 

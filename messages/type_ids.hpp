@@ -7,6 +7,7 @@
 
 #include "messages/chat.hpp"
 #include "messages/fit_msgs.hpp"
+#include "messages/cluster_msgs.hpp"
 #include "messages/negotiation.hpp"
 #include "messages/paper_msgs.hpp"
 #include "messages/plan.hpp"
@@ -116,6 +117,23 @@ CAF_BEGIN_TYPE_ID_BLOCK(mltrainer, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::save_universe_report))
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::run_universe))
 CAF_END_TYPE_ID_BLOCK(mltrainer)
+
+// The cluster's messages (messages/cluster_msgs.hpp), after the block above.
+CAF_BEGIN_TYPE_ID_BLOCK(mltrainer_cluster, caf::id_block::mltrainer::end)
+  CAF_ADD_TYPE_ID(mltrainer_cluster, (mlt::msg::cluster_hello))
+  CAF_ADD_TYPE_ID(mltrainer_cluster, (mlt::msg::cluster_challenge))
+  CAF_ADD_TYPE_ID(mltrainer_cluster, (mlt::msg::cluster_join))
+  CAF_ADD_TYPE_ID(mltrainer_cluster, (mlt::msg::cluster_welcome))
+  CAF_ADD_TYPE_ID(mltrainer_cluster, (mlt::msg::remote_call))
+  CAF_ADD_TYPE_ID(mltrainer_cluster, (mlt::msg::place_request))
+  CAF_ADD_TYPE_ID(mltrainer_cluster, (mlt::msg::placement))
+  CAF_ADD_TYPE_ID(mltrainer_cluster, (mlt::msg::release_slot))
+  CAF_ADD_TYPE_ID(mltrainer_cluster, (mlt::msg::node_fit_done))
+  CAF_ADD_TYPE_ID(mltrainer_cluster, (mlt::msg::node_status))
+  CAF_ADD_TYPE_ID(mltrainer_cluster, (mlt::msg::cluster_status_query))
+  CAF_ADD_TYPE_ID(mltrainer_cluster, (mlt::msg::cluster_status))
+  CAF_ADD_TYPE_ID(mltrainer_cluster, (mlt::msg::trainer_moved))
+CAF_END_TYPE_ID_BLOCK(mltrainer_cluster)
 
 namespace mlt::msg {
 

@@ -539,6 +539,17 @@ std::string encode_trials(const trial_list& list) {
   return w.take();
 }
 
+std::string encode_cluster(const cluster_status& status) {
+  json_writer w;
+  w.begin_object().key("nodes").begin_array();
+  for (const auto& n : status.nodes)
+    w.begin_object().field("id", n.id).field("role", n.role).field("address", n.address)
+        .field("pid", static_cast<std::int64_t>(n.pid)).field("slots", static_cast<std::int64_t>(n.slots))
+        .field("running", static_cast<std::int64_t>(n.running)).field("fits_done", n.fits_done).end_object();
+  w.end_array().end_object();
+  return w.take();
+}
+
 std::string encode_trial(const trial_record& rec) {
   json_writer w;
   w.begin_object().field("type", "trial").field("trial_id", rec.row.trial_id);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "messages/chat.hpp"
+#include "messages/cluster_msgs.hpp"
 #include "messages/paper_msgs.hpp"
 #include "messages/plan.hpp"
 #include "messages/store_msgs.hpp"
@@ -56,6 +57,8 @@ std::string encode_paper(const paper_note& n);
 /// {"type":"universe_report", "report_id", "universe", "symbols", "models",
 ///  "rows":[...], "pooled":[...], "text"}: a universe trial's combined report.
 std::string encode_universe_report(const universe_report& r);
+/// GET /api/cluster: {"nodes":[{"id","role","address","pid","slots","running","fits_done"}]}.
+std::string encode_cluster(const cluster_status& status);
 /// The report's sections as one text (the report frame's "text").
 std::string report_text(const final_report& r);
 

@@ -918,6 +918,23 @@
     }
   }
 
+  // The cluster's nodes (GET /api/cluster): the coordinator and its workers,
+  // their trainer slots and what runs there. A single daemon is one node.
+  async function refreshNodes() {
+    const t = token();
+    try {
+      const res = await fetch('/api/cluster', { headers: t ? { Authorization: 'Bearer ' + t } : {} });
+      if (!res.ok) return;
+      const nodes = (await res.json()).nodes || [];
+      const body = $('nodes').querySelector('tbody');
+      body.replaceChildren(...nodes.map((n) => el('tr', {},
+        ...[n.id, n.role, n.address, n.pid, n.slots, n.running, n.fits_done].map((v) => el('td', {}, String(v))))));
+      $('nodes-count').textContent = '(' + nodes.length + ')';
+    } catch (e) {
+      // The table keeps its last rows; the chat reports connection trouble.
+    }
+  }
+
   function init() {
     // A report exported to a file (web/report_export.cpp): draw it, nothing else.
     const exported = $('report-data');
@@ -941,7 +958,11 @@
     });
     $('live-btn').addEventListener('click', () => { if (state.liveId) showTrial(state.liveId); });
     $('download-btn').addEventListener('click', downloadReport);
-    $('refresh-btn').addEventListener('click', () => send({ type: 'list_trials', limit: 100 }));
+    $('refresh-btn').addEventListener('click', () => {
+      send({ type: 'list_trials', limit: 100 });
+      refreshNodes();
+    });
+    $('nodes-box').addEventListener('toggle', () => { if ($('nodes-box').open) refreshNodes(); });
     // Charts take their colours from the theme: redraw when it changes.
     if (window.matchMedia) {
       window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {

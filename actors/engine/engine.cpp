@@ -176,6 +176,10 @@ engine_actor::behavior_type engine_behavior(engine_self* self, engine_config cfg
         w.add("phase", "data").add("fraction", m.fraction);
         emit(self, *run, "engine", "progress", m.text, std::move(w));
       },
+      // A trial's trainer moved to another node of the cluster: say so.
+      [=](msg::trainer_moved& m) {
+        if (auto* run = live(self, m.trial_id)) emit(self, *run, "system", "status", m.text);
+      },
       // From the store: a transcript line of the trial could not be written.
       [=](msg::trial_failed& m) {
         if (auto* run = live(self, m.trial_id); run && run->store_failure.empty()) run->store_failure = m.message;

@@ -102,6 +102,7 @@ inline actors::engine_actor::behavior_type scripted_engine(actors::engine_actor:
       [](msg::optimize_step&) {},
       [](msg::data_progress_msg&) {},
       [](msg::trial_failed&) {},
+      [](msg::trainer_moved&) {},
   };
 }
 

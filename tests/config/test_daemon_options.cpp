@@ -3,18 +3,11 @@
 #include <vector>
 
 #include "config/daemon_options.hpp"
+#include "tests/config/parse_flags.hpp"
 
 using mlt::config::daemon_options;
-using mlt::config::parse_daemon_args;
 
-namespace {
-bool parse(std::vector<std::string> args, daemon_options& o, std::string& err) {
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  bool help = false;
-  return parse_daemon_args(static_cast<int>(argv.size()), argv.data(), o, err, help);
-}
-}  // namespace
+constexpr auto parse = mlt::test::parse_flags;
 
 TEST_CASE("daemon flags override the built-in defaults") {
   daemon_options o;

@@ -48,9 +48,11 @@ daemon_process::daemon_process(const std::string& state_dir, const std::vector<s
     auto n = read(out[0], buf, sizeof buf);
     if (n <= 0) break;
     seen.append(buf, static_cast<std::size_t>(n));
-    auto pos = seen.find("listening on port ");
+    auto pos = seen.find("mltrainerd listening on port ");
+    if (pos != std::string::npos) pos += 11;
     if (pos != std::string::npos && seen.find('\n', pos) != std::string::npos) {
       port_ = static_cast<std::uint16_t>(std::stoi(seen.substr(pos + 18)));
+      printed_ = seen;
       close(out[0]);
       return;
     }

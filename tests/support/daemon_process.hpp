@@ -19,6 +19,9 @@ public:
   daemon_process& operator=(const daemon_process&) = delete;
 
   std::uint16_t port() const { return port_; }
+  /// What it printed up to its "listening on port N" line (e.g. the
+  /// "cluster listening on port N" line before it).
+  const std::string& printed() const { return printed_; }
   pid_t pid() const { return pid_; }
   /// Sends `sig` and waits for the exit; returns the exit status (or 128+signal).
   int stop(int sig = 15);
@@ -26,6 +29,7 @@ public:
 private:
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
+  std::string printed_;
 };
 
 /// A fresh empty directory under the build tree's temp folder.

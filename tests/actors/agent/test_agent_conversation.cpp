@@ -218,6 +218,7 @@ actors::engine_actor::behavior_type recording_engine(actors::engine_actor::point
       [](msg::optimize_step&) {},
       [](msg::data_progress_msg&) {},
       [](msg::trial_failed&) {},
+      [](msg::trainer_moved&) {},
   };
 }
 
