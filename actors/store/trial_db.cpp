@@ -194,6 +194,20 @@ constexpr const char* schema_5_sql = R"sql(
       ON fitted_configurations(symbol COLLATE NOCASE, target);
   )sql";
 
+// Universe trials' combined reports: a table of its own that no older table
+// refers to, so it needs no schema step (an older build ignores it), and every
+// database gets it, one already at the newest schema too.
+constexpr const char* universe_reports_sql = R"sql(
+    CREATE TABLE IF NOT EXISTS universe_reports (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      created_at TEXT NOT NULL,
+      universe TEXT NOT NULL,
+      trial_ids TEXT NOT NULL,
+      text TEXT NOT NULL,
+      record BLOB NOT NULL
+    );
+  )sql";
+
 }  // namespace
 
 void trial_db::migrate() {
@@ -212,6 +226,7 @@ void trial_db::migrate() {
   if (v < 4) step(schema_4_sql);
   if (v < 5) migrate_to_5(v);
   if (v < 6) migrate_to_6();
+  exec(universe_reports_sql);
 }
 
 void trial_db::migrate_to_3() {
@@ -248,18 +263,6 @@ void trial_db::migrate_to_6() {
     exec("ROLLBACK");
     throw std::runtime_error("store: cannot bring database " + path_ + " to schema 6: " + e.what());
   }
-  // Universe trials' combined reports: a table of its own that no older
-  // table refers to, so it needs no schema step (an older build ignores it).
-  exec(R"sql(
-    CREATE TABLE IF NOT EXISTS universe_reports (
-      id INTEGER PRIMARY KEY AUTOINCREMENT,
-      created_at TEXT NOT NULL,
-      universe TEXT NOT NULL,
-      trial_ids TEXT NOT NULL,
-      text TEXT NOT NULL,
-      record BLOB NOT NULL
-    );
-  )sql");
 }
 
 // Trials from before schema 5 left no per-configuration record, but their

@@ -505,3 +505,17 @@ TEST_CASE("the store keeps a universe report, rows and numbers bit for bit, acro
   CHECK(back.rows[1].failure == "failed: no bars in range");
   CHECK_FALSE(back.rows[1].finished);
 }
+
+TEST_CASE("a schema-6 database written before universe trials gains their table when opened") {
+  const auto path = temp_db("universe-upgrade.db");
+  { store::trial_db db(path); }
+  raw_sql(path, "DROP TABLE universe_reports");  // as the build before universe trials left it
+  store::trial_db db(path);
+  CHECK(db.version() == store::trial_db::schema_version);
+  msg::universe_report r;
+  r.universe = "AAPL, NVDA";
+  r.text = "the table";
+  const auto id = db.save_universe_report(r);
+  CHECK(id > 0);
+  CHECK(db.universe_report(id).text == "the table");
+}
