@@ -92,11 +92,15 @@ inline caf::behavior scripted_store(caf::event_based_actor*, std::shared_ptr<sto
   };
 }
 
-/// An engine that starts every trial at once (queue position 0), has none to
-/// cancel, and does nothing else.
-inline actors::engine_actor::behavior_type scripted_engine(actors::engine_actor::pointer) {
+/// An engine that starts every trial at once (queue position 0), remembers it
+/// in `started` when given one, has none to cancel, and does nothing else.
+inline actors::engine_actor::behavior_type recording_engine(actors::engine_actor::pointer,
+                                                            std::shared_ptr<std::vector<msg::start_trial>> started) {
   return {
-      [](msg::start_trial&) { return std::int32_t{0}; },
+      [=](msg::start_trial& m) {
+        if (started) started->push_back(m);
+        return std::int32_t{0};
+      },
       [](msg::resume_trial&) { return std::int32_t{0}; },
       [](msg::cancel_trial&) { return false; },
       [](msg::optimize_step&) {},
@@ -104,6 +108,10 @@ inline actors::engine_actor::behavior_type scripted_engine(actors::engine_actor:
       [](msg::trial_failed&) {},
       [](msg::trainer_moved&) {},
   };
+}
+
+inline actors::engine_actor::behavior_type scripted_engine(actors::engine_actor::pointer self) {
+  return recording_engine(self, nullptr);
 }
 
 struct dsl_fixture : test_coordinator_fixture<dsl_config> {

@@ -205,23 +205,6 @@ CAF_TEST_FIXTURE_SCOPE_END()
 
 namespace {
 
-// Remembers every trial it is asked to start, and starts it at once.
-actors::engine_actor::behavior_type recording_engine(actors::engine_actor::pointer,
-                                                     std::shared_ptr<std::vector<msg::start_trial>> started) {
-  return {
-      [=](msg::start_trial& m) {
-        started->push_back(m);
-        return std::int32_t{0};
-      },
-      [](msg::resume_trial&) { return std::int32_t{0}; },
-      [](msg::cancel_trial&) { return false; },
-      [](msg::optimize_step&) {},
-      [](msg::data_progress_msg&) {},
-      [](msg::trial_failed&) {},
-      [](msg::trainer_moved&) {},
-  };
-}
-
 // A data folder with AAPL, NVDA and TSLA files and nothing else: MSFT has
 // neither a file nor a Polygon key behind it.
 std::string three_symbol_folder() {
