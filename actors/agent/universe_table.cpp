@@ -6,6 +6,7 @@
 #include "actors/text_format.hpp"
 #include "ml/eval/oos_metrics.hpp"
 #include "ml/market/index_members.hpp"
+#include "ml/sim/stats.hpp"
 
 namespace mlt::actors {
 
@@ -50,15 +51,8 @@ msg::universe_row row_of(const comparison_arm& a) {
 // Mean of `v` and its standard error across the values (sample deviation
 // over sqrt(n)); the error is 0 below two values.
 std::pair<double, double> mean_se(const std::vector<double>& v) {
-  if (v.empty()) return {0, 0};
-  double sum = 0;
-  for (double x : v) sum += x;
-  const double n = static_cast<double>(v.size());
-  const double mean = sum / n;
-  if (v.size() < 2) return {mean, 0};
-  double ss = 0;
-  for (double x : v) ss += (x - mean) * (x - mean);
-  return {mean, std::sqrt(ss / (n - 1)) / std::sqrt(n)};
+  const double mean = ml::sim::mean_of(v);
+  return {mean, ml::sim::stdev_of(v, mean) / std::sqrt(static_cast<double>(std::max<std::size_t>(v.size(), 1)))};
 }
 
 msg::universe_pooled pool(const std::vector<msg::universe_row>& rows, const std::string& model) {

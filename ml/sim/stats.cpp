@@ -13,6 +13,8 @@ namespace {
 constexpr double seconds_per_year = 365.25 * 86400.0;
 constexpr double euler_gamma = 0.57721566490153286061;
 
+}  // namespace
+
 double mean_of(const std::vector<double>& v) {
   if (v.empty()) return 0;
   double s = 0;
@@ -26,8 +28,6 @@ double stdev_of(const std::vector<double>& v, double mean) {
   for (double x : v) ss += (x - mean) * (x - mean);
   return std::sqrt(ss / static_cast<double>(v.size() - 1));
 }
-
-}  // namespace
 
 double periods_per_year_for(const std::string& timespan) {
   if (timespan == "day") return 252;

@@ -83,6 +83,11 @@ struct performance {
 /// must come from the sample (intraday or unknown).
 double periods_per_year_for(const std::string& timespan);
 
+/// Mean of `v`; 0 when empty.
+double mean_of(const std::vector<double>& v);
+/// Sample standard deviation (ddof 1) of `v` around `mean`; 0 below two values.
+double stdev_of(const std::vector<double>& v, double mean);
+
 /// Drawdown of each equity point (positive fractions).
 std::vector<double> drawdown_series(const std::vector<equity_sample>& equity);
 
