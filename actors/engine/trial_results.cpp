@@ -88,7 +88,10 @@ void publish_report(engine_self* self, std::int64_t id, msg::trial_report tr) {
             tell_observer(self, *run, tr);
             finish(self, id);
           },
-          [=](caf::error& e) { fail(self, id, "store_failed", msg::error_sentence(e)); });
+          [=](caf::error& e) {
+            // A transcript line that failed first is the cause the person is told.
+            if (find(self, id)) fail(self, id, "store_failed", msg::error_sentence(e));
+          });
 }
 
 // The agent writes the report; if it cannot, the rules brain does and says so.

@@ -3,6 +3,7 @@
 // error; nothing the person was shown is lost, and the trial resumes.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 
@@ -19,6 +20,11 @@ using clock_type = std::chrono::steady_clock;
 const auto busy_timeout = std::chrono::milliseconds(mlt::store::trial_db::busy_timeout_ms);
 
 std::int64_t id_of(const frame& f, const char* key) { return static_cast<std::int64_t>(f.num(key)); }
+
+std::ptrdiff_t reports_shown(const mlt::test::acknowledged& ack) {
+  return std::count_if(ack.frames.begin(), ack.frames.end(),
+                       [](const std::string& f) { return f.find("\"type\":\"report\"") != std::string::npos; });
+}
 
 // The checks after every case: the lines were really many, and nothing is wrong.
 void check_after(const mlt::test::fault_run& run, const mlt::test::acknowledged& ack) {
@@ -82,18 +88,23 @@ TEST_CASE("a lock held past the busy timeout fails the waiting writes clearly, l
   }
 
   // A running trial (its lines are written from the approval on, for
-  // seconds: each is a commit). Its first line that meets the lock fails
+  // seconds: each is a commit). An LSTM's, so that it is surely still running
+  // when the lock is taken: a logistic trial once ran to its report in the
+  // time the lock took (CI, 2026-12-06). Its first line that meets the lock fails
   // after one wait, and the trial fails at its next step (which may be a
   // whole optimiser run); the failure is shown once its status is written.
   // Writes that are not transcript lines (its status, a checkpoint) can come
   // first and spend a wait each, hence the longer lock.
-  const auto trial = mlt::test::approve_trial(c, r, ack, "Run trial on TSLA");
+  const auto trial = mlt::test::approve_trial(c, r, ack, "Run trial on TSLA with lstm");
   {
     const auto long_hold = busy_timeout * 3;
     mlt::test::exclusive_lock lock(run.state + "/mltrainer.db", s.d.pid(), static_cast<int>(long_hold.count()));
     const auto locked_at = clock_type::now();
+    const auto reports_before = reports_shown(ack);
     const auto failed = ack.until(r, "trial_failed", 60s);
     const auto waited = clock_type::now() - locked_at;
+    // The lock met the trial, not a finished one.
+    CHECK(reports_shown(ack) == reports_before);
     CHECK(id_of(failed, "trial_id") == trial);
     CHECK(failed.str("code") == "store_failed");
     CHECK_THAT(failed.str("message"), Catch::Matchers::Contains("could not record transcript line") &&
