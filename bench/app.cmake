@@ -5,3 +5,5 @@ target_compile_definitions(bench_trial PRIVATE MLT_BINARY_DIR="${CMAKE_BINARY_DI
 add_dependencies(bench_trial mltrainerd)
 # The optimise decision of an LSTM trial, folds in turn vs on the fit workers (issue 16).
 mlt_add_bench(bench_trial_parallel bench_trial_parallel.cpp LIBS mltrainer_actors)
+# The rules brain's chat parser (every chat line passes through it).
+mlt_add_bench(bench_intent bench_intent.cpp LIBS mltrainer_actors)

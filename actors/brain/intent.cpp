@@ -184,39 +184,53 @@ std::string normalise_date(const std::string& d, bool is_end) {
   return d;
 }
 
+// `s` with each match of `re` replaced by `with(match)`.
+template <class F>
+std::string replace_matches(const std::string& s, const std::regex& re, F with) {
+  std::string out;
+  std::size_t last = 0;
+  for (auto it = std::sregex_iterator(s.begin(), s.end(), re); it != std::sregex_iterator(); ++it) {
+    const auto& m = *it;
+    out += s.substr(last, static_cast<std::size_t>(m.position(0)) - last);
+    out += with(m);
+    last = static_cast<std::size_t>(m.position(0) + m.length(0));
+  }
+  out += s.substr(last);
+  return out;
+}
+
 // "March 2020" -> "2020-03", "March 5, 2020" -> "2020-03-05", so one date
 // pattern reads every form.
 std::string months_to_iso(const std::string& low) {
   static const std::regex month_re(
       R"(\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:(\d{1,2})(?:st|nd|rd|th)?,?\s+)?((?:19|20)\d{2})\b)");
   static const char* names[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
-  std::string out;
-  auto it = std::sregex_iterator(low.begin(), low.end(), month_re);
-  std::size_t last = 0;
-  for (; it != std::sregex_iterator(); ++it) {
-    const auto& m = *it;
+  return replace_matches(low, month_re, [](const std::smatch& m) {
     int month = 0;
     for (int i = 0; i < 12; ++i)
       if (m[1] == names[i]) month = i + 1;
     char buf[16];
     if (m[2].matched) std::snprintf(buf, sizeof buf, "%s-%02d-%02d", m[3].str().c_str(), month, static_cast<int>(count_in(m[2], 99)));
     else std::snprintf(buf, sizeof buf, "%s-%02d", m[3].str().c_str(), month);
-    out += low.substr(last, static_cast<std::size_t>(m.position(0)) - last);
-    out += buf;
-    last = static_cast<std::size_t>(m.position(0) + m.length(0));
-  }
-  out += low.substr(last);
-  return out;
+    return std::string(buf);
+  });
 }
 
 // "five days ahead" -> "5 days ahead", "a week" -> "1 week".
-std::string words_to_numbers(std::string s) {
+std::string words_to_numbers(const std::string& s) {
+  // Compiled once: compiling one per word for every line cost most of a line's parse.
+  static const std::regex number_word_re(R"(\b(one|two|three|four|five|six|seven|eight|nine|ten|twenty)\b)");
+  static const std::regex one_unit_re(R"(\b(?:a|an)\s+(day|week|month|year|decade)\b)");
   static const std::pair<const char*, const char*> words[] = {
       {"one", "1"}, {"two", "2"}, {"three", "3"}, {"four", "4"}, {"five", "5"}, {"six", "6"},
       {"seven", "7"}, {"eight", "8"}, {"nine", "9"}, {"ten", "10"}, {"twenty", "20"},
   };
-  for (const auto& [w, n] : words) s = std::regex_replace(s, std::regex(std::string("\\b") + w + "\\b"), n);
-  return std::regex_replace(s, std::regex(R"(\b(?:a|an)\s+(day|week|month|year|decade)\b)"), "1 $1");
+  const auto digits = replace_matches(s, number_word_re, [](const std::smatch& m) {
+    for (const auto& [w, n] : words)
+      if (m[1] == w) return std::string(n);
+    return m[0].str();
+  });
+  return std::regex_replace(digits, one_unit_re, "1 $1");
 }
 
 int unit_days(const std::string& unit, bool trading) {

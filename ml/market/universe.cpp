@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <unordered_map>
 
 namespace mlt::ml {
 
@@ -63,12 +64,13 @@ bool is_known_ticker(const std::string& ticker) {
   return it != u.end() && it->ticker == ticker;
 }
 
-std::optional<std::string> ticker_for_name(const std::string& name) {
-  const std::string n = lower(name);
-  if (n.empty()) return std::nullopt;
-  for (const auto& s : universe())
-    if (lower(s.name) == n) return s.ticker;
-  // Common short forms people use.
+namespace {
+
+// Lower-case company names and the short forms people use, to tickers; built
+// once (the chat parser asks for every word run of every line).
+std::unordered_map<std::string, std::string> make_names() {
+  std::unordered_map<std::string, std::string> names;
+  for (const auto& s : universe()) names.emplace(lower(s.name), s.ticker);
   static const std::pair<const char*, const char*> aliases[] = {
       {"google", "GOOGL"}, {"alphabet", "GOOGL"}, {"facebook", "META"}, {"jp morgan", "JPM"},
       {"berkshire", "BRK.B"}, {"coca cola", "KO"}, {"coke", "KO"}, {"pepsi", "PEP"},
@@ -76,9 +78,17 @@ std::optional<std::string> ticker_for_name(const std::string& name) {
       {"s&p", "SPY"}, {"nasdaq", "QQQ"}, {"lilly", "LLY"}, {"micron technology", "MU"},
       {"bofa", "BAC"}, {"goldman", "GS"}, {"amex", "AXP"}, {"mcdonalds", "MCD"}, {"lowes", "LOW"},
   };
-  for (const auto& [alias, ticker] : aliases)
-    if (n == alias) return std::string(ticker);
-  return std::nullopt;
+  for (const auto& [alias, ticker] : aliases) names.emplace(alias, ticker);  // a full name wins
+  return names;
+}
+
+}  // namespace
+
+std::optional<std::string> ticker_for_name(const std::string& name) {
+  static const auto names = make_names();
+  auto it = names.find(lower(name));
+  if (it == names.end()) return std::nullopt;
+  return it->second;
 }
 
 bool looks_like_ticker(const std::string& text) {
