@@ -88,6 +88,24 @@ struct polygon_client::impl {
     throw ml::data_error(scrub("Polygon " + context + ": " + what));
   }
 
+  // ": <status>: <message>" as Polygon's error body gives them, or "" when it
+  // gives none: the person sees why ("You are not entitled to this data...").
+  std::string reason_in(const std::string& body) {
+    aggs_page said;
+    std::vector<ml::bar> none;
+    try {
+      said = parser.parse(body, none, false);
+    } catch (const std::runtime_error&) {
+      return "";  // not Polygon's JSON (a proxy's page): the status alone
+    }
+    std::string out;
+    for (const auto* part : {&said.status, &said.error_text})
+      if (!part->empty()) out += ": " + *part;
+    for (auto& c : out)
+      if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+    return out;
+  }
+
   // Every retry waits first, so this is where retries are counted.
   void wait(std::chrono::milliseconds d) const {
     if (config.on_retry) config.on_retry();
@@ -161,11 +179,14 @@ std::vector<ml::bar> polygon_client::fetch(const polygon_query& q, const ml::dat
   std::set<std::string> seen_pages;
   for (int page = 1;; ++page) {
     http_response res = m.get(url, context);
-    if (res.status == 401 || res.status == 403)
-      m.fail(context, "the API key was rejected (HTTP " + std::to_string(res.status) +
-                          "): check POLYGON_API_KEY (and that the plan covers this data), or say \"use csv\" "
-                          "or \"on synthetic data\"");
-    if (res.status != 200) m.fail(context, "unexpected HTTP " + std::to_string(res.status));
+    if (res.status == 401)
+      m.fail(context, "the API key was rejected (HTTP 401" + m.reason_in(res.body) +
+                          "): check POLYGON_API_KEY, or say \"use csv\" or \"on synthetic data\"");
+    if (res.status == 403)
+      m.fail(context, "the request was refused (HTTP 403" + m.reason_in(res.body) +
+                          "): the key's plan may not cover this data (range or timespan); check POLYGON_API_KEY "
+                          "and the plan, or say \"use csv\" or \"on synthetic data\"");
+    if (res.status != 200) m.fail(context, "unexpected HTTP " + std::to_string(res.status) + m.reason_in(res.body));
     aggs_page info;
     try {
       info = m.parser.parse(res.body, bars, daily);

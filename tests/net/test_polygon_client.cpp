@@ -256,13 +256,25 @@ TEST_CASE("status other than OK and rejected keys are errors that never echo the
     CHECK(err.find("Unknown API Key") != std::string::npos);
     CHECK(err.find(key) == std::string::npos);
   }
-  SECTION("HTTP 403") {
-    loopback_http_server server([&](const loopback_request&) { return json_reply("{\"status\":\"NOT_AUTHORIZED\"}", 403); });
+  SECTION("HTTP 403 with Polygon's reason") {
+    loopback_http_server server([&](const loopback_request&) {
+      return json_reply("{\"status\":\"NOT_AUTHORIZED\",\"request_id\":\"x\",\"message\":\"You are not entitled to "
+                        "this data. Please upgrade your plan (key " + key + ")\"}",
+                        403);
+    });
     recorder rec;
     polygon_client client(config_for(server, rec));
     std::string err = error_of(client);
-    CHECK(err.find("rejected") != std::string::npos);
+    CHECK_THAT(err, Catch::Matchers::Contains("refused (HTTP 403: NOT_AUTHORIZED: You are not entitled to this data"));
+    CHECK_THAT(err, Catch::Matchers::Contains("plan may not cover"));
     CHECK(err.find(key) == std::string::npos);
+  }
+  SECTION("HTTP 401 whose body is not JSON") {
+    loopback_http_server server([&](const loopback_request&) { return json_reply("<html>denied</html>", 401); });
+    recorder rec;
+    polygon_client client(config_for(server, rec));
+    std::string err = error_of(client);
+    CHECK_THAT(err, Catch::Matchers::Contains("the API key was rejected (HTTP 401): check POLYGON_API_KEY"));
   }
 }
 
