@@ -528,7 +528,7 @@ std::string read_command_models(simdjson::dom::element e, std::vector<std::strin
   return "";
 }
 
-bool command_kind(const std::string& name, intent::kind_t& out) {
+bool command_kind_named(const std::string& name, intent::kind_t& out) {
   static const std::pair<const char*, intent::kind_t> kinds[] = {
       {"approve", intent::approve}, {"reject", intent::reject}, {"cancel", intent::cancel},
       {"list", intent::list}, {"show", intent::show}, {"status", intent::status}, {"help", intent::help},
@@ -562,7 +562,7 @@ std::string check_command_call(simdjson::dom::object obj, bool has_proposal,
   if (!kind) return "command needs a kind";
   std::int64_t trial = 0;
   if (auto err = read_command_fields(obj, trial, in, symbol_exists); !err.empty()) return err;
-  if (!command_kind(*kind, in.kind)) return "command kind '" + *kind + "' is unknown";
+  if (!command_kind_named(*kind, in.kind)) return "command kind '" + *kind + "' is unknown";
   in.trial_id = trial;
   if ((in.kind == intent::show || in.kind == intent::resume) && trial <= 0)
     return std::string(*kind) + " needs a trial_id";
