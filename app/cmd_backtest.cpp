@@ -4,6 +4,7 @@
 #include <exception>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -264,173 +265,177 @@ void print_table(const ml::bar_series& series, const std::string& title,
   if (trades.empty()) std::printf("(no trades)\n");
 }
 
-}  // namespace
-
-int run_backtest(int argc, char** argv) {
+// What the command line asked for.
+struct backtest_args {
   std::string csv, strategy_name;
   int fast = 0, slow = 0, trials = 1;
   bool json = false, fast_given = false, slow_given = false;
   double stop_loss = 0, take_profit = 0;
   sim::engine_config cfg;
-  cfg.cash = 100000;
+};
 
+// An option written last or followed by another option: its value is missing.
+std::string missing_value_error(const std::string& arg) {
+  if (arg.rfind("--", 0) != 0) return "unexpected argument '" + arg + "'";
+  const char* known[] = {"--csv", "--strategy", "--fast", "--slow", "--size", "--commission",
+                         "--slippage-bps", "--slippage-range", "--stop-loss", "--take-profit",
+                         "--leverage", "--cash", "--trials"};
+  for (const char* k : known)
+    if (arg == k) return arg + " needs a value";
+  return "unknown option '" + arg + "'";
+}
+
+// One option with its value; error text or empty.
+std::string apply_option(const std::string& arg, const std::string& v, backtest_args& a) {
+  sim::engine_config& cfg = a.cfg;
+  double x = 0;
+  std::string err;
+  if (arg == "--csv") {
+    a.csv = v;
+  } else if (arg == "--strategy") {
+    a.strategy_name = v;
+  } else if (arg == "--fast") {
+    if (!parse_int(v, a.fast) || a.fast < 1) return "--fast '" + v + "': expected an integer >= 1";
+    a.fast_given = true;
+  } else if (arg == "--slow") {
+    if (!parse_int(v, a.slow) || a.slow < 2) return "--slow '" + v + "': expected an integer >= 2";
+    a.slow_given = true;
+  } else if (arg == "--size") {
+    err = parse_size(v, cfg.sizing);
+  } else if (arg == "--commission") {
+    err = parse_commission(v, cfg.commission);
+  } else if (arg == "--slippage-bps") {
+    if (!parse_number(v, x) || x < 0) err = "--slippage-bps '" + v + "': expected a number >= 0";
+    cfg.slippage.bps = x;
+  } else if (arg == "--slippage-range") {
+    if (!parse_number(v, x) || x < 0 || x > 1)
+      err = "--slippage-range '" + v + "': expected a fraction in [0, 1]";
+    cfg.slippage.range_fraction = x;
+  } else if (arg == "--stop-loss") {
+    if (!parse_number(v, x) || x <= 0 || x >= 1)
+      err = "--stop-loss '" + v + "': expected a fraction in (0, 1), e.g. 0.05";
+    a.stop_loss = x;
+  } else if (arg == "--take-profit") {
+    if (!parse_number(v, x) || x <= 0) err = "--take-profit '" + v + "': expected a fraction > 0, e.g. 0.1";
+    a.take_profit = x;
+  } else if (arg == "--leverage") {
+    if (!parse_number(v, x) || x <= 0) err = "--leverage '" + v + "': expected a number > 0";
+    cfg.leverage = x;
+  } else if (arg == "--cash") {
+    if (!parse_number(v, x) || x <= 0) err = "--cash '" + v + "': expected a number > 0";
+    cfg.cash = x;
+  } else if (arg == "--trials") {
+    if (!parse_int(v, a.trials) || a.trials < 1) err = "--trials '" + v + "': expected an integer >= 1";
+  } else {
+    return "unknown option '" + arg + "'";
+  }
+  return err;
+}
+
+// Reads the command line into `a`; the exit code when the command ends here
+// (--help, or a usage error already printed).
+std::optional<int> read_args(int argc, char** argv, backtest_args& a) {
+  a.cfg.cash = 100000;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
       backtest_usage(std::cout);
       return 0;
     }
-    if (arg == "--json") { json = true; continue; }
-    if (arg == "--allow-short") { cfg.allow_short = true; continue; }
-    if (arg == "--fractional") { cfg.fractional = true; continue; }
-    if (i + 1 >= argc || std::string(argv[i + 1]).rfind("--", 0) == 0) {
-      if (arg.rfind("--", 0) != 0) return usage_error("unexpected argument '" + arg + "'");
-      const char* known[] = {"--csv", "--strategy", "--fast", "--slow", "--size", "--commission",
-                             "--slippage-bps", "--slippage-range", "--stop-loss", "--take-profit",
-                             "--leverage", "--cash", "--trials"};
-      for (const char* k : known)
-        if (arg == k) return usage_error(arg + " needs a value");
-      return usage_error("unknown option '" + arg + "'");
-    }
-    const std::string v = argv[++i];
-    double x = 0;
-    std::string err;
-    if (arg == "--csv") {
-      csv = v;
-    } else if (arg == "--strategy") {
-      strategy_name = v;
-    } else if (arg == "--fast") {
-      if (!parse_int(v, fast) || fast < 1) return usage_error("--fast '" + v + "': expected an integer >= 1");
-      fast_given = true;
-    } else if (arg == "--slow") {
-      if (!parse_int(v, slow) || slow < 2) return usage_error("--slow '" + v + "': expected an integer >= 2");
-      slow_given = true;
-    } else if (arg == "--size") {
-      err = parse_size(v, cfg.sizing);
-    } else if (arg == "--commission") {
-      err = parse_commission(v, cfg.commission);
-    } else if (arg == "--slippage-bps") {
-      if (!parse_number(v, x) || x < 0) err = "--slippage-bps '" + v + "': expected a number >= 0";
-      cfg.slippage.bps = x;
-    } else if (arg == "--slippage-range") {
-      if (!parse_number(v, x) || x < 0 || x > 1)
-        err = "--slippage-range '" + v + "': expected a fraction in [0, 1]";
-      cfg.slippage.range_fraction = x;
-    } else if (arg == "--stop-loss") {
-      if (!parse_number(v, x) || x <= 0 || x >= 1)
-        err = "--stop-loss '" + v + "': expected a fraction in (0, 1), e.g. 0.05";
-      stop_loss = x;
-    } else if (arg == "--take-profit") {
-      if (!parse_number(v, x) || x <= 0) err = "--take-profit '" + v + "': expected a fraction > 0, e.g. 0.1";
-      take_profit = x;
-    } else if (arg == "--leverage") {
-      if (!parse_number(v, x) || x <= 0) err = "--leverage '" + v + "': expected a number > 0";
-      cfg.leverage = x;
-    } else if (arg == "--cash") {
-      if (!parse_number(v, x) || x <= 0) err = "--cash '" + v + "': expected a number > 0";
-      cfg.cash = x;
-    } else if (arg == "--trials") {
-      if (!parse_int(v, trials) || trials < 1) err = "--trials '" + v + "': expected an integer >= 1";
-    } else {
-      return usage_error("unknown option '" + arg + "'");
-    }
+    if (arg == "--json") { a.json = true; continue; }
+    if (arg == "--allow-short") { a.cfg.allow_short = true; continue; }
+    if (arg == "--fractional") { a.cfg.fractional = true; continue; }
+    if (i + 1 >= argc || std::string(argv[i + 1]).rfind("--", 0) == 0)
+      return usage_error(missing_value_error(arg));
+    const std::string err = apply_option(arg, argv[++i], a);
     if (!err.empty()) return usage_error(err);
   }
+  return std::nullopt;
+}
 
-  if (csv.empty()) return usage_error("--csv FILE is required");
-  if (strategy_name.empty()) return usage_error("--strategy sma_cross|buy_hold is required");
-  if (strategy_name != "sma_cross" && strategy_name != "buy_hold")
-    return usage_error("unknown strategy '" + strategy_name + "' (expected sma_cross or buy_hold)");
-  if (strategy_name == "sma_cross") {
-    if (!fast_given || !slow_given) return usage_error("sma_cross needs --fast N and --slow M");
-    if (fast >= slow)
-      return usage_error("--fast " + std::to_string(fast) + " must be below --slow " +
-                         std::to_string(slow));
-  } else if (fast_given || slow_given) {
-    return usage_error("--fast/--slow apply to --strategy sma_cross only");
+// The options that must go together; error text or empty.
+std::string check_args(const backtest_args& a) {
+  if (a.csv.empty()) return "--csv FILE is required";
+  if (a.strategy_name.empty()) return "--strategy sma_cross|buy_hold is required";
+  if (a.strategy_name != "sma_cross" && a.strategy_name != "buy_hold")
+    return "unknown strategy '" + a.strategy_name + "' (expected sma_cross or buy_hold)";
+  if (a.strategy_name == "sma_cross") {
+    if (!a.fast_given || !a.slow_given) return "sma_cross needs --fast N and --slow M";
+    if (a.fast >= a.slow)
+      return "--fast " + std::to_string(a.fast) + " must be below --slow " + std::to_string(a.slow);
+  } else if (a.fast_given || a.slow_given) {
+    return "--fast/--slow apply to --strategy sma_cross only";
   }
-  if (strategy_name == "buy_hold" && cfg.allow_short)
-    return usage_error("--allow-short has no effect on buy_hold; leave it out");
+  if (a.strategy_name == "buy_hold" && a.cfg.allow_short)
+    return "--allow-short has no effect on buy_hold; leave it out";
+  return {};
+}
 
-  ml::bar_series series;
+// The bars of --csv, or false after printing why there are none to test on.
+bool load_series(const backtest_args& a, ml::bar_series& series) {
   try {
-    series = ml::parse_csv(ml::read_text_file(csv), csv);
+    series = ml::parse_csv(ml::read_text_file(a.csv), a.csv);
   } catch (const std::exception& e) {
     std::cerr << "mltrainer backtest: " << e.what() << "\n";
-    return 1;
+    return false;
   }
   if (series.bars.size() < 2) {
-    std::cerr << "mltrainer backtest: " << csv << " has " << series.bars.size()
+    std::cerr << "mltrainer backtest: " << a.csv << " has " << series.bars.size()
               << " bar(s); at least 2 are needed\n";
-    return 1;
+    return false;
   }
-  if (strategy_name == "sma_cross" && static_cast<std::size_t>(slow) + 1 > series.bars.size())
-    std::cerr << "mltrainer backtest: note: --slow " << slow << " needs more than the "
-              << series.bars.size() << " bars of " << csv << "; there will be no trades\n";
-  const double ppy = sim::periods_per_year_for(series.timespan);
-  if (ppy > 0) cfg.sizing.periods_per_year = ppy;
+  if (a.strategy_name == "sma_cross" && static_cast<std::size_t>(a.slow) + 1 > series.bars.size())
+    std::cerr << "mltrainer backtest: note: --slow " << a.slow << " needs more than the "
+              << series.bars.size() << " bars of " << a.csv << "; there will be no trades\n";
+  return true;
+}
 
-  const sim::bracket exits{stop_loss, take_profit};
-  std::unique_ptr<sim::strategy> strat;
-  if (strategy_name == "sma_cross")
-    strat = std::make_unique<sim::sma_cross_strategy>(fast, slow, cfg.allow_short, exits);
-  else
-    strat = std::make_unique<sim::buy_hold_strategy>();
-  const std::size_t last = series.bars.size() - 1;
-  sim::engine run_engine(cfg);
-  sim::run(run_engine, *strat, series.bars, 0, last);
+std::unique_ptr<sim::strategy> make_strategy(const backtest_args& a) {
+  const sim::bracket exits{a.stop_loss, a.take_profit};
+  if (a.strategy_name == "sma_cross")
+    return std::make_unique<sim::sma_cross_strategy>(a.fast, a.slow, a.cfg.allow_short, exits);
+  return std::make_unique<sim::buy_hold_strategy>();
+}
 
-  sim::engine_config hold_cfg = cfg;
-  hold_cfg.allow_short = false;
-  sim::engine hold_engine(hold_cfg);
-  sim::buy_hold_strategy hold;
-  sim::run(hold_engine, hold, series.bars, 0, last);
+std::string title_of(const backtest_args& a) {
+  return a.strategy_name == "sma_cross"
+             ? "SMA cross " + std::to_string(a.fast) + "/" + std::to_string(a.slow) +
+                   (a.cfg.allow_short ? " long-short" : " long-flat")
+             : std::string("Buy and hold");
+}
 
-  const sim::performance p = sim::compute_performance(run_engine, series.timespan, trials);
-  const sim::performance h = sim::compute_performance(hold_engine, series.timespan, 1);
-  const std::vector<sim::trade> trades = run_engine.trades_with_open();
-  bool intraday = false;
-  for (const auto& b : series.bars) intraday = intraday || b.time % 86400 != 0;
-  const std::string start = date_of(series.bars.front().time, intraday);
-  const std::string end = date_of(series.bars.back().time, intraday);
+void write_trade(msg::json_writer& j, const sim::trade& t, bool intraday) {
+  j.begin_object()
+      .key("side").value(t.direction > 0 ? "long" : "short")
+      .key("size").value(t.size)
+      .key("entry_date").value(date_of(t.entry_time, intraday))
+      .key("entry_price").value(t.entry_price)
+      .key("exit_date");
+  if (t.open) j.null(); else j.value(date_of(t.exit_time, intraday));
+  j.key("exit_price");
+  if (t.open) j.null(); else j.value(t.exit_price);
+  j.key("mark_price").value(t.mark_price)
+      .key("pnl").value(t.pnl)
+      .key("return").value(t.ret)
+      .key("commission").value(t.commission)
+      .key("bars_held").value(t.bars_held)
+      .key("open").value(t.open)
+      .key("exit_reason");
+  if (t.open) j.null(); else j.value(reason_name(t.exit_reason));
+  j.end_object();
+}
 
-  if (!json) {
-    const std::string title = strategy_name == "sma_cross"
-                                  ? "SMA cross " + std::to_string(fast) + "/" + std::to_string(slow) +
-                                        (cfg.allow_short ? " long-short" : " long-flat")
-                                  : std::string("Buy and hold");
-    print_table(series, title, p, h, trades, intraday);
-    return 0;
-  }
-
+void print_json(const sim::performance& p, const sim::performance& h,
+                const std::vector<sim::trade>& trades, const std::vector<sim::equity_sample>& eq,
+                const std::string& start, const std::string& end, bool intraday) {
   msg::json_writer j(msg::double_style::digits_17);
   j.begin_object().key("stats");
   write_stats(j, p, start, end);
   j.key("buy_hold");
   write_stats(j, h, start, end);
   j.key("trades").begin_array();
-  for (const sim::trade& t : trades) {
-    j.begin_object()
-        .key("side").value(t.direction > 0 ? "long" : "short")
-        .key("size").value(t.size)
-        .key("entry_date").value(date_of(t.entry_time, intraday))
-        .key("entry_price").value(t.entry_price)
-        .key("exit_date");
-    if (t.open) j.null(); else j.value(date_of(t.exit_time, intraday));
-    j.key("exit_price");
-    if (t.open) j.null(); else j.value(t.exit_price);
-    j.key("mark_price").value(t.mark_price)
-        .key("pnl").value(t.pnl)
-        .key("return").value(t.ret)
-        .key("commission").value(t.commission)
-        .key("bars_held").value(t.bars_held)
-        .key("open").value(t.open)
-        .key("exit_reason");
-    if (t.open) j.null(); else j.value(reason_name(t.exit_reason));
-    j.end_object();
-  }
+  for (const sim::trade& t : trades) write_trade(j, t, intraday);
   j.end_array().key("equity").begin_array();
-  const auto& eq = run_engine.state().equity;
   const std::vector<double> dd = sim::drawdown_series(eq);
   for (std::size_t i = 0; i < eq.size(); ++i)
     j.begin_object()
@@ -442,6 +447,44 @@ int run_backtest(int argc, char** argv) {
   j.end_array().end_object();
   std::fputs(j.str().c_str(), stdout);
   std::fputs("\n", stdout);
+}
+
+}  // namespace
+
+int run_backtest(int argc, char** argv) {
+  backtest_args a;
+  if (const auto exit_code = read_args(argc, argv, a)) return *exit_code;
+  if (const std::string err = check_args(a); !err.empty()) return usage_error(err);
+
+  ml::bar_series series;
+  if (!load_series(a, series)) return 1;
+  sim::engine_config& cfg = a.cfg;
+  const double ppy = sim::periods_per_year_for(series.timespan);
+  if (ppy > 0) cfg.sizing.periods_per_year = ppy;
+
+  const std::unique_ptr<sim::strategy> strat = make_strategy(a);
+  const std::size_t last = series.bars.size() - 1;
+  sim::engine run_engine(cfg);
+  sim::run(run_engine, *strat, series.bars, 0, last);
+
+  sim::engine_config hold_cfg = cfg;
+  hold_cfg.allow_short = false;
+  sim::engine hold_engine(hold_cfg);
+  sim::buy_hold_strategy hold;
+  sim::run(hold_engine, hold, series.bars, 0, last);
+
+  const sim::performance p = sim::compute_performance(run_engine, series.timespan, a.trials);
+  const sim::performance h = sim::compute_performance(hold_engine, series.timespan, 1);
+  const std::vector<sim::trade> trades = run_engine.trades_with_open();
+  bool intraday = false;
+  for (const auto& b : series.bars) intraday = intraday || b.time % 86400 != 0;
+
+  if (!a.json) {
+    print_table(series, title_of(a), p, h, trades, intraday);
+    return 0;
+  }
+  print_json(p, h, trades, run_engine.state().equity, date_of(series.bars.front().time, intraday),
+             date_of(series.bars.back().time, intraday), intraday);
   return 0;
 }
 

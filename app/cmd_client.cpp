@@ -65,6 +65,17 @@ bool positive(const std::string& s, std::int64_t& out) {
   return out > 0;
 }
 
+// What the command still lacks after the whole line is read; "" when nothing.
+std::string missing_arg(const client_args& a, bool wants_text, bool wants_id) {
+  if (wants_text && a.text.empty())
+    return "ask needs the request text, e.g. mltrainer ask \"Run trial on TSLA\" --yes";
+  if (wants_id && a.trial_id == 0)
+    return a.cmd + " needs a trial number, e.g. mltrainer " + a.cmd + " 3" +
+           (a.cmd == "report" ? " --html trial-3.html" : "") + " (mltrainer trials lists them)";
+  if (a.cmd == "report" && a.html.empty() && a.md.empty()) return "report needs --html FILE or --md FILE (or both)";
+  return "";
+}
+
 bool parse_args(int argc, char** argv, client_args& a, std::string& err) {
   a.cmd = argv[0];
   const bool wants_text = a.cmd == "ask";
@@ -131,20 +142,8 @@ bool parse_args(int argc, char** argv, client_args& a, std::string& err) {
     }
   }
   if (const char* t = std::getenv("MLTRAINER_TOKEN"); t && a.token.empty()) a.token = t;
-  if (wants_text && a.text.empty()) {
-    err = "ask needs the request text, e.g. mltrainer ask \"Run trial on TSLA\" --yes";
-    return false;
-  }
-  if (wants_id && a.trial_id == 0) {
-    err = a.cmd + " needs a trial number, e.g. mltrainer " + a.cmd + " 3" +
-          (a.cmd == "report" ? " --html trial-3.html" : "") + " (mltrainer trials lists them)";
-    return false;
-  }
-  if (a.cmd == "report" && a.html.empty() && a.md.empty()) {
-    err = "report needs --html FILE or --md FILE (or both)";
-    return false;
-  }
-  return true;
+  err = missing_arg(a, wants_text, wants_id);
+  return err.empty();
 }
 
 // What to do next after a failed connection: the first mistakes people make

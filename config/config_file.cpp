@@ -465,36 +465,30 @@ void read_symbols(reader& r, const std::string& p, element el, trial_options& t)
   }
 }
 
-/// trial_defaults, or a schedule's request (`request` = true: symbol or
-/// symbols allowed and one of them required, keys recorded as pinned).
-void read_trial(reader& r, const std::string& p, element el, trial_options& t, bool request) {
-  object obj;
-  std::vector<std::string> keys = trial_keys;
-  if (request) keys.insert(keys.begin(), {"symbol", "symbols"});
-  if (!r.object_of(p, el, keys, obj)) return;
-  std::vector<std::string>* pinned = request ? &t.pinned : nullptr;
-  auto pin = [&](bool taken, const char* key) {
-    if (taken && pinned) pinned->push_back(key);
-  };
-  if (request && reader::member(obj, "symbols")) {
+void pin_if(std::vector<std::string>* pinned, bool taken, const char* key) {
+  if (taken && pinned) pinned->push_back(key);
+}
+
+/// A schedule request's "symbol" or "symbols": one of them, not both.
+void read_request_symbols(reader& r, const std::string& p, const object& obj, trial_options& t) {
+  if (reader::member(obj, "symbols")) {
     if (reader::member(obj, "symbol")) r.error(p, "give \"symbol\" or \"symbols\", not both");
     else read_symbols(r, p + ".symbols", *reader::member(obj, "symbols"), t);
-  } else if (request) {
-    if (auto v = reader::member(obj, "symbol")) {
-      std::string s;
-      if (r.text(p + ".symbol", *v, s)) {
-        if (symbol_ok(s)) t.symbol = s;
-        else
-          r.error(p + ".symbol",
-                  "must be a ticker like \"SPY\" (letters, digits, . - ^ =; at most 16 characters), got " + quote(s));
-      }
-    } else {
-      r.error(p, "missing \"symbol\" (the ticker to trade) or \"symbols\" (several, or a list such as \"dow30\")");
+  } else if (auto v = reader::member(obj, "symbol")) {
+    std::string s;
+    if (r.text(p + ".symbol", *v, s)) {
+      if (symbol_ok(s)) t.symbol = s;
+      else
+        r.error(p + ".symbol",
+                "must be a ticker like \"SPY\" (letters, digits, . - ^ =; at most 16 characters), got " + quote(s));
     }
+  } else {
+    r.error(p, "missing \"symbol\" (the ticker to trade) or \"symbols\" (several, or a list such as \"dow30\")");
   }
-  if (auto v = reader::member(obj, "model")) pin(r.choice(p + ".model", *v, ml::model_names(), t.model), "model");
-  if (auto v = reader::member(obj, "data_source"))
-    pin(r.choice(p + ".data_source", *v, data_sources, t.data_source), "data_source");
+}
+
+void read_trial_dates(reader& r, const std::string& p, const object& obj, trial_options& t,
+                      std::vector<std::string>* pinned) {
   auto date = [&](const char* key, std::string& field) {
     auto v = reader::member(obj, key);
     if (!v) return;
@@ -505,27 +499,76 @@ void read_trial(reader& r, const std::string& p, element el, trial_options& t, b
       return;
     }
     field = s;
-    pin(true, key);
+    pin_if(pinned, true, key);
   };
   date("start", t.start);
   date("end", t.end);
   if (!t.start.empty() && !t.end.empty() && t.start >= t.end)
     r.error(p + ".end", "must be after start (" + t.start + "), got " + quote(t.end));
+}
+
+void read_trial_ratios(reader& r, const std::string& p, const object& obj, trial_options& t,
+                       std::vector<std::string>* pinned) {
   bool ratios_read = false;
   if (auto v = reader::member(obj, "train_ratio")) {
     const bool ok = r.number(p + ".train_ratio", *v, range{msg::plan_limits::min_train_ratio, msg::plan_limits::max_train_ratio}, t.train_ratio);
-    pin(ok, "train_ratio");
+    pin_if(pinned, ok, "train_ratio");
     ratios_read = ratios_read || ok;
   }
   if (auto v = reader::member(obj, "val_ratio")) {
     const bool ok = r.number(p + ".val_ratio", *v, range{0, 1, false, true}, t.val_ratio);
-    pin(ok, "val_ratio");
+    pin_if(pinned, ok, "val_ratio");
     ratios_read = ratios_read || ok;
   }
   if (ratios_read && t.train_ratio + t.val_ratio >= msg::plan_limits::max_train_plus_val)
     r.error(p + ".val_ratio", "train_ratio + val_ratio must be below " + number_text(msg::plan_limits::max_train_plus_val) +
                                   " (the rest is the test part), got " +
                                   number_text(t.train_ratio) + " + " + number_text(t.val_ratio));
+}
+
+/// "params": model hyperparameters {"name": number}, kept only when all read.
+void read_params(reader& r, const std::string& p, element v, trial_options& t, std::vector<std::string>* pinned) {
+  object params;
+  if (v.get(params) != simdjson::SUCCESS) {
+    r.error(p + ".params", "must be an object of model hyperparameters {\"name\": number}, got " + describe(v));
+    return;
+  }
+  std::map<std::string, double> values;
+  bool ok = true;
+  for (auto kv : params) {
+    const std::string key(kv.key);
+    double x = 0;
+    if (key.empty()) {
+      r.error(p + ".params", "a hyperparameter name must not be empty");
+      ok = false;
+    } else if (r.number(member_path(p + ".params", key), kv.value,
+                        range{-std::numeric_limits<double>::max(), std::numeric_limits<double>::max()}, x)) {
+      values[key] = x;
+    } else {
+      ok = false;
+    }
+  }
+  if (ok) {
+    t.params = values;
+    pin_if(pinned, !values.empty(), "params");
+  }
+}
+
+/// trial_defaults, or a schedule's request (`request` = true: symbol or
+/// symbols allowed and one of them required, keys recorded as pinned).
+void read_trial(reader& r, const std::string& p, element el, trial_options& t, bool request) {
+  object obj;
+  std::vector<std::string> keys = trial_keys;
+  if (request) keys.insert(keys.begin(), {"symbol", "symbols"});
+  if (!r.object_of(p, el, keys, obj)) return;
+  std::vector<std::string>* pinned = request ? &t.pinned : nullptr;
+  auto pin = [&](bool taken, const char* key) { pin_if(pinned, taken, key); };
+  if (request) read_request_symbols(r, p, obj, t);
+  if (auto v = reader::member(obj, "model")) pin(r.choice(p + ".model", *v, ml::model_names(), t.model), "model");
+  if (auto v = reader::member(obj, "data_source"))
+    pin(r.choice(p + ".data_source", *v, data_sources, t.data_source), "data_source");
+  read_trial_dates(r, p, obj, t, pinned);
+  read_trial_ratios(r, p, obj, t, pinned);
   if (auto v = reader::member(obj, "horizon")) pin(r.integer(p + ".horizon", *v, 1, msg::plan_limits::max_horizon, t.horizon), "horizon");
   if (auto v = reader::member(obj, "seed")) pin(r.unsigned_integer(p + ".seed", *v, t.seed), "seed");
   if (auto v = reader::member(obj, "decision_budget"))
@@ -535,32 +578,7 @@ void read_trial(reader& r, const std::string& p, element el, trial_options& t, b
   if (auto v = reader::member(obj, "wf_window"))
     pin(r.choice(p + ".wf_window", *v, std::vector<std::string>(std::begin(msg::wf_windows), std::end(msg::wf_windows)), t.wf_window),
         "wf_window");
-  if (auto v = reader::member(obj, "params")) {
-    object params;
-    if (v->get(params) != simdjson::SUCCESS) {
-      r.error(p + ".params", "must be an object of model hyperparameters {\"name\": number}, got " + describe(*v));
-    } else {
-      std::map<std::string, double> values;
-      bool ok = true;
-      for (auto kv : params) {
-        const std::string key(kv.key);
-        double x = 0;
-        if (key.empty()) {
-          r.error(p + ".params", "a hyperparameter name must not be empty");
-          ok = false;
-        } else if (r.number(member_path(p + ".params", key), kv.value,
-                            range{-std::numeric_limits<double>::max(), std::numeric_limits<double>::max()}, x)) {
-          values[key] = x;
-        } else {
-          ok = false;
-        }
-      }
-      if (ok) {
-        t.params = values;
-        pin(!values.empty(), "params");
-      }
-    }
-  }
+  if (auto v = reader::member(obj, "params")) read_params(r, p, *v, t, pinned);
   if (auto v = reader::member(obj, "paper")) read_paper(r, p + ".paper", *v, t.paper, pinned);
 }
 

@@ -65,100 +65,128 @@ std::string daemon_usage() {
          "precedence: built-in defaults < config file < environment < flags\n";
 }
 
+namespace {
+
+// One flag of the command line; its value follows it or is written inline
+// (--port=8080).
+struct flag_arg {
+  int argc;
+  char** argv;
+  int& i;
+  std::string name, value;
+  bool inline_value = false;
+
+  flag_arg(int argc_, char** argv_, int& i_) : argc(argc_), argv(argv_), i(i_), name(argv_[i_]) {
+    auto eq = name.find('=');
+    inline_value = name.rfind("--", 0) == 0 && eq != std::string::npos;
+    if (inline_value) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    }
+  }
+
+  bool need(std::string& v, std::string& error) {
+    if (inline_value) {
+      v = value;
+      return true;
+    }
+    if (i + 1 >= argc) {
+      error = name + " needs a value";
+      return false;
+    }
+    v = argv[++i];
+    return true;
+  }
+};
+
+// The flags that take a whole number in a range.
+struct int_flag {
+  const char* name;
+  long lo, hi;
+  void (*set)(daemon_options&, long);
+};
+
+const int_flag* int_flag_named(const std::string& name) {
+  static const int_flag flags[] = {
+      {"--port", 0, 65535, [](daemon_options& o, long n) { o.port = static_cast<std::uint16_t>(n); }},
+      {"--max-trials", 1, 256, [](daemon_options& o, long n) { o.max_concurrent_trials = static_cast<int>(n); }},
+      {"--parallel-fits", 1, 256, [](daemon_options& o, long n) { o.parallel_fits = static_cast<int>(n); }},
+      {"--max-queue", 0, 100000, [](daemon_options& o, long n) { o.max_queue = static_cast<int>(n); }},
+      {"--decision-deadline-ms", 10, 3600000,
+       [](daemon_options& o, long n) { o.decision_deadline_ms = static_cast<int>(n); }},
+      {"--cluster-port", 0, 65535, [](daemon_options& o, long n) { o.cluster_port = static_cast<int>(n); }},
+      {"--local-trainers", 0, 256, [](daemon_options& o, long n) { o.local_trainers = static_cast<int>(n); }},
+      {"--trainers", 1, 256, [](daemon_options& o, long n) { o.worker_trainers = static_cast<int>(n); }},
+  };
+  for (const int_flag& f : flags)
+    if (name == f.name) return &f;
+  return nullptr;
+}
+
+bool read_int_flag(const int_flag& f, flag_arg& a, daemon_options& o, std::string& error) {
+  std::string value;
+  if (!a.need(value, error)) return false;
+  long n = 0;
+  if (!to_int(value, f.lo, f.hi, n))
+    return error = a.name + " must be " + std::to_string(f.lo) + ".." + std::to_string(f.hi) + ", got '" + value +
+                   "'",
+           false;
+  f.set(o, n);
+  return true;
+}
+
+// The flags that take words or nothing.
+bool read_word_flag(flag_arg& arg, daemon_options& o, std::string& error) {
+  const std::string& a = arg.name;
+  if (a == "--foreground") {
+    o.foreground = true;
+  } else if (a == "--config") {
+    if (!arg.need(o.config_file, error)) return false;
+    if (o.config_file.empty()) return error = "--config needs a file name", false;
+  } else if (a == "--check-config") {
+    if (!arg.need(o.config_file, error)) return false;
+    if (o.config_file.empty()) return error = "--check-config needs a file name", false;
+    o.check_only = true;
+  } else if (a == "--bind") {
+    if (!arg.need(o.bind, error)) return false;
+  } else if (a == "--state-dir") {
+    if (!arg.need(o.state_dir, error)) return false;
+  } else if (a == "--data-dir") {
+    if (!arg.need(o.data_dir, error)) return false;
+  } else if (a == "--brain") {
+    if (!arg.need(o.brain, error)) return false;
+    if (o.brain != "rules" && o.brain != "anthropic" && o.brain != "openai")
+      return error = "--brain '" + o.brain + "' is not one of rules, anthropic, openai", false;
+  } else if (a == "--worker") {
+    o.worker = true;
+  } else if (a == "--join") {
+    if (!arg.need(o.join, error)) return false;
+    if (!split_host_port(o.join).second)
+      return error = "--join must be HOST:PORT (the coordinator's cluster port), got '" + o.join + "'", false;
+  } else if (a == "--log-level") {
+    if (!arg.need(o.log_level, error)) return false;
+    if (o.log_level != "trace" && o.log_level != "debug" && o.log_level != "info" && o.log_level != "warn" &&
+        o.log_level != "error")
+      return error = "--log-level must be trace, debug, info, warn or error", false;
+  } else {
+    error = "unknown option '" + a + "'";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 bool parse_daemon_args(int argc, char** argv, daemon_options& o, std::string& error, bool& help) {
   help = false;
   for (int i = 0; i < argc; ++i) {
-    std::string a = argv[i];
-    std::string value;
-    auto eq = a.find('=');
-    bool inline_value = a.rfind("--", 0) == 0 && eq != std::string::npos;
-    if (inline_value) {
-      value = a.substr(eq + 1);
-      a = a.substr(0, eq);
-    }
-    auto need = [&](std::string& v) {
-      if (inline_value) {
-        v = value;
-        return true;
-      }
-      if (i + 1 >= argc) {
-        error = a + " needs a value";
-        return false;
-      }
-      v = argv[++i];
-      return true;
-    };
-    long n = 0;
-    if (a == "--help" || a == "-h") {
+    flag_arg a(argc, argv, i);
+    if (a.name == "--help" || a.name == "-h") {
       help = true;
       return true;
-    } else if (a == "--foreground") {
-      o.foreground = true;
-    } else if (a == "--config") {
-      if (!need(o.config_file)) return false;
-      if (o.config_file.empty()) return error = "--config needs a file name", false;
-    } else if (a == "--check-config") {
-      if (!need(o.config_file)) return false;
-      if (o.config_file.empty()) return error = "--check-config needs a file name", false;
-      o.check_only = true;
-    } else if (a == "--port") {
-      if (!need(value)) return false;
-      if (!to_int(value, 0, 65535, n)) return error = "--port must be 0..65535, got '" + value + "'", false;
-      o.port = static_cast<std::uint16_t>(n);
-    } else if (a == "--bind") {
-      if (!need(o.bind)) return false;
-    } else if (a == "--state-dir") {
-      if (!need(o.state_dir)) return false;
-    } else if (a == "--data-dir") {
-      if (!need(o.data_dir)) return false;
-    } else if (a == "--brain") {
-      if (!need(o.brain)) return false;
-      if (o.brain != "rules" && o.brain != "anthropic" && o.brain != "openai")
-        return error = "--brain '" + o.brain + "' is not one of rules, anthropic, openai", false;
-    } else if (a == "--max-trials") {
-      if (!need(value)) return false;
-      if (!to_int(value, 1, 256, n)) return error = "--max-trials must be 1..256, got '" + value + "'", false;
-      o.max_concurrent_trials = static_cast<int>(n);
-    } else if (a == "--parallel-fits") {
-      if (!need(value)) return false;
-      if (!to_int(value, 1, 256, n)) return error = "--parallel-fits must be 1..256, got '" + value + "'", false;
-      o.parallel_fits = static_cast<int>(n);
-    } else if (a == "--max-queue") {
-      if (!need(value)) return false;
-      if (!to_int(value, 0, 100000, n)) return error = "--max-queue must be 0..100000, got '" + value + "'", false;
-      o.max_queue = static_cast<int>(n);
-    } else if (a == "--decision-deadline-ms") {
-      if (!need(value)) return false;
-      if (!to_int(value, 10, 3600000, n))
-        return error = "--decision-deadline-ms must be 10..3600000, got '" + value + "'", false;
-      o.decision_deadline_ms = static_cast<int>(n);
-    } else if (a == "--cluster-port") {
-      if (!need(value)) return false;
-      if (!to_int(value, 0, 65535, n)) return error = "--cluster-port must be 0..65535, got '" + value + "'", false;
-      o.cluster_port = static_cast<int>(n);
-    } else if (a == "--local-trainers") {
-      if (!need(value)) return false;
-      if (!to_int(value, 0, 256, n)) return error = "--local-trainers must be 0..256, got '" + value + "'", false;
-      o.local_trainers = static_cast<int>(n);
-    } else if (a == "--worker") {
-      o.worker = true;
-    } else if (a == "--join") {
-      if (!need(o.join)) return false;
-      if (!split_host_port(o.join).second)
-        return error = "--join must be HOST:PORT (the coordinator's cluster port), got '" + o.join + "'", false;
-    } else if (a == "--trainers") {
-      if (!need(value)) return false;
-      if (!to_int(value, 1, 256, n)) return error = "--trainers must be 1..256, got '" + value + "'", false;
-      o.worker_trainers = static_cast<int>(n);
-    } else if (a == "--log-level") {
-      if (!need(o.log_level)) return false;
-      if (o.log_level != "trace" && o.log_level != "debug" && o.log_level != "info" && o.log_level != "warn" &&
-          o.log_level != "error")
-        return error = "--log-level must be trace, debug, info, warn or error", false;
-    } else {
-      error = "unknown option '" + a + "'";
-      return false;
     }
+    const int_flag* f = int_flag_named(a.name);
+    if (!(f ? read_int_flag(*f, a, o, error) : read_word_flag(a, o, error))) return false;
   }
   return true;
 }

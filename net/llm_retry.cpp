@@ -134,6 +134,38 @@ milliseconds llm_transport::backoff(int attempt) {
   return milliseconds(static_cast<std::int64_t>(d * (0.75 + 0.25 * unit)));
 }
 
+namespace {
+
+// 401 and 403: the key is missing, rejected or denied access. Throws.
+[[noreturn]] void fail_auth(const llm_transport& t, int status, const std::string& detail) {
+  const llm_endpoint& ep = t.endpoint();
+  if (ep.api_key.empty())
+    t.fail(llm_failure::auth, status, ep.service + " requires an API key and none is set " + detail + "; set " + ep.key_env);
+  t.fail(llm_failure::auth, status,
+         ep.service + (status == 401 ? " rejected the API key " : " denied the API key access ") + detail +
+             "; check " + ep.key_env);
+}
+
+// Any other answer outside 2xx: which failure it is, and the words for it.
+std::pair<llm_failure, std::string> refusal_of(const http_response& res, const std::string& api_type, bool quota,
+                                               const std::string& service, const std::string& detail) {
+  if (res.status == 429 && api_type == "overloaded_error")
+    return {llm_failure::overloaded, service + " is overloaded " + detail};
+  if (res.status == 429)
+    return {llm_failure::rate_limited,
+            service + (quota ? " refused the request: the account's quota is used up " : " rate-limited the request ") +
+                detail};
+  if (res.status == 529 || res.status == 503) return {llm_failure::overloaded, service + " is overloaded " + detail};
+  if (res.status >= 500 && res.status <= 599) return {llm_failure::server, service + " had a server error " + detail};
+  if (res.status >= 400 && res.status <= 499) return {llm_failure::bad_request, service + " refused the request " + detail};
+  std::string location = res.header("Location");
+  return {llm_failure::bad_request,
+          service + " answered with unexpected HTTP " + std::to_string(res.status) +
+              (location.empty() ? std::string() : " (to " + redact_url(location) + ")") + "; check the base URL"};
+}
+
+}  // namespace
+
 http_response llm_transport::post(const std::string& url, const http_headers& headers, const std::string& body,
                                    milliseconds budget, int& retries) {
   const std::string& service = endpoint_.service;
@@ -177,40 +209,10 @@ http_response llm_transport::post(const std::string& url, const http_headers& he
     const llm_api_error api = parse_llm_api_error(res.body);
     const std::string detail = "(" + std::to_string(res.status) + (api.type.empty() ? "" : " " + api.type) +
                                (api.message.empty() ? "" : ": " + api.message) + ")";
-    if (res.status == 401 || res.status == 403) {
-      if (endpoint_.api_key.empty())
-        fail(llm_failure::auth, res.status,
-             service + " requires an API key and none is set " + detail + "; set " + endpoint_.key_env);
-      fail(llm_failure::auth, res.status,
-           service + (res.status == 401 ? " rejected the API key " : " denied the API key access ") + detail +
-               "; check " + endpoint_.key_env);
-    }
+    if (res.status == 401 || res.status == 403) fail_auth(*this, res.status, detail);
 
     const bool quota = api.type == "insufficient_quota" || api.code == "insufficient_quota";
-    llm_failure kind;
-    std::string what;
-    if (res.status == 429 && api.type == "overloaded_error") {
-      kind = llm_failure::overloaded;
-      what = service + " is overloaded " + detail;
-    } else if (res.status == 429) {
-      kind = llm_failure::rate_limited;
-      what = service + (quota ? " refused the request: the account's quota is used up " : " rate-limited the request ") +
-             detail;
-    } else if (res.status == 529 || res.status == 503) {
-      kind = llm_failure::overloaded;
-      what = service + " is overloaded " + detail;
-    } else if (res.status >= 500 && res.status <= 599) {
-      kind = llm_failure::server;
-      what = service + " had a server error " + detail;
-    } else if (res.status >= 400 && res.status <= 499) {
-      kind = llm_failure::bad_request;
-      what = service + " refused the request " + detail;
-    } else {
-      kind = llm_failure::bad_request;
-      std::string location = res.header("Location");
-      what = service + " answered with unexpected HTTP " + std::to_string(res.status) +
-             (location.empty() ? std::string() : " (to " + redact_url(location) + ")") + "; check the base URL";
-    }
+    const auto [kind, what] = refusal_of(res, api.type, quota, service, detail);
 
     if (!retryable_status(res.status) || quota) fail(kind, res.status, what);
     if (!can_retry) fail(kind, res.status, what + attempts_text(attempt));

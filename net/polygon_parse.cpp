@@ -33,6 +33,67 @@ inline char short_key(od::raw_json_string key) {
   return raw[1] == '"' ? raw[0] : 0;
 }
 
+// A result's "t": Polygon sends integer milliseconds; a float such as
+// 1.7e12 is tolerated.
+std::int64_t read_time_ms(od::field& f) {
+  simdjson::error_code err;
+  std::int64_t t_ms = 0;
+  if (f.value().get_int64().get(t_ms)) {
+    double d = 0;
+    if ((err = f.value().get_double().get(d))) malformed("'t' is not a number", err);
+    // Checked before the cast: a huge double to int64 is undefined.
+    if (!(std::fabs(d) <= max_abs_time_ms)) malformed("'t' is out of range", simdjson::SUCCESS);
+    t_ms = static_cast<std::int64_t>(d);
+  }
+  if (t_ms > max_abs_time_ms || t_ms < -max_abs_time_ms)
+    malformed("'t' is out of range", simdjson::SUCCESS);
+  return t_ms;
+}
+
+// One result object as a bar; t, o, h, l and c are required.
+ml::bar read_result(od::object& item, bool daily) {
+  simdjson::error_code err;
+  ml::bar b;
+  unsigned seen = 0;
+  std::int64_t t_ms = 0;
+  for (auto f_result : item) {
+    od::field f;
+    if ((err = std::move(f_result).get(f))) malformed("bad field in a result", err);
+    char k = short_key(f.key());
+    double* target = nullptr;
+    unsigned bit = 0;
+    switch (k) {
+      case 'o': target = &b.open; bit = 1; break;
+      case 'h': target = &b.high; bit = 2; break;
+      case 'l': target = &b.low; bit = 4; break;
+      case 'c': target = &b.close; bit = 8; break;
+      case 'v': target = &b.volume; bit = 16; break;
+      case 't':
+        t_ms = read_time_ms(f);
+        seen |= 32;
+        continue;
+      default: continue;  // vw, n, otc: not part of a bar
+    }
+    if ((err = f.value().get_double().get(*target))) malformed("a price or volume is not a number", err);
+    seen |= bit;
+  }
+  if ((seen & 47) != 47) malformed("a result lacks one of t, o, h, l, c", simdjson::SUCCESS);
+  b.time = floor_div(t_ms, 1000);
+  if (daily) b.time = floor_div(b.time, seconds_per_day) * seconds_per_day;
+  return b;
+}
+
+void read_results(od::value& value, std::vector<ml::bar>& out, bool daily) {
+  simdjson::error_code err;
+  od::array results;
+  if ((err = value.get_array().get(results))) malformed("'results' is not an array", err);
+  for (auto item_result : results) {
+    od::object item;
+    if ((err = item_result.get_object().get(item))) malformed("a result is not an object", err);
+    out.push_back(read_result(item, daily));
+  }
+}
+
 }  // namespace
 
 struct aggs_parser::impl {
@@ -63,50 +124,7 @@ aggs_page aggs_parser::parse(std::string_view json, std::vector<ml::bar>& out, b
     od::raw_json_string key = field.key();
     od::value value = field.value();
     if (key == "results") {
-      od::array results;
-      if ((err = value.get_array().get(results))) malformed("'results' is not an array", err);
-      for (auto item_result : results) {
-        od::object item;
-        if ((err = item_result.get_object().get(item))) malformed("a result is not an object", err);
-        ml::bar b;
-        unsigned seen = 0;
-        std::int64_t t_ms = 0;
-        for (auto f_result : item) {
-          od::field f;
-          if ((err = std::move(f_result).get(f))) malformed("bad field in a result", err);
-          char k = short_key(f.key());
-          double* target = nullptr;
-          unsigned bit = 0;
-          switch (k) {
-            case 'o': target = &b.open; bit = 1; break;
-            case 'h': target = &b.high; bit = 2; break;
-            case 'l': target = &b.low; bit = 4; break;
-            case 'c': target = &b.close; bit = 8; break;
-            case 'v': target = &b.volume; bit = 16; break;
-            case 't': {
-              // Polygon sends integer milliseconds; tolerate a float such as 1.7e12.
-              if (f.value().get_int64().get(t_ms)) {
-                double d = 0;
-                if ((err = f.value().get_double().get(d))) malformed("'t' is not a number", err);
-                // Checked before the cast: a huge double to int64 is undefined.
-                if (!(std::fabs(d) <= max_abs_time_ms)) malformed("'t' is out of range", simdjson::SUCCESS);
-                t_ms = static_cast<std::int64_t>(d);
-              }
-              if (t_ms > max_abs_time_ms || t_ms < -max_abs_time_ms)
-                malformed("'t' is out of range", simdjson::SUCCESS);
-              seen |= 32;
-              continue;
-            }
-            default: continue;  // vw, n, otc: not part of a bar
-          }
-          if ((err = f.value().get_double().get(*target))) malformed("a price or volume is not a number", err);
-          seen |= bit;
-        }
-        if ((seen & 47) != 47) malformed("a result lacks one of t, o, h, l, c", simdjson::SUCCESS);
-        b.time = floor_div(t_ms, 1000);
-        if (daily) b.time = floor_div(b.time, seconds_per_day) * seconds_per_day;
-        out.push_back(b);
-      }
+      read_results(value, out, daily);
     } else if (key == "status") {
       std::string_view s;
       if ((err = value.get_string().get(s))) malformed("'status' is not a string", err);

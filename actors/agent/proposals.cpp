@@ -94,6 +94,82 @@ void start_one(agent_self* self, std::int64_t trial_id, msg::trial_plan plan) {
       });
 }
 
+namespace {
+
+// Records arm number ids->size() as a trial (and, after the first, as its own
+// proposal), then goes on with start_arms.
+void record_next_arm(agent_self* self, turn_promise rp, std::int64_t pid, msg::trial_plan plan,
+                     std::shared_ptr<std::vector<arm_spec>> arms, std::string kind,
+                     std::shared_ptr<std::vector<std::int64_t>> ids, bool pid_fresh, std::vector<std::string> skipped) {
+  const auto& a = (*arms)[ids->size()];
+  auto create = [=](std::int64_t proposal_id) mutable {
+    self->request(self->state.cfg.store, std::chrono::seconds(30),
+                  msg::create_trial{proposal_id, arm_plan(plan, (*arms)[ids->size()]), (*arms)[ids->size()].origin})
+        .then(
+            [=](std::int64_t trial_id) mutable {
+              ids->push_back(trial_id);
+              start_arms(self, rp, pid, plan, *arms, kind, ids, pid_fresh, skipped);
+            },
+            [=](caf::error& e) mutable {
+              rp.deliver(error("store_failed", "could not record the approval: " + msg::error_sentence(e)));
+            });
+  };
+  // A proposal is approved once; every further arm of a comparison is
+  // recorded as its own proposal (a copy of the plan, naming the arm).
+  if (ids->empty() && pid_fresh) {
+    create(pid);
+  } else {
+    const auto p = arm_plan(plan, a);
+    self->request(self->state.cfg.store, std::chrono::seconds(30),
+                  msg::save_proposal{p, "Arm '" + a.label + "' of " +
+                                            (kind == "universe" ? "a universe trial" : "a comparison of " + kind) +
+                                            (pid > 0 ? " on proposal " + std::to_string(pid) : std::string()) +
+                                            ":\n" + brain::describe_plan(p)})
+        .then([=](std::int64_t arm_pid) mutable { create(arm_pid); },
+              [=](caf::error& e) mutable {
+                rp.deliver(error("store_failed", "could not record the comparison: " + msg::error_sentence(e)));
+              });
+  }
+}
+
+// Keeps the comparison of the recorded arms (its results are set side by
+// side when all have finished); the lines that announce it.
+std::string open_comparison(agent_state& st, const std::string& kind, const std::vector<arm_spec>& arms,
+                            const std::vector<std::int64_t>& ids, const std::vector<std::string>& skipped) {
+  comparison c;
+  c.kind = kind;
+  std::string text = kind == "brains"   ? "Comparing brains on the same plan:"
+                     : kind == "models" ? "Comparing models on the same plan:"
+                                        : msg::universe_started_words +
+                                              std::string(std::any_of(arms.begin(), arms.end(),
+                                                                      [](const arm_spec& a) { return !a.model.empty(); })
+                                                              ? " and model:"
+                                                              : ":");
+  for (std::size_t i = 0; i < arms.size(); ++i) {
+    const auto& spec = arms[i];
+    auto once = [](std::vector<std::string>& v, const std::string& x) {
+      if (!x.empty() && std::find(v.begin(), v.end(), x) == v.end()) v.push_back(x);
+    };
+    once(c.symbols, spec.symbol);
+    once(c.models, spec.model);
+    c.universe = spec.universe;
+    comparison_arm arm;
+    arm.label = spec.label;
+    arm.symbol = spec.symbol;
+    arm.model = spec.model;
+    arm.trial_id = ids[i];
+    c.arms.push_back(arm);
+    st.compared_in[ids[i]] = ids.front();
+    text += "\n  trial " + std::to_string(ids[i]) + ": " + arm.label;
+  }
+  c.skipped = skipped;
+  st.comparisons[ids.front()] = std::move(c);
+  text += "\nI will put the out-of-sample results side by side when all have finished.";
+  return text;
+}
+
+}  // namespace
+
 // Records every arm as a trial, then answers and starts them in order.
 void start_arms(agent_self* self, turn_promise rp, std::int64_t pid, msg::trial_plan plan,
                 std::vector<arm_spec> arms_in, std::string kind,
@@ -101,35 +177,7 @@ void start_arms(agent_self* self, turn_promise rp, std::int64_t pid, msg::trial_
   auto arms = std::make_shared<std::vector<arm_spec>>(std::move(arms_in));
   if (!ids) ids = std::make_shared<std::vector<std::int64_t>>();
   if (ids->size() < arms->size()) {
-    const auto& a = (*arms)[ids->size()];
-    auto create = [=](std::int64_t proposal_id) mutable {
-      self->request(self->state.cfg.store, std::chrono::seconds(30),
-                    msg::create_trial{proposal_id, arm_plan(plan, (*arms)[ids->size()]), (*arms)[ids->size()].origin})
-          .then(
-              [=](std::int64_t trial_id) mutable {
-                ids->push_back(trial_id);
-                start_arms(self, rp, pid, plan, *arms, kind, ids, pid_fresh, skipped);
-              },
-              [=](caf::error& e) mutable {
-                rp.deliver(error("store_failed", "could not record the approval: " + msg::error_sentence(e)));
-              });
-    };
-    // A proposal is approved once; every further arm of a comparison is
-    // recorded as its own proposal (a copy of the plan, naming the arm).
-    if (ids->empty() && pid_fresh) {
-      create(pid);
-    } else {
-      const auto p = arm_plan(plan, a);
-      self->request(self->state.cfg.store, std::chrono::seconds(30),
-                    msg::save_proposal{p, "Arm '" + a.label + "' of " +
-                                              (kind == "universe" ? "a universe trial" : "a comparison of " + kind) +
-                                              (pid > 0 ? " on proposal " + std::to_string(pid) : std::string()) +
-                                              ":\n" + brain::describe_plan(p)})
-          .then([=](std::int64_t arm_pid) mutable { create(arm_pid); },
-                [=](caf::error& e) mutable {
-                  rp.deliver(error("store_failed", "could not record the comparison: " + msg::error_sentence(e)));
-                });
-    }
+    record_next_arm(self, rp, pid, plan, arms, kind, ids, pid_fresh, skipped);
     return;
   }
   auto& st = self->state;
@@ -144,35 +192,7 @@ void start_arms(agent_self* self, turn_promise rp, std::int64_t pid, msg::trial_
     if ((*arms)[0].mode == trial_mode::llm) text += " with " + brain_label(st, st.active) + " deciding";
     text += ". I will answer the engine's questions as it trains; you can watch here.";
   } else {
-    comparison c;
-    c.kind = kind;
-    text += kind == "brains"   ? "Comparing brains on the same plan:"
-            : kind == "models" ? "Comparing models on the same plan:"
-                               : msg::universe_started_words +
-                                     std::string(std::any_of(arms->begin(), arms->end(),
-                                                             [](const arm_spec& a) { return !a.model.empty(); })
-                                                     ? " and model:"
-                                                     : ":");
-    for (std::size_t i = 0; i < arms->size(); ++i) {
-      const auto& spec = (*arms)[i];
-      auto once = [](std::vector<std::string>& v, const std::string& x) {
-        if (!x.empty() && std::find(v.begin(), v.end(), x) == v.end()) v.push_back(x);
-      };
-      once(c.symbols, spec.symbol);
-      once(c.models, spec.model);
-      c.universe = spec.universe;
-      comparison_arm arm;
-      arm.label = spec.label;
-      arm.symbol = spec.symbol;
-      arm.model = spec.model;
-      arm.trial_id = (*ids)[i];
-      c.arms.push_back(arm);
-      st.compared_in[(*ids)[i]] = ids->front();
-      text += "\n  trial " + std::to_string((*ids)[i]) + ": " + arm.label;
-    }
-    c.skipped = skipped;
-    st.comparisons[ids->front()] = std::move(c);
-    text += "\nI will put the out-of-sample results side by side when all have finished.";
+    text += open_comparison(st, kind, *arms, *ids, skipped);
   }
   auto authors = st.proposal_llms.find(pid);
   for (std::size_t i = 0; i < arms->size(); ++i) {

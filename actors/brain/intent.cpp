@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <regex>
 #include <set>
 
@@ -273,6 +274,31 @@ void add_once(std::vector<std::string>& v, const std::string& s) {
   if (std::find(v.begin(), v.end(), s) == v.end()) v.push_back(s);
 }
 
+// A word after "on", "for", "analyze", "symbol" or "ticker" that no other
+// rule read: a symbol whatever its case when a source has it, else named as
+// unknown when it looks meant as one.
+void read_symbol_after_cue(const std::string& t, const std::string& cand, const std::string& low_tok,
+                           const std::string& cue, const std::function<bool(const std::string&)>& symbol_exists,
+                           const std::function<void(const std::string&)>& found, std::vector<std::string>& unknown) {
+  std::string up = upper(t);
+  if (!up.empty() && up[0] == '$') up = up.substr(1);
+  // "run trial on eurusd": case does not matter when a source has the symbol.
+  if (!not_tickers().count(up) && !model_in(low_tok) && symbol_exists(up)) {
+    found(up);
+  } else if (ml::looks_like_ticker(up) && !not_tickers().count(up)) {
+    if (symbol_exists(up)) found(up);
+    else if (t.find_first_of("0123456789") == std::string::npos && up.size() >= 2 &&
+             !model_in(low_tok) && low_tok != "the" && low_tok != "data")
+      unknown.push_back(up);
+  } else if (written_in_capitals(cand) && cand.size() <= 12) {
+    unknown.push_back(cand);  // "run trial on XYZABC"
+  } else if (cue != "for" && !std::isdigit(static_cast<unsigned char>(t[0]))) {
+    // "run trial on 12$$" / "on tesla-ish": name the word we could not read.
+    bool all_alpha = std::all_of(t.begin(), t.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
+    if (!all_alpha) unknown.push_back(t);
+  }
+}
+
 void read_symbols(intent& out, const std::vector<std::string>& toks, const std::vector<std::string>& low_toks,
                   const std::function<bool(const std::string&)>& symbol_exists) {
   std::vector<std::string> unknown, named;
@@ -326,25 +352,8 @@ void read_symbols(intent& out, const std::vector<std::string>& toks, const std::
     }
     if (matched) continue;
     if (i > 0 && (low_toks[i - 1] == "on" || low_toks[i - 1] == "for" || low_toks[i - 1] == "analyze" ||
-                  low_toks[i - 1] == "analyse" || low_toks[i - 1] == "symbol" || low_toks[i - 1] == "ticker")) {
-      std::string up = upper(t);
-      if (!up.empty() && up[0] == '$') up = up.substr(1);
-      // "run trial on eurusd": case does not matter when a source has the symbol.
-      if (!not_tickers().count(up) && !model_in(low_toks[i]) && symbol_exists(up)) {
-        found(up);
-      } else if (ml::looks_like_ticker(up) && !not_tickers().count(up)) {
-        if (symbol_exists(up)) found(up);
-        else if (t.find_first_of("0123456789") == std::string::npos && up.size() >= 2 &&
-                 !model_in(low_toks[i]) && low_toks[i] != "the" && low_toks[i] != "data")
-          unknown.push_back(up);
-      } else if (written_in_capitals(cand) && cand.size() <= 12) {
-        unknown.push_back(cand);  // "run trial on XYZABC"
-      } else if (low_toks[i - 1] != "for" && !std::isdigit(static_cast<unsigned char>(t[0]))) {
-        // "run trial on 12$$" / "on tesla-ish": name the word we could not read.
-        bool all_alpha = std::all_of(t.begin(), t.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
-        if (!all_alpha) unknown.push_back(t);
-      }
-    }
+                  low_toks[i - 1] == "analyse" || low_toks[i - 1] == "symbol" || low_toks[i - 1] == "ticker"))
+      read_symbol_after_cue(t, cand, low_toks[i], low_toks[i - 1], symbol_exists, found, unknown);
   }
   // One symbol is a trial's symbol; two or more (or a named list, read
   // before this) make a universe trial whose first symbol stands for it.
@@ -521,6 +530,148 @@ const char* kind_name(intent::kind_t k) {
   return "unknown";
 }
 
+namespace {
+
+// The words of a chat line that say what kind of line it is.
+struct line_words {
+  std::string low;  ///< lower case, a named list blanked out
+  std::vector<std::string> low_toks;
+  std::string bare;  ///< low without punctuation (apostrophes kept) and edge spaces
+  std::int64_t named_trial = 0;
+  bool paper_words = false;
+  bool compare_word = false;
+  std::string brain;
+};
+
+// Trial ids: "trial 12", "trial #12", "#12".
+std::int64_t trial_named_in(const std::string& text) {
+  std::smatch m;
+  static const std::regex trial_id_re(R"((?:trial|#)\s*#?\s*(\d+))", std::regex::icase);
+  std::int64_t named_trial = 0;
+  if (std::regex_search(text, m, trial_id_re)) named_trial = static_cast<std::int64_t>(count_in(m[1], 999999999999999));
+  return named_trial;
+}
+
+std::string bare_of(const std::string& low) {
+  std::string bare = low;
+  bare.erase(std::remove_if(bare.begin(), bare.end(),
+                            [](char c) { return c != '\'' && std::ispunct(static_cast<unsigned char>(c)); }),
+             bare.end());
+  while (!bare.empty() && bare.back() == ' ') bare.pop_back();
+  while (!bare.empty() && bare.front() == ' ') bare.erase(bare.begin());
+  return bare;
+}
+
+void read_kind_words(line_words& w) {
+  const std::string& low = w.low;
+  const std::vector<std::string>& low_toks = w.low_toks;
+  w.bare = bare_of(low);
+  w.paper_words = has_word(low_toks, {"paper"}) &&
+                  (contains(low, "portfolio") || contains(low, "trade") || contains(low, "trading"));
+  w.brain = brain_named(low);
+  w.compare_word = has_word(low_toks, {"compare", "vs", "versus", "comparison", "benchmark"}) ||
+                   contains(low, "which model") || contains(low, "best model") ||
+                   contains(low, "better than") || contains(low, "which is better") ||
+                   contains(low, "head to head") || contains(low, "head-to-head");
+}
+
+// The plan's fields, models and symbols named anywhere in the line.
+void read_plan_words(intent& out, const std::vector<std::string>& toks, const line_words& w,
+                     const std::function<bool(const std::string&)>& symbol_exists) {
+  const std::string& low = w.low;
+  read_symbols(out, toks, w.low_toks, symbol_exists);
+  out.changes.model = model_in(low);
+  out.models = all_models_in(low);
+  for (const auto& mdl : out.models)
+    if (!model_available(mdl)) out.problems.push_back(mdl + " is not a model I have");
+  read_split(out.changes, low);
+  read_horizon(out.changes, low);
+  read_walk_forward(out.changes, low);
+  read_dates(out.changes, low);
+  read_paper_and_misc(out.changes, low);
+}
+
+void read_pace(intent& out, const line_words& w) {
+  if (!w.paper_words) return;
+  std::smatch m;
+  static const std::regex pace_re(R"(pace\s*(?:=|:|of)?\s*(\d+)\s*(?:ms)?)", std::regex::icase);
+  if (std::regex_search(w.low, m, pace_re)) out.pace_ms = small_count(m[1]);
+  else if (has_word(w.low_toks, {"replay"})) out.pace_ms = 200;
+}
+
+// Lines that are a command rather than a plan: the first that matches, in
+// this order.
+std::optional<intent::kind_t> command_kind(const line_words& w, const intent& out) {
+  const std::string& low = w.low;
+  const std::vector<std::string>& low_toks = w.low_toks;
+  const std::string& bare = w.bare;
+  const std::int64_t named_trial = w.named_trial;
+  static const std::set<std::string> yes = {
+      "yes", "y", "ok", "okay", "go", "approve", "approved", "do it", "run it", "start", "start it",
+      "sounds good", "go ahead", "lgtm", "yes please", "yep", "yeah", "sure", "confirm", "proceed",
+      "ok go", "yes go", "looks good", "go for it", "ship it", "ok run it", "yes run it"};
+  static const std::set<std::string> no = {"no", "n", "nope", "never mind", "nevermind", "forget it",
+                                           "discard", "drop it", "cancel that", "scrap that"};
+
+  static const std::regex brains_re(
+      R"(\b(?:compare(?: the)? brains|brains? comparison|did (?:the |my )?(?:agent|llm|ai|brain|claude|gpt|model brain|mltrainer) (?:help|make a difference|do better|matter)|(?:llm|claude|gpt|ai|anthropic|openai) (?:vs\.?|versus) (?:the )?rules|rules (?:vs\.?|versus) (?:the )?(?:llm|claude|gpt|ai|anthropic|openai)|was (?:the )?(?:llm|claude|agent) (?:better|worth))\b)");
+  // A question about the data itself, not a request to use one source.
+  static const std::regex data_info_re(
+      R"(\b(?:what|which) (?:data|symbols?|tickers?|stocks?|markets?|prices?|files?)(?: \w+)? (?:do|can|are|have|is)\b|\b(?:list|show)(?: me)? (?:the |your |all )?(?:data|symbols|tickers|data sources|csv files)\b|\bwhat data\b|\bavailable (?:data|symbols|tickers)\b)");
+  static const std::regex resume_re(R"(\b(?:resume|re-?run|rerun|retry|repeat|restart|run (?:trial\s*#?\s*\d+|#\d+|it) again)\b)");
+
+  if (w.paper_words && !has_word(low_toks, {"cancel"})) return intent::paper;
+  if (bare == "help" || bare == "what can you do" || bare == "commands" || bare.empty() || low == "?" ||
+      bare == "how does this work" || bare == "what can i ask" || bare == "help me")
+    return intent::help;
+  if (yes.count(bare)) return intent::approve;
+  if (no.count(bare)) return intent::reject;
+  if (std::regex_search(low, data_info_re) && !has_word(low_toks, {"run"})) return intent::data_info;
+  if (std::regex_search(low, brains_re)) return intent::compare_brains;
+  if (!w.brain.empty() && !out.changes.symbol) return intent::use_brain;
+  if (named_trial > 0 && std::regex_search(low, resume_re)) return intent::resume;
+  if (has_word(low_toks, {"cancel", "abort", "kill"}) ||
+      (has_word(low_toks, {"stop"}) && named_trial > 0) || bare == "stop" || bare == "stop it" ||
+      bare == "stop the trial" || bare == "stop training")
+    return intent::cancel;
+  if (named_trial > 0 &&
+      (has_word(low_toks, {"show", "open", "get", "details", "view", "display", "report", "transcript",
+                           "explain", "result", "results", "summary", "status", "progress"}) ||
+       contains(low, "how did") || contains(low, "what happened") || contains(low, "how is") ||
+       contains(low, "how's")))
+    return intent::show;
+  if (w.compare_word && (out.models.size() >= 2 || contains(low, "model"))) return intent::compare_models;
+  if (has_word(low_toks, {"list", "history", "overnight"}) || contains(low, "what ran") ||
+      contains(low, "past trials") || contains(low, "my trials") || bare == "trials" ||
+      contains(low, "previous trials") || contains(low, "recent trials"))
+    return intent::list;
+  if (has_word(low_toks, {"status", "progress"}) || contains(low, "how is it going") ||
+      contains(low, "how's it going") || contains(low, "what's running") || contains(low, "what is running"))
+    return intent::status;
+  return std::nullopt;
+}
+
+// A line that is no command: a new trial, an edit of the open proposal, or unknown.
+intent::kind_t plan_kind(const line_words& w, const intent& out, bool has_proposal) {
+  intent::kind_t kind = intent::unknown;
+  if (has_word(w.low_toks, {"run", "trial", "analyze", "analyse", "train", "predict", "backtest",
+                            "test", "forecast", "model", "evaluate", "try", "optimize", "optimise", "tune"}) &&
+      (out.changes.symbol || !out.unknown_symbol.empty() || !has_proposal))
+    kind = intent::run_trial;
+  else if (out.changes.symbol && !has_proposal)
+    kind = intent::run_trial;
+  else if (!out.changes.empty() && has_proposal)
+    kind = intent::edit;
+  else if (!out.unknown_symbol.empty())
+    kind = intent::run_trial;
+  // "go with lstm" while a proposal is open is an edit, not an approval.
+  if (kind == intent::run_trial && has_proposal && !out.changes.symbol && out.unknown_symbol.empty())
+    kind = out.changes.empty() ? intent::unknown : intent::edit;
+  return kind;
+}
+
+}  // namespace
+
 intent parse_intent(const std::string& text, bool has_proposal,
                     const std::function<bool(const std::string&)>& symbol_exists) {
   intent out;
@@ -532,125 +683,28 @@ intent parse_intent(const std::string& text, bool has_proposal,
   }
   // "the Dow 30": a built-in list, read first and blanked out so that its
   // words are not read again ("dow" is also DIA, "30" a number).
-  std::string low = lower(text);
+  line_words w;
+  w.low = lower(text);
   std::string line = text;
-  if (auto mention = ml::find_index_mention(low)) {
+  if (auto mention = ml::find_index_mention(w.low)) {
     out.changes.universe = mention->index->id;
     out.changes.symbols = mention->index->tickers;
-    low.replace(mention->begin, mention->length, mention->length, ' ');
+    w.low.replace(mention->begin, mention->length, mention->length, ' ');
     line.replace(mention->begin, mention->length, mention->length, ' ');
   }
   const auto toks = tokens(line);
-  std::vector<std::string> low_toks;
-  for (const auto& t : toks) low_toks.push_back(lower(t));
+  for (const auto& t : toks) w.low_toks.push_back(lower(t));
+  w.named_trial = trial_named_in(text);
 
-  // Trial ids: "trial 12", "trial #12", "#12".
-  std::smatch m;
-  static const std::regex trial_id_re(R"((?:trial|#)\s*#?\s*(\d+))", std::regex::icase);
-  std::int64_t named_trial = 0;
-  if (std::regex_search(text, m, trial_id_re)) named_trial = static_cast<std::int64_t>(count_in(m[1], 999999999999999));
-
-  read_symbols(out, toks, low_toks, symbol_exists);
-  out.changes.model = model_in(low);
-  out.models = all_models_in(low);
-  for (const auto& mdl : out.models)
-    if (!model_available(mdl)) out.problems.push_back(mdl + " is not a model I have");
-  read_split(out.changes, low);
-  read_horizon(out.changes, low);
-  read_walk_forward(out.changes, low);
-  read_dates(out.changes, low);
-  read_paper_and_misc(out.changes, low);
-
-  // ---- what kind of line is it?
-  std::string bare = low;
-  bare.erase(std::remove_if(bare.begin(), bare.end(),
-                            [](char c) { return c != '\'' && std::ispunct(static_cast<unsigned char>(c)); }),
-             bare.end());
-  while (!bare.empty() && bare.back() == ' ') bare.pop_back();
-  while (!bare.empty() && bare.front() == ' ') bare.erase(bare.begin());
-  static const std::set<std::string> yes = {
-      "yes", "y", "ok", "okay", "go", "approve", "approved", "do it", "run it", "start", "start it",
-      "sounds good", "go ahead", "lgtm", "yes please", "yep", "yeah", "sure", "confirm", "proceed",
-      "ok go", "yes go", "looks good", "go for it", "ship it", "ok run it", "yes run it"};
-  static const std::set<std::string> no = {"no", "n", "nope", "never mind", "nevermind", "forget it",
-                                           "discard", "drop it", "cancel that", "scrap that"};
-
-  const bool paper_words = has_word(low_toks, {"paper"}) &&
-                           (contains(low, "portfolio") || contains(low, "trade") || contains(low, "trading"));
-  if (paper_words) {
-    static const std::regex pace_re(R"(pace\s*(?:=|:|of)?\s*(\d+)\s*(?:ms)?)", std::regex::icase);
-    if (std::regex_search(low, m, pace_re)) out.pace_ms = small_count(m[1]);
-    else if (has_word(low_toks, {"replay"})) out.pace_ms = 200;
-  }
-  const std::string brain = brain_named(low);
-  const bool compare_word = has_word(low_toks, {"compare", "vs", "versus", "comparison", "benchmark"}) ||
-                            contains(low, "which model") || contains(low, "best model") ||
-                            contains(low, "better than") || contains(low, "which is better") ||
-                            contains(low, "head to head") || contains(low, "head-to-head");
-  static const std::regex brains_re(
-      R"(\b(?:compare(?: the)? brains|brains? comparison|did (?:the |my )?(?:agent|llm|ai|brain|claude|gpt|model brain|mltrainer) (?:help|make a difference|do better|matter)|(?:llm|claude|gpt|ai|anthropic|openai) (?:vs\.?|versus) (?:the )?rules|rules (?:vs\.?|versus) (?:the )?(?:llm|claude|gpt|ai|anthropic|openai)|was (?:the )?(?:llm|claude|agent) (?:better|worth))\b)");
-  // A question about the data itself, not a request to use one source.
-  static const std::regex data_info_re(
-      R"(\b(?:what|which) (?:data|symbols?|tickers?|stocks?|markets?|prices?|files?)(?: \w+)? (?:do|can|are|have|is)\b|\b(?:list|show)(?: me)? (?:the |your |all )?(?:data|symbols|tickers|data sources|csv files)\b|\bwhat data\b|\bavailable (?:data|symbols|tickers)\b)");
-  static const std::regex resume_re(R"(\b(?:resume|re-?run|rerun|retry|repeat|restart|run (?:trial\s*#?\s*\d+|#\d+|it) again)\b)");
-
-  if (paper_words && !has_word(low_toks, {"cancel"})) {
-    out.kind = intent::paper;
-    out.trial_id = named_trial;
-  } else if (bare == "help" || bare == "what can you do" || bare == "commands" || bare.empty() || low == "?" ||
-             bare == "how does this work" || bare == "what can i ask" || bare == "help me") {
-    out.kind = intent::help;
-  } else if (yes.count(bare)) {
-    out.kind = intent::approve;
-  } else if (no.count(bare)) {
-    out.kind = intent::reject;
-  } else if (std::regex_search(low, data_info_re) && !has_word(low_toks, {"run"})) {
-    out.kind = intent::data_info;
-  } else if (std::regex_search(low, brains_re)) {
-    out.kind = intent::compare_brains;
-  } else if (!brain.empty() && !out.changes.symbol) {
-    out.kind = intent::use_brain;
-    out.brain_name = brain;
-  } else if (named_trial > 0 && std::regex_search(low, resume_re)) {
-    out.kind = intent::resume;
-    out.trial_id = named_trial;
-  } else if (has_word(low_toks, {"cancel", "abort", "kill"}) ||
-             (has_word(low_toks, {"stop"}) && named_trial > 0) || bare == "stop" || bare == "stop it" ||
-             bare == "stop the trial" || bare == "stop training") {
-    out.kind = intent::cancel;
-    out.trial_id = named_trial;
-  } else if (named_trial > 0 &&
-             (has_word(low_toks, {"show", "open", "get", "details", "view", "display", "report", "transcript",
-                                  "explain", "result", "results", "summary", "status", "progress"}) ||
-              contains(low, "how did") || contains(low, "what happened") || contains(low, "how is") ||
-              contains(low, "how's"))) {
-    out.kind = intent::show;
-    out.trial_id = named_trial;
-  } else if (compare_word && (out.models.size() >= 2 || contains(low, "model"))) {
-    out.kind = intent::compare_models;
-  } else if (has_word(low_toks, {"list", "history", "overnight"}) || contains(low, "what ran") ||
-             contains(low, "past trials") || contains(low, "my trials") || bare == "trials" ||
-             contains(low, "previous trials") || contains(low, "recent trials")) {
-    out.kind = intent::list;
-  } else if (has_word(low_toks, {"status", "progress"}) || contains(low, "how is it going") ||
-             contains(low, "how's it going") || contains(low, "what's running") || contains(low, "what is running")) {
-    out.kind = intent::status;
-  } else if (has_word(low_toks, {"run", "trial", "analyze", "analyse", "train", "predict", "backtest",
-                                 "test", "forecast", "model", "evaluate", "try", "optimize", "optimise", "tune"}) &&
-             (out.changes.symbol || !out.unknown_symbol.empty() || !has_proposal)) {
-    out.kind = intent::run_trial;
-  } else if (out.changes.symbol && !has_proposal) {
-    out.kind = intent::run_trial;
-  } else if (!out.changes.empty() && has_proposal) {
-    out.kind = intent::edit;
-  } else if (!out.unknown_symbol.empty()) {
-    out.kind = intent::run_trial;
-  } else {
-    out.kind = intent::unknown;
-  }
-  // "go with lstm" while a proposal is open is an edit, not an approval.
-  if (out.kind == intent::run_trial && has_proposal && !out.changes.symbol && out.unknown_symbol.empty())
-    out.kind = out.changes.empty() ? intent::unknown : intent::edit;
+  read_plan_words(out, toks, w, symbol_exists);
+  read_kind_words(w);
+  read_pace(out, w);
+  const auto command = command_kind(w, out);
+  out.kind = command ? *command : plan_kind(w, out, has_proposal);
+  if (out.kind == intent::paper || out.kind == intent::resume || out.kind == intent::cancel ||
+      out.kind == intent::show)
+    out.trial_id = w.named_trial;
+  if (out.kind == intent::use_brain) out.brain_name = w.brain;
   return out;
 }
 

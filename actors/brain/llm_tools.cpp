@@ -458,136 +458,141 @@ checked_report check_report(const std::string& arguments, bool synthetic, int co
   return out;
 }
 
+namespace {
+
+// propose_trial / amend_proposal: the plan edit, and whether it starts a
+// trial or edits the open proposal; "" or what is wrong.
+std::string check_plan_call(const std::string& name, simdjson::dom::object obj, bool has_proposal,
+                            const std::function<bool(const std::string&)>& symbol_exists, intent& in) {
+  if (auto err = read_plan_edit(obj, in.changes, symbol_exists); !err.empty()) return err;
+  if (name == "propose_trial") {
+    if (!in.changes.symbol) return "propose_trial needs a symbol; if the person gave none, use reply to ask which";
+    in.kind = intent::run_trial;
+  } else if (!has_proposal) {
+    if (!in.changes.symbol)
+      return "there is no open proposal to amend; use propose_trial with a symbol, or reply to ask for one";
+    in.kind = intent::run_trial;
+  } else {
+    if (in.changes.empty()) return "amend_proposal changed nothing; name the fields to change";
+    in.kind = intent::edit;
+  }
+  return "";
+}
+
+std::string check_reply_call(simdjson::dom::object obj, checked_intent& out) {
+  simdjson::dom::element e;
+  auto s = obj["text"].get(e) ? std::nullopt : as_string(e);
+  if (!s || s->find_first_not_of(" \t\r\n") == std::string::npos) return "reply needs a non-empty text";
+  out.reply_text = s->substr(0, 4000);
+  out.in.kind = intent::unknown;
+  return "";
+}
+
+std::string read_command_trial_id(simdjson::dom::object obj, std::int64_t& trial) {
+  simdjson::dom::element e;
+  if (!obj["trial_id"].get(e) && !is_null(e)) {
+    auto d = as_number(e);
+    if (!d || *d < 1 || std::floor(*d) != *d || *d > 9e15) return "trial_id must be a positive whole number";
+    trial = static_cast<std::int64_t>(*d);
+  }
+  return "";
+}
+
+// A command's symbol, read as a plan edit's symbol would be.
+std::string read_command_symbol(simdjson::dom::element e, plan_edit& changes,
+                                const std::function<bool(const std::string&)>& symbol_exists) {
+  plan_edit tmp;
+  simdjson::dom::parser p2;
+  simdjson::dom::object o2;
+  std::string one = "{\"symbol\":";
+  auto s = as_string(e);
+  if (!s) return "symbol must be a string";
+  msg::append_json_string(one, *s);
+  one += "}";
+  std::string err;
+  parse_object(p2, one, o2, err);
+  if (auto bad = read_plan_edit(o2, tmp, symbol_exists); !bad.empty()) return bad;
+  changes.symbol = tmp.symbol;
+  return "";
+}
+
+std::string read_command_models(simdjson::dom::element e, std::vector<std::string>& models) {
+  simdjson::dom::array arr;
+  if (e.get_array().get(arr)) return "models must be an array of model names";
+  for (auto m : arr) {
+    auto s = as_string(m);
+    if (!s || !msg::model_known(*s))
+      return "model '" + (s ? *s : std::string("?")) + "' is not available (known: " + msg::known_models() + ")";
+    if (std::find(models.begin(), models.end(), *s) == models.end()) models.push_back(*s);
+  }
+  return "";
+}
+
+bool command_kind_named(const std::string& name, intent::kind_t& out) {
+  static const std::pair<const char*, intent::kind_t> kinds[] = {
+      {"approve", intent::approve}, {"reject", intent::reject}, {"cancel", intent::cancel},
+      {"list", intent::list}, {"show", intent::show}, {"status", intent::status}, {"help", intent::help},
+      {"paper", intent::paper}, {"use_brain", intent::use_brain}, {"compare_brains", intent::compare_brains},
+      {"compare_models", intent::compare_models}, {"resume", intent::resume},
+  };
+  bool found = false;
+  for (const auto& [n, k] : kinds)
+    if (name == n) out = k, found = true;
+  return found;
+}
+
+// The optional fields of a command: trial_id, symbol, symbols, models.
+std::string read_command_fields(simdjson::dom::object obj, std::int64_t& trial, intent& in,
+                                const std::function<bool(const std::string&)>& symbol_exists) {
+  simdjson::dom::element e;
+  if (auto err = read_command_trial_id(obj, trial); !err.empty()) return err;
+  if (!obj["symbol"].get(e) && !is_null(e))
+    if (auto err = read_command_symbol(e, in.changes, symbol_exists); !err.empty()) return err;
+  if (!obj["symbols"].get(e) && !is_null(e))
+    if (auto err = read_symbol_list("symbols", e, in.changes, symbol_exists); !err.empty()) return err;
+  if (!obj["models"].get(e) && !is_null(e))
+    if (auto err = read_command_models(e, in.models); !err.empty()) return err;
+  return "";
+}
+
+std::string check_command_call(simdjson::dom::object obj, bool has_proposal,
+                               const std::function<bool(const std::string&)>& symbol_exists, intent& in) {
+  simdjson::dom::element e;
+  auto kind = obj["kind"].get(e) ? std::nullopt : as_string(e);
+  if (!kind) return "command needs a kind";
+  std::int64_t trial = 0;
+  if (auto err = read_command_fields(obj, trial, in, symbol_exists); !err.empty()) return err;
+  if (!command_kind_named(*kind, in.kind)) return "command kind '" + *kind + "' is unknown";
+  in.trial_id = trial;
+  if ((in.kind == intent::show || in.kind == intent::resume) && trial <= 0)
+    return std::string(*kind) + " needs a trial_id";
+  if (in.kind == intent::approve && !has_proposal) return "there is no open proposal to approve; reply to say so";
+  if (in.kind == intent::use_brain) {
+    auto b = obj["brain"].get(e) ? std::nullopt : as_string(e);
+    if (!b || (*b != "rules" && *b != "anthropic" && *b != "openai"))
+      return "use_brain needs brain rules, anthropic or openai";
+    in.brain_name = *b;
+  }
+  return "";
+}
+
+}  // namespace
+
 checked_intent check_chat_call(const net::llm_tool_call& call, bool has_proposal,
                                const std::function<bool(const std::string&)>& symbol_exists) {
   checked_intent out;
   simdjson::dom::parser parser;
   simdjson::dom::object obj;
   if (!parse_object(parser, call.arguments, obj, out.error)) return out;
-  if (call.name == "propose_trial" || call.name == "amend_proposal") {
-    out.error = read_plan_edit(obj, out.in.changes, symbol_exists);
-    if (!out.error.empty()) return out;
-    if (call.name == "propose_trial") {
-      if (!out.in.changes.symbol) {
-        out.error = "propose_trial needs a symbol; if the person gave none, use reply to ask which";
-        return out;
-      }
-      out.in.kind = intent::run_trial;
-    } else if (!has_proposal) {
-      if (!out.in.changes.symbol) {
-        out.error = "there is no open proposal to amend; use propose_trial with a symbol, or reply to ask for one";
-        return out;
-      }
-      out.in.kind = intent::run_trial;
-    } else {
-      if (out.in.changes.empty()) {
-        out.error = "amend_proposal changed nothing; name the fields to change";
-        return out;
-      }
-      out.in.kind = intent::edit;
-    }
-    out.ok = true;
-    return out;
-  }
-  if (call.name == "reply") {
-    simdjson::dom::element e;
-    auto s = obj["text"].get(e) ? std::nullopt : as_string(e);
-    if (!s || s->find_first_not_of(" \t\r\n") == std::string::npos) {
-      out.error = "reply needs a non-empty text";
-      return out;
-    }
-    out.reply_text = s->substr(0, 4000);
-    out.in.kind = intent::unknown;
-    out.ok = true;
-    return out;
-  }
-  if (call.name == "command") {
-    simdjson::dom::element e;
-    auto kind = obj["kind"].get(e) ? std::nullopt : as_string(e);
-    if (!kind) {
-      out.error = "command needs a kind";
-      return out;
-    }
-    std::int64_t trial = 0;
-    if (!obj["trial_id"].get(e) && !is_null(e)) {
-      auto d = as_number(e);
-      if (!d || *d < 1 || std::floor(*d) != *d || *d > 9e15) {
-        out.error = "trial_id must be a positive whole number";
-        return out;
-      }
-      trial = static_cast<std::int64_t>(*d);
-    }
-    if (!obj["symbol"].get(e) && !is_null(e)) {
-      plan_edit tmp;
-      simdjson::dom::parser p2;
-      simdjson::dom::object o2;
-      std::string one = "{\"symbol\":";
-      auto s = as_string(e);
-      if (!s) {
-        out.error = "symbol must be a string";
-        return out;
-      }
-      msg::append_json_string(one, *s);
-      one += "}";
-      std::string err;
-      parse_object(p2, one, o2, err);
-      out.error = read_plan_edit(o2, tmp, symbol_exists);
-      if (!out.error.empty()) return out;
-      out.in.changes.symbol = tmp.symbol;
-    }
-    if (!obj["symbols"].get(e) && !is_null(e)) {
-      out.error = read_symbol_list("symbols", e, out.in.changes, symbol_exists);
-      if (!out.error.empty()) return out;
-    }
-    if (!obj["models"].get(e) && !is_null(e)) {
-      simdjson::dom::array arr;
-      if (e.get_array().get(arr)) {
-        out.error = "models must be an array of model names";
-        return out;
-      }
-      for (auto m : arr) {
-        auto s = as_string(m);
-        if (!s || !msg::model_known(*s)) {
-          out.error = "model '" + (s ? *s : std::string("?")) + "' is not available (known: " + msg::known_models() + ")";
-          return out;
-        }
-        if (std::find(out.in.models.begin(), out.in.models.end(), *s) == out.in.models.end()) out.in.models.push_back(*s);
-      }
-    }
-    static const std::pair<const char*, intent::kind_t> kinds[] = {
-        {"approve", intent::approve}, {"reject", intent::reject}, {"cancel", intent::cancel},
-        {"list", intent::list}, {"show", intent::show}, {"status", intent::status}, {"help", intent::help},
-        {"paper", intent::paper}, {"use_brain", intent::use_brain}, {"compare_brains", intent::compare_brains},
-        {"compare_models", intent::compare_models}, {"resume", intent::resume},
-    };
-    bool found = false;
-    for (const auto& [name, k] : kinds)
-      if (*kind == name) out.in.kind = k, found = true;
-    if (!found) {
-      out.error = "command kind '" + *kind + "' is unknown";
-      return out;
-    }
-    out.in.trial_id = trial;
-    if ((out.in.kind == intent::show || out.in.kind == intent::resume) && trial <= 0) {
-      out.error = std::string(*kind) + " needs a trial_id";
-      return out;
-    }
-    if (out.in.kind == intent::approve && !has_proposal) {
-      out.error = "there is no open proposal to approve; reply to say so";
-      return out;
-    }
-    if (out.in.kind == intent::use_brain) {
-      auto b = obj["brain"].get(e) ? std::nullopt : as_string(e);
-      if (!b || (*b != "rules" && *b != "anthropic" && *b != "openai")) {
-        out.error = "use_brain needs brain rules, anthropic or openai";
-        return out;
-      }
-      out.in.brain_name = *b;
-    }
-    out.ok = true;
-    return out;
-  }
-  out.error = "there is no tool named '" + call.name + "'";
+  if (call.name == "propose_trial" || call.name == "amend_proposal")
+    out.error = check_plan_call(call.name, obj, has_proposal, symbol_exists, out.in);
+  else if (call.name == "reply")
+    out.error = check_reply_call(obj, out);
+  else if (call.name == "command")
+    out.error = check_command_call(obj, has_proposal, symbol_exists, out.in);
+  else
+    out.error = "there is no tool named '" + call.name + "'";
+  out.ok = out.error.empty();
   return out;
 }
 

@@ -48,6 +48,82 @@ void check_gap(const dataset& a, const char* an, const dataset& b, const char* b
   }
 }
 
+// 1. Look-ahead in features: perturbing the bars after a probe bar t must
+// leave every feature at rows <= t as it was.
+void check_look_ahead(const bar_series& series, const feature_fn& features, const feature_matrix& base,
+                      leakage_verdict& v, std::size_t t) {
+  const feature_matrix f = features(perturbed_after(series, t));
+  std::vector<std::string> changed;
+  std::size_t first_row = t + 1;
+  for (Eigen::Index j = 0; j < base.values.cols(); ++j)
+    for (Eigen::Index i = 0; i <= static_cast<Eigen::Index>(t); ++i)
+      if (!same_cell(base.values(i, j), f.values(i, j))) {
+        changed.push_back(j < static_cast<Eigen::Index>(base.names.size()) ? base.names[static_cast<std::size_t>(j)]
+                                                                          : "column " + std::to_string(j));
+        first_row = std::min(first_row, static_cast<std::size_t>(i));
+        break;
+      }
+  if (!changed.empty()) {
+    std::ostringstream msg;
+    msg << "look-ahead: perturbing bars after " << t << " changed";
+    for (const auto& c : changed) msg << ' ' << c;
+    msg << " at rows <= " << t << " (first at row " << first_row << ")";
+    v.findings.push_back(msg.str());
+  }
+}
+
+// 3. Labels look exactly `horizon` bars ahead of their row's bar; the first
+// row of `part` that does not is a finding.
+void check_labels(const bar_series& series, const dataset& part, const char* name, int horizon,
+                  std::vector<std::string>& findings) {
+  for (std::size_t i = 0; i < part.bar_index.size() && horizon >= 1; ++i) {
+    const std::size_t t = part.bar_index[i];
+    if (t + static_cast<std::size_t>(horizon) >= series.bars.size()) break;  // reported above
+    const double now = series.bars[t].close, later = series.bars[t + static_cast<std::size_t>(horizon)].close;
+    const auto r = static_cast<Eigen::Index>(i);
+    const bool y_ok = r < part.y.size() && part.y[r] == (later > now ? 1.0 : 0.0);
+    const bool ret_ok = r < part.forward_return.size() &&
+                        std::abs(part.forward_return[r] - (later / now - 1.0)) <= 1e-12 * (1.0 + std::abs(later / now));
+    if (!y_ok || !ret_ok) {
+      findings.push_back(std::string(name) + " row " + std::to_string(i) + " (bar " + std::to_string(t) +
+                         ") has a label that is not close(t+" + std::to_string(horizon) + ") vs close(t)");
+      break;
+    }
+  }
+}
+
+// 4. Scaler fitted on training rows only.
+void check_scaler(const bar_series& series, const feature_matrix& base, const dataset_splits& splits,
+                  std::vector<std::string>& findings) {
+  if (!splits.train.bar_index.empty() && base.values.rows() == static_cast<Eigen::Index>(series.bars.size()) &&
+      splits.scaler_mean.size() == base.values.cols()) {
+    Eigen::MatrixXd raw(static_cast<Eigen::Index>(splits.train.bar_index.size()), base.values.cols());
+    for (std::size_t i = 0; i < splits.train.bar_index.size(); ++i)
+      raw.row(static_cast<Eigen::Index>(i)) = base.values.row(static_cast<Eigen::Index>(splits.train.bar_index[i]));
+    const Eigen::RowVectorXd mean = raw.colwise().mean();
+    const double tol = 1e-9 * (1.0 + mean.cwiseAbs().maxCoeff());
+    if ((mean - splits.scaler_mean).cwiseAbs().maxCoeff() > tol)
+      findings.push_back("scaler mean differs from the mean of the training rows (fitted on other rows?)");
+  }
+}
+
+std::string summary_of(const leakage_verdict& v, int horizon, const std::string& boundary_ok,
+                       const dataset_splits& splits) {
+  std::ostringstream s;
+  if (v.passed) {
+    s << "leakage audit passed: perturbing all bars after t for " << v.probe_bars.size() << " probes (t =";
+    for (auto t : v.probe_bars) s << ' ' << t;
+    s << ") changed no feature at rows <= t; embargo of " << horizon << " bars respected (" << boundary_ok
+      << "labels are close(t+" << horizon << ") vs close(t) and end inside the series); scaler fitted on the " << splits.train.bar_index.size()
+      << " training rows only.";
+  } else {
+    s << "leakage audit FAILED (" << v.findings.size() << " problem" << (v.findings.size() == 1 ? "" : "s")
+      << "): ";
+    for (std::size_t i = 0; i < v.findings.size(); ++i) s << (i ? "; " : "") << v.findings[i];
+  }
+  return s.str();
+}
+
 }  // namespace
 
 leakage_verdict audit_leakage(const bar_series& series, const feature_fn& features, const dataset_splits& splits,
@@ -61,29 +137,9 @@ leakage_verdict audit_leakage(const bar_series& series, const feature_fn& featur
     v.findings.push_back("feature matrix has " + std::to_string(base.values.rows()) + " rows for " +
                          std::to_string(series.bars.size()) + " bars");
 
-  // 1. Look-ahead in features.
   if (v.findings.empty()) {
     v.probe_bars = probe_points(series, splits);
-    for (std::size_t t : v.probe_bars) {
-      const feature_matrix f = features(perturbed_after(series, t));
-      std::vector<std::string> changed;
-      std::size_t first_row = t + 1;
-      for (Eigen::Index j = 0; j < base.values.cols(); ++j)
-        for (Eigen::Index i = 0; i <= static_cast<Eigen::Index>(t); ++i)
-          if (!same_cell(base.values(i, j), f.values(i, j))) {
-            changed.push_back(j < static_cast<Eigen::Index>(base.names.size()) ? base.names[static_cast<std::size_t>(j)]
-                                                                              : "column " + std::to_string(j));
-            first_row = std::min(first_row, static_cast<std::size_t>(i));
-            break;
-          }
-      if (!changed.empty()) {
-        std::ostringstream msg;
-        msg << "look-ahead: perturbing bars after " << t << " changed";
-        for (const auto& c : changed) msg << ' ' << c;
-        msg << " at rows <= " << t << " (first at row " << first_row << ")";
-        v.findings.push_back(msg.str());
-      }
-    }
+    for (std::size_t t : v.probe_bars) check_look_ahead(series, features, base, v, t);
   }
 
   // 2. Split boundaries, order and label range.
@@ -96,51 +152,13 @@ leakage_verdict audit_leakage(const bar_series& series, const feature_fn& featur
       splits.test.bar_index.back() + static_cast<std::size_t>(std::max(horizon, 0)) >= series.bars.size())
     v.findings.push_back("the last test row's label lies beyond the end of the series");
 
-  // 3. Labels look exactly `horizon` bars ahead of their row's bar.
-  for (const auto& [part, name] : {std::pair<const dataset*, const char*>{&splits.train, "train"},
-                                   {&splits.val, "validation"}, {&splits.test, "test"}}) {
-    for (std::size_t i = 0; i < part->bar_index.size() && horizon >= 1; ++i) {
-      const std::size_t t = part->bar_index[i];
-      if (t + static_cast<std::size_t>(horizon) >= series.bars.size()) break;  // reported above
-      const double now = series.bars[t].close, later = series.bars[t + static_cast<std::size_t>(horizon)].close;
-      const auto r = static_cast<Eigen::Index>(i);
-      const bool y_ok = r < part->y.size() && part->y[r] == (later > now ? 1.0 : 0.0);
-      const bool ret_ok = r < part->forward_return.size() &&
-                          std::abs(part->forward_return[r] - (later / now - 1.0)) <= 1e-12 * (1.0 + std::abs(later / now));
-      if (!y_ok || !ret_ok) {
-        v.findings.push_back(std::string(name) + " row " + std::to_string(i) + " (bar " + std::to_string(t) +
-                             ") has a label that is not close(t+" + std::to_string(horizon) + ") vs close(t)");
-        break;
-      }
-    }
-  }
-
-  // 4. Scaler fitted on training rows only.
-  if (!splits.train.bar_index.empty() && base.values.rows() == static_cast<Eigen::Index>(series.bars.size()) &&
-      splits.scaler_mean.size() == base.values.cols()) {
-    Eigen::MatrixXd raw(static_cast<Eigen::Index>(splits.train.bar_index.size()), base.values.cols());
-    for (std::size_t i = 0; i < splits.train.bar_index.size(); ++i)
-      raw.row(static_cast<Eigen::Index>(i)) = base.values.row(static_cast<Eigen::Index>(splits.train.bar_index[i]));
-    const Eigen::RowVectorXd mean = raw.colwise().mean();
-    const double tol = 1e-9 * (1.0 + mean.cwiseAbs().maxCoeff());
-    if ((mean - splits.scaler_mean).cwiseAbs().maxCoeff() > tol)
-      v.findings.push_back("scaler mean differs from the mean of the training rows (fitted on other rows?)");
-  }
+  check_labels(series, splits.train, "train", horizon, v.findings);
+  check_labels(series, splits.val, "validation", horizon, v.findings);
+  check_labels(series, splits.test, "test", horizon, v.findings);
+  check_scaler(series, base, splits, v.findings);
 
   v.passed = v.findings.empty();
-  std::ostringstream s;
-  if (v.passed) {
-    s << "leakage audit passed: perturbing all bars after t for " << v.probe_bars.size() << " probes (t =";
-    for (auto t : v.probe_bars) s << ' ' << t;
-    s << ") changed no feature at rows <= t; embargo of " << horizon << " bars respected (" << boundary_ok.str()
-      << "labels are close(t+" << horizon << ") vs close(t) and end inside the series); scaler fitted on the " << splits.train.bar_index.size()
-      << " training rows only.";
-  } else {
-    s << "leakage audit FAILED (" << v.findings.size() << " problem" << (v.findings.size() == 1 ? "" : "s")
-      << "): ";
-    for (std::size_t i = 0; i < v.findings.size(); ++i) s << (i ? "; " : "") << v.findings[i];
-  }
-  v.summary = s.str();
+  v.summary = summary_of(v, horizon, boundary_ok.str(), splits);
   return v;
 }
 

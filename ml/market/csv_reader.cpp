@@ -113,19 +113,20 @@ std::string infer_timespan(const std::vector<bar>& bars) {
   return "month";
 }
 
-}  // namespace
-
-bar_series parse_csv(std::string_view text, const std::string& name) {
-  reader rd{name};
-  bar_series s;
-  s.source = "csv";
-  s.origin = name;
+std::string_view without_bom(std::string_view text) {
   if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF &&
       static_cast<unsigned char>(text[1]) == 0xBB && static_cast<unsigned char>(text[2]) == 0xBF)
     text.remove_prefix(3);
+  return text;
+}
 
+// The text line by line, counting lines for the reader's messages.
+struct line_source {
+  std::string_view text;
+  reader& rd;
   std::size_t pos = 0;
-  auto next_line = [&](std::string_view& out) {
+
+  bool next(std::string_view& out) {
     if (pos >= text.size()) return false;
     std::size_t nl = text.find('\n', pos);
     if (nl == std::string_view::npos) nl = text.size();
@@ -134,35 +135,41 @@ bar_series parse_csv(std::string_view text, const std::string& name) {
     pos = nl + 1;
     ++rd.line;
     return true;
-  };
-
-  std::string_view line;
-  // Header: the first non-empty line.
-  bool have_header = false;
-  while (next_line(line))
-    if (!line.empty()) { have_header = true; break; }
-  if (!have_header) rd.fail(0, "empty file (expected a header such as date,open,high,low,close,volume)");
-
-  int index_of[c_count];
-  std::fill(std::begin(index_of), std::end(index_of), -1);
-  std::vector<int> role;  // per file column
-  {
-    std::size_t start = 0;
-    std::size_t column = 0;
-    while (start <= line.size()) {
-      std::size_t comma = line.find(',', start);
-      if (comma == std::string_view::npos) comma = line.size();
-      ++column;
-      std::string h = lower_trim(line.substr(start, comma - start));
-      int c = column_for(h);
-      if (c >= 0) {
-        if (index_of[c] >= 0) rd.fail(column, "column '" + h + "' appears twice in the header");
-        index_of[c] = static_cast<int>(column - 1);
-      }
-      role.push_back(c);
-      start = comma + 1;
-    }
   }
+};
+
+// Which file column holds what, read from the header.
+struct layout {
+  int index_of[c_count];
+  std::vector<int> role;  // per file column
+  bool has_adj = false;
+  bool join_time = false;
+};
+
+void read_header_names(std::string_view line, const reader& rd, layout& l) {
+  std::size_t start = 0;
+  std::size_t column = 0;
+  while (start <= line.size()) {
+    std::size_t comma = line.find(',', start);
+    if (comma == std::string_view::npos) comma = line.size();
+    ++column;
+    std::string h = lower_trim(line.substr(start, comma - start));
+    int c = column_for(h);
+    if (c >= 0) {
+      if (l.index_of[c] >= 0) rd.fail(column, "column '" + h + "' appears twice in the header");
+      l.index_of[c] = static_cast<int>(column - 1);
+    }
+    l.role.push_back(c);
+    start = comma + 1;
+  }
+}
+
+layout read_header(std::string_view line, const reader& rd) {
+  layout l;
+  int* index_of = l.index_of;
+  std::fill(std::begin(l.index_of), std::end(l.index_of), -1);
+  read_header_names(line, rd, l);
+  std::vector<int>& role = l.role;
   // pandas writes its index with an empty header: a leading unnamed column is the date.
   if (index_of[c_date] < 0 && index_of[c_t] < 0 && index_of[c_time] < 0 && !role.empty() && role[0] < 0 &&
       lower_trim(line.substr(0, line.find(','))).empty()) {
@@ -184,63 +191,66 @@ bar_series parse_csv(std::string_view text, const std::string& name) {
     if (index_of[c] < 0)
       rd.fail(0, std::string("header has no '") + col_name(c) +
                      "' column (expected date,open,high,low,close,volume or t,o,h,l,c,v)");
-  const bool has_adj = index_of[c_adj] >= 0;
-  const bool join_time = index_of[c_date] >= 0 && index_of[c_time] >= 0;
+  l.has_adj = index_of[c_adj] >= 0;
+  l.join_time = index_of[c_date] >= 0 && index_of[c_time] >= 0;
   if (!epoch_ms_col && index_of[c_t] >= 0) role[static_cast<std::size_t>(index_of[c_t])] = -1;
-  const std::size_t ncols = role.size();
+  return l;
+}
 
-  std::vector<std::string_view> fields(ncols);
-  std::string scratch, joined;
-  bool adjusted_any = false;
-  s.bars.reserve(text.size() / 48 + 1);
-
-  while (next_line(line)) {
-    if (line.empty()) continue;
-    std::size_t n = 0, start = 0;
-    while (true) {
-      std::size_t comma;
-      if (start < line.size() && line[start] == '"') {
-        std::size_t close = line.find('"', start + 1);
-        if (close == std::string_view::npos) rd.fail(n + 1, "unterminated quote");
-        comma = line.find(',', close);
-      } else {
-        comma = line.find(',', start);
-      }
-      if (comma == std::string_view::npos) comma = line.size();
-      if (n < ncols) fields[n] = line.substr(start, comma - start);
-      ++n;
-      if (comma >= line.size()) break;
-      start = comma + 1;
+// Splits a data line into `fields` (quoted fields may hold commas); the
+// number of fields found.
+std::size_t split_fields(std::string_view line, std::vector<std::string_view>& fields, const reader& rd) {
+  const std::size_t ncols = fields.size();
+  std::size_t n = 0, start = 0;
+  while (true) {
+    std::size_t comma;
+    if (start < line.size() && line[start] == '"') {
+      std::size_t close = line.find('"', start + 1);
+      if (close == std::string_view::npos) rd.fail(n + 1, "unterminated quote");
+      comma = line.find(',', close);
+    } else {
+      comma = line.find(',', start);
     }
-    if (n != ncols)
-      rd.fail(0, "expected " + std::to_string(ncols) + " fields as in the header, found " + std::to_string(n));
+    if (comma == std::string_view::npos) comma = line.size();
+    if (n < ncols) fields[n] = line.substr(start, comma - start);
+    ++n;
+    if (comma >= line.size()) break;
+    start = comma + 1;
+  }
+  return n;
+}
 
+// The bar time from a date, datetime or epoch field (role `c`, file column i + 1).
+std::int64_t read_time(std::string_view when, int c, std::size_t i, const reader& rd) {
+  std::int64_t time = 0;
+  if (c == c_t || all_digits(when)) {
+    std::int64_t v = 0;
+    auto res = std::from_chars(when.data(), when.data() + when.size(), v);
+    if (res.ec != std::errc() || res.ptr != when.data() + when.size())
+      rd.fail(i + 1, "bad epoch timestamp " + shown(when));
+    // Floor division that cannot overflow (-v did for INT64_MIN; tests/fuzz/fuzz_csv).
+    time = (c == c_t || v > 100000000000LL) ? v / 1000 - (v % 1000 < 0 ? 1 : 0) : v;
+  } else if (!parse_datetime_view(when, time)) {
+    rd.fail(i + 1, "bad date " + shown(when) + " (expected YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)");
+  }
+  return time;
+}
+
+// One data row's fields as a bar; `adjusted` is set when Adj Close rescaled it.
+struct row_reader {
+  const layout& l;
+  const reader& rd;
+  std::string scratch, joined;
+
+  bar read(const std::vector<std::string_view>& fields, bool& adjusted) {
     bar b;
     double adj = 0;
-    for (std::size_t i = 0; i < ncols; ++i) {
-      int c = role[i];
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      int c = l.role[i];
       if (c < 0 || c == c_time) continue;
       std::string_view f = unquote(fields[i], scratch);
       if (c == c_date || c == c_t) {
-        std::string_view when = f;
-        if (join_time) {
-          std::string tmp;
-          std::string_view tf = unquote(fields[static_cast<std::size_t>(index_of[c_time])], tmp);
-          joined.assign(f.data(), f.size());
-          joined.push_back(' ');
-          joined.append(tf.data(), tf.size());
-          when = joined;
-        }
-        if (c == c_t || all_digits(when)) {
-          std::int64_t v = 0;
-          auto res = std::from_chars(when.data(), when.data() + when.size(), v);
-          if (res.ec != std::errc() || res.ptr != when.data() + when.size())
-            rd.fail(i + 1, "bad epoch timestamp " + shown(when));
-          // Floor division that cannot overflow (-v did for INT64_MIN; tests/fuzz/fuzz_csv).
-          b.time = (c == c_t || v > 100000000000LL) ? v / 1000 - (v % 1000 < 0 ? 1 : 0) : v;
-        } else if (!parse_datetime_view(when, b.time)) {
-          rd.fail(i + 1, "bad date " + shown(when) + " (expected YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)");
-        }
+        b.time = read_time(l.join_time ? with_time(f, fields) : f, c, i, rd);
         continue;
       }
       double v = 0;
@@ -256,19 +266,30 @@ bar_series parse_csv(std::string_view text, const std::string& name) {
         default: break;
       }
     }
-    if (has_adj && b.close > 0 && adj > 0 && adj != b.close) {
+    if (l.has_adj && b.close > 0 && adj > 0 && adj != b.close) {
       double ratio = adj / b.close;
       b.open *= ratio;
       b.high *= ratio;
       b.low *= ratio;
       b.close = adj;
-      adjusted_any = true;
+      adjusted = true;
     }
-    s.bars.push_back(b);
+    return b;
   }
-  if (s.bars.empty()) rd.fail(0, "no data rows after the header");
 
-  // Many downloads are newest-first; reversing is safe only if the whole file is.
+  // "date time" from separate date and time columns.
+  std::string_view with_time(std::string_view date, const std::vector<std::string_view>& fields) {
+    std::string tmp;
+    std::string_view tf = unquote(fields[static_cast<std::size_t>(l.index_of[c_time])], tmp);
+    joined.assign(date.data(), date.size());
+    joined.push_back(' ');
+    joined.append(tf.data(), tf.size());
+    return joined;
+  }
+};
+
+// Many downloads are newest-first; reversing is safe only if the whole file is.
+void make_oldest_first(bar_series& s, const std::string& name) {
   if (s.bars.size() > 1 && s.bars.front().time > s.bars.back().time) {
     bool descending = true;
     for (std::size_t i = 1; i < s.bars.size() && descending; ++i)
@@ -278,12 +299,47 @@ bar_series parse_csv(std::string_view text, const std::string& name) {
       s.warnings.push_back(name + ": rows were newest-first; reversed to oldest-first");
     }
   }
-  if (has_adj)
+}
+
+}  // namespace
+
+bar_series parse_csv(std::string_view text, const std::string& name) {
+  reader rd{name};
+  bar_series s;
+  s.source = "csv";
+  s.origin = name;
+  text = without_bom(text);
+  line_source lines{text, rd};
+
+  std::string_view line;
+  // Header: the first non-empty line.
+  bool have_header = false;
+  while (lines.next(line))
+    if (!line.empty()) { have_header = true; break; }
+  if (!have_header) rd.fail(0, "empty file (expected a header such as date,open,high,low,close,volume)");
+  const layout l = read_header(line, rd);
+  const std::size_t ncols = l.role.size();
+
+  std::vector<std::string_view> fields(ncols);
+  row_reader rows{l, rd, {}, {}};
+  bool adjusted_any = false;
+  s.bars.reserve(text.size() / 48 + 1);
+  while (lines.next(line)) {
+    if (line.empty()) continue;
+    const std::size_t n = split_fields(line, fields, rd);
+    if (n != ncols)
+      rd.fail(0, "expected " + std::to_string(ncols) + " fields as in the header, found " + std::to_string(n));
+    s.bars.push_back(rows.read(fields, adjusted_any));
+  }
+  if (s.bars.empty()) rd.fail(0, "no data rows after the header");
+
+  make_oldest_first(s, name);
+  if (l.has_adj)
     s.warnings.push_back(name + (adjusted_any
                                      ? ": prices adjusted by the Adj Close / Close ratio (dividends and "
                                        "splits); open, high and low scaled, volume unchanged"
                                      : ": Adj Close equals Close on every row; no adjustment needed"));
-  if (index_of[c_volume] < 0) s.warnings.push_back(name + ": no volume column; volume set to 0");
+  if (l.index_of[c_volume] < 0) s.warnings.push_back(name + ": no volume column; volume set to 0");
   s.timespan = infer_timespan(s.bars);
   if (s.timespan == "day" || s.timespan == "week" || s.timespan == "month") {
     // Daily files with epoch times (Polygon: midnight New York) carry the date at 00:00 UTC.

@@ -267,6 +267,119 @@ order read_order(const object& o, const std::string& w) {
   return x;
 }
 
+commission_model read_commission(const object& cm) {
+  commission_model m;
+  m.type = pick<commission_model::kind>(
+      text(cm, "type", "config.commission"),
+      {{"none", commission_model::kind::none},
+       {"bps", commission_model::kind::bps},
+       {"per_share", commission_model::kind::per_share},
+       {"fixed", commission_model::kind::fixed},
+       {"combined", commission_model::kind::combined}},
+      "config.commission.type");
+  m.rate = num(cm, "rate", "config.commission");
+  m.minimum = num(cm, "minimum", "config.commission");
+  // Portfolios saved before combined commissions existed have no such fields.
+  if (m.type == commission_model::kind::combined) {
+    m.per_share = num(cm, "per_share", "config.commission");
+    m.fixed = num(cm, "fixed", "config.commission");
+  }
+  return m;
+}
+
+sizing_rule read_sizing(const object& sz) {
+  sizing_rule z;
+  z.type = pick<sizing_rule::kind>(text(sz, "type", "config.sizing"),
+                                   {{"all", sizing_rule::kind::all},
+                                    {"units", sizing_rule::kind::units},
+                                    {"fraction", sizing_rule::kind::fraction},
+                                    {"vol_target", sizing_rule::kind::vol_target}},
+                                   "config.sizing.type");
+  z.value = num(sz, "value", "config.sizing");
+  z.vol_lookback = static_cast<int>(i64(sz, "vol_lookback", "config.sizing"));
+  z.periods_per_year = num(sz, "periods_per_year", "config.sizing");
+  return z;
+}
+
+engine_config read_config(const object& c) {
+  engine_config config;
+  config.cash = num(c, "cash", "config");
+  config.commission = read_commission(obj(field(c, "commission", "config"), "config.commission"));
+  const object sl = obj(field(c, "slippage", "config"), "config.slippage");
+  config.slippage.bps = num(sl, "bps", "config.slippage");
+  config.slippage.range_fraction = num(sl, "range_fraction", "config.slippage");
+  config.sizing = read_sizing(obj(field(c, "sizing", "config"), "config.sizing"));
+  config.fractional = boolean(c, "fractional", "config");
+  config.allow_short = boolean(c, "allow_short", "config");
+  config.leverage = num(c, "leverage", "config");
+  return config;
+}
+
+signal_rule read_rule(const object& r) {
+  signal_rule rule;
+  rule.long_above = num(r, "long_above", "rule");
+  rule.short_below = num(r, "short_below", "rule");
+  rule.allow_short = boolean(r, "allow_short", "rule");
+  rule.exits.stop_loss = num(r, "stop_loss", "rule");
+  rule.exits.take_profit = num(r, "take_profit", "rule");
+  return rule;
+}
+
+// Calls `read` with each element of the array state.<key> and its place
+// ("state.<key>[3]") for messages.
+template <class F>
+void for_each_in(const object& s, const char* key, F read) {
+  std::size_t k = 0;
+  for (element e : arr(s, key, "state")) read(e, "state." + std::string(key) + "[" + std::to_string(k++) + "]");
+}
+
+fill read_fill(const object& o, const std::string& w) {
+  fill f;
+  f.order_id = u64(o, "order_id", w);
+  f.time = i64(o, "time", w);
+  f.quantity = num(o, "quantity", w);
+  f.price = num(o, "price", w);
+  f.commission = num(o, "commission", w);
+  f.slippage = num(o, "slippage", w);
+  f.reason = reason_of(text(o, "reason", w), w + ".reason");
+  return f;
+}
+
+// Equity rows are saved as [time, equity, position, close].
+equity_sample read_equity_row(const element& e, const std::string& w) {
+  array row;
+  if (e.get_array().get(row) || row.size() != 4) fail(w, "not a [time, equity, position, close] row");
+  equity_sample q;
+  if (row.at(0).get_int64().get(q.time) || row.at(1).get_double().get(q.equity) ||
+      row.at(2).get_double().get(q.position) || row.at(3).get_double().get(q.close))
+    fail(w, "not a [time, equity, position, close] row of numbers");
+  return q;
+}
+
+engine_state read_state(const object& s) {
+  engine_state st;
+  st.cash = num(s, "cash", "state");
+  st.position = num(s, "position", "state");
+  st.current = read_trade(obj(field(s, "current", "state"), "state.current"), "state.current");
+  for_each_in(s, "pending", [&](element e, const std::string& w) { st.pending.push_back(read_order(obj(e, w), w)); });
+  st.next_id = u64(s, "next_id", "state");
+  st.started = boolean(s, "started", "state");
+  st.last_time = i64(s, "last_time", "state");
+  st.last_close = num(s, "last_close", "state");
+  for_each_in(s, "recent_closes", [&](element e, const std::string& w) {
+    double d = 0;
+    if (e.get_double().get(d)) fail(w, "not a number");
+    st.recent_closes.push_back(d);
+  });
+  st.fees = num(s, "fees", "state");
+  st.slippage_cost = num(s, "slippage_cost", "state");
+  st.traded_notional = num(s, "traded_notional", "state");
+  for_each_in(s, "trades", [&](element e, const std::string& w) { st.trades.push_back(read_trade(obj(e, w), w)); });
+  for_each_in(s, "fills", [&](element e, const std::string& w) { st.fills.push_back(read_fill(obj(e, w), w)); });
+  for_each_in(s, "equity", [&](element e, const std::string& w) { st.equity.push_back(read_equity_row(e, w)); });
+  return st;
+}
+
 }  // namespace
 
 std::string to_json(const paper_portfolio& p) {
@@ -354,103 +467,9 @@ paper_portfolio portfolio_from_json(std::string_view json) {
   paper_portfolio p;
   p.symbol = text(root, "symbol", "document");
   p.model = text(root, "model", "document");
-
-  const object c = obj(field(root, "config", "document"), "config");
-  p.config.cash = num(c, "cash", "config");
-  const object cm = obj(field(c, "commission", "config"), "config.commission");
-  p.config.commission.type = pick<commission_model::kind>(
-      text(cm, "type", "config.commission"),
-      {{"none", commission_model::kind::none},
-       {"bps", commission_model::kind::bps},
-       {"per_share", commission_model::kind::per_share},
-       {"fixed", commission_model::kind::fixed},
-       {"combined", commission_model::kind::combined}},
-      "config.commission.type");
-  p.config.commission.rate = num(cm, "rate", "config.commission");
-  p.config.commission.minimum = num(cm, "minimum", "config.commission");
-  // Portfolios saved before combined commissions existed have no such fields.
-  if (p.config.commission.type == commission_model::kind::combined) {
-    p.config.commission.per_share = num(cm, "per_share", "config.commission");
-    p.config.commission.fixed = num(cm, "fixed", "config.commission");
-  }
-  const object sl = obj(field(c, "slippage", "config"), "config.slippage");
-  p.config.slippage.bps = num(sl, "bps", "config.slippage");
-  p.config.slippage.range_fraction = num(sl, "range_fraction", "config.slippage");
-  const object sz = obj(field(c, "sizing", "config"), "config.sizing");
-  p.config.sizing.type = pick<sizing_rule::kind>(text(sz, "type", "config.sizing"),
-                                                 {{"all", sizing_rule::kind::all},
-                                                  {"units", sizing_rule::kind::units},
-                                                  {"fraction", sizing_rule::kind::fraction},
-                                                  {"vol_target", sizing_rule::kind::vol_target}},
-                                                 "config.sizing.type");
-  p.config.sizing.value = num(sz, "value", "config.sizing");
-  p.config.sizing.vol_lookback = static_cast<int>(i64(sz, "vol_lookback", "config.sizing"));
-  p.config.sizing.periods_per_year = num(sz, "periods_per_year", "config.sizing");
-  p.config.fractional = boolean(c, "fractional", "config");
-  p.config.allow_short = boolean(c, "allow_short", "config");
-  p.config.leverage = num(c, "leverage", "config");
-
-  const object r = obj(field(root, "rule", "document"), "rule");
-  p.rule.long_above = num(r, "long_above", "rule");
-  p.rule.short_below = num(r, "short_below", "rule");
-  p.rule.allow_short = boolean(r, "allow_short", "rule");
-  p.rule.exits.stop_loss = num(r, "stop_loss", "rule");
-  p.rule.exits.take_profit = num(r, "take_profit", "rule");
-
-  const object s = obj(field(root, "state", "document"), "state");
-  engine_state& st = p.state;
-  st.cash = num(s, "cash", "state");
-  st.position = num(s, "position", "state");
-  st.current = read_trade(obj(field(s, "current", "state"), "state.current"), "state.current");
-  std::size_t k = 0;
-  for (element e : arr(s, "pending", "state")) {
-    const std::string w = "state.pending[" + std::to_string(k++) + "]";
-    st.pending.push_back(read_order(obj(e, w), w));
-  }
-  st.next_id = u64(s, "next_id", "state");
-  st.started = boolean(s, "started", "state");
-  st.last_time = i64(s, "last_time", "state");
-  st.last_close = num(s, "last_close", "state");
-  k = 0;
-  for (element e : arr(s, "recent_closes", "state")) {
-    double d = 0;
-    if (e.get_double().get(d)) fail("state.recent_closes[" + std::to_string(k) + "]", "not a number");
-    st.recent_closes.push_back(d);
-    ++k;
-  }
-  st.fees = num(s, "fees", "state");
-  st.slippage_cost = num(s, "slippage_cost", "state");
-  st.traded_notional = num(s, "traded_notional", "state");
-  k = 0;
-  for (element e : arr(s, "trades", "state")) {
-    const std::string w = "state.trades[" + std::to_string(k++) + "]";
-    st.trades.push_back(read_trade(obj(e, w), w));
-  }
-  k = 0;
-  for (element e : arr(s, "fills", "state")) {
-    const std::string w = "state.fills[" + std::to_string(k++) + "]";
-    const object o = obj(e, w);
-    fill f;
-    f.order_id = u64(o, "order_id", w);
-    f.time = i64(o, "time", w);
-    f.quantity = num(o, "quantity", w);
-    f.price = num(o, "price", w);
-    f.commission = num(o, "commission", w);
-    f.slippage = num(o, "slippage", w);
-    f.reason = reason_of(text(o, "reason", w), w + ".reason");
-    st.fills.push_back(f);
-  }
-  k = 0;
-  for (element e : arr(s, "equity", "state")) {
-    const std::string w = "state.equity[" + std::to_string(k++) + "]";
-    array row;
-    if (e.get_array().get(row) || row.size() != 4) fail(w, "not a [time, equity, position, close] row");
-    equity_sample q;
-    if (row.at(0).get_int64().get(q.time) || row.at(1).get_double().get(q.equity) ||
-        row.at(2).get_double().get(q.position) || row.at(3).get_double().get(q.close))
-      fail(w, "not a [time, equity, position, close] row of numbers");
-    st.equity.push_back(q);
-  }
+  p.config = read_config(obj(field(root, "config", "document"), "config"));
+  p.rule = read_rule(obj(field(root, "rule", "document"), "rule"));
+  p.state = read_state(obj(field(root, "state", "document"), "state"));
   return p;
 }
 

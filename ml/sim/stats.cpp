@@ -80,18 +80,10 @@ double signal_sharpe(const std::vector<double>& p_up, const std::vector<double>&
   return per_period_sharpe(r);
 }
 
-performance compute_performance(const std::vector<equity_sample>& equity,
-                                const std::vector<trade>& trades, double fees,
-                                double slippage, double traded_notional,
-                                const std::string& timespan, int trials,
-                                double sharpe_variance_across_trials) {
-  performance p;
-  p.fees = fees;
-  p.slippage = slippage;
-  p.trials = std::max(trials, 1);
-  p.bars = static_cast<int>(equity.size());
-  if (equity.empty()) return p;
+namespace {
 
+// Start and final equity, total return, CAGR and the periods per year.
+void add_growth(performance& p, const std::vector<equity_sample>& equity, const std::string& timespan) {
   const std::size_t n = equity.size();
   p.start_equity = equity.front().equity;
   p.final_equity = equity.back().equity;
@@ -102,11 +94,49 @@ performance compute_performance(const std::vector<equity_sample>& equity,
   p.periods_per_year = periods_per_year_for(timespan);
   if (p.periods_per_year == 0 && p.years > 0)
     p.periods_per_year = static_cast<double>(n - 1) / p.years;
+}
 
+std::vector<double> period_returns(const std::vector<equity_sample>& equity) {
+  const std::size_t n = equity.size();
   std::vector<double> r;
   r.reserve(n > 0 ? n - 1 : 0);
   for (std::size_t i = 1; i < n; ++i)
     r.push_back(equity[i - 1].equity != 0 ? equity[i].equity / equity[i - 1].equity - 1 : 0);
+  return r;
+}
+
+// Skewness and kurtosis from population moments, as in Bailey & López de Prado;
+// then the probabilistic and deflated Sharpe ratios of the per-period Sharpe `sr`.
+void add_sharpe_confidence(performance& p, const std::vector<double>& r, double mu, double sd, double sr,
+                           double sharpe_variance_across_trials) {
+  if (r.size() < 2) return;
+  double m2 = 0, m3 = 0, m4 = 0;
+  for (double x : r) {
+    const double d = x - mu;
+    m2 += d * d;
+    m3 += d * d * d;
+    m4 += d * d * d * d;
+  }
+  const double k = static_cast<double>(r.size());
+  m2 /= k;
+  m3 /= k;
+  m4 /= k;
+  if (m2 > 0) {
+    p.skewness = m3 / std::pow(m2, 1.5);
+    p.kurtosis = m4 / (m2 * m2);
+  }
+  const double nr = static_cast<double>(r.size());
+  if (sd > 0) {
+    p.psr = probabilistic_sharpe(sr, 0, nr, p.skewness, p.kurtosis);
+    double v = sharpe_variance_across_trials;
+    if (v <= 0) v = (1 - p.skewness * sr + (p.kurtosis - 1) / 4 * sr * sr) / (nr - 1);
+    p.dsr = probabilistic_sharpe(sr, expected_max_sharpe(p.trials, v), nr, p.skewness,
+                                 p.kurtosis);
+  }
+}
+
+// Volatility, Sharpe, Sortino and the Sharpe's confidence from per-period returns.
+void add_return_stats(performance& p, const std::vector<double>& r, double sharpe_variance_across_trials) {
   const double mu = mean_of(r);
   const double sd = stdev_of(r, mu);
   const double ann = std::sqrt(p.periods_per_year);
@@ -121,35 +151,12 @@ performance compute_performance(const std::vector<equity_sample>& equity,
   if (!r.empty()) down = std::sqrt(down / static_cast<double>(r.size()));
   if (down > 0) p.sortino = mu / down * ann;
   else if (mu > 0) p.sortino = std::numeric_limits<double>::infinity();
+  add_sharpe_confidence(p, r, mu, sd, sr, sharpe_variance_across_trials);
+}
 
-  // Skewness and kurtosis from population moments, as in Bailey & López de Prado.
-  if (r.size() >= 2) {
-    double m2 = 0, m3 = 0, m4 = 0;
-    for (double x : r) {
-      const double d = x - mu;
-      m2 += d * d;
-      m3 += d * d * d;
-      m4 += d * d * d * d;
-    }
-    const double k = static_cast<double>(r.size());
-    m2 /= k;
-    m3 /= k;
-    m4 /= k;
-    if (m2 > 0) {
-      p.skewness = m3 / std::pow(m2, 1.5);
-      p.kurtosis = m4 / (m2 * m2);
-    }
-    const double nr = static_cast<double>(r.size());
-    if (sd > 0) {
-      p.psr = probabilistic_sharpe(sr, 0, nr, p.skewness, p.kurtosis);
-      double v = sharpe_variance_across_trials;
-      if (v <= 0) v = (1 - p.skewness * sr + (p.kurtosis - 1) / 4 * sr * sr) / (nr - 1);
-      p.dsr = probabilistic_sharpe(sr, expected_max_sharpe(p.trials, v), nr, p.skewness,
-                                   p.kurtosis);
-    }
-  }
-
-  // Drawdowns: depth, episodes, durations (peak to the bar that regains it, or the end).
+// Drawdowns: depth, episodes, durations (peak to the bar that regains it, or the end).
+void add_drawdowns(performance& p, const std::vector<equity_sample>& equity) {
+  const std::size_t n = equity.size();
   double peak = equity.front().equity;
   std::size_t peak_i = 0;
   double episode_depth = 0;
@@ -180,7 +187,11 @@ performance compute_performance(const std::vector<equity_sample>& equity,
   close_episode(n - 1);
   p.avg_drawdown = mean_of(depths);
   if (p.max_drawdown > 0) p.calmar = p.cagr / p.max_drawdown;
+}
 
+// Exposure (share of bars in the market) and turnover (traded notional / mean equity).
+void add_exposure(performance& p, const std::vector<equity_sample>& equity, double traded_notional) {
+  const std::size_t n = equity.size();
   std::size_t exposed = 0;
   double equity_sum = 0;
   for (const equity_sample& s : equity) {
@@ -190,35 +201,56 @@ performance compute_performance(const std::vector<equity_sample>& equity,
   p.exposure = static_cast<double>(exposed) / static_cast<double>(n);
   const double mean_equity = equity_sum / static_cast<double>(n);
   p.turnover = mean_equity > 0 ? traded_notional / mean_equity : 0;
+}
 
+void add_trade_stats(performance& p, const std::vector<trade>& trades) {
   p.trades = static_cast<int>(trades.size());
-  if (!trades.empty()) {
-    std::vector<double> pnl, ret;
-    double gross_win = 0, gross_loss = 0;
-    int wins = 0;
-    p.best_trade = -std::numeric_limits<double>::infinity();
-    p.worst_trade = std::numeric_limits<double>::infinity();
-    for (const trade& t : trades) {
-      p.open_trades += t.open ? 1 : 0;
-      pnl.push_back(t.pnl);
-      ret.push_back(t.ret);
-      if (t.pnl > 0) {
-        ++wins;
-        gross_win += t.pnl;
-      } else {
-        gross_loss -= t.pnl;
-      }
-      p.best_trade = std::max(p.best_trade, t.ret);
-      p.worst_trade = std::min(p.worst_trade, t.ret);
+  if (trades.empty()) return;
+  std::vector<double> pnl, ret;
+  double gross_win = 0, gross_loss = 0;
+  int wins = 0;
+  p.best_trade = -std::numeric_limits<double>::infinity();
+  p.worst_trade = std::numeric_limits<double>::infinity();
+  for (const trade& t : trades) {
+    p.open_trades += t.open ? 1 : 0;
+    pnl.push_back(t.pnl);
+    ret.push_back(t.ret);
+    if (t.pnl > 0) {
+      ++wins;
+      gross_win += t.pnl;
+    } else {
+      gross_loss -= t.pnl;
     }
-    p.win_rate = static_cast<double>(wins) / static_cast<double>(trades.size());
-    p.profit_factor = gross_loss > 0 ? gross_win / gross_loss
-                                     : (gross_win > 0 ? std::numeric_limits<double>::infinity() : 0);
-    p.expectancy = mean_of(pnl);
-    p.avg_trade = mean_of(ret);
-    const double sp = stdev_of(pnl, p.expectancy);
-    if (sp > 0) p.sqn = std::sqrt(static_cast<double>(pnl.size())) * p.expectancy / sp;
+    p.best_trade = std::max(p.best_trade, t.ret);
+    p.worst_trade = std::min(p.worst_trade, t.ret);
   }
+  p.win_rate = static_cast<double>(wins) / static_cast<double>(trades.size());
+  p.profit_factor = gross_loss > 0 ? gross_win / gross_loss
+                                   : (gross_win > 0 ? std::numeric_limits<double>::infinity() : 0);
+  p.expectancy = mean_of(pnl);
+  p.avg_trade = mean_of(ret);
+  const double sp = stdev_of(pnl, p.expectancy);
+  if (sp > 0) p.sqn = std::sqrt(static_cast<double>(pnl.size())) * p.expectancy / sp;
+}
+
+}  // namespace
+
+performance compute_performance(const std::vector<equity_sample>& equity,
+                                const std::vector<trade>& trades, double fees,
+                                double slippage, double traded_notional,
+                                const std::string& timespan, int trials,
+                                double sharpe_variance_across_trials) {
+  performance p;
+  p.fees = fees;
+  p.slippage = slippage;
+  p.trials = std::max(trials, 1);
+  p.bars = static_cast<int>(equity.size());
+  if (equity.empty()) return p;
+  add_growth(p, equity, timespan);
+  add_return_stats(p, period_returns(equity), sharpe_variance_across_trials);
+  add_drawdowns(p, equity);
+  add_exposure(p, equity, traded_notional);
+  add_trade_stats(p, trades);
   return p;
 }
 

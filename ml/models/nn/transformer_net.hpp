@@ -87,6 +87,12 @@ private:
   };
 
   void forward(const mat<T>& x, double dropout, rng* masks, cache& cc) const;
+  // Layer l of the forward pass over a batch of `cols` tokens: cc.h in, the
+  // residual stream (cc.h, or cc.x_out after a last-token-only layer) out.
+  void forward_layer(std::size_t l, Eigen::Index cols, double dropout, rng* masks, cache& cc) const;
+  // Layer li of the backward pass: work_[li].d_res in, the gradient w.r.t. the
+  // layer's input (work_[li - 1].d_res, or the head's d_in for layer 0) out.
+  void backward_layer(std::size_t li, Eigen::Index cols);
 
   transformer_shape shape_;
   mat<T> pos_;  // d_model x seq_len positional encoding
