@@ -72,7 +72,8 @@ using store_actor = caf::typed_actor<
     caf::replies_to<msg::record_fire>::with<bool>,  // false: that fire time already ran
     caf::reacts_to<msg::record_schedule_outcome>,
     caf::replies_to<msg::schedule_states_query>::with<msg::schedule_state_list>,
-    caf::replies_to<msg::save_universe_report>::with<std::int64_t>>;  // the report id
+    caf::replies_to<msg::save_universe_report>::with<std::int64_t>,  // the report id
+    caf::replies_to<msg::universe_reports_query>::with<msg::universe_report_list>>;
 
 /// Owns the SQLite record; runs detached because SQLite blocks.
 store_actor spawn_store(caf::actor_system& sys, const std::string& db_path);

@@ -13,6 +13,7 @@
 #include <set>
 
 #include "actors/store/trial_db.hpp"
+#include "net/http_client.hpp"
 #include "tests/support/daemon_chat.hpp"
 #include "tests/support/daemon_process.hpp"
 #include "tests/support/ws_json.hpp"
@@ -89,6 +90,33 @@ TEST_CASE("a trial over AAPL, MSFT and NVDA runs per symbol and answers with one
   int tables = 0;
   for (const auto& f : r.seen) tables += f.type() == "universe_report" ? 1 : 0;
   CHECK(tables == 1);
+
+  // The kept report reads back over HTTP: by its id, and in the list.
+  mlt::net::http_client http;
+  auto fetch = [&](const std::string& path) {
+    mlt::net::http_request req;
+    req.url = "http://127.0.0.1:" + std::to_string(d.port()) + path;
+    req.timeout = std::chrono::seconds(10);
+    return http.send(req);
+  };
+  simdjson::dom::parser one_parser, list_parser;
+  auto one = fetch("/api/universe/" + std::to_string(report_id));
+  REQUIRE(one.status == 200);
+  frame stored{one.body, {}};
+  REQUIRE_FALSE(one_parser.parse(stored.raw).get(stored.doc));
+  CHECK(stored.type() == "universe_report");
+  CHECK(static_cast<std::int64_t>(stored.num("report_id")) == report_id);
+  CHECK(stored.str("text") == u.str("text"));
+  CHECK(stored.doc["rows"].get_array().size() == 2);
+  auto list = fetch("/api/universe");
+  REQUIRE(list.status == 200);
+  frame listed{list.body, {}};
+  REQUIRE_FALSE(list_parser.parse(listed.raw).get(listed.doc));
+  auto reports = listed.doc["reports"].get_array();
+  REQUIRE(reports.size() == 1);
+  CHECK(frame{listed.raw, reports.at(0)}.num("report_id") == report_id);
+  CHECK(frame{listed.raw, reports.at(0)}.num("finished") == 2);
+  CHECK(fetch("/api/universe/" + std::to_string(report_id + 1)).status == 404);
   CHECK(d.stop() == 0);
 
   // The store kept it, rows and text.
