@@ -112,10 +112,10 @@ TEST_CASE("a trial over AAPL, MSFT and NVDA runs per symbol and answers with one
   REQUIRE(list.status == 200);
   frame listed{list.body, {}};
   REQUIRE_FALSE(list_parser.parse(listed.raw).get(listed.doc));
-  auto reports = listed.doc["reports"].get_array();
-  REQUIRE(reports.size() == 1);
-  CHECK(frame{listed.raw, reports.at(0)}.num("report_id") == report_id);
-  CHECK(frame{listed.raw, reports.at(0)}.num("finished") == 2);
+  auto kept_list = listed.doc["reports"].get_array();
+  REQUIRE(kept_list.size() == 1);
+  CHECK(frame{listed.raw, kept_list.at(0)}.num("report_id") == report_id);
+  CHECK(frame{listed.raw, kept_list.at(0)}.num("finished") == 2);
   CHECK(fetch("/api/universe/" + std::to_string(report_id + 1)).status == 404);
   CHECK(d.stop() == 0);
 
@@ -178,4 +178,46 @@ TEST_CASE("a schedule's symbols fan out in the daemon and its combined report is
     CHECK(db.get(row.trial_id).row.origin == "schedule:pair");
   }
   CHECK_THAT(r.text, Catch::Contains("2 of 2 trials finished"));
+}
+
+TEST_CASE("'cancel AAPL' then 'cancel' during a universe trial cancel its trials and the table says so",
+          "[integration]") {
+  const auto state = mlt::test::fresh_dir("universe-cancel");
+  daemon_process d(state);
+  mlt::test::chat_connection conn(d.port());
+  auto& [c, r] = conn;
+  REQUIRE(r.next().type() == "hello");
+  // Five symbols with the LSTM: two train at once, three wait in the engine's queue.
+  mlt::test::propose_and_approve(c, r, "Run trial on AAPL, GOOGL, NVDA, ORCL and TSLA with lstm");
+  CHECK_THAT(r.until("reply").str("text"), Catch::Contains("Running the same plan once per symbol:"));
+
+  auto answer_to = [&](const std::string& line) {
+    chat(c, line);
+    for (;;) {
+      auto f = r.until("reply");
+      if (f.str("text").rfind("Cancelling", 0) == 0) return f.str("text");
+    }
+  };
+  CHECK_THAT(answer_to("cancel AAPL"),
+             Catch::StartsWith("Cancelling every AAPL trial of the universe that has not ended: 1 in the engine"));
+  CHECK_THAT(answer_to("cancel"),
+             Catch::StartsWith("Cancelling every trial of the universe that has not ended: 4 in the engine"));
+
+  auto u = r.until("universe_report", std::chrono::seconds(120));
+  CHECK_THAT(u.str("text"), Catch::Contains("0 of 5 trials finished"));
+  std::vector<std::int64_t> ids;
+  for (auto row : u.doc["rows"].get_array()) {
+    frame f{u.raw, row};
+    INFO(f.raw);
+    CHECK(f.str("failure").rfind("cancelled", 0) == 0);
+    ids.push_back(static_cast<std::int64_t>(f.num("trial_id")));
+  }
+  CHECK(ids.size() == 5);
+  CHECK(d.stop() == 0);
+
+  mlt::store::trial_db db(state + "/mltrainer.db");
+  for (auto id : ids) {
+    INFO("trial " << id);
+    CHECK(db.get(id).row.status == "cancelled");
+  }
 }

@@ -1,0 +1,21 @@
+#pragma once
+/// Test helpers: the Anthropic Messages API as a scripted Claude behind a
+/// loopback server (tests/net/loopback_http_server.hpp) speaks it.
+
+#include <string>
+
+namespace mlt::test {
+
+/// A Messages API answer that calls tool `name` with `input` (a JSON object).
+inline std::string claude_tool_use(const std::string& name, const std::string& input) {
+  return R"({"id":"msg_test","type":"message","role":"assistant","model":"claude-test",)"
+         R"("content":[{"type":"tool_use","id":"toolu_)" + name + R"(","name":")" + name + R"(","input":)" + input +
+         R"(}],"stop_reason":"tool_use","usage":{"input_tokens":100,"output_tokens":20}})";
+}
+
+/// Whether a request `body` forces the answer to call `tool` (tool_choice).
+inline bool forces_tool(const std::string& body, const std::string& tool) {
+  return body.find(R"("tool_choice":{"type":"tool","name":")" + tool + "\"") != std::string::npos;
+}
+
+}  // namespace mlt::test
