@@ -49,17 +49,12 @@ struct fake_claude {
   loopback_reply operator()(const loopback_request& req) {
     std::lock_guard<std::mutex> lock(m);
     ++requests;
+    if (auto no = mlt::test::refuse_without_key(req, fake_key)) {
+      ++bad_key;
+      return *no;
+    }
     loopback_reply r;
     r.headers.push_back({"content-type", "application/json"});
-    bool key_ok = false;
-    for (const auto& [k, v] : req.headers)
-      if ((k == "x-api-key" || k == "X-Api-Key") && v == fake_key) key_ok = true;
-    if (!key_ok || req.target != "/v1/messages") {
-      ++bad_key;
-      r.status = 401;
-      r.body = R"({"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}})";
-      return r;
-    }
     const std::string& b = req.body;
     auto forced = [&](const std::string& tool) { return mlt::test::forces_tool(b, tool); };
     if (forced("decide")) {

@@ -33,17 +33,12 @@ struct universe_claude {
 
   loopback_reply operator()(const loopback_request& req) {
     std::lock_guard<std::mutex> lock(m);
+    if (auto no = mlt::test::refuse_without_key(req, claude_key)) {
+      ++refused;
+      return *no;
+    }
     loopback_reply r;
     r.headers.push_back({"content-type", "application/json"});
-    bool key_ok = false;
-    for (const auto& [k, v] : req.headers)
-      if ((k == "x-api-key" || k == "X-Api-Key") && v == claude_key) key_ok = true;
-    if (!key_ok || req.target != "/v1/messages") {
-      ++refused;
-      r.status = 401;
-      r.body = R"({"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}})";
-      return r;
-    }
     const std::string& b = req.body;
     if (forces_tool(b, "decide")) {
       ++decisions;
