@@ -192,9 +192,16 @@ bool cancel_universe(agent_self* self, turn_promise& rp, const std::string& symb
   auto done = [=]() mutable {
     if (--*left == 0) rp.deliver(reply(text, first));
   };
+  // The engine answers after the start_trials sent before: an arm it had
+  // just refused as busy waits here again by then, and is cancelled here.
   for (auto id : in_engine)
     self->request(st.cfg.engine, std::chrono::seconds(30), msg::cancel_trial{id, "cancelled by the person"})
-        .then([=](bool) mutable { done(); }, [=](caf::error&) mutable { done(); });
+        .then(
+            [=](bool in_the_engine) mutable {
+              if (!in_the_engine) cancel_waiting(self, id);
+              done();
+            },
+            [=](caf::error&) mutable { done(); });
   return true;
 }
 

@@ -551,6 +551,28 @@ CAF_TEST(an arm the engine keeps refusing fails its row after ten minutes saying
   CAF_CHECK_EQUAL(script->refused, 2 * 121);
 }
 
+CAF_TEST(cancel while an arm waits out a busy engine cancels it there and its timer starts nothing) {
+  script->busy = 1;
+  auto p = propose("run trial on AAPL and TSLA");
+  self->send(agent, msg::user_approve{1, p.proposal_id});
+  sched.run();
+  turn();
+  CAF_REQUIRE_EQUAL(started->size(), 1u);  // TSLA; AAPL waits
+  CAF_CHECK_EQUAL(unasked().second.size(), 1u);
+  self->send(agent, msg::user_chat{1, "cancel"});
+  sched.run();
+  auto [reports, said] = unasked();
+  CAF_REQUIRE_EQUAL(said.size(), 1u);
+  CAF_CHECK(said[0].text.find("Cancelling every trial of the universe that has not ended: 1 in the engine "
+                              "(running or queued) and 1 that had not started.") == 0);
+  CAF_REQUIRE_EQUAL(reports.size(), 1u);
+  for (const auto& row : reports[0].rows) CAF_CHECK(row.failure.find("cancelled") == 0);
+  sched.advance_time(std::chrono::seconds(5));
+  run();
+  CAF_CHECK_EQUAL(started->size(), 1u);
+  CAF_CHECK_EQUAL(script->refused, 1);
+}
+
 CAF_TEST(cancel during a universe cancels every arm not ended and cancel AAPL only its arms) {
   // Two models on the Dow 30: 30 trials in the engine, 30 waiting their turn.
   auto p = propose("compare xgboost and logistic on the Dow 30 with synthetic data");
