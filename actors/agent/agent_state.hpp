@@ -36,7 +36,7 @@ constexpr std::size_t universe_window = 30;
 
 /// An arm of a universe or comparison that the engine refused because its
 /// queue was full waits in the agent and is offered again every
-/// busy_retry_every (and whenever another arm ends), at most busy_retries
+/// busy_retry_every (and whenever another trial of the agent ends), at most busy_retries
 /// times: ten minutes, then its row fails saying so.
 constexpr std::chrono::seconds busy_retry_every{5};
 constexpr std::int32_t busy_retries = 120;

@@ -225,7 +225,7 @@ bool wait_when_busy(agent_self* self, std::int64_t trial_id, const msg::trial_pl
   say(self,
       "The engine's queue is full (" + msg::error_sentence(e) + "). Trial " + std::to_string(trial_id) + label +
           " waits here: I offer it again every " + std::to_string(busy_retry_every.count()) +
-          " s and whenever one of these trials ends, for up to " +
+          " s and whenever another of your trials ends, for up to " +
           std::to_string(busy_wait_minutes) + " minutes; any other trial of this " +
           whole + " the engine refuses waits the same way.",
       trial_id);
