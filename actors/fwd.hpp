@@ -72,7 +72,8 @@ using store_actor = caf::typed_actor<
     caf::replies_to<msg::record_fire>::with<bool>,  // false: that fire time already ran
     caf::reacts_to<msg::record_schedule_outcome>,
     caf::replies_to<msg::schedule_states_query>::with<msg::schedule_state_list>,
-    caf::replies_to<msg::save_universe_report>::with<std::int64_t>>;  // the report id
+    caf::replies_to<msg::save_universe_report>::with<std::int64_t>,  // the report id
+    caf::replies_to<msg::universe_reports_query>::with<msg::universe_report_list>>;
 
 /// Owns the SQLite record; runs detached because SQLite blocks.
 store_actor spawn_store(caf::actor_system& sys, const std::string& db_path);
@@ -208,6 +209,10 @@ struct agent_config {
   brain_config brains;
 };
 
+/// The agent's own timer: offer trial N again to an engine that answered
+/// busy, unless it was refused again since (the refusal count tells).
+using arm_retry_atom = caf::atom_constant<caf::atom("armretry")>;
+
 /// mlTrainer, the agent of one conversation: answers the person's chat and
 /// approvals with a turn, the engine's three checkpoint questions with a
 /// decision, and a finished trial's summary with the report.
@@ -219,7 +224,8 @@ using agent_actor = caf::typed_actor<
     caf::replies_to<msg::initial_results>::with<msg::decision>,
     caf::replies_to<msg::trial_summary>::with<msg::final_report>,
     caf::replies_to<msg::run_universe>::with<msg::agent_turn>,  // a schedule's symbols
-    caf::reacts_to<msg::trial_failed>>;
+    caf::reacts_to<msg::trial_failed>,
+    caf::reacts_to<arm_retry_atom, std::int64_t, std::int32_t>>;  // trial, refusals so far
 
 /// `observer` receives trial events (usually the session; none for the
 /// scheduler's headless agent); the agent stops when the observer is gone

@@ -18,6 +18,7 @@ namespace mlt::actors {
 namespace {
 
 constexpr std::string_view trials_prefix = "/api/trials/";
+constexpr std::string_view universe_prefix = "/api/universe/";
 
 net::server_response json(int status, std::string body) {
   net::server_response res;
@@ -130,17 +131,46 @@ net::server_response metrics_page(const http_api_context& ctx) {
   return res;
 }
 
-net::server_response list_trials(const http_api_context& ctx, std::string_view target) {
-  std::int32_t limit = 50;
-  if (auto v = query_value(target, "limit")) {
-    auto n = positive_int(*v);
-    if (!n || *n > 1000) return error(400, "limit must be an integer from 1 to 1000");
-    limit = static_cast<std::int32_t>(*n);
+// A list's `?limit=N` (1..1000, default 50); nullopt with `err` set when it is not one.
+std::optional<std::int32_t> list_limit(std::string_view target, net::server_response& err) {
+  auto v = query_value(target, "limit");
+  if (!v) return 50;
+  auto n = positive_int(*v);
+  if (!n || *n > 1000) {
+    err = error(400, "limit must be an integer from 1 to 1000");
+    return std::nullopt;
   }
+  return static_cast<std::int32_t>(*n);
+}
+
+net::server_response list_trials(const http_api_context& ctx, std::string_view target) {
   net::server_response err;
-  auto list = ask_store<msg::trial_list>(ctx, msg::list_trials_query{limit}, err);
+  auto limit = list_limit(target, err);
+  if (!limit) return err;
+  auto list = ask_store<msg::trial_list>(ctx, msg::list_trials_query{*limit}, err);
   if (!list) return err;
   return json(200, msg::encode_trials(*list));
+}
+
+// GET /api/universe: the kept combined reports of universe trials, newest first.
+net::server_response list_universe_reports(const http_api_context& ctx, std::string_view target) {
+  net::server_response err;
+  auto limit = list_limit(target, err);
+  if (!limit) return err;
+  auto list = ask_store<msg::universe_report_list>(ctx, msg::universe_reports_query{0, *limit}, err);
+  if (!list) return err;
+  return json(200, msg::encode_universe_reports(*list));
+}
+
+// GET /api/universe/{id}: one kept combined report, as its universe_report frame.
+net::server_response one_universe_report(const http_api_context& ctx, std::string_view id_text) {
+  auto id = positive_int(id_text);
+  if (!id) return error(400, "a universe report id is a positive integer");
+  net::server_response err;
+  auto list = ask_store<msg::universe_report_list>(ctx, msg::universe_reports_query{*id, 1}, err);
+  if (!list) return err;
+  if (list->reports.empty()) return error(404, "there is no universe report " + std::to_string(*id));
+  return json(200, msg::encode_stored_universe_report(list->reports.front()));
 }
 
 // The stored record of trial `id_text`, or the error to answer instead.
@@ -210,19 +240,21 @@ net::server_response handle_http(const http_api_context& ctx, const net::server_
   const std::string_view path = target.substr(0, target.find('?'));
   const bool get = req.method == "GET" || req.method == "HEAD";
 
-  enum class route { none, health, metrics, trials, trial, cluster };
+  enum class route { none, health, metrics, trials, trial, cluster, universes, universe };
   route r = route::none;
   if (path == "/health") r = route::health;
   else if (path == "/metrics") r = route::metrics;
   else if (path == "/api/trials") r = route::trials;
   else if (path == "/api/cluster") r = route::cluster;
+  else if (path == "/api/universe") r = route::universes;
   else if (path.substr(0, trials_prefix.size()) == trials_prefix) r = route::trial;
+  else if (path.substr(0, universe_prefix.size()) == universe_prefix) r = route::universe;
 
   if (r == route::none) {
     if (get && ctx.static_files)
       if (auto res = ctx.static_files(req)) return std::move(*res);
-    return error(404, "no such path; try /health, /metrics, /api/cluster, /api/trials, /api/trials/{id} or "
-                      "/api/trials/{id}/report.html|equity.csv|trades.csv");
+    return error(404, "no such path; try /health, /metrics, /api/cluster, /api/trials, /api/trials/{id}, "
+                      "/api/trials/{id}/report.html|equity.csv|trades.csv, /api/universe or /api/universe/{id}");
   }
   // Everything but /health tells what ran here: it needs the token.
   if (r != route::health && !req.authenticated) {
@@ -237,6 +269,10 @@ net::server_response handle_http(const http_api_context& ctx, const net::server_
       return metrics_page(ctx);
     case route::trials:
       return list_trials(ctx, target);
+    case route::universes:
+      return list_universe_reports(ctx, target);
+    case route::universe:
+      return one_universe_report(ctx, path.substr(universe_prefix.size()));
     case route::cluster: {
       net::server_response err;
       bool ok = false;

@@ -16,15 +16,18 @@
 namespace mlt::actors {
 
 /// `queued(position)` on success (0 = running now); `refused(error)` after
-/// the store was told.
+/// the store was told. With `caller_retries_busy` a busy refusal is not told
+/// to the store: the caller offers the trial again (it stays queued) and
+/// records the outcome itself if it gives up.
 template <class Self, class Queued, class Refused>
 void hand_to_engine(Self* self, const engine_actor& engine, const store_actor& store, msg::start_trial start,
-                    Queued queued, Refused refused) {
+                    Queued queued, Refused refused, bool caller_retries_busy = false) {
   const auto id = start.trial_id;
   self->request(engine, std::chrono::seconds(30), std::move(start))
       .then([=](std::int32_t position) { queued(position); },
             [=](caf::error& e) {
-              tell(self, store, msg::set_trial_status{id, "failed", msg::error_sentence(e)});
+              if (!(caller_retries_busy && e == msg::errc::busy))
+                tell(self, store, msg::set_trial_status{id, "failed", msg::error_sentence(e)});
               refused(e);
             });
 }

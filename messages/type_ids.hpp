@@ -116,6 +116,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(mltrainer, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::universe_report))
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::save_universe_report))
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::run_universe))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::universe_reports_query))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::stored_universe_report))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::universe_report_list))
 CAF_END_TYPE_ID_BLOCK(mltrainer)
 
 // The cluster's messages (messages/cluster_msgs.hpp), after the block above.

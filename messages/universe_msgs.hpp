@@ -92,6 +92,39 @@ typename Inspector::result_type inspect(Inspector& f, save_universe_report& x) {
   return f(caf::meta::type_name("save_universe_report"), x.report);
 }
 
+/// Read kept combined reports back (GET /api/universe, /api/universe/{id}):
+/// the newest `limit` first, or only report `report_id` when it is > 0 (an
+/// empty list when there is none). Answers universe_report_list.
+struct universe_reports_query {
+  std::int64_t report_id = 0;
+  std::int32_t limit = 50;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, universe_reports_query& x) {
+  return f(caf::meta::type_name("universe_reports_query"), x.report_id, x.limit);
+}
+
+/// A combined report as the store keeps it: when it was kept, and the report.
+struct stored_universe_report {
+  std::string created_at;  ///< ISO 8601 UTC
+  universe_report report;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, stored_universe_report& x) {
+  return f(caf::meta::type_name("stored_universe_report"), x.created_at, x.report);
+}
+
+struct universe_report_list {
+  std::vector<stored_universe_report> reports;  ///< newest first
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, universe_report_list& x) {
+  return f(caf::meta::type_name("universe_report_list"), x.reports);
+}
+
 /// The scheduler asks its headless agent to run a schedule's `symbols`: the
 /// plan once per symbol, as an approved universe; answers agent_turn (the
 /// first trial's id, or an error naming why nothing started).

@@ -581,17 +581,14 @@ std::string encode_paper(const paper_note& n) {
   return w.take();
 }
 
-std::string encode_universe_report(const universe_report& r) {
-  json_writer w;
-  w.begin_object()
-      .field("type", "universe_report")
-      .field("report_id", r.report_id)
-      .field("universe", r.universe);
-  w.key("symbols").begin_array();
-  for (const auto& s : r.symbols) w.value(s);
-  w.end_array().key("models").begin_array();
-  for (const auto& m : r.models) w.value(m);
-  w.end_array().key("rows").begin_array();
+namespace {
+
+// The members of a universe_report frame after its "type".
+void write_universe_report(json_writer& w, const universe_report& r) {
+  w.field("report_id", r.report_id).field("universe", r.universe);
+  write_strings(w, "symbols", r.symbols);
+  write_strings(w, "models", r.models);
+  w.key("rows").begin_array();
   for (const auto& x : r.rows) {
     w.begin_object()
         .field("trial_id", x.trial_id)
@@ -631,9 +628,46 @@ std::string encode_universe_report(const universe_report& r) {
         .field("beat_buy_hold", static_cast<std::int64_t>(p.beat_buy_hold))
         .end_object();
   }
-  w.end_array().key("skipped").begin_array();
-  for (const auto& s : r.skipped) w.value(s);
-  w.end_array().field("text", r.text).end_object();
+  w.end_array();
+  write_strings(w, "skipped", r.skipped);
+  w.field("text", r.text);
+}
+
+}  // namespace
+
+std::string encode_universe_report(const universe_report& r) {
+  json_writer w;
+  w.begin_object().field("type", "universe_report");
+  write_universe_report(w, r);
+  w.end_object();
+  return w.take();
+}
+
+std::string encode_stored_universe_report(const stored_universe_report& r) {
+  json_writer w;
+  w.begin_object().field("type", "universe_report").field("created_at", r.created_at);
+  write_universe_report(w, r.report);
+  w.end_object();
+  return w.take();
+}
+
+std::string encode_universe_reports(const universe_report_list& list) {
+  json_writer w;
+  w.begin_object().field("type", "universe_reports").key("reports").begin_array();
+  for (const auto& x : list.reports) {
+    const auto& r = x.report;
+    std::int64_t finished = 0;
+    w.begin_object().field("report_id", r.report_id).field("created_at", x.created_at).field("universe", r.universe);
+    write_strings(w, "symbols", r.symbols);
+    write_strings(w, "models", r.models);
+    w.key("trial_ids").begin_array();
+    for (const auto& row : r.rows) {
+      w.value(row.trial_id);
+      finished += row.finished ? 1 : 0;
+    }
+    w.end_array().field("trials", static_cast<std::int64_t>(r.rows.size())).field("finished", finished).end_object();
+  }
+  w.end_array().end_object();
   return w.take();
 }
 

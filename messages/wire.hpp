@@ -57,6 +57,11 @@ std::string encode_paper(const paper_note& n);
 /// {"type":"universe_report", "report_id", "universe", "symbols", "models",
 ///  "rows":[...], "pooled":[...], "text"}: a universe trial's combined report.
 std::string encode_universe_report(const universe_report& r);
+/// GET /api/universe/{id}: the universe_report frame of a kept report, with its "created_at".
+std::string encode_stored_universe_report(const stored_universe_report& r);
+/// GET /api/universe: {"type":"universe_reports", "reports":[{"report_id", "created_at", "universe",
+///  "symbols", "models", "trial_ids", "trials", "finished"}]}, newest first.
+std::string encode_universe_reports(const universe_report_list& list);
 /// GET /api/cluster: {"nodes":[{"id","role","address","pid","slots","running","fits_done"}]}.
 std::string encode_cluster(const cluster_status& status);
 /// The report's sections as one text (the report frame's "text").

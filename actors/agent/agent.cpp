@@ -182,6 +182,7 @@ agent_actor::behavior_type agent_behavior(agent_self* self, agent_config cfg, ca
       [=](msg::volatility_report& q) { return decide(self, q, &brain::brain::on_volatility); },
       [=](msg::progress_report& q) { return decide(self, q, &brain::brain::on_progress); },
       [=](msg::initial_results& q) { return decide(self, q, &brain::brain::on_initial_results); },
+      [=](arm_retry_atom, std::int64_t trial_id, std::int32_t refusals) { retry_arm(self, trial_id, refusals); },
       [=](msg::trial_failed& f) {
         arm_done(self, f.trial_id, nullptr, nullptr, std::string(msg::to_string(f.status)) + ": " + f.message);
         trial_finished(self, f.trial_id);

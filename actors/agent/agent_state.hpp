@@ -5,6 +5,7 @@
 /// chat.cpp (the chat line, one function per intent) and agent.cpp (the
 /// behaviour: the engine's questions, finished trials).
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -33,6 +34,14 @@ enum class trial_mode { rules, llm, baseline };
 /// Below the engine's default queue (32) plus its running trials.
 constexpr std::size_t universe_window = 30;
 
+/// An arm of a universe or comparison that the engine refused because its
+/// queue was full waits in the agent and is offered again every
+/// busy_retry_every (and whenever another trial of the agent ends), at most busy_retries
+/// times: ten minutes, then its row fails saying so.
+constexpr std::chrono::seconds busy_retry_every{5};
+constexpr std::int32_t busy_retries = 120;
+constexpr std::int64_t busy_wait_minutes = busy_retries * busy_retry_every.count() / 60;
+
 /// The symbols a universe proposal fans out over.
 struct universe_choice {
   std::vector<std::string> symbols;  ///< those that can be loaded, in the order named
@@ -52,6 +61,8 @@ struct agent_state {
   std::map<std::int64_t, universe_choice> batch_symbols;          ///< proposal -> symbols to fan out over
   /// Universe arms recorded but not yet handed to the engine, in order.
   std::deque<std::pair<std::int64_t, msg::trial_plan>> waiting_arms;
+  /// Arms waiting because the engine answered busy: how often it has so far.
+  std::map<std::int64_t, std::int32_t> busy_refusals;
   std::optional<std::pair<std::int64_t, msg::trial_plan>> last_approved;
   std::string active_llm_kind;            ///< kind of `llm` when active is rules
   std::map<std::int64_t, std::string> scheduled_proposals;  ///< offered from a schedule -> its origin
@@ -139,6 +150,18 @@ void run_universe(agent_self* self, turn_promise rp, const msg::run_universe& m)
 /// Cancels a universe arm still waiting for its turn (never handed to the
 /// engine): false when `trial_id` is not waiting.
 bool cancel_waiting(agent_self* self, std::int64_t trial_id);
+/// "cancel" (or "cancel AAPL", `symbol`) while a universe runs: cancels
+/// every arm of the newest universe (or that symbol's) that has not ended,
+/// waiting ones here and the rest in the engine, and answers how many; false
+/// when no universe is running (the caller cancels one trial as before).
+bool cancel_universe(agent_self* self, turn_promise& rp, const std::string& symbol);
+/// The engine refused arm `trial_id` as busy: it waits at the head of the
+/// waiting arms and a timer offers it again (the person hears once per
+/// universe why it waits); false when it has waited busy_retries times already.
+bool wait_when_busy(agent_self* self, std::int64_t trial_id, const msg::trial_plan& plan, const caf::error& e);
+/// The timer of wait_when_busy: offers the arm again if it still waits after
+/// `refusals` refusals (not started by an ending arm, not cancelled).
+void retry_arm(agent_self* self, std::int64_t trial_id, std::int32_t refusals);
 /// One arm per symbol, or per symbol and model.
 std::vector<arm_spec> universe_arms(const universe_choice& u, const std::vector<std::string>& models, trial_mode mode,
                                     const std::string& origin);

@@ -223,6 +223,10 @@ void edit_proposal(agent_self* self, turn_promise rp, const brain::intent& in, s
 
 void cancel_trial(agent_self* self, turn_promise rp, const brain::intent& in) {
   auto& st = self->state;
+  // "cancel" during a universe means all of it; "cancel AAPL" that symbol's arms.
+  if (in.trial_id == 0 &&
+      cancel_universe(self, rp, in.changes.symbol ? *in.changes.symbol : in.unknown_symbol))
+    return;
   std::int64_t id = in.trial_id;
   if (id == 0 && !st.active_trials.empty()) id = *st.active_trials.rbegin();
   if (id == 0) {

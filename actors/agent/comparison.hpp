@@ -38,6 +38,7 @@ struct comparison {
   std::vector<std::string> symbols;  ///< a universe's symbols, in order
   std::vector<std::string> models;   ///< the models compared ("" = the plan's one)
   std::vector<std::string> skipped;  ///< a universe's symbols that did not run, with why
+  bool told_busy = false;            ///< the person heard that arms wait for a full engine queue
   bool complete() const;
 };
 

@@ -83,15 +83,30 @@ msg::trial_plan arm_plan(msg::trial_plan plan, const arm_spec& a) {
 
 void start_one(agent_self* self, std::int64_t trial_id, msg::trial_plan plan) {
   msg::start_trial start{trial_id, plan, caf::actor_cast<caf::actor>(self), self->state.observer};
+  // An arm of a universe or comparison waits out a full engine queue; a
+  // single trial's refusal goes to the person, who may ask again.
+  const bool arm = self->state.compared_in.count(trial_id) > 0;
   hand_to_engine(
-      self, self->state.cfg.engine, self->state.cfg.store, start, [](std::int32_t) {},
+      self, self->state.cfg.engine, self->state.cfg.store, start,
+      [=](std::int32_t) { self->state.busy_refusals.erase(trial_id); },
       [=](const caf::error& e) {
-        const std::string text = "cannot start trial " + std::to_string(trial_id) + ": " + msg::error_sentence(e);
+        const bool busy = e == msg::errc::busy;
+        if (arm && busy && wait_when_busy(self, trial_id, plan, e)) return;
+        std::string text = "cannot start trial " + std::to_string(trial_id) + ": ";
+        if (arm && busy) {
+          text += "the engine's queue stayed full for " +
+                  std::to_string(busy_wait_minutes) + " minutes (" +
+                  msg::error_sentence(e) + ")";
+          tell(self, self->state.cfg.store, msg::set_trial_status{trial_id, "failed", text});
+        } else {
+          text += msg::error_sentence(e);
+        }
         tell(self, self->state.observer, msg::trial_failed{trial_id, msg::trial_status::failed, msg::error_code_word(e, "busy"), text});
         // A comparison or universe arm that never started still ends its row.
         arm_done(self, trial_id, nullptr, nullptr, text);
         trial_finished(self, trial_id);
-      });
+      },
+      arm);
 }
 
 namespace {

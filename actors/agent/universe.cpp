@@ -6,10 +6,14 @@
 #include "actors/agent/agent_state.hpp"
 
 #include <algorithm>
+#include <memory>
+
+#include <caf/all.hpp>
 
 #include "actors/brain/plan_rules.hpp"
 #include "actors/tell.hpp"
 #include "actors/text_format.hpp"
+#include "messages/errors.hpp"
 #include "messages/plan_limits.hpp"
 #include "ml/market/data_catalog.hpp"
 #include "ml/market/data_source.hpp"
@@ -133,6 +137,7 @@ bool cancel_waiting(agent_self* self, std::int64_t trial_id) {
                          [&](const auto& w) { return w.first == trial_id; });
   if (it == st.waiting_arms.end()) return false;
   st.waiting_arms.erase(it);
+  st.busy_refusals.erase(trial_id);
   const std::string text = "cancelled by the person before it started";
   tell(self, st.cfg.store, msg::set_trial_status{trial_id, "cancelled", text});
   tell(self, st.observer, msg::trial_failed{trial_id, msg::trial_status::cancelled, "cancelled", text});
@@ -142,6 +147,101 @@ bool cancel_waiting(agent_self* self, std::int64_t trial_id) {
   st.modes.erase(trial_id);
   maybe_quit(self);
   return true;
+}
+
+bool cancel_universe(agent_self* self, turn_promise& rp, const std::string& symbol) {
+  auto& st = self->state;
+  auto c = std::find_if(st.comparisons.rbegin(), st.comparisons.rend(),
+                        [](const auto& kv) { return kv.second.kind == "universe"; });
+  if (c == st.comparisons.rend()) return false;
+  const auto& symbols = c->second.symbols;
+  if (!symbol.empty() && std::find(symbols.begin(), symbols.end(), symbol) == symbols.end()) {
+    rp.deliver(error("not_running", symbol + " is not in the universe running now (" + join(symbols) +
+                                        "); say \"cancel\" to cancel all of it"));
+    return true;
+  }
+  // Which arms, decided before any is touched: cancelling the last waiting
+  // one can complete the universe and end its record here.
+  std::vector<std::int64_t> waiting, in_engine;
+  for (const auto& a : c->second.arms) {
+    if (a.done || (!symbol.empty() && a.symbol != symbol)) continue;
+    const bool waits = std::any_of(st.waiting_arms.begin(), st.waiting_arms.end(),
+                                   [&](const auto& w) { return w.first == a.trial_id; });
+    (waits ? waiting : in_engine).push_back(a.trial_id);
+  }
+  const std::string which = symbol.empty() ? "trial of the universe" : symbol + " trial of the universe";
+  if (waiting.empty() && in_engine.empty()) {
+    rp.deliver(error("not_running", "every " + which + " has already ended"));
+    return true;
+  }
+  const auto first = c->first;
+  // Waiting arms first, so that no arm the engine stops lets one of them start.
+  for (auto id : waiting) cancel_waiting(self, id);
+  const std::string text = "Cancelling every " + which + " that has not ended: " +
+                           std::to_string(in_engine.size()) + " in the engine (running or queued)" +
+                           (waiting.empty() ? std::string()
+                                            : " and " + std::to_string(waiting.size()) + " that had not started") +
+                           (symbol.empty() ? ". The table follows, their rows marked cancelled."
+                                           : ". Their rows will say cancelled; the other symbols go on.");
+  if (in_engine.empty()) {
+    rp.deliver(reply(text, first));
+    return true;
+  }
+  // The answer once the engine has answered for every arm it holds.
+  auto left = std::make_shared<std::size_t>(in_engine.size());
+  auto done = [=]() mutable {
+    if (--*left == 0) rp.deliver(reply(text, first));
+  };
+  // The engine answers after the start_trials sent before: an arm it had
+  // just refused as busy waits here again by then, and is cancelled here.
+  for (auto id : in_engine)
+    self->request(st.cfg.engine, std::chrono::seconds(30), msg::cancel_trial{id, "cancelled by the person"})
+        .then(
+            [=](bool in_the_engine) mutable {
+              if (!in_the_engine) cancel_waiting(self, id);
+              done();
+            },
+            [=](caf::error&) mutable { done(); });
+  return true;
+}
+
+bool wait_when_busy(agent_self* self, std::int64_t trial_id, const msg::trial_plan& plan, const caf::error& e) {
+  auto& st = self->state;
+  const auto refusals = ++st.busy_refusals[trial_id];
+  if (refusals > busy_retries) {
+    st.busy_refusals.erase(trial_id);
+    return false;
+  }
+  st.waiting_arms.emplace_front(trial_id, plan);
+  self->delayed_send(self, busy_retry_every, arm_retry_atom::value, trial_id, refusals);
+  auto in = st.compared_in.find(trial_id);
+  auto c = in == st.compared_in.end() ? st.comparisons.end() : st.comparisons.find(in->second);
+  if (c == st.comparisons.end() || c->second.told_busy) return true;
+  c->second.told_busy = true;
+  std::string label;
+  for (const auto& a : c->second.arms)
+    if (a.trial_id == trial_id) label = " (" + a.label + ")";
+  const std::string whole = c->second.kind == "universe" ? "universe" : "comparison";
+  say(self,
+      "The engine's queue is full (" + msg::error_sentence(e) + "). Trial " + std::to_string(trial_id) + label +
+          " waits here: I offer it again every " + std::to_string(busy_retry_every.count()) +
+          " s and whenever another of your trials ends, for up to " +
+          std::to_string(busy_wait_minutes) + " minutes; any other trial of this " +
+          whole + " the engine refuses waits the same way.",
+      trial_id);
+  return true;
+}
+
+void retry_arm(agent_self* self, std::int64_t trial_id, std::int32_t refusals) {
+  auto& st = self->state;
+  auto count = st.busy_refusals.find(trial_id);
+  if (count == st.busy_refusals.end() || count->second != refusals) return;  // refused again since, or gone
+  auto it = std::find_if(st.waiting_arms.begin(), st.waiting_arms.end(),
+                         [&](const auto& w) { return w.first == trial_id; });
+  if (it == st.waiting_arms.end()) return;  // an ending arm started it already
+  auto plan = std::move(it->second);
+  st.waiting_arms.erase(it);
+  start_one(self, trial_id, std::move(plan));
 }
 
 std::vector<arm_spec> universe_arms(const universe_choice& u, const std::vector<std::string>& models, trial_mode mode,

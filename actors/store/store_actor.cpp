@@ -118,6 +118,9 @@ store_actor::behavior_type store_behavior(store_self* self, std::string path) {
       [=](msg::save_universe_report& m) {
         return guarded(self, [&](store::trial_db& db) { return db.save_universe_report(m.report); });
       },
+      [=](msg::universe_reports_query& m) {
+        return guarded(self, [&](db_t& db) { return db.universe_reports(m.report_id, m.limit); });
+      },
       [=](msg::create_trial& m) {
         return guarded(self, [&](db_t& db) { return db.create_trial(m.proposal_id, m.plan, m.origin); });
       },

@@ -409,12 +409,22 @@ std::int64_t trial_db::save_universe_report(const msg::universe_report& r) {
 }
 
 msg::universe_report trial_db::universe_report(std::int64_t id) {
-  stmt s(db_, "SELECT record FROM universe_reports WHERE id=?");
-  s.bind(1, id);
-  if (!s.step()) return {};
-  auto r = read_record<msg::universe_report>(s.blob(0), "universe report " + std::to_string(id));
-  r.report_id = id;
-  return r;
+  auto one = universe_reports(id, 1);
+  return one.reports.empty() ? msg::universe_report{} : one.reports.front().report;
+}
+
+msg::universe_report_list trial_db::universe_reports(std::int64_t id, int limit) {
+  msg::universe_report_list out;
+  stmt s(db_, "SELECT id, created_at, record FROM universe_reports WHERE (?=0 OR id=?) ORDER BY id DESC LIMIT ?");
+  s.bind(1, id).bind(2, id).bind(3, static_cast<std::int64_t>(limit));
+  while (s.step()) {
+    msg::stored_universe_report r;
+    r.created_at = s.text(1);
+    r.report = read_record<msg::universe_report>(s.blob(2), "universe report " + std::to_string(s.i64(0)));
+    r.report.report_id = s.i64(0);
+    out.reports.push_back(std::move(r));
+  }
+  return out;
 }
 
 std::int64_t trial_db::save_proposal(const msg::trial_plan& plan, const std::string& text) {

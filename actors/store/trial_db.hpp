@@ -83,6 +83,8 @@ public:
   std::int64_t save_universe_report(const msg::universe_report& r);
   /// The combined report `id` (report_id 0 when there is none).
   msg::universe_report universe_report(std::int64_t id);
+  /// The newest `limit` combined reports, or only report `id` when id > 0.
+  msg::universe_report_list universe_reports(std::int64_t id, int limit);
 
 private:
   void exec(const char* sql);

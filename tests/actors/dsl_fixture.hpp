@@ -6,6 +6,7 @@
 /// Define CAF_SUITE before including this header; the test executable links
 /// mlt_caf_test_main (CAF's test runner).
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -16,6 +17,7 @@
 #include <caf/test/dsl.hpp>
 
 #include "actors/fwd.hpp"
+#include "messages/errors.hpp"
 #include "messages/paper_msgs.hpp"
 #include "messages/schedule_msgs.hpp"
 #include "messages/store_msgs.hpp"
@@ -92,17 +94,46 @@ inline caf::behavior scripted_store(caf::event_based_actor*, std::shared_ptr<sto
   };
 }
 
+/// What a recording engine is told to do beyond starting trials, and what it
+/// did: refuse the next `busy` start_trials as a full queue would, and cancel
+/// a trial it started as the real engine does (true, and a trial_failed
+/// "cancelled" to the trial's agent).
+struct engine_script {
+  int busy = 0;
+  int refused = 0;                      ///< start_trials answered busy
+  std::vector<std::int64_t> cancelled;  ///< cancel_trials that found their trial
+};
+
 /// An engine that starts every trial at once (queue position 0), remembers it
-/// in `started` when given one, has none to cancel, and does nothing else.
+/// in `started` when given one, and with a `script` refuses and cancels as
+/// that says (without one it has none to cancel); it does nothing else.
 inline actors::engine_actor::behavior_type recording_engine(actors::engine_actor::pointer,
-                                                            std::shared_ptr<std::vector<msg::start_trial>> started) {
+                                                            std::shared_ptr<std::vector<msg::start_trial>> started,
+                                                            std::shared_ptr<engine_script> script) {
   return {
-      [=](msg::start_trial& m) {
+      [=](msg::start_trial& m) -> caf::result<std::int32_t> {
+        if (script && script->busy > 0) {
+          --script->busy;
+          ++script->refused;
+          return caf::make_error(msg::errc::busy, "busy, position 33: 32 trials are already waiting (the limit is "
+                                                  "32); trial " + std::to_string(m.trial_id) + " was not queued");
+        }
         if (started) started->push_back(m);
         return std::int32_t{0};
       },
       [](msg::resume_trial&) { return std::int32_t{0}; },
-      [](msg::cancel_trial&) { return false; },
+      [=](msg::cancel_trial& m) {
+        if (!script || !started) return false;
+        for (const auto& s : *started) {
+          if (s.trial_id != m.trial_id) continue;
+          if (std::find(script->cancelled.begin(), script->cancelled.end(), m.trial_id) != script->cancelled.end())
+            return false;
+          script->cancelled.push_back(m.trial_id);
+          caf::anon_send(s.agent, msg::trial_failed{m.trial_id, msg::trial_status::cancelled, "cancelled", m.reason});
+          return true;
+        }
+        return false;
+      },
       [](msg::optimize_step&) {},
       [](msg::data_progress_msg&) {},
       [](msg::trial_failed&) {},
@@ -111,7 +142,7 @@ inline actors::engine_actor::behavior_type recording_engine(actors::engine_actor
 }
 
 inline actors::engine_actor::behavior_type scripted_engine(actors::engine_actor::pointer self) {
-  return recording_engine(self, nullptr);
+  return recording_engine(self, nullptr, nullptr);
 }
 
 struct dsl_fixture : test_coordinator_fixture<dsl_config> {

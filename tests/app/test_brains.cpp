@@ -14,6 +14,7 @@
 
 #include "net/http_client.hpp"
 #include "tests/net/loopback_http_server.hpp"
+#include "tests/support/claude_wire.hpp"
 #include "tests/support/daemon_chat.hpp"
 #include "tests/support/daemon_process.hpp"
 #include "tests/support/ws_json.hpp"
@@ -34,11 +35,7 @@ void use_claude(mlt::net::ws_client& c, frame_reader& r) {
   r.until("reply");
 }
 
-std::string tool_use(const std::string& name, const std::string& input) {
-  return R"({"id":"msg_test","type":"message","role":"assistant","model":"claude-test",)"
-         R"("content":[{"type":"tool_use","id":"toolu_)" + name + R"(","name":")" + name + R"(","input":)" + input +
-         R"(}],"stop_reason":"tool_use","usage":{"input_tokens":100,"output_tokens":20}})";
-}
+using mlt::test::claude_tool_use;
 
 // A scripted Claude: proposes trials, decides at checkpoints (the first
 // volatility answer names train_ratio 7, the repair a valid 0.6) and writes
@@ -52,40 +49,33 @@ struct fake_claude {
   loopback_reply operator()(const loopback_request& req) {
     std::lock_guard<std::mutex> lock(m);
     ++requests;
+    if (auto no = mlt::test::refuse_without_key(req, fake_key)) {
+      ++bad_key;
+      return *no;
+    }
     loopback_reply r;
     r.headers.push_back({"content-type", "application/json"});
-    bool key_ok = false;
-    for (const auto& [k, v] : req.headers)
-      if ((k == "x-api-key" || k == "X-Api-Key") && v == fake_key) key_ok = true;
-    if (!key_ok || req.target != "/v1/messages") {
-      ++bad_key;
-      r.status = 401;
-      r.body = R"({"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}})";
-      return r;
-    }
     const std::string& b = req.body;
-    auto forced = [&](const std::string& tool) {
-      return b.find(R"("tool_choice":{"type":"tool","name":")" + tool + "\"") != std::string::npos;
-    };
+    auto forced = [&](const std::string& tool) { return mlt::test::forces_tool(b, tool); };
     if (forced("decide")) {
       if (b.find("vol_annual") != std::string::npos && b.find("\"is_error\":true") == std::string::npos) {
         ++volatility_asked;
-        r.body = tool_use("decide", R"({"action":"set_train_ratio","reason":"volatile","params":{"train_ratio":7}})");
+        r.body = claude_tool_use("decide", R"({"action":"set_train_ratio","reason":"volatile","params":{"train_ratio":7}})");
       } else if (b.find("vol_annual") != std::string::npos) {
-        r.body = tool_use("decide", R"({"action":"set_train_ratio","reason":"repaired","params":{"train_ratio":0.6}})");
+        r.body = claude_tool_use("decide", R"({"action":"set_train_ratio","reason":"repaired","params":{"train_ratio":0.6}})");
       } else {
-        r.body = tool_use("decide", R"({"action":"continue","reason":"claude sees steady progress","params":{}})");
+        r.body = claude_tool_use("decide", R"({"action":"continue","reason":"claude sees steady progress","params":{}})");
       }
     } else if (forced("write_report")) {
-      r.body = tool_use("write_report", R"({"answer":"Claude's answer: no reliable edge.","analysis":"Test accuracy is near the majority rate.","trading_insights":"Costs eat the small edge.","recommendations":"Do not trade it.","caveats":"The data is synthetic. Multiple testing: several configurations were fitted, see the deflated Sharpe. Costs matter; the sample is small."})");
+      r.body = claude_tool_use("write_report", R"({"answer":"Claude's answer: no reliable edge.","analysis":"Test accuracy is near the majority rate.","trading_insights":"Costs eat the small edge.","recommendations":"Do not trade it.","caveats":"The data is synthetic. Multiple testing: several configurations were fitted, see the deflated Sharpe. Costs matter; the sample is small."})");
     } else if (b.find("Run trial on AAPL") != std::string::npos && b.find("propose_trial") != std::string::npos &&
                b.find("toolu_propose_trial") == std::string::npos) {
-      r.body = tool_use("propose_trial", R"({"symbol":"AAPL","model":"xgboost","data_source":"csv"})");
+      r.body = claude_tool_use("propose_trial", R"({"symbol":"AAPL","model":"xgboost","data_source":"csv"})");
     } else if (b.find("Run trial on TSLA") != std::string::npos && b.find("propose_trial") != std::string::npos &&
                b.find("toolu_propose_trial") == std::string::npos) {
-      r.body = tool_use("propose_trial", R"({"symbol":"TSLA","model":"xgboost","data_source":"synthetic"})");
+      r.body = claude_tool_use("propose_trial", R"({"symbol":"TSLA","model":"xgboost","data_source":"synthetic"})");
     } else {
-      r.body = tool_use("reply", R"({"text":"I am Claude inside mlTrainer."})");
+      r.body = claude_tool_use("reply", R"({"text":"I am Claude inside mlTrainer."})");
     }
     return r;
   }

@@ -170,6 +170,90 @@ TEST_CASE("the router answers 400, 401, 404 and 405 with JSON errors", "[http]")
   caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
 }
 
+TEST_CASE("the router serves kept universe reports: the newest first, one by id, and clear errors", "[http]") {
+  system_fixture fx;
+  auto store = mlt::actors::spawn_store(*fx.sys, mlt::test::fresh_dir("http-universe") + "/t.db");
+  http_api_context ctx;
+  ctx.sys = fx.sys.get();
+  ctx.store = store;
+  simdjson::dom::parser p;
+  // Two kept reports: AAPL and NVDA (one row failed), then the Dow's first two.
+  {
+    caf::scoped_actor self{*fx.sys};
+    for (int k = 0; k < 2; ++k) {
+      mlt::msg::universe_report r;
+      r.universe = k == 0 ? "" : "dow30";
+      r.symbols = k == 0 ? std::vector<std::string>{"AAPL", "NVDA"} : std::vector<std::string>{"AAPL", "AMGN"};
+      r.models = {"logistic"};
+      for (std::size_t i = 0; i < 2; ++i) {
+        mlt::msg::universe_row row;
+        row.trial_id = 10 * (k + 1) + static_cast<std::int64_t>(i);
+        row.symbol = r.symbols[i];
+        row.model = "logistic";
+        row.finished = !(k == 0 && i == 1);
+        row.failure = row.finished ? "" : "failed: no bars in range";
+        row.test_n = 110;
+        row.test_accuracy = 0.55;
+        r.rows.push_back(row);
+      }
+      r.text = "table " + std::to_string(k + 1);
+      self->request(store, 10s, mlt::msg::save_universe_report{r})
+          .receive([&](std::int64_t id) { CHECK(id == k + 1); }, [&](caf::error& e) { FAIL(fx.sys->render(e)); });
+    }
+  }
+
+  auto list = handle_http(ctx, get("/api/universe"));
+  REQUIRE(list.status == 200);
+  CHECK(list.headers.at("Cache-Control") == "no-store");
+  auto reports = parse(p, list.body)["reports"].get_array();
+  REQUIRE(reports.size() == 2);
+  std::int64_t id = 0, finished = 0, trials = 0;
+  std::string_view universe, created;
+  CHECK_FALSE(reports.at(0)["report_id"].get_int64().get(id));
+  CHECK(id == 2);  // newest first
+  CHECK_FALSE(reports.at(0)["universe"].get_string().get(universe));
+  CHECK(universe == "dow30");
+  CHECK_FALSE(reports.at(1)["finished"].get_int64().get(finished));
+  CHECK_FALSE(reports.at(1)["trials"].get_int64().get(trials));
+  CHECK(finished == 1);
+  CHECK(trials == 2);
+  CHECK_FALSE(reports.at(1)["created_at"].get_string().get(created));
+  CHECK(created.size() >= 19);
+  CHECK(reports.at(1)["trial_ids"].get_array().size() == 2);
+  CHECK(parse(p, handle_http(ctx, get("/api/universe?limit=1")).body)["reports"].get_array().size() == 1);
+
+  auto one = handle_http(ctx, get("/api/universe/1"));
+  REQUIRE(one.status == 200);
+  auto doc = parse(p, one.body);
+  std::string_view type, text, failure;
+  CHECK_FALSE(doc["type"].get_string().get(type));
+  CHECK(type == "universe_report");
+  CHECK_FALSE(doc["report_id"].get_int64().get(id));
+  CHECK(id == 1);
+  CHECK_FALSE(doc["text"].get_string().get(text));
+  CHECK(text == "table 1");
+  REQUIRE(doc["rows"].get_array().size() == 2);
+  CHECK_FALSE(doc["rows"].at(1)["failure"].get_string().get(failure));
+  CHECK(failure == "failed: no bars in range");
+  CHECK_FALSE(doc["created_at"].get_string().get(created));
+
+  auto status_of = [&](const mlt::net::server_response& r) {
+    std::int64_t s = 0;
+    CHECK_FALSE(parse(p, r.body)["error"]["status"].get_int64().get(s));
+    return s;
+  };
+  CHECK(status_of(handle_http(ctx, get("/api/universe/3"))) == 404);
+  CHECK(handle_http(ctx, get("/api/universe/3")).body.find("there is no universe report 3") != std::string::npos);
+  for (const char* bad : {"/api/universe/abc", "/api/universe/0", "/api/universe/", "/api/universe?limit=0",
+                          "/api/universe?limit=1001"}) {
+    INFO(bad);
+    CHECK(status_of(handle_http(ctx, get(bad))) == 400);
+  }
+  CHECK(status_of(handle_http(ctx, get("/api/universe", false))) == 401);
+  CHECK(status_of(handle_http(ctx, get("/api/universe/1", false))) == 401);
+  caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
+}
+
 TEST_CASE("unknown GET paths go to the static file hook, which may decline", "[http]") {
   http_api_context ctx;
   std::string asked;

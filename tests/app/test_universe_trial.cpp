@@ -13,6 +13,7 @@
 #include <set>
 
 #include "actors/store/trial_db.hpp"
+#include "net/http_client.hpp"
 #include "tests/support/daemon_chat.hpp"
 #include "tests/support/daemon_process.hpp"
 #include "tests/support/ws_json.hpp"
@@ -89,6 +90,33 @@ TEST_CASE("a trial over AAPL, MSFT and NVDA runs per symbol and answers with one
   int tables = 0;
   for (const auto& f : r.seen) tables += f.type() == "universe_report" ? 1 : 0;
   CHECK(tables == 1);
+
+  // The kept report reads back over HTTP: by its id, and in the list.
+  mlt::net::http_client http;
+  auto fetch = [&](const std::string& path) {
+    mlt::net::http_request req;
+    req.url = "http://127.0.0.1:" + std::to_string(d.port()) + path;
+    req.timeout = std::chrono::seconds(10);
+    return http.send(req);
+  };
+  simdjson::dom::parser one_parser, list_parser;
+  auto one = fetch("/api/universe/" + std::to_string(report_id));
+  REQUIRE(one.status == 200);
+  frame stored{one.body, {}};
+  REQUIRE_FALSE(one_parser.parse(stored.raw).get(stored.doc));
+  CHECK(stored.type() == "universe_report");
+  CHECK(static_cast<std::int64_t>(stored.num("report_id")) == report_id);
+  CHECK(stored.str("text") == u.str("text"));
+  CHECK(stored.doc["rows"].get_array().size() == 2);
+  auto list = fetch("/api/universe");
+  REQUIRE(list.status == 200);
+  frame listed{list.body, {}};
+  REQUIRE_FALSE(list_parser.parse(listed.raw).get(listed.doc));
+  auto kept_list = listed.doc["reports"].get_array();
+  REQUIRE(kept_list.size() == 1);
+  CHECK(frame{listed.raw, kept_list.at(0)}.num("report_id") == report_id);
+  CHECK(frame{listed.raw, kept_list.at(0)}.num("finished") == 2);
+  CHECK(fetch("/api/universe/" + std::to_string(report_id + 1)).status == 404);
   CHECK(d.stop() == 0);
 
   // The store kept it, rows and text.
@@ -150,4 +178,46 @@ TEST_CASE("a schedule's symbols fan out in the daemon and its combined report is
     CHECK(db.get(row.trial_id).row.origin == "schedule:pair");
   }
   CHECK_THAT(r.text, Catch::Contains("2 of 2 trials finished"));
+}
+
+TEST_CASE("'cancel AAPL' then 'cancel' during a universe trial cancel its trials and the table says so",
+          "[integration]") {
+  const auto state = mlt::test::fresh_dir("universe-cancel");
+  daemon_process d(state);
+  mlt::test::chat_connection conn(d.port());
+  auto& [c, r] = conn;
+  REQUIRE(r.next().type() == "hello");
+  // Five symbols with the LSTM: two train at once, three wait in the engine's queue.
+  mlt::test::propose_and_approve(c, r, "Run trial on AAPL, GOOGL, NVDA, ORCL and TSLA with lstm");
+  CHECK_THAT(r.until("reply").str("text"), Catch::Contains("Running the same plan once per symbol:"));
+
+  auto answer_to = [&](const std::string& line) {
+    chat(c, line);
+    for (;;) {
+      auto f = r.until("reply");
+      if (f.str("text").rfind("Cancelling", 0) == 0) return f.str("text");
+    }
+  };
+  CHECK_THAT(answer_to("cancel AAPL"),
+             Catch::StartsWith("Cancelling every AAPL trial of the universe that has not ended: 1 in the engine"));
+  CHECK_THAT(answer_to("cancel"),
+             Catch::StartsWith("Cancelling every trial of the universe that has not ended: 4 in the engine"));
+
+  auto u = r.until("universe_report", std::chrono::seconds(120));
+  CHECK_THAT(u.str("text"), Catch::Contains("0 of 5 trials finished"));
+  std::vector<std::int64_t> ids;
+  for (auto row : u.doc["rows"].get_array()) {
+    frame f{u.raw, row};
+    INFO(f.raw);
+    CHECK(f.str("failure").rfind("cancelled", 0) == 0);
+    ids.push_back(static_cast<std::int64_t>(f.num("trial_id")));
+  }
+  CHECK(ids.size() == 5);
+  CHECK(d.stop() == 0);
+
+  mlt::store::trial_db db(state + "/mltrainer.db");
+  for (auto id : ids) {
+    INFO("trial " << id);
+    CHECK(db.get(id).row.status == "cancelled");
+  }
 }

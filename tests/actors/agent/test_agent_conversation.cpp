@@ -12,6 +12,7 @@
 #include "messages/negotiation_checks.hpp"
 
 #include <filesystem>
+#include <set>
 #include <unistd.h>
 
 using namespace mlt;
@@ -221,7 +222,8 @@ std::string three_symbol_folder() {
 // what the agent says unasked (the combined report) arrives here.
 struct universe_fixture : agent_fixture {
   std::shared_ptr<std::vector<msg::start_trial>> started = std::make_shared<std::vector<msg::start_trial>>();
-  actors::engine_actor recorder = sys.spawn(recording_engine, started);
+  std::shared_ptr<engine_script> script = std::make_shared<engine_script>();
+  actors::engine_actor recorder = sys.spawn(recording_engine, started, script);
   std::string folder = three_symbol_folder();
 
   universe_fixture() {
@@ -459,6 +461,171 @@ CAF_TEST(a long universe is handed to the engine a window at a time and a waitin
   run();
   CAF_CHECK_EQUAL(started->size(), 31u);
   CAF_CHECK_EQUAL(started->back().trial_id, (*started)[29].trial_id + 1);
+}
+
+CAF_TEST(an arm the engine refuses as busy waits and is offered again until the engine takes it) {
+  script->busy = 2;  // the queue is full for the first two offers
+  auto p = propose("run trial on AAPL, NVDA and TSLA");
+  // sched.run(), not run(): the fixture's run() would fire the agent's timer at once.
+  self->send(agent, msg::user_approve{1, p.proposal_id});
+  sched.run();
+  auto approved = turn();
+  CAF_CHECK(approved.text.find("Running the same plan once per symbol:") != std::string::npos);
+  CAF_CHECK_EQUAL(script->refused, 2);
+  CAF_REQUIRE_EQUAL(started->size(), 1u);
+  CAF_CHECK_EQUAL((*started)[0].plan.symbol, "TSLA");
+  // The person hears once why two trials wait; no row failed, and the store
+  // was told of no failure (the two stay queued).
+  auto [reports, turns] = unasked();
+  CAF_CHECK(reports.empty());
+  CAF_REQUIRE_EQUAL(turns.size(), 1u);
+  CAF_MESSAGE(turns[0].text);
+  CAF_CHECK(turns[0].text.find("The engine's queue is full (busy, position 33: ") == 0);
+  CAF_CHECK(turns[0].text.find("(AAPL) waits here: I offer it again every 5 s") != std::string::npos);
+  CAF_CHECK(turns[0].text.find("for up to 10 minutes") != std::string::npos);
+  for (const auto& st : stored->statuses) CAF_CHECK_NOT_EQUAL(st.status, "failed");
+
+  // Not before five seconds; then both are offered again and the engine takes them.
+  sched.advance_time(std::chrono::seconds(4));
+  sched.run();
+  CAF_CHECK_EQUAL(started->size(), 1u);
+  sched.advance_time(std::chrono::seconds(1));
+  sched.run();
+  CAF_REQUIRE_EQUAL(started->size(), 3u);
+  std::set<std::string> symbols;
+  for (const auto& st : *started) symbols.insert(st.plan.symbol);
+  CAF_CHECK(symbols == (std::set<std::string>{"AAPL", "NVDA", "TSLA"}));
+  CAF_CHECK_EQUAL(script->refused, 2);
+  // No timer is left to start a trial twice.
+  run();
+  CAF_CHECK_EQUAL(started->size(), 3u);
+
+  // All three finish, and the table has three finished rows.
+  for (const auto& st : *started) {
+    msg::trial_summary s;
+    s.trial_id = st.trial_id;
+    s.plan = st.plan;
+    s.symbol = st.plan.symbol;
+    s.model = st.plan.model;
+    s.test.n = 110;
+    s.test.accuracy = 0.52;
+    self->send(agent, s);
+    run();
+    self->receive([](msg::final_report&) {});
+  }
+  auto table = unasked().first;
+  CAF_REQUIRE_EQUAL(table.size(), 1u);
+  CAF_REQUIRE_EQUAL(table[0].rows.size(), 3u);
+  for (const auto& row : table[0].rows) CAF_CHECK(row.finished);
+}
+
+CAF_TEST(an arm the engine keeps refusing fails its row after ten minutes saying so) {
+  script->busy = 100000;
+  auto p = propose("run trial on AAPL and TSLA");
+  self->send(agent, msg::user_approve{1, p.proposal_id});
+  sched.run();
+  turn();
+  CAF_CHECK_EQUAL(script->refused, 2);
+  CAF_CHECK_EQUAL(unasked().second.size(), 1u);  // told once, not per arm
+  for (int i = 0; i < 120; ++i) {
+    sched.advance_time(std::chrono::seconds(5));
+    sched.run();
+  }
+  CAF_CHECK(started->empty());
+  CAF_CHECK_EQUAL(script->refused, 2 * 121);  // the first offer and 120 more each
+  auto [reports, turns] = unasked();
+  CAF_CHECK(turns.empty());
+  CAF_REQUIRE_EQUAL(reports.size(), 1u);
+  CAF_REQUIRE_EQUAL(reports[0].rows.size(), 2u);
+  for (const auto& row : reports[0].rows) {
+    CAF_CHECK(!row.finished);
+    CAF_CHECK(row.failure.find("the engine's queue stayed full for 10 minutes (busy, position 33") !=
+              std::string::npos);
+  }
+  std::size_t failed = 0;
+  for (const auto& st : stored->statuses)
+    failed += st.status == "failed" && st.error.find("stayed full for 10 minutes") != std::string::npos;
+  CAF_CHECK_EQUAL(failed, 2u);
+  // Nothing is offered after giving up, however long one waits.
+  run();
+  CAF_CHECK_EQUAL(script->refused, 2 * 121);
+}
+
+CAF_TEST(cancel while an arm waits out a busy engine cancels it there and its timer starts nothing) {
+  script->busy = 1;
+  auto p = propose("run trial on AAPL and TSLA");
+  self->send(agent, msg::user_approve{1, p.proposal_id});
+  sched.run();
+  turn();
+  CAF_REQUIRE_EQUAL(started->size(), 1u);  // TSLA; AAPL waits
+  CAF_CHECK_EQUAL(unasked().second.size(), 1u);
+  self->send(agent, msg::user_chat{1, "cancel"});
+  sched.run();
+  auto [reports, said] = unasked();
+  CAF_REQUIRE_EQUAL(said.size(), 1u);
+  CAF_CHECK(said[0].text.find("Cancelling every trial of the universe that has not ended: 1 in the engine "
+                              "(running or queued) and 1 that had not started.") == 0);
+  CAF_REQUIRE_EQUAL(reports.size(), 1u);
+  for (const auto& row : reports[0].rows) CAF_CHECK(row.failure.find("cancelled") == 0);
+  sched.advance_time(std::chrono::seconds(5));
+  run();
+  CAF_CHECK_EQUAL(started->size(), 1u);
+  CAF_CHECK_EQUAL(script->refused, 1);
+}
+
+CAF_TEST(cancel during a universe cancels every arm not ended and cancel AAPL only its arms) {
+  // Two models on the Dow 30: 30 trials in the engine, 30 waiting their turn.
+  auto p = propose("compare xgboost and logistic on the Dow 30 with synthetic data");
+  approve_all(p.proposal_id);
+  CAF_REQUIRE_EQUAL(started->size(), 30u);
+  const auto ids = stored->last_trial;
+
+  // "cancel AAPL": the two AAPL arms (both in the engine), nothing else.
+  self->send(agent, msg::user_chat{1, "cancel AAPL"});
+  run();
+  auto turns = unasked().second;
+  CAF_REQUIRE_EQUAL(turns.size(), 1u);
+  CAF_MESSAGE(turns[0].text);
+  CAF_CHECK_EQUAL(turns[0].kind, msg::agent_turn::reply);
+  CAF_CHECK(turns[0].text.find("Cancelling every AAPL trial of the universe that has not ended: 2 in the engine") ==
+            0);
+  CAF_REQUIRE_EQUAL(script->cancelled.size(), 2u);
+  for (auto id : script->cancelled) CAF_CHECK_EQUAL(stored->created[static_cast<std::size_t>(id - 1)].plan.symbol, "AAPL");
+  // Each cancelled arm that ended let a waiting one start.
+  CAF_CHECK_EQUAL(started->size(), 32u);
+
+  // "cancel MSFT" names a symbol of the universe; "cancel SPY" one that is not.
+  self->send(agent, msg::user_chat{1, "cancel SPY"});
+  run();
+  turns = unasked().second;
+  CAF_REQUIRE_EQUAL(turns.size(), 1u);
+  CAF_CHECK_EQUAL(turns[0].kind, msg::agent_turn::error);
+  CAF_CHECK(turns[0].text.find("SPY is not in the universe running now (AAPL, AMGN") == 0);
+
+  // "cancel": the 28 arms in the engine and the 28 still waiting; none starts.
+  self->send(agent, msg::user_chat{1, "cancel"});
+  run();
+  auto [reports, said] = unasked();
+  CAF_REQUIRE_EQUAL(said.size(), 1u);
+  CAF_MESSAGE(said[0].text);
+  CAF_CHECK(said[0].text.find("Cancelling every trial of the universe that has not ended: 30 in the engine "
+                              "(running or queued) and 28 that had not started.") == 0);
+  CAF_CHECK_EQUAL(script->cancelled.size(), 32u);
+  CAF_CHECK_EQUAL(started->size(), 32u);
+  // Every row has ended, cancelled: the table comes at once.
+  CAF_REQUIRE_EQUAL(reports.size(), 1u);
+  CAF_REQUIRE_EQUAL(reports[0].rows.size(), 60u);
+  for (const auto& row : reports[0].rows) {
+    CAF_CHECK(!row.finished);
+    CAF_CHECK(row.failure.find("cancelled") == 0);
+  }
+  CAF_CHECK_EQUAL(stored->last_trial, ids);
+  // Nothing is left to cancel: "cancel" says so as before.
+  self->send(agent, msg::user_chat{1, "cancel"});
+  run();
+  auto last = turn();
+  CAF_CHECK_EQUAL(last.kind, msg::agent_turn::error);
+  CAF_CHECK_EQUAL(last.error_code, "nothing_to_cancel");
 }
 
 CAF_TEST(more symbols than the limit are refused and nothing is proposed) {
