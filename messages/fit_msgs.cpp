@@ -35,7 +35,8 @@ fit_job to_message(std::uint64_t index, const ml::fit_job& job) {
           job.data.embargo,
           pack(job.predict_x),
           pack(job.extra_x),
-          job.stop_at_end};
+          job.stop_at_end,
+          job.keep_fit};
 }
 
 ml::fit_job from_message(const fit_job& job) {
@@ -51,11 +52,26 @@ ml::fit_job from_message(const fit_job& job) {
   out.predict_x = unpack(job.predict_x, "predict_x");
   out.extra_x = unpack(job.extra_x, "extra_x");
   out.stop_at_end = job.stop_at_end;
+  out.keep_fit = job.keep_fit;
   return out;
 }
 
 fit_done to_message(std::uint64_t index, const ml::fit_outcome& outcome) {
-  return {index, pack(outcome.prob), pack(outcome.extra_prob), outcome.steps, outcome.error, outcome.bad_input};
+  fit_done out;
+  out.index = index;
+  out.prob = pack(outcome.prob);
+  out.extra_prob = pack(outcome.extra_prob);
+  out.steps = outcome.steps;
+  out.error = outcome.error;
+  out.bad_input = outcome.bad_input;
+  for (const auto& s : outcome.log)
+    out.log.push_back({s.step, s.total, s.train_loss, s.val_loss, s.val_accuracy, s.measured, s.fraction, s.done,
+                       s.part, s.part_what});
+  out.kept_step = outcome.kept.step;
+  out.kept_val_loss = outcome.kept.val_loss;
+  out.kept_what = outcome.kept.what;
+  out.state = outcome.state;
+  return out;
 }
 
 ml::fit_outcome from_message(const fit_done& done) {
@@ -65,6 +81,11 @@ ml::fit_outcome from_message(const fit_done& done) {
   out.steps = done.steps;
   out.error = done.error;
   out.bad_input = done.bad_input;
+  for (const auto& r : done.log)
+    out.log.push_back({r.step, r.total, r.train_loss, r.val_loss, r.val_accuracy, r.measured, r.fraction, r.done,
+                       r.part, r.part_what});
+  out.kept = {done.kept_step, done.kept_val_loss, done.kept_what};
+  out.state = done.state;
   return out;
 }
 
