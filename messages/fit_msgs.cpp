@@ -57,36 +57,23 @@ ml::fit_job from_message(const fit_job& job) {
 }
 
 fit_done to_message(std::uint64_t index, const ml::fit_outcome& outcome) {
-  fit_done out;
-  out.index = index;
-  out.prob = pack(outcome.prob);
-  out.extra_prob = pack(outcome.extra_prob);
-  out.steps = outcome.steps;
-  out.error = outcome.error;
-  out.bad_input = outcome.bad_input;
+  std::vector<fit_step_record> log;
   for (const auto& s : outcome.log)
-    out.log.push_back({s.step, s.total, s.train_loss, s.val_loss, s.val_accuracy, s.measured, s.fraction, s.done,
-                       s.part, s.part_what});
-  out.kept_step = outcome.kept.step;
-  out.kept_val_loss = outcome.kept.val_loss;
-  out.kept_what = outcome.kept.what;
-  out.state = outcome.state;
-  return out;
+    log.push_back({s.step, s.total, s.train_loss, s.val_loss, s.val_accuracy, s.measured, s.fraction, s.done, s.part,
+                   s.part_what});
+  return {index,          pack(outcome.prob),  pack(outcome.extra_prob), outcome.steps,
+          outcome.error,  outcome.bad_input,   std::move(log),           outcome.kept.step,
+          outcome.kept.val_loss, outcome.kept.what, outcome.state};
 }
 
 ml::fit_outcome from_message(const fit_done& done) {
-  ml::fit_outcome out;
-  out.prob = unpack(done.prob);
-  out.extra_prob = unpack(done.extra_prob);
-  out.steps = done.steps;
-  out.error = done.error;
-  out.bad_input = done.bad_input;
+  std::vector<ml::fit_step> log;
   for (const auto& r : done.log)
-    out.log.push_back({r.step, r.total, r.train_loss, r.val_loss, r.val_accuracy, r.measured, r.fraction, r.done,
-                       r.part, r.part_what});
-  out.kept = {done.kept_step, done.kept_val_loss, done.kept_what};
-  out.state = done.state;
-  return out;
+    log.push_back({r.step, r.total, r.train_loss, r.val_loss, r.val_accuracy, r.measured, r.fraction, r.done, r.part,
+                   r.part_what});
+  return {unpack(done.prob), unpack(done.extra_prob), done.steps,  done.error,
+          done.bad_input,    std::move(log),          {done.kept_step, done.kept_val_loss, done.kept_what},
+          done.state};
 }
 
 }  // namespace mlt::msg

@@ -179,19 +179,29 @@ trainer_answers drive(caf::actor_system& sys, const actors::trainer_actor& train
   return out;
 }
 
-}  // namespace
-
-TEST_CASE("a detached trainer sends its folds and members to the fit workers and answers as one fitting in turn",
-          "[parallel]") {
+// A trainer fitting in turn and a detached one given two counting workers, on AAPL's daily bars.
+struct counted_trainers {
   registered cfg;
   caf::actor_system sys{cfg};
-  auto bars = ml::read_csv_file(MLT_TEST_DATA_DIR, "AAPL_daily.csv");
-  const auto jobs = std::make_shared<std::atomic<int>>(0);
+  ml::bar_series bars = ml::read_csv_file(MLT_TEST_DATA_DIR, "AAPL_daily.csv");
+  std::shared_ptr<std::atomic<int>> jobs = std::make_shared<std::atomic<int>>(0);
   actors::fit_workers counted;
-  for (int i = 0; i < 2; ++i) counted.workers.push_back(sys.spawn<caf::detached>(counting_worker, jobs));
-  const auto in_turn = drive(sys, actors::spawn_trainer(sys), bars);
+
+  counted_trainers() {
+    for (int i = 0; i < 2; ++i) counted.workers.push_back(sys.spawn<caf::detached>(counting_worker, jobs));
+  }
+  actors::trainer_actor in_turn() { return actors::spawn_trainer(sys); }
+  actors::trainer_actor pooled() { return actors::spawn_trainer(sys, actors::thread_mode::detached, counted); }
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(counted_trainers,
+                 "a detached trainer sends its folds and members to the fit workers and answers as one fitting in turn",
+                 "[parallel]") {
+  const auto in_turn = drive(sys, this->in_turn(), bars);
   CHECK(*jobs == 0);
-  const auto pooled = drive(sys, actors::spawn_trainer(sys, actors::thread_mode::detached, counted), bars);
+  const auto pooled = drive(sys, this->pooled(), bars);
   // 3 evaluations x 5 folds, then 4 walk-forward folds x 2 ensemble members.
   CHECK(*jobs == 3 * 5 + 4 * 2);
   CHECK(in_turn.search.best_params == pooled.search.best_params);
@@ -460,17 +470,12 @@ ensemble_answers drive_fit(caf::actor_system& sys, const actors::trainer_actor& 
 
 }  // namespace
 
-TEST_CASE("a detached trainer fits the trial's ensemble members on the fit workers and answers every step as in turn",
-          "[parallel]") {
-  registered cfg;
-  caf::actor_system sys{cfg};
-  auto bars = ml::read_csv_file(MLT_TEST_DATA_DIR, "AAPL_daily.csv");
-  const auto jobs = std::make_shared<std::atomic<int>>(0);
-  actors::fit_workers counted;
-  for (int i = 0; i < 2; ++i) counted.workers.push_back(sys.spawn<caf::detached>(counting_worker, jobs));
-  const auto in_turn = drive_fit(sys, actors::spawn_trainer(sys), bars);
+TEST_CASE_METHOD(counted_trainers,
+                 "a detached trainer fits the trial's ensemble members on the fit workers and answers every step as in turn",
+                 "[parallel]") {
+  const auto in_turn = drive_fit(sys, this->in_turn(), bars);
   CHECK(*jobs == 0);
-  const auto pooled = drive_fit(sys, actors::spawn_trainer(sys, actors::thread_mode::detached, counted), bars);
+  const auto pooled = drive_fit(sys, this->pooled(), bars);
   CHECK(*jobs == 3);  // logistic, xgboost and the LSTM, each one job
   REQUIRE(in_turn.steps.size() == pooled.steps.size());
   for (std::size_t i = 0; i < in_turn.steps.size(); ++i) {
