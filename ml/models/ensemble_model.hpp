@@ -94,8 +94,9 @@ public:
   /// of its first step is stepped here until its job is back.
   void fit_members_on(std::unique_ptr<fit_pool> pool);
   /// How long step() waits for a member's job before stepping it here:
-  /// below the engine's 5-minute wait for one step (actors/engine/steps.hpp).
-  static constexpr std::chrono::minutes member_wait{4};
+  /// below a worker node's 3-minute deadline for one trainer call
+  /// (actors/cluster/remote_trainer.cpp) and the engine's 5 minutes.
+  static constexpr std::chrono::minutes member_wait{2};
 
 private:
   /// A member's job on the pool (fit_members_on) and how far step() is.
