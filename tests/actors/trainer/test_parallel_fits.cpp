@@ -449,16 +449,22 @@ struct ensemble_answers {
   msg::evaluation evaluation;
 };
 
-// The engine's side of a trial's ensemble fit: step to the end, stop, evaluate on the test part.
-ensemble_answers drive_fit(caf::actor_system& sys, const actors::trainer_actor& trainer, const ml::bar_series& bars) {
+// The engine's side of a trial's ensemble fit: step to the end, stop, evaluate
+// on the test part. With `modify_at` > 0 the agent modifies the fit (stacking)
+// at that step, while the first fit's members may still be on the workers.
+ensemble_answers drive_fit(caf::actor_system& sys, const actors::trainer_actor& trainer, const ml::bar_series& bars,
+                           std::size_t modify_at = 0) {
   caf::scoped_actor self{sys};
   ask<msg::prepared>(self, trainer, msg::prepare_request{1, msg::shared_bars{bars}, 1});
-  const ml::param_map params = {{"use_lstm", 1}, {"lstm.max_epochs", 2}, {"lstm.seq_len", 10}};
+  ml::param_map params = {{"use_lstm", 1}, {"lstm.max_epochs", 2}, {"lstm.seq_len", 10}};
   ask<msg::fit_started>(self, trainer, msg::fit_request{1, "ensemble", params, 0.7, 0.15, 1, 42});
   ensemble_answers out;
   do {
     out.steps.push_back(ask<msg::fit_progress>(self, trainer, msg::fit_step_request{1}));
     REQUIRE(out.steps.size() < 10000);
+    if (out.steps.size() != modify_at) continue;
+    params["mode"] = 1;
+    ask<msg::fit_started>(self, trainer, msg::fit_request{1, "ensemble", params, 0.7, 0.15, 1, 42});
   } while (!out.steps.back().done);
   out.kept = ask<msg::fit_kept>(self, trainer, msg::fit_stop_request{1});
   msg::evaluate_request ev;
@@ -473,10 +479,17 @@ ensemble_answers drive_fit(caf::actor_system& sys, const actors::trainer_actor& 
 TEST_CASE_METHOD(counted_trainers,
                  "a detached trainer fits the trial's ensemble members on the fit workers and answers every step as in turn",
                  "[parallel]") {
-  const auto in_turn = drive_fit(sys, this->in_turn(), bars);
+  std::size_t modify_at = 0;
+  int fits = 1;
+  SECTION("fitted to its end") {}
+  SECTION("modified by the agent at its second step") {
+    modify_at = 2;
+    fits = 2;
+  }
+  const auto in_turn = drive_fit(sys, this->in_turn(), bars, modify_at);
   CHECK(*jobs == 0);
-  const auto pooled = drive_fit(sys, this->pooled(), bars);
-  CHECK(*jobs == 3);  // logistic, xgboost and the LSTM, each one job
+  const auto pooled = drive_fit(sys, this->pooled(), bars, modify_at);
+  CHECK(*jobs == 3 * fits);  // logistic, xgboost and the LSTM, each one job per fit
   REQUIRE(in_turn.steps.size() == pooled.steps.size());
   for (std::size_t i = 0; i < in_turn.steps.size(); ++i) {
     const auto &a = in_turn.steps[i], &b = pooled.steps[i];
