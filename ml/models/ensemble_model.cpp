@@ -375,11 +375,12 @@ std::vector<fit_job> ensemble_model::member_jobs(const Eigen::MatrixXd& x) const
   return out;
 }
 
-void ensemble_model::fit_members_on(std::unique_ptr<fit_pool> pool) {
+void ensemble_model::fit_members_on(std::unique_ptr<fit_pool> pool, std::chrono::milliseconds first_wait) {
   if (members_.empty()) throw std::logic_error("ensemble: fit_members_on() before start()");
   if (steps_ > 0) throw std::logic_error("ensemble: fit_members_on() after the first step()");
   if (!pool || pool->width() < 2) return;  // one at a time: stepping here is the same work
   pool_ = std::move(pool);
+  first_wait_ = first_wait;
   ahead_.assign(members_.size(), ahead{});
   const fit_data data = member_data();
   // Submitted in member order: the first members, answered first, start first.
@@ -415,7 +416,7 @@ fit_step ensemble_model::step_member(std::size_t i) {
   if (ahead_.empty()) return members_[i]->step();
   auto& a = ahead_[i];
   // The first step waits for the job; later ones only look (the member is being stepped here meanwhile).
-  if (a.sent) await(i, a.answered == 0 ? std::chrono::milliseconds(member_wait) : std::chrono::milliseconds(0));
+  if (a.sent) await(i, a.answered == 0 ? first_wait_ : std::chrono::milliseconds(0));
   if (a.back && a.answered < a.fitted.log.size()) return a.fitted.log[a.answered++];
   fit_step s = members_[i]->step();
   ++a.local;

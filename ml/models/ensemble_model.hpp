@@ -90,9 +90,9 @@ public:
   /// here would, and the member keeps the state the job saved. A member
   /// stopped before its end (stop_part(), stop()) is stepped here from its
   /// start to that step first, so it keeps what it would keep in turn. A
-  /// member whose job fails is stepped here; one not back within member_wait
+  /// member whose job fails is stepped here; one not back within `first_wait`
   /// of its first step is stepped here until its job is back.
-  void fit_members_on(std::unique_ptr<fit_pool> pool);
+  void fit_members_on(std::unique_ptr<fit_pool> pool, std::chrono::milliseconds first_wait = member_wait);
   /// How long step() waits for a member's job before stepping it here:
   /// below a worker node's 3-minute deadline for one trainer call
   /// (actors/cluster/remote_trainer.cpp) and the engine's 5 minutes.
@@ -146,6 +146,7 @@ private:
   fit_step last_;                 // the combination's losses, set by finish()
   std::vector<std::string> kept_;  // "xgboost at round 57" per finished member
   std::unique_ptr<fit_pool> pool_;  // fit_members_on's, until the combination
+  std::chrono::milliseconds first_wait_{member_wait};
   mutable std::vector<ahead> ahead_;  // per member while pool_ is set (catch_up is const)
 };
 

@@ -430,6 +430,39 @@ TEST_CASE_METHOD(pool_fixture, "the trial's ensemble answers its steps from the 
   CHECK(b.val_loss == a.val_loss + 1);
 }
 
+// A pool whose outcomes are late: nothing comes back for the first `late`
+// collects, then one job a collect, fitted then.
+class late_pool final : public ml::fit_pool {
+public:
+  explicit late_pool(int late) : late_(late) {}
+  int width() const override { return 3; }
+  void submit(std::size_t index, ml::fit_job job) override { queued_.submit(index, std::move(job)); }
+  std::optional<std::pair<std::size_t, ml::fit_outcome>> collect(std::chrono::milliseconds wait) override {
+    if (late_-- > 0) return std::nullopt;
+    return queued_.collect(wait);
+  }
+
+private:
+  int late_;
+  ml::in_turn_pool queued_;
+};
+
+// A member whose job is late is stepped here meanwhile; once the job is back
+// the answers go on from it where the steps here left off.
+TEST_CASE_METHOD(pool_fixture, "a member whose job is late is stepped in turn until the job is back, with the same answers",
+                 "[parallel]") {
+  const ml::fit_data data{splits.train.x, splits.train.y, splits.val.x, splits.val.y, 1};
+  const ml::param_map params = {{"use_lstm", 1}, {"lstm.max_epochs", 4}, {"lstm.seq_len", 10}};
+  for (int late : {3, 12}) {
+    INFO("late by " << late << " collects");
+    ml::ensemble_model in_turn, pooled;
+    in_turn.start(data, params, 5);
+    pooled.start(data, params, 5);
+    pooled.fit_members_on(std::make_unique<late_pool>(late), std::chrono::milliseconds(0));
+    check_same_trace(drive_ensemble(in_turn, splits, "lstm", 2, false), drive_ensemble(pooled, splits, "lstm", 2, false));
+  }
+}
+
 TEST_CASE_METHOD(pool_fixture, "a member whose job fails on the workers is fitted in turn instead, with the same answers",
                  "[parallel]") {
   const ml::fit_data data{splits.train.x, splits.train.y, splits.val.x, splits.val.y, 1};
