@@ -207,6 +207,13 @@ void audit_fit(const trainer_state& st, int horizon, msg::fit_started& out) {
   }
 }
 
+// The shared fit workers as a pool of this trainer's, or nullptr: fits run
+// here, in turn.
+std::unique_ptr<ml::fit_pool> fit_pool_of(trainer_self self) {
+  if (self->state.workers.workers.empty()) return nullptr;
+  return make_worker_pool(self->system(), self->state.workers);
+}
+
 caf::result<msg::fit_started> on_fit(trainer_self self, msg::fit_request& m) {
   auto& st = self->state;
   if (m.trial_id != st.trial_id) return fail("trainer holds no data for trial " + std::to_string(m.trial_id));
@@ -223,6 +230,10 @@ caf::result<msg::fit_started> on_fit(trainer_self self, msg::fit_request& m) {
     auto use = ml::share_validation(splits.val, m.horizon);
     ml::fit_data data{splits.train.x, splits.train.y, use.early_stop.x, use.early_stop.y, m.horizon};
     model->start(data, m.params, m.seed);
+    // An ensemble's members fit at once on the workers; the engine still
+    // steps them one by one, answered from those fits (same numbers).
+    if (auto* ensemble = dynamic_cast<ml::ensemble_model*>(model.get()))
+      if (auto pool = fit_pool_of(self)) ensemble->fit_members_on(std::move(pool));
     // Only a fit that started replaces the previous one.
     st.splits = std::move(splits);
     st.val_use = std::move(use);
@@ -281,13 +292,6 @@ caf::result<msg::fit_kept> on_fit_stop(trainer_self self, msg::fit_stop_request&
   } catch (const std::exception& e) {
     return fail(std::string("stopping the fit failed: ") + e.what());
   }
-}
-
-// The shared fit workers as a pool of this trainer's, or nullptr: fits run
-// here, in turn.
-std::unique_ptr<ml::fit_pool> fit_pool_of(trainer_self self) {
-  if (self->state.workers.workers.empty()) return nullptr;
-  return make_worker_pool(self->system(), self->state.workers);
 }
 
 caf::result<msg::optimize_outcome> on_optimize(trainer_self self, msg::optimize_request& m) {

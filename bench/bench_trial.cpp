@@ -1,20 +1,30 @@
-// An end-to-end trial through the real daemon: 10 years of daily bars,
-// XGBoost, the rules brain and paper trading, timed from the approval to the
-// report frame. Uses SPY_daily.csv (2010-08-30 .. 2020-08-28) from the shared
-// data when present, else the built-in synthetic market (also 10 years).
+// Two figures of a trial (issue 3, issue 16), one JSON line each:
+// - an end-to-end trial through the real daemon: 10 years of daily bars,
+//   XGBoost, the rules brain and paper trading, timed from the approval to
+//   the report frame. Uses SPY_daily.csv (2010-08-30 .. 2020-08-28) from the
+//   shared data when present, else the built-in synthetic market (10 years);
+// - the optimise decision of an LSTM trial, in turn vs on the fit workers
+//   (bench_trial_speedup.cpp).
+//
+// Usage: bench_trial [trial | speedup [budget] [workers]]   (both by default;
+// budget 12, workers the cores)
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "bench/bench_line.hpp"
+#include "bench/bench_trial_speedup.hpp"
 #include "tests/support/daemon_process.hpp"
 #include "tests/support/ws_json.hpp"
 
 namespace fs = std::filesystem;
 
-int main() {
+namespace {
+
+int end_to_end() {
   const auto state = mlt::test::fresh_dir("bench-trial-state");
   const auto data = mlt::test::fresh_dir("bench-trial-data");
   const fs::path spy = fs::path(MLT_TEST_DATA_DIR) / "SPY_daily.csv";
@@ -61,4 +71,18 @@ int main() {
   std::fflush(stdout);
   d.stop();
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string part = argc > 1 ? argv[1] : "";
+  if (!part.empty() && part != "trial" && part != "speedup") {
+    std::fprintf(stderr, "usage: bench_trial [trial | speedup [budget] [workers]]\n");
+    return 2;
+  }
+  if (part != "speedup") {
+    if (const int rc = end_to_end(); rc != 0 || part == "trial") return rc;
+  }
+  return mlt::bench::optimise_speedup(argc > 2 ? std::atoi(argv[2]) : 12, argc > 3 ? std::atoi(argv[3]) : 0);
 }

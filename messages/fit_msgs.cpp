@@ -35,7 +35,8 @@ fit_job to_message(std::uint64_t index, const ml::fit_job& job) {
           job.data.embargo,
           pack(job.predict_x),
           pack(job.extra_x),
-          job.stop_at_end};
+          job.stop_at_end,
+          job.keep_fit};
 }
 
 ml::fit_job from_message(const fit_job& job) {
@@ -51,21 +52,28 @@ ml::fit_job from_message(const fit_job& job) {
   out.predict_x = unpack(job.predict_x, "predict_x");
   out.extra_x = unpack(job.extra_x, "extra_x");
   out.stop_at_end = job.stop_at_end;
+  out.keep_fit = job.keep_fit;
   return out;
 }
 
 fit_done to_message(std::uint64_t index, const ml::fit_outcome& outcome) {
-  return {index, pack(outcome.prob), pack(outcome.extra_prob), outcome.steps, outcome.error, outcome.bad_input};
+  std::vector<fit_step_record> log;
+  for (const auto& s : outcome.log)
+    log.push_back({s.step, s.total, s.train_loss, s.val_loss, s.val_accuracy, s.measured, s.fraction, s.done, s.part,
+                   s.part_what});
+  return {index,          pack(outcome.prob),  pack(outcome.extra_prob), outcome.steps,
+          outcome.error,  outcome.bad_input,   std::move(log),           outcome.kept.step,
+          outcome.kept.val_loss, outcome.kept.what, outcome.state};
 }
 
 ml::fit_outcome from_message(const fit_done& done) {
-  ml::fit_outcome out;
-  out.prob = unpack(done.prob);
-  out.extra_prob = unpack(done.extra_prob);
-  out.steps = done.steps;
-  out.error = done.error;
-  out.bad_input = done.bad_input;
-  return out;
+  std::vector<ml::fit_step> log;
+  for (const auto& r : done.log)
+    log.push_back({r.step, r.total, r.train_loss, r.val_loss, r.val_accuracy, r.measured, r.fraction, r.done, r.part,
+                   r.part_what});
+  return {unpack(done.prob), unpack(done.extra_prob), done.steps,  done.error,
+          done.bad_input,    std::move(log),          {done.kept_step, done.kept_val_loss, done.kept_what},
+          done.state};
 }
 
 }  // namespace mlt::msg

@@ -40,15 +40,37 @@ struct fit_job {
   matrix predict_x;
   matrix extra_x;
   bool stop_at_end = false;
+  bool keep_fit = false;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fit_job& x) {
   return f(caf::meta::type_name("fit_job"), x.index, x.model, x.params, x.seed, x.x_train, x.y_train, x.x_val,
-           x.y_val, x.embargo, x.predict_x, x.extra_x, x.stop_at_end);
+           x.y_val, x.embargo, x.predict_x, x.extra_x, x.stop_at_end, x.keep_fit);
 }
 
-/// Fit worker -> trainer.
+/// One step() answer of a kept fit (ml::fit_step).
+struct fit_step_record {
+  std::int32_t step = 0;
+  std::int32_t total = 0;
+  double train_loss = 0;
+  double val_loss = 0;
+  double val_accuracy = 0;
+  bool measured = false;
+  double fraction = 0;
+  bool done = false;
+  std::string part;
+  std::string part_what;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, fit_step_record& x) {
+  return f(caf::meta::type_name("fit_step_record"), x.step, x.total, x.train_loss, x.val_loss, x.val_accuracy,
+           x.measured, x.fraction, x.done, x.part, x.part_what);
+}
+
+/// Fit worker -> trainer. A kept fit (fit_job.keep_fit) also carries its
+/// steps, what stop() kept and the saved state.
 struct fit_done {
   std::uint64_t index = 0;
   std::vector<double> prob;
@@ -56,11 +78,17 @@ struct fit_done {
   std::int32_t steps = 0;
   std::string error;
   bool bad_input = false;
+  std::vector<fit_step_record> log;
+  std::int32_t kept_step = 0;
+  double kept_val_loss = 0;
+  std::string kept_what;
+  std::string state;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fit_done& x) {
-  return f(caf::meta::type_name("fit_done"), x.index, x.prob, x.extra_prob, x.steps, x.error, x.bad_input);
+  return f(caf::meta::type_name("fit_done"), x.index, x.prob, x.extra_prob, x.steps, x.error, x.bad_input, x.log,
+           x.kept_step, x.kept_val_loss, x.kept_what, x.state);
 }
 
 fit_job to_message(std::uint64_t index, const ml::fit_job& job);

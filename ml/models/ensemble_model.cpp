@@ -126,15 +126,14 @@ void ensemble_model::start(const fit_data& data, const param_map& params, std::u
   stacking_ = own.at("mode") == 1;
   // Members early-stop on the first share of the validation rows; the combiner
   // is fitted on the rest, so no row is used for both.
-  fit_data member_data = data;
+  pool_.reset();
+  ahead_.clear();
+  data_ = data;
+  const fit_data member_data = this->member_data();
   combine_begin_ = 0;
-  if (data.x_val.rows() > 0) {
-    const row_shares share = validation_shares(static_cast<std::size_t>(data.x_val.rows()), data.embargo);
-    const auto first = static_cast<Eigen::Index>(share.first_end);
-    member_data.x_val = data.x_val.topRows(first);
-    member_data.y_val = data.y_val.head(first);
-    combine_begin_ = static_cast<Eigen::Index>(share.second_begin);
-  }
+  if (data.x_val.rows() > 0)
+    combine_begin_ = static_cast<Eigen::Index>(
+        validation_shares(static_cast<std::size_t>(data.x_val.rows()), data.embargo).second_begin);
   if (stacking_ && data.x_val.rows() - combine_begin_ < 2 * stack_folds)
     throw std::invalid_argument("ensemble: mode 1 (stacking) needs at least " +
                                 std::to_string(2 * stack_folds) + " combiner validation rows");
@@ -155,7 +154,6 @@ void ensemble_model::start(const fit_data& data, const param_map& params, std::u
     members_.push_back(std::move(m));
     member_params_.push_back(member_params[names_[i]]);
   }
-  data_ = data;
   columns_ = data.x_train.cols();
   current_ = 0;
   last_part_ = 0;
@@ -173,7 +171,7 @@ fit_step ensemble_model::step() {
   if (!done_) {
     if (current_ < members_.size()) {
       const std::size_t i = current_;
-      const fit_step fs = members_[i]->step();
+      const fit_step fs = step_member(i);
       member_totals_[i] = std::max(fs.total, fs.step);
       if (fs.measured) {
         out.measured = true;
@@ -207,9 +205,19 @@ fit_step ensemble_model::step() {
   return out;
 }
 
-// A member that is done keeps its best state, as every fit does.
+// A member that is done keeps its best state, as every fit does; one whose
+// every step came from its job takes the state the job kept.
 kept_step ensemble_model::end_member(std::size_t i) {
-  const kept_step k = members_[i]->stop();
+  kept_step k;
+  if (!ahead_.empty() && ahead_[i].back && ahead_[i].answered == ahead_[i].fitted.log.size()) {
+    auto fitted = make_model(names_[i]);
+    fitted->load(ahead_[i].fitted.state);
+    members_[i] = std::move(fitted);
+    k = ahead_[i].fitted.kept;
+  } else {
+    catch_up(i);
+    k = members_[i]->stop();
+  }
   if (k.step > 0) kept_.push_back(names_[i] + " at " + members_[i]->step_unit() + " " + std::to_string(k.step));
   current_ = i + 1;
   return k;
@@ -308,6 +316,9 @@ Eigen::VectorXd ensemble_model::fit_combiner(const Eigen::MatrixXd& val, const E
 }
 
 void ensemble_model::finish() {
+  // Every member kept is ended; jobs of members left out are not waited for.
+  pool_.reset();
+  ahead_.clear();
   const Eigen::Index m = static_cast<Eigen::Index>(members_.size());
   // The combiner sees only its own rows, never those that stopped the members.
   const Eigen::Index n_comb = data_.x_val.rows() - combine_begin_;
@@ -330,24 +341,97 @@ void ensemble_model::finish() {
   }
 }
 
+fit_data ensemble_model::member_data() const {
+  fit_data out = data_;
+  if (data_.x_val.rows() > 0) {
+    const auto first = static_cast<Eigen::Index>(
+        validation_shares(static_cast<std::size_t>(data_.x_val.rows()), data_.embargo).first_end);
+    out.x_val = data_.x_val.topRows(first);
+    out.y_val = data_.y_val.head(first);
+  }
+  return out;
+}
+
+fit_job ensemble_model::member_job(std::size_t i, const fit_data& data) const {
+  fit_job j;
+  j.model = names_[i];
+  j.params = member_params_[i];
+  j.seed = nn::mix_seed(seed_, 100 + i);
+  j.data = data;
+  return j;
+}
+
 std::vector<fit_job> ensemble_model::member_jobs(const Eigen::MatrixXd& x) const {
   if (members_.empty()) throw std::logic_error("ensemble: member_jobs() before start()");
-  // The members' data as start() gave it: the early-stopping share of the validation rows.
-  fit_data member_data = data_;
-  if (data_.x_val.rows() > 0) {
-    const auto first = static_cast<Eigen::Index>(validation_shares(static_cast<std::size_t>(data_.x_val.rows()),
-                                                                   data_.embargo).first_end);
-    member_data.x_val = data_.x_val.topRows(first);
-    member_data.y_val = data_.y_val.head(first);
-  }
+  const fit_data data = member_data();
   std::vector<fit_job> out;
   for (std::size_t i = 0; i < names_.size(); ++i) {
-    fit_job j{names_[i], member_params_[i], nn::mix_seed(seed_, 100 + i), member_data, x};
+    fit_job j = member_job(i, data);
+    j.predict_x = x;
     j.extra_x = data_.x_val.bottomRows(data_.x_val.rows() - combine_begin_);
     j.stop_at_end = true;
     out.push_back(std::move(j));
   }
   return out;
+}
+
+void ensemble_model::fit_members_on(std::unique_ptr<fit_pool> pool, std::chrono::milliseconds first_wait) {
+  if (members_.empty()) throw std::logic_error("ensemble: fit_members_on() before start()");
+  if (steps_ > 0) throw std::logic_error("ensemble: fit_members_on() after the first step()");
+  if (!pool || pool->width() < 2) return;  // one at a time: stepping here is the same work
+  pool_ = std::move(pool);
+  first_wait_ = first_wait;
+  ahead_.assign(members_.size(), ahead{});
+  const fit_data data = member_data();
+  // Submitted in member order: the first members, answered first, start first.
+  for (std::size_t i = 0; i < members_.size(); ++i) {
+    fit_job j = member_job(i, data);
+    j.keep_fit = true;
+    pool_->submit(i, std::move(j));
+    ahead_[i].sent = true;
+  }
+}
+
+void ensemble_model::await(std::size_t i, std::chrono::milliseconds wait) {
+  using clock = std::chrono::steady_clock;
+  const auto deadline = clock::now() + wait;
+  do {
+    const auto asked = clock::now();
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - asked);
+    auto got = pool_->collect(std::max(left, std::chrono::milliseconds(0)));
+    // Nothing back: the time is up, or (an answer at once) nothing is left on the pool.
+    if (!got && (clock::now() >= deadline || clock::now() - asked < std::chrono::milliseconds(1))) return;
+    if (!got) continue;
+    if (got->first >= ahead_.size() || !ahead_[got->first].sent) continue;
+    auto& a = ahead_[got->first];
+    a.sent = false;
+    const auto& o = got->second;
+    // Only a whole fit can answer for the member; anything else is stepped here.
+    a.back = o.error.empty() && !o.state.empty() && !o.log.empty() && o.log.back().done;
+    if (a.back) a.fitted = std::move(got->second);
+  } while (ahead_[i].sent);
+}
+
+fit_step ensemble_model::step_member(std::size_t i) {
+  if (ahead_.empty()) return members_[i]->step();
+  auto& a = ahead_[i];
+  // The first step waits for the job; later ones only look (the member is being stepped here meanwhile).
+  if (a.sent) await(i, a.answered == 0 ? first_wait_ : std::chrono::milliseconds(0));
+  if (a.back && a.answered < a.fitted.log.size()) return a.fitted.log[a.answered++];
+  fit_step s = members_[i]->step();
+  ++a.local;
+  ++a.answered;
+  return s;
+}
+
+void ensemble_model::catch_up(std::size_t i) const {
+  if (ahead_.empty()) return;
+  auto& a = ahead_[i];
+  for (; a.local < a.answered; ++a.local) members_[i]->step();
+}
+
+void ensemble_model::settle() const {
+  if (current_ < members_.size()) catch_up(current_);
 }
 
 Eigen::VectorXd ensemble_model::combine_members(const std::vector<fit_outcome>& fitted) {
@@ -373,6 +457,7 @@ Eigen::VectorXd ensemble_model::combine(const Eigen::MatrixXd& member_probs) con
 
 Eigen::VectorXd ensemble_model::predict_proba(const Eigen::MatrixXd& x) const {
   if (members_.empty()) throw std::logic_error("ensemble: predict_proba() before start()");
+  settle();
   const Eigen::Index m = static_cast<Eigen::Index>(members_.size());
   Eigen::MatrixXd probs(x.rows(), m);
   for (Eigen::Index j = 0; j < m; ++j)
@@ -419,12 +504,14 @@ std::vector<search_dim> ensemble_model::search_space() const {
 }
 
 std::int64_t ensemble_model::parameter_count() const {
+  settle();
   std::int64_t n = 0;
   for (const auto& m : members_) n += m->parameter_count();
   return n + (stacking_ ? stack_.size() : weights_.size());
 }
 
 std::vector<double> ensemble_model::importance() const {
+  settle();
   const auto w = weights();
   std::vector<double> out;
   double used = 0;
@@ -472,6 +559,7 @@ Eigen::VectorXd read_vector(std::istream& in, const char* word, std::size_t max_
 
 std::string ensemble_model::save() const {
   if (members_.empty()) return {};
+  settle();
   std::string out = std::string(state_tag) + ' ' + std::to_string(state_version) + '\n';
   nn::write_param_line(out, params_);
   out += "mode " + std::string(stacking_ ? "1" : "0") + '\n';
@@ -552,6 +640,8 @@ void ensemble_model::load(const std::string& state) {
   nn::expect_end(in, fail);
 
   params_ = p;
+  pool_.reset();
+  ahead_.clear();
   data_ = {};
   combine_begin_ = 0;
   names_ = std::move(names);

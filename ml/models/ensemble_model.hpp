@@ -17,6 +17,7 @@
 /// those combiner rows; its reported validation loss is cross-fitted over 5
 /// contiguous blocks of them, so it is out of sample for the stacker.
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -82,7 +83,42 @@ public:
   /// else afterwards.
   Eigen::VectorXd combine_members(const std::vector<fit_outcome>& members);
 
+  /// After start(), before the first step(): fits every member at once on
+  /// `pool` (a pool of width 1 changes nothing), each a job that keeps its
+  /// steps and its fitted state (fit_job::keep_fit). step() then answers each
+  /// member's steps from its job, member after member, exactly as stepping it
+  /// here would, and the member keeps the state the job saved. A member
+  /// stopped before its end (stop_part(), stop()) is stepped here from its
+  /// start to that step first, so it keeps what it would keep in turn. A
+  /// member whose job fails is stepped here; one not back within `first_wait`
+  /// of its first step is stepped here until its job is back.
+  void fit_members_on(std::unique_ptr<fit_pool> pool, std::chrono::milliseconds first_wait = member_wait);
+  /// How long step() waits for a member's job before stepping it here:
+  /// below a worker node's 3-minute deadline for one trainer call
+  /// (actors/cluster/remote_trainer.cpp) and the engine's 5 minutes.
+  static constexpr std::chrono::minutes member_wait{2};
+
 private:
+  /// A member's job on the pool (fit_members_on) and how far step() is.
+  struct ahead {
+    bool sent = false;         // on the pool, not back yet
+    bool back = false;         // back whole: every step, stop()'s answer, a state
+    fit_outcome fitted;
+    std::size_t answered = 0;  // the member's steps step() has answered
+    std::size_t local = 0;     // of those, the steps its model here has taken
+  };
+  /// The member's data as start() gave it: the early-stopping share of the validation rows.
+  fit_data member_data() const;
+  fit_job member_job(std::size_t i, const fit_data& data) const;
+  /// Member i's next step: from its job when that is back, else stepped here.
+  fit_step step_member(std::size_t i);
+  /// Takes the pool's outcomes that are back, waiting at most `wait` for member i's.
+  void await(std::size_t i, std::chrono::milliseconds wait);
+  /// Steps member i's model here up to the steps answered from its job (its
+  /// state must be the one in turn before it is stopped, saved or asked).
+  /// Const for predict_proba() and save(): the answers do not change.
+  void catch_up(std::size_t i) const;
+  void settle() const;
   Eigen::VectorXd combine(const Eigen::MatrixXd& member_probs) const;
   /// Fits the weights or the stacker on the members' predictions of the
   /// combiner rows; answers the (cross-fitted) combined predictions of them.
@@ -109,6 +145,9 @@ private:
   Eigen::VectorXd stack_;    // stacking: intercept then one coefficient per member
   fit_step last_;                 // the combination's losses, set by finish()
   std::vector<std::string> kept_;  // "xgboost at round 57" per finished member
+  std::unique_ptr<fit_pool> pool_;  // fit_members_on's, until the combination
+  std::chrono::milliseconds first_wait_{member_wait};
+  mutable std::vector<ahead> ahead_;  // per member while pool_ is set (catch_up is const)
 };
 
 /// Registry factory for "ensemble".

@@ -18,10 +18,12 @@ fit_outcome run_fit_job(const fit_job& job, const std::function<bool()>& go_on) 
     while (!s.done) {
       if (go_on && !go_on()) throw std::runtime_error("the fit of " + job.model + " was abandoned before its end");
       s = m->step();
+      if (job.keep_fit) out.log.push_back(s);
     }
     out.steps = s.step;
-    if (job.stop_at_end) m->stop();
-    out.prob = m->predict_proba(job.predict_x);
+    if (job.stop_at_end || job.keep_fit) out.kept = m->stop();
+    if (job.keep_fit) out.state = m->save();
+    if (job.predict_x.rows() > 0) out.prob = m->predict_proba(job.predict_x);
     if (job.extra_x.rows() > 0) out.extra_prob = m->predict_proba(job.extra_x);
   } catch (const std::invalid_argument& e) {
     out.error = e.what();

@@ -31,14 +31,20 @@ struct fit_job {
   Eigen::MatrixXd predict_x;
   Eigen::MatrixXd extra_x;   ///< an ensemble member: the combiner's rows
   bool stop_at_end = false;  ///< call stop() once done, as an ensemble does with its members
+  /// Keep the fit itself: every step() answer in order, stop()'s answer and
+  /// save() after it (an ensemble member fitted ahead of the engine's steps).
+  bool keep_fit = false;
 };
 
 struct fit_outcome {
-  Eigen::VectorXd prob;  ///< P(up) per row of the job's predict_x
+  Eigen::VectorXd prob;  ///< P(up) per row of the job's predict_x (none when it has no rows)
   Eigen::VectorXd extra_prob;  ///< per row of extra_x
   int steps = 0;         ///< units of work the fit ran
   std::string error;     ///< non-empty: the fit failed, and why
   bool bad_input = false;  ///< the failure was the job's parameters or data (std::invalid_argument)
+  std::vector<fit_step> log;  ///< keep_fit: what each step() answered, in order
+  kept_step kept;             ///< keep_fit: what stop() answered
+  std::string state;          ///< keep_fit: save() after stop() (empty: the model cannot be saved)
 };
 
 /// Runs one job on this thread; never throws (a failure is in `error`).

@@ -117,6 +117,26 @@ std::string summary_of(const optimize_result& r, const optimize_spec& spec, std:
   return s;
 }
 
+/// The configuration at the search's point `x`: categorical dimensions by
+/// choice index, log-scale ones by exponent; `fixed` underneath.
+tried_config config_at(const dlib::matrix<double, 0, 1>& x, const std::vector<search_dim>& space,
+                       const param_map& fixed, int index) {
+  tried_config c;
+  c.index = index;
+  c.params = fixed;
+  for (std::size_t j = 0; j < space.size(); ++j) {
+    const auto& d = space[j];
+    const double v = x(static_cast<long>(j));
+    if (!d.choices.empty()) {
+      const auto k = static_cast<std::size_t>(std::clamp(std::lround(v), 0L, long(d.choices.size()) - 1));
+      for (const auto& [key, value] : d.choices[k].params) c.params[key] = value;
+    } else {
+      c.params[d.name] = d.log_scale ? std::pow(10.0, v) : v;
+    }
+  }
+  return c;
+}
+
 }  // namespace
 
 search_dim choice_dim(const std::string& name, const std::vector<double>& values) {
@@ -148,25 +168,33 @@ evaluation_bounds bound_evaluation(const std::string& model, const param_map& pa
   return b;
 }
 
-cv_result cross_validate(const std::string& model_name, const param_map& params, const dataset& rows,
-                         const walk_forward_spec& cv, std::uint64_t seed, fit_pool* pool) {
+std::vector<cv_result> cross_validate_each(const std::string& model_name, const std::vector<param_map>& configs,
+                                           const dataset& rows, const walk_forward_spec& cv, std::uint64_t seed,
+                                           fit_pool* pool) {
   make_or_throw(model_name);
   const auto folds = walk_forward_folds(rows.bar_index, cv);
   std::vector<fit_job> jobs;
-  for (const auto& f : folds) jobs.push_back({model_name, params, seed, fold_fit_data(rows, f), fold_val_x(rows, f)});
+  for (const auto& params : configs)
+    for (const auto& f : folds) jobs.push_back({model_name, params, seed, fold_fit_data(rows, f), fold_val_x(rows, f)});
   in_turn_pool in_turn;
   const auto outcomes = run_all(pool ? *pool : in_turn, std::move(jobs));
   throw_first_failure(outcomes);
-  cv_result out;
+  std::vector<cv_result> out(configs.size());
   // Summed in fold order, whatever order the folds finished in.
-  for (std::size_t i = 0; i < folds.size(); ++i) {
-    const auto metrics = evaluate_classification(fold_val_y(rows, folds[i]), outcomes[i].prob);
-    out.mean_log_loss += metrics.log_loss / static_cast<double>(folds.size());
-    out.mean_accuracy += metrics.accuracy / static_cast<double>(folds.size());
-    out.mean_auc += metrics.roc_auc / static_cast<double>(folds.size());
-    out.folds.push_back(metrics);
-  }
+  for (std::size_t c = 0; c < configs.size(); ++c)
+    for (std::size_t i = 0; i < folds.size(); ++i) {
+      const auto metrics = evaluate_classification(fold_val_y(rows, folds[i]), outcomes[c * folds.size() + i].prob);
+      out[c].mean_log_loss += metrics.log_loss / static_cast<double>(folds.size());
+      out[c].mean_accuracy += metrics.accuracy / static_cast<double>(folds.size());
+      out[c].mean_auc += metrics.roc_auc / static_cast<double>(folds.size());
+      out[c].folds.push_back(metrics);
+    }
   return out;
+}
+
+cv_result cross_validate(const std::string& model_name, const param_map& params, const dataset& rows,
+                         const walk_forward_spec& cv, std::uint64_t seed, fit_pool* pool) {
+  return cross_validate_each(model_name, {params}, rows, cv, seed, pool).front();
 }
 
 optimize_result optimize(const dataset& rows, const optimize_spec& spec, const optimize_progress& progress,
@@ -218,39 +246,45 @@ optimize_result optimize(const dataset& rows, const optimize_spec& spec, const o
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
   };
   std::size_t best = 0;
-  for (int i = 0; i < spec.max_evals; ++i) {
+  for (int done = 0; done < spec.max_evals && out.stop_reason == "evaluation budget";) {
     if (since(t0) >= spec.max_seconds) {
       out.stop_reason = "time budget";
       break;
     }
-    dlib::function_evaluation_request req = search.get_next_x();
-    tried_config c;
-    c.index = i + 1;
-    c.params = spec.fixed;
-    for (long j = 0; j < n; ++j) {
-      const auto& d = space[static_cast<std::size_t>(j)];
-      if (!d.choices.empty()) {
-        const auto k = static_cast<std::size_t>(std::clamp(std::lround(req.x()(j)), 0L, long(d.choices.size()) - 1));
-        for (const auto& [key, value] : d.choices[k].params) c.params[key] = value;
-      } else {
-        c.params[d.name] = d.log_scale ? std::pow(10.0, req.x()(j)) : req.x()(j);
-      }
+    // One round: the next configurations picked from the same history, all
+    // pending at once (dlib lets requests be outstanding), evaluated together.
+    const int round = std::min(evals_per_round, spec.max_evals - done);
+    std::vector<dlib::function_evaluation_request> reqs;
+    std::vector<tried_config> picked;
+    std::vector<param_map> fit_params;
+    for (int r = 0; r < round; ++r) {
+      reqs.push_back(search.get_next_x());
+      picked.push_back(config_at(reqs.back().x(), space, spec.fixed, done + r + 1));
+      // The caps bound this search's fits only; the configuration is picked.params.
+      fit_params.push_back(picked.back().params);
+      for (const auto& [key, value] : bound_evaluation(spec.model, picked.back().params, spec.cv.folds, could_fit_net).caps)
+        fit_params.back()[key] = value;
     }
-    // The caps bound this search's fits only; the configuration is c.params.
-    const auto bounds = bound_evaluation(spec.model, c.params, spec.cv.folds, could_fit_net);
-    param_map fit_params = c.params;
-    for (const auto& [key, value] : bounds.caps) fit_params[key] = value;
     const auto e0 = std::chrono::steady_clock::now();
-    c.cv = cross_validate(spec.model, fit_params, rows, cv, spec.seed, pool);
-    c.score = score_of(c.cv, spec.score);
-    c.seconds = since(e0);
-    // A failed fit (NaN) must not become the optimiser's best.
-    req.set(std::isfinite(c.score) ? c.score : -1e300);
-    out.tried.push_back(c);
-    if (out.tried.size() == 1 || c.score > out.tried[best].score) best = out.tried.size() - 1;
-    if (progress && !progress(out.tried.back(), out.tried[best])) {
-      out.stop_reason = "stopped by caller";
-      break;
+    auto scored = cross_validate_each(spec.model, fit_params, rows, cv, spec.seed, pool);
+    const double round_seconds = since(e0);
+    // Scores go back to the search in index order, then are reported one by one.
+    for (int r = 0; r < round; ++r) {
+      auto& c = picked[static_cast<std::size_t>(r)];
+      c.cv = std::move(scored[static_cast<std::size_t>(r)]);
+      c.score = score_of(c.cv, spec.score);
+      c.seconds = round_seconds;
+      // A failed fit (NaN) must not become the optimiser's best.
+      reqs[static_cast<std::size_t>(r)].set(std::isfinite(c.score) ? c.score : -1e300);
+    }
+    for (auto& c : picked) {
+      out.tried.push_back(std::move(c));
+      ++done;
+      if (out.tried.size() == 1 || out.tried.back().score > out.tried[best].score) best = out.tried.size() - 1;
+      if (progress && !progress(out.tried.back(), out.tried[best])) {
+        out.stop_reason = "stopped by caller";
+        break;
+      }
     }
   }
   out.seconds = since(t0);

@@ -30,6 +30,12 @@ struct cv_result {
 /// gathered in fold order, so any pool gives the same numbers.
 cv_result cross_validate(const std::string& model_name, const param_map& params, const dataset& rows,
                          const walk_forward_spec& cv, std::uint64_t seed, fit_pool* pool = nullptr);
+/// cross_validate of each of `configs` on the same folds, every fold of every
+/// configuration a job on `pool` at once; answers in the order of `configs`.
+/// A failure throws the first failed fold's reason, in that order.
+std::vector<cv_result> cross_validate_each(const std::string& model_name, const std::vector<param_map>& configs,
+                                           const dataset& rows, const walk_forward_spec& cv, std::uint64_t seed,
+                                           fit_pool* pool = nullptr);
 
 enum class cv_score {
   log_loss,  ///< score = -mean log loss (default: a proper scoring rule)
@@ -42,7 +48,7 @@ struct optimize_spec {
   param_map fixed;                ///< held constant during the search
   std::vector<search_dim> space;  ///< empty = the model's own search_space()
   int max_evals = 20;             ///< evaluation budget (configurations tried)
-  double max_seconds = 60;        ///< time budget; checked before each evaluation
+  double max_seconds = 60;        ///< time budget; checked before each round of evaluations
   walk_forward_spec cv;           ///< folds: see bound_evaluation for nets
   cv_score score = cv_score::log_loss;
   std::uint64_t seed = 1;         ///< seeds the search and every model fit
@@ -54,6 +60,11 @@ constexpr int net_search_epochs = 5;
 constexpr int net_search_patience = 2;
 /// ...and a search that may fit a net scores on at most this many folds.
 constexpr int net_search_folds = 3;
+/// The search picks this many configurations per round from the same
+/// history (the last round fewer when the budget ends) and evaluates them at
+/// once. A constant of the algorithm, not of the machine: a pool of any width
+/// gives the same configurations and scores.
+constexpr int evals_per_round = 3;
 /// A budget of B evaluations searches the first max(1, B / evals_per_dim)
 /// dimensions of a search space; the rest keep their defaults.
 constexpr int evals_per_dim = 2;
@@ -111,9 +122,14 @@ using optimize_progress = std::function<bool(const tried_config& latest, const t
 /// tuning, so the same seed and data give the same configurations and scores
 /// whenever the evaluation budget (not the time budget) ends the search.
 /// Throws std::invalid_argument for a bad spec (unknown model or parameter,
-/// empty space, bad budget or range). The search itself is sequential (each
-/// pick depends on the scores before it); the folds of each evaluation run
-/// on `pool` (see cross_validate), with the same result as without one.
+/// empty space, bad budget or range). The search runs in rounds of
+/// evals_per_round configurations: each round's picks come from the scores of
+/// the rounds before it (dlib's outstanding requests: one local refinement,
+/// the rest global exploration), all their folds run on `pool` at once
+/// (cross_validate_each), and their scores return to the search in index
+/// order, so the result is the same with any pool or none. `progress` is
+/// called per evaluation, in order, once its round is scored; stopping there
+/// drops the round's later evaluations.
 optimize_result optimize(const dataset& rows, const optimize_spec& spec, const optimize_progress& progress = {},
                          fit_pool* pool = nullptr);
 

@@ -101,3 +101,13 @@ TEST_CASE("an optimise decision and the walk-forward evidence give the same tran
   CHECK(count_lines(in_turn, "Walk-forward fold") >= 2);
   check_same(in_turn, pooled);
 }
+
+TEST_CASE("an ensemble trial gives the same transcript and report with its members in turn and on three fit workers",
+          "[integration]") {
+  const auto in_turn = run_once("repro-ens-1", "Run trial on TSLA with ensemble", {"--parallel-fits", "1"});
+  const auto pooled = run_once("repro-ens-3", "Run trial on TSLA with ensemble", {"--parallel-fits", "3"});
+  // The agent was asked at the members' checkpoints, and the same questions both times.
+  CHECK(count_lines(in_turn, "Checkpoint at") >= 2);
+  CHECK(count_lines(in_turn, "member xgboost") >= 1);
+  check_same(in_turn, pooled);
+}

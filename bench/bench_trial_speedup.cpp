@@ -1,14 +1,13 @@
-// The optimise decision of an LSTM trial (budget 12) on 10 years of SPY's
-// daily bars (2010-08-30 .. 2020-08-28), timed with its folds fitted one
-// after the other and on the shared fit workers (limits.parallel_fits =
-// the cores). The search, its fold caps and its rows are the trainer's; the
-// two runs must agree bit for bit (every configuration's params and score)
-// before anything is printed.
-//
-// Usage: bench_trial_parallel [budget] [workers]   (defaults 12, the cores)
+// bench_trial's second part: the optimise decision of an LSTM trial on 10
+// years of SPY's daily bars (2010-08-30 .. 2020-08-28), timed with its fits
+// one after the other and on the shared fit workers (limits.parallel_fits =
+// the cores). The search, its rounds, its fold caps and its rows are the
+// trainer's; the two runs must agree bit for bit (every configuration's
+// params and score) before anything is printed.
+#include "bench/bench_trial_speedup.hpp"
+
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <thread>
@@ -60,9 +59,10 @@ bool same(const ml::optimize_result& a, const ml::optimize_result& b) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  const int budget = argc > 1 ? std::atoi(argv[1]) : 12;
-  const int workers = argc > 2 ? std::atoi(argv[2]) : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+namespace mlt::bench {
+
+int optimise_speedup(int budget, int workers) {
+  if (workers < 1) workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const auto rows = search_rows();
   ml::optimize_spec spec;
   spec.model = "lstm";
@@ -79,14 +79,16 @@ int main(int argc, char** argv) {
   const auto pool = actors::make_worker_pool(sys, pool_workers);
   const double t_par = timed(rows, spec, pool_workers.workers.empty() ? nullptr : pool.get(), pooled);
   if (!same(in_turn, pooled) || in_turn.tried.size() != static_cast<std::size_t>(budget)) {
-    std::fprintf(stderr, "bench_trial_parallel: the runs disagree (or stopped early); nothing printed\n");
+    std::fprintf(stderr, "bench_trial: the optimise runs disagree (or stopped early); nothing printed\n");
     return 1;
   }
   mlt::bench::print_line(
-      "{\"name\":\"optimise_lstm_10y_daily\",\"budget\":%d,\"folds\":%d,\"rows\":%lld,\"workers\":%d,"
+      "{\"name\":\"optimise_lstm_10y_daily\",\"budget\":%d,\"per_round\":%d,\"folds\":%d,\"rows\":%lld,\"workers\":%d,"
       "\"sequential_s\":%.2f,\"parallel_s\":%.2f,\"value\":%.3f,\"unit\":\"x\",\"stat\":\"speed-up\","
       "\"same_result\":true,\"data\":\"SPY_daily.csv 2010-08-30..2020-08-28\"}\n",
-      budget, in_turn.folds, static_cast<long long>(rows.rows()), workers, t_seq, t_par, t_seq / t_par);
+      budget, ml::evals_per_round, in_turn.folds, static_cast<long long>(rows.rows()), workers, t_seq, t_par, t_seq / t_par);
   std::fflush(stdout);
   return 0;
 }
+
+}  // namespace mlt::bench
