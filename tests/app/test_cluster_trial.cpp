@@ -151,10 +151,11 @@ TEST_CASE("a worker killed with SIGKILL mid-fit: the fit restarts on the other w
   two_worker_cluster cluster("cluster-kill");
   auto& [coord, w1, w2] = cluster;
 
-  std::string killed;
+  std::string killed, scraped_before;
   const auto out = run_trial(coord.daemon.port(), request, [&] {
     const auto busy = busy_worker(coord.daemon.port());
     killed = busy.id;
+    scraped_before = http_get(coord.daemon.port(), "/metrics");
     for (auto* w : {&w1, &w2})
       if (w->pid() == busy.pid) w->stop(SIGKILL);
   });
@@ -171,5 +172,10 @@ TEST_CASE("a worker killed with SIGKILL mid-fit: the fit restarts on the other w
   CHECK(out.report == reference.report);
   CHECK(fits_done(coord.daemon.port(), survivor) >= 1);
   CHECK(coord.log().find("worker " + killed) != std::string::npos);  // "... was lost: ..."
+  // The lost worker's gauges left /metrics; the survivor's stayed.
+  const auto scraped_after = http_get(coord.daemon.port(), "/metrics");
+  CHECK_THAT(scraped_before, Catch::Contains("mltrainer_cluster_node_slots{node=\"" + killed + "\",role=\"worker\"} 1"));
+  CHECK_THAT(scraped_after, !Catch::Contains("node=\"" + killed + "\""));
+  CHECK_THAT(scraped_after, Catch::Contains("mltrainer_cluster_node_slots{node=\"" + survivor + "\",role=\"worker\"} 1"));
   CHECK(coord.daemon.stop() == 0);
 }
