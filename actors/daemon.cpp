@@ -180,8 +180,9 @@ void start_cluster(daemon::impl& d, engine_config& ec_cfg, int cores) {
     throw std::runtime_error("cannot open the cluster port " + o.cluster_bind + ":" + std::to_string(o.cluster_port) +
                              ": " + sys.render(port.error()));
   d.cluster_port = *port;
-  ec_cfg.make_trainer = [door = d.cluster_door, spawned = d.remote_trainers](caf::actor_system& s) {
-    auto t = cluster::spawn_remote_trainer(s, door);
+  ec_cfg.make_trainer = [door = d.cluster_door, spawned = d.remote_trainers,
+                         every = std::chrono::milliseconds(o.cluster_call_deadline_ms)](caf::actor_system& s) {
+    auto t = cluster::spawn_remote_trainer(s, door, every);
     std::lock_guard<std::mutex> lock(spawned->mutex);
     spawned->all.push_back(t);
     return t;

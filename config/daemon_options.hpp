@@ -152,6 +152,7 @@ struct daemon_options {
   int local_trainers = -1;         ///< coordinator: its own trainer slots, 0 = every fit on a worker, -1 = number of cores (cluster.local_trainers, --local-trainers)
   std::string cluster_secret_env = "MLTRAINER_CLUSTER_SECRET";  ///< env var with the shared secret (cluster.secret_env)
   std::string cluster_secret;      ///< from cluster_secret_env only; never logged, sent or stored
+  int cluster_call_deadline_ms = 0;  ///< coordinator: one deadline for every forwarded trainer request, 1000..30000; 0 = the built-in ones (cluster.call_deadline_ms)
   bool worker = false;             ///< run as a worker node (--worker)
   std::string join;                ///< worker: the coordinator's HOST:PORT (--join)
   int worker_trainers = 0;         ///< worker: trainers it hosts, 0 = number of cores (--trainers)

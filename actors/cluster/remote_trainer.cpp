@@ -38,6 +38,7 @@ struct call {
 
 struct remote_state {
   caf::actor door;
+  std::chrono::milliseconds deadline{0};  // cluster.call_deadline_ms; 0 = call_deadline's own
   caf::actor engine;  // whoever sent the prepare: told when the trainer moves
   std::optional<msg::placement> at;
   std::vector<call> log;     // answered since the last prepare; replayed after a move
@@ -204,7 +205,7 @@ void pump(remote_self self) {
   st.busy = true;
   const auto gen = st.generation;
   const auto sent = static_cast<std::int64_t>(env.bytes.size());
-  self->request(st.at->host, call_deadline(c.kind), std::move(env))
+  self->request(st.at->host, call_deadline(c.kind, st.deadline), std::move(env))
       .then(
           [=](msg::remote_call& r) {
             metrics::count_cluster_call(sent, static_cast<std::int64_t>(r.bytes.size()));
@@ -261,9 +262,11 @@ caf::result<Rep> submit(remote_self self, Req& req) {
   return rp;
 }
 
-remote_trainer_actor::behavior_type remote_behavior(remote_self self, caf::actor door) {
+remote_trainer_actor::behavior_type remote_behavior(remote_self self, caf::actor door,
+                                                    std::chrono::milliseconds deadline) {
   harden(self);
   self->state.door = std::move(door);
+  self->state.deadline = deadline;
   self->set_down_handler([=](caf::down_msg& d) {
     auto& st = self->state;
     if (st.at && st.at->host.address() == d.source) move_away(self, "was lost");
@@ -306,7 +309,8 @@ remote_trainer_actor::behavior_type remote_behavior(remote_self self, caf::actor
 
 }  // namespace
 
-std::chrono::milliseconds call_deadline(std::uint16_t kind) {
+std::chrono::milliseconds call_deadline(std::uint16_t kind, std::chrono::milliseconds every) {
+  if (every.count() > 0) return every;
   // The engine waits 10 min for an optimisation, 1 min for a walk-forward
   // step and 5 min for the rest; a move needs time for the replay too.
   if (kind == kind_of<msg::optimize_request>) return 8min;
@@ -314,8 +318,8 @@ std::chrono::milliseconds call_deadline(std::uint16_t kind) {
   return 3min;
 }
 
-trainer_actor spawn_remote_trainer(caf::actor_system& sys, caf::actor door) {
-  return sys.spawn(remote_behavior, std::move(door));  // seen by the engine as a trainer
+trainer_actor spawn_remote_trainer(caf::actor_system& sys, caf::actor door, std::chrono::milliseconds every) {
+  return sys.spawn(remote_behavior, std::move(door), every);  // seen by the engine as a trainer
 }
 
 }  // namespace mlt::actors::cluster

@@ -1,12 +1,14 @@
 // A coordinator and two workers as separate processes on loopback: a trial's
 // fit runs on a worker and reports what a single daemon reports for the same
-// plan; a worker killed with SIGKILL mid-fit costs a replay on the other
-// worker, one transcript line, and nothing else.
+// plan; a worker killed with SIGKILL mid-fit, or stopped with SIGSTOP until
+// its request misses the deadline, costs a replay on the other worker, one
+// transcript line, and nothing else.
 #include <catch2/catch.hpp>
 
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -25,9 +27,10 @@ struct trial_outcome {
 };
 
 // Approves `request` on the daemon at `port`; `mid_fit` runs once, when the
-// first fit epoch is reported.
+// first fit step (`unit` 1/...) is reported.
 template <class MidFit>
-trial_outcome run_trial(std::uint16_t port, const std::string& request, MidFit mid_fit) {
+trial_outcome run_trial(std::uint16_t port, const std::string& request, MidFit mid_fit,
+                        const std::string& unit = "epoch") {
   chat_connection conn(port);
   auto& [c, r] = conn;
   REQUIRE(r.next().type() == "hello");
@@ -38,7 +41,7 @@ trial_outcome run_trial(std::uint16_t port, const std::string& request, MidFit m
   trial_outcome out;
   for (;;) {
     auto f = r.next(std::chrono::seconds(300));
-    if (!fired && f.type() == "event" && f.str("text").find("epoch 1/") != std::string::npos) {
+    if (!fired && f.type() == "event" && f.str("text").find(unit + " 1/") != std::string::npos) {
       fired = true;
       mid_fit();
     }
@@ -99,6 +102,25 @@ std::int64_t fits_done(std::uint16_t port, const std::string& node) {
   return -1;
 }
 
+// A config file in a fresh folder; the path.
+std::string config_file(const std::string& name, const std::string& json) {
+  const auto path = fresh_dir(name) + "/mltrainer.json";
+  std::ofstream(path) << json;
+  return path;
+}
+
+// The line of the transcript that says `node` moved to `to` for `why`.
+bool says_moved(const std::vector<std::string>& transcript, const std::string& node, const std::string& why,
+                const std::string& to) {
+  bool said = false;
+  for (const auto& line : transcript) {
+    if (line.find("worker " + node + " ") != std::string::npos) std::printf("transcript: %s\n", line.c_str());
+    said = said || (line.find("worker " + node + " " + why) != std::string::npos &&
+                    line.find("the fit restarted on " + to) != std::string::npos);
+  }
+  return said;
+}
+
 bool has_workers(const std::string& body, int n) {
   std::size_t count = 0;
   for (auto pos = body.find("\"role\":\"worker\""); pos != std::string::npos; pos = body.find("\"role\":\"worker\"", pos + 1))
@@ -107,10 +129,10 @@ bool has_workers(const std::string& body, int n) {
 }
 
 // A coordinator without trainer slots of its own and two joined workers of
-// one trainer each.
+// one trainer each; `extra` are more flags for the coordinator.
 struct two_worker_cluster {
-  explicit two_worker_cluster(const std::string& name)
-      : coord(fresh_dir(name)), w1(coord.cluster_port), w2(coord.cluster_port) {
+  explicit two_worker_cluster(const std::string& name, const std::vector<std::string>& extra = {})
+      : coord(fresh_dir(name), 0, extra), w1(coord.cluster_port), w2(coord.cluster_port) {
     REQUIRE(wait_for_cluster(coord.daemon.port(), [](const std::string& b) { return has_workers(b, 2); }));
   }
   coordinator_process coord;
@@ -162,13 +184,7 @@ TEST_CASE("a worker killed with SIGKILL mid-fit: the fit restarts on the other w
   INFO("killed " << killed);
   REQUIRE((killed == "w1" || killed == "w2"));
   const std::string survivor = killed == "w1" ? "w2" : "w1";
-  for (const auto& line : out.transcript)
-    if (line.find("was lost") != std::string::npos) std::printf("transcript: %s\n", line.c_str());
-  bool said = false;
-  for (const auto& line : out.transcript)
-    said = said || (line.find("worker " + killed + " was lost ") != std::string::npos &&
-                    line.find("the fit restarted on " + survivor) != std::string::npos);
-  CHECK(said);
+  CHECK(says_moved(out.transcript, killed, "was lost ", survivor));
   CHECK(out.report == reference.report);
   CHECK(fits_done(coord.daemon.port(), survivor) >= 1);
   CHECK(coord.log().find("worker " + killed) != std::string::npos);  // "... was lost: ..."
@@ -177,5 +193,42 @@ TEST_CASE("a worker killed with SIGKILL mid-fit: the fit restarts on the other w
   CHECK_THAT(scraped_before, Catch::Contains("mltrainer_cluster_node_slots{node=\"" + killed + "\",role=\"worker\"} 1"));
   CHECK_THAT(scraped_after, !Catch::Contains("node=\"" + killed + "\""));
   CHECK_THAT(scraped_after, Catch::Contains("mltrainer_cluster_node_slots{node=\"" + survivor + "\",role=\"worker\"} 1"));
+  CHECK(coord.daemon.stop() == 0);
+}
+
+TEST_CASE("a worker stopped with SIGSTOP mid-fit misses the deadline; the fit is re-placed and the trial completes",
+          "[cluster][integration]") {
+  const std::string request = "Run trial on TSLA with logistic";
+  const auto reference = single_node("cluster-ref-logistic-stop", request);
+
+  // Eight seconds for every forwarded request instead of minutes: a logistic
+  // trial's requests take well under a second each here.
+  const auto cfg = config_file("cluster-stop-config", R"({"cluster": {"call_deadline_ms": 8000}})");
+  two_worker_cluster cluster("cluster-stop", {"--config", cfg});
+  auto& [coord, w1, w2] = cluster;
+
+  std::string stopped;
+  pid_t stopped_pid = 0;
+  const auto started = std::chrono::steady_clock::now();
+  const auto out = run_trial(
+      coord.daemon.port(), request,
+      [&] {
+        const auto busy = busy_worker(coord.daemon.port());
+        stopped = busy.id;
+        stopped_pid = static_cast<pid_t>(busy.pid);
+        if (stopped_pid > 0) ::kill(stopped_pid, SIGSTOP);  // alive, connected, and silent
+      },
+      "iteration");
+  const auto took = std::chrono::steady_clock::now() - started;
+  INFO("stopped " << stopped);
+  REQUIRE((stopped == "w1" || stopped == "w2"));
+  const std::string other = stopped == "w1" ? "w2" : "w1";
+  CHECK(says_moved(out.transcript, stopped, "missed its deadline", other));
+  CHECK(out.report == reference.report);
+  CHECK(fits_done(coord.daemon.port(), other) >= 1);
+  // It waited for the deadline, not for the engine's minutes.
+  CHECK(took >= std::chrono::seconds(8));
+  CHECK(took < std::chrono::seconds(150));
+  ::kill(stopped_pid, SIGCONT);
   CHECK(coord.daemon.stop() == 0);
 }

@@ -92,8 +92,27 @@ TEST_CASE("the cluster section of the config file") {
   // Off loopback without TLS: allowed, with a warning.
   REQUIRE(c.warnings.size() == 1);
   CHECK_THAT(c.warnings[0].text(), Catch::Contains("without TLS"));
+  CHECK(o.cluster_call_deadline_ms == 0);  // the built-in deadlines
   config_report bad;
   daemon_options b;
   apply_config_json(R"({"cluster": {"prot": 1}})", b, bad);
   CHECK_THAT(bad.error_text(), Catch::Contains("$.cluster.prot: unknown key (did you mean \"port\"?)"));
+}
+
+TEST_CASE("cluster.call_deadline_ms: 0 keeps the built-in deadlines, 1000..30000 replaces them, else named") {
+  daemon_options o;
+  config_report r;
+  apply_config_json(R"({"cluster": {"call_deadline_ms": 4000}})", o, r);
+  REQUIRE(r.ok());
+  CHECK(o.cluster_call_deadline_ms == 4000);
+  for (const char* bad : {R"({"cluster": {"call_deadline_ms": 500}})", R"({"cluster": {"call_deadline_ms": 60000}})",
+                          R"({"cluster": {"call_deadline_ms": "5s"}})"}) {
+    INFO(bad);
+    daemon_options b;
+    config_report br;
+    apply_config_json(bad, b, br);
+    CHECK_FALSE(br.ok());
+    CHECK_THAT(br.error_text(), Catch::Contains("$.cluster.call_deadline_ms"));
+    CHECK(b.cluster_call_deadline_ms == 0);
+  }
 }
