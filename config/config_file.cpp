@@ -291,7 +291,8 @@ const std::vector<std::string> sizing_rules = {"all", "units", "fraction", "vol_
 const std::vector<std::string> limits_keys = {"max_concurrent_trials", "parallel_fits", "max_queue", "max_frame_bytes",
                                               "max_message_bytes", "messages_per_minute", "max_sessions"};
 const std::vector<std::string> storage_keys = {"state_dir"};
-const std::vector<std::string> cluster_keys = {"port", "bind", "local_trainers", "secret_env", "call_deadline_ms"};
+const std::vector<std::string> cluster_keys = {"port", "bind", "local_trainers", "secret_env", "call_deadline_ms",
+                                               "tls_certificate", "tls_key", "tls_cafile"};
 const std::vector<std::string> logging_keys = {"level", "file", "max_file_mb", "max_files"};
 const std::vector<std::string> schedule_keys = {"name", "cron", "timezone", "kind", "request", "approved", "missed",
                                                 "enabled"};
@@ -602,6 +603,9 @@ void read_cluster(reader& r, const std::string& p, element el, daemon_options& o
   if (auto v = reader::member(obj, "local_trainers")) r.integer(p + ".local_trainers", *v, 0, 256, o.local_trainers);
   if (auto v = reader::member(obj, "secret_env")) r.env_name(p + ".secret_env", *v, o.cluster_secret_env);
   if (auto v = reader::member(obj, "call_deadline_ms")) read_call_deadline(r, p + ".call_deadline_ms", *v, o);
+  if (auto v = reader::member(obj, "tls_certificate")) r.non_empty(p + ".tls_certificate", *v, o.cluster_tls_certificate);
+  if (auto v = reader::member(obj, "tls_key")) r.non_empty(p + ".tls_key", *v, o.cluster_tls_key);
+  if (auto v = reader::member(obj, "tls_cafile")) r.non_empty(p + ".tls_cafile", *v, o.cluster_tls_cafile);
 }
 
 void read_logging(reader& r, const std::string& p, element el, daemon_options& o) {

@@ -54,6 +54,10 @@ std::string daemon_usage() {
              {"--worker", "run as a worker node that trains for a coordinator (needs --join)", "off"},
              {"--join HOST:PORT", "worker: the coordinator's cluster port", "none"},
              {"--trainers N", "worker: trainers it hosts, 1..256", "number of cores"},
+             {"--tls-certificate FILE", "cluster node: PEM certificate it shows; with --tls-key and --tls-cafile, "
+                                        "node traffic goes over TLS", "none"},
+             {"--tls-key FILE", "cluster node: the certificate's PEM private key", "none"},
+             {"--tls-cafile FILE", "cluster node: PEM CA certificate(s) that signed the peers' certificates", "none"},
              {"--foreground", "stay attached to the terminal (always; for service managers)", "on"},
              {"--help", "this text", "-"},
          }) +
@@ -150,6 +154,12 @@ bool parse_daemon_args(int argc, char** argv, daemon_options& o, std::string& er
       if (!need(value)) return false;
       if (!to_int(value, 1, 256, n)) return error = "--trainers must be 1..256, got '" + value + "'", false;
       o.worker_trainers = static_cast<int>(n);
+    } else if (a == "--tls-certificate") {
+      if (!need(o.cluster_tls_certificate)) return false;
+    } else if (a == "--tls-key") {
+      if (!need(o.cluster_tls_key)) return false;
+    } else if (a == "--tls-cafile") {
+      if (!need(o.cluster_tls_cafile)) return false;
     } else if (a == "--log-level") {
       if (!need(o.log_level)) return false;
       if (o.log_level != "trace" && o.log_level != "debug" && o.log_level != "info" && o.log_level != "warn" &&

@@ -2,8 +2,10 @@
 // sides say so; a worker outlives a coordinator restart and rejoins by itself.
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "tests/support/cluster_process.hpp"
 
@@ -50,4 +52,37 @@ TEST_CASE("a worker reconnects by itself after the coordinator restarts", "[clus
   CHECK_THAT(w->log(), Catch::Contains("lost the coordinator"));
   CHECK(second.daemon.stop() == 0);
   CHECK(w->stop() == 0);
+}
+
+namespace {
+// Waits up to 20 s for `text` in what `w` printed.
+bool says(const worker_process& w, const std::string& text) {
+  for (int i = 0; i < 200; ++i) {
+    if (w.log().find(text) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+}  // namespace
+
+TEST_CASE("a TLS coordinator admits neither a worker without TLS nor one whose certificate it does not trust; "
+          "each says why",
+          "[cluster][integration][tls]") {
+  const test_certificate tls, stranger("tls-stranger");
+  coordinator_process coord(fresh_dir("cluster-tls-refused"), 0, tls.flags());
+  worker_process plain(coord.cluster_port);
+  // Trusts the coordinator, but shows a certificate the coordinator's CA file did not sign.
+  worker_process untrusted(coord.cluster_port, 1, test_cluster_secret,
+                           {"--tls-certificate", stranger.certificate, "--tls-key", stranger.key, "--tls-cafile",
+                            tls.certificate});
+  INFO(plain.log());
+  CHECK(says(plain, "the coordinator closed the connection in the handshake: it probably uses TLS, so give this "
+                    "worker --tls-certificate, --tls-key and --tls-cafile"));
+  INFO(untrusted.log());
+  CHECK(says(untrusted, "the coordinator closed the connection in the handshake: does its certificate chain to "
+                        "--tls-cafile, and does it trust ours?"));
+  CHECK_THAT(http_get(coord.daemon.port(), "/api/cluster"), !Catch::Contains("\"role\":\"worker\""));
+  CHECK(plain.stop() == 0);
+  CHECK(untrusted.stop() == 0);
+  CHECK(coord.daemon.stop() == 0);
 }

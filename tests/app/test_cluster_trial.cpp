@@ -232,3 +232,18 @@ TEST_CASE("a worker stopped with SIGSTOP mid-fit misses the deadline; the fit is
   ::kill(stopped_pid, SIGCONT);
   CHECK(coord.daemon.stop() == 0);
 }
+
+TEST_CASE("over TLS (a self-signed certificate made at test time) a worker joins and a trial's fit runs on it",
+          "[cluster][integration][tls]") {
+  const std::string request = "Run trial on TSLA with logistic";
+  const auto reference = single_node("cluster-ref-logistic-tls", request);
+  const test_certificate tls;
+  coordinator_process coord(fresh_dir("cluster-tls-trial"), 0, tls.flags());
+  worker_process w(coord.cluster_port, 1, test_cluster_secret, tls.flags());
+  REQUIRE(wait_for_cluster(coord.daemon.port(), [](const std::string& b) { return has_workers(b, 1); }));
+  CHECK_THAT(w.log(), Catch::Contains("over TLS"));
+  const auto out = run_trial(coord.daemon.port(), request, [] {}, "iteration");
+  CHECK(out.report == reference.report);
+  CHECK(fits_done(coord.daemon.port(), "w1") >= 1);
+  CHECK(coord.daemon.stop() == 0);
+}
