@@ -24,6 +24,7 @@
 #include "actors/cluster/crypto.hpp"
 #include "messages/cluster_msgs.hpp"
 #include "messages/type_ids.hpp"
+#include "tests/actors/cluster/stub_trainer.hpp"
 
 using namespace mlt;
 
@@ -42,40 +43,33 @@ struct trainer_log {
 
 // A trainer that counts its fit steps from its last prepare, so a replay
 // that rebuilt its state shows in the step it answers next.
-actors::trainer_actor::behavior_type scripted_trainer(actors::trainer_actor::pointer self,
-                                                      std::shared_ptr<trainer_log> log) {
+test::stub_trainer_hooks counting_steps(std::shared_ptr<trainer_log> log) {
   auto steps = std::make_shared<std::int32_t>(0);
-  return {
-      [=](msg::prepare_request& r) {
-        log->seen.push_back("prepare");
-        *steps = 0;
-        msg::prepared p;
-        p.trial_id = r.trial_id;
-        return p;
-      },
-      [=](msg::fit_request&) {
-        log->seen.push_back("fit");
-        return msg::fit_started{};
-      },
-      [=](msg::fit_step_request& r) -> caf::result<msg::fit_progress> {
-        log->seen.push_back("step");
-        if (log->stall) {
-          log->held.push_back(self->make_response_promise<msg::fit_progress>());
-          return log->held.back();
-        }
-        msg::fit_progress p;
-        p.trial_id = r.trial_id;
-        p.step = ++*steps;
-        p.unit = "epoch";
-        return p;
-      },
-      [](msg::fit_stop_request&) { return msg::fit_kept{}; },
-      [](msg::optimize_request&) { return msg::optimize_outcome{}; },
-      [](msg::evaluate_request&) { return msg::evaluation{}; },
-      [](msg::walk_forward_request&) { return msg::walk_forward_started{}; },
-      [](msg::walk_forward_step_request&) { return msg::walk_forward_progress{}; },
-      [](msg::walk_forward_collect&) { return msg::walk_forward_outcome{}; },
+  test::stub_trainer_hooks h;
+  h.prepare = [=](const msg::prepare_request& r) {
+    log->seen.push_back("prepare");
+    *steps = 0;
+    msg::prepared p;
+    p.trial_id = r.trial_id;
+    return p;
   };
+  h.fit = [=](const msg::fit_request&) {
+    log->seen.push_back("fit");
+    return msg::fit_started{};
+  };
+  h.step = [=](actors::trainer_actor::pointer self, const msg::fit_step_request& r) -> caf::result<msg::fit_progress> {
+    log->seen.push_back("step");
+    if (log->stall) {
+      log->held.push_back(self->make_response_promise<msg::fit_progress>());
+      return log->held.back();
+    }
+    msg::fit_progress p;
+    p.trial_id = r.trial_id;
+    p.step = ++*steps;
+    p.unit = "epoch";
+    return p;
+  };
+  return h;
 }
 
 struct node_config : caf::actor_system_config {
@@ -145,7 +139,7 @@ struct cluster_fixture : test_network_fixture_base<planet> {
 
   caf::actor host_on(planet& p, std::shared_ptr<trainer_log> log) {
     return actors::cluster::spawn_trainer_host(p.sys, 1, [this, log](caf::actor_system& sys) {
-      auto t = sys.spawn(scripted_trainer, log);
+      auto t = sys.spawn(test::stub_trainer, counting_steps(log));
       ends.push_back(caf::actor_cast<caf::actor>(t));
       return t;
     });
