@@ -121,6 +121,19 @@ bool says_moved(const std::vector<std::string>& transcript, const std::string& n
   return said;
 }
 
+// The fit left `moved` (w1 or w2) for the other worker: the transcript says
+// why, the other worker finished fits, and the report is the reference's.
+// The other worker's id.
+std::string moved_elsewhere(const trial_outcome& out, const trial_outcome& reference, std::uint16_t port,
+                            const std::string& moved, const std::string& why) {
+  REQUIRE((moved == "w1" || moved == "w2"));
+  const std::string other = moved == "w1" ? "w2" : "w1";
+  CHECK(says_moved(out.transcript, moved, why, other));
+  CHECK(out.report == reference.report);
+  CHECK(fits_done(port, other) >= 1);
+  return other;
+}
+
 bool has_workers(const std::string& body, int n) {
   std::size_t count = 0;
   for (auto pos = body.find("\"role\":\"worker\""); pos != std::string::npos; pos = body.find("\"role\":\"worker\"", pos + 1))
@@ -182,11 +195,7 @@ TEST_CASE("a worker killed with SIGKILL mid-fit: the fit restarts on the other w
       if (w->pid() == busy.pid) w->stop(SIGKILL);
   });
   INFO("killed " << killed);
-  REQUIRE((killed == "w1" || killed == "w2"));
-  const std::string survivor = killed == "w1" ? "w2" : "w1";
-  CHECK(says_moved(out.transcript, killed, "was lost ", survivor));
-  CHECK(out.report == reference.report);
-  CHECK(fits_done(coord.daemon.port(), survivor) >= 1);
+  const auto survivor = moved_elsewhere(out, reference, coord.daemon.port(), killed, "was lost ");
   CHECK(coord.log().find("worker " + killed) != std::string::npos);  // "... was lost: ..."
   // The lost worker's gauges left /metrics; the survivor's stayed.
   const auto scraped_after = http_get(coord.daemon.port(), "/metrics");
@@ -221,11 +230,7 @@ TEST_CASE("a worker stopped with SIGSTOP mid-fit misses the deadline; the fit is
       "iteration");
   const auto took = std::chrono::steady_clock::now() - started;
   INFO("stopped " << stopped);
-  REQUIRE((stopped == "w1" || stopped == "w2"));
-  const std::string other = stopped == "w1" ? "w2" : "w1";
-  CHECK(says_moved(out.transcript, stopped, "missed its deadline", other));
-  CHECK(out.report == reference.report);
-  CHECK(fits_done(coord.daemon.port(), other) >= 1);
+  moved_elsewhere(out, reference, coord.daemon.port(), stopped, "missed its deadline");
   // It waited for the deadline, not for the engine's minutes.
   CHECK(took >= std::chrono::seconds(8));
   CHECK(took < std::chrono::seconds(150));
