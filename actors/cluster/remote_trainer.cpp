@@ -52,6 +52,7 @@ struct remote_state {
   std::uint64_t activity = 0;  // bumped by every request; an older idle tick is void
   std::int64_t trial_id = 0;
   std::int32_t last_step = 0;
+  std::int32_t optimize_told = 0;  // evaluations of the optimisation in flight the engine has seen
   std::string moved_from;  // the lost node, until the transcript says so
   std::string moved_why;
   static inline const char* name = "remote_trainer";
@@ -246,6 +247,7 @@ caf::result<Rep> submit(remote_self self, Req& req) {
   }
   std::string artifact;  // where the coordinator keeps the model file a worker wrote
   if constexpr (std::is_same_v<Req, msg::evaluate_request>) artifact = req.artifact_path;
+  if constexpr (std::is_same_v<Req, msg::optimize_request>) st.optimize_told = 0;
   c.reply = [rp, artifact](const msg::remote_call& r) mutable {
     Rep rep;
     if (!open(r, rep))
@@ -271,16 +273,20 @@ remote_trainer_actor::behavior_type remote_behavior(remote_self self, caf::actor
     auto& st = self->state;
     if (st.at && st.at->host.address() == d.source) move_away(self, "was lost");
   });
-  // Evaluations of an optimisation, on to the engine (not while replaying:
-  // it has seen them).
+  // Evaluations of an optimisation, on to the engine once each: not while
+  // replaying, nor again when the optimisation in flight runs anew after a
+  // move (the engine records each evaluation as a fitted configuration).
   self->set_default_handler([=](caf::scheduled_actor*, caf::message_view& x) -> caf::result<caf::message> {
     auto& st = self->state;
     auto& content = x.content();
     msg::optimize_step s;
     if (content.match_elements<msg::remote_call>()) {
       const auto& c = content.get_as<msg::remote_call>(0);
-      if (c.kind == kind_optimize_step && st.engine && st.replayed >= st.log.size() && open(c, s))
+      if (c.kind == kind_optimize_step && st.engine && st.replayed >= st.log.size() && open(c, s) &&
+          s.index > st.optimize_told) {
+        st.optimize_told = s.index;
         self->send(caf::actor_cast<engine_actor>(st.engine), s);
+      }
     }
     return caf::message{};
   });

@@ -28,6 +28,11 @@ struct stub_trainer_hooks {
         p.trial_id = r.trial_id;
         return caf::result<msg::fit_progress>(p);
       };
+  /// Sends its evaluations (msg::optimize_step) to the sender itself, as the trainer does.
+  std::function<caf::result<msg::optimize_outcome>(actors::trainer_actor::pointer, const msg::optimize_request&)>
+      optimize = [](actors::trainer_actor::pointer, const msg::optimize_request&) {
+        return caf::result<msg::optimize_outcome>(msg::optimize_outcome{});
+      };
 };
 
 inline actors::trainer_actor::behavior_type stub_trainer(actors::trainer_actor::pointer self, stub_trainer_hooks h) {
@@ -36,7 +41,7 @@ inline actors::trainer_actor::behavior_type stub_trainer(actors::trainer_actor::
       [=](msg::fit_request& r) { return h.fit(r); },
       [=](msg::fit_step_request& r) { return h.step(self, r); },
       [](msg::fit_stop_request&) { return msg::fit_kept{}; },
-      [](msg::optimize_request&) { return msg::optimize_outcome{}; },
+      [=](msg::optimize_request& r) { return h.optimize(self, r); },
       [](msg::evaluate_request&) { return msg::evaluation{}; },
       [](msg::walk_forward_request&) { return msg::walk_forward_started{}; },
       [](msg::walk_forward_step_request&) { return msg::walk_forward_progress{}; },

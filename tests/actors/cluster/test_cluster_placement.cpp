@@ -39,6 +39,7 @@ struct trainer_log {
   std::vector<std::string> seen;
   bool stall = false;
   std::vector<caf::typed_response_promise<msg::fit_progress>> held;  // never delivered
+  std::vector<caf::typed_response_promise<msg::optimize_outcome>> held_optimisations;
 };
 
 // A trainer that counts its fit steps from its last prepare, so a replay
@@ -68,6 +69,21 @@ test::stub_trainer_hooks counting_steps(std::shared_ptr<trainer_log> log) {
     p.step = ++*steps;
     p.unit = "epoch";
     return p;
+  };
+  // Three evaluations; a stalled node gets through two and then says nothing.
+  h.optimize = [=](actors::trainer_actor::pointer self,
+                   const msg::optimize_request& r) -> caf::result<msg::optimize_outcome> {
+    log->seen.push_back("optimize");
+    const auto to = caf::actor_cast<actors::engine_actor>(self->current_sender());
+    for (std::int32_t i = 1; i <= (log->stall ? 2 : 3); ++i) self->send(to, msg::optimize_step{r.trial_id, i, 3, {}, 0, 0});
+    if (log->stall) {
+      log->held_optimisations.push_back(self->make_response_promise<msg::optimize_outcome>());
+      return log->held_optimisations.back();
+    }
+    msg::optimize_outcome o;
+    o.trial_id = r.trial_id;
+    o.evaluations = 3;
+    return o;
   };
   return h;
 }
@@ -277,6 +293,28 @@ CAF_TEST(a fit step that misses its deadline on a silent node is re-placed and a
   CAF_CHECK_EQUAL(running_on("w2"), 1);
   CAF_CHECK_EQUAL(nodes().size(), 3u);
   CAF_CHECK_EQUAL(moved_line(), "worker w1 missed its deadline at step 1; the fit restarted on w2");
+  ends.push_back(caf::actor_cast<caf::actor>(trainer));
+}
+
+CAF_TEST(an optimisation moved off a lost node tells the engine each evaluation once) {
+  auto trainer = actors::cluster::spawn_remote_trainer(earth.sys, door);
+  start_fit(trainer);
+  mars_log->stall = true;  // two evaluations reach the engine, then mars is lost
+  auto optimisation = earth.self->request(trainer, caf::infinite, msg::optimize_request{7, "logistic", 3, 60, 42});
+  settle();
+  mars.self->send_exit(mars_host, caf::exit_reason::kill);
+  settle();
+  optimisation.receive([](msg::optimize_outcome& o) { CAF_CHECK_EQUAL(o.evaluations, 3); },
+                       [](caf::error& e) { CAF_FAIL(to_string(e)); });
+  // Jupiter ran all three again; the engine heard 1 and 2 from mars and only 3 from jupiter.
+  std::vector<std::int32_t> told;
+  for (bool more = true; more;) {
+    more = false;
+    earth.self->receive([&](msg::optimize_step& s) { told.push_back(s.index), more = true; },
+                        [&](msg::trainer_moved&) { more = true; }, caf::after(std::chrono::seconds(0)) >> [] {});
+  }
+  CAF_CHECK_EQUAL(told, (std::vector<std::int32_t>{1, 2, 3}));
+  CAF_CHECK_EQUAL(jupiter_log->seen, (std::vector<std::string>{"prepare", "fit", "step", "optimize"}));
   ends.push_back(caf::actor_cast<caf::actor>(trainer));
 }
 
