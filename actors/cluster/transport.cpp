@@ -6,8 +6,19 @@
 
 namespace mlt::actors::cluster {
 
+namespace {
+using namespace std::chrono_literals;
+constexpr auto heartbeat_interval = 1s;
+constexpr auto link_timeout = 10s;
+}  // namespace
+
 void load_transport(caf::actor_system_config& cfg, const config::daemon_options& o) {
   cfg.load<caf::io::middleman>();
+  // A link cut without a FIN (a cable, a partition) would leave the
+  // connection open until a call's deadline; with heartbeats each side closes
+  // a connection that stayed silent for the timeout, and the node is lost.
+  cfg.set("middleman.heartbeat-interval", caf::timespan{heartbeat_interval});
+  cfg.set("middleman.connection-timeout", caf::timespan{link_timeout});
   if (!o.cluster_tls()) return;
   cfg.load<caf::openssl::manager>();
   cfg.openssl_certificate = o.cluster_tls_certificate;

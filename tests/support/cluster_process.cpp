@@ -43,12 +43,15 @@ coordinator_process::coordinator_process(const std::string& dir, int local_train
 std::string coordinator_process::log() const { return read_file(state_dir + "/mltrainerd.log"); }
 
 worker_process::worker_process(std::uint16_t cluster_port, int trainers, const std::string& secret,
-                               const std::vector<std::string>& extra) {
+                               const std::vector<std::string>& extra, const worker_setup& setup) {
   static int count = 0;
   log_path_ = fresh_dir("worker-" + std::to_string(++count)) + "/worker.log";
   const std::string exe = binary("app/mltrainerd");
-  std::vector<std::string> args = {exe, "--worker", "--join", "127.0.0.1:" + std::to_string(cluster_port),
-                                   "--trainers", std::to_string(trainers)};
+  std::vector<std::string> args = setup.launcher;
+  for (const auto& a : {exe, std::string("--worker"), std::string("--join"),
+                        setup.join_host + ":" + std::to_string(cluster_port), std::string("--trainers"),
+                        std::to_string(trainers)})
+    args.push_back(a);
   args.insert(args.end(), extra.begin(), extra.end());
   pid_ = fork();
   if (pid_ == 0) {
@@ -59,7 +62,7 @@ worker_process::worker_process(std::uint16_t cluster_port, int trainers, const s
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    execv(exe.c_str(), argv.data());
+    execvp(argv[0], argv.data());
     _exit(127);
   }
 }

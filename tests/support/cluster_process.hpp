@@ -27,13 +27,19 @@ struct coordinator_process {
   std::string state_dir;
 };
 
+/// Where a worker joins, and what starts it (e.g. `ip netns exec NAME`).
+struct worker_setup {
+  std::string join_host = "127.0.0.1";
+  std::vector<std::string> launcher;
+};
+
 /// `mltrainerd --worker --join 127.0.0.1:PORT --trainers N`, its output in a
 /// file; `secret` replaces the shared one (for a worker that must be refused);
 /// `extra` are more flags.
 class worker_process {
 public:
   worker_process(std::uint16_t cluster_port, int trainers = 1, const std::string& secret = test_cluster_secret,
-                 const std::vector<std::string>& extra = {});
+                 const std::vector<std::string>& extra = {}, const worker_setup& setup = {});
   ~worker_process();
   worker_process(const worker_process&) = delete;
   worker_process& operator=(const worker_process&) = delete;
