@@ -2,10 +2,8 @@
 // sides say so; a worker outlives a coordinator restart and rejoins by itself.
 #include <catch2/catch.hpp>
 
-#include <chrono>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "tests/support/cluster_process.hpp"
 
@@ -54,16 +52,6 @@ TEST_CASE("a worker reconnects by itself after the coordinator restarts", "[clus
   CHECK(w->stop() == 0);
 }
 
-namespace {
-// Waits up to 20 s for `text` in what `w` printed.
-bool says(const worker_process& w, const std::string& text) {
-  for (int i = 0; i < 200; ++i) {
-    if (w.log().find(text) != std::string::npos) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return false;
-}
-}  // namespace
 
 TEST_CASE("a TLS coordinator admits neither a worker without TLS nor one whose certificate it does not trust; "
           "each says why",
@@ -76,11 +64,13 @@ TEST_CASE("a TLS coordinator admits neither a worker without TLS nor one whose c
                            {"--tls-certificate", stranger.certificate, "--tls-key", stranger.key, "--tls-cafile",
                             tls.certificate});
   INFO(plain.log());
-  CHECK(says(plain, "the coordinator closed the connection in the handshake: it probably uses TLS, so give this "
-                    "worker --tls-certificate, --tls-key and --tls-cafile"));
+  CHECK(plain.printed("the coordinator closed the connection in the handshake: it probably uses TLS, so give this "
+                      "worker --tls-certificate, --tls-key and --tls-cafile",
+                      20));
   INFO(untrusted.log());
-  CHECK(says(untrusted, "the coordinator closed the connection in the handshake: does its certificate chain to "
-                        "--tls-cafile, and does it trust ours?"));
+  CHECK(untrusted.printed("the coordinator closed the connection in the handshake: does its certificate chain to "
+                          "--tls-cafile, and does it trust ours?",
+                          20));
   CHECK_THAT(http_get(coord.daemon.port(), "/api/cluster"), !Catch::Contains("\"role\":\"worker\""));
   CHECK(plain.stop() == 0);
   CHECK(untrusted.stop() == 0);

@@ -99,9 +99,9 @@ TEST_CASE("a worker whose link is cut mid-fit is lost by CAF's heartbeats; the f
   CHECK(busy == "w1");
   // Lost by silence (the heartbeat timeout, 10 s), not by a request's
   // 3-minute deadline.
-  moved_elsewhere(out, reference, port, "w1", "was lost ");
+  moved_elsewhere(out, reference, "w1", "was lost ");
   CHECK(took < std::chrono::seconds(120));
   CHECK_THAT(coord.log(), Catch::Contains("cluster: worker w1 ("));
-  CHECK_THAT(far.log(), Catch::Contains("lost the coordinator"));
+  CHECK(far.printed("lost the coordinator", 20));  // its own heartbeats, 10 s after the cut
   CHECK(coord.daemon.stop() == 0);
 }

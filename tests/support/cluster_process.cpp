@@ -92,6 +92,14 @@ worker_process::~worker_process() { stop(SIGKILL); }
 
 std::string worker_process::log() const { return read_file(log_path_); }
 
+bool worker_process::printed(const std::string& text, int seconds) const {
+  for (int i = 0; i < seconds * 10; ++i) {
+    if (log().find(text) != std::string::npos) return true;
+    usleep(100000);
+  }
+  return false;
+}
+
 test_certificate::test_certificate(const std::string& name) {
   const auto dir = fresh_dir(name);
   certificate = dir + "/node.crt";

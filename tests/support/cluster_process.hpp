@@ -51,6 +51,8 @@ public:
   int wait_exit(int seconds);
   /// Everything it printed so far.
   std::string log() const;
+  /// Waits up to `seconds` for `text` in what it printed.
+  bool printed(const std::string& text, int seconds) const;
 
 private:
   pid_t pid_ = -1;
