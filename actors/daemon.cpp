@@ -14,6 +14,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/cluster/cluster.hpp"
+#include "actors/cluster/transport.hpp"
 #include "actors/fwd.hpp"
 #include "actors/scheduler.hpp"
 #include "actors/http_api.hpp"
@@ -175,19 +176,20 @@ void start_cluster(daemon::impl& d, engine_config& ec_cfg, int cores) {
   dc.info = [log = d.log](const std::string& line) { log->info("{}", line); };
   dc.warn = [log = d.log](const std::string& line) { log->warn("{}", line); };
   d.cluster_door = cluster::spawn_door(sys, dc);
-  auto port = caf::io::publish(d.cluster_door, static_cast<std::uint16_t>(o.cluster_port), o.cluster_bind.c_str(), true);
+  auto port = cluster::publish_door(d.cluster_door, o);
   if (!port)
     throw std::runtime_error("cannot open the cluster port " + o.cluster_bind + ":" + std::to_string(o.cluster_port) +
                              ": " + sys.render(port.error()));
   d.cluster_port = *port;
-  ec_cfg.make_trainer = [door = d.cluster_door, spawned = d.remote_trainers](caf::actor_system& s) {
-    auto t = cluster::spawn_remote_trainer(s, door);
+  ec_cfg.make_trainer = [door = d.cluster_door, spawned = d.remote_trainers,
+                         every = std::chrono::milliseconds(o.cluster_call_deadline_ms)](caf::actor_system& s) {
+    auto t = cluster::spawn_remote_trainer(s, door, every);
     std::lock_guard<std::mutex> lock(spawned->mutex);
     spawned->all.push_back(t);
     return t;
   };
-  d.log->info("cluster listening on {}:{} ({} local trainer slot(s); workers join with --worker --join HOST:{})",
-              o.cluster_bind, d.cluster_port, local, d.cluster_port);
+  d.log->info("cluster listening on {}:{} over {} ({} local trainer slot(s); workers join with --worker --join HOST:{})",
+              o.cluster_bind, d.cluster_port, cluster::transport_name(o), local, d.cluster_port);
 }
 
 // limits.parallel_fits, 0 = one per core.
@@ -342,7 +344,7 @@ void daemon::start() {
 
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   // CAF's network layer only for a cluster: a single daemon stays as it was.
-  if (d.opts.cluster_port >= 0) d.cfg.load<caf::io::middleman>();
+  if (d.opts.cluster_port >= 0) cluster::load_transport(d.cfg, d.opts);
   d.sys = std::make_unique<caf::actor_system>(registered(d.cfg, std::max(2, cores)));
   auto& sys = *d.sys;
   d.store = open_store(sys, (fs::path(d.opts.state_dir) / "mltrainer.db").string(), *d.log);

@@ -121,7 +121,8 @@ net::server_response metrics_page(const http_api_context& ctx) {
   for (const auto& [status, n] : counts->by_status) metrics::set_trials(status, n);
   if (ctx.cluster) {
     bool ok = false;
-    for (const auto& n : cluster_nodes(ctx, err, ok).nodes) metrics::set_cluster_node(n);
+    const auto status = cluster_nodes(ctx, err, ok);
+    if (ok) metrics::set_cluster_nodes(status.nodes);  // an unanswered query keeps the last gauges
   }
   net::server_response res;
   res.content_type = "text/plain; version=0.0.4; charset=utf-8";

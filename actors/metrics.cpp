@@ -1,5 +1,8 @@
 #include "actors/metrics.hpp"
 
+#include <algorithm>
+#include <iterator>
+
 namespace mlt::metrics {
 
 std::string escape_label_value(std::string_view v) {
@@ -59,6 +62,17 @@ std::atomic<std::int64_t>& registry::cell(const std::string& name, const labels&
 void registry::add(const std::string& name, const labels& l, std::int64_t n) { cell(name, l).fetch_add(n); }
 
 void registry::set(const std::string& name, const labels& l, std::int64_t value) { cell(name, l).store(value); }
+
+void registry::keep_only(const std::string& name, const std::vector<labels>& keep) {
+  std::vector<std::string> keys;
+  for (const auto& l : keep) keys.push_back(render_labels(l));
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto f = families_.find(name);
+  if (f == families_.end()) return;
+  auto& samples = f->second.samples;
+  for (auto it = samples.begin(); it != samples.end();)
+    it = std::find(keys.begin(), keys.end(), it->first) == keys.end() ? samples.erase(it) : std::next(it);
+}
 
 std::int64_t registry::value(const std::string& name, const labels& l) const {
   const auto key = render_labels(l);
@@ -163,11 +177,19 @@ void count_cluster_call(std::int64_t request_bytes, std::int64_t reply_bytes) {
   global().add("mltrainer_cluster_call_bytes_total", {}, request_bytes + reply_bytes);
 }
 
-void set_cluster_node(const msg::node_status& n) {
-  const labels l = {{"node", n.id}, {"role", n.role}};
-  global().set("mltrainer_cluster_node_slots", l, n.slots);
-  global().set("mltrainer_cluster_node_running", l, n.running);
-  global().set("mltrainer_cluster_node_fits_done", l, n.fits_done);
+void set_cluster_nodes(const std::vector<msg::node_status>& nodes) {
+  auto& r = global();
+  std::vector<labels> present;
+  for (const auto& n : nodes) {
+    const labels l = {{"node", n.id}, {"role", n.role}};
+    r.set("mltrainer_cluster_node_slots", l, n.slots);
+    r.set("mltrainer_cluster_node_running", l, n.running);
+    r.set("mltrainer_cluster_node_fits_done", l, n.fits_done);
+    present.push_back(l);
+  }
+  for (const char* family : {"mltrainer_cluster_node_slots", "mltrainer_cluster_node_running",
+                             "mltrainer_cluster_node_fits_done"})
+    r.keep_only(family, present);
 }
 
 }  // namespace mlt::metrics

@@ -31,14 +31,18 @@ public:
   void describe(const std::string& name, kind k, const std::string& help);
 
   /// The sample of `name` with `l` (created at 0 on first use). The
-  /// reference stays valid for the registry's lifetime, so hot paths may
-  /// keep it.
+  /// reference stays valid for the registry's lifetime (unless keep_only
+  /// drops that sample), so hot paths may keep it.
   std::atomic<std::int64_t>& cell(const std::string& name, const labels& l = {});
 
   /// Adds `n` to a counter or gauge.
   void add(const std::string& name, const labels& l = {}, std::int64_t n = 1);
   /// Sets a gauge.
   void set(const std::string& name, const labels& l, std::int64_t value);
+  /// Drops every sample of `name` whose labels are not in `keep`: a series
+  /// of something gone (a lost cluster node) leaves the page, which
+  /// Prometheus reads as stale, instead of repeating its last value.
+  void keep_only(const std::string& name, const std::vector<labels>& keep);
   /// Current value (0 when absent).
   std::int64_t value(const std::string& name, const labels& l = {}) const;
 
@@ -86,8 +90,9 @@ void count_data_source_retry(const std::string& source);
 /// The trial gauge: how many trials the store holds in `state`.
 void set_trials(const std::string& state, std::int64_t n);
 
-/// One node of the cluster: its slots, running trainers and finished fits.
-void set_cluster_node(const msg::node_status& n);
+/// The cluster's nodes now: each one's slots, running trainers and finished
+/// fits; the gauges of a node no longer listed (lost, or left) are dropped.
+void set_cluster_nodes(const std::vector<msg::node_status>& nodes);
 
 /// One trainer request a remote trainer sent to a node and its reply, with
 /// the envelopes' payload bytes (the placement overhead bench_cluster reports).

@@ -27,6 +27,7 @@ set_target_properties(QuantLib::QuantLib PROPERTIES
 find_path(CAF_INCLUDE_DIR caf/all.hpp REQUIRED)
 find_library(CAF_CORE_LIBRARY caf_core REQUIRED)
 find_library(CAF_IO_LIBRARY caf_io REQUIRED)
+find_library(CAF_OPENSSL_LIBRARY caf_openssl REQUIRED)
 add_library(caf::core UNKNOWN IMPORTED)
 set_target_properties(caf::core PROPERTIES
   IMPORTED_LOCATION ${CAF_CORE_LIBRARY}
@@ -36,6 +37,11 @@ add_library(caf::io UNKNOWN IMPORTED)
 set_target_properties(caf::io PROPERTIES
   IMPORTED_LOCATION ${CAF_IO_LIBRARY}
   INTERFACE_LINK_LIBRARIES caf::core)
+# TLS between cluster nodes (libcaf-dev ships it).
+add_library(caf::openssl UNKNOWN IMPORTED)
+set_target_properties(caf::openssl PROPERTIES
+  IMPORTED_LOCATION ${CAF_OPENSSL_LIBRARY}
+  INTERFACE_LINK_LIBRARIES "caf::io;OpenSSL::SSL")
 
 if(MLT_BUILD_TESTS)
   find_package(Catch2 2 REQUIRED)

@@ -291,7 +291,8 @@ const std::vector<std::string> sizing_rules = {"all", "units", "fraction", "vol_
 const std::vector<std::string> limits_keys = {"max_concurrent_trials", "parallel_fits", "max_queue", "max_frame_bytes",
                                               "max_message_bytes", "messages_per_minute", "max_sessions"};
 const std::vector<std::string> storage_keys = {"state_dir"};
-const std::vector<std::string> cluster_keys = {"port", "bind", "local_trainers", "secret_env"};
+const std::vector<std::string> cluster_keys = {"port", "bind", "local_trainers", "secret_env", "call_deadline_ms",
+                                               "tls_certificate", "tls_key", "tls_cafile"};
 const std::vector<std::string> logging_keys = {"level", "file", "max_file_mb", "max_files"};
 const std::vector<std::string> schedule_keys = {"name", "cron", "timezone", "kind", "request", "approved", "missed",
                                                 "enabled"};
@@ -604,6 +605,14 @@ void read_storage(reader& r, const std::string& p, element el, daemon_options& o
   if (auto v = reader::member(obj, "state_dir")) r.non_empty(p + ".state_dir", *v, o.state_dir);
 }
 
+// 0 keeps the built-in deadlines; one below a second would move every fit.
+void read_call_deadline(reader& r, const std::string& path, element v, daemon_options& o) {
+  int ms = 0;
+  if (!r.integer(path, v, 0, 30000, ms)) return;
+  if (ms > 0 && ms < 1000) r.error(path, "must be 0 (the built-in deadlines) or 1000..30000 ms, got " + std::to_string(ms));
+  else o.cluster_call_deadline_ms = ms;
+}
+
 void read_cluster(reader& r, const std::string& p, element el, daemon_options& o) {
   object obj;
   if (!r.object_of(p, el, cluster_keys, obj)) return;
@@ -611,6 +620,10 @@ void read_cluster(reader& r, const std::string& p, element el, daemon_options& o
   if (auto v = reader::member(obj, "bind")) read_bind(r, p + ".bind", *v, o.cluster_bind);
   if (auto v = reader::member(obj, "local_trainers")) r.integer(p + ".local_trainers", *v, 0, 256, o.local_trainers);
   if (auto v = reader::member(obj, "secret_env")) r.env_name(p + ".secret_env", *v, o.cluster_secret_env);
+  if (auto v = reader::member(obj, "call_deadline_ms")) read_call_deadline(r, p + ".call_deadline_ms", *v, o);
+  if (auto v = reader::member(obj, "tls_certificate")) r.non_empty(p + ".tls_certificate", *v, o.cluster_tls_certificate);
+  if (auto v = reader::member(obj, "tls_key")) r.non_empty(p + ".tls_key", *v, o.cluster_tls_key);
+  if (auto v = reader::member(obj, "tls_cafile")) r.non_empty(p + ".tls_cafile", *v, o.cluster_tls_cafile);
 }
 
 void read_logging(reader& r, const std::string& p, element el, daemon_options& o) {

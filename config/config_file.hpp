@@ -18,7 +18,7 @@
 ///   storage         state_dir
 ///   logging         level, file, max_file_mb, max_files
 ///   schedules[]     name, cron, timezone, kind, request{...}, approved, missed, enabled
-///   cluster         port, bind, local_trainers, secret_env
+///   cluster         port, bind, local_trainers, secret_env, call_deadline_ms, tls_certificate, tls_key, tls_cafile
 /// Keys of daemon_options.hpp document each field; keys starting with "_"
 /// are ignored anywhere (comments). Relative paths (storage.state_dir,
 /// data.dir, data.cache_dir, logging.file) are taken from the daemon's

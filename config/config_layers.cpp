@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "config/value_checks.hpp"
@@ -68,6 +69,24 @@ void apply_environment(daemon_options& o, const env_lookup& env) {
 
 namespace {
 
+// TLS needs all three files, each readable; half a TLS setting is a mistake
+// that would otherwise only show when a worker fails to connect.
+template <class Error>
+void check_cluster_tls(const daemon_options& o, Error error) {
+  if (!o.cluster_tls()) return;
+  const std::pair<const char*, const std::string*> files[] = {{"tls_certificate", &o.cluster_tls_certificate},
+                                                              {"tls_key", &o.cluster_tls_key},
+                                                              {"tls_cafile", &o.cluster_tls_cafile}};
+  for (const auto& [key, file] : files) {
+    const std::string path = std::string("$.cluster.") + key;
+    if (file->empty())
+      error(path, std::string("TLS between nodes needs cluster.tls_certificate, tls_key and tls_cafile (flags "
+                              "--tls-certificate, --tls-key, --tls-cafile); ") + key + " is missing");
+    else if (!std::ifstream(*file))
+      error(path, "cannot read " + *file);
+  }
+}
+
 // A cluster runs on its shared secret; without one nobody may join (or,
 // for a worker, prove anything), so it does not start.
 template <class Error, class Warn>
@@ -83,7 +102,8 @@ void check_cluster_options(const daemon_options& o, Error error, Warn warn) {
   if (o.worker && o.join.empty()) error("--join", "a worker needs --join HOST:PORT, the coordinator's cluster port");
   if (!o.worker && !o.join.empty()) error("--join", "--join is for workers: add --worker");
   if (o.worker && o.cluster_port >= 0) error("--cluster-port", "a worker does not open a cluster port");
-  if (o.cluster_port >= 0 && !is_loopback_address(o.cluster_bind))
+  check_cluster_tls(o, error);
+  if (o.cluster_port >= 0 && !o.cluster_tls() && !is_loopback_address(o.cluster_bind))
     warn("$.cluster.bind", "workers join on " + o.cluster_bind + " without TLS: the secret authenticates them, but "
                            "trial data crosses the network unencrypted; use a private network or a VPN");
 }

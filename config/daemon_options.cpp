@@ -54,6 +54,10 @@ std::string daemon_usage() {
              {"--worker", "run as a worker node that trains for a coordinator (needs --join)", "off"},
              {"--join HOST:PORT", "worker: the coordinator's cluster port", "none"},
              {"--trainers N", "worker: trainers it hosts, 1..256", "number of cores"},
+             {"--tls-certificate FILE", "cluster node: PEM certificate it shows; with --tls-key and --tls-cafile, "
+                                        "node traffic goes over TLS", "none"},
+             {"--tls-key FILE", "cluster node: the certificate's PEM private key", "none"},
+             {"--tls-cafile FILE", "cluster node: PEM CA certificate(s) that signed the peers' certificates", "none"},
              {"--foreground", "stay attached to the terminal (always; for service managers)", "on"},
              {"--help", "this text", "-"},
          }) +
@@ -163,6 +167,12 @@ bool read_word_flag(flag_arg& arg, daemon_options& o, std::string& error) {
     if (!arg.need(o.join, error)) return false;
     if (!split_host_port(o.join).second)
       return error = "--join must be HOST:PORT (the coordinator's cluster port), got '" + o.join + "'", false;
+  } else if (a == "--tls-certificate") {
+    if (!arg.need(o.cluster_tls_certificate, error)) return false;
+  } else if (a == "--tls-key") {
+    if (!arg.need(o.cluster_tls_key, error)) return false;
+  } else if (a == "--tls-cafile") {
+    if (!arg.need(o.cluster_tls_cafile, error)) return false;
   } else if (a == "--log-level") {
     if (!arg.need(o.log_level, error)) return false;
     if (o.log_level != "trace" && o.log_level != "debug" && o.log_level != "info" && o.log_level != "warn" &&

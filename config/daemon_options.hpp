@@ -152,9 +152,17 @@ struct daemon_options {
   int local_trainers = -1;         ///< coordinator: its own trainer slots, 0 = every fit on a worker, -1 = number of cores (cluster.local_trainers, --local-trainers)
   std::string cluster_secret_env = "MLTRAINER_CLUSTER_SECRET";  ///< env var with the shared secret (cluster.secret_env)
   std::string cluster_secret;      ///< from cluster_secret_env only; never logged, sent or stored
+  std::string cluster_tls_certificate;  ///< PEM certificate this node shows its peers; set with the key and CA file, TLS is on (cluster.tls_certificate, --tls-certificate)
+  std::string cluster_tls_key;          ///< its PEM private key (cluster.tls_key, --tls-key)
+  std::string cluster_tls_cafile;       ///< PEM CA certificate(s) that must have signed a peer's certificate (cluster.tls_cafile, --tls-cafile)
+  int cluster_call_deadline_ms = 0;  ///< coordinator: one deadline for every forwarded trainer request, 1000..30000; 0 = the built-in ones (cluster.call_deadline_ms)
   bool worker = false;             ///< run as a worker node (--worker)
   std::string join;                ///< worker: the coordinator's HOST:PORT (--join)
   int worker_trainers = 0;         ///< worker: trainers it hosts, 0 = number of cores (--trainers)
+  /// Node-to-node traffic over TLS (any TLS setting given; the checks ask for all three).
+  bool cluster_tls() const {
+    return !cluster_tls_certificate.empty() || !cluster_tls_key.empty() || !cluster_tls_cafile.empty();
+  }
 
   // schedules
   std::vector<schedule_options> schedules;  ///< scheduled trials and paper updates (schedules)

@@ -40,10 +40,12 @@ struct door_config {
 caf::actor spawn_door(caf::actor_system& sys, door_config cfg);
 
 /// How long one forwarded request may take before its node counts as stuck
-/// and the trainer moves; below the engine's own timeouts.
-std::chrono::milliseconds call_deadline(std::uint16_t kind);
+/// and the trainer moves; below the engine's own timeouts. `every` above
+/// zero (cluster.call_deadline_ms) replaces them all.
+std::chrono::milliseconds call_deadline(std::uint16_t kind, std::chrono::milliseconds every = {});
 
-/// A trainer for the engine that lives wherever the door places it.
-trainer_actor spawn_remote_trainer(caf::actor_system& sys, caf::actor door);
+/// A trainer for the engine that lives wherever the door places it; `every`
+/// as for call_deadline.
+trainer_actor spawn_remote_trainer(caf::actor_system& sys, caf::actor door, std::chrono::milliseconds every = {});
 
 }  // namespace mlt::actors::cluster

@@ -38,6 +38,7 @@ struct call {
 
 struct remote_state {
   caf::actor door;
+  std::chrono::milliseconds deadline{0};  // cluster.call_deadline_ms; 0 = call_deadline's own
   caf::actor engine;  // whoever sent the prepare: told when the trainer moves
   std::optional<msg::placement> at;
   std::vector<call> log;     // answered since the last prepare; replayed after a move
@@ -51,6 +52,7 @@ struct remote_state {
   std::uint64_t activity = 0;  // bumped by every request; an older idle tick is void
   std::int64_t trial_id = 0;
   std::int32_t last_step = 0;
+  std::int32_t optimize_told = 0;  // evaluations of the optimisation in flight the engine has seen
   std::string moved_from;  // the lost node, until the transcript says so
   std::string moved_why;
   static inline const char* name = "remote_trainer";
@@ -204,7 +206,7 @@ void pump(remote_self self) {
   st.busy = true;
   const auto gen = st.generation;
   const auto sent = static_cast<std::int64_t>(env.bytes.size());
-  self->request(st.at->host, call_deadline(c.kind), std::move(env))
+  self->request(st.at->host, call_deadline(c.kind, st.deadline), std::move(env))
       .then(
           [=](msg::remote_call& r) {
             metrics::count_cluster_call(sent, static_cast<std::int64_t>(r.bytes.size()));
@@ -245,6 +247,7 @@ caf::result<Rep> submit(remote_self self, Req& req) {
   }
   std::string artifact;  // where the coordinator keeps the model file a worker wrote
   if constexpr (std::is_same_v<Req, msg::evaluate_request>) artifact = req.artifact_path;
+  if constexpr (std::is_same_v<Req, msg::optimize_request>) st.optimize_told = 0;
   c.reply = [rp, artifact](const msg::remote_call& r) mutable {
     Rep rep;
     if (!open(r, rep))
@@ -261,23 +264,29 @@ caf::result<Rep> submit(remote_self self, Req& req) {
   return rp;
 }
 
-remote_trainer_actor::behavior_type remote_behavior(remote_self self, caf::actor door) {
+remote_trainer_actor::behavior_type remote_behavior(remote_self self, caf::actor door,
+                                                    std::chrono::milliseconds deadline) {
   harden(self);
   self->state.door = std::move(door);
+  self->state.deadline = deadline;
   self->set_down_handler([=](caf::down_msg& d) {
     auto& st = self->state;
     if (st.at && st.at->host.address() == d.source) move_away(self, "was lost");
   });
-  // Evaluations of an optimisation, on to the engine (not while replaying:
-  // it has seen them).
+  // Evaluations of an optimisation, on to the engine once each: not while
+  // replaying, nor again when the optimisation in flight runs anew after a
+  // move (the engine records each evaluation as a fitted configuration).
   self->set_default_handler([=](caf::scheduled_actor*, caf::message_view& x) -> caf::result<caf::message> {
     auto& st = self->state;
     auto& content = x.content();
     msg::optimize_step s;
     if (content.match_elements<msg::remote_call>()) {
       const auto& c = content.get_as<msg::remote_call>(0);
-      if (c.kind == kind_optimize_step && st.engine && st.replayed >= st.log.size() && open(c, s))
+      if (c.kind == kind_optimize_step && st.engine && st.replayed >= st.log.size() && open(c, s) &&
+          s.index > st.optimize_told) {
+        st.optimize_told = s.index;
         self->send(caf::actor_cast<engine_actor>(st.engine), s);
+      }
     }
     return caf::message{};
   });
@@ -306,7 +315,8 @@ remote_trainer_actor::behavior_type remote_behavior(remote_self self, caf::actor
 
 }  // namespace
 
-std::chrono::milliseconds call_deadline(std::uint16_t kind) {
+std::chrono::milliseconds call_deadline(std::uint16_t kind, std::chrono::milliseconds every) {
+  if (every.count() > 0) return every;
   // The engine waits 10 min for an optimisation, 1 min for a walk-forward
   // step and 5 min for the rest; a move needs time for the replay too.
   if (kind == kind_of<msg::optimize_request>) return 8min;
@@ -314,8 +324,8 @@ std::chrono::milliseconds call_deadline(std::uint16_t kind) {
   return 3min;
 }
 
-trainer_actor spawn_remote_trainer(caf::actor_system& sys, caf::actor door) {
-  return sys.spawn(remote_behavior, std::move(door));  // seen by the engine as a trainer
+trainer_actor spawn_remote_trainer(caf::actor_system& sys, caf::actor door, std::chrono::milliseconds every) {
+  return sys.spawn(remote_behavior, std::move(door), every);  // seen by the engine as a trainer
 }
 
 }  // namespace mlt::actors::cluster

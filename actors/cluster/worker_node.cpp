@@ -15,6 +15,7 @@
 
 #include "actors/cluster/cluster.hpp"
 #include "actors/cluster/crypto.hpp"
+#include "actors/cluster/transport.hpp"
 #include "messages/type_ids.hpp"
 
 namespace mlt::actors::cluster {
@@ -34,6 +35,19 @@ std::string host_name() {
 }
 
 enum class joined { yes, refused, failed };
+
+// What a failed connection most likely means. A TLS coordinator closes a
+// plain worker's connection in CAF's handshake; a plain one never answers a
+// TLS worker's hello, which CAF reports as it does an empty port.
+std::string reach_hint(const caf::error& e, bool tls) {
+  if (e == caf::sec::disconnect_during_handshake)
+    return tls ? "; the coordinator closed the connection in the handshake: does its certificate chain to "
+                 "--tls-cafile, and does it trust ours?"
+               : "; the coordinator closed the connection in the handshake: it probably uses TLS, so give this "
+                 "worker --tls-certificate, --tls-key and --tls-cafile (cluster.tls_*)";
+  if (e == caf::sec::cannot_connect_to_node && tls) return "; nothing listens there, or the coordinator does not use TLS";
+  return "";
+}
 
 }  // namespace
 
@@ -99,14 +113,13 @@ struct worker_node::impl {
   // Until stopped: connect, join, serve until the coordinator goes away.
   void run() {
     auto backoff = std::chrono::milliseconds(first_backoff);
-    bool reported = false;
+    std::string reported;  // said once until it changes
     while (!stopping) {
-      auto door = caf::io::remote_actor(*sys, host, port);
+      auto door = reach_door(*sys, host, port, opts);
       if (!door) {
-        if (!reported)
-          log->warn("cannot reach the coordinator at {}:{} ({}); retrying with backoff", host, port,
-                    sys->render(door.error()));
-        reported = true;
+        const auto why = sys->render(door.error()) + reach_hint(door.error(), opts.cluster_tls());
+        if (why != reported) log->warn("cannot reach the coordinator at {}:{} ({}); retrying with backoff", host, port, why);
+        reported = why;
         if (!pause(backoff)) return;
         backoff = std::min(std::chrono::milliseconds(max_backoff), backoff * 2);
         continue;
@@ -120,7 +133,7 @@ struct worker_node::impl {
       }
       log->info("joined the coordinator at {}:{} as {} with {} trainer(s)", host, port, node_id, trainers);
       backoff = first_backoff;
-      reported = false;
+      reported.clear();
       caf::scoped_actor self{*sys};
       self->monitor(*door);
       bool lost = false;
@@ -151,7 +164,7 @@ void worker_node::start() {
   w.log->set_level(spdlog::level::from_str(w.opts.log_level));
   w.log->flush_on(spdlog::level::info);
   msg::register_message_types(w.cfg);
-  w.cfg.load<caf::io::middleman>();
+  load_transport(w.cfg, w.opts);
   w.cfg.set("scheduler.max-threads", std::max(2, cores));
   w.cfg.set("logger.console", caf::atom("none"));
   w.sys = std::make_unique<caf::actor_system>(w.cfg);
@@ -160,7 +173,8 @@ void worker_node::start() {
   w.trainer_host = spawn_trainer_host(*w.sys, w.trainers, [fits = w.fits](caf::actor_system& sys) {
     return spawn_trainer(sys, thread_mode::detached, fits);
   });
-  w.log->info("mltrainerd worker: {} trainer(s), joining {}:{}", w.trainers, w.host, w.port);
+  w.log->info("mltrainerd worker: {} trainer(s), joining {}:{} over {}", w.trainers, w.host, w.port,
+              transport_name(w.opts));
   w.loop = std::thread([&w] { w.run(); });
 }
 

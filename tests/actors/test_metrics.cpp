@@ -87,6 +87,37 @@ TEST_CASE("the global registry lists every mltrainer family and the LLM token co
   CHECK(text.find("mltrainer_ws_frames_total{direction=\"out\"} ") != std::string::npos);
 }
 
+TEST_CASE("a cluster node that is no longer listed leaves the node gauges; the others stay", "[metrics][cluster]") {
+  auto& g = mlt::metrics::global();
+  const auto node = [](const char* id, const char* role, int slots, int running, int fits) {
+    return mlt::msg::node_status{id, role, "host", 1, slots, running, fits};
+  };
+  mlt::metrics::set_cluster_nodes({node("coordinator", "coordinator", 2, 0, 3), node("w1", "worker", 1, 1, 4),
+                                   node("w2", "worker", 1, 0, 5)});
+  CHECK(g.value("mltrainer_cluster_node_fits_done", {{"node", "w1"}, {"role", "worker"}}) == 4);
+  CHECK(g.render().find("mltrainer_cluster_node_running{node=\"w1\",role=\"worker\"} 1\n") != std::string::npos);
+  // w1 was lost.
+  mlt::metrics::set_cluster_nodes({node("coordinator", "coordinator", 2, 0, 3), node("w2", "worker", 1, 1, 6)});
+  const auto text = g.render();
+  CHECK(text.find("node=\"w1\"") == std::string::npos);
+  CHECK(text.find("mltrainer_cluster_node_fits_done{node=\"w2\",role=\"worker\"} 6\n") != std::string::npos);
+  CHECK(text.find("mltrainer_cluster_node_slots{node=\"coordinator\",role=\"coordinator\"} 2\n") != std::string::npos);
+  // The families stay declared when no node is left.
+  mlt::metrics::set_cluster_nodes({});
+  CHECK(g.render().find("node=") == std::string::npos);
+  CHECK(g.render().find("# TYPE mltrainer_cluster_node_slots gauge\n") != std::string::npos);
+}
+
+TEST_CASE("keep_only drops the samples of one family whose labels are not kept", "[metrics]") {
+  registry r;
+  r.set("a", {{"node", "x"}}, 1);
+  r.set("a", {{"node", "y"}}, 2);
+  r.set("b", {{"node", "x"}}, 3);
+  r.keep_only("a", {{{"node", "y"}}});
+  r.keep_only("absent", {});
+  CHECK(r.render() == "# TYPE a counter\na{node=\"y\"} 2\n# TYPE b counter\nb{node=\"x\"} 3\n");
+}
+
 TEST_CASE("a token bucket allows a burst of its rate, then one message per refill interval", "[metrics][rate]") {
   using mlt::actors::token_bucket;
   const auto t0 = token_bucket::clock::time_point{} + std::chrono::hours(1);

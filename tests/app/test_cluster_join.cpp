@@ -51,3 +51,28 @@ TEST_CASE("a worker reconnects by itself after the coordinator restarts", "[clus
   CHECK(second.daemon.stop() == 0);
   CHECK(w->stop() == 0);
 }
+
+
+TEST_CASE("a TLS coordinator admits neither a worker without TLS nor one whose certificate it does not trust; "
+          "each says why",
+          "[cluster][integration][tls]") {
+  const test_certificate tls, stranger("tls-stranger");
+  coordinator_process coord(fresh_dir("cluster-tls-refused"), 0, tls.flags());
+  worker_process plain(coord.cluster_port);
+  // Trusts the coordinator, but shows a certificate the coordinator's CA file did not sign.
+  worker_process untrusted(coord.cluster_port, 1, test_cluster_secret,
+                           {"--tls-certificate", stranger.certificate, "--tls-key", stranger.key, "--tls-cafile",
+                            tls.certificate});
+  INFO(plain.log());
+  CHECK(plain.printed("the coordinator closed the connection in the handshake: it probably uses TLS, so give this "
+                      "worker --tls-certificate, --tls-key and --tls-cafile",
+                      20));
+  INFO(untrusted.log());
+  CHECK(untrusted.printed("the coordinator closed the connection in the handshake: does its certificate chain to "
+                          "--tls-cafile, and does it trust ours?",
+                          20));
+  CHECK_THAT(http_get(coord.daemon.port(), "/api/cluster"), !Catch::Contains("\"role\":\"worker\""));
+  CHECK(plain.stop() == 0);
+  CHECK(untrusted.stop() == 0);
+  CHECK(coord.daemon.stop() == 0);
+}

@@ -92,8 +92,67 @@ TEST_CASE("the cluster section of the config file") {
   // Off loopback without TLS: allowed, with a warning.
   REQUIRE(c.warnings.size() == 1);
   CHECK_THAT(c.warnings[0].text(), Catch::Contains("without TLS"));
+  CHECK(o.cluster_call_deadline_ms == 0);  // the built-in deadlines
   config_report bad;
   daemon_options b;
   apply_config_json(R"({"cluster": {"prot": 1}})", b, bad);
   CHECK_THAT(bad.error_text(), Catch::Contains("$.cluster.prot: unknown key (did you mean \"port\"?)"));
+}
+
+TEST_CASE("cluster.call_deadline_ms: 0 keeps the built-in deadlines, 1000..30000 replaces them, else named") {
+  daemon_options o;
+  config_report r;
+  apply_config_json(R"({"cluster": {"call_deadline_ms": 4000}})", o, r);
+  REQUIRE(r.ok());
+  CHECK(o.cluster_call_deadline_ms == 4000);
+  for (const char* bad : {R"({"cluster": {"call_deadline_ms": 500}})", R"({"cluster": {"call_deadline_ms": 60000}})",
+                          R"({"cluster": {"call_deadline_ms": "5s"}})"}) {
+    INFO(bad);
+    daemon_options b;
+    config_report br;
+    apply_config_json(bad, b, br);
+    CHECK_FALSE(br.ok());
+    CHECK_THAT(br.error_text(), Catch::Contains("$.cluster.call_deadline_ms"));
+    CHECK(b.cluster_call_deadline_ms == 0);
+  }
+}
+
+TEST_CASE("TLS between nodes: three files from flags or the file, all or none, each readable") {
+  // Any readable file passes the check; CAF reads them as PEM when the node starts.
+  const std::string readable = std::string(MLT_SOURCE_DIR) + "/config/mltrainer.example.json";
+  const auto secret = env_of({{"MLTRAINER_CLUSTER_SECRET", "0123456789abcdef01"}});
+  daemon_options o;
+  std::string err;
+  REQUIRE(parse({"--worker", "--join", "10.0.0.1:8766", "--tls-certificate", readable, "--tls-key=" + readable,
+                 "--tls-cafile", readable},
+                o, err));
+  CHECK(o.cluster_tls());
+  CHECK(o.cluster_tls_key == readable);
+  CHECK(checked(o, secret).ok());
+
+  daemon_options f;
+  config_report r;
+  apply_config_json(R"({"cluster": {"port": 0, "bind": "10.0.0.2", "tls_certificate": ")" + readable +
+                        R"(", "tls_key": ")" + readable + R"(", "tls_cafile": ")" + readable + R"("}})",
+                    f, r);
+  REQUIRE(r.ok());
+  CHECK(f.cluster_tls_cafile == readable);
+  auto c = checked(f, secret);
+  CHECK(c.ok());
+  CHECK(c.warnings.empty());  // off loopback, but encrypted
+
+  daemon_options half;
+  REQUIRE(parse({"--cluster-port", "0", "--tls-certificate", readable}, half, err));
+  auto h = checked(half, secret);
+  CHECK_FALSE(h.ok());
+  CHECK_THAT(h.error_text(), Catch::Contains("$.cluster.tls_key: TLS between nodes needs cluster.tls_certificate, "
+                                             "tls_key and tls_cafile"));
+  CHECK_THAT(h.error_text(), Catch::Contains("tls_cafile is missing"));
+
+  daemon_options missing;
+  REQUIRE(parse({"--cluster-port", "0", "--tls-certificate", "/nonexistent/node.crt", "--tls-key", readable,
+                 "--tls-cafile", readable},
+                missing, err));
+  CHECK_THAT(checked(missing, secret).error_text(),
+             Catch::Contains("$.cluster.tls_certificate: cannot read /nonexistent/node.crt"));
 }

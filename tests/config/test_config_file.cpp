@@ -284,7 +284,7 @@ TEST_CASE("the example config is complete and passes the check") {
         "commission_per_share", "commission_min", "commission_fixed", "sizing", "size", "vol_lookback",
         "max_concurrent_trials", "parallel_fits", "max_queue", "max_frame_bytes", "max_message_bytes", "messages_per_minute",
         "max_sessions", "state_dir", "level", "file", "max_file_mb", "max_files", "name", "cron", "timezone",
-        "request", "approved", "missed", "enabled", "symbol", "symbols", "local_trainers", "secret_env"}) {
+        "request", "approved", "missed", "enabled", "symbol", "symbols", "local_trainers", "secret_env", "call_deadline_ms"}) {
     INFO(key);
     CHECK(text.find(std::string("\"") + key + "\":") != std::string::npos);
   }

@@ -42,12 +42,17 @@ coordinator_process::coordinator_process(const std::string& dir, int local_train
 
 std::string coordinator_process::log() const { return read_file(state_dir + "/mltrainerd.log"); }
 
-worker_process::worker_process(std::uint16_t cluster_port, int trainers, const std::string& secret) {
+worker_process::worker_process(std::uint16_t cluster_port, int trainers, const std::string& secret,
+                               const std::vector<std::string>& extra, const worker_setup& setup) {
   static int count = 0;
   log_path_ = fresh_dir("worker-" + std::to_string(++count)) + "/worker.log";
   const std::string exe = binary("app/mltrainerd");
-  std::vector<std::string> args = {exe, "--worker", "--join", "127.0.0.1:" + std::to_string(cluster_port),
-                                   "--trainers", std::to_string(trainers)};
+  std::vector<std::string> args = setup.launcher;
+  for (const auto& a : {exe, std::string("--worker"), std::string("--join"),
+                        setup.join_host + ":" + std::to_string(cluster_port), std::string("--trainers"),
+                        std::to_string(trainers)})
+    args.push_back(a);
+  args.insert(args.end(), extra.begin(), extra.end());
   pid_ = fork();
   if (pid_ == 0) {
     const int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -57,7 +62,7 @@ worker_process::worker_process(std::uint16_t cluster_port, int trainers, const s
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    execv(exe.c_str(), argv.data());
+    execvp(argv[0], argv.data());
     _exit(127);
   }
 }
@@ -86,6 +91,27 @@ int worker_process::stop(int sig) {
 worker_process::~worker_process() { stop(SIGKILL); }
 
 std::string worker_process::log() const { return read_file(log_path_); }
+
+bool worker_process::printed(const std::string& text, int seconds) const {
+  for (int i = 0; i < seconds * 10; ++i) {
+    if (log().find(text) != std::string::npos) return true;
+    usleep(100000);
+  }
+  return false;
+}
+
+test_certificate::test_certificate(const std::string& name) {
+  const auto dir = fresh_dir(name);
+  certificate = dir + "/node.crt";
+  key = dir + "/node.key";
+  const std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 2 -subj /CN=mltrainer-" + name +
+                          " -keyout '" + key + "' -out '" + certificate + "' >'" + dir + "/openssl.log' 2>&1";
+  if (std::system(cmd.c_str()) != 0) throw std::runtime_error("openssl req failed: " + read_file(dir + "/openssl.log"));
+}
+
+std::vector<std::string> test_certificate::flags() const {
+  return {"--tls-certificate", certificate, "--tls-key", key, "--tls-cafile", certificate};
+}
 
 std::string http_get(std::uint16_t port, const std::string& path) {
   net::http_client http;

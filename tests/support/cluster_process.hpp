@@ -27,11 +27,19 @@ struct coordinator_process {
   std::string state_dir;
 };
 
+/// Where a worker joins, and what starts it (e.g. `ip netns exec NAME`).
+struct worker_setup {
+  std::string join_host = "127.0.0.1";
+  std::vector<std::string> launcher;
+};
+
 /// `mltrainerd --worker --join 127.0.0.1:PORT --trainers N`, its output in a
-/// file; `secret` replaces the shared one (for a worker that must be refused).
+/// file; `secret` replaces the shared one (for a worker that must be refused);
+/// `extra` are more flags.
 class worker_process {
 public:
-  worker_process(std::uint16_t cluster_port, int trainers = 1, const std::string& secret = test_cluster_secret);
+  worker_process(std::uint16_t cluster_port, int trainers = 1, const std::string& secret = test_cluster_secret,
+                 const std::vector<std::string>& extra = {}, const worker_setup& setup = {});
   ~worker_process();
   worker_process(const worker_process&) = delete;
   worker_process& operator=(const worker_process&) = delete;
@@ -43,10 +51,22 @@ public:
   int wait_exit(int seconds);
   /// Everything it printed so far.
   std::string log() const;
+  /// Waits up to `seconds` for `text` in what it printed.
+  bool printed(const std::string& text, int seconds) const;
 
 private:
   pid_t pid_ = -1;
   std::string log_path_;
+};
+
+/// A self-signed certificate and its key made with `openssl req` in a fresh
+/// folder named after `name`: every node shows it and trusts it (it is its
+/// own CA file).
+struct test_certificate {
+  explicit test_certificate(const std::string& name = "tls");
+  std::string certificate, key;
+  /// --tls-certificate, --tls-key, --tls-cafile with these files.
+  std::vector<std::string> flags() const;
 };
 
 /// GET `path` from the daemon on `port`; the body ("" on failure).

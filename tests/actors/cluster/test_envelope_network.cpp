@@ -11,6 +11,7 @@
 
 #include "actors/cluster/cluster.hpp"
 #include "actors/cluster/envelope.hpp"
+#include "tests/actors/cluster/stub_trainer.hpp"
 #include "messages/type_ids.hpp"
 
 using namespace mlt;
@@ -21,31 +22,19 @@ constexpr double nan_value = std::numeric_limits<double>::quiet_NaN();
 constexpr double inf_value = std::numeric_limits<double>::infinity();
 
 // A trainer whose every fit step measured nothing finite.
-actors::trainer_actor::behavior_type odd_trainer(actors::trainer_actor::pointer) {
-  return {
-      [](msg::prepare_request& r) {
-        msg::prepared p;
-        p.trial_id = r.trial_id;
-        return p;
-      },
-      [](msg::fit_request&) { return msg::fit_started{}; },
-      [](msg::fit_step_request& r) {
-        msg::fit_progress p;
-        p.trial_id = r.trial_id;
-        p.step = 14;
-        p.train_loss = nan_value;
-        p.val_loss = inf_value;
-        p.val_accuracy = -inf_value;
-        p.unit = "epoch";
-        return p;
-      },
-      [](msg::fit_stop_request&) { return msg::fit_kept{}; },
-      [](msg::optimize_request&) { return msg::optimize_outcome{}; },
-      [](msg::evaluate_request&) { return msg::evaluation{}; },
-      [](msg::walk_forward_request&) { return msg::walk_forward_started{}; },
-      [](msg::walk_forward_step_request&) { return msg::walk_forward_progress{}; },
-      [](msg::walk_forward_collect&) { return msg::walk_forward_outcome{}; },
+test::stub_trainer_hooks odd_steps() {
+  test::stub_trainer_hooks h;
+  h.step = [](actors::trainer_actor::pointer, const msg::fit_step_request& r) {
+    msg::fit_progress p;
+    p.trial_id = r.trial_id;
+    p.step = 14;
+    p.train_loss = nan_value;
+    p.val_loss = inf_value;
+    p.val_accuracy = -inf_value;
+    p.unit = "epoch";
+    return caf::result<msg::fit_progress>(p);
   };
+  return h;
 }
 
 struct node_config : caf::actor_system_config {
@@ -62,7 +51,7 @@ TEST_CASE("NaN and infinities of a fit step survive the network in an envelope",
   node_config worker_cfg, coordinator_cfg;
   caf::actor_system worker{worker_cfg}, coordinator{coordinator_cfg};
   auto host = actors::cluster::spawn_trainer_host(worker, 1, [](caf::actor_system& sys) {
-    return actors::trainer_actor{sys.spawn(odd_trainer)};
+    return actors::trainer_actor{sys.spawn(test::stub_trainer, odd_steps())};
   });
   auto port = caf::io::publish(host, 0, "127.0.0.1");
   REQUIRE(port);
