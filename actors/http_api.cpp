@@ -190,7 +190,7 @@ net::server_response trial_file(const http_api_context& ctx, std::string_view id
   if (!rec) return err;
   const auto id = std::to_string(rec->row.trial_id);
   if (!rec->row.has_report)
-    return error(404, "trial " + id + " has no report (it is " + rec->row.status + ")");
+    return error(404, "trial " + id + " has no report (it is " + msg::to_string(rec->row.status) + ")");
   const std::string stem = "mltrainer-trial-" + id;
   const std::string report_json = msg::encode_report(rec->report);
   if (file == "report.html") {

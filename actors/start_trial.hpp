@@ -24,7 +24,7 @@ void hand_to_engine(Self* self, const engine_actor& engine, const store_actor& s
   self->request(engine, std::chrono::seconds(30), std::move(start))
       .then([=](std::int32_t position) { queued(position); },
             [=](caf::error& e) {
-              tell(self, store, msg::set_trial_status{id, "failed", msg::error_sentence(e)});
+              tell(self, store, msg::set_trial_status{id, msg::trial_status::failed, msg::error_sentence(e)});
               refused(e);
             });
 }

@@ -90,9 +90,8 @@ struct decision {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, decision& x) {
-  std::string action_name = to_string(x.action);
-  auto load = caf::meta::load_callback([&] { return read_word(action_words, action_name, x.action, "action"); });
-  return f(caf::meta::type_name("decision"), action_name, x.reason, x.params, x.model, x.brain, x.note, load);
+  auto action_word = word_field(x.action, action_words, "action");
+  return f(caf::meta::type_name("decision"), action_word, x.reason, x.params, x.model, x.brain, x.note);
 }
 
 }  // namespace mlt::msg

@@ -12,6 +12,8 @@
 #include "messages/negotiation.hpp"
 #include "messages/plan.hpp"
 #include "messages/trial.hpp"
+#include "messages/vocabulary.hpp"
+#include "messages/word_field.hpp"
 #include "messages/work.hpp"
 
 namespace mlt::msg {
@@ -67,13 +69,14 @@ typename Inspector::result_type inspect(Inspector& f, relay_after_commit& x) {
 /// Change a trial's status (queued, running, completed, failed, cancelled, interrupted).
 struct set_trial_status {
   std::int64_t trial_id = 0;
-  std::string status;
+  trial_status status = trial_status::queued;
   std::string error;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, set_trial_status& x) {
-  return f(caf::meta::type_name("set_trial_status"), x.trial_id, x.status, x.error);
+  auto status_word = word_field(x.status, trial_status_words, "status");
+  return f(caf::meta::type_name("set_trial_status"), x.trial_id, status_word, x.error);
 }
 
 /// Store the final result; answers true when durable.
@@ -99,7 +102,7 @@ typename Inspector::result_type inspect(Inspector& f, list_trials_query& x) {
 /// One trial as a list row.
 struct trial_row {
   std::int64_t trial_id = 0;
-  std::string status;
+  trial_status status = trial_status::queued;
   std::string symbol;
   std::string model;
   std::string origin;
@@ -116,7 +119,8 @@ struct trial_row {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, trial_row& x) {
-  return f(caf::meta::type_name("trial_row"), x.trial_id, x.status, x.symbol, x.model, x.origin,
+  auto status_word = word_field(x.status, trial_status_words, "status");
+  return f(caf::meta::type_name("trial_row"), x.trial_id, status_word, x.symbol, x.model, x.origin,
            x.created_at, x.updated_at, x.has_report, x.test_accuracy, x.test_n, x.total_return,
            x.buy_hold_return, x.sharpe, x.error);
 }
@@ -265,9 +269,8 @@ struct recorded_decision {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, recorded_decision& x) {
   // Stored by its word, as checkpoints were before the question was typed.
-  std::string word = to_string(x.question);
-  auto load = caf::meta::load_callback([&] { return read_word(question_words, word, x.question, "question"); });
-  return f(caf::meta::type_name("recorded_decision"), word, x.model, x.step, x.answer, load);
+  auto question_word = word_field(x.question, question_words, "question");
+  return f(caf::meta::type_name("recorded_decision"), question_word, x.model, x.step, x.answer);
 }
 
 /// A finished optimiser run: on resume its outcome is re-applied, not searched again.
@@ -325,14 +328,15 @@ struct reopened_trial {
   std::int64_t trial_id = 0;
   trial_plan plan;              ///< as approved
   std::string origin;
-  std::string previous_status;  ///< interrupted | failed
+  trial_status previous_status = trial_status::interrupted;  ///< interrupted | failed
   std::int64_t last_seq = 0;    ///< the transcript's last line; the engine continues after it
   trial_checkpoint checkpoint;  ///< empty (no answers, no counts) if the trial made no decision
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, reopened_trial& x) {
-  return f(caf::meta::type_name("reopened_trial"), x.trial_id, x.plan, x.origin, x.previous_status,
+  auto previous_word = word_field(x.previous_status, trial_status_words, "status");
+  return f(caf::meta::type_name("reopened_trial"), x.trial_id, x.plan, x.origin, previous_word,
            x.last_seq, x.checkpoint);
 }
 

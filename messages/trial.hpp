@@ -48,16 +48,17 @@ struct trial_event {
   std::int64_t trial_id = 0;
   std::int64_t seq = 0;      ///< 1, 2, ... within the trial
   std::int64_t time_ms = 0;  ///< wall clock, ms since epoch
-  std::string speaker;       ///< "engine" | "mlTrainer" | "system"
-  std::string kind;          ///< question | decision | progress | status | warning | error
+  event_speaker speaker = event_speaker::engine;
+  event_kind kind = event_kind::status;
   std::string text;          ///< readable line
   event_data data;            ///< structured payload (none for most lines)
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, trial_event& x) {
-  return f(caf::meta::type_name("trial_event"), x.trial_id, x.seq, x.time_ms, x.speaker, x.kind,
-           x.text, x.data);
+  auto speaker_word = word_field(x.speaker, event_speaker_words, "speaker");
+  auto kind_word = word_field(x.kind, event_kind_words, "event kind");
+  return f(caf::meta::type_name("trial_event"), x.trial_id, x.seq, x.time_ms, speaker_word, kind_word, x.text, x.data);
 }
 
 /// One out-of-sample prediction beside what happened, for the report's
@@ -208,9 +209,8 @@ struct trial_failed {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, trial_failed& x) {
-  std::string word = to_string(x.status);
-  auto load = caf::meta::load_callback([&] { return read_word(trial_status_words, word, x.status, "status"); });
-  return f(caf::meta::type_name("trial_failed"), x.trial_id, word, x.code, x.message, load);
+  auto status_word = word_field(x.status, trial_status_words, "status");
+  return f(caf::meta::type_name("trial_failed"), x.trial_id, status_word, x.code, x.message);
 }
 
 }  // namespace mlt::msg

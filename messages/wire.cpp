@@ -148,8 +148,8 @@ void write_event(json_writer& w, const trial_event& e) {
   w.field("trial_id", e.trial_id)
       .field("seq", e.seq)
       .field("time_ms", e.time_ms)
-      .field("speaker", e.speaker)
-      .field("kind", e.kind)
+      .field("speaker", to_string(e.speaker))
+      .field("kind", to_string(e.kind))
       .field("text", e.text);
   w.key("data").begin_object();
   for (const auto& f : e.data.fields) {
@@ -172,7 +172,7 @@ void write_event(json_writer& w, const trial_event& e) {
 void write_row(json_writer& w, const trial_row& r) {
   w.begin_object()
       .field("trial_id", r.trial_id)
-      .field("status", r.status)
+      .field("status", to_string(r.status))
       .field("symbol", r.symbol)
       .field("model", r.model)
       .field("origin", r.origin)

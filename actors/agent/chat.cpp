@@ -256,9 +256,11 @@ void list_trials(agent_self* self, turn_promise rp, const brain::intent& in) {
             std::string out;
             int shown = 0;
             for (const auto& r : l.trials) {
-              if (in.kind == brain::intent::status && r.status != "running" && r.status != "queued") continue;
+              if (in.kind == brain::intent::status && r.status != msg::trial_status::running &&
+                  r.status != msg::trial_status::queued)
+                continue;
               ++shown;
-              out += "\n  #" + std::to_string(r.trial_id) + "  " + r.status + "  " + r.symbol + "  " + r.model +
+              out += "\n  #" + std::to_string(r.trial_id) + "  " + msg::to_string(r.status) + "  " + r.symbol + "  " + r.model +
                      "  " + r.created_at + (r.origin == "chat" ? "" : "  (" + r.origin + ")");
               if (r.has_report) {
                 char b[160];
@@ -301,9 +303,9 @@ void show_trial(agent_self* self, turn_promise rp, const brain::intent& in) {
               return;
             }
             std::string out = "Trial " + std::to_string(rec.row.trial_id) + ": " + rec.row.symbol + " with " +
-                              rec.row.model + ", " + rec.row.status + ", created " + rec.row.created_at + ".";
+                              rec.row.model + ", " + msg::to_string(rec.row.status) + ", created " + rec.row.created_at + ".";
             if (!rec.row.error.empty()) out += " " + rec.row.error;
-            for (const auto& e : rec.transcript) out += "\n  [" + e.speaker + "] " + e.text;
+            for (const auto& e : rec.transcript) out += "\n  [" + std::string(msg::to_string(e.speaker)) + "] " + e.text;
             rp.deliver(reply(out, rec.row.trial_id));
           },
           [=](caf::error& e) mutable { rp.deliver(error("store_failed", msg::error_sentence(e))); });

@@ -217,7 +217,7 @@ void resume(agent_self* self, turn_promise rp, std::int64_t trial_id) {
                 .then(
                     [=](std::int32_t) mutable {
                       rp.deliver(reply("Resuming trial " + std::to_string(trial_id) + " (" + r.plan.symbol + " with " +
-                                           r.plan.model + ", " + r.previous_status + " before)" + from +
+                                           r.plan.model + ", " + msg::to_string(r.previous_status) + " before)" + from +
                                            "; its transcript continues.",
                                        trial_id));
                     },

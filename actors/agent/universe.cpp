@@ -134,7 +134,7 @@ bool cancel_waiting(agent_self* self, std::int64_t trial_id) {
   if (it == st.waiting_arms.end()) return false;
   st.waiting_arms.erase(it);
   const std::string text = "cancelled by the person before it started";
-  tell(self, st.cfg.store, msg::set_trial_status{trial_id, "cancelled", text});
+  tell(self, st.cfg.store, msg::set_trial_status{trial_id, msg::trial_status::cancelled, text});
   tell(self, st.observer, msg::trial_failed{trial_id, msg::trial_status::cancelled, "cancelled", text});
   arm_done(self, trial_id, nullptr, nullptr, "cancelled: " + text);
   // Not trial_finished: it was never running, so no waiting arm takes its place.

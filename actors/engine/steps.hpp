@@ -81,7 +81,7 @@ void ask(engine_self* self, std::int64_t id, Question q, msg::decision_context c
     return;
   }
   if (!diverged.empty())
-    emit(self, *run, "engine", "warning",
+    emit(self, *run, event_speaker::engine, event_kind::warning,
          "The resumed trial stops re-applying its recorded decisions: " + diverged + ". From here the agent is asked.");
   const auto deadline = self->state.cfg.decision_deadline;
   self->request(run->agent, deadline, q)

@@ -21,8 +21,11 @@
 
 namespace mlt::actors::engine {
 
+using msg::event_kind;
+using msg::event_speaker;
+
 /// Records one line of the run's transcript.
-void emit(engine_self* self, trial_run& run, std::string speaker, std::string kind, std::string text,
+void emit(engine_self* self, trial_run& run, event_speaker speaker, event_kind kind, std::string text,
           msg::event_data data = {});
 
 /// To the observer behind the transcript lines already sent to the store.

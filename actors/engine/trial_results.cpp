@@ -45,9 +45,9 @@ void ask_results(engine_self* self, std::int64_t id, const msg::evaluation& ev) 
       .add("parameter_count", ev.parameter_count).add("train_accuracy", ev.train.accuracy).add("val_accuracy", ev.val.accuracy)
       .add("val_auc", ev.val.roc_auc).add("val_n", static_cast<std::uint64_t>(ev.val.n));
   const bool asks = budget_left(*run) > 0;
-  emit(self, *run, "engine", asks ? "question" : "status", initial_results_line(run->model, ev, asks), std::move(w));
+  emit(self, *run, event_speaker::engine, asks ? event_kind::question : event_kind::status, initial_results_line(run->model, ev, asks), std::move(w));
   if (!asks) {
-    emit(self, *run, "engine", "status", "Decision budget spent; going to the final evaluation.");
+    emit(self, *run, event_speaker::engine, event_kind::status, "Decision budget spent; going to the final evaluation.");
     finalize(self, id);
     return;
   }
@@ -69,10 +69,10 @@ void apply_optimization(engine_self* self, std::int64_t id, int budget, const ms
   else run->configs_recorded += out.evaluations;  // recorded before the interruption, under these keys
   run->params = out.best_params;
   save_checkpoint(self, *run);  // before the outcome is shown
-  emit(self, *run, "engine", "status", optimizer_line(out, replayed),
+  emit(self, *run, event_speaker::engine, event_kind::status, optimizer_line(out, replayed),
        msg::event_data{}.add("phase", "optimize").add("fraction", 1));
   if (out.evaluations < budget)
-    emit(self, *run, "engine", "warning", optimizer_cut_short(optimize_seconds, out.evaluations, budget));
+    emit(self, *run, event_speaker::engine, event_kind::warning, optimizer_cut_short(optimize_seconds, out.evaluations, budget));
   fit(self, id);
 }
 
@@ -84,7 +84,7 @@ void publish_report(engine_self* self, std::int64_t id, msg::trial_report tr) {
           [=](bool) {
             auto* run = find(self, id);
             if (!run) return;
-            emit(self, *run, "mlTrainer", "report", tr.report.answer);
+            emit(self, *run, event_speaker::mltrainer, event_kind::report, tr.report.answer);
             tell_observer(self, *run, tr);
             finish(self, id);
           },
@@ -94,7 +94,7 @@ void publish_report(engine_self* self, std::int64_t id, msg::trial_report tr) {
 // The agent writes the report; if it cannot, the rules brain does and says so.
 void request_report(engine_self* self, trial_run& run, const msg::trial_summary& s) {
   const auto id = run.id;
-  emit(self, run, "engine", "question", "Trial finished. Please write the report.",
+  emit(self, run, event_speaker::engine, event_kind::question, "Trial finished. Please write the report.",
        msg::event_data{}.add("question", "report"));
   self->request(run.agent, self->state.cfg.decision_deadline * 3, s)
       .then(
@@ -126,7 +126,7 @@ void trade_test_part(engine_self* self, std::int64_t id, const msg::evaluation& 
           [=](msg::paper_outcome& po) {
             auto* run = find(self, id);
             if (!run) return;
-            emit(self, *run, "engine", "status", test_paper_line(po));
+            emit(self, *run, event_speaker::engine, event_kind::status, test_paper_line(po));
             request_report(self, *run, summarize(*run, ev, po, wf));
           },
           [=](caf::error& e) { fail(self, id, "paper_failed", msg::error_sentence(e)); });
@@ -137,18 +137,18 @@ void on_test_evaluation(engine_self* self, std::int64_t id, const msg::evaluatio
   if (!run) return;
   if (!ev.selection.empty()) {
     if (ev.model != run->model || ev.params != run->params)
-      emit(self, *run, "engine", "status",
+      emit(self, *run, event_speaker::engine, event_kind::status,
            "Of the fits evaluated on validation, " + ev.selection + " is the best: " + ev.model + " (" +
                params_text(ev.params) + "). That one goes to the test part.");
     run->model = ev.model;
     run->params = ev.params;
   }
-  emit(self, *run, "engine", "status", final_evaluation_line(run->model, run->fit.test_range, ev));
+  emit(self, *run, event_speaker::engine, event_kind::status, final_evaluation_line(run->model, run->fit.test_range, ev));
   // Evidence over the whole history before the test-part trading.
   walk_forward_hooks hooks;
   hooks.find = [=](std::int64_t i) { return find(self, i); };
-  hooks.emit = [=](trial_run& r, const std::string& kind, const std::string& text, msg::event_data data) {
-    emit(self, r, "engine", kind, text, std::move(data));
+  hooks.emit = [=](trial_run& r, event_kind kind, const std::string& text, msg::event_data data) {
+    emit(self, r, event_speaker::engine, kind, text, std::move(data));
   };
   run_walk_forward(self, id, run->model, run->params, std::move(hooks),
                    [=](msg::walk_forward_result wf) { trade_test_part(self, id, ev, wf); });
@@ -186,8 +186,8 @@ void optimize(engine_self* self, std::int64_t id, int budget) {
     return;
   }
   if (!diverged.empty())
-    emit(self, *run, "engine", "warning", "The resumed trial stops re-applying its record: " + diverged + ".");
-  emit(self, *run, "engine", "progress",
+    emit(self, *run, event_speaker::engine, event_kind::warning, "The resumed trial stops re-applying its record: " + diverged + ".");
+  emit(self, *run, event_speaker::engine, event_kind::progress,
        "Optimising " + run->model + " hyperparameters by walk-forward validation on the training and early-stopping "
        "rows (budget " + std::to_string(budget) + " evaluations; the test part stays untouched)...",
        msg::event_data{}.add("phase", "optimize").add("fraction", 0));
@@ -197,7 +197,7 @@ void optimize(engine_self* self, std::int64_t id, int budget) {
           [=](caf::error& e) {
             auto* run = find(self, id);
             if (!run) return;
-            emit(self, *run, "engine", "warning",
+            emit(self, *run, event_speaker::engine, event_kind::warning,
                  "Optimisation failed (" + msg::error_sentence(e) + "); keeping the current model.");
             finalize(self, id);
           });
@@ -224,7 +224,7 @@ void finalize(engine_self* self, std::int64_t id) {
             const std::string why = "The store could not count the configurations fitted for " + run->plan.symbol +
                                     " on this daemon (" + msg::error_sentence(e) +
                                     "); the deflated Sharpe ratio counts only this trial's.";
-            emit(self, *run, "engine", "warning", why);
+            emit(self, *run, event_speaker::engine, event_kind::warning, why);
             run->warnings.push_back(why);
             test_and_report(self, id);
           });

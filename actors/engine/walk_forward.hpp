@@ -22,7 +22,7 @@ namespace mlt::actors {
 struct walk_forward_hooks {
   std::function<trial_run*(std::int64_t)> find;
   /// (run, kind, text, data) as an engine line.
-  std::function<void(trial_run&, const std::string&, const std::string&, msg::event_data)> emit;
+  std::function<void(trial_run&, msg::event_kind, const std::string&, msg::event_data)> emit;
 };
 
 /// Runs the phase for `model` with `params` and calls `then` with the result;

@@ -98,7 +98,7 @@ void set_status(store_self* self, const msg::set_trial_status& m) {
   self->state.unsaved_status[m.trial_id] = m;
   write_unsaved_status(self);
   if (self->state.unsaved_status.count(m.trial_id))
-    caf::aout(self) << "store error: trial " << m.trial_id << " stays '" << m.status
+    caf::aout(self) << "store error: trial " << m.trial_id << " stays '" << msg::to_string(m.status)
                     << "' unsaved until the database accepts writes again" << std::endl;
 }
 

@@ -23,10 +23,23 @@ const char* row_columns =
     "id, status, symbol, model, origin, created_at, updated_at, report_bin IS NOT NULL, "
     "test_accuracy, test_n, total_return, buy_hold_return, sharpe, error";
 
+// Words this daemon does not know (a database a later version wrote, or one
+// edited by hand) still read, so the trial and its transcript still show: a
+// line as the daemon's own status line, a trial as failed with an error that
+// names the word.
+msg::event_speaker speaker_of(const std::string& word) {
+  return msg::parse_event_speaker(word).value_or(msg::event_speaker::system);
+}
+
+msg::event_kind kind_of(const std::string& word) {
+  return msg::parse_event_kind(word).value_or(msg::event_kind::status);
+}
+
 msg::trial_row read_row(stmt& s) {
   msg::trial_row r;
   r.trial_id = s.i64(0);
-  r.status = s.text(1);
+  const std::string status = s.text(1);
+  r.status = msg::parse_trial_status(status).value_or(msg::trial_status::failed);
   r.symbol = s.text(2);
   r.model = s.text(3);
   r.origin = s.text(4);
@@ -39,6 +52,8 @@ msg::trial_row read_row(stmt& s) {
   r.buy_hold_return = s.f64(11);
   r.sharpe = s.f64(12);
   r.error = s.text(13);
+  if (!msg::parse_trial_status(status))
+    r.error = "the database holds the unknown status '" + status + "'" + (r.error.empty() ? "" : "; " + r.error);
   return r;
 }
 
@@ -461,14 +476,15 @@ void trial_db::append_event(const msg::trial_event& e) {
   stmt s(db_,
          "INSERT OR REPLACE INTO events(trial_id, seq, time_ms, speaker, kind, text, data_bin) "
          "VALUES(?,?,?,?,?,?,?)");
-  s.bind(1, e.trial_id).bind(2, e.seq).bind(3, e.time_ms).bind(4, e.speaker).bind(5, e.kind).bind(6, e.text);
+  s.bind(1, e.trial_id).bind(2, e.seq).bind(3, e.time_ms).bind(4, msg::to_string(e.speaker));
+  s.bind(5, msg::to_string(e.kind)).bind(6, e.text);
   s.bind(7, encode_record(e.data, "a transcript line's data"));
   s.step();
 }
 
-void trial_db::set_status(std::int64_t trial_id, const std::string& status, const std::string& error) {
+void trial_db::set_status(std::int64_t trial_id, msg::trial_status status, const std::string& error) {
   stmt s(db_, "UPDATE trials SET status=?, error=?, updated_at=? WHERE id=?");
-  s.bind(1, status).bind(2, error).bind(3, utc_now_iso()).bind(4, trial_id);
+  s.bind(1, msg::to_string(status)).bind(2, error).bind(3, utc_now_iso()).bind(4, trial_id);
   s.step();
 }
 
@@ -510,8 +526,8 @@ msg::trial_record trial_db::get(std::int64_t trial_id) {
     ev.trial_id = e.i64(0);
     ev.seq = e.i64(1);
     ev.time_ms = e.i64(2);
-    ev.speaker = e.text(3);
-    ev.kind = e.text(4);
+    ev.speaker = speaker_of(e.text(3));
+    ev.kind = kind_of(e.text(4));
     ev.text = e.text(5);
     ev.data = read_record<msg::event_data>(e.blob(6), "the data of transcript line " + std::to_string(ev.seq) + of);
     rec.transcript.push_back(std::move(ev));
@@ -586,11 +602,13 @@ msg::reopened_trial trial_db::reopen_trial(std::int64_t trial_id) {
       stmt s(db_, "SELECT status, origin, plan_bin, error FROM trials WHERE id=?");
       s.bind(1, trial_id);
       if (!s.step()) throw std::runtime_error("there is no trial " + std::to_string(trial_id));
-      out.previous_status = s.text(0);
+      const std::string status = s.text(0);
+      const auto previous = msg::parse_trial_status(status);
       out.origin = s.text(1);
-      if (out.previous_status != "interrupted" && out.previous_status != "failed")
-        throw std::runtime_error("trial " + std::to_string(trial_id) + " is " + out.previous_status +
+      if (previous != msg::trial_status::interrupted && previous != msg::trial_status::failed)
+        throw std::runtime_error("trial " + std::to_string(trial_id) + " is " + status +
                                  "; only an interrupted or failed trial can be resumed");
+      out.previous_status = *previous;
       out.plan = read_record<msg::trial_plan>(s.blob(2), "the stored plan of trial " + std::to_string(trial_id));
       error = s.text(3);
     }
@@ -615,9 +633,10 @@ msg::reopened_trial trial_db::reopen_trial(std::int64_t trial_id) {
     e.time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                     std::chrono::system_clock::now().time_since_epoch())
                     .count();
-    e.speaker = "system";
-    e.kind = "status";
-    e.text = "Trial " + std::to_string(trial_id) + " resumed after interruption (it was " + out.previous_status +
+    e.speaker = msg::event_speaker::system;
+    e.kind = msg::event_kind::status;
+    e.text = "Trial " + std::to_string(trial_id) + " resumed after interruption (it was " +
+             msg::to_string(out.previous_status) +
              (error.empty() ? "" : ": " + error) + "); " +
              (out.checkpoint.answers.empty()
                   ? (unreadable.empty() ? std::string("no decision had been made, so ") : unreadable) +

@@ -35,7 +35,7 @@ public:
   /// Marks the proposal approved (if any) and creates a queued trial.
   std::int64_t create_trial(std::int64_t proposal_id, const msg::trial_plan& plan, const std::string& origin);
   void append_event(const msg::trial_event& e);
-  void set_status(std::int64_t trial_id, const std::string& status, const std::string& error);
+  void set_status(std::int64_t trial_id, msg::trial_status status, const std::string& error);
   void save_report(const msg::trial_report& r);
   msg::trial_list list(int limit);
   msg::trial_record get(std::int64_t trial_id);

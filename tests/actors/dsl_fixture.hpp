@@ -147,7 +147,7 @@ struct dsl_fixture : test_coordinator_fixture<dsl_config> {
     return "";
   }
 
-  static const msg::trial_event* find_line(const std::vector<msg::trial_event>& lines, const std::string& kind,
+  static const msg::trial_event* find_line(const std::vector<msg::trial_event>& lines, msg::event_kind kind,
                                            const std::string& part = "") {
     for (const auto& l : lines)
       if (l.kind == kind && l.text.find(part) != std::string::npos) return &l;

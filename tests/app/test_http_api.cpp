@@ -52,12 +52,12 @@ std::int64_t seed_store(caf::actor_system& sys, const mlt::actors::store_actor& 
     mlt::msg::record_event ev;
     ev.event.trial_id = id;
     ev.event.seq = seq;
-    ev.event.speaker = "engine";
-    ev.event.kind = "status";
+    ev.event.speaker = mlt::msg::event_speaker::engine;
+    ev.event.kind = mlt::msg::event_kind::status;
     ev.event.text = "line " + std::to_string(seq);
     self->send(store, ev);
   }
-  self->send(store, mlt::msg::set_trial_status{id, "failed", "no data"});
+  self->send(store, mlt::msg::set_trial_status{id, mlt::msg::trial_status::failed, "no data"});
   self->request(store, 10s, mlt::msg::create_trial{0, plan, "schedule:nightly"})
       .receive([](std::int64_t) {}, [&](caf::error& e) { FAIL(sys.render(e)); });
   return id;

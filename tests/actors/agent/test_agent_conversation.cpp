@@ -451,7 +451,7 @@ CAF_TEST(a long universe is handed to the engine a window at a time and a waitin
   CAF_CHECK(t.text.find("before it started") != std::string::npos);
   CAF_REQUIRE(!stored->statuses.empty());
   CAF_CHECK_EQUAL(stored->statuses.back().trial_id, last);
-  CAF_CHECK_EQUAL(stored->statuses.back().status, "cancelled");
+  CAF_CHECK(stored->statuses.back().status == msg::trial_status::cancelled);
   CAF_CHECK_EQUAL(started->size(), 30u);  // a cancelled waiting arm frees no slot
 
   // An arm that ends lets the next waiting one start.

@@ -99,8 +99,8 @@ CAF_TEST(what the session observes becomes frames) {
   msg::trial_event e;
   e.trial_id = 3;
   e.seq = 1;
-  e.speaker = "engine";
-  e.kind = "status";
+  e.speaker = msg::event_speaker::engine;
+  e.kind = msg::event_kind::status;
   e.text = "Trial 3 started";
   self->send(session, e);
   expect((msg::trial_event), from(self).to(session).with(_));

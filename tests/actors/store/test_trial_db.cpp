@@ -65,13 +65,13 @@ TEST_CASE("the store keeps proposals, trials, transcripts and reports across reo
     auto pid = db.save_proposal(plan, "plan text");
     trial = db.create_trial(pid, plan, "chat");
     CHECK(trial > 0);
-    db.set_status(trial, "running", "");
+    db.set_status(trial, msg::trial_status::running, "");
     for (int i = 1; i <= 3; ++i) {
       msg::trial_event e;
       e.trial_id = trial;
       e.seq = i;
-      e.speaker = i % 2 ? "engine" : "mlTrainer";
-      e.kind = "status";
+      e.speaker = i % 2 ? msg::event_speaker::engine : msg::event_speaker::mltrainer;
+      e.kind = msg::event_kind::status;
       e.text = "line " + std::to_string(i);
       db.append_event(e);
     }
@@ -87,7 +87,7 @@ TEST_CASE("the store keeps proposals, trials, transcripts and reports across reo
   store::trial_db db(path);
   auto rec = db.get(trial);
   REQUIRE(rec.found);
-  CHECK(rec.row.status == "completed");
+  CHECK(rec.row.status == msg::trial_status::completed);
   CHECK(rec.row.model == "logistic");
   CHECK(rec.row.test_accuracy == Approx(0.53));
   CHECK(rec.transcript.size() == 3);
@@ -107,11 +107,11 @@ TEST_CASE("trials left running by a crash are marked interrupted, finished ones 
   plan.symbol = "AAPL";
   auto a = db.create_trial(0, plan, "chat");
   auto b = db.create_trial(0, plan, "chat");
-  db.set_status(a, "running", "");
-  db.set_status(b, "failed", "boom");
+  db.set_status(a, msg::trial_status::running, "");
+  db.set_status(b, msg::trial_status::failed, "boom");
   CHECK(db.interrupt_running("daemon restarted") == 1);
-  CHECK(db.get(a).row.status == "interrupted");
-  CHECK(db.get(b).row.status == "failed");
+  CHECK(db.get(a).row.status == msg::trial_status::interrupted);
+  CHECK(db.get(b).row.status == msg::trial_status::failed);
 }
 
 TEST_CASE("a version-1 database is migrated and keeps its trials; portfolios persist") {
@@ -169,13 +169,13 @@ TEST_CASE("an interrupted trial reopens with its exact plan and a transcript lin
   plan.paper.stop_loss = 0.05;
   auto pid = db.save_proposal(plan, "text");
   auto id = db.create_trial(pid, plan, "chat");
-  db.set_status(id, "running", "");
+  db.set_status(id, msg::trial_status::running, "");
   for (int i = 1; i <= 4; ++i) {
     msg::trial_event e;
     e.trial_id = id;
     e.seq = i;
-    e.speaker = "engine";
-    e.kind = "progress";
+    e.speaker = msg::event_speaker::engine;
+    e.kind = msg::event_kind::progress;
     e.text = "step " + std::to_string(i);
     db.append_event(e);
   }
@@ -186,13 +186,13 @@ TEST_CASE("an interrupted trial reopens with its exact plan and a transcript lin
 
   auto re = db.reopen_trial(id);
   CHECK(re.trial_id == id);
-  CHECK(re.previous_status == "interrupted");
+  CHECK(re.previous_status == msg::trial_status::interrupted);
   CHECK(re.last_seq == 5);
   CHECK(re.plan.model == "lstm");
   CHECK(re.plan.pinned == std::vector<std::string>{"model"});
   CHECK(re.plan.paper.stop_loss == Approx(0.05));
   auto rec = db.get(id);
-  CHECK(rec.row.status == "queued");
+  CHECK(rec.row.status == msg::trial_status::queued);
   CHECK(rec.row.error.empty());
   REQUIRE(rec.transcript.size() == 5);
   CHECK(rec.transcript.back().text.find("resumed after interruption") != std::string::npos);
@@ -218,7 +218,7 @@ TEST_CASE("a trial's last checkpoint comes back with its reopening, and the tran
     plan.symbol = "TSLA";
     plan.model = "xgboost";
     id = db.create_trial(0, plan, "chat");
-    db.set_status(id, "running", "");
+    db.set_status(id, msg::trial_status::running, "");
     msg::trial_checkpoint c;
     c.trial_id = id;
     c.decisions = 1;
@@ -269,13 +269,13 @@ TEST_CASE("a trial's last checkpoint comes back with its reopening, and the tran
   msg::trial_plan plan;
   plan.symbol = "AAPL";
   auto other = db.create_trial(0, plan, "chat");
-  db.set_status(other, "failed", "data");
+  db.set_status(other, msg::trial_status::failed, "data");
   auto fresh = db.reopen_trial(other);
   CHECK(fresh.checkpoint.answers.empty());
   CHECK(fresh.checkpoint.configurations == 0);
   CHECK(db.get(other).transcript.back().text.find("from the start") != std::string::npos);
   // An unreadable checkpoint does not block the resume: it restarts and says why.
-  db.set_status(id, "failed", "disk");
+  db.set_status(id, msg::trial_status::failed, "disk");
   {
     sqlite3* raw = nullptr;
     REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);

@@ -225,12 +225,12 @@ TEST_CASE("a schema-5 database migrates to typed records that show what its JSON
   bool decision_params = false;
   for (const auto& e : done.transcript)
     for (const auto& f : e.data.fields)
-      decision_params |= e.kind == "decision" && f.key == "params" && f.type == msg::event_field::kind::numbers;
+      decision_params |= e.kind == msg::event_kind::decision && f.key == "params" && f.type == msg::event_field::kind::numbers;
   CHECK(decision_params);
   CHECK(done.report.summary.plan.paper.long_threshold == 0.51);
   CHECK(done.report.summary.plan.paper.allow_short);
   auto running = db.get(2);
-  CHECK(running.row.status == "interrupted");
+  CHECK(running.row.status == msg::trial_status::interrupted);
   CHECK_FALSE(running.row.has_report);
   CHECK(running.plan.symbol == "AAPL");
   CHECK(msg::encode_trial(running).find("\"plan\":" + plan_json) != std::string::npos);
