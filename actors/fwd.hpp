@@ -53,7 +53,7 @@ using store_actor = caf::typed_actor<
     caf::replies_to<msg::save_pending_proposal>::with<std::int64_t>,  // the proposal id
     caf::replies_to<msg::pending_proposals_query>::with<msg::pending_proposal_list>,
     caf::replies_to<msg::dismiss_proposal>::with<bool>,               // false: it was not waiting
-    caf::replies_to<msg::create_trial>::with<std::int64_t>,           // the trial id
+    caf::replies_to<msg::create_trial>::with<msg::trial_id>,
     caf::replies_to<msg::reopen_trial>::with<msg::reopened_trial>,
     caf::replies_to<msg::interrupt_running>::with<std::int32_t>,      // how many
     caf::reacts_to<msg::record_event>,       // a transcript line; relayed once committed

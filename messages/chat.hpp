@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "messages/ids.hpp"
 #include "messages/plan.hpp"
 
 namespace mlt::msg {
@@ -39,7 +40,7 @@ struct agent_turn {
   std::int64_t proposal_id = 0;   ///< for proposal
   trial_plan plan;                ///< for proposal
   std::string error_code;         ///< for error
-  std::int64_t trial_id = 0;      ///< set when the turn started or named a trial
+  msg::trial_id trial_id;         ///< set when the turn started or named a trial
   std::vector<std::string> symbols;  ///< for a universe proposal: every symbol it runs (empty: one trial)
 };
 

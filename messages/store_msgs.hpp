@@ -9,6 +9,7 @@
 #include <caf/actor.hpp>
 #include <caf/message.hpp>
 
+#include "messages/ids.hpp"
 #include "messages/negotiation.hpp"
 #include "messages/plan.hpp"
 #include "messages/trial.hpp"
@@ -68,7 +69,7 @@ typename Inspector::result_type inspect(Inspector& f, relay_after_commit& x) {
 
 /// Change a trial's status (queued, running, completed, failed, cancelled, interrupted).
 struct set_trial_status {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   trial_status status = trial_status::queued;
   std::string error;
 };
@@ -101,7 +102,7 @@ typename Inspector::result_type inspect(Inspector& f, list_trials_query& x) {
 
 /// One trial as a list row.
 struct trial_row {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   trial_status status = trial_status::queued;
   std::string symbol;
   std::string model;
@@ -136,7 +137,7 @@ typename Inspector::result_type inspect(Inspector& f, trial_list& x) {
 
 /// Fetch one trial; answers trial_record (found = false when unknown).
 struct get_trial_query {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
 };
 
 template <class Inspector>
@@ -249,7 +250,7 @@ typename Inspector::result_type inspect(Inspector& f, dismiss_proposal& x) {
 /// last checkpoint, or an error naming
 /// why not (unknown trial, or a status that cannot be resumed).
 struct reopen_trial {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
 };
 
 template <class Inspector>
@@ -289,7 +290,7 @@ typename Inspector::result_type inspect(Inspector& f, recorded_optimization& x) 
 /// finished optimisation). `decisions` and `configurations` are the budget
 /// spent and the configurations fitted, which a resume keeps.
 struct trial_checkpoint {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   std::int32_t decisions = 0;
   std::int32_t configurations = 0;
   std::vector<std::string> models_tried;
@@ -325,7 +326,7 @@ typename Inspector::result_type inspect(Inspector& f, save_checkpoint& x) {
 }
 
 struct reopened_trial {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   trial_plan plan;              ///< as approved
   std::string origin;
   trial_status previous_status = trial_status::interrupted;  ///< interrupted | failed
@@ -345,7 +346,7 @@ typename Inspector::result_type inspect(Inspector& f, reopened_trial& x) {
 /// trial that redoes them records the same keys (trials stored before schema 5
 /// use the seq of the transcript line that announced them).
 struct fitted_configuration {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   std::int64_t key = 0;
   std::string symbol;
   std::string target;                 ///< "direction-1d"

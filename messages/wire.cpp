@@ -319,10 +319,10 @@ std::string encode_hello(const std::string& version, const std::string& brain) {
   return w.take();
 }
 
-std::string encode_reply(const std::string& text, std::int64_t trial_id) {
+std::string encode_reply(const std::string& text, trial_id about) {
   json_writer w;
   w.begin_object().field("type", "reply").field("text", text);
-  if (trial_id > 0) w.field("trial_id", trial_id);
+  if (about.value > 0) w.field("trial_id", about);
   w.end_object();
   return w.take();
 }

@@ -81,12 +81,12 @@ msg::trial_plan arm_plan(msg::trial_plan plan, const arm_spec& a) {
   return plan;
 }
 
-void start_one(agent_self* self, std::int64_t trial_id, msg::trial_plan plan) {
+void start_one(agent_self* self, msg::trial_id trial_id, msg::trial_plan plan) {
   msg::start_trial start{trial_id, plan, caf::actor_cast<caf::actor>(self), self->state.observer};
   hand_to_engine(
       self, self->state.cfg.engine, self->state.cfg.store, start, [](std::int32_t) {},
       [=](const caf::error& e) {
-        const std::string text = "cannot start trial " + std::to_string(trial_id) + ": " + msg::error_sentence(e);
+        const std::string text = "cannot start trial " + msg::to_string(trial_id) + ": " + msg::error_sentence(e);
         tell(self, self->state.observer, msg::trial_failed{trial_id, msg::trial_status::failed, msg::error_code_word(e, "busy"), text});
         // A comparison or universe arm that never started still ends its row.
         arm_done(self, trial_id, nullptr, nullptr, text);
@@ -96,17 +96,17 @@ void start_one(agent_self* self, std::int64_t trial_id, msg::trial_plan plan) {
 
 // Records every arm as a trial, then answers and starts them in order.
 void start_arms(agent_self* self, turn_promise rp, std::int64_t pid, msg::trial_plan plan,
-                std::vector<arm_spec> arms_in, std::string kind,
-                std::shared_ptr<std::vector<std::int64_t>> ids, bool pid_fresh, std::vector<std::string> skipped) {
+                std::vector<arm_spec> arms_in, std::string kind, std::shared_ptr<std::vector<msg::trial_id>> ids,
+                bool pid_fresh, std::vector<std::string> skipped) {
   auto arms = std::make_shared<std::vector<arm_spec>>(std::move(arms_in));
-  if (!ids) ids = std::make_shared<std::vector<std::int64_t>>();
+  if (!ids) ids = std::make_shared<std::vector<msg::trial_id>>();
   if (ids->size() < arms->size()) {
     const auto& a = (*arms)[ids->size()];
     auto create = [=](std::int64_t proposal_id) mutable {
       self->request(self->state.cfg.store, std::chrono::seconds(30),
                     msg::create_trial{proposal_id, arm_plan(plan, (*arms)[ids->size()]), (*arms)[ids->size()].origin})
           .then(
-              [=](std::int64_t trial_id) mutable {
+              [=](msg::trial_id trial_id) mutable {
                 ids->push_back(trial_id);
                 start_arms(self, rp, pid, plan, *arms, kind, ids, pid_fresh, skipped);
               },
@@ -140,7 +140,7 @@ void start_arms(agent_self* self, turn_promise rp, std::int64_t pid, msg::trial_
   std::string text = (missing.empty() ? "" : missing + ", so I run the rest.\n") +
                      (pid > 0 ? "Approved proposal " + std::to_string(pid) + ". " : std::string());
   if (kind.empty()) {
-    text += "Trial " + std::to_string(ids->front()) + " is starting";
+    text += "Trial " + msg::to_string(ids->front()) + " is starting";
     if ((*arms)[0].mode == trial_mode::llm) text += " with " + brain_label(st, st.active) + " deciding";
     text += ". I will answer the engine's questions as it trains; you can watch here.";
   } else {
@@ -168,7 +168,7 @@ void start_arms(agent_self* self, turn_promise rp, std::int64_t pid, msg::trial_
       arm.trial_id = (*ids)[i];
       c.arms.push_back(arm);
       st.compared_in[(*ids)[i]] = ids->front();
-      text += "\n  trial " + std::to_string((*ids)[i]) + ": " + arm.label;
+      text += "\n  trial " + msg::to_string((*ids)[i]) + ": " + arm.label;
     }
     c.skipped = skipped;
     st.comparisons[ids->front()] = std::move(c);
@@ -195,8 +195,8 @@ void start_arms(agent_self* self, turn_promise rp, std::int64_t pid, msg::trial_
 // id from its last checkpoint (its recorded decisions are re-applied, not
 // asked again; its fits are redone), with the brain now in use for the
 // questions after the record; its transcript continues after the last line.
-void resume(agent_self* self, turn_promise rp, std::int64_t trial_id) {
-  if (trial_id <= 0) {
+void resume(agent_self* self, turn_promise rp, msg::trial_id trial_id) {
+  if (trial_id.value <= 0) {
     rp.deliver(error("missing_trial", "which trial should I resume? For example: \"resume trial 12\""));
     return;
   }
@@ -216,7 +216,7 @@ void resume(agent_self* self, turn_promise rp, std::int64_t trial_id) {
             self->request(st.cfg.engine, std::chrono::seconds(30), go)
                 .then(
                     [=](std::int32_t) mutable {
-                      rp.deliver(reply("Resuming trial " + std::to_string(trial_id) + " (" + r.plan.symbol + " with " +
+                      rp.deliver(reply("Resuming trial " + msg::to_string(trial_id) + " (" + r.plan.symbol + " with " +
                                            r.plan.model + ", " + msg::to_string(r.previous_status) + " before)" + from +
                                            "; its transcript continues.",
                                        trial_id));
@@ -227,7 +227,7 @@ void resume(agent_self* self, turn_promise rp, std::int64_t trial_id) {
                       tell(self, self->state.cfg.store, msg::set_trial_status{trial_id, r.previous_status,
                                                                               "could not resume: " +
                                                                                   msg::error_sentence(e)});
-                      rp.deliver(error("cannot_resume", "trial " + std::to_string(trial_id) +
+                      rp.deliver(error("cannot_resume", "trial " + msg::to_string(trial_id) +
                                                             " could not restart: " + msg::error_sentence(e)));
                     });
           },

@@ -127,7 +127,7 @@ void run_universe(agent_self* self, turn_promise rp, const msg::run_universe& m)
              false, u.missing);
 }
 
-bool cancel_waiting(agent_self* self, std::int64_t trial_id) {
+bool cancel_waiting(agent_self* self, msg::trial_id trial_id) {
   auto& st = self->state;
   auto it = std::find_if(st.waiting_arms.begin(), st.waiting_arms.end(),
                          [&](const auto& w) { return w.first == trial_id; });

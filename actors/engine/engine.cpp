@@ -10,13 +10,13 @@
 
 namespace mlt::actors::engine {
 
-trial_run* live(engine_self* self, std::int64_t id) {
+trial_run* live(engine_self* self, msg::trial_id id) {
   auto it = self->state.runs.find(id);
   if (it == self->state.runs.end() || it->second.cancelled) return nullptr;
   return &it->second;
 }
 
-trial_run* find(engine_self* self, std::int64_t id) {
+trial_run* find(engine_self* self, msg::trial_id id) {
   auto* run = live(self, id);
   if (run && !run->store_failure.empty()) {
     const auto why = run->store_failure;
@@ -26,7 +26,7 @@ trial_run* find(engine_self* self, std::int64_t id) {
   return run;
 }
 
-void finish(engine_self* self, std::int64_t id) {
+void finish(engine_self* self, msg::trial_id id) {
   auto it = self->state.runs.find(id);
   if (it == self->state.runs.end()) return;
   if (it->second.trainer) self->state.idle_trainers.push_back(it->second.trainer);
@@ -34,11 +34,11 @@ void finish(engine_self* self, std::int64_t id) {
   start_next(self);
 }
 
-void fail(engine_self* self, std::int64_t id, const std::string& code, const std::string& message) {
+void fail(engine_self* self, msg::trial_id id, const std::string& code, const std::string& message) {
   auto* run = live(self, id);
   if (!run) return;
   metrics::count_error(code);
-  emit(self, *run, event_speaker::system, event_kind::error, "Trial " + std::to_string(id) + " failed: " + message);
+  emit(self, *run, event_speaker::system, event_kind::error, "Trial " + msg::to_string(id) + " failed: " + message);
   tell(self, self->state.cfg.store, msg::set_trial_status{id, msg::trial_status::failed, message});
   msg::trial_failed tf{id, msg::trial_status::failed, code, message};
   tell_observer(self, *run, tf);
@@ -85,13 +85,13 @@ void start_next(engine_self* self) {
 
 namespace {
 
-caf::error busy(const engine_state& st, std::int64_t trial_id) {
+caf::error busy(const engine_state& st, msg::trial_id trial_id) {
   // Full: say where it would have stood, and that nothing was queued.
   metrics::count_error("busy");
   return caf::make_error(msg::errc::busy,
                          "busy, position " + std::to_string(st.queue.size() + 1) + ": " +
                              std::to_string(st.queue.size()) + " trials are already waiting (the limit is " +
-                             std::to_string(st.cfg.max_queue) + "); trial " + std::to_string(trial_id) +
+                             std::to_string(st.cfg.max_queue) + "); trial " + msg::to_string(trial_id) +
                              " was not queued, try again when one finishes");
 }
 
@@ -102,7 +102,7 @@ caf::result<std::int32_t> enqueue(engine_self* self, const msg::start_trial& m, 
   auto& st = self->state;
   if (st.runs.count(m.trial_id))
     return caf::make_error(msg::errc::duplicate_trial,
-                           "trial " + std::to_string(m.trial_id) + " is already queued or running");
+                           "trial " + msg::to_string(m.trial_id) + " is already queued or running");
   if (static_cast<int>(st.queue.size()) >= st.cfg.max_queue) return busy(st, m.trial_id);
   trial_run run;
   run.id = m.trial_id;
@@ -122,7 +122,7 @@ caf::result<std::int32_t> enqueue(engine_self* self, const msg::start_trial& m, 
   if (st.idle_trainers.empty()) {
     auto& r = st.runs[m.trial_id];
     emit(self, r, event_speaker::system, event_kind::status,
-         "Trial " + std::to_string(m.trial_id) + " waits: busy, position " + std::to_string(position) +
+         "Trial " + msg::to_string(m.trial_id) + " waits: busy, position " + std::to_string(position) +
              " in the queue (all " + std::to_string(st.cfg.max_concurrent) + " trainers busy).");
   }
   start_next(self);
@@ -135,7 +135,7 @@ bool cancel(engine_self* self, const msg::cancel_trial& m) {
   if (it == st.runs.end() || it->second.cancelled) return false;
   auto& run = it->second;
   emit(self, run, event_speaker::system, event_kind::status,
-       "Trial " + std::to_string(m.trial_id) + " cancelled" + (m.reason.empty() ? "." : ": " + m.reason + "."));
+       "Trial " + msg::to_string(m.trial_id) + " cancelled" + (m.reason.empty() ? "." : ": " + m.reason + "."));
   run.cancelled = true;
   tell(self, st.cfg.store, msg::set_trial_status{m.trial_id, msg::trial_status::cancelled, m.reason});
   msg::trial_failed tf{m.trial_id, msg::trial_status::cancelled, "cancelled", m.reason};

@@ -78,8 +78,8 @@ std::string params_text(const std::map<std::string, double>& p) {
   return out.empty() ? "defaults" : out;
 }
 
-std::string started_line(std::int64_t id, const msg::trial_plan& p) {
-  return "Trial " + std::to_string(id) + " started: " + p.symbol + " with " + p.model + ", train_ratio " +
+std::string started_line(msg::trial_id id, const msg::trial_plan& p) {
+  return "Trial " + msg::to_string(id) + " started: " + p.symbol + " with " + p.model + ", train_ratio " +
          fmt("%.2f", p.train_ratio) + ", horizon " + std::to_string(p.horizon) + ", decision budget " +
          std::to_string(p.decision_budget) + ".";
 }

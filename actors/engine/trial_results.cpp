@@ -16,7 +16,7 @@ namespace {
 // a large budget, and then the transcript says the result may not repeat.
 constexpr double optimize_seconds = 120.0;
 
-void apply_results_answer(engine_self* self, std::int64_t id, msg::decision d) {
+void apply_results_answer(engine_self* self, msg::trial_id id, msg::decision d) {
   auto* run = find(self, id);
   if (!run) return;
   announce(self, *run, d);
@@ -36,7 +36,7 @@ void apply_results_answer(engine_self* self, std::int64_t id, msg::decision d) {
   }
 }
 
-void ask_results(engine_self* self, std::int64_t id, const msg::evaluation& ev) {
+void ask_results(engine_self* self, msg::trial_id id, const msg::evaluation& ev) {
   auto* run = find(self, id);
   if (!run) return;
   record_configuration(self, *run, run->config_key, ev.model, ev.params, "fit", &ev);
@@ -45,9 +45,11 @@ void ask_results(engine_self* self, std::int64_t id, const msg::evaluation& ev) 
       .add("parameter_count", ev.parameter_count).add("train_accuracy", ev.train.accuracy).add("val_accuracy", ev.val.accuracy)
       .add("val_auc", ev.val.roc_auc).add("val_n", static_cast<std::uint64_t>(ev.val.n));
   const bool asks = budget_left(*run) > 0;
-  emit(self, *run, event_speaker::engine, asks ? event_kind::question : event_kind::status, initial_results_line(run->model, ev, asks), std::move(w));
+  emit(self, *run, event_speaker::engine, asks ? event_kind::question : event_kind::status,
+       initial_results_line(run->model, ev, asks), std::move(w));
   if (!asks) {
-    emit(self, *run, event_speaker::engine, event_kind::status, "Decision budget spent; going to the final evaluation.");
+    emit(self, *run, event_speaker::engine, event_kind::status,
+         "Decision budget spent; going to the final evaluation.");
     finalize(self, id);
     return;
   }
@@ -59,7 +61,7 @@ void ask_results(engine_self* self, std::int64_t id, const msg::evaluation& ev) 
       [=](msg::decision d) { apply_results_answer(self, id, std::move(d)); });
 }
 
-void apply_optimization(engine_self* self, std::int64_t id, int budget, const msg::optimize_outcome& out,
+void apply_optimization(engine_self* self, msg::trial_id id, int budget, const msg::optimize_outcome& out,
                         bool replayed) {
   auto* run = find(self, id);
   if (!run) return;
@@ -72,12 +74,13 @@ void apply_optimization(engine_self* self, std::int64_t id, int budget, const ms
   emit(self, *run, event_speaker::engine, event_kind::status, optimizer_line(out, replayed),
        msg::event_data{}.add("phase", "optimize").add("fraction", 1));
   if (out.evaluations < budget)
-    emit(self, *run, event_speaker::engine, event_kind::warning, optimizer_cut_short(optimize_seconds, out.evaluations, budget));
+    emit(self, *run, event_speaker::engine, event_kind::warning,
+         optimizer_cut_short(optimize_seconds, out.evaluations, budget));
   fit(self, id);
 }
 
 // Only a stored report is announced: a crash after this loses nothing shown.
-void publish_report(engine_self* self, std::int64_t id, msg::trial_report tr) {
+void publish_report(engine_self* self, msg::trial_id id, msg::trial_report tr) {
   if (!find(self, id)) return;
   self->request(self->state.cfg.store, work_timeout, msg::save_report{tr})
       .then(
@@ -112,7 +115,8 @@ void request_report(engine_self* self, trial_run& run, const msg::trial_summary&
 }
 
 // Paper trades the test part's predictions, then asks for the report.
-void trade_test_part(engine_self* self, std::int64_t id, const msg::evaluation& ev, const msg::walk_forward_result& wf) {
+void trade_test_part(engine_self* self, msg::trial_id id, const msg::evaluation& ev,
+                     const msg::walk_forward_result& wf) {
   auto* run = find(self, id);
   if (!run) return;
   msg::paper_request pr{id, run->series, ev.test_bar_index, ev.test_prob, run->plan.paper};
@@ -132,7 +136,7 @@ void trade_test_part(engine_self* self, std::int64_t id, const msg::evaluation& 
           [=](caf::error& e) { fail(self, id, "paper_failed", msg::error_sentence(e)); });
 }
 
-void on_test_evaluation(engine_self* self, std::int64_t id, const msg::evaluation& ev) {
+void on_test_evaluation(engine_self* self, msg::trial_id id, const msg::evaluation& ev) {
   auto* run = find(self, id);
   if (!run) return;
   if (!ev.selection.empty()) {
@@ -143,10 +147,11 @@ void on_test_evaluation(engine_self* self, std::int64_t id, const msg::evaluatio
     run->model = ev.model;
     run->params = ev.params;
   }
-  emit(self, *run, event_speaker::engine, event_kind::status, final_evaluation_line(run->model, run->fit.test_range, ev));
+  emit(self, *run, event_speaker::engine, event_kind::status,
+       final_evaluation_line(run->model, run->fit.test_range, ev));
   // Evidence over the whole history before the test-part trading.
   walk_forward_hooks hooks;
-  hooks.find = [=](std::int64_t i) { return find(self, i); };
+  hooks.find = [=](msg::trial_id i) { return find(self, i); };
   hooks.emit = [=](trial_run& r, event_kind kind, const std::string& text, msg::event_data data) {
     emit(self, r, event_speaker::engine, kind, text, std::move(data));
   };
@@ -154,11 +159,11 @@ void on_test_evaluation(engine_self* self, std::int64_t id, const msg::evaluatio
                    [=](msg::walk_forward_result wf) { trade_test_part(self, id, ev, wf); });
 }
 
-void test_and_report(engine_self* self, std::int64_t id) {
+void test_and_report(engine_self* self, msg::trial_id id) {
   auto* run = find(self, id);
   if (!run) return;
   const auto& dir = self->state.cfg.models_dir;
-  const std::string artifact = dir.empty() ? std::string() : dir + "/trial_" + std::to_string(id) + ".model";
+  const std::string artifact = dir.empty() ? std::string() : dir + "/trial_" + msg::to_string(id) + ".model";
   self->request(run->trainer, work_timeout, msg::evaluate_request{id, true, true, artifact})
       .then([=](msg::evaluation& ev) { on_test_evaluation(self, id, ev); },
             [=](caf::error& e) { fail(self, id, "eval_failed", msg::error_sentence(e)); });
@@ -167,7 +172,7 @@ void test_and_report(engine_self* self, std::int64_t id) {
 }  // namespace
 
 // ---- step 3: validation results, the agent's big decision.
-void evaluate_initial(engine_self* self, std::int64_t id) {
+void evaluate_initial(engine_self* self, msg::trial_id id) {
   auto* run = find(self, id);
   if (!run) return;
   self->request(run->trainer, work_timeout, msg::evaluate_request{id, false, false, {}})
@@ -175,7 +180,7 @@ void evaluate_initial(engine_self* self, std::int64_t id) {
             [=](caf::error& e) { fail(self, id, "eval_failed", msg::error_sentence(e)); });
 }
 
-void optimize(engine_self* self, std::int64_t id, int budget) {
+void optimize(engine_self* self, msg::trial_id id, int budget) {
   auto* run = find(self, id);
   if (!run) return;
   budget = std::clamp(budget, 1, 100);
@@ -186,7 +191,8 @@ void optimize(engine_self* self, std::int64_t id, int budget) {
     return;
   }
   if (!diverged.empty())
-    emit(self, *run, event_speaker::engine, event_kind::warning, "The resumed trial stops re-applying its record: " + diverged + ".");
+    emit(self, *run, event_speaker::engine, event_kind::warning,
+         "The resumed trial stops re-applying its record: " + diverged + ".");
   emit(self, *run, event_speaker::engine, event_kind::progress,
        "Optimising " + run->model + " hyperparameters by walk-forward validation on the training and early-stopping "
        "rows (budget " + std::to_string(budget) + " evaluations; the test part stays untouched)...",
@@ -207,7 +213,7 @@ void optimize(engine_self* self, std::int64_t id, int budget) {
 
 // The store has every configuration this engine recorded before asking (one
 // mailbox, in order), so the count includes this trial's own fits.
-void finalize(engine_self* self, std::int64_t id) {
+void finalize(engine_self* self, msg::trial_id id) {
   auto* run = find(self, id);
   if (!run) return;
   self->request(self->state.cfg.store, work_timeout, msg::multiple_testing_query{run->plan.symbol, run->fit.target})

@@ -27,7 +27,7 @@ using self_ptr = engine_self*;
 
 // Everything the steps share; lives as long as the phase.
 struct phase {
-  std::int64_t id = 0;
+  msg::trial_id id;
   walk_forward_hooks hooks;
   std::function<void(msg::walk_forward_result)> then;
   std::string window;
@@ -124,7 +124,7 @@ void next_step(self_ptr self, const phase_ptr& ph) {
 
 }  // namespace
 
-void run_walk_forward(self_ptr self, std::int64_t id, const std::string& model,
+void run_walk_forward(self_ptr self, msg::trial_id id, const std::string& model,
                       const std::map<std::string, double>& params, walk_forward_hooks hooks,
                       std::function<void(msg::walk_forward_result)> then) {
   auto* run = hooks.find(id);

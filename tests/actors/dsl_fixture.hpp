@@ -76,7 +76,7 @@ inline caf::behavior scripted_store(caf::event_based_actor*, std::shared_ptr<sto
       },
       [=](msg::create_trial& m) {
         log->created.push_back(m);
-        return ++log->last_trial;
+        return msg::trial_id{++log->last_trial};
       },
       [=](msg::save_universe_report& m) {
         log->universe_reports.push_back(m.report);

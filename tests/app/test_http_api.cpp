@@ -42,12 +42,12 @@ mlt::net::server_request get(const std::string& target, bool authenticated = tru
 // one queued trial.
 std::int64_t seed_store(caf::actor_system& sys, const mlt::actors::store_actor& store) {
   caf::scoped_actor self{sys};
-  std::int64_t id = 0;
+  mlt::msg::trial_id id;
   mlt::msg::trial_plan plan;
   plan.symbol = "TSLA";
   plan.model = "logistic";
   self->request(store, 10s, mlt::msg::create_trial{0, plan, "chat"})
-      .receive([&](std::int64_t i) { id = i; }, [&](caf::error& e) { FAIL(sys.render(e)); });
+      .receive([&](mlt::msg::trial_id i) { id = i; }, [&](caf::error& e) { FAIL(sys.render(e)); });
   for (int seq = 1; seq <= 2; ++seq) {
     mlt::msg::record_event ev;
     ev.event.trial_id = id;
@@ -59,8 +59,8 @@ std::int64_t seed_store(caf::actor_system& sys, const mlt::actors::store_actor& 
   }
   self->send(store, mlt::msg::set_trial_status{id, mlt::msg::trial_status::failed, "no data"});
   self->request(store, 10s, mlt::msg::create_trial{0, plan, "schedule:nightly"})
-      .receive([](std::int64_t) {}, [&](caf::error& e) { FAIL(sys.render(e)); });
-  return id;
+      .receive([](mlt::msg::trial_id) {}, [&](caf::error& e) { FAIL(sys.render(e)); });
+  return id.value;
 }
 
 simdjson::dom::element parse(simdjson::dom::parser& p, const std::string& body) {

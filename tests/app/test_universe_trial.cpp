@@ -98,8 +98,8 @@ TEST_CASE("a trial over AAPL, MSFT and NVDA runs per symbol and answers with one
   CHECK(kept.text == u.str("text"));
   REQUIRE(kept.rows.size() == 2);
   CHECK(kept.rows[0].symbol == "AAPL");
-  CHECK(db.get(trial_of["AAPL"]).row.status == mlt::msg::trial_status::completed);
-  CHECK(db.get(trial_of["NVDA"]).row.origin == "universe");
+  CHECK(db.get(mlt::msg::trial_id{trial_of["AAPL"]}).row.status == mlt::msg::trial_status::completed);
+  CHECK(db.get(mlt::msg::trial_id{trial_of["NVDA"]}).row.origin == "universe");
 }
 
 namespace {

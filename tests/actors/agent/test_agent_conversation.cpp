@@ -22,7 +22,7 @@ namespace {
 // The engine's three questions as a trial of `plan` asks them: a high
 // volatility regime, a validation loss still falling, a validation edge too
 // small to trust.
-msg::volatility_report high_volatility(std::int64_t id, const msg::trial_plan& plan) {
+msg::volatility_report high_volatility(msg::trial_id id, const msg::trial_plan& plan) {
   msg::volatility_report q;
   q.trial_id = id;
   q.symbol = plan.symbol;
@@ -34,7 +34,7 @@ msg::volatility_report high_volatility(std::int64_t id, const msg::trial_plan& p
   return q;
 }
 
-msg::progress_report loss_falling(std::int64_t id, const std::string& model) {
+msg::progress_report loss_falling(msg::trial_id id, const std::string& model) {
   msg::progress_report q;
   q.trial_id = id;
   q.model = model;
@@ -47,7 +47,7 @@ msg::progress_report loss_falling(std::int64_t id, const std::string& model) {
   return q;
 }
 
-msg::initial_results small_edge(std::int64_t id, const std::string& model) {
+msg::initial_results small_edge(msg::trial_id id, const std::string& model) {
   msg::initial_results q;
   q.trial_id = id;
   q.model = model;
@@ -128,14 +128,14 @@ CAF_TEST(run trial on SPY is proposed approved started and its three questions a
   CAF_CHECK_EQUAL(created.plan.symbol, "SPY");
   CAF_CHECK_EQUAL(created.origin, "chat");
   expect((msg::create_trial), from(agent).to(store).with(_));
-  expect((std::int64_t), from(store).to(agent).with(1));
+  expect((msg::trial_id), from(store).to(agent).with(msg::trial_id{1}));
   auto approved = turn();
   CAF_CHECK_EQUAL(approved.kind, msg::agent_turn::reply);
-  CAF_CHECK_EQUAL(approved.trial_id, 1);
+  CAF_CHECK(approved.trial_id == mlt::msg::trial_id{1});
   CAF_CHECK(approved.text.find("Approved proposal 1. Trial 1 is starting") == 0);
 
   auto start = next<msg::start_trial>(engine);
-  CAF_CHECK_EQUAL(start.trial_id, 1);
+  CAF_CHECK(start.trial_id == mlt::msg::trial_id{1});
   CAF_CHECK_EQUAL(start.plan.symbol, "SPY");
   CAF_CHECK_EQUAL(start.plan.model, proposal.plan.model);
   CAF_CHECK_EQUAL(start.plan.train_ratio, proposal.plan.train_ratio);
@@ -145,18 +145,18 @@ CAF_TEST(run trial on SPY is proposed approved started and its three questions a
   expect((std::int32_t), from(engine).to(agent).with(0));
 
   // 1. Volatility: a high regime.
-  auto vd = ask(high_volatility(1, start.plan));
+  auto vd = ask(high_volatility(msg::trial_id{1}, start.plan));
   CAF_CHECK_EQUAL(vd.action, msg::action::set_train_ratio);
   CAF_CHECK_EQUAL(msg::check_decision(vd, {msg::question::volatility, start.plan.model, false}), "");
 
   // 2. Progress: validation loss still falling.
-  const auto pq = loss_falling(1, start.plan.model);
+  const auto pq = loss_falling(msg::trial_id{1}, start.plan.model);
   auto pd = ask(pq);
   CAF_CHECK_EQUAL(pd.action, msg::action::continue_trial);
   CAF_CHECK_EQUAL(msg::check_decision(pd, {msg::question::progress, pq.model}), "");
 
   // 3. Results: a validation edge too small to trust.
-  const auto rq = small_edge(1, start.plan.model);
+  const auto rq = small_edge(msg::trial_id{1}, start.plan.model);
   auto rd = ask(rq);
   CAF_CHECK_NOT_EQUAL(rd.action, msg::action::continue_trial);
   CAF_CHECK_EQUAL(msg::check_decision(rd, {msg::question::results, rq.model, false, rq.budget_left}), "");
@@ -164,7 +164,7 @@ CAF_TEST(run trial on SPY is proposed approved started and its three questions a
 
   // The summary of the finished trial gets the report.
   msg::trial_summary s;
-  s.trial_id = 1;
+  s.trial_id = mlt::msg::trial_id{1};
   s.plan = start.plan;
   s.symbol = "SPY";
   s.model = start.plan.model;
@@ -450,7 +450,7 @@ CAF_TEST(a long universe is handed to the engine a window at a time and a waitin
   CAF_CHECK_EQUAL(t.kind, msg::agent_turn::reply);
   CAF_CHECK(t.text.find("before it started") != std::string::npos);
   CAF_REQUIRE(!stored->statuses.empty());
-  CAF_CHECK_EQUAL(stored->statuses.back().trial_id, last);
+  CAF_CHECK_EQUAL(stored->statuses.back().trial_id, msg::trial_id{last});
   CAF_CHECK(stored->statuses.back().status == msg::trial_status::cancelled);
   CAF_CHECK_EQUAL(started->size(), 30u);  // a cancelled waiting arm frees no slot
 
@@ -458,7 +458,7 @@ CAF_TEST(a long universe is handed to the engine a window at a time and a waitin
   self->send(agent, msg::trial_failed{(*started)[0].trial_id, msg::trial_status::failed, "data_error", "no bars"});
   run();
   CAF_CHECK_EQUAL(started->size(), 31u);
-  CAF_CHECK_EQUAL(started->back().trial_id, (*started)[29].trial_id + 1);
+  CAF_CHECK_EQUAL(started->back().trial_id, msg::trial_id{(*started)[29].trial_id.value + 1});
 }
 
 CAF_TEST(more symbols than the limit are refused and nothing is proposed) {

@@ -50,7 +50,7 @@ struct engine_fixture : dsl_fixture {
   // queue position; then the loader serves the bars and the trainer
   // prepares them, which leaves the volatility question in the agent's mailbox.
   void start_and_prepare(const msg::trial_plan& plan) {
-    self->send(engine, msg::start_trial{1, plan, agent, caf::actor{}});
+    self->send(engine, msg::start_trial{msg::trial_id{1}, plan, agent, caf::actor{}});
     expect((msg::start_trial), from(self).to(engine).with(_));
     expect((std::int32_t), from(engine).to(self).with(0));
     expect((msg::load_bars_request), from(engine).to(loader).with(_));
@@ -99,12 +99,13 @@ CAF_TEST(a trial stepped message by message asks three questions applies each an
   auto lines = new_lines();
   CAF_REQUIRE_EQUAL(stored->statuses.size(), 1u);
   CAF_CHECK(stored->statuses[0].status == msg::trial_status::running);
-  CAF_CHECK(find_line(lines, msg::event_kind::status, "Trial 1 started: SPY with xgboost, train_ratio 0.70") != nullptr);
+  CAF_CHECK(find_line(lines, msg::event_kind::status, "Trial 1 started: SPY with xgboost, train_ratio 0.70") !=
+            nullptr);
   CAF_CHECK(find_line(lines, msg::event_kind::progress, "Loaded " + std::to_string(bars) + " ") != nullptr);
 
   // 1. Volatility, measured on the rows that train under any split.
   auto vq = next<msg::volatility_report>(agent);
-  CAF_CHECK_EQUAL(vq.trial_id, 1);
+  CAF_CHECK(vq.trial_id == mlt::msg::trial_id{1});
   CAF_CHECK_EQUAL(vq.symbol, "SPY");
   CAF_CHECK_EQUAL(vq.vol_annual, 0.19);
   CAF_CHECK_EQUAL(vq.vol_recent, 0.14);
@@ -127,7 +128,8 @@ CAF_TEST(a trial stepped message by message asks three questions applies each an
   CAF_CHECK_EQUAL(fit1.train_ratio, 0.8);
   CAF_CHECK_EQUAL(fit1.val_ratio, 0.1);
   lines = new_lines();
-  auto decided = find_line(lines, msg::event_kind::decision, "ACTION set_train_ratio (train_ratio=0.8) — REASON more history");
+  auto decided =
+      find_line(lines, msg::event_kind::decision, "ACTION set_train_ratio (train_ratio=0.8) — REASON more history");
   CAF_REQUIRE(decided != nullptr);
   CAF_CHECK(decided->speaker == msg::event_speaker::mltrainer);
   CAF_CHECK_EQUAL(data_text(*decided, "brain"), "scripted");
@@ -165,7 +167,8 @@ CAF_TEST(a trial stepped message by message asks three questions applies each an
   CAF_CHECK_EQUAL(rq.tried_models, std::vector<std::string>{"xgboost"});
   CAF_CHECK_EQUAL(rq.val.n, 780u);
   lines = new_lines();
-  CAF_CHECK(find_line(lines, msg::event_kind::status, "xgboost finished after round 3; kept the model of round 3") != nullptr);
+  CAF_CHECK(find_line(lines, msg::event_kind::status, "xgboost finished after round 3; kept the model of round 3") !=
+            nullptr);
   CAF_CHECK(find_line(lines, msg::event_kind::question, "Initial results for xgboost") != nullptr);
 
   answers->results = answer(msg::action::switch_model, "try a linear model", {}, "logistic");
@@ -205,7 +208,7 @@ CAF_TEST(a trial stepped message by message asks three questions applies each an
   expect((msg::paper_outcome), from(paper).to(engine).with(_));
 
   auto summary = next<msg::trial_summary>(agent);
-  CAF_CHECK_EQUAL(summary.trial_id, 1);
+  CAF_CHECK(summary.trial_id == mlt::msg::trial_id{1});
   CAF_CHECK_EQUAL(summary.model, "logistic");
   CAF_CHECK_EQUAL(summary.plan.train_ratio, 0.8);
   CAF_CHECK_EQUAL(summary.decisions, 5);
@@ -290,13 +293,14 @@ CAF_TEST(modify refits with the new parameters and stop ends the fit where it st
   auto stop = next<msg::fit_stop_request>(trainer);
   CAF_CHECK(!stop.part_only);
   trainer_answers<msg::fit_stop_request, msg::fit_kept>();
-  CAF_CHECK(find_line(new_lines(), msg::event_kind::status, "xgboost stopped at round 2 on the agent's decision") != nullptr);
+  CAF_CHECK(find_line(new_lines(), msg::event_kind::status, "xgboost stopped at round 2 on the agent's decision") !=
+            nullptr);
   CAF_CHECK_EQUAL(stored->configurations.size(), 2u);
 }
 
 CAF_TEST(a cancelled trial tells the agent and asks nothing more) {
   start_and_prepare(spy_plan());
-  self->send(engine, msg::cancel_trial{1, "changed my mind"});
+  self->send(engine, msg::cancel_trial{msg::trial_id{1}, "changed my mind"});
   expect((msg::cancel_trial), from(self).to(engine).with(_));
   expect((bool), from(engine).to(self).with(true));
   // The question already sent is answered, and the answer is dropped.

@@ -139,14 +139,17 @@ struct trainer_answers {
 // What the engine asks of a trainer in a trial with an optimise decision.
 trainer_answers drive(caf::actor_system& sys, const actors::trainer_actor& trainer, const ml::bar_series& bars) {
   caf::scoped_actor self{sys};
-  ask<msg::prepared>(self, trainer, msg::prepare_request{1, msg::shared_bars{bars}, 1});
-  ask<msg::fit_started>(self, trainer, msg::fit_request{1, "xgboost", {}, 0.7, 0.15, 1, 42});
+  ask<msg::prepared>(self, trainer, msg::prepare_request{msg::trial_id{1}, msg::shared_bars{bars}, 1});
+  ask<msg::fit_started>(self, trainer, msg::fit_request{msg::trial_id{1}, "xgboost", {}, 0.7, 0.15, 1, 42});
   trainer_answers out;
-  out.search = ask<msg::optimize_outcome>(self, trainer, msg::optimize_request{1, "xgboost", 3, 600, 42});
-  ask<msg::walk_forward_started>(self, trainer, msg::walk_forward_request{1, "ensemble", {}, 4, "expanding", 1, 42});
-  for (int steps = 0; !ask<msg::walk_forward_progress>(self, trainer, msg::walk_forward_step_request{1}).all_done;)
+  out.search =
+      ask<msg::optimize_outcome>(self, trainer, msg::optimize_request{msg::trial_id{1}, "xgboost", 3, 600, 42});
+  ask<msg::walk_forward_started>(self, trainer,
+                                 msg::walk_forward_request{msg::trial_id{1}, "ensemble", {}, 4, "expanding", 1, 42});
+  for (int steps = 0;
+       !ask<msg::walk_forward_progress>(self, trainer, msg::walk_forward_step_request{msg::trial_id{1}}).all_done;)
     REQUIRE(++steps < 10000);
-  out.evidence = ask<msg::walk_forward_outcome>(self, trainer, msg::walk_forward_collect{1});
+  out.evidence = ask<msg::walk_forward_outcome>(self, trainer, msg::walk_forward_collect{msg::trial_id{1}});
   return out;
 }
 
