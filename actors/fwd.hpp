@@ -49,8 +49,8 @@ enum class thread_mode { detached, scheduled };
 /// transcript line it cannot write is never relayed, and its sender (the
 /// engine) gets a trial_failed naming the line instead.
 using store_actor = caf::typed_actor<
-    caf::replies_to<msg::save_proposal>::with<std::int64_t>,          // the proposal id
-    caf::replies_to<msg::save_pending_proposal>::with<std::int64_t>,  // the proposal id
+    caf::replies_to<msg::save_proposal>::with<msg::proposal_id>,
+    caf::replies_to<msg::save_pending_proposal>::with<msg::proposal_id>,
     caf::replies_to<msg::pending_proposals_query>::with<msg::pending_proposal_list>,
     caf::replies_to<msg::dismiss_proposal>::with<bool>,               // false: it was not waiting
     caf::replies_to<msg::create_trial>::with<msg::trial_id>,

@@ -107,7 +107,7 @@ void start_trial(scheduler_self* self, std::size_t i, std::int64_t fire) {
   }
   const auto name = e.spec.name;
   const auto plan = e.spec.plan;
-  self->request(self->state.cfg.store, 30s, msg::create_trial{0, plan, "schedule:" + name})
+  self->request(self->state.cfg.store, 30s, msg::create_trial{{}, plan, "schedule:" + name})
       .then(
           [=](msg::trial_id id) {
             outcome(self, i, id, "trial " + msg::to_string(id) + " (" + plan.symbol + " with " + plan.model +
@@ -137,8 +137,8 @@ void propose(scheduler_self* self, std::size_t i, std::int64_t fire) {
                            "\nApprove with \"yes\", or tell me what to change.";
   self->request(self->state.cfg.store, 30s, msg::save_pending_proposal{e.spec.plan, text, "schedule:" + e.spec.name})
       .then(
-          [=](std::int64_t id) {
-            outcome(self, i, {}, "proposal " + std::to_string(id) + " for the run of " + iso(fire) +
+          [=](msg::proposal_id id) {
+            outcome(self, i, {}, "proposal " + msg::to_string(id) + " for the run of " + iso(fire) +
                                     " waits for the next person to approve it");
           },
           [=](caf::error& err) {

@@ -76,7 +76,7 @@ void on_frame(session_self* self, const std::string& text) {
     self->request(st.agent, 60s, msg::user_chat{st.conn->id(), f.text})
         .then([=](msg::agent_turn& t) { send_turn(self, t); }, on_error);
   } else if (f.type == "approve") {
-    self->request(st.agent, 60s, msg::user_approve{st.conn->id(), f.proposal_id})
+    self->request(st.agent, 60s, msg::user_approve{st.conn->id(), msg::proposal_id{f.proposal_id}})
         .then([=](msg::agent_turn& t) { send_turn(self, t); }, on_error);
   } else if (f.type == "cancel") {
     const msg::trial_id id{f.trial_id};

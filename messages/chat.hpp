@@ -24,7 +24,7 @@ typename Inspector::result_type inspect(Inspector& f, user_chat& x) {
 /// The person approves an open proposal.
 struct user_approve {
   std::uint64_t session_id = 0;
-  std::int64_t proposal_id = 0;
+  msg::proposal_id proposal_id;
 };
 
 template <class Inspector>
@@ -37,7 +37,7 @@ struct agent_turn {
   enum kind_t : std::uint8_t { reply = 0, proposal = 1, error = 2 };
   std::uint8_t kind = reply;
   std::string text;
-  std::int64_t proposal_id = 0;   ///< for proposal
+  msg::proposal_id proposal_id;   ///< for proposal
   trial_plan plan;                ///< for proposal
   std::string error_code;         ///< for error
   msg::trial_id trial_id;         ///< set when the turn started or named a trial

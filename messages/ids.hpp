@@ -49,6 +49,10 @@ struct trial_tag;
 /// A trial (the store's trials.id).
 using trial_id = record_id<trial_tag>;
 
+struct proposal_tag;
+/// A proposal, the plan a person approves (the store's proposals.id).
+using proposal_id = record_id<proposal_tag>;
+
 }  // namespace mlt::msg
 
 template <class Tag>

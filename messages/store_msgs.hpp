@@ -32,7 +32,7 @@ typename Inspector::result_type inspect(Inspector& f, save_proposal& x) {
 
 /// Record an approval and create the trial; answers the new trial id.
 struct create_trial {
-  std::int64_t proposal_id = 0;
+  msg::proposal_id proposal_id;
   trial_plan plan;
   std::string origin;  ///< "chat" | "schedule:NAME"
 };
@@ -213,7 +213,7 @@ typename Inspector::result_type inspect(Inspector& f, pending_proposals_query& x
 }
 
 struct pending_proposal {
-  std::int64_t proposal_id = 0;
+  msg::proposal_id proposal_id;
   std::string created_at;  ///< ISO 8601 UTC
   std::string origin;
   trial_plan plan;
@@ -237,7 +237,7 @@ typename Inspector::result_type inspect(Inspector& f, pending_proposal_list& x) 
 /// Take a pending proposal off the list without running it; answers true if
 /// it was pending.
 struct dismiss_proposal {
-  std::int64_t proposal_id = 0;
+  msg::proposal_id proposal_id;
 };
 
 template <class Inspector>

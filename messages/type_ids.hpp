@@ -117,6 +117,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(mltrainer, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::save_universe_report))
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::run_universe))
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::trial_id))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::proposal_id))
 CAF_END_TYPE_ID_BLOCK(mltrainer)
 
 // The cluster's messages (messages/cluster_msgs.hpp), after the block above.

@@ -327,10 +327,10 @@ std::string encode_reply(const std::string& text, trial_id about) {
   return w.take();
 }
 
-std::string encode_proposal(std::int64_t proposal_id, const trial_plan& plan, const std::string& text,
+std::string encode_proposal(proposal_id id, const trial_plan& plan, const std::string& text,
                             const std::vector<std::string>& symbols) {
   json_writer w;
-  w.begin_object().field("type", "proposal").field("proposal_id", proposal_id);
+  w.begin_object().field("type", "proposal").field("proposal_id", id);
   // The plan's fields at top level (what clients read) and as one object.
   w.field("symbol", plan.symbol)
       .field("model", plan.model)

@@ -44,7 +44,7 @@ decode_result decode_client_frame(const std::string& text);
 std::string encode_hello(const std::string& version, const std::string& brain);
 std::string encode_reply(const std::string& text, trial_id about = {});
 /// `symbols` (a universe proposal's) appear as "symbols" only when there are any.
-std::string encode_proposal(std::int64_t proposal_id, const trial_plan& plan, const std::string& text,
+std::string encode_proposal(proposal_id id, const trial_plan& plan, const std::string& text,
                             const std::vector<std::string>& symbols = {});
 std::string encode_event(const trial_event& e);
 std::string encode_report(const trial_report& r);

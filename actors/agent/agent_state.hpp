@@ -48,21 +48,21 @@ struct agent_state {
   std::map<msg::trial_id, trial_mode> modes;
   std::map<msg::trial_id, comparison> comparisons;    ///< by the first trial's id
   std::map<msg::trial_id, msg::trial_id> compared_in;  ///< trial -> its comparison
-  std::map<std::int64_t, std::vector<std::string>> batch_models;  ///< proposal -> models to compare
-  std::map<std::int64_t, universe_choice> batch_symbols;          ///< proposal -> symbols to fan out over
+  std::map<msg::proposal_id, std::vector<std::string>> batch_models;  ///< proposal -> models to compare
+  std::map<msg::proposal_id, universe_choice> batch_symbols;      ///< proposal -> symbols to fan out over
   /// Universe arms recorded but not yet handed to the engine, in order.
   std::deque<std::pair<msg::trial_id, msg::trial_plan>> waiting_arms;
-  std::optional<std::pair<std::int64_t, msg::trial_plan>> last_approved;
+  std::optional<std::pair<msg::proposal_id, msg::trial_plan>> last_approved;
   std::string active_llm_kind;            ///< kind of `llm` when active is rules
-  std::map<std::int64_t, std::string> scheduled_proposals;  ///< offered from a schedule -> its origin
+  std::map<msg::proposal_id, std::string> scheduled_proposals;  ///< offered from a schedule -> its origin
   caf::actor observer;
   bool observer_gone = false;
-  std::optional<std::pair<std::int64_t, msg::trial_plan>> proposal;  ///< the open one
-  std::set<std::int64_t> superseded;  ///< earlier revisions of proposals
+  std::optional<std::pair<msg::proposal_id, msg::trial_plan>> proposal;  ///< the open one
+  std::set<msg::proposal_id> superseded;  ///< earlier revisions of proposals
   std::set<msg::trial_id> active_trials;
   /// LLMs that shaped a proposal (read the line it came from), by proposal
   /// and then by trial, for the knowledge-cutoff caveat.
-  std::map<std::int64_t, std::vector<brain::llm_role>> proposal_llms;
+  std::map<msg::proposal_id, std::vector<brain::llm_role>> proposal_llms;
   std::map<msg::trial_id, std::vector<brain::llm_role>> trial_llms;
   static inline const char* name = "agent";
 };
@@ -106,14 +106,14 @@ void propose(agent_self* self, turn_promise rp, msg::trial_plan plan, std::strin
 msg::trial_plan arm_plan(msg::trial_plan plan, const arm_spec& a);
 void start_one(agent_self* self, msg::trial_id trial_id, msg::trial_plan plan);
 /// Records every arm as a trial, then answers and starts them in order.
-void start_arms(agent_self* self, turn_promise rp, std::int64_t pid, msg::trial_plan plan,
+void start_arms(agent_self* self, turn_promise rp, msg::proposal_id pid, msg::trial_plan plan,
                 std::vector<arm_spec> arms_in, std::string kind,
                 std::shared_ptr<std::vector<msg::trial_id>> ids = nullptr, bool pid_fresh = true,
                 std::vector<std::string> skipped = {});
 /// "resume trial 12": continues an interrupted or failed trial from its checkpoint.
 void resume(agent_self* self, turn_promise rp, msg::trial_id trial_id);
 /// Approves proposal `proposal_id` (0 = the open one).
-void approve(agent_self* self, turn_promise rp, std::int64_t proposal_id);
+void approve(agent_self* self, turn_promise rp, msg::proposal_id proposal_id);
 
 // ---- universe.cpp
 /// Why `symbol` has no real bars under `plan` (no file and no Polygon key,

@@ -54,7 +54,7 @@ void use_brain(agent_self* self, turn_promise rp, const brain::intent& in) {
 
 void compare_brains(agent_self* self, turn_promise rp) {
   auto& st = self->state;
-  std::int64_t pid = 0;
+  msg::proposal_id pid;
   msg::trial_plan plan;
   bool fresh = true;
   if (st.proposal) {
@@ -389,7 +389,7 @@ void on_chat(agent_self* self, turn_promise rp, const std::string& text) {
       rp.deliver(reply(ml::describe_available_data(st.cfg.data_dir, st.cfg.polygon_key)));
       return;
     case brain::intent::approve:
-      approve(self, rp, 0);
+      approve(self, rp, {});
       return;
     case brain::intent::reject:
       reject_proposal(self, rp);

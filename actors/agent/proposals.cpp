@@ -52,7 +52,7 @@ void propose(agent_self* self, turn_promise rp, msg::trial_plan plan, std::strin
   text += "\nApprove with \"yes\", or tell me what to change.";
   self->request(self->state.cfg.store, std::chrono::seconds(30), msg::save_proposal{plan, text})
       .then(
-          [=](std::int64_t id) mutable {
+          [=](msg::proposal_id id) mutable {
             auto& st = self->state;
             if (st.proposal) st.superseded.insert(st.proposal->first);
             st.proposal = std::make_pair(id, plan);
@@ -95,14 +95,14 @@ void start_one(agent_self* self, msg::trial_id trial_id, msg::trial_plan plan) {
 }
 
 // Records every arm as a trial, then answers and starts them in order.
-void start_arms(agent_self* self, turn_promise rp, std::int64_t pid, msg::trial_plan plan,
+void start_arms(agent_self* self, turn_promise rp, msg::proposal_id pid, msg::trial_plan plan,
                 std::vector<arm_spec> arms_in, std::string kind, std::shared_ptr<std::vector<msg::trial_id>> ids,
                 bool pid_fresh, std::vector<std::string> skipped) {
   auto arms = std::make_shared<std::vector<arm_spec>>(std::move(arms_in));
   if (!ids) ids = std::make_shared<std::vector<msg::trial_id>>();
   if (ids->size() < arms->size()) {
     const auto& a = (*arms)[ids->size()];
-    auto create = [=](std::int64_t proposal_id) mutable {
+    auto create = [=](msg::proposal_id proposal_id) mutable {
       self->request(self->state.cfg.store, std::chrono::seconds(30),
                     msg::create_trial{proposal_id, arm_plan(plan, (*arms)[ids->size()]), (*arms)[ids->size()].origin})
           .then(
@@ -123,9 +123,9 @@ void start_arms(agent_self* self, turn_promise rp, std::int64_t pid, msg::trial_
       self->request(self->state.cfg.store, std::chrono::seconds(30),
                     msg::save_proposal{p, "Arm '" + a.label + "' of " +
                                               (kind == "universe" ? "a universe trial" : "a comparison of " + kind) +
-                                              (pid > 0 ? " on proposal " + std::to_string(pid) : std::string()) +
+                                              (pid.known() ? " on proposal " + msg::to_string(pid) : std::string()) +
                                               ":\n" + brain::describe_plan(p)})
-          .then([=](std::int64_t arm_pid) mutable { create(arm_pid); },
+          .then([=](msg::proposal_id arm_pid) mutable { create(arm_pid); },
                 [=](caf::error& e) mutable {
                   rp.deliver(error("store_failed", "could not record the comparison: " + msg::error_sentence(e)));
                 });
@@ -136,9 +136,9 @@ void start_arms(agent_self* self, turn_promise rp, std::int64_t pid, msg::trial_
   st.last_approved = std::make_pair(pid, plan);
   // A schedule's universe (pid 0) was approved in the config file.
   // A chat proposal said what it skips; a schedule's run says it now.
-  const std::string missing = pid > 0 ? std::string() : missing_text(universe_choice{{}, "", skipped});
+  const std::string missing = pid.known() ? std::string() : missing_text(universe_choice{{}, "", skipped});
   std::string text = (missing.empty() ? "" : missing + ", so I run the rest.\n") +
-                     (pid > 0 ? "Approved proposal " + std::to_string(pid) + ". " : std::string());
+                     (pid.known() ? "Approved proposal " + msg::to_string(pid) + ". " : std::string());
   if (kind.empty()) {
     text += "Trial " + msg::to_string(ids->front()) + " is starting";
     if ((*arms)[0].mode == trial_mode::llm) text += " with " + brain_label(st, st.active) + " deciding";
@@ -234,26 +234,27 @@ void resume(agent_self* self, turn_promise rp, msg::trial_id trial_id) {
           [=](caf::error& e) mutable { rp.deliver(error("cannot_resume", msg::error_sentence(e))); });
 }
 
-void approve(agent_self* self, turn_promise rp, std::int64_t proposal_id) {
+void approve(agent_self* self, turn_promise rp, msg::proposal_id proposal_id) {
   auto& st = self->state;
   if (!st.proposal) {
-    if (proposal_id > 0 && st.superseded.count(proposal_id))
-      rp.deliver(error("stale_proposal", "proposal " + std::to_string(proposal_id) + " was already approved or replaced"));
-    else if (proposal_id > 0)
-      rp.deliver(error("unknown_proposal", "there is no proposal " + std::to_string(proposal_id) +
+    if (proposal_id.known() && st.superseded.count(proposal_id))
+      rp.deliver(
+          error("stale_proposal", "proposal " + msg::to_string(proposal_id) + " was already approved or replaced"));
+    else if (proposal_id.known())
+      rp.deliver(error("unknown_proposal", "there is no proposal " + msg::to_string(proposal_id) +
                                                " in this conversation; ask for a trial first"));
     else
       rp.deliver(error("no_proposal", "there is nothing to approve yet; ask for a trial first, e.g. \"Run trial on TSLA\""));
     return;
   }
-  if (proposal_id > 0 && proposal_id != st.proposal->first) {
+  if (proposal_id.known() && proposal_id != st.proposal->first) {
     if (st.superseded.count(proposal_id))
-      rp.deliver(error("stale_proposal", "proposal " + std::to_string(proposal_id) + " was replaced by proposal " +
-                                             std::to_string(st.proposal->first) + "; approve that one"));
+      rp.deliver(error("stale_proposal", "proposal " + msg::to_string(proposal_id) + " was replaced by proposal " +
+                                             msg::to_string(st.proposal->first) + "; approve that one"));
     else
-      rp.deliver(error("unknown_proposal", "there is no proposal " + std::to_string(proposal_id) +
+      rp.deliver(error("unknown_proposal", "there is no proposal " + msg::to_string(proposal_id) +
                                                " in this conversation (the open one is " +
-                                               std::to_string(st.proposal->first) + ")"));
+                                               msg::to_string(st.proposal->first) + ")"));
     return;
   }
   auto [pid, plan] = *st.proposal;

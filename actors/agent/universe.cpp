@@ -123,7 +123,7 @@ void run_universe(agent_self* self, turn_promise rp, const msg::run_universe& m)
   auto plan = m.plan;
   plan.symbol = u.symbols.front();
   // Every arm is recorded as its own proposal (there is no chat proposal).
-  start_arms(self, rp, 0, plan, universe_arms(u, {}, current_mode(self->state), m.origin), "universe", nullptr,
+  start_arms(self, rp, {}, plan, universe_arms(u, {}, current_mode(self->state), m.origin), "universe", nullptr,
              false, u.missing);
 }
 

@@ -432,22 +432,23 @@ msg::universe_report trial_db::universe_report(std::int64_t id) {
   return r;
 }
 
-std::int64_t trial_db::save_proposal(const msg::trial_plan& plan, const std::string& text) {
+msg::proposal_id trial_db::save_proposal(const msg::trial_plan& plan, const std::string& text) {
   stmt s(db_, "INSERT INTO proposals(created_at, text, plan_bin) VALUES(?,?,?)");
   s.bind(1, utc_now_iso()).bind(2, text).bind(3, encode_record(plan, "a plan"));
   s.step();
-  return sqlite3_last_insert_rowid(db_);
+  return msg::proposal_id{sqlite3_last_insert_rowid(db_)};
 }
 
-msg::trial_id trial_db::create_trial(std::int64_t proposal_id, const msg::trial_plan& plan, const std::string& origin) {
+msg::trial_id trial_db::create_trial(msg::proposal_id proposal_id, const msg::trial_plan& plan,
+                                     const std::string& origin) {
   exec("BEGIN IMMEDIATE");
   try {
-    if (proposal_id > 0) {
+    if (proposal_id.known()) {
       // Two people may be offered the same waiting proposal; one trial only.
       stmt q(db_, "SELECT trial_id FROM proposals WHERE id=? AND trial_id IS NOT NULL");
       q.bind(1, proposal_id);
       if (q.step())
-        throw std::runtime_error("proposal " + std::to_string(proposal_id) + " was already approved (trial " +
+        throw std::runtime_error("proposal " + msg::to_string(proposal_id) + " was already approved (trial " +
                                  std::to_string(q.i64(0)) + ")");
     }
     const auto now = utc_now_iso();
@@ -458,7 +459,7 @@ msg::trial_id trial_db::create_trial(std::int64_t proposal_id, const msg::trial_
     s.bind(7, encode_record(plan, "a plan"));
     s.step();
     const msg::trial_id id{sqlite3_last_insert_rowid(db_)};
-    if (proposal_id > 0) {
+    if (proposal_id.known()) {
       stmt p(db_, "UPDATE proposals SET approved_at=?, trial_id=?, pending=0 WHERE id=?");
       p.bind(1, now).bind(2, id).bind(3, proposal_id);
       p.step();
@@ -548,8 +549,8 @@ std::map<std::string, std::int64_t> trial_db::count_by_status() {
   return out;
 }
 
-std::int64_t trial_db::save_pending_proposal(const msg::trial_plan& plan, const std::string& text,
-                                             const std::string& origin) {
+msg::proposal_id trial_db::save_pending_proposal(const msg::trial_plan& plan, const std::string& text,
+                                                 const std::string& origin) {
   exec("BEGIN IMMEDIATE");
   try {
     stmt old(db_, "UPDATE proposals SET pending=0 WHERE pending=1 AND origin=?");
@@ -558,7 +559,7 @@ std::int64_t trial_db::save_pending_proposal(const msg::trial_plan& plan, const 
     stmt s(db_, "INSERT INTO proposals(created_at, text, plan_bin, origin, pending) VALUES(?,?,?,?,1)");
     s.bind(1, utc_now_iso()).bind(2, text).bind(3, encode_record(plan, "a plan")).bind(4, origin);
     s.step();
-    const std::int64_t id = sqlite3_last_insert_rowid(db_);
+    const msg::proposal_id id{sqlite3_last_insert_rowid(db_)};
     exec("COMMIT");
     return id;
   } catch (...) {
@@ -574,17 +575,17 @@ msg::pending_proposal_list trial_db::pending_proposals(int limit) {
   s.bind(1, static_cast<std::int64_t>(limit));
   while (s.step()) {
     msg::pending_proposal p;
-    p.proposal_id = s.i64(0);
+    p.proposal_id = msg::proposal_id{s.i64(0)};
     p.created_at = s.text(1);
     p.origin = s.text(2);
-    p.plan = read_record<msg::trial_plan>(s.blob(3), "store: the plan of proposal " + std::to_string(p.proposal_id));
+    p.plan = read_record<msg::trial_plan>(s.blob(3), "store: the plan of proposal " + msg::to_string(p.proposal_id));
     p.text = s.text(4);
     out.proposals.push_back(std::move(p));
   }
   return out;
 }
 
-bool trial_db::dismiss_proposal(std::int64_t proposal_id) {
+bool trial_db::dismiss_proposal(msg::proposal_id proposal_id) {
   stmt s(db_, "UPDATE proposals SET pending=0 WHERE id=? AND pending=1");
   s.bind(1, proposal_id);
   s.step();

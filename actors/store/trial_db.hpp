@@ -31,9 +31,9 @@ public:
   /// before it fails with "database is locked" (the README's "Faults survived").
   static constexpr int busy_timeout_ms = 5000;
 
-  std::int64_t save_proposal(const msg::trial_plan& plan, const std::string& text);
+  msg::proposal_id save_proposal(const msg::trial_plan& plan, const std::string& text);
   /// Marks the proposal approved (if any) and creates a queued trial.
-  msg::trial_id create_trial(std::int64_t proposal_id, const msg::trial_plan& plan, const std::string& origin);
+  msg::trial_id create_trial(msg::proposal_id proposal_id, const msg::trial_plan& plan, const std::string& origin);
   void append_event(const msg::trial_event& e);
   void set_status(msg::trial_id trial_id, msg::trial_status status, const std::string& error);
   void save_report(const msg::trial_report& r);
@@ -51,11 +51,12 @@ public:
 
   /// A proposal waiting for the next person (origin "schedule:NAME"); an
   /// earlier unanswered one of the same origin stops waiting.
-  std::int64_t save_pending_proposal(const msg::trial_plan& plan, const std::string& text, const std::string& origin);
+  msg::proposal_id save_pending_proposal(const msg::trial_plan& plan, const std::string& text,
+                                         const std::string& origin);
   /// Waiting proposals, oldest first.
   msg::pending_proposal_list pending_proposals(int limit);
   /// Stops a proposal waiting; false if it was not waiting.
-  bool dismiss_proposal(std::int64_t proposal_id);
+  bool dismiss_proposal(msg::proposal_id proposal_id);
   /// Interrupted or failed -> queued, with a transcript line saying so and
   /// the trial's last checkpoint;
   /// throws std::runtime_error naming why it cannot (unknown, other status).

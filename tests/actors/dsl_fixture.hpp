@@ -72,7 +72,7 @@ inline caf::behavior scripted_store(caf::event_based_actor*, std::shared_ptr<sto
       },
       [=](msg::save_proposal& m) {
         log->proposals.push_back(m);
-        return ++log->last_proposal;
+        return msg::proposal_id{++log->last_proposal};
       },
       [=](msg::create_trial& m) {
         log->created.push_back(m);

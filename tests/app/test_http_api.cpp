@@ -46,7 +46,7 @@ std::int64_t seed_store(caf::actor_system& sys, const mlt::actors::store_actor& 
   mlt::msg::trial_plan plan;
   plan.symbol = "TSLA";
   plan.model = "logistic";
-  self->request(store, 10s, mlt::msg::create_trial{0, plan, "chat"})
+  self->request(store, 10s, mlt::msg::create_trial{{}, plan, "chat"})
       .receive([&](mlt::msg::trial_id i) { id = i; }, [&](caf::error& e) { FAIL(sys.render(e)); });
   for (int seq = 1; seq <= 2; ++seq) {
     mlt::msg::record_event ev;
@@ -58,7 +58,7 @@ std::int64_t seed_store(caf::actor_system& sys, const mlt::actors::store_actor& 
     self->send(store, ev);
   }
   self->send(store, mlt::msg::set_trial_status{id, mlt::msg::trial_status::failed, "no data"});
-  self->request(store, 10s, mlt::msg::create_trial{0, plan, "schedule:nightly"})
+  self->request(store, 10s, mlt::msg::create_trial{{}, plan, "schedule:nightly"})
       .receive([](mlt::msg::trial_id) {}, [&](caf::error& e) { FAIL(sys.render(e)); });
   return id.value;
 }

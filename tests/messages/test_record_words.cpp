@@ -33,10 +33,12 @@ std::vector<char> bytes_of(caf::actor_system& sys, Ts&... xs) {
 
 }  // namespace
 
-TEST_CASE("a trial id is its own type: no integer becomes one unasked", "[ids]") {
+TEST_CASE("a trial id is its own type: no integer (nor proposal id) becomes one unasked", "[ids]") {
   static_assert(!std::is_convertible_v<std::int64_t, trial_id>);
   static_assert(!std::is_convertible_v<trial_id, std::int64_t>);
   static_assert(std::is_constructible_v<trial_id, std::int64_t>);
+  static_assert(!std::is_convertible_v<proposal_id, trial_id>);
+  static_assert(!std::is_constructible_v<trial_id, proposal_id>);
   const trial_id a{3};
   const trial_id b{12};
   CHECK(a == trial_id{3});
@@ -50,12 +52,14 @@ TEST_CASE("a trial id is its own type: no integer becomes one unasked", "[ids]")
   CHECK(seen.size() == 2);
 }
 
-TEST_CASE("a trial id travels as the integer it holds", "[ids]") {
+TEST_CASE("an id travels as the integer it holds", "[ids]") {
   registered_config cfg;
   caf::actor_system sys{cfg};
   trial_id id{42};
   std::int64_t raw = 42;
   CHECK(bytes_of(sys, id) == bytes_of(sys, raw));
+  proposal_id proposal{42};
+  CHECK(bytes_of(sys, proposal) == bytes_of(sys, raw));
   // A record written with an integer id reads back typed.
   cancel_trial typed{trial_id{42}, "why"};
   std::string reason = "why";

@@ -80,7 +80,7 @@ struct agent_fixture : dsl_fixture {
     self->send(agent, msg::user_chat{1, text});
     expect((msg::user_chat), from(self).to(agent).with(_));
     expect((msg::save_proposal), from(agent).to(store).with(_));
-    expect((std::int64_t), from(store).to(agent).with(_));
+    expect((msg::proposal_id), from(store).to(agent).with(_));
     return turn();
   }
 
@@ -109,7 +109,7 @@ CAF_TEST_FIXTURE_SCOPE(agent_conversation_tests, agent_fixture)
 CAF_TEST(run trial on SPY is proposed approved started and its three questions are answered validly) {
   auto proposal = propose("Run trial on SPY");
   CAF_CHECK_EQUAL(proposal.kind, msg::agent_turn::proposal);
-  CAF_CHECK_EQUAL(proposal.proposal_id, 1);
+  CAF_CHECK_EQUAL(proposal.proposal_id, msg::proposal_id{1});
   CAF_CHECK_EQUAL(proposal.plan.symbol, "SPY");
   CAF_CHECK(proposal.symbols.empty());  // one trial, no universe
   CAF_CHECK(proposal.text.find("Here is my plan:") == 0);
@@ -124,7 +124,7 @@ CAF_TEST(run trial on SPY is proposed approved started and its three questions a
   self->send(agent, msg::user_approve{1, proposal.proposal_id});
   expect((msg::user_approve), from(self).to(agent).with(_));
   auto created = next<msg::create_trial>(store);
-  CAF_CHECK_EQUAL(created.proposal_id, 1);
+  CAF_CHECK_EQUAL(created.proposal_id, msg::proposal_id{1});
   CAF_CHECK_EQUAL(created.plan.symbol, "SPY");
   CAF_CHECK_EQUAL(created.origin, "chat");
   expect((msg::create_trial), from(agent).to(store).with(_));
@@ -180,7 +180,7 @@ CAF_TEST(run trial on SPY is proposed approved started and its three questions a
 }
 
 CAF_TEST(an approval without a proposal is refused and nothing is started) {
-  self->send(agent, msg::user_approve{1, 0});
+  self->send(agent, msg::user_approve{1, {}});
   expect((msg::user_approve), from(self).to(agent).with(_));
   auto refused = turn();
   CAF_CHECK_EQUAL(refused.kind, msg::agent_turn::error);
@@ -244,7 +244,7 @@ struct universe_fixture : agent_fixture {
   }
 
   // Approves the open proposal; every arm is recorded and started.
-  msg::agent_turn approve_all(std::int64_t proposal_id) {
+  msg::agent_turn approve_all(msg::proposal_id proposal_id) {
     self->send(agent, msg::user_approve{1, proposal_id});
     run();
     return turn();

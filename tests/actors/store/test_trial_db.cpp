@@ -105,8 +105,8 @@ TEST_CASE("trials left running by a crash are marked interrupted, finished ones 
   store::trial_db db(path);
   msg::trial_plan plan;
   plan.symbol = "AAPL";
-  auto a = db.create_trial(0, plan, "chat");
-  auto b = db.create_trial(0, plan, "chat");
+  auto a = db.create_trial({}, plan, "chat");
+  auto b = db.create_trial({}, plan, "chat");
   db.set_status(a, msg::trial_status::running, "");
   db.set_status(b, msg::trial_status::failed, "boom");
   CHECK(db.interrupt_running("daemon restarted") == 1);
@@ -217,7 +217,7 @@ TEST_CASE("a trial's last checkpoint comes back with its reopening, and the tran
     msg::trial_plan plan;
     plan.symbol = "TSLA";
     plan.model = "xgboost";
-    id = db.create_trial(0, plan, "chat");
+    id = db.create_trial({}, plan, "chat");
     db.set_status(id, msg::trial_status::running, "");
     msg::trial_checkpoint c;
     c.trial_id = id;
@@ -268,7 +268,7 @@ TEST_CASE("a trial's last checkpoint comes back with its reopening, and the tran
   // A trial that never decided anything has an empty checkpoint and restarts.
   msg::trial_plan plan;
   plan.symbol = "AAPL";
-  auto other = db.create_trial(0, plan, "chat");
+  auto other = db.create_trial({}, plan, "chat");
   db.set_status(other, msg::trial_status::failed, "data");
   auto fresh = db.reopen_trial(other);
   CHECK(fresh.checkpoint.answers.empty());
