@@ -49,11 +49,11 @@ enum class thread_mode { detached, scheduled };
 /// transcript line it cannot write is never relayed, and its sender (the
 /// engine) gets a trial_failed naming the line instead.
 using store_actor = caf::typed_actor<
-    caf::replies_to<msg::save_proposal>::with<std::int64_t>,          // the proposal id
-    caf::replies_to<msg::save_pending_proposal>::with<std::int64_t>,  // the proposal id
+    caf::replies_to<msg::save_proposal>::with<msg::proposal_id>,
+    caf::replies_to<msg::save_pending_proposal>::with<msg::proposal_id>,
     caf::replies_to<msg::pending_proposals_query>::with<msg::pending_proposal_list>,
     caf::replies_to<msg::dismiss_proposal>::with<bool>,               // false: it was not waiting
-    caf::replies_to<msg::create_trial>::with<std::int64_t>,           // the trial id
+    caf::replies_to<msg::create_trial>::with<msg::trial_id>,
     caf::replies_to<msg::reopen_trial>::with<msg::reopened_trial>,
     caf::replies_to<msg::interrupt_running>::with<std::int32_t>,      // how many
     caf::reacts_to<msg::record_event>,       // a transcript line; relayed once committed
@@ -225,7 +225,7 @@ using agent_actor = caf::typed_actor<
     caf::replies_to<msg::trial_summary>::with<msg::final_report>,
     caf::replies_to<msg::run_universe>::with<msg::agent_turn>,  // a schedule's symbols
     caf::reacts_to<msg::trial_failed>,
-    caf::reacts_to<arm_retry_atom, std::int64_t, std::int32_t>>;  // trial, refusals so far
+    caf::reacts_to<arm_retry_atom, msg::trial_id, std::int32_t>>;  // trial, refusals so far
 
 /// `observer` receives trial events (usually the session; none for the
 /// scheduler's headless agent); the agent stops when the observer is gone

@@ -182,7 +182,7 @@ std::optional<msg::trial_record> find_trial(const http_api_context& ctx, std::st
     err = error(400, "a trial id is a positive integer");
     return std::nullopt;
   }
-  auto rec = ask_store<msg::trial_record>(ctx, msg::get_trial_query{*id}, err);
+  auto rec = ask_store<msg::trial_record>(ctx, msg::get_trial_query{msg::trial_id{*id}}, err);
   if (!rec) return std::nullopt;
   if (!rec->found) {
     err = error(404, "there is no trial " + std::to_string(*id));
@@ -219,9 +219,9 @@ net::server_response trial_file(const http_api_context& ctx, std::string_view id
   net::server_response err;
   auto rec = find_trial(ctx, id_text, err);
   if (!rec) return err;
-  const auto id = std::to_string(rec->row.trial_id);
+  const auto id = msg::to_string(rec->row.trial_id);
   if (!rec->row.has_report)
-    return error(404, "trial " + id + " has no report (it is " + rec->row.status + ")");
+    return error(404, "trial " + id + " has no report (it is " + msg::to_string(rec->row.status) + ")");
   const std::string stem = "mltrainer-trial-" + id;
   const std::string report_json = msg::encode_report(rec->report);
   if (file == "report.html") {

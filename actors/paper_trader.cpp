@@ -84,7 +84,7 @@ struct trial_basis {
 };
 
 bool read_basis(const msg::trial_record& rec, trial_basis& b, std::string& err) {
-  if (!rec.row.has_report) return err = "trial " + std::to_string(rec.row.trial_id) + " has no report", false;
+  if (!rec.row.has_report) return err = "trial " + msg::to_string(rec.row.trial_id) + " has no report", false;
   const auto& run = rec.report.summary;  // the plan as finally run, the bars it saw
   b.model = rec.row.model;
   b.source = run.plan.data_source;
@@ -114,12 +114,12 @@ void run_update(paper_self* self, sentence_promise rp, msg::portfolio_request re
     return;
   }
   const auto trial_id = rec.row.trial_id;
-  msg::load_bars_request load{0, req.symbol, basis.source, basis.start, "", 42};
+  msg::load_bars_request load{{}, req.symbol, basis.source, basis.start, "", 42};
   self->request(self->state.cfg.loader, 10min, load)
       .then(
           [=](ml::bar_series& series) mutable {
             try {
-              const auto path = self->state.cfg.models_dir + "/trial_" + std::to_string(trial_id) + ".model";
+              const auto path = self->state.cfg.models_dir + "/trial_" + msg::to_string(trial_id) + ".model";
               const auto artifact = ml::read_artifact(path);
               const auto prob = ml::predict_bars(artifact, series);
               ml::sim::paper_portfolio p;
@@ -135,7 +135,7 @@ void run_update(paper_self* self, sentence_promise rp, msg::portfolio_request re
                 p.state.started = true;
                 p.state.last_time = basis.last_bar;
                 opening = "Opened a paper portfolio for " + req.symbol + " with " + artifact.model + " from trial " +
-                          std::to_string(trial_id) + ", cash " + fmt("%.0f", basis.paper.cash) + ", costs " +
+                          msg::to_string(trial_id) + ", cash " + fmt("%.0f", basis.paper.cash) + ", costs " +
                           ml::describe_costs(basis.paper) + ", trading bars after " +
                           ml::format_date(basis.last_bar) + ". ";
               }
@@ -210,16 +210,16 @@ paper_trader_actor::behavior_type paper_behavior(paper_self* self, paper_trader_
         self->request(st.cfg.store, 30s, msg::portfolio_query{req.symbol})
             .then(
                 [=](msg::portfolio_record& saved) mutable {
-                  if (saved.found && req.trial_id == 0) req.trial_id = saved.trial_id;
+                  if (saved.found && !req.trial_id.known()) req.trial_id = saved.trial_id;
                   auto with_trial = [=](msg::trial_record& rec) mutable {
                     if (!rec.found) {
                       rp.deliver(fail("there is no completed trial " +
-                                      (req.trial_id ? std::to_string(req.trial_id) : "of " + req.symbol) +
+                                      (req.trial_id.known() ? msg::to_string(req.trial_id) : "of " + req.symbol) +
                                       " to paper trade; run one first"));
                       return;
                     }
                     if (rec.row.symbol != req.symbol) {
-                      rp.deliver(fail("trial " + std::to_string(rec.row.trial_id) + " traded " + rec.row.symbol +
+                      rp.deliver(fail("trial " + msg::to_string(rec.row.trial_id) + " traded " + rec.row.symbol +
                                       ", not " + req.symbol));
                       return;
                     }
@@ -228,7 +228,7 @@ paper_trader_actor::behavior_type paper_behavior(paper_self* self, paper_trader_
                     run_update(self, rp, req, rec, saved);
                   };
                   auto on_err = [=](caf::error& e) mutable { rp.deliver(fail(msg::error_sentence(e))); };
-                  if (req.trial_id > 0)
+                  if (req.trial_id.known())
                     self->request(self->state.cfg.store, 30s, msg::get_trial_query{req.trial_id}).then(with_trial, on_err);
                   else
                     self->request(self->state.cfg.store, 30s, msg::latest_trial_query{req.symbol}).then(with_trial, on_err);

@@ -32,7 +32,7 @@ struct entry {
   std::string problem;
   std::int64_t next = 0;  ///< 0 = none
   std::int64_t last = 0;
-  std::int64_t last_trial = 0;
+  msg::trial_id last_trial;
   std::string last_result;
 };
 
@@ -60,9 +60,9 @@ void say(scheduler_self* self, const std::string& text) {
     caf::aout(self) << "mltrainerd: " << text << std::endl;
 }
 
-void outcome(scheduler_self* self, std::size_t i, std::int64_t trial_id, const std::string& text) {
+void outcome(scheduler_self* self, std::size_t i, msg::trial_id trial_id, const std::string& text) {
   auto& e = self->state.entries[i];
-  if (trial_id > 0) e.last_trial = trial_id;
+  if (trial_id.known()) e.last_trial = trial_id;
   e.last_result = text;
   say(self, "schedule '" + e.spec.name + "': " + text);
   tell(self, self->state.cfg.store, msg::record_schedule_outcome{e.spec.name, trial_id, text});
@@ -95,7 +95,7 @@ void start_universe(scheduler_self* self, std::size_t i, std::int64_t fire) {
                         t.text);
           },
           [=](caf::error& err) {
-            outcome(self, i, 0, "could not start the run of " + iso(fire) + ": " + msg::error_sentence(err));
+            outcome(self, i, {}, "could not start the run of " + iso(fire) + ": " + msg::error_sentence(err));
           });
 }
 
@@ -107,25 +107,25 @@ void start_trial(scheduler_self* self, std::size_t i, std::int64_t fire) {
   }
   const auto name = e.spec.name;
   const auto plan = e.spec.plan;
-  self->request(self->state.cfg.store, 30s, msg::create_trial{0, plan, "schedule:" + name})
+  self->request(self->state.cfg.store, 30s, msg::create_trial{{}, plan, "schedule:" + name})
       .then(
-          [=](std::int64_t id) {
-            outcome(self, i, id, "trial " + std::to_string(id) + " (" + plan.symbol + " with " + plan.model +
+          [=](msg::trial_id id) {
+            outcome(self, i, id, "trial " + msg::to_string(id) + " (" + plan.symbol + " with " + plan.model +
                                      ") started for the run of " + iso(fire));
             msg::start_trial start{id, plan, caf::actor_cast<caf::actor>(headless_agent(self)), caf::actor{}};
             hand_to_engine(
                 self, self->state.cfg.engine, self->state.cfg.store, start,
                 [=](std::int32_t position) {
                   if (position > 0)
-                    say(self, "schedule '" + name + "': trial " + std::to_string(id) + " is queued at position " +
+                    say(self, "schedule '" + name + "': trial " + msg::to_string(id) + " is queued at position " +
                                   std::to_string(position));
                 },
                 [=](const caf::error& err) {
-                  outcome(self, i, id, "trial " + std::to_string(id) + " could not start: " + msg::error_sentence(err));
+                  outcome(self, i, id, "trial " + msg::to_string(id) + " could not start: " + msg::error_sentence(err));
                 });
           },
           [=](caf::error& err) {
-            outcome(self, i, 0, "could not record the trial for the run of " + iso(fire) + ": " +
+            outcome(self, i, {}, "could not record the trial for the run of " + iso(fire) + ": " +
                                     msg::error_sentence(err));
           });
 }
@@ -137,23 +137,25 @@ void propose(scheduler_self* self, std::size_t i, std::int64_t fire) {
                            "\nApprove with \"yes\", or tell me what to change.";
   self->request(self->state.cfg.store, 30s, msg::save_pending_proposal{e.spec.plan, text, "schedule:" + e.spec.name})
       .then(
-          [=](std::int64_t id) {
-            outcome(self, i, 0, "proposal " + std::to_string(id) + " for the run of " + iso(fire) +
+          [=](msg::proposal_id id) {
+            outcome(self, i, {}, "proposal " + msg::to_string(id) + " for the run of " + iso(fire) +
                                     " waits for the next person to approve it");
           },
           [=](caf::error& err) {
-            outcome(self, i, 0, "could not record the proposal for the run of " + iso(fire) + ": " +
+            outcome(self, i, {}, "could not record the proposal for the run of " + iso(fire) + ": " +
                                     msg::error_sentence(err));
           });
 }
 
 void update_paper(scheduler_self* self, std::size_t i, std::int64_t fire) {
   const auto symbol = self->state.entries[i].spec.plan.symbol;
-  msg::portfolio_request req{symbol, 0, caf::actor{}, 0};
+  msg::portfolio_request req{symbol, {}, caf::actor{}, 0};
   self->request(self->state.cfg.paper, 30min, req)
-      .then([=](std::string& text) { outcome(self, i, 0, "paper " + symbol + " updated (" + iso(fire) + "): " + text); },
+      .then([=](std::string& text) {
+              outcome(self, i, {}, "paper " + symbol + " updated (" + iso(fire) + "): " + text);
+            },
             [=](caf::error& err) {
-              outcome(self, i, 0, "paper " + symbol + " update of " + iso(fire) + " failed: " +
+              outcome(self, i, {}, "paper " + symbol + " update of " + iso(fire) + " failed: " +
                                       msg::error_sentence(err));
             });
 }
@@ -243,7 +245,7 @@ void start(scheduler_self* self, const msg::schedule_state_list& saved) {
         fire(self, i, n < missed_cap ? latest : now,
              " (" + count + " missed since " + iso(e.last) + " while the daemon was down; policy run_once runs one)");
       } else if (n > 0) {
-        outcome(self, i, 0, "skipped " + count + " missed since " + iso(e.last) +
+        outcome(self, i, {}, "skipped " + count + " missed since " + iso(e.last) +
                                 " while the daemon was down (policy skip)");
       }
     }

@@ -76,31 +76,31 @@ void on_frame(session_self* self, const std::string& text) {
     self->request(st.agent, 60s, msg::user_chat{st.conn->id(), f.text})
         .then([=](msg::agent_turn& t) { send_turn(self, t); }, on_error);
   } else if (f.type == "approve") {
-    self->request(st.agent, 60s, msg::user_approve{st.conn->id(), f.proposal_id})
+    self->request(st.agent, 60s, msg::user_approve{st.conn->id(), msg::proposal_id{f.proposal_id}})
         .then([=](msg::agent_turn& t) { send_turn(self, t); }, on_error);
   } else if (f.type == "cancel") {
-    const auto id = f.trial_id;
+    const msg::trial_id id{f.trial_id};
     self->request(st.cfg.engine, 30s, msg::cancel_trial{id, "cancelled by the person"})
         .then(
             [=](bool ok) {
               if (ok)
-                send_frame(self, msg::encode_reply("Cancelling trial " + std::to_string(id) + ".", id));
+                send_frame(self, msg::encode_reply("Cancelling trial " + msg::to_string(id) + ".", id));
               else
-                send_error(self, "not_running", "trial " + std::to_string(id) + " is not queued or running");
+                send_error(self, "not_running", "trial " + msg::to_string(id) + " is not queued or running");
             },
             on_error);
   } else if (f.type == "list_trials") {
     self->request(st.cfg.store, 30s, msg::list_trials_query{static_cast<std::int32_t>(f.limit)})
         .then([=](msg::trial_list& l) { send_frame(self, msg::encode_trials(l)); }, on_error);
   } else if (f.type == "get_trial") {
-    const auto id = f.trial_id;
+    const msg::trial_id id{f.trial_id};
     self->request(st.cfg.store, 30s, msg::get_trial_query{id})
         .then(
             [=](msg::trial_record& r) {
               if (r.found)
                 send_frame(self, msg::encode_trial(r));
               else
-                send_error(self, "unknown_trial", "there is no trial " + std::to_string(id));
+                send_error(self, "unknown_trial", "there is no trial " + msg::to_string(id));
             },
             on_error);
   } else if (f.type == "ping") {

@@ -27,7 +27,7 @@ void hand_to_engine(Self* self, const engine_actor& engine, const store_actor& s
       .then([=](std::int32_t position) { queued(position); },
             [=](caf::error& e) {
               if (!(caller_retries_busy && e == msg::errc::busy))
-                tell(self, store, msg::set_trial_status{id, "failed", msg::error_sentence(e)});
+                tell(self, store, msg::set_trial_status{id, msg::trial_status::failed, msg::error_sentence(e)});
               refused(e);
             });
 }

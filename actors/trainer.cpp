@@ -30,7 +30,7 @@ namespace mlt::actors {
 namespace {
 
 struct trainer_state {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   msg::shared_bars series;  ///< the engine's, shared read-only
   ml::feature_matrix features;
   ml::dataset_splits splits;
@@ -216,7 +216,7 @@ std::unique_ptr<ml::fit_pool> fit_pool_of(trainer_self self) {
 
 caf::result<msg::fit_started> on_fit(trainer_self self, msg::fit_request& m) {
   auto& st = self->state;
-  if (m.trial_id != st.trial_id) return fail("trainer holds no data for trial " + std::to_string(m.trial_id));
+  if (m.trial_id != st.trial_id) return fail("trainer holds no data for trial " + msg::to_string(m.trial_id));
   auto model = ml::make_model(m.model);
   if (!model) return fail("unknown model '" + m.model + "'");
   try {
@@ -261,7 +261,7 @@ caf::result<msg::fit_started> on_fit(trainer_self self, msg::fit_request& m) {
 
 caf::result<msg::fit_progress> on_fit_step(trainer_self self, msg::fit_step_request& m) {
   auto& st = self->state;
-  if (m.trial_id != st.trial_id || !st.model) return fail("no fit in progress for trial " + std::to_string(m.trial_id));
+  if (m.trial_id != st.trial_id || !st.model) return fail("no fit in progress for trial " + msg::to_string(m.trial_id));
   try {
     auto s = st.model->step();
     msg::fit_progress out;
@@ -285,7 +285,7 @@ caf::result<msg::fit_progress> on_fit_step(trainer_self self, msg::fit_step_requ
 
 caf::result<msg::fit_kept> on_fit_stop(trainer_self self, msg::fit_stop_request& m) {
   auto& st = self->state;
-  if (m.trial_id != st.trial_id || !st.model) return fail("no fit in progress for trial " + std::to_string(m.trial_id));
+  if (m.trial_id != st.trial_id || !st.model) return fail("no fit in progress for trial " + msg::to_string(m.trial_id));
   try {
     const auto k = m.part_only ? st.model->stop_part() : st.model->stop();
     return msg::fit_kept{m.trial_id, k.step, k.val_loss, st.model->step_unit(), k.what};
@@ -297,7 +297,7 @@ caf::result<msg::fit_kept> on_fit_stop(trainer_self self, msg::fit_stop_request&
 caf::result<msg::optimize_outcome> on_optimize(trainer_self self, msg::optimize_request& m) {
   auto& st = self->state;
   if (m.trial_id != st.trial_id || st.splits.train.rows() == 0)
-    return fail("no data prepared for trial " + std::to_string(m.trial_id));
+    return fail("no data prepared for trial " + msg::to_string(m.trial_id));
   try {
     ml::optimize_spec spec;
     spec.model = m.model;
@@ -374,7 +374,7 @@ void top_importance(const trainer_state& st, msg::evaluation& out) {
 
 caf::result<msg::evaluation> on_evaluate(trainer_self self, msg::evaluate_request& m) {
   auto& st = self->state;
-  if (m.trial_id != st.trial_id || !st.model) return fail("no fitted model for trial " + std::to_string(m.trial_id));
+  if (m.trial_id != st.trial_id || !st.model) return fail("no fitted model for trial " + msg::to_string(m.trial_id));
   try {
     msg::evaluation out;
     out.trial_id = m.trial_id;
@@ -408,7 +408,7 @@ caf::result<msg::evaluation> on_evaluate(trainer_self self, msg::evaluate_reques
 caf::result<msg::walk_forward_started> on_walk_forward(trainer_self self, msg::walk_forward_request& m) {
   auto& st = self->state;
   if (m.trial_id != st.trial_id || st.splits.train.rows() == 0)
-    return fail("no data prepared for trial " + std::to_string(m.trial_id));
+    return fail("no data prepared for trial " + msg::to_string(m.trial_id));
   try {
     st.wf = walk_forward::start(st.splits, m);
     if (auto pool = fit_pool_of(self)) st.wf->use_pool(std::move(pool));
@@ -423,7 +423,7 @@ caf::result<msg::walk_forward_started> on_walk_forward(trainer_self self, msg::w
 caf::result<msg::walk_forward_progress> on_walk_forward_step(trainer_self self, msg::walk_forward_step_request& m) {
   auto& st = self->state;
   if (m.trial_id != st.trial_id || !st.wf)
-    return fail("no walk-forward in progress for trial " + std::to_string(m.trial_id));
+    return fail("no walk-forward in progress for trial " + msg::to_string(m.trial_id));
   try {
     return walk_forward::step(st.series, *st.wf, m.trial_id);
   } catch (const std::exception& e) {
@@ -435,7 +435,7 @@ caf::result<msg::walk_forward_progress> on_walk_forward_step(trainer_self self, 
 caf::result<msg::walk_forward_outcome> on_walk_forward_collect(trainer_self self, msg::walk_forward_collect& m) {
   auto& st = self->state;
   if (m.trial_id != st.trial_id || !st.wf || !st.wf->done())
-    return fail("no finished walk-forward for trial " + std::to_string(m.trial_id));
+    return fail("no finished walk-forward for trial " + msg::to_string(m.trial_id));
   auto out = walk_forward::collect(st.series, *st.wf, st.wf_request);
   st.wf.reset();
   return out;

@@ -50,7 +50,7 @@ std::unique_ptr<ml::walk_forward_run> start(const ml::dataset_splits& splits, co
   return std::make_unique<ml::walk_forward_run>(std::move(rows), test_begin, req.model, req.params, req.seed, spec);
 }
 
-msg::walk_forward_started layout(const ml::bar_series& series, const ml::walk_forward_run& run, std::int64_t trial) {
+msg::walk_forward_started layout(const ml::bar_series& series, const ml::walk_forward_run& run, msg::trial_id trial) {
   msg::walk_forward_started out;
   out.trial_id = trial;
   const auto& bars = run.rows().bar_index;
@@ -73,7 +73,7 @@ msg::walk_forward_started layout(const ml::bar_series& series, const ml::walk_fo
   return out;
 }
 
-msg::walk_forward_progress step(const ml::bar_series& series, ml::walk_forward_run& run, std::int64_t trial) {
+msg::walk_forward_progress step(const ml::bar_series& series, ml::walk_forward_run& run, msg::trial_id trial) {
   const auto s = run.advance(step_budget);
   msg::walk_forward_progress out;
   out.trial_id = trial;

@@ -16,10 +16,10 @@ namespace mlt::actors::walk_forward {
 std::unique_ptr<ml::walk_forward_run> start(const ml::dataset_splits& splits, const msg::walk_forward_request& req);
 
 /// The folds as laid out, before any is fitted.
-msg::walk_forward_started layout(const ml::bar_series& series, const ml::walk_forward_run& run, std::int64_t trial);
+msg::walk_forward_started layout(const ml::bar_series& series, const ml::walk_forward_run& run, msg::trial_id trial);
 
 /// Advances the run by one bounded step.
-msg::walk_forward_progress step(const ml::bar_series& series, ml::walk_forward_run& run, std::int64_t trial);
+msg::walk_forward_progress step(const ml::bar_series& series, ml::walk_forward_run& run, msg::trial_id trial);
 
 /// Pooled result and the concatenated out-of-sample predictions.
 msg::walk_forward_outcome collect(const ml::bar_series& series, const ml::walk_forward_run& run,

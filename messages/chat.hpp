@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "messages/ids.hpp"
 #include "messages/plan.hpp"
 
 namespace mlt::msg {
@@ -23,7 +24,7 @@ typename Inspector::result_type inspect(Inspector& f, user_chat& x) {
 /// The person approves an open proposal.
 struct user_approve {
   std::uint64_t session_id = 0;
-  std::int64_t proposal_id = 0;
+  msg::proposal_id proposal_id;
 };
 
 template <class Inspector>
@@ -36,10 +37,10 @@ struct agent_turn {
   enum kind_t : std::uint8_t { reply = 0, proposal = 1, error = 2 };
   std::uint8_t kind = reply;
   std::string text;
-  std::int64_t proposal_id = 0;   ///< for proposal
+  msg::proposal_id proposal_id;   ///< for proposal
   trial_plan plan;                ///< for proposal
   std::string error_code;         ///< for error
-  std::int64_t trial_id = 0;      ///< set when the turn started or named a trial
+  msg::trial_id trial_id;         ///< set when the turn started or named a trial
   std::vector<std::string> symbols;  ///< for a universe proposal: every symbol it runs (empty: one trial)
 };
 

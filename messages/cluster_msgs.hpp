@@ -13,6 +13,8 @@
 #include <caf/actor.hpp>
 #include <caf/meta/type_name.hpp>
 
+#include "messages/ids.hpp"
+
 namespace mlt::msg {
 
 /// Raised when the handshake or the envelope's meaning changes: a worker of
@@ -94,7 +96,7 @@ typename Inspector::result_type inspect(Inspector& f, remote_call& x) {
 /// cached under `bars_key` (a SHA-256 of them); a host without them answers
 /// "need bars" and gets the whole prepare_request. Bars go once per node.
 struct cached_prepare {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   std::int32_t horizon = 1;
   std::string bars_key;
 };
@@ -184,7 +186,7 @@ typename Inspector::result_type inspect(Inspector& f, cluster_status& x) {
 /// after its node was lost or missed a deadline; `text` is the transcript
 /// line ("worker w2 was lost at step 14; the fit restarted on w1").
 struct trainer_moved {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   std::string text;
 };
 

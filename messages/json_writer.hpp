@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "messages/ids.hpp"
+
 namespace mlt::msg {
 
 /// How doubles are written; both read back bit for bit.
@@ -36,6 +38,11 @@ public:
   json_writer& value(std::uint64_t u);
   json_writer& value(int i) { return value(static_cast<std::int64_t>(i)); }
   json_writer& value(bool b);
+  /// An id is its number on the wire.
+  template <class Tag>
+  json_writer& value(record_id<Tag> id) {
+    return value(id.value);
+  }
   json_writer& null();
   /// Inserts already-encoded JSON as the next value.
   json_writer& raw(std::string_view json);

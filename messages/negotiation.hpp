@@ -10,6 +10,7 @@
 #include <caf/meta/load_callback.hpp>
 #include <caf/sec.hpp>
 
+#include "messages/ids.hpp"
 #include "messages/ml_inspect.hpp"
 #include "messages/plan.hpp"
 #include "messages/vocabulary.hpp"
@@ -19,7 +20,7 @@ namespace mlt::msg {
 
 /// engine -> agent, after the data is loaded: how wild is this market?
 struct volatility_report {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   std::string symbol;
   double vol_annual = 0;   ///< annualised std of daily log returns over the window below
   double vol_recent = 0;   ///< the same over the window's last 63 bars
@@ -42,7 +43,7 @@ typename Inspector::result_type inspect(Inspector& f, volatility_report& x) {
 
 /// engine -> agent, at a training checkpoint.
 struct progress_report {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   std::string model;
   std::int32_t step = 0;
   std::int32_t total = 0;
@@ -62,7 +63,7 @@ typename Inspector::result_type inspect(Inspector& f, progress_report& x) {
 /// engine -> agent, after a fit: in-sample and validation numbers only; the
 /// test part stays untouched until the final evaluation.
 struct initial_results {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   std::string model;
   std::int32_t attempt = 1;          ///< configurations fitted so far
   ml::classification_metrics train;
@@ -90,9 +91,8 @@ struct decision {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, decision& x) {
-  std::string action_name = to_string(x.action);
-  auto load = caf::meta::load_callback([&] { return read_word(action_words, action_name, x.action, "action"); });
-  return f(caf::meta::type_name("decision"), action_name, x.reason, x.params, x.model, x.brain, x.note, load);
+  auto action_word = word_field(x.action, action_words, "action");
+  return f(caf::meta::type_name("decision"), action_word, x.reason, x.params, x.model, x.brain, x.note);
 }
 
 }  // namespace mlt::msg

@@ -7,6 +7,7 @@
 #include <caf/actor.hpp>
 #include <caf/meta/type_name.hpp>
 
+#include "messages/ids.hpp"
 #include "messages/sim_inspect.hpp"
 
 namespace mlt::msg {
@@ -15,7 +16,7 @@ namespace mlt::msg {
 /// with the model of its latest completed trial (or `trial_id`).
 struct portfolio_request {
   std::string symbol;
-  std::int64_t trial_id = 0;  ///< 0 = the latest completed trial of the symbol
+  msg::trial_id trial_id;     ///< 0 = the latest completed trial of the symbol
   caf::actor observer;        ///< receives paper_note lines as bars are traded
   std::int32_t pace_ms = 0;   ///< replay pace between bars (0 = as fast as possible)
 };
@@ -54,7 +55,7 @@ struct portfolio_record {
   bool found = false;
   std::string symbol;
   std::string model;
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   ml::sim::paper_portfolio portfolio;  ///< config, signal rule, state and history
   std::string updated_at;
 };

@@ -9,6 +9,7 @@
 #include <caf/actor.hpp>
 #include <caf/meta/type_name.hpp>
 
+#include "messages/ids.hpp"
 #include "messages/plan.hpp"
 #include "messages/store_msgs.hpp"
 
@@ -30,7 +31,7 @@ typename Inspector::result_type inspect(Inspector& f, record_fire& x) {
 /// scheduler -> store: what the last fire did (fire and forget).
 struct record_schedule_outcome {
   std::string name;
-  std::int64_t trial_id = 0;  ///< the trial it started, 0 if none
+  msg::trial_id trial_id;     ///< the trial it started, 0 if none
   std::string text;           ///< "trial 12 started", "proposal 5 waits for approval", ...
 };
 
@@ -43,7 +44,7 @@ typename Inspector::result_type inspect(Inspector& f, record_schedule_outcome& x
 struct schedule_state {
   std::string name;
   std::int64_t last_fire_utc = 0;  ///< 0 = never fired
-  std::int64_t last_trial_id = 0;
+  msg::trial_id last_trial_id;
   std::string last_result;
   std::string updated_at;          ///< ISO 8601 UTC
 };
@@ -84,7 +85,7 @@ struct schedule_status {
   std::string problem;   ///< why it is not running ("" if fine)
   std::int64_t next_fire_utc = 0;  ///< 0 = none
   std::int64_t last_fire_utc = 0;
-  std::int64_t last_trial_id = 0;
+  msg::trial_id last_trial_id;
   std::string last_result;
 };
 
@@ -119,7 +120,7 @@ typename Inspector::result_type inspect(Inspector& f, schedule_list& x) {
 /// start_trial (queue position, 0 = started), or an error if that trial is
 /// already queued or running.
 struct resume_trial {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   trial_plan plan;
   caf::actor agent;
   caf::actor observer;

@@ -9,9 +9,12 @@
 #include <caf/actor.hpp>
 #include <caf/message.hpp>
 
+#include "messages/ids.hpp"
 #include "messages/negotiation.hpp"
 #include "messages/plan.hpp"
 #include "messages/trial.hpp"
+#include "messages/vocabulary.hpp"
+#include "messages/word_field.hpp"
 #include "messages/work.hpp"
 
 namespace mlt::msg {
@@ -29,7 +32,7 @@ typename Inspector::result_type inspect(Inspector& f, save_proposal& x) {
 
 /// Record an approval and create the trial; answers the new trial id.
 struct create_trial {
-  std::int64_t proposal_id = 0;
+  msg::proposal_id proposal_id;
   trial_plan plan;
   std::string origin;  ///< "chat" | "schedule:NAME"
 };
@@ -66,14 +69,15 @@ typename Inspector::result_type inspect(Inspector& f, relay_after_commit& x) {
 
 /// Change a trial's status (queued, running, completed, failed, cancelled, interrupted).
 struct set_trial_status {
-  std::int64_t trial_id = 0;
-  std::string status;
+  msg::trial_id trial_id;
+  trial_status status = trial_status::queued;
   std::string error;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, set_trial_status& x) {
-  return f(caf::meta::type_name("set_trial_status"), x.trial_id, x.status, x.error);
+  auto status_word = word_field(x.status, trial_status_words, "status");
+  return f(caf::meta::type_name("set_trial_status"), x.trial_id, status_word, x.error);
 }
 
 /// Store the final result; answers true when durable.
@@ -98,8 +102,8 @@ typename Inspector::result_type inspect(Inspector& f, list_trials_query& x) {
 
 /// One trial as a list row.
 struct trial_row {
-  std::int64_t trial_id = 0;
-  std::string status;
+  msg::trial_id trial_id;
+  trial_status status = trial_status::queued;
   std::string symbol;
   std::string model;
   std::string origin;
@@ -116,7 +120,8 @@ struct trial_row {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, trial_row& x) {
-  return f(caf::meta::type_name("trial_row"), x.trial_id, x.status, x.symbol, x.model, x.origin,
+  auto status_word = word_field(x.status, trial_status_words, "status");
+  return f(caf::meta::type_name("trial_row"), x.trial_id, status_word, x.symbol, x.model, x.origin,
            x.created_at, x.updated_at, x.has_report, x.test_accuracy, x.test_n, x.total_return,
            x.buy_hold_return, x.sharpe, x.error);
 }
@@ -132,7 +137,7 @@ typename Inspector::result_type inspect(Inspector& f, trial_list& x) {
 
 /// Fetch one trial; answers trial_record (found = false when unknown).
 struct get_trial_query {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
 };
 
 template <class Inspector>
@@ -208,7 +213,7 @@ typename Inspector::result_type inspect(Inspector& f, pending_proposals_query& x
 }
 
 struct pending_proposal {
-  std::int64_t proposal_id = 0;
+  msg::proposal_id proposal_id;
   std::string created_at;  ///< ISO 8601 UTC
   std::string origin;
   trial_plan plan;
@@ -232,7 +237,7 @@ typename Inspector::result_type inspect(Inspector& f, pending_proposal_list& x) 
 /// Take a pending proposal off the list without running it; answers true if
 /// it was pending.
 struct dismiss_proposal {
-  std::int64_t proposal_id = 0;
+  msg::proposal_id proposal_id;
 };
 
 template <class Inspector>
@@ -245,7 +250,7 @@ typename Inspector::result_type inspect(Inspector& f, dismiss_proposal& x) {
 /// last checkpoint, or an error naming
 /// why not (unknown trial, or a status that cannot be resumed).
 struct reopen_trial {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
 };
 
 template <class Inspector>
@@ -265,9 +270,8 @@ struct recorded_decision {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, recorded_decision& x) {
   // Stored by its word, as checkpoints were before the question was typed.
-  std::string word = to_string(x.question);
-  auto load = caf::meta::load_callback([&] { return read_word(question_words, word, x.question, "question"); });
-  return f(caf::meta::type_name("recorded_decision"), word, x.model, x.step, x.answer, load);
+  auto question_word = word_field(x.question, question_words, "question");
+  return f(caf::meta::type_name("recorded_decision"), question_word, x.model, x.step, x.answer);
 }
 
 /// A finished optimiser run: on resume its outcome is re-applied, not searched again.
@@ -286,7 +290,7 @@ typename Inspector::result_type inspect(Inspector& f, recorded_optimization& x) 
 /// finished optimisation). `decisions` and `configurations` are the budget
 /// spent and the configurations fitted, which a resume keeps.
 struct trial_checkpoint {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   std::int32_t decisions = 0;
   std::int32_t configurations = 0;
   std::vector<std::string> models_tried;
@@ -322,17 +326,18 @@ typename Inspector::result_type inspect(Inspector& f, save_checkpoint& x) {
 }
 
 struct reopened_trial {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   trial_plan plan;              ///< as approved
   std::string origin;
-  std::string previous_status;  ///< interrupted | failed
+  trial_status previous_status = trial_status::interrupted;  ///< interrupted | failed
   std::int64_t last_seq = 0;    ///< the transcript's last line; the engine continues after it
   trial_checkpoint checkpoint;  ///< empty (no answers, no counts) if the trial made no decision
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, reopened_trial& x) {
-  return f(caf::meta::type_name("reopened_trial"), x.trial_id, x.plan, x.origin, x.previous_status,
+  auto previous_word = word_field(x.previous_status, trial_status_words, "status");
+  return f(caf::meta::type_name("reopened_trial"), x.trial_id, x.plan, x.origin, previous_word,
            x.last_seq, x.checkpoint);
 }
 
@@ -341,7 +346,7 @@ typename Inspector::result_type inspect(Inspector& f, reopened_trial& x) {
 /// trial that redoes them records the same keys (trials stored before schema 5
 /// use the seq of the transcript line that announced them).
 struct fitted_configuration {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   std::int64_t key = 0;
   std::string symbol;
   std::string target;                 ///< "direction-1d"

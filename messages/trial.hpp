@@ -10,6 +10,7 @@
 #include <caf/actor.hpp>
 
 #include "messages/event_data.hpp"
+#include "messages/ids.hpp"
 #include "messages/ml_inspect.hpp"
 #include "messages/plan.hpp"
 #include "messages/vocabulary.hpp"
@@ -21,7 +22,7 @@ namespace mlt::msg {
 /// agent -> engine: run this approved plan. `agent` answers the checkpoint
 /// questions; `observer` (a session, may be invalid) receives events.
 struct start_trial {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   trial_plan plan;
   caf::actor agent;
   caf::actor observer;
@@ -34,7 +35,7 @@ typename Inspector::result_type inspect(Inspector& f, start_trial& x) {
 
 /// anyone -> engine: stop a queued or running trial.
 struct cancel_trial {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   std::string reason;
 };
 
@@ -45,19 +46,20 @@ typename Inspector::result_type inspect(Inspector& f, cancel_trial& x) {
 
 /// One line of a trial's transcript, streamed live and stored.
 struct trial_event {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   std::int64_t seq = 0;      ///< 1, 2, ... within the trial
   std::int64_t time_ms = 0;  ///< wall clock, ms since epoch
-  std::string speaker;       ///< "engine" | "mlTrainer" | "system"
-  std::string kind;          ///< question | decision | progress | status | warning | error
+  event_speaker speaker = event_speaker::engine;
+  event_kind kind = event_kind::status;
   std::string text;          ///< readable line
   event_data data;            ///< structured payload (none for most lines)
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, trial_event& x) {
-  return f(caf::meta::type_name("trial_event"), x.trial_id, x.seq, x.time_ms, x.speaker, x.kind,
-           x.text, x.data);
+  auto speaker_word = word_field(x.speaker, event_speaker_words, "speaker");
+  auto kind_word = word_field(x.kind, event_kind_words, "event kind");
+  return f(caf::meta::type_name("trial_event"), x.trial_id, x.seq, x.time_ms, speaker_word, kind_word, x.text, x.data);
 }
 
 /// One out-of-sample prediction beside what happened, for the report's
@@ -109,7 +111,7 @@ typename Inspector::result_type inspect(Inspector& f, multiple_testing& x) {
 
 /// Everything measured in a trial; the report is written from this.
 struct trial_summary {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   trial_plan plan;            ///< as finally run (train_ratio and model after decisions)
   std::string symbol;
   std::string model;          ///< model evaluated on the test part
@@ -167,7 +169,7 @@ typename Inspector::result_type inspect(Inspector& f, trial_summary& x) {
 
 /// The agent's final report, written from a trial_summary.
 struct final_report {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   std::string answer;            ///< the direct answer
   std::string analysis;          ///< ML analysis
   std::string trading_insights;
@@ -200,7 +202,7 @@ typename Inspector::result_type inspect(Inspector& f, trial_report& x) {
 
 /// engine -> observers when a trial ends without a report.
 struct trial_failed {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   trial_status status = trial_status::failed;  ///< failed | cancelled | interrupted
   std::string code;
   std::string message;
@@ -208,9 +210,8 @@ struct trial_failed {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, trial_failed& x) {
-  std::string word = to_string(x.status);
-  auto load = caf::meta::load_callback([&] { return read_word(trial_status_words, word, x.status, "status"); });
-  return f(caf::meta::type_name("trial_failed"), x.trial_id, word, x.code, x.message, load);
+  auto status_word = word_field(x.status, trial_status_words, "status");
+  return f(caf::meta::type_name("trial_failed"), x.trial_id, status_word, x.code, x.message);
 }
 
 }  // namespace mlt::msg

@@ -120,6 +120,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(mltrainer, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::universe_reports_query))
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::stored_universe_report))
   CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::universe_report_list))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::trial_id))
+  CAF_ADD_TYPE_ID(mltrainer, (mlt::msg::proposal_id))
 CAF_END_TYPE_ID_BLOCK(mltrainer)
 
 // The cluster's messages (messages/cluster_msgs.hpp), after the block above.

@@ -10,6 +10,7 @@
 
 #include <caf/meta/type_name.hpp>
 
+#include "messages/ids.hpp"
 #include "messages/plan.hpp"
 
 namespace mlt::msg {
@@ -22,7 +23,7 @@ constexpr const char* universe_started_words = "Running the same plan once per s
 /// errors treat rows as independent (binomial for accuracy, Hanley-McNeil
 /// for AUC, sqrt(1.06/(n-3)) for the walk-forward IC).
 struct universe_row {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   std::string symbol;
   std::string model;
   bool finished = false;   ///< completed with a summary

@@ -110,17 +110,20 @@ inline constexpr std::array<std::pair<trial_status, const char*>, 6> trial_statu
 inline const char* to_string(trial_status s) { return word_of(trial_status_words, s); }
 inline std::optional<trial_status> parse_trial_status(std::string_view s) { return parse_word(trial_status_words, s); }
 
-/// Who speaks a transcript line.
-enum class speaker : std::uint8_t { engine, agent, system };
+/// Who speaks a transcript line: the engine, the agent (called mlTrainer on
+/// every screen) or the daemon itself (trial started, failed, resumed).
+enum class event_speaker : std::uint8_t { engine, mltrainer, system };
 
-inline constexpr std::array<std::pair<speaker, const char*>, 3> speaker_words{{
-    {speaker::engine, "engine"},
-    {speaker::agent, "mlTrainer"},
-    {speaker::system, "system"},
+inline constexpr std::array<std::pair<event_speaker, const char*>, 3> event_speaker_words{{
+    {event_speaker::engine, "engine"},
+    {event_speaker::mltrainer, "mlTrainer"},
+    {event_speaker::system, "system"},
 }};
 
-inline const char* to_string(speaker s) { return word_of(speaker_words, s); }
-inline std::optional<speaker> parse_speaker(std::string_view s) { return parse_word(speaker_words, s); }
+inline const char* to_string(event_speaker s) { return word_of(event_speaker_words, s); }
+inline std::optional<event_speaker> parse_event_speaker(std::string_view s) {
+  return parse_word(event_speaker_words, s);
+}
 
 /// What a transcript line is.
 enum class event_kind : std::uint8_t { question, decision, progress, status, warning, error, report };

@@ -148,8 +148,8 @@ void write_event(json_writer& w, const trial_event& e) {
   w.field("trial_id", e.trial_id)
       .field("seq", e.seq)
       .field("time_ms", e.time_ms)
-      .field("speaker", e.speaker)
-      .field("kind", e.kind)
+      .field("speaker", to_string(e.speaker))
+      .field("kind", to_string(e.kind))
       .field("text", e.text);
   w.key("data").begin_object();
   for (const auto& f : e.data.fields) {
@@ -172,7 +172,7 @@ void write_event(json_writer& w, const trial_event& e) {
 void write_row(json_writer& w, const trial_row& r) {
   w.begin_object()
       .field("trial_id", r.trial_id)
-      .field("status", r.status)
+      .field("status", to_string(r.status))
       .field("symbol", r.symbol)
       .field("model", r.model)
       .field("origin", r.origin)
@@ -319,18 +319,18 @@ std::string encode_hello(const std::string& version, const std::string& brain) {
   return w.take();
 }
 
-std::string encode_reply(const std::string& text, std::int64_t trial_id) {
+std::string encode_reply(const std::string& text, trial_id about) {
   json_writer w;
   w.begin_object().field("type", "reply").field("text", text);
-  if (trial_id > 0) w.field("trial_id", trial_id);
+  if (about.value > 0) w.field("trial_id", about);
   w.end_object();
   return w.take();
 }
 
-std::string encode_proposal(std::int64_t proposal_id, const trial_plan& plan, const std::string& text,
+std::string encode_proposal(proposal_id id, const trial_plan& plan, const std::string& text,
                             const std::vector<std::string>& symbols) {
   json_writer w;
-  w.begin_object().field("type", "proposal").field("proposal_id", proposal_id);
+  w.begin_object().field("type", "proposal").field("proposal_id", id);
   // The plan's fields at top level (what clients read) and as one object.
   w.field("symbol", plan.symbol)
       .field("model", plan.model)

@@ -8,6 +8,7 @@
 
 #include "messages/chat.hpp"
 #include "messages/cluster_msgs.hpp"
+#include "messages/ids.hpp"
 #include "messages/paper_msgs.hpp"
 #include "messages/plan.hpp"
 #include "messages/store_msgs.hpp"
@@ -41,9 +42,9 @@ decode_result decode_client_frame(const std::string& text);
 
 // Server -> client frames. Each returns one JSON object as text.
 std::string encode_hello(const std::string& version, const std::string& brain);
-std::string encode_reply(const std::string& text, std::int64_t trial_id = 0);
+std::string encode_reply(const std::string& text, trial_id about = {});
 /// `symbols` (a universe proposal's) appear as "symbols" only when there are any.
-std::string encode_proposal(std::int64_t proposal_id, const trial_plan& plan, const std::string& text,
+std::string encode_proposal(proposal_id id, const trial_plan& plan, const std::string& text,
                             const std::vector<std::string>& symbols = {});
 std::string encode_event(const trial_event& e);
 std::string encode_report(const trial_report& r);

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "messages/ids.hpp"
 #include "messages/ml_inspect.hpp"
 #include "messages/shared_bars.hpp"
 #include "messages/plan.hpp"
@@ -17,7 +18,7 @@ namespace mlt::msg {
 
 /// engine -> data_loader.
 struct load_bars_request {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   std::string symbol;
   std::string source;
   std::string start;
@@ -33,7 +34,7 @@ typename Inspector::result_type inspect(Inspector& f, load_bars_request& x) {
 
 /// data_loader -> engine while a long load runs.
 struct data_progress_msg {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   double fraction = 0;
   std::string text;
 };
@@ -45,7 +46,7 @@ typename Inspector::result_type inspect(Inspector& f, data_progress_msg& x) {
 
 /// engine -> trainer: build features once for this series.
 struct prepare_request {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   shared_bars series;
   std::int32_t horizon = 1;  ///< label horizon: which rows can train decides the volatility window
 };
@@ -57,7 +58,7 @@ typename Inspector::result_type inspect(Inspector& f, prepare_request& x) {
 
 /// trainer -> engine.
 struct prepared {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   std::int32_t features = 0;
   std::int64_t usable_rows = 0;
   double vol_annual = 0;  ///< over the rows that train under every allowed split
@@ -75,7 +76,7 @@ typename Inspector::result_type inspect(Inspector& f, prepared& x) {
 
 /// engine -> trainer: split with this ratio and start fitting `model`.
 struct fit_request {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   std::string model;
   std::map<std::string, double> params;
   double train_ratio = 0.7;
@@ -92,7 +93,7 @@ typename Inspector::result_type inspect(Inspector& f, fit_request& x) {
 
 /// trainer -> engine: the fit is set up.
 struct fit_started {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   std::string model;
   std::map<std::string, double> params;  ///< with defaults filled in
   std::int64_t train_rows = 0;
@@ -116,7 +117,7 @@ typename Inspector::result_type inspect(Inspector& f, fit_started& x) {
 
 /// engine -> trainer: advance the fit by one step.
 struct fit_step_request {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
 };
 
 template <class Inspector>
@@ -127,7 +128,7 @@ typename Inspector::result_type inspect(Inspector& f, fit_step_request& x) {
 /// trainer -> engine (see ml::fit_step): `measured` steps carry the losses of
 /// the unit of work they finished; the others only say how far the fit is.
 struct fit_progress {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   std::int32_t step = 0;     ///< units finished (epochs, rounds, iterations)
   std::int32_t total = 0;
   double train_loss = 0;
@@ -150,7 +151,7 @@ typename Inspector::result_type inspect(Inspector& f, fit_progress& x) {
 /// engine -> trainer: end the fit and keep its best measured state (the
 /// agent's "stop", and every fit that finished on its own).
 struct fit_stop_request {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   bool part_only = false;  ///< end only the part being fitted (ml::model::stop_part)
 };
 
@@ -161,7 +162,7 @@ typename Inspector::result_type inspect(Inspector& f, fit_stop_request& x) {
 
 /// trainer -> engine: the state the fit kept (see ml::kept_step).
 struct fit_kept {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   std::int32_t step = 0;     ///< 0 = no measured step (see `what`)
   double val_loss = 0;
   std::string unit;
@@ -175,7 +176,7 @@ typename Inspector::result_type inspect(Inspector& f, fit_kept& x) {
 
 /// engine -> trainer: score the fitted model; the test part only when asked.
 struct evaluate_request {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   bool include_test = false;
   /// With include_test: first restore the configuration fitted in this trial
   /// with the lowest log loss on the configuration-choice rows.
@@ -191,7 +192,7 @@ typename Inspector::result_type inspect(Inspector& f, evaluate_request& x) {
 
 /// trainer -> engine.
 struct evaluation {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   ml::classification_metrics train;
   ml::classification_metrics val;
   ml::classification_metrics test;
@@ -222,7 +223,7 @@ typename Inspector::result_type inspect(Inspector& f, evaluation& x) {
 
 /// engine -> paper_trader: trade these out-of-sample predictions.
 struct paper_request {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   shared_bars series;
   std::vector<std::uint64_t> bar_index;
   std::vector<double> prob;
@@ -238,7 +239,7 @@ typename Inspector::result_type inspect(Inspector& f, paper_request& x) {
 
 /// paper_trader -> engine.
 struct paper_outcome {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   ml::paper_stats stats;
   ml::paper_stats buy_hold;
   std::vector<ml::equity_point> equity;
@@ -257,7 +258,7 @@ typename Inspector::result_type inspect(Inspector& f, paper_outcome& x) {
 
 /// Ask the trainer to tune hyperparameters by walk-forward validation.
 struct optimize_request {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   std::string model;
   std::int32_t budget = 12;        ///< evaluations
   double seconds = 60;             ///< wall-clock cap
@@ -271,7 +272,7 @@ typename Inspector::result_type inspect(Inspector& f, optimize_request& x) {
 
 /// trainer -> engine, after every optimiser evaluation.
 struct optimize_step {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   std::int32_t index = 0;    ///< 1-based
   std::int32_t budget = 0;
   std::map<std::string, double> params;
@@ -286,7 +287,7 @@ typename Inspector::result_type inspect(Inspector& f, optimize_step& x) {
 
 /// trainer -> engine.
 struct optimize_outcome {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   std::map<std::string, double> best_params;
   double best_score = 0;
   std::int32_t evaluations = 0;
@@ -302,7 +303,7 @@ typename Inspector::result_type inspect(Inspector& f, optimize_outcome& x) {
 /// engine -> trainer: evaluate this configuration walk-forward over the whole
 /// history (the test part is the last fold); answered with walk_forward_started.
 struct walk_forward_request {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   std::string model;
   std::map<std::string, double> params;
   std::int32_t folds = 5;
@@ -319,7 +320,7 @@ typename Inspector::result_type inspect(Inspector& f, walk_forward_request& x) {
 
 /// trainer -> engine: the folds as laid out (ranges and row counts; no metrics yet).
 struct walk_forward_started {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   std::vector<walk_forward_fold> folds;
 };
 
@@ -330,7 +331,7 @@ typename Inspector::result_type inspect(Inspector& f, walk_forward_started& x) {
 
 /// engine -> trainer: advance the current fold's fit by one bounded step.
 struct walk_forward_step_request {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
 };
 
 template <class Inspector>
@@ -340,7 +341,7 @@ typename Inspector::result_type inspect(Inspector& f, walk_forward_step_request&
 
 /// trainer -> engine after each step.
 struct walk_forward_progress {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   std::int32_t fold = 0;   ///< 1-based
   std::int32_t folds = 0;
   std::int32_t step = 0;   ///< the fold's model steps so far
@@ -358,7 +359,7 @@ typename Inspector::result_type inspect(Inspector& f, walk_forward_progress& x) 
 
 /// engine -> trainer once every fold is done: the pooled result.
 struct walk_forward_collect {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
 };
 
 template <class Inspector>
@@ -369,7 +370,7 @@ typename Inspector::result_type inspect(Inspector& f, walk_forward_collect& x) {
 /// trainer -> engine: metrics (paper fields still empty) and the concatenated
 /// out-of-sample predictions for paper trading.
 struct walk_forward_outcome {
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   walk_forward_result result;
   std::vector<std::uint64_t> bar_index;
   std::vector<double> prob;

@@ -80,7 +80,7 @@ void publish_universe(agent_self* self, msg::universe_report r) {
 }
 
 // Stores a comparison arm's outcome; answers the person when all are in.
-void arm_done(agent_self* self, std::int64_t trial_id, const msg::trial_summary* s, const msg::final_report* r,
+void arm_done(agent_self* self, msg::trial_id trial_id, const msg::trial_summary* s, const msg::final_report* r,
               const std::string& failure, const std::string& remembers, const std::string& plan_remembers) {
   auto& st = self->state;
   auto in = st.compared_in.find(trial_id);
@@ -105,7 +105,7 @@ void arm_done(agent_self* self, std::int64_t trial_id, const msg::trial_summary*
   }
 }
 
-void trial_finished(agent_self* self, std::int64_t trial_id) {
+void trial_finished(agent_self* self, msg::trial_id trial_id) {
   auto& st = self->state;
   st.active_trials.erase(trial_id);
   st.modes.erase(trial_id);
@@ -182,7 +182,7 @@ agent_actor::behavior_type agent_behavior(agent_self* self, agent_config cfg, ca
       [=](msg::volatility_report& q) { return decide(self, q, &brain::brain::on_volatility); },
       [=](msg::progress_report& q) { return decide(self, q, &brain::brain::on_progress); },
       [=](msg::initial_results& q) { return decide(self, q, &brain::brain::on_initial_results); },
-      [=](arm_retry_atom, std::int64_t trial_id, std::int32_t refusals) { retry_arm(self, trial_id, refusals); },
+      [=](arm_retry_atom, msg::trial_id trial_id, std::int32_t refusals) { retry_arm(self, trial_id, refusals); },
       [=](msg::trial_failed& f) {
         arm_done(self, f.trial_id, nullptr, nullptr, std::string(msg::to_string(f.status)) + ": " + f.message);
         trial_finished(self, f.trial_id);

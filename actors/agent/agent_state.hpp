@@ -54,27 +54,27 @@ struct agent_state {
   std::unique_ptr<brain::brain> rules;
   std::unique_ptr<brain::llm_brain> llm;  ///< the LLM brain in use, if any
   std::string active = "rules";           ///< rules | anthropic | openai
-  std::map<std::int64_t, trial_mode> modes;
-  std::map<std::int64_t, comparison> comparisons;    ///< by the first trial's id
-  std::map<std::int64_t, std::int64_t> compared_in;  ///< trial -> its comparison
-  std::map<std::int64_t, std::vector<std::string>> batch_models;  ///< proposal -> models to compare
-  std::map<std::int64_t, universe_choice> batch_symbols;          ///< proposal -> symbols to fan out over
+  std::map<msg::trial_id, trial_mode> modes;
+  std::map<msg::trial_id, comparison> comparisons;    ///< by the first trial's id
+  std::map<msg::trial_id, msg::trial_id> compared_in;  ///< trial -> its comparison
+  std::map<msg::proposal_id, std::vector<std::string>> batch_models;  ///< proposal -> models to compare
+  std::map<msg::proposal_id, universe_choice> batch_symbols;      ///< proposal -> symbols to fan out over
   /// Universe arms recorded but not yet handed to the engine, in order.
-  std::deque<std::pair<std::int64_t, msg::trial_plan>> waiting_arms;
+  std::deque<std::pair<msg::trial_id, msg::trial_plan>> waiting_arms;
   /// Arms waiting because the engine answered busy: how often it has so far.
-  std::map<std::int64_t, std::int32_t> busy_refusals;
-  std::optional<std::pair<std::int64_t, msg::trial_plan>> last_approved;
+  std::map<msg::trial_id, std::int32_t> busy_refusals;
+  std::optional<std::pair<msg::proposal_id, msg::trial_plan>> last_approved;
   std::string active_llm_kind;            ///< kind of `llm` when active is rules
-  std::map<std::int64_t, std::string> scheduled_proposals;  ///< offered from a schedule -> its origin
+  std::map<msg::proposal_id, std::string> scheduled_proposals;  ///< offered from a schedule -> its origin
   caf::actor observer;
   bool observer_gone = false;
-  std::optional<std::pair<std::int64_t, msg::trial_plan>> proposal;  ///< the open one
-  std::set<std::int64_t> superseded;  ///< earlier revisions of proposals
-  std::set<std::int64_t> active_trials;
+  std::optional<std::pair<msg::proposal_id, msg::trial_plan>> proposal;  ///< the open one
+  std::set<msg::proposal_id> superseded;  ///< earlier revisions of proposals
+  std::set<msg::trial_id> active_trials;
   /// LLMs that shaped a proposal (read the line it came from), by proposal
   /// and then by trial, for the knowledge-cutoff caveat.
-  std::map<std::int64_t, std::vector<brain::llm_role>> proposal_llms;
-  std::map<std::int64_t, std::vector<brain::llm_role>> trial_llms;
+  std::map<msg::proposal_id, std::vector<brain::llm_role>> proposal_llms;
+  std::map<msg::trial_id, std::vector<brain::llm_role>> trial_llms;
   static inline const char* name = "agent";
 };
 
@@ -93,7 +93,7 @@ struct arm_spec {
 };
 
 // ---- conversation.cpp
-msg::agent_turn reply(std::string text, std::int64_t trial_id = 0);
+msg::agent_turn reply(std::string text, msg::trial_id trial_id = {});
 msg::agent_turn error(std::string code, std::string text);
 /// "2026-11-29 02:30 UTC" from seconds since the epoch.
 std::string utc_text(std::int64_t t);
@@ -107,7 +107,7 @@ std::string brain_label(const agent_state& st, const std::string& kind);
 /// An LLM brain of `kind`; nullptr with `why` set when it can't be built.
 std::unique_ptr<brain::llm_brain> make_llm(agent_self* self, const std::string& kind, std::string& why);
 /// Tells the person something nobody asked for right now.
-void say(agent_self* self, std::string text, std::int64_t trial_id = 0);
+void say(agent_self* self, std::string text, msg::trial_id trial_id = {});
 
 // ---- proposals.cpp
 /// Saves the plan as a new proposal revision and answers with it.
@@ -115,16 +115,16 @@ void propose(agent_self* self, turn_promise rp, msg::trial_plan plan, std::strin
              std::vector<std::string> batch = {}, std::vector<brain::llm_role> authors = {},
              universe_choice universe = {});
 msg::trial_plan arm_plan(msg::trial_plan plan, const arm_spec& a);
-void start_one(agent_self* self, std::int64_t trial_id, msg::trial_plan plan);
+void start_one(agent_self* self, msg::trial_id trial_id, msg::trial_plan plan);
 /// Records every arm as a trial, then answers and starts them in order.
-void start_arms(agent_self* self, turn_promise rp, std::int64_t pid, msg::trial_plan plan,
+void start_arms(agent_self* self, turn_promise rp, msg::proposal_id pid, msg::trial_plan plan,
                 std::vector<arm_spec> arms_in, std::string kind,
-                std::shared_ptr<std::vector<std::int64_t>> ids = nullptr, bool pid_fresh = true,
+                std::shared_ptr<std::vector<msg::trial_id>> ids = nullptr, bool pid_fresh = true,
                 std::vector<std::string> skipped = {});
 /// "resume trial 12": continues an interrupted or failed trial from its checkpoint.
-void resume(agent_self* self, turn_promise rp, std::int64_t trial_id);
+void resume(agent_self* self, turn_promise rp, msg::trial_id trial_id);
 /// Approves proposal `proposal_id` (0 = the open one).
-void approve(agent_self* self, turn_promise rp, std::int64_t proposal_id);
+void approve(agent_self* self, turn_promise rp, msg::proposal_id proposal_id);
 
 // ---- universe.cpp
 /// Why `symbol` has no real bars under `plan` (no file and no Polygon key,
@@ -149,7 +149,7 @@ std::string edit_universe(universe_choice& u, const brain::plan_edit& e);
 void run_universe(agent_self* self, turn_promise rp, const msg::run_universe& m);
 /// Cancels a universe arm still waiting for its turn (never handed to the
 /// engine): false when `trial_id` is not waiting.
-bool cancel_waiting(agent_self* self, std::int64_t trial_id);
+bool cancel_waiting(agent_self* self, msg::trial_id trial_id);
 /// "cancel" (or "cancel AAPL", `symbol`) while a universe runs: cancels
 /// every arm of the newest universe (or that symbol's) that has not ended,
 /// waiting ones here and the rest in the engine, and answers how many; false
@@ -158,10 +158,10 @@ bool cancel_universe(agent_self* self, turn_promise& rp, const std::string& symb
 /// The engine refused arm `trial_id` as busy: it waits at the head of the
 /// waiting arms and a timer offers it again (the person hears once per
 /// universe why it waits); false when it has waited busy_retries times already.
-bool wait_when_busy(agent_self* self, std::int64_t trial_id, const msg::trial_plan& plan, const caf::error& e);
+bool wait_when_busy(agent_self* self, msg::trial_id trial_id, const msg::trial_plan& plan, const caf::error& e);
 /// The timer of wait_when_busy: offers the arm again if it still waits after
 /// `refusals` refusals (not started by an ending arm, not cancelled).
-void retry_arm(agent_self* self, std::int64_t trial_id, std::int32_t refusals);
+void retry_arm(agent_self* self, msg::trial_id trial_id, std::int32_t refusals);
 /// One arm per symbol, or per symbol and model.
 std::vector<arm_spec> universe_arms(const universe_choice& u, const std::vector<std::string>& models, trial_mode mode,
                                     const std::string& origin);
@@ -172,9 +172,9 @@ void on_chat(agent_self* self, turn_promise rp, const std::string& text);
 
 // ---- agent.cpp
 /// A comparison arm finished (summary and report) or failed (`failure`).
-void arm_done(agent_self* self, std::int64_t trial_id, const msg::trial_summary* s, const msg::final_report* r,
+void arm_done(agent_self* self, msg::trial_id trial_id, const msg::trial_summary* s, const msg::final_report* r,
               const std::string& failure, const std::string& remembers = "", const std::string& plan_remembers = "");
-void trial_finished(agent_self* self, std::int64_t trial_id);
+void trial_finished(agent_self* self, msg::trial_id trial_id);
 /// Ends a conversation's agent whose person left once its trials are done.
 void maybe_quit(agent_self* self);
 

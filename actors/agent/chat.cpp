@@ -54,7 +54,7 @@ void use_brain(agent_self* self, turn_promise rp, const brain::intent& in) {
 
 void compare_brains(agent_self* self, turn_promise rp) {
   auto& st = self->state;
-  std::int64_t pid = 0;
+  msg::proposal_id pid;
   msg::trial_plan plan;
   bool fresh = true;
   if (st.proposal) {
@@ -227,9 +227,9 @@ void cancel_trial(agent_self* self, turn_promise rp, const brain::intent& in) {
   if (in.trial_id == 0 &&
       cancel_universe(self, rp, in.changes.symbol ? *in.changes.symbol : in.unknown_symbol))
     return;
-  std::int64_t id = in.trial_id;
-  if (id == 0 && !st.active_trials.empty()) id = *st.active_trials.rbegin();
-  if (id == 0) {
+  msg::trial_id id{in.trial_id};
+  if (!id.known() && !st.active_trials.empty()) id = *st.active_trials.rbegin();
+  if (!id.known()) {
     if (st.proposal) {
       st.superseded.insert(st.proposal->first);
       st.proposal.reset();
@@ -240,14 +240,14 @@ void cancel_trial(agent_self* self, turn_promise rp, const brain::intent& in) {
     return;
   }
   if (cancel_waiting(self, id)) {
-    rp.deliver(reply("Cancelled trial " + std::to_string(id) + " before it started.", id));
+    rp.deliver(reply("Cancelled trial " + msg::to_string(id) + " before it started.", id));
     return;
   }
   self->request(st.cfg.engine, std::chrono::seconds(30), msg::cancel_trial{id, "cancelled by the person"})
       .then(
           [=](bool ok) mutable {
-            rp.deliver(ok ? reply("Cancelling trial " + std::to_string(id) + ".", id)
-                          : error("not_running", "trial " + std::to_string(id) + " is not queued or running"));
+            rp.deliver(ok ? reply("Cancelling trial " + msg::to_string(id) + ".", id)
+                          : error("not_running", "trial " + msg::to_string(id) + " is not queued or running"));
           },
           [=](caf::error& e) mutable { rp.deliver(error("cancel_failed", msg::error_sentence(e))); });
 }
@@ -260,10 +260,12 @@ void list_trials(agent_self* self, turn_promise rp, const brain::intent& in) {
             std::string out;
             int shown = 0;
             for (const auto& r : l.trials) {
-              if (in.kind == brain::intent::status && r.status != "running" && r.status != "queued") continue;
+              if (in.kind == brain::intent::status && r.status != msg::trial_status::running &&
+                  r.status != msg::trial_status::queued)
+                continue;
               ++shown;
-              out += "\n  #" + std::to_string(r.trial_id) + "  " + r.status + "  " + r.symbol + "  " + r.model +
-                     "  " + r.created_at + (r.origin == "chat" ? "" : "  (" + r.origin + ")");
+              out += "\n  #" + msg::to_string(r.trial_id) + "  " + msg::to_string(r.status) + "  " + r.symbol + "  " +
+                     r.model + "  " + r.created_at + (r.origin == "chat" ? "" : "  (" + r.origin + ")");
               if (r.has_report) {
                 char b[160];
                 std::snprintf(b, sizeof b, "  test accuracy %.1f%% (n=%lld), return %s vs buy-and-hold %s",
@@ -285,7 +287,7 @@ void list_trials(agent_self* self, turn_promise rp, const brain::intent& in) {
                       for (const auto& x : sl.states) {
                         if (x.last_fire_utc == 0) continue;
                         sched += "\n  " + x.name + ": last fired " + utc_text(x.last_fire_utc);
-                        if (x.last_trial_id > 0) sched += " -> trial #" + std::to_string(x.last_trial_id);
+                        if (x.last_trial_id.known()) sched += " -> trial #" + msg::to_string(x.last_trial_id);
                         if (!x.last_result.empty()) sched += " (" + x.last_result + ")";
                       }
                       rp.deliver(reply(sched.empty() ? text : text + "\nSchedules:" + sched));
@@ -297,17 +299,19 @@ void list_trials(agent_self* self, turn_promise rp, const brain::intent& in) {
 
 void show_trial(agent_self* self, turn_promise rp, const brain::intent& in) {
   auto& st = self->state;
-  self->request(st.cfg.store, std::chrono::seconds(30), msg::get_trial_query{in.trial_id})
+  self->request(st.cfg.store, std::chrono::seconds(30), msg::get_trial_query{msg::trial_id{in.trial_id}})
       .then(
           [=](msg::trial_record& rec) mutable {
             if (!rec.found) {
               rp.deliver(error("unknown_trial", "there is no trial " + std::to_string(in.trial_id)));
               return;
             }
-            std::string out = "Trial " + std::to_string(rec.row.trial_id) + ": " + rec.row.symbol + " with " +
-                              rec.row.model + ", " + rec.row.status + ", created " + rec.row.created_at + ".";
+            std::string out = "Trial " + msg::to_string(rec.row.trial_id) + ": " + rec.row.symbol + " with " +
+                              rec.row.model + ", " + msg::to_string(rec.row.status) + ", created " +
+                              rec.row.created_at + ".";
             if (!rec.row.error.empty()) out += " " + rec.row.error;
-            for (const auto& e : rec.transcript) out += "\n  [" + e.speaker + "] " + e.text;
+            for (const auto& e : rec.transcript)
+              out += "\n  [" + std::string(msg::to_string(e.speaker)) + "] " + e.text;
             rp.deliver(reply(out, rec.row.trial_id));
           },
           [=](caf::error& e) mutable { rp.deliver(error("store_failed", msg::error_sentence(e))); });
@@ -316,9 +320,9 @@ void show_trial(agent_self* self, turn_promise rp, const brain::intent& in) {
 void paper_trade(agent_self* self, turn_promise rp, const brain::intent& in) {
   auto& st = self->state;
   auto go = [=](std::string symbol) mutable {
-    msg::portfolio_request req{symbol, in.trial_id, self->state.observer, in.pace_ms};
+    msg::portfolio_request req{symbol, msg::trial_id{in.trial_id}, self->state.observer, in.pace_ms};
     self->request(self->state.cfg.paper, std::chrono::minutes(30), req)
-        .then([=](std::string& text) mutable { rp.deliver(reply(text, in.trial_id)); },
+        .then([=](std::string& text) mutable { rp.deliver(reply(text, req.trial_id)); },
               [=](caf::error& e) mutable {
                 rp.deliver(error("paper_failed", msg::error_sentence(e)));
               });
@@ -326,7 +330,7 @@ void paper_trade(agent_self* self, turn_promise rp, const brain::intent& in) {
   if (in.changes.symbol) {
     go(*in.changes.symbol);
   } else if (in.trial_id > 0) {
-    self->request(st.cfg.store, std::chrono::seconds(30), msg::get_trial_query{in.trial_id})
+    self->request(st.cfg.store, std::chrono::seconds(30), msg::get_trial_query{msg::trial_id{in.trial_id}})
         .then(
             [=](msg::trial_record& rec) mutable {
               if (!rec.found) rp.deliver(error("unknown_trial", "there is no trial " + std::to_string(in.trial_id)));
@@ -380,7 +384,7 @@ void on_chat(agent_self* self, turn_promise rp, const std::string& text) {
       compare_models(self, rp, in, std::move(authors));
       return;
     case brain::intent::resume:
-      resume(self, rp, in.trial_id);
+      resume(self, rp, msg::trial_id{in.trial_id});
       return;
     case brain::intent::help:
       rp.deliver(reply(help_text()));
@@ -389,7 +393,7 @@ void on_chat(agent_self* self, turn_promise rp, const std::string& text) {
       rp.deliver(reply(ml::describe_available_data(st.cfg.data_dir, st.cfg.polygon_key)));
       return;
     case brain::intent::approve:
-      approve(self, rp, 0);
+      approve(self, rp, {});
       return;
     case brain::intent::reject:
       reject_proposal(self, rp);

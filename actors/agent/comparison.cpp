@@ -61,7 +61,7 @@ std::string comparison_text(const comparison& c) {
   out += "  " + pad("arm", w) + pad("trial", 7) + pad("test acc", 16) + pad("AUC", 7) + pad("logloss", 9) +
          pad("return", 9) + pad("B&H", 9) + pad("Sharpe", 8) + pad("maxDD", 8) + pad("decisions", 11) + "tokens\n";
   for (const auto& a : c.arms) {
-    out += "  " + pad(a.label + (a.remembers.empty() ? "" : " *"), w) + pad("#" + std::to_string(a.trial_id), 7);
+    out += "  " + pad(a.label + (a.remembers.empty() ? "" : " *"), w) + pad("#" + msg::to_string(a.trial_id), 7);
     if (a.failed || !a.done) {
       out += a.failed ? "did not finish: " + a.failure : "still running";
       out += "\n";

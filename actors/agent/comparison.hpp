@@ -16,7 +16,7 @@ struct comparison_arm {
   std::string label;             ///< "claude (anthropic)", "rules", "no intervention", "lstm", "AAPL lstm"
   std::string symbol;            ///< a universe arm's symbol ("" = the plan's)
   std::string model;             ///< a model arm's model ("" = the plan's)
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   bool done = false;
   bool failed = false;
   std::string failure;           ///< why it did not finish

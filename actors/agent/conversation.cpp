@@ -28,7 +28,7 @@
 
 namespace mlt::actors::agent {
 
-msg::agent_turn reply(std::string text, std::int64_t trial_id) {
+msg::agent_turn reply(std::string text, msg::trial_id trial_id) {
   msg::agent_turn t;
   t.kind = msg::agent_turn::reply;
   t.text = std::move(text);
@@ -130,7 +130,7 @@ std::unique_ptr<brain::llm_brain> make_llm(agent_self* self, const std::string& 
 
 // Tells the person something nobody asked for right now (a fallback note, a
 // finished comparison).
-void say(agent_self* self, std::string text, std::int64_t trial_id) {
+void say(agent_self* self, std::string text, msg::trial_id trial_id) {
   if (self->state.observer) tell(self, self->state.observer, reply(std::move(text), trial_id));
 }
 

@@ -52,7 +52,7 @@ void propose(agent_self* self, turn_promise rp, msg::trial_plan plan, std::strin
   text += "\nApprove with \"yes\", or tell me what to change.";
   self->request(self->state.cfg.store, std::chrono::seconds(30), msg::save_proposal{plan, text})
       .then(
-          [=](std::int64_t id) mutable {
+          [=](msg::proposal_id id) mutable {
             auto& st = self->state;
             if (st.proposal) st.superseded.insert(st.proposal->first);
             st.proposal = std::make_pair(id, plan);
@@ -81,7 +81,7 @@ msg::trial_plan arm_plan(msg::trial_plan plan, const arm_spec& a) {
   return plan;
 }
 
-void start_one(agent_self* self, std::int64_t trial_id, msg::trial_plan plan) {
+void start_one(agent_self* self, msg::trial_id trial_id, msg::trial_plan plan) {
   msg::start_trial start{trial_id, plan, caf::actor_cast<caf::actor>(self), self->state.observer};
   // An arm of a universe or comparison waits out a full engine queue; a
   // single trial's refusal goes to the person, who may ask again.
@@ -92,12 +92,12 @@ void start_one(agent_self* self, std::int64_t trial_id, msg::trial_plan plan) {
       [=](const caf::error& e) {
         const bool busy = e == msg::errc::busy;
         if (arm && busy && wait_when_busy(self, trial_id, plan, e)) return;
-        std::string text = "cannot start trial " + std::to_string(trial_id) + ": ";
+        std::string text = "cannot start trial " + msg::to_string(trial_id) + ": ";
         if (arm && busy) {
           text += "the engine's queue stayed full for " +
                   std::to_string(busy_wait_minutes) + " minutes (" +
                   msg::error_sentence(e) + ")";
-          tell(self, self->state.cfg.store, msg::set_trial_status{trial_id, "failed", text});
+          tell(self, self->state.cfg.store, msg::set_trial_status{trial_id, msg::trial_status::failed, text});
         } else {
           text += msg::error_sentence(e);
         }
@@ -113,15 +113,15 @@ namespace {
 
 // Records arm number ids->size() as a trial (and, after the first, as its own
 // proposal), then goes on with start_arms.
-void record_next_arm(agent_self* self, turn_promise rp, std::int64_t pid, msg::trial_plan plan,
+void record_next_arm(agent_self* self, turn_promise rp, msg::proposal_id pid, msg::trial_plan plan,
                      std::shared_ptr<std::vector<arm_spec>> arms, std::string kind,
-                     std::shared_ptr<std::vector<std::int64_t>> ids, bool pid_fresh, std::vector<std::string> skipped) {
+                     std::shared_ptr<std::vector<msg::trial_id>> ids, bool pid_fresh, std::vector<std::string> skipped) {
   const auto& a = (*arms)[ids->size()];
-  auto create = [=](std::int64_t proposal_id) mutable {
+  auto create = [=](msg::proposal_id proposal_id) mutable {
     self->request(self->state.cfg.store, std::chrono::seconds(30),
                   msg::create_trial{proposal_id, arm_plan(plan, (*arms)[ids->size()]), (*arms)[ids->size()].origin})
         .then(
-            [=](std::int64_t trial_id) mutable {
+            [=](msg::trial_id trial_id) mutable {
               ids->push_back(trial_id);
               start_arms(self, rp, pid, plan, *arms, kind, ids, pid_fresh, skipped);
             },
@@ -138,9 +138,9 @@ void record_next_arm(agent_self* self, turn_promise rp, std::int64_t pid, msg::t
     self->request(self->state.cfg.store, std::chrono::seconds(30),
                   msg::save_proposal{p, "Arm '" + a.label + "' of " +
                                             (kind == "universe" ? "a universe trial" : "a comparison of " + kind) +
-                                            (pid > 0 ? " on proposal " + std::to_string(pid) : std::string()) +
+                                            (pid.known() ? " on proposal " + msg::to_string(pid) : std::string()) +
                                             ":\n" + brain::describe_plan(p)})
-        .then([=](std::int64_t arm_pid) mutable { create(arm_pid); },
+        .then([=](msg::proposal_id arm_pid) mutable { create(arm_pid); },
               [=](caf::error& e) mutable {
                 rp.deliver(error("store_failed", "could not record the comparison: " + msg::error_sentence(e)));
               });
@@ -150,7 +150,7 @@ void record_next_arm(agent_self* self, turn_promise rp, std::int64_t pid, msg::t
 // Keeps the comparison of the recorded arms (its results are set side by
 // side when all have finished); the lines that announce it.
 std::string open_comparison(agent_state& st, const std::string& kind, const std::vector<arm_spec>& arms,
-                            const std::vector<std::int64_t>& ids, const std::vector<std::string>& skipped) {
+                            const std::vector<msg::trial_id>& ids, const std::vector<std::string>& skipped) {
   comparison c;
   c.kind = kind;
   std::string text = kind == "brains"   ? "Comparing brains on the same plan:"
@@ -175,7 +175,7 @@ std::string open_comparison(agent_state& st, const std::string& kind, const std:
     arm.trial_id = ids[i];
     c.arms.push_back(arm);
     st.compared_in[ids[i]] = ids.front();
-    text += "\n  trial " + std::to_string(ids[i]) + ": " + arm.label;
+    text += "\n  trial " + msg::to_string(ids[i]) + ": " + arm.label;
   }
   c.skipped = skipped;
   st.comparisons[ids.front()] = std::move(c);
@@ -186,11 +186,11 @@ std::string open_comparison(agent_state& st, const std::string& kind, const std:
 }  // namespace
 
 // Records every arm as a trial, then answers and starts them in order.
-void start_arms(agent_self* self, turn_promise rp, std::int64_t pid, msg::trial_plan plan,
-                std::vector<arm_spec> arms_in, std::string kind,
-                std::shared_ptr<std::vector<std::int64_t>> ids, bool pid_fresh, std::vector<std::string> skipped) {
+void start_arms(agent_self* self, turn_promise rp, msg::proposal_id pid, msg::trial_plan plan,
+                std::vector<arm_spec> arms_in, std::string kind, std::shared_ptr<std::vector<msg::trial_id>> ids,
+                bool pid_fresh, std::vector<std::string> skipped) {
   auto arms = std::make_shared<std::vector<arm_spec>>(std::move(arms_in));
-  if (!ids) ids = std::make_shared<std::vector<std::int64_t>>();
+  if (!ids) ids = std::make_shared<std::vector<msg::trial_id>>();
   if (ids->size() < arms->size()) {
     record_next_arm(self, rp, pid, plan, arms, kind, ids, pid_fresh, skipped);
     return;
@@ -199,11 +199,11 @@ void start_arms(agent_self* self, turn_promise rp, std::int64_t pid, msg::trial_
   st.last_approved = std::make_pair(pid, plan);
   // A schedule's universe (pid 0) was approved in the config file.
   // A chat proposal said what it skips; a schedule's run says it now.
-  const std::string missing = pid > 0 ? std::string() : missing_text(universe_choice{{}, "", skipped});
+  const std::string missing = pid.known() ? std::string() : missing_text(universe_choice{{}, "", skipped});
   std::string text = (missing.empty() ? "" : missing + ", so I run the rest.\n") +
-                     (pid > 0 ? "Approved proposal " + std::to_string(pid) + ". " : std::string());
+                     (pid.known() ? "Approved proposal " + msg::to_string(pid) + ". " : std::string());
   if (kind.empty()) {
-    text += "Trial " + std::to_string(ids->front()) + " is starting";
+    text += "Trial " + msg::to_string(ids->front()) + " is starting";
     if ((*arms)[0].mode == trial_mode::llm) text += " with " + brain_label(st, st.active) + " deciding";
     text += ". I will answer the engine's questions as it trains; you can watch here.";
   } else {
@@ -230,8 +230,8 @@ void start_arms(agent_self* self, turn_promise rp, std::int64_t pid, msg::trial_
 // id from its last checkpoint (its recorded decisions are re-applied, not
 // asked again; its fits are redone), with the brain now in use for the
 // questions after the record; its transcript continues after the last line.
-void resume(agent_self* self, turn_promise rp, std::int64_t trial_id) {
-  if (trial_id <= 0) {
+void resume(agent_self* self, turn_promise rp, msg::trial_id trial_id) {
+  if (trial_id.value <= 0) {
     rp.deliver(error("missing_trial", "which trial should I resume? For example: \"resume trial 12\""));
     return;
   }
@@ -251,8 +251,8 @@ void resume(agent_self* self, turn_promise rp, std::int64_t trial_id) {
             self->request(st.cfg.engine, std::chrono::seconds(30), go)
                 .then(
                     [=](std::int32_t) mutable {
-                      rp.deliver(reply("Resuming trial " + std::to_string(trial_id) + " (" + r.plan.symbol + " with " +
-                                           r.plan.model + ", " + r.previous_status + " before)" + from +
+                      rp.deliver(reply("Resuming trial " + msg::to_string(trial_id) + " (" + r.plan.symbol + " with " +
+                                           r.plan.model + ", " + msg::to_string(r.previous_status) + " before)" + from +
                                            "; its transcript continues.",
                                        trial_id));
                     },
@@ -262,33 +262,34 @@ void resume(agent_self* self, turn_promise rp, std::int64_t trial_id) {
                       tell(self, self->state.cfg.store, msg::set_trial_status{trial_id, r.previous_status,
                                                                               "could not resume: " +
                                                                                   msg::error_sentence(e)});
-                      rp.deliver(error("cannot_resume", "trial " + std::to_string(trial_id) +
+                      rp.deliver(error("cannot_resume", "trial " + msg::to_string(trial_id) +
                                                             " could not restart: " + msg::error_sentence(e)));
                     });
           },
           [=](caf::error& e) mutable { rp.deliver(error("cannot_resume", msg::error_sentence(e))); });
 }
 
-void approve(agent_self* self, turn_promise rp, std::int64_t proposal_id) {
+void approve(agent_self* self, turn_promise rp, msg::proposal_id proposal_id) {
   auto& st = self->state;
   if (!st.proposal) {
-    if (proposal_id > 0 && st.superseded.count(proposal_id))
-      rp.deliver(error("stale_proposal", "proposal " + std::to_string(proposal_id) + " was already approved or replaced"));
-    else if (proposal_id > 0)
-      rp.deliver(error("unknown_proposal", "there is no proposal " + std::to_string(proposal_id) +
+    if (proposal_id.known() && st.superseded.count(proposal_id))
+      rp.deliver(
+          error("stale_proposal", "proposal " + msg::to_string(proposal_id) + " was already approved or replaced"));
+    else if (proposal_id.known())
+      rp.deliver(error("unknown_proposal", "there is no proposal " + msg::to_string(proposal_id) +
                                                " in this conversation; ask for a trial first"));
     else
       rp.deliver(error("no_proposal", "there is nothing to approve yet; ask for a trial first, e.g. \"Run trial on TSLA\""));
     return;
   }
-  if (proposal_id > 0 && proposal_id != st.proposal->first) {
+  if (proposal_id.known() && proposal_id != st.proposal->first) {
     if (st.superseded.count(proposal_id))
-      rp.deliver(error("stale_proposal", "proposal " + std::to_string(proposal_id) + " was replaced by proposal " +
-                                             std::to_string(st.proposal->first) + "; approve that one"));
+      rp.deliver(error("stale_proposal", "proposal " + msg::to_string(proposal_id) + " was replaced by proposal " +
+                                             msg::to_string(st.proposal->first) + "; approve that one"));
     else
-      rp.deliver(error("unknown_proposal", "there is no proposal " + std::to_string(proposal_id) +
+      rp.deliver(error("unknown_proposal", "there is no proposal " + msg::to_string(proposal_id) +
                                                " in this conversation (the open one is " +
-                                               std::to_string(st.proposal->first) + ")"));
+                                               msg::to_string(st.proposal->first) + ")"));
     return;
   }
   auto [pid, plan] = *st.proposal;

@@ -127,11 +127,11 @@ void run_universe(agent_self* self, turn_promise rp, const msg::run_universe& m)
   auto plan = m.plan;
   plan.symbol = u.symbols.front();
   // Every arm is recorded as its own proposal (there is no chat proposal).
-  start_arms(self, rp, 0, plan, universe_arms(u, {}, current_mode(self->state), m.origin), "universe", nullptr,
+  start_arms(self, rp, {}, plan, universe_arms(u, {}, current_mode(self->state), m.origin), "universe", nullptr,
              false, u.missing);
 }
 
-bool cancel_waiting(agent_self* self, std::int64_t trial_id) {
+bool cancel_waiting(agent_self* self, msg::trial_id trial_id) {
   auto& st = self->state;
   auto it = std::find_if(st.waiting_arms.begin(), st.waiting_arms.end(),
                          [&](const auto& w) { return w.first == trial_id; });
@@ -139,7 +139,7 @@ bool cancel_waiting(agent_self* self, std::int64_t trial_id) {
   st.waiting_arms.erase(it);
   st.busy_refusals.erase(trial_id);
   const std::string text = "cancelled by the person before it started";
-  tell(self, st.cfg.store, msg::set_trial_status{trial_id, "cancelled", text});
+  tell(self, st.cfg.store, msg::set_trial_status{trial_id, msg::trial_status::cancelled, text});
   tell(self, st.observer, msg::trial_failed{trial_id, msg::trial_status::cancelled, "cancelled", text});
   arm_done(self, trial_id, nullptr, nullptr, "cancelled: " + text);
   // Not trial_finished: it was never running, so no waiting arm takes its place.
@@ -162,7 +162,7 @@ bool cancel_universe(agent_self* self, turn_promise& rp, const std::string& symb
   }
   // Which arms, decided before any is touched: cancelling the last waiting
   // one can complete the universe and end its record here.
-  std::vector<std::int64_t> waiting, in_engine;
+  std::vector<msg::trial_id> waiting, in_engine;
   for (const auto& a : c->second.arms) {
     if (a.done || (!symbol.empty() && a.symbol != symbol)) continue;
     const bool waits = std::any_of(st.waiting_arms.begin(), st.waiting_arms.end(),
@@ -205,7 +205,7 @@ bool cancel_universe(agent_self* self, turn_promise& rp, const std::string& symb
   return true;
 }
 
-bool wait_when_busy(agent_self* self, std::int64_t trial_id, const msg::trial_plan& plan, const caf::error& e) {
+bool wait_when_busy(agent_self* self, msg::trial_id trial_id, const msg::trial_plan& plan, const caf::error& e) {
   auto& st = self->state;
   const auto refusals = ++st.busy_refusals[trial_id];
   if (refusals > busy_retries) {
@@ -223,7 +223,7 @@ bool wait_when_busy(agent_self* self, std::int64_t trial_id, const msg::trial_pl
     if (a.trial_id == trial_id) label = " (" + a.label + ")";
   const std::string whole = c->second.kind == "universe" ? "universe" : "comparison";
   say(self,
-      "The engine's queue is full (" + msg::error_sentence(e) + "). Trial " + std::to_string(trial_id) + label +
+      "The engine's queue is full (" + msg::error_sentence(e) + "). Trial " + msg::to_string(trial_id) + label +
           " waits here: I offer it again every " + std::to_string(busy_retry_every.count()) +
           " s and whenever another of your trials ends, for up to " +
           std::to_string(busy_wait_minutes) + " minutes; any other trial of this " +
@@ -232,7 +232,7 @@ bool wait_when_busy(agent_self* self, std::int64_t trial_id, const msg::trial_pl
   return true;
 }
 
-void retry_arm(agent_self* self, std::int64_t trial_id, std::int32_t refusals) {
+void retry_arm(agent_self* self, msg::trial_id trial_id, std::int32_t refusals) {
   auto& st = self->state;
   auto count = st.busy_refusals.find(trial_id);
   if (count == st.busy_refusals.end() || count->second != refusals) return;  // refused again since, or gone

@@ -86,7 +86,7 @@ std::string table_text(const msg::universe_report& r) {
                     pad("test acc", 14) + pad("AUC", 15) + (any_wf ? pad("WF IC", 16) : "") + pad("strategy", 10) +
                     pad("B&H", 10) + "beat B&H\n";
   for (const auto& x : r.rows) {
-    out += "  " + pad(x.symbol, 8) + (by_model ? pad(x.model, 13) : "") + pad("#" + std::to_string(x.trial_id), 7);
+    out += "  " + pad(x.symbol, 8) + (by_model ? pad(x.model, 13) : "") + pad("#" + msg::to_string(x.trial_id), 7);
     if (!x.finished) {
       out += "did not finish: " + x.failure + "\n";
       continue;

@@ -57,7 +57,7 @@ public:
   /// Spent over the brain's life.
   virtual brain_usage usage() const { return {}; }
   /// Spent on one trial (decisions and report).
-  virtual brain_usage usage(std::int64_t trial_id) const {
+  virtual brain_usage usage(msg::trial_id trial_id) const {
     (void)trial_id;
     return {};
   }

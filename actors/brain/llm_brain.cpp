@@ -253,7 +253,7 @@ msg::decision llm_brain::fallback(trial_state& t, msg::decision d, const std::st
   return d;
 }
 
-msg::decision llm_brain::decide(std::int64_t trial_id, question q, const std::string& question_json,
+msg::decision llm_brain::decide(msg::trial_id trial_id, question q, const std::string& question_json,
                                 const llm_tools::decide_context& ctx, msg::decision rules_decision) {
   auto& t = trials_[trial_id];
   const auto tokens = [&] { return t.used.input_tokens + t.used.output_tokens; };
@@ -589,7 +589,7 @@ brain_usage llm_brain::usage() const {
   return total_;
 }
 
-brain_usage llm_brain::usage(std::int64_t trial_id) const {
+brain_usage llm_brain::usage(msg::trial_id trial_id) const {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = trials_.find(trial_id);
   return it == trials_.end() ? brain_usage{} : it->second.used;
@@ -599,7 +599,7 @@ llm_role llm_brain::proposal_role() const {
   return llm_role{client_->model(), opt_.knowledge_cutoff, opt_.cutoff_setting, {"the proposal"}};
 }
 
-llm_role llm_brain::role_in(std::int64_t trial_id) const {
+llm_role llm_brain::role_in(msg::trial_id trial_id) const {
   std::lock_guard<std::mutex> lock(mutex_);
   llm_role r{client_->model(), opt_.knowledge_cutoff, opt_.cutoff_setting, {}};
   auto it = trials_.find(trial_id);

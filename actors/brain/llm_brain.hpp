@@ -78,11 +78,11 @@ public:
                     std::string& note) override;
 
   brain_usage usage() const override;
-  brain_usage usage(std::int64_t trial_id) const override;
+  brain_usage usage(msg::trial_id trial_id) const override;
 
   /// This LLM's part in a trial: the checkpoint decisions it made and
   /// whether it wrote the report (decided empty = none), with its cutoff.
-  llm_role role_in(std::int64_t trial_id) const;
+  llm_role role_in(msg::trial_id trial_id) const;
   /// This LLM as the author of a proposal.
   llm_role proposal_role() const;
 
@@ -92,7 +92,7 @@ private:
     int asked = 0;  ///< checkpoint questions put to the LLM
     bool wrote_report = false;
   };
-  msg::decision decide(std::int64_t trial_id, llm_tools::question q, const std::string& question_json,
+  msg::decision decide(msg::trial_id trial_id, llm_tools::question q, const std::string& question_json,
                        const llm_tools::decide_context& ctx, msg::decision rules_decision);
   msg::decision fallback(trial_state& t, msg::decision d, const std::string& note);
   std::optional<msg::final_report> ask_report(const msg::trial_summary& s, const std::string& numbers, trial_state& t,
@@ -108,7 +108,7 @@ private:
   std::unique_ptr<brain> rules_;
   mutable std::mutex mutex_;
   brain_usage total_;
-  std::map<std::int64_t, trial_state> trials_;
+  std::map<msg::trial_id, trial_state> trials_;
   std::deque<net::llm_message> memory_;
 };
 

@@ -244,7 +244,7 @@ public:
   }
 
 private:
-  std::set<std::int64_t> optimize_wanted_;
+  std::set<msg::trial_id> optimize_wanted_;
 };
 
 }  // namespace

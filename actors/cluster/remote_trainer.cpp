@@ -50,7 +50,7 @@ struct remote_state {
   std::uint64_t generation = 0;  // replies of an older placement are ignored
   std::uint64_t seq = 0;
   std::uint64_t activity = 0;  // bumped by every request; an older idle tick is void
-  std::int64_t trial_id = 0;
+  msg::trial_id trial_id;
   std::int32_t last_step = 0;
   std::int32_t optimize_told = 0;  // evaluations of the optimisation in flight the engine has seen
   std::string moved_from;  // the lost node, until the transcript says so

@@ -10,13 +10,13 @@
 
 namespace mlt::actors::engine {
 
-trial_run* live(engine_self* self, std::int64_t id) {
+trial_run* live(engine_self* self, msg::trial_id id) {
   auto it = self->state.runs.find(id);
   if (it == self->state.runs.end() || it->second.cancelled) return nullptr;
   return &it->second;
 }
 
-trial_run* find(engine_self* self, std::int64_t id) {
+trial_run* find(engine_self* self, msg::trial_id id) {
   auto* run = live(self, id);
   if (run && !run->store_failure.empty()) {
     const auto why = run->store_failure;
@@ -26,7 +26,7 @@ trial_run* find(engine_self* self, std::int64_t id) {
   return run;
 }
 
-void finish(engine_self* self, std::int64_t id) {
+void finish(engine_self* self, msg::trial_id id) {
   auto it = self->state.runs.find(id);
   if (it == self->state.runs.end()) return;
   if (it->second.trainer) self->state.idle_trainers.push_back(it->second.trainer);
@@ -34,12 +34,12 @@ void finish(engine_self* self, std::int64_t id) {
   start_next(self);
 }
 
-void fail(engine_self* self, std::int64_t id, const std::string& code, const std::string& message) {
+void fail(engine_self* self, msg::trial_id id, const std::string& code, const std::string& message) {
   auto* run = live(self, id);
   if (!run) return;
   metrics::count_error(code);
-  emit(self, *run, "system", "error", "Trial " + std::to_string(id) + " failed: " + message);
-  tell(self, self->state.cfg.store, msg::set_trial_status{id, "failed", message});
+  emit(self, *run, event_speaker::system, event_kind::error, "Trial " + msg::to_string(id) + " failed: " + message);
+  tell(self, self->state.cfg.store, msg::set_trial_status{id, msg::trial_status::failed, message});
   msg::trial_failed tf{id, msg::trial_status::failed, code, message};
   tell_observer(self, *run, tf);
   tell(self, run->agent, tf);
@@ -85,13 +85,13 @@ void start_next(engine_self* self) {
 
 namespace {
 
-caf::error busy(const engine_state& st, std::int64_t trial_id) {
+caf::error busy(const engine_state& st, msg::trial_id trial_id) {
   // Full: say where it would have stood, and that nothing was queued.
   metrics::count_error("busy");
   return caf::make_error(msg::errc::busy,
                          "busy, position " + std::to_string(st.queue.size() + 1) + ": " +
                              std::to_string(st.queue.size()) + " trials are already waiting (the limit is " +
-                             std::to_string(st.cfg.max_queue) + "); trial " + std::to_string(trial_id) +
+                             std::to_string(st.cfg.max_queue) + "); trial " + msg::to_string(trial_id) +
                              " was not queued, try again when one finishes");
 }
 
@@ -102,7 +102,7 @@ caf::result<std::int32_t> enqueue(engine_self* self, const msg::start_trial& m, 
   auto& st = self->state;
   if (st.runs.count(m.trial_id))
     return caf::make_error(msg::errc::duplicate_trial,
-                           "trial " + std::to_string(m.trial_id) + " is already queued or running");
+                           "trial " + msg::to_string(m.trial_id) + " is already queued or running");
   if (static_cast<int>(st.queue.size()) >= st.cfg.max_queue) return busy(st, m.trial_id);
   trial_run run;
   run.id = m.trial_id;
@@ -116,13 +116,13 @@ caf::result<std::int32_t> enqueue(engine_self* self, const msg::start_trial& m, 
   st.runs.emplace(m.trial_id, std::move(run));
   st.queue.push_back(m.trial_id);
   if (!resume_from.answers.empty())
-    emit(self, st.runs[m.trial_id], "system", "status",
+    emit(self, st.runs[m.trial_id], event_speaker::system, event_kind::status,
          checkpoint::resume_text(resume_from, m.plan.decision_budget));
   const auto position = static_cast<std::int32_t>(st.queue.size());
   if (st.idle_trainers.empty()) {
     auto& r = st.runs[m.trial_id];
-    emit(self, r, "system", "status",
-         "Trial " + std::to_string(m.trial_id) + " waits: busy, position " + std::to_string(position) +
+    emit(self, r, event_speaker::system, event_kind::status,
+         "Trial " + msg::to_string(m.trial_id) + " waits: busy, position " + std::to_string(position) +
              " in the queue (all " + std::to_string(st.cfg.max_concurrent) + " trainers busy).");
   }
   start_next(self);
@@ -134,10 +134,10 @@ bool cancel(engine_self* self, const msg::cancel_trial& m) {
   auto it = st.runs.find(m.trial_id);
   if (it == st.runs.end() || it->second.cancelled) return false;
   auto& run = it->second;
-  emit(self, run, "system", "status",
-       "Trial " + std::to_string(m.trial_id) + " cancelled" + (m.reason.empty() ? "." : ": " + m.reason + "."));
+  emit(self, run, event_speaker::system, event_kind::status,
+       "Trial " + msg::to_string(m.trial_id) + " cancelled" + (m.reason.empty() ? "." : ": " + m.reason + "."));
   run.cancelled = true;
-  tell(self, st.cfg.store, msg::set_trial_status{m.trial_id, "cancelled", m.reason});
+  tell(self, st.cfg.store, msg::set_trial_status{m.trial_id, msg::trial_status::cancelled, m.reason});
   msg::trial_failed tf{m.trial_id, msg::trial_status::cancelled, "cancelled", m.reason};
   tell_observer(self, run, tf);
   tell(self, run.agent, tf);
@@ -166,7 +166,7 @@ engine_actor::behavior_type engine_behavior(engine_self* self, engine_config cfg
         w.add("phase", "optimize").add("step", m.index).add("total", m.budget)
             .add("fraction", m.budget > 0 ? double(m.index) / m.budget : 1.0).add("score", m.score)
             .add("best_score", m.best_score);
-        emit(self, *run, "engine", "progress", optimize_step_line(m), std::move(w));
+        emit(self, *run, event_speaker::engine, event_kind::progress, optimize_step_line(m), std::move(w));
         record_configuration(self, *run, ++run->configs_recorded, run->model, m.params, "optimizer");
       },
       [=](msg::data_progress_msg& m) {
@@ -174,11 +174,11 @@ engine_actor::behavior_type engine_behavior(engine_self* self, engine_config cfg
         if (!run || !run->store_failure.empty()) return;
         msg::event_data w;
         w.add("phase", "data").add("fraction", m.fraction);
-        emit(self, *run, "engine", "progress", m.text, std::move(w));
+        emit(self, *run, event_speaker::engine, event_kind::progress, m.text, std::move(w));
       },
       // A trial's trainer moved to another node of the cluster: say so.
       [=](msg::trainer_moved& m) {
-        if (auto* run = live(self, m.trial_id)) emit(self, *run, "system", "status", m.text);
+        if (auto* run = live(self, m.trial_id)) emit(self, *run, event_speaker::system, event_kind::status, m.text);
       },
       // From the store: a transcript line of the trial could not be written.
       [=](msg::trial_failed& m) {

@@ -22,7 +22,7 @@ namespace mlt::actors {
 
 /// One trial as the engine drives it.
 struct trial_run {
-  std::int64_t id = 0;
+  msg::trial_id id;
   msg::trial_plan plan;
   caf::actor agent;
   caf::actor observer;
@@ -65,8 +65,8 @@ using engine_self = caf::stateful_actor<engine_state, engine_actor::base>;
 
 struct engine_state {
   engine_config cfg;
-  std::map<std::int64_t, trial_run> runs;
-  std::deque<std::int64_t> queue;
+  std::map<msg::trial_id, trial_run> runs;
+  std::deque<msg::trial_id> queue;
   std::vector<trainer_actor> idle_trainers;
   std::unique_ptr<brain::brain> fallback;  ///< rules, for late or invalid answers
   static inline const char* name = "engine";

@@ -25,19 +25,19 @@ inline constexpr auto load_timeout = std::chrono::minutes(10);
 inline constexpr auto work_timeout = std::chrono::minutes(5);
 
 /// The run, without failing it (see `find`).
-trial_run* live(engine_self* self, std::int64_t id);
+trial_run* live(engine_self* self, msg::trial_id id);
 
 /// Every step of a run starts here. A run whose transcript the store could
 /// not write is failed at its next step, when none of its requests is in
 /// flight: a late reply cannot reach the run a "resume trial N" starts under
 /// the same id, and its trainer is free for the next trial.
-trial_run* find(engine_self* self, std::int64_t id);
+trial_run* find(engine_self* self, msg::trial_id id);
 
 /// Fails the run: the line, the stored status, the observer and the agent.
-void fail(engine_self* self, std::int64_t id, const std::string& code, const std::string& message);
+void fail(engine_self* self, msg::trial_id id, const std::string& code, const std::string& message);
 
 /// The run is over: its trainer serves the next queued trial.
-void finish(engine_self* self, std::int64_t id);
+void finish(engine_self* self, msg::trial_id id);
 
 /// Gives idle trainers to queued trials.
 void start_next(engine_self* self);
@@ -59,7 +59,7 @@ inline int budget_left(const trial_run& run) { return run.plan.decision_budget -
 /// brain's, and the note says so. A resumed run re-applies its recorded
 /// answer instead. Every answer is recorded in the checkpoint once applied.
 template <class Question, class Fallback, class Then>
-void ask(engine_self* self, std::int64_t id, Question q, msg::decision_context ctx, Fallback fallback, Then apply) {
+void ask(engine_self* self, msg::trial_id id, Question q, msg::decision_context ctx, Fallback fallback, Then apply) {
   auto* run = find(self, id);
   if (!run) return;
   ++run->decisions;
@@ -81,7 +81,7 @@ void ask(engine_self* self, std::int64_t id, Question q, msg::decision_context c
     return;
   }
   if (!diverged.empty())
-    emit(self, *run, "engine", "warning",
+    emit(self, *run, event_speaker::engine, event_kind::warning,
          "The resumed trial stops re-applying its recorded decisions: " + diverged + ". From here the agent is asked.");
   const auto deadline = self->state.cfg.decision_deadline;
   self->request(run->agent, deadline, q)
@@ -108,10 +108,10 @@ void ask(engine_self* self, std::int64_t id, Question q, msg::decision_context c
 }
 
 // The trial cycle, in order.
-void begin(engine_self* self, std::int64_t id);                 // data, features, the volatility question
-void fit(engine_self* self, std::int64_t id);                   // a fit with its checkpoints
-void evaluate_initial(engine_self* self, std::int64_t id);      // the results question
-void optimize(engine_self* self, std::int64_t id, int budget);  // the optimiser, then a fit
-void finalize(engine_self* self, std::int64_t id);              // test, walk-forward, paper trading, report
+void begin(engine_self* self, msg::trial_id id);                 // data, features, the volatility question
+void fit(engine_self* self, msg::trial_id id);                   // a fit with its checkpoints
+void evaluate_initial(engine_self* self, msg::trial_id id);      // the results question
+void optimize(engine_self* self, msg::trial_id id, int budget);  // the optimiser, then a fit
+void finalize(engine_self* self, msg::trial_id id);              // test, walk-forward, paper trading, report
 
 }  // namespace mlt::actors::engine

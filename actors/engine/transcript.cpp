@@ -46,14 +46,14 @@ std::string val_loss_suffix(double val_loss) {
 
 }  // namespace
 
-void emit(engine_self* self, trial_run& run, std::string speaker, std::string kind, std::string text,
+void emit(engine_self* self, trial_run& run, event_speaker speaker, event_kind kind, std::string text,
           msg::event_data data) {
   msg::trial_event e;
   e.trial_id = run.id;
   e.seq = ++run.seq;
   e.time_ms = now_ms();
-  e.speaker = std::move(speaker);
-  e.kind = std::move(kind);
+  e.speaker = speaker;
+  e.kind = kind;
   e.text = std::move(text);
   e.data = std::move(data);
   tell(self, self->state.cfg.store, msg::record_event{e, run.observer});
@@ -66,7 +66,7 @@ void announce(engine_self* self, trial_run& run, const msg::decision& d) {
   if (!d.params.empty()) text += " (" + params_text(d.params) + ")";
   text += " — REASON " + d.reason;
   if (!d.note.empty()) text += " [" + d.note + "]";
-  emit(self, run, "mlTrainer", "decision", text, decision_data(d));
+  emit(self, run, event_speaker::mltrainer, event_kind::decision, text, decision_data(d));
 }
 
 std::string params_text(const std::map<std::string, double>& p) {
@@ -78,8 +78,8 @@ std::string params_text(const std::map<std::string, double>& p) {
   return out.empty() ? "defaults" : out;
 }
 
-std::string started_line(std::int64_t id, const msg::trial_plan& p) {
-  return "Trial " + std::to_string(id) + " started: " + p.symbol + " with " + p.model + ", train_ratio " +
+std::string started_line(msg::trial_id id, const msg::trial_plan& p) {
+  return "Trial " + msg::to_string(id) + " started: " + p.symbol + " with " + p.model + ", train_ratio " +
          fmt("%.2f", p.train_ratio) + ", horizon " + std::to_string(p.horizon) + ", decision budget " +
          std::to_string(p.decision_budget) + ".";
 }

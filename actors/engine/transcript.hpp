@@ -21,8 +21,11 @@
 
 namespace mlt::actors::engine {
 
+using msg::event_kind;
+using msg::event_speaker;
+
 /// Records one line of the run's transcript.
-void emit(engine_self* self, trial_run& run, std::string speaker, std::string kind, std::string text,
+void emit(engine_self* self, trial_run& run, event_speaker speaker, event_kind kind, std::string text,
           msg::event_data data = {});
 
 /// To the observer behind the transcript lines already sent to the store.
@@ -39,7 +42,7 @@ void announce(engine_self* self, trial_run& run, const msg::decision& d);
 std::string params_text(const std::map<std::string, double>& p);
 
 // The wording of the cycle's lines, in the order a trial shows them.
-std::string started_line(std::int64_t id, const msg::trial_plan& p);
+std::string started_line(msg::trial_id id, const msg::trial_plan& p);
 std::string loading_line(const msg::trial_plan& p);
 std::string loaded_line(const ml::bar_series& series);
 std::string volatility_question(const msg::prepared& prep, const std::string& regime, double train_ratio);

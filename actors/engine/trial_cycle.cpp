@@ -10,9 +10,9 @@ namespace mlt::actors::engine {
 
 namespace {
 
-void advance(engine_self* self, std::int64_t id);
+void advance(engine_self* self, msg::trial_id id);
 
-void apply_volatility_answer(engine_self* self, std::int64_t id, msg::decision d) {
+void apply_volatility_answer(engine_self* self, msg::trial_id id, msg::decision d) {
   auto* run = find(self, id);
   if (!run) return;
   announce(self, *run, d);
@@ -25,7 +25,7 @@ void apply_volatility_answer(engine_self* self, std::int64_t id, msg::decision d
   fit(self, id);
 }
 
-void ask_volatility(engine_self* self, std::int64_t id, const msg::prepared& prep) {
+void ask_volatility(engine_self* self, msg::trial_id id, const msg::prepared& prep) {
   auto* run = find(self, id);
   if (!run) return;
   run->prep = prep;
@@ -38,7 +38,8 @@ void ask_volatility(engine_self* self, std::int64_t id, const msg::prepared& pre
       .add("vol_recent", prep.vol_recent).add("regime", run->regime)
       .add("train_ratio", run->plan.train_ratio).add("window_first", prep.vol_first_date)
       .add("window_last", prep.vol_last_date).add("recent_first", prep.recent_first_date);
-  emit(self, *run, "engine", "question", volatility_question(prep, run->regime, run->plan.train_ratio), std::move(w));
+  emit(self, *run, event_speaker::engine, event_kind::question,
+       volatility_question(prep, run->regime, run->plan.train_ratio), std::move(w));
   ask(
       self, id, q,
       msg::decision_context{msg::question::volatility, run->plan.model, msg::is_pinned(run->plan, "train_ratio")},
@@ -46,12 +47,13 @@ void ask_volatility(engine_self* self, std::int64_t id, const msg::prepared& pre
       [=](msg::decision d) { apply_volatility_answer(self, id, std::move(d)); });
 }
 
-void prepare(engine_self* self, std::int64_t id, ml::bar_series& series) {
+void prepare(engine_self* self, msg::trial_id id, ml::bar_series& series) {
   auto* run = find(self, id);
   if (!run) return;
-  emit(self, *run, "engine", "progress", loaded_line(series), msg::event_data{}.add("phase", "data").add("fraction", 1));
+  emit(self, *run, event_speaker::engine, event_kind::progress, loaded_line(series),
+       msg::event_data{}.add("phase", "data").add("fraction", 1));
   for (const auto& w : series.warnings) {
-    emit(self, *run, "engine", "warning", "Data warning: " + w);
+    emit(self, *run, event_speaker::engine, event_kind::warning, "Data warning: " + w);
     run->warnings.push_back(w);
   }
   run->series = msg::shared_bars{std::move(series)};
@@ -71,7 +73,7 @@ bool is_checkpoint(const msg::fit_progress& p, std::size_t measured_so_far) {
 
 // Every fit ends here, stopped by the agent or finished on its own: the model
 // keeps its best measured state and the transcript says which.
-void end_fit(engine_self* self, std::int64_t id, const std::string& how) {
+void end_fit(engine_self* self, msg::trial_id id, const std::string& how) {
   auto* run = find(self, id);
   if (!run) return;
   self->request(run->trainer, work_timeout, msg::fit_stop_request{id})
@@ -82,7 +84,7 @@ void end_fit(engine_self* self, std::int64_t id, const std::string& how) {
             msg::event_data w;
             w.add("phase", "train").add("model", run->model).add("kept_step", k.step)
                 .add("unit", k.unit).add("kept_val_loss", k.val_loss);
-            emit(self, *run, "engine", "status", kept_line(run->model, how, k), std::move(w));
+            emit(self, *run, event_speaker::engine, event_kind::status, kept_line(run->model, how, k), std::move(w));
             evaluate_initial(self, id);
           },
           [=](caf::error& e) { fail(self, id, "train_failed", msg::error_sentence(e)); });
@@ -90,7 +92,7 @@ void end_fit(engine_self* self, std::int64_t id, const std::string& how) {
 
 // "stop" at an ensemble member's checkpoint ends that member (it keeps its
 // best state); the fit goes on with the next member.
-void end_part(engine_self* self, std::int64_t id, const std::string& part_what) {
+void end_part(engine_self* self, msg::trial_id id, const std::string& part_what) {
   auto* run = find(self, id);
   if (!run) return;
   self->request(run->trainer, work_timeout, msg::fit_stop_request{id, true})
@@ -98,13 +100,13 @@ void end_part(engine_self* self, std::int64_t id, const std::string& part_what) 
           [=](msg::fit_kept& k) {
             auto* run = find(self, id);
             if (!run) return;
-            emit(self, *run, "engine", "status", part_stopped_line(run->model, part_what, k));
+            emit(self, *run, event_speaker::engine, event_kind::status, part_stopped_line(run->model, part_what, k));
             advance(self, id);
           },
           [=](caf::error& e) { fail(self, id, "train_failed", msg::error_sentence(e)); });
 }
 
-void apply_progress_answer(engine_self* self, std::int64_t id, const msg::fit_progress& p, const std::string& unit,
+void apply_progress_answer(engine_self* self, msg::trial_id id, const msg::fit_progress& p, const std::string& unit,
                            msg::decision d) {
   auto* run = find(self, id);
   if (!run) return;
@@ -132,14 +134,14 @@ void ask_progress(engine_self* self, trial_run& run, const msg::fit_progress& p,
       .add("unit", unit).add("train_loss", p.train_loss).add("val_loss", p.val_loss)
       .add("val_accuracy", p.val_accuracy);
   if (!p.part.empty()) qj.add("part", p.part);
-  emit(self, run, "engine", "question", checkpoint_question(p, unit), std::move(qj));
+  emit(self, run, event_speaker::engine, event_kind::question, checkpoint_question(p, unit), std::move(qj));
   ask(
       self, id, q, msg::decision_context{msg::question::progress, q.model},
       [](brain::brain& b, const msg::progress_report& q) { return b.on_progress(q); },
       [=](msg::decision d) { apply_progress_answer(self, id, p, unit, std::move(d)); });
 }
 
-void on_step(engine_self* self, std::int64_t id, const msg::fit_progress& p) {
+void on_step(engine_self* self, msg::trial_id id, const msg::fit_progress& p) {
   auto* run = find(self, id);
   if (!run) return;
   // A measured step must be new work: a step number that does not grow
@@ -153,7 +155,8 @@ void on_step(engine_self* self, std::int64_t id, const msg::fit_progress& p) {
       .add("total", p.total).add("unit", unit).add("measured", fresh).add("fraction", p.fraction);
   if (fresh) w.add("train_loss", p.train_loss).add("val_loss", p.val_loss).add("val_accuracy", p.val_accuracy);
   if (fresh && !p.part.empty()) w.add("part", p.part);
-  emit(self, *run, "engine", "progress", step_line(run->model, who, p, unit, fresh), std::move(w));
+  emit(self, *run, event_speaker::engine, event_kind::progress, step_line(run->model, who, p, unit, fresh),
+       std::move(w));
   if (p.done) {
     end_fit(self, id, "finished after " + unit + " " + std::to_string(p.step));
     return;
@@ -180,7 +183,7 @@ void on_step(engine_self* self, std::int64_t id, const msg::fit_progress& p) {
   ask_progress(self, *run, p, unit);
 }
 
-void advance(engine_self* self, std::int64_t id) {
+void advance(engine_self* self, msg::trial_id id) {
   auto* run = find(self, id);
   if (!run) return;
   self->request(run->trainer, work_timeout, msg::fit_step_request{id})
@@ -188,7 +191,7 @@ void advance(engine_self* self, std::int64_t id) {
             [=](caf::error& e) { fail(self, id, "train_failed", msg::error_sentence(e)); });
 }
 
-void fit_started(engine_self* self, std::int64_t id, const msg::fit_started& st) {
+void fit_started(engine_self* self, msg::trial_id id, const msg::fit_started& st) {
   auto* run = find(self, id);
   if (!run) return;
   ++run->configurations;
@@ -196,10 +199,11 @@ void fit_started(engine_self* self, std::int64_t id, const msg::fit_started& st)
   run->params = st.params;
   run->fit = st;
   save_checkpoint(self, *run);
-  emit(self, *run, "engine", "status", fitting_line(st));
+  emit(self, *run, event_speaker::engine, event_kind::status, fitting_line(st));
   run->config_key = ++run->configs_recorded;
   record_configuration(self, *run, run->config_key, st.model, st.params, "fit");
-  emit(self, *run, "engine", st.leakage_passed ? "status" : "warning", st.leakage_audit);
+  emit(self, *run, event_speaker::engine, st.leakage_passed ? event_kind::status : event_kind::warning,
+       st.leakage_audit);
   if (!st.leakage_passed) {
     fail(self, id, "leakage", st.leakage_audit);
     return;
@@ -210,13 +214,14 @@ void fit_started(engine_self* self, std::int64_t id, const msg::fit_started& st)
 }  // namespace
 
 // ---- step 1: data, features, volatility question.
-void begin(engine_self* self, std::int64_t id) {
+void begin(engine_self* self, msg::trial_id id) {
   auto* run = find(self, id);
   if (!run) return;
-  tell(self, self->state.cfg.store, msg::set_trial_status{id, "running", ""});
+  tell(self, self->state.cfg.store, msg::set_trial_status{id, msg::trial_status::running, ""});
   const auto& p = run->plan;
-  emit(self, *run, "system", "status", started_line(id, p));
-  emit(self, *run, "engine", "progress", loading_line(p), msg::event_data{}.add("phase", "data").add("fraction", 0));
+  emit(self, *run, event_speaker::system, event_kind::status, started_line(id, p));
+  emit(self, *run, event_speaker::engine, event_kind::progress, loading_line(p),
+       msg::event_data{}.add("phase", "data").add("fraction", 0));
   msg::load_bars_request req{id, p.symbol, p.data_source, p.start, p.end, p.seed};
   self->request(self->state.cfg.loader, load_timeout, req)
       .then([=](ml::bar_series& series) { prepare(self, id, series); },
@@ -224,7 +229,7 @@ void begin(engine_self* self, std::int64_t id) {
 }
 
 // ---- step 2: fit in steps with checkpoints.
-void fit(engine_self* self, std::int64_t id) {
+void fit(engine_self* self, msg::trial_id id) {
   auto* run = find(self, id);
   if (!run) return;
   run->val_loss_history.clear();
@@ -242,7 +247,7 @@ void fit(engine_self* self, std::int64_t id) {
                 fail(self, id, "fit_failed", why);
                 return;
               }
-              emit(self, *run, "engine", "warning",
+              emit(self, *run, event_speaker::engine, event_kind::warning,
                    "Could not start " + run->model + " with the new settings (" + why +
                        "); keeping the previous fitted model.");
               run->model = run->models_tried.back();

@@ -16,7 +16,7 @@ namespace {
 // a large budget, and then the transcript says the result may not repeat.
 constexpr double optimize_seconds = 120.0;
 
-void apply_results_answer(engine_self* self, std::int64_t id, msg::decision d) {
+void apply_results_answer(engine_self* self, msg::trial_id id, msg::decision d) {
   auto* run = find(self, id);
   if (!run) return;
   announce(self, *run, d);
@@ -36,7 +36,7 @@ void apply_results_answer(engine_self* self, std::int64_t id, msg::decision d) {
   }
 }
 
-void ask_results(engine_self* self, std::int64_t id, const msg::evaluation& ev) {
+void ask_results(engine_self* self, msg::trial_id id, const msg::evaluation& ev) {
   auto* run = find(self, id);
   if (!run) return;
   record_configuration(self, *run, run->config_key, ev.model, ev.params, "fit", &ev);
@@ -45,9 +45,11 @@ void ask_results(engine_self* self, std::int64_t id, const msg::evaluation& ev) 
       .add("parameter_count", ev.parameter_count).add("train_accuracy", ev.train.accuracy).add("val_accuracy", ev.val.accuracy)
       .add("val_auc", ev.val.roc_auc).add("val_n", static_cast<std::uint64_t>(ev.val.n));
   const bool asks = budget_left(*run) > 0;
-  emit(self, *run, "engine", asks ? "question" : "status", initial_results_line(run->model, ev, asks), std::move(w));
+  emit(self, *run, event_speaker::engine, asks ? event_kind::question : event_kind::status,
+       initial_results_line(run->model, ev, asks), std::move(w));
   if (!asks) {
-    emit(self, *run, "engine", "status", "Decision budget spent; going to the final evaluation.");
+    emit(self, *run, event_speaker::engine, event_kind::status,
+         "Decision budget spent; going to the final evaluation.");
     finalize(self, id);
     return;
   }
@@ -59,7 +61,7 @@ void ask_results(engine_self* self, std::int64_t id, const msg::evaluation& ev) 
       [=](msg::decision d) { apply_results_answer(self, id, std::move(d)); });
 }
 
-void apply_optimization(engine_self* self, std::int64_t id, int budget, const msg::optimize_outcome& out,
+void apply_optimization(engine_self* self, msg::trial_id id, int budget, const msg::optimize_outcome& out,
                         bool replayed) {
   auto* run = find(self, id);
   if (!run) return;
@@ -69,22 +71,23 @@ void apply_optimization(engine_self* self, std::int64_t id, int budget, const ms
   else run->configs_recorded += out.evaluations;  // recorded before the interruption, under these keys
   run->params = out.best_params;
   save_checkpoint(self, *run);  // before the outcome is shown
-  emit(self, *run, "engine", "status", optimizer_line(out, replayed),
+  emit(self, *run, event_speaker::engine, event_kind::status, optimizer_line(out, replayed),
        msg::event_data{}.add("phase", "optimize").add("fraction", 1));
   if (out.evaluations < budget)
-    emit(self, *run, "engine", "warning", optimizer_cut_short(optimize_seconds, out.evaluations, budget));
+    emit(self, *run, event_speaker::engine, event_kind::warning,
+         optimizer_cut_short(optimize_seconds, out.evaluations, budget));
   fit(self, id);
 }
 
 // Only a stored report is announced: a crash after this loses nothing shown.
-void publish_report(engine_self* self, std::int64_t id, msg::trial_report tr) {
+void publish_report(engine_self* self, msg::trial_id id, msg::trial_report tr) {
   if (!find(self, id)) return;
   self->request(self->state.cfg.store, work_timeout, msg::save_report{tr})
       .then(
           [=](bool) {
             auto* run = find(self, id);
             if (!run) return;
-            emit(self, *run, "mlTrainer", "report", tr.report.answer);
+            emit(self, *run, event_speaker::mltrainer, event_kind::report, tr.report.answer);
             tell_observer(self, *run, tr);
             finish(self, id);
           },
@@ -97,7 +100,7 @@ void publish_report(engine_self* self, std::int64_t id, msg::trial_report tr) {
 // The agent writes the report; if it cannot, the rules brain does and says so.
 void request_report(engine_self* self, trial_run& run, const msg::trial_summary& s) {
   const auto id = run.id;
-  emit(self, run, "engine", "question", "Trial finished. Please write the report.",
+  emit(self, run, event_speaker::engine, event_kind::question, "Trial finished. Please write the report.",
        msg::event_data{}.add("question", "report"));
   self->request(run.agent, self->state.cfg.decision_deadline * 3, s)
       .then(
@@ -115,7 +118,8 @@ void request_report(engine_self* self, trial_run& run, const msg::trial_summary&
 }
 
 // Paper trades the test part's predictions, then asks for the report.
-void trade_test_part(engine_self* self, std::int64_t id, const msg::evaluation& ev, const msg::walk_forward_result& wf) {
+void trade_test_part(engine_self* self, msg::trial_id id, const msg::evaluation& ev,
+                     const msg::walk_forward_result& wf) {
   auto* run = find(self, id);
   if (!run) return;
   msg::paper_request pr{id, run->series, ev.test_bar_index, ev.test_prob, run->plan.paper};
@@ -129,39 +133,40 @@ void trade_test_part(engine_self* self, std::int64_t id, const msg::evaluation& 
           [=](msg::paper_outcome& po) {
             auto* run = find(self, id);
             if (!run) return;
-            emit(self, *run, "engine", "status", test_paper_line(po));
+            emit(self, *run, event_speaker::engine, event_kind::status, test_paper_line(po));
             request_report(self, *run, summarize(*run, ev, po, wf));
           },
           [=](caf::error& e) { fail(self, id, "paper_failed", msg::error_sentence(e)); });
 }
 
-void on_test_evaluation(engine_self* self, std::int64_t id, const msg::evaluation& ev) {
+void on_test_evaluation(engine_self* self, msg::trial_id id, const msg::evaluation& ev) {
   auto* run = find(self, id);
   if (!run) return;
   if (!ev.selection.empty()) {
     if (ev.model != run->model || ev.params != run->params)
-      emit(self, *run, "engine", "status",
+      emit(self, *run, event_speaker::engine, event_kind::status,
            "Of the fits evaluated on validation, " + ev.selection + " is the best: " + ev.model + " (" +
                params_text(ev.params) + "). That one goes to the test part.");
     run->model = ev.model;
     run->params = ev.params;
   }
-  emit(self, *run, "engine", "status", final_evaluation_line(run->model, run->fit.test_range, ev));
+  emit(self, *run, event_speaker::engine, event_kind::status,
+       final_evaluation_line(run->model, run->fit.test_range, ev));
   // Evidence over the whole history before the test-part trading.
   walk_forward_hooks hooks;
-  hooks.find = [=](std::int64_t i) { return find(self, i); };
-  hooks.emit = [=](trial_run& r, const std::string& kind, const std::string& text, msg::event_data data) {
-    emit(self, r, "engine", kind, text, std::move(data));
+  hooks.find = [=](msg::trial_id i) { return find(self, i); };
+  hooks.emit = [=](trial_run& r, event_kind kind, const std::string& text, msg::event_data data) {
+    emit(self, r, event_speaker::engine, kind, text, std::move(data));
   };
   run_walk_forward(self, id, run->model, run->params, std::move(hooks),
                    [=](msg::walk_forward_result wf) { trade_test_part(self, id, ev, wf); });
 }
 
-void test_and_report(engine_self* self, std::int64_t id) {
+void test_and_report(engine_self* self, msg::trial_id id) {
   auto* run = find(self, id);
   if (!run) return;
   const auto& dir = self->state.cfg.models_dir;
-  const std::string artifact = dir.empty() ? std::string() : dir + "/trial_" + std::to_string(id) + ".model";
+  const std::string artifact = dir.empty() ? std::string() : dir + "/trial_" + msg::to_string(id) + ".model";
   self->request(run->trainer, work_timeout, msg::evaluate_request{id, true, true, artifact})
       .then([=](msg::evaluation& ev) { on_test_evaluation(self, id, ev); },
             [=](caf::error& e) { fail(self, id, "eval_failed", msg::error_sentence(e)); });
@@ -170,7 +175,7 @@ void test_and_report(engine_self* self, std::int64_t id) {
 }  // namespace
 
 // ---- step 3: validation results, the agent's big decision.
-void evaluate_initial(engine_self* self, std::int64_t id) {
+void evaluate_initial(engine_self* self, msg::trial_id id) {
   auto* run = find(self, id);
   if (!run) return;
   self->request(run->trainer, work_timeout, msg::evaluate_request{id, false, false, {}})
@@ -178,7 +183,7 @@ void evaluate_initial(engine_self* self, std::int64_t id) {
             [=](caf::error& e) { fail(self, id, "eval_failed", msg::error_sentence(e)); });
 }
 
-void optimize(engine_self* self, std::int64_t id, int budget) {
+void optimize(engine_self* self, msg::trial_id id, int budget) {
   auto* run = find(self, id);
   if (!run) return;
   budget = std::clamp(budget, 1, 100);
@@ -189,8 +194,9 @@ void optimize(engine_self* self, std::int64_t id, int budget) {
     return;
   }
   if (!diverged.empty())
-    emit(self, *run, "engine", "warning", "The resumed trial stops re-applying its record: " + diverged + ".");
-  emit(self, *run, "engine", "progress",
+    emit(self, *run, event_speaker::engine, event_kind::warning,
+         "The resumed trial stops re-applying its record: " + diverged + ".");
+  emit(self, *run, event_speaker::engine, event_kind::progress,
        "Optimising " + run->model + " hyperparameters by walk-forward validation on the training and early-stopping "
        "rows (budget " + std::to_string(budget) + " evaluations; the test part stays untouched)...",
        msg::event_data{}.add("phase", "optimize").add("fraction", 0));
@@ -200,7 +206,7 @@ void optimize(engine_self* self, std::int64_t id, int budget) {
           [=](caf::error& e) {
             auto* run = find(self, id);
             if (!run) return;
-            emit(self, *run, "engine", "warning",
+            emit(self, *run, event_speaker::engine, event_kind::warning,
                  "Optimisation failed (" + msg::error_sentence(e) + "); keeping the current model.");
             finalize(self, id);
           });
@@ -210,7 +216,7 @@ void optimize(engine_self* self, std::int64_t id, int budget) {
 
 // The store has every configuration this engine recorded before asking (one
 // mailbox, in order), so the count includes this trial's own fits.
-void finalize(engine_self* self, std::int64_t id) {
+void finalize(engine_self* self, msg::trial_id id) {
   auto* run = find(self, id);
   if (!run) return;
   self->request(self->state.cfg.store, work_timeout, msg::multiple_testing_query{run->plan.symbol, run->fit.target})
@@ -227,7 +233,7 @@ void finalize(engine_self* self, std::int64_t id) {
             const std::string why = "The store could not count the configurations fitted for " + run->plan.symbol +
                                     " on this daemon (" + msg::error_sentence(e) +
                                     "); the deflated Sharpe ratio counts only this trial's.";
-            emit(self, *run, "engine", "warning", why);
+            emit(self, *run, event_speaker::engine, event_kind::warning, why);
             run->warnings.push_back(why);
             test_and_report(self, id);
           });

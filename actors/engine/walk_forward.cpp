@@ -27,7 +27,7 @@ using self_ptr = engine_self*;
 
 // Everything the steps share; lives as long as the phase.
 struct phase {
-  std::int64_t id = 0;
+  msg::trial_id id;
   walk_forward_hooks hooks;
   std::function<void(msg::walk_forward_result)> then;
   std::string window;
@@ -42,7 +42,7 @@ msg::event_data progress_data(int fold, int folds, double fraction) {
 }
 
 void give_up(const phase_ptr& ph, trial_run& run, const std::string& why) {
-  ph->hooks.emit(run, "warning",
+  ph->hooks.emit(run, msg::event_kind::warning,
                  "Walk-forward evidence could not be built (" + why + "); the report rests on the test part alone.",
                  {});
   msg::walk_forward_result r;
@@ -67,7 +67,7 @@ void trade(self_ptr self, const phase_ptr& ph, msg::walk_forward_outcome out) {
             result->paper_detail = po.detail;
             result->sma_cross = po.sma_cross;
             const auto sma = po.sma_cross.find("total_return");
-            ph->hooks.emit(*run, "status",
+            ph->hooks.emit(*run, msg::event_kind::status,
                            "Paper trading over the " + std::to_string(result->n) +
                                " walk-forward out-of-sample predictions: return " + pct(po.stats.total_return) +
                                ", Sharpe " + fmt("%.2f", po.stats.sharpe) + ", max drawdown " +
@@ -82,7 +82,7 @@ void trade(self_ptr self, const phase_ptr& ph, msg::walk_forward_outcome out) {
             auto* run = ph->hooks.find(ph->id);
             if (!run) return;
             result->note = "paper trading over the walk-forward predictions failed: " + msg::error_sentence(e);
-            ph->hooks.emit(*run, "warning", "Walk-forward " + result->note + ".", {});
+            ph->hooks.emit(*run, msg::event_kind::warning, "Walk-forward " + result->note + ".", {});
             ph->then(std::move(*result));
           });
 }
@@ -97,7 +97,7 @@ void next_step(self_ptr self, const phase_ptr& ph) {
             if (!run) return;
             if (p.fold_done) {
               const auto& f = p.result;
-              ph->hooks.emit(*run, "progress",
+              ph->hooks.emit(*run, msg::event_kind::progress,
                              "Walk-forward fold " + std::to_string(p.fold) + "/" + std::to_string(p.folds) +
                                  ": fit on " + f.train_first + ".." + f.train_last + " (" + ph->window +
                                  (f.stop_first.empty() ? std::string()
@@ -124,7 +124,7 @@ void next_step(self_ptr self, const phase_ptr& ph) {
 
 }  // namespace
 
-void run_walk_forward(self_ptr self, std::int64_t id, const std::string& model,
+void run_walk_forward(self_ptr self, msg::trial_id id, const std::string& model,
                       const std::map<std::string, double>& params, walk_forward_hooks hooks,
                       std::function<void(msg::walk_forward_result)> then) {
   auto* run = hooks.find(id);
@@ -144,7 +144,7 @@ void run_walk_forward(self_ptr self, std::int64_t id, const std::string& model,
             if (!run) return;
             const auto& first = st.folds.front();
             const auto& last = st.folds.back();
-            ph->hooks.emit(*run, "progress",
+            ph->hooks.emit(*run, msg::event_kind::progress,
                            "Walk-forward evidence: refitting " + model + " on " + std::to_string(st.folds.size()) +
                                " fold(s) (" + ph->window + " window, embargo " + std::to_string(run->plan.horizon) +
                                " bar(s)); first training window " + first.train_first + ".." + first.train_last +

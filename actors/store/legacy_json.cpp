@@ -270,8 +270,10 @@ bool report_from_json(const std::string& json, const msg::trial_plan& approved, 
   if (parser.parse(json).get(doc) || doc.get_object().get(o)) return false;
   msg::trial_report r;
   auto& s = r.summary;
-  read_all(doc, "trial_id", s.trial_id, "symbol", s.symbol, "model", s.model, "parameter_count", s.parameter_count,
+  std::int64_t trial = 0;
+  read_all(doc, "trial_id", trial, "symbol", s.symbol, "model", s.model, "parameter_count", s.parameter_count,
            "data_source", s.data_source);
+  s.trial_id = msg::trial_id{trial};
   s.plan = approved;
   element e;
   if (!doc["plan"].get(e)) read_plan(e, s.plan);

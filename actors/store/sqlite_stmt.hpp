@@ -9,6 +9,8 @@
 
 #include <sqlite3.h>
 
+#include "messages/ids.hpp"
+
 namespace mlt::store {
 
 class stmt {
@@ -21,6 +23,11 @@ public:
   stmt(const stmt&) = delete;
   stmt& operator=(const stmt&) = delete;
   stmt& bind(int i, std::int64_t v) { return check(sqlite3_bind_int64(s_, i, v)); }
+  /// An id is kept as its integer.
+  template <class Tag>
+  stmt& bind(int i, msg::record_id<Tag> id) {
+    return bind(i, id.value);
+  }
   stmt& bind(int i, double v) { return check(sqlite3_bind_double(s_, i, v)); }
   stmt& bind(int i, const std::string& v) {
     return check(sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
@@ -37,6 +44,7 @@ public:
     throw std::runtime_error(std::string("store: ") + sqlite3_errmsg(db_));
   }
   std::int64_t i64(int c) { return sqlite3_column_int64(s_, c); }
+  msg::trial_id trial(int c) { return msg::trial_id{i64(c)}; }
   double f64(int c) { return sqlite3_column_double(s_, c); }
   std::string text(int c) {
     auto p = sqlite3_column_text(s_, c);

@@ -21,11 +21,11 @@ struct store_state {
   /// Status changes that could not be written (a full disk, a lock held too
   /// long), written before the next request: a trial that ended while the
   /// disk was full is not left "running" until the next restart.
-  std::map<std::int64_t, msg::set_trial_status> unsaved_status;
+  std::map<msg::trial_id, msg::set_trial_status> unsaved_status;
   /// Trials whose transcript could not be written: the engine fails them, and
   /// their later lines are neither written nor shown (nor wait for a lock)
   /// until the trial is reopened.
-  std::set<std::int64_t> abandoned;
+  std::set<msg::trial_id> abandoned;
   static inline const char* name = "store";
 };
 
@@ -98,7 +98,7 @@ void set_status(store_self* self, const msg::set_trial_status& m) {
   self->state.unsaved_status[m.trial_id] = m;
   write_unsaved_status(self);
   if (self->state.unsaved_status.count(m.trial_id))
-    caf::aout(self) << "store error: trial " << m.trial_id << " stays '" << m.status
+    caf::aout(self) << "store error: trial " << msg::to_string(m.trial_id) << " stays '" << msg::to_string(m.status)
                     << "' unsaved until the database accepts writes again" << std::endl;
 }
 

@@ -23,10 +23,23 @@ const char* row_columns =
     "id, status, symbol, model, origin, created_at, updated_at, report_bin IS NOT NULL, "
     "test_accuracy, test_n, total_return, buy_hold_return, sharpe, error";
 
+// Words this daemon does not know (a database a later version wrote, or one
+// edited by hand) still read, so the trial and its transcript still show: a
+// line as the daemon's own status line, a trial as failed with an error that
+// names the word.
+msg::event_speaker speaker_of(const std::string& word) {
+  return msg::parse_event_speaker(word).value_or(msg::event_speaker::system);
+}
+
+msg::event_kind kind_of(const std::string& word) {
+  return msg::parse_event_kind(word).value_or(msg::event_kind::status);
+}
+
 msg::trial_row read_row(stmt& s) {
   msg::trial_row r;
-  r.trial_id = s.i64(0);
-  r.status = s.text(1);
+  r.trial_id = s.trial(0);
+  const std::string status = s.text(1);
+  r.status = msg::parse_trial_status(status).value_or(msg::trial_status::failed);
   r.symbol = s.text(2);
   r.model = s.text(3);
   r.origin = s.text(4);
@@ -39,6 +52,8 @@ msg::trial_row read_row(stmt& s) {
   r.buy_hold_return = s.f64(11);
   r.sharpe = s.f64(12);
   r.error = s.text(13);
+  if (!msg::parse_trial_status(status))
+    r.error = "the database holds the unknown status '" + status + "'" + (r.error.empty() ? "" : "; " + r.error);
   return r;
 }
 
@@ -373,7 +388,7 @@ msg::portfolio_record trial_db::portfolio(const std::string& symbol) {
   r.found = true;
   r.symbol = s.text(0);
   r.model = s.text(1);
-  r.trial_id = s.i64(2);
+  r.trial_id = s.trial(2);
   r.portfolio = read_record<ml::sim::paper_portfolio>(s.blob(3), "the paper portfolio of " + r.symbol);
   r.updated_at = s.text(4);
   return r;
@@ -388,19 +403,19 @@ void trial_db::save_portfolio(const msg::portfolio_record& p) {
 }
 
 msg::trial_record trial_db::latest_completed(const std::string& symbol) {
-  std::int64_t id = 0;
+  msg::trial_id id;
   {
     stmt s(db_, "SELECT id FROM trials WHERE symbol=? AND status='completed' ORDER BY id DESC LIMIT 1");
     s.bind(1, symbol);
     if (!s.step()) return {};
-    id = s.i64(0);
+    id = s.trial(0);
   }
   return get(id);
 }
 
 std::int64_t trial_db::save_universe_report(const msg::universe_report& r) {
   std::string ids;
-  for (const auto& row : r.rows) ids += (ids.empty() ? "" : ",") + std::to_string(row.trial_id);
+  for (const auto& row : r.rows) ids += (ids.empty() ? "" : ",") + msg::to_string(row.trial_id);
   stmt s(db_, "INSERT INTO universe_reports(created_at, universe, trial_ids, text, record) VALUES(?,?,?,?,?)");
   s.bind(1, utc_now_iso()).bind(2, r.universe).bind(3, ids).bind(4, r.text)
       .bind(5, encode_record(r, "a universe report"));
@@ -427,23 +442,23 @@ msg::universe_report_list trial_db::universe_reports(std::int64_t id, int limit)
   return out;
 }
 
-std::int64_t trial_db::save_proposal(const msg::trial_plan& plan, const std::string& text) {
+msg::proposal_id trial_db::save_proposal(const msg::trial_plan& plan, const std::string& text) {
   stmt s(db_, "INSERT INTO proposals(created_at, text, plan_bin) VALUES(?,?,?)");
   s.bind(1, utc_now_iso()).bind(2, text).bind(3, encode_record(plan, "a plan"));
   s.step();
-  return sqlite3_last_insert_rowid(db_);
+  return msg::proposal_id{sqlite3_last_insert_rowid(db_)};
 }
 
-std::int64_t trial_db::create_trial(std::int64_t proposal_id, const msg::trial_plan& plan,
-                                    const std::string& origin) {
+msg::trial_id trial_db::create_trial(msg::proposal_id proposal_id, const msg::trial_plan& plan,
+                                     const std::string& origin) {
   exec("BEGIN IMMEDIATE");
   try {
-    if (proposal_id > 0) {
+    if (proposal_id.known()) {
       // Two people may be offered the same waiting proposal; one trial only.
       stmt q(db_, "SELECT trial_id FROM proposals WHERE id=? AND trial_id IS NOT NULL");
       q.bind(1, proposal_id);
       if (q.step())
-        throw std::runtime_error("proposal " + std::to_string(proposal_id) + " was already approved (trial " +
+        throw std::runtime_error("proposal " + msg::to_string(proposal_id) + " was already approved (trial " +
                                  std::to_string(q.i64(0)) + ")");
     }
     const auto now = utc_now_iso();
@@ -453,8 +468,8 @@ std::int64_t trial_db::create_trial(std::int64_t proposal_id, const msg::trial_p
     s.bind(1, proposal_id).bind(2, now).bind(3, now).bind(4, origin).bind(5, plan.symbol).bind(6, plan.model);
     s.bind(7, encode_record(plan, "a plan"));
     s.step();
-    const std::int64_t id = sqlite3_last_insert_rowid(db_);
-    if (proposal_id > 0) {
+    const msg::trial_id id{sqlite3_last_insert_rowid(db_)};
+    if (proposal_id.known()) {
       stmt p(db_, "UPDATE proposals SET approved_at=?, trial_id=?, pending=0 WHERE id=?");
       p.bind(1, now).bind(2, id).bind(3, proposal_id);
       p.step();
@@ -471,14 +486,15 @@ void trial_db::append_event(const msg::trial_event& e) {
   stmt s(db_,
          "INSERT OR REPLACE INTO events(trial_id, seq, time_ms, speaker, kind, text, data_bin) "
          "VALUES(?,?,?,?,?,?,?)");
-  s.bind(1, e.trial_id).bind(2, e.seq).bind(3, e.time_ms).bind(4, e.speaker).bind(5, e.kind).bind(6, e.text);
+  s.bind(1, e.trial_id).bind(2, e.seq).bind(3, e.time_ms).bind(4, msg::to_string(e.speaker));
+  s.bind(5, msg::to_string(e.kind)).bind(6, e.text);
   s.bind(7, encode_record(e.data, "a transcript line's data"));
   s.step();
 }
 
-void trial_db::set_status(std::int64_t trial_id, const std::string& status, const std::string& error) {
+void trial_db::set_status(msg::trial_id trial_id, msg::trial_status status, const std::string& error) {
   stmt s(db_, "UPDATE trials SET status=?, error=?, updated_at=? WHERE id=?");
-  s.bind(1, status).bind(2, error).bind(3, utc_now_iso()).bind(4, trial_id);
+  s.bind(1, msg::to_string(status)).bind(2, error).bind(3, utc_now_iso()).bind(4, trial_id);
   s.step();
 }
 
@@ -501,9 +517,9 @@ msg::trial_list trial_db::list(int limit) {
   return out;
 }
 
-msg::trial_record trial_db::get(std::int64_t trial_id) {
+msg::trial_record trial_db::get(msg::trial_id trial_id) {
   msg::trial_record rec;
-  const std::string of = " of trial " + std::to_string(trial_id);
+  const std::string of = " of trial " + msg::to_string(trial_id);
   {
     stmt s(db_, (std::string("SELECT ") + row_columns + ", plan_bin, report_bin FROM trials WHERE id=?").c_str());
     s.bind(1, trial_id);
@@ -517,11 +533,11 @@ msg::trial_record trial_db::get(std::int64_t trial_id) {
   e.bind(1, trial_id);
   while (e.step()) {
     msg::trial_event ev;
-    ev.trial_id = e.i64(0);
+    ev.trial_id = e.trial(0);
     ev.seq = e.i64(1);
     ev.time_ms = e.i64(2);
-    ev.speaker = e.text(3);
-    ev.kind = e.text(4);
+    ev.speaker = speaker_of(e.text(3));
+    ev.kind = kind_of(e.text(4));
     ev.text = e.text(5);
     ev.data = read_record<msg::event_data>(e.blob(6), "the data of transcript line " + std::to_string(ev.seq) + of);
     rec.transcript.push_back(std::move(ev));
@@ -543,8 +559,8 @@ std::map<std::string, std::int64_t> trial_db::count_by_status() {
   return out;
 }
 
-std::int64_t trial_db::save_pending_proposal(const msg::trial_plan& plan, const std::string& text,
-                                             const std::string& origin) {
+msg::proposal_id trial_db::save_pending_proposal(const msg::trial_plan& plan, const std::string& text,
+                                                 const std::string& origin) {
   exec("BEGIN IMMEDIATE");
   try {
     stmt old(db_, "UPDATE proposals SET pending=0 WHERE pending=1 AND origin=?");
@@ -553,7 +569,7 @@ std::int64_t trial_db::save_pending_proposal(const msg::trial_plan& plan, const 
     stmt s(db_, "INSERT INTO proposals(created_at, text, plan_bin, origin, pending) VALUES(?,?,?,?,1)");
     s.bind(1, utc_now_iso()).bind(2, text).bind(3, encode_record(plan, "a plan")).bind(4, origin);
     s.step();
-    const std::int64_t id = sqlite3_last_insert_rowid(db_);
+    const msg::proposal_id id{sqlite3_last_insert_rowid(db_)};
     exec("COMMIT");
     return id;
   } catch (...) {
@@ -569,24 +585,24 @@ msg::pending_proposal_list trial_db::pending_proposals(int limit) {
   s.bind(1, static_cast<std::int64_t>(limit));
   while (s.step()) {
     msg::pending_proposal p;
-    p.proposal_id = s.i64(0);
+    p.proposal_id = msg::proposal_id{s.i64(0)};
     p.created_at = s.text(1);
     p.origin = s.text(2);
-    p.plan = read_record<msg::trial_plan>(s.blob(3), "store: the plan of proposal " + std::to_string(p.proposal_id));
+    p.plan = read_record<msg::trial_plan>(s.blob(3), "store: the plan of proposal " + msg::to_string(p.proposal_id));
     p.text = s.text(4);
     out.proposals.push_back(std::move(p));
   }
   return out;
 }
 
-bool trial_db::dismiss_proposal(std::int64_t proposal_id) {
+bool trial_db::dismiss_proposal(msg::proposal_id proposal_id) {
   stmt s(db_, "UPDATE proposals SET pending=0 WHERE id=? AND pending=1");
   s.bind(1, proposal_id);
   s.step();
   return sqlite3_changes(db_) > 0;
 }
 
-msg::reopened_trial trial_db::reopen_trial(std::int64_t trial_id) {
+msg::reopened_trial trial_db::reopen_trial(msg::trial_id trial_id) {
   exec("BEGIN IMMEDIATE");
   try {
     msg::reopened_trial out;
@@ -595,13 +611,15 @@ msg::reopened_trial trial_db::reopen_trial(std::int64_t trial_id) {
     {
       stmt s(db_, "SELECT status, origin, plan_bin, error FROM trials WHERE id=?");
       s.bind(1, trial_id);
-      if (!s.step()) throw std::runtime_error("there is no trial " + std::to_string(trial_id));
-      out.previous_status = s.text(0);
+      if (!s.step()) throw std::runtime_error("there is no trial " + msg::to_string(trial_id));
+      const std::string status = s.text(0);
+      const auto previous = msg::parse_trial_status(status);
       out.origin = s.text(1);
-      if (out.previous_status != "interrupted" && out.previous_status != "failed")
-        throw std::runtime_error("trial " + std::to_string(trial_id) + " is " + out.previous_status +
+      if (previous != msg::trial_status::interrupted && previous != msg::trial_status::failed)
+        throw std::runtime_error("trial " + msg::to_string(trial_id) + " is " + status +
                                  "; only an interrupted or failed trial can be resumed");
-      out.plan = read_record<msg::trial_plan>(s.blob(2), "the stored plan of trial " + std::to_string(trial_id));
+      out.previous_status = *previous;
+      out.plan = read_record<msg::trial_plan>(s.blob(2), "the stored plan of trial " + msg::to_string(trial_id));
       error = s.text(3);
     }
     {
@@ -625,15 +643,15 @@ msg::reopened_trial trial_db::reopen_trial(std::int64_t trial_id) {
     e.time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                     std::chrono::system_clock::now().time_since_epoch())
                     .count();
-    e.speaker = "system";
-    e.kind = "status";
-    e.text = "Trial " + std::to_string(trial_id) + " resumed after interruption (it was " + out.previous_status +
-             (error.empty() ? "" : ": " + error) + "); " +
-             (out.checkpoint.answers.empty()
-                  ? (unreadable.empty() ? std::string("no decision had been made, so ") : unreadable) +
-                        "it runs again from the start with the approved plan."
-                  : "it continues from its checkpoint after decision " + std::to_string(out.checkpoint.decisions) +
-                        ".");
+    e.speaker = msg::event_speaker::system;
+    e.kind = msg::event_kind::status;
+    e.text =
+        "Trial " + msg::to_string(trial_id) + " resumed after interruption (it was " +
+        msg::to_string(out.previous_status) + (error.empty() ? "" : ": " + error) + "); " +
+        (out.checkpoint.answers.empty()
+             ? (unreadable.empty() ? std::string("no decision had been made, so ") : unreadable) +
+                   "it runs again from the start with the approved plan."
+             : "it continues from its checkpoint after decision " + std::to_string(out.checkpoint.decisions) + ".");
     append_event(e);
     stmt u(db_, "UPDATE trials SET status='queued', error='', report_bin=NULL, updated_at=? WHERE id=?");
     u.bind(1, utc_now_iso()).bind(2, trial_id);
@@ -654,13 +672,13 @@ void trial_db::save_checkpoint(const msg::trial_checkpoint& c) {
   s.step();
 }
 
-msg::trial_checkpoint trial_db::checkpoint(std::int64_t trial_id) {
+msg::trial_checkpoint trial_db::checkpoint(msg::trial_id trial_id) {
   msg::trial_checkpoint out;
   out.trial_id = trial_id;
   stmt s(db_, "SELECT record FROM checkpoints WHERE trial_id=?");
   s.bind(1, trial_id);
   if (s.step() && !decode_record(s.blob(0), out))
-    throw std::runtime_error("the checkpoint of trial " + std::to_string(trial_id) + " is unreadable");
+    throw std::runtime_error("the checkpoint of trial " + msg::to_string(trial_id) + " is unreadable");
   return out;
 }
 
@@ -674,7 +692,7 @@ bool trial_db::record_fire(const std::string& name, std::int64_t fire_utc) {
   return sqlite3_changes(db_) > 0;
 }
 
-void trial_db::record_schedule_outcome(const std::string& name, std::int64_t trial_id, const std::string& text) {
+void trial_db::record_schedule_outcome(const std::string& name, msg::trial_id trial_id, const std::string& text) {
   stmt s(db_,
          "UPDATE schedule_state SET last_trial_id=CASE WHEN ?>0 THEN ? ELSE last_trial_id END, last_result=?, "
          "updated_at=? WHERE name=?");
@@ -691,7 +709,7 @@ msg::schedule_state_list trial_db::schedule_states(int limit) {
     msg::schedule_state st;
     st.name = s.text(0);
     st.last_fire_utc = s.i64(1);
-    st.last_trial_id = s.i64(2);
+    st.last_trial_id = s.trial(2);
     st.last_result = s.text(3);
     st.updated_at = s.text(4);
     out.states.push_back(std::move(st));

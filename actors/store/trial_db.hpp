@@ -31,14 +31,14 @@ public:
   /// before it fails with "database is locked" (the README's "Faults survived").
   static constexpr int busy_timeout_ms = 5000;
 
-  std::int64_t save_proposal(const msg::trial_plan& plan, const std::string& text);
+  msg::proposal_id save_proposal(const msg::trial_plan& plan, const std::string& text);
   /// Marks the proposal approved (if any) and creates a queued trial.
-  std::int64_t create_trial(std::int64_t proposal_id, const msg::trial_plan& plan, const std::string& origin);
+  msg::trial_id create_trial(msg::proposal_id proposal_id, const msg::trial_plan& plan, const std::string& origin);
   void append_event(const msg::trial_event& e);
-  void set_status(std::int64_t trial_id, const std::string& status, const std::string& error);
+  void set_status(msg::trial_id trial_id, msg::trial_status status, const std::string& error);
   void save_report(const msg::trial_report& r);
   msg::trial_list list(int limit);
-  msg::trial_record get(std::int64_t trial_id);
+  msg::trial_record get(msg::trial_id trial_id);
   /// Queued or running trials become interrupted; returns how many.
   int interrupt_running(const std::string& reason);
   /// How many trials are in each status (statuses with none are absent).
@@ -51,22 +51,23 @@ public:
 
   /// A proposal waiting for the next person (origin "schedule:NAME"); an
   /// earlier unanswered one of the same origin stops waiting.
-  std::int64_t save_pending_proposal(const msg::trial_plan& plan, const std::string& text, const std::string& origin);
+  msg::proposal_id save_pending_proposal(const msg::trial_plan& plan, const std::string& text,
+                                         const std::string& origin);
   /// Waiting proposals, oldest first.
   msg::pending_proposal_list pending_proposals(int limit);
   /// Stops a proposal waiting; false if it was not waiting.
-  bool dismiss_proposal(std::int64_t proposal_id);
+  bool dismiss_proposal(msg::proposal_id proposal_id);
   /// Interrupted or failed -> queued, with a transcript line saying so and
   /// the trial's last checkpoint;
   /// throws std::runtime_error naming why it cannot (unknown, other status).
-  msg::reopened_trial reopen_trial(std::int64_t trial_id);
+  msg::reopened_trial reopen_trial(msg::trial_id trial_id);
 
   /// Replaces the trial's checkpoint.
   void save_checkpoint(const msg::trial_checkpoint& c);
   /// The trial's last checkpoint; one with no answers and zero counts if none
   /// was saved (a trial stopped before its first decision, or stored before
   /// schema 4). Throws if the stored record is unreadable.
-  msg::trial_checkpoint checkpoint(std::int64_t trial_id);
+  msg::trial_checkpoint checkpoint(msg::trial_id trial_id);
   /// Records a fitted configuration, or completes the one with the same trial
   /// and key (its validation Sharpe once measured).
   void record_configuration(const msg::fitted_configuration& c);
@@ -77,7 +78,7 @@ public:
   /// Records that schedule `name` fires for `fire_utc`; false (and nothing
   /// changes) if it already fired for that time or a later one.
   bool record_fire(const std::string& name, std::int64_t fire_utc);
-  void record_schedule_outcome(const std::string& name, std::int64_t trial_id, const std::string& text);
+  void record_schedule_outcome(const std::string& name, msg::trial_id trial_id, const std::string& text);
   msg::schedule_state_list schedule_states(int limit);
   /// Keeps a universe trial's combined report; answers its id.
   std::int64_t save_universe_report(const msg::universe_report& r);

@@ -74,11 +74,11 @@ inline caf::behavior scripted_store(caf::event_based_actor*, std::shared_ptr<sto
       },
       [=](msg::save_proposal& m) {
         log->proposals.push_back(m);
-        return ++log->last_proposal;
+        return msg::proposal_id{++log->last_proposal};
       },
       [=](msg::create_trial& m) {
         log->created.push_back(m);
-        return ++log->last_trial;
+        return msg::trial_id{++log->last_trial};
       },
       [=](msg::save_universe_report& m) {
         log->universe_reports.push_back(m.report);
@@ -101,7 +101,7 @@ inline caf::behavior scripted_store(caf::event_based_actor*, std::shared_ptr<sto
 struct engine_script {
   int busy = 0;
   int refused = 0;                      ///< start_trials answered busy
-  std::vector<std::int64_t> cancelled;  ///< cancel_trials that found their trial
+  std::vector<msg::trial_id> cancelled;  ///< cancel_trials that found their trial
 };
 
 /// An engine that starts every trial at once (queue position 0), remembers it
@@ -116,7 +116,7 @@ inline actors::engine_actor::behavior_type recording_engine(actors::engine_actor
           --script->busy;
           ++script->refused;
           return caf::make_error(msg::errc::busy, "busy, position 33: 32 trials are already waiting (the limit is "
-                                                  "32); trial " + std::to_string(m.trial_id) + " was not queued");
+                                                  "32); trial " + msg::to_string(m.trial_id) + " was not queued");
         }
         if (started) started->push_back(m);
         return std::int32_t{0};
@@ -178,7 +178,7 @@ struct dsl_fixture : test_coordinator_fixture<dsl_config> {
     return "";
   }
 
-  static const msg::trial_event* find_line(const std::vector<msg::trial_event>& lines, const std::string& kind,
+  static const msg::trial_event* find_line(const std::vector<msg::trial_event>& lines, msg::event_kind kind,
                                            const std::string& part = "") {
     for (const auto& l : lines)
       if (l.kind == kind && l.text.find(part) != std::string::npos) return &l;

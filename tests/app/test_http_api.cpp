@@ -42,25 +42,25 @@ mlt::net::server_request get(const std::string& target, bool authenticated = tru
 // one queued trial.
 std::int64_t seed_store(caf::actor_system& sys, const mlt::actors::store_actor& store) {
   caf::scoped_actor self{sys};
-  std::int64_t id = 0;
+  mlt::msg::trial_id id;
   mlt::msg::trial_plan plan;
   plan.symbol = "TSLA";
   plan.model = "logistic";
-  self->request(store, 10s, mlt::msg::create_trial{0, plan, "chat"})
-      .receive([&](std::int64_t i) { id = i; }, [&](caf::error& e) { FAIL(sys.render(e)); });
+  self->request(store, 10s, mlt::msg::create_trial{{}, plan, "chat"})
+      .receive([&](mlt::msg::trial_id i) { id = i; }, [&](caf::error& e) { FAIL(sys.render(e)); });
   for (int seq = 1; seq <= 2; ++seq) {
     mlt::msg::record_event ev;
     ev.event.trial_id = id;
     ev.event.seq = seq;
-    ev.event.speaker = "engine";
-    ev.event.kind = "status";
+    ev.event.speaker = mlt::msg::event_speaker::engine;
+    ev.event.kind = mlt::msg::event_kind::status;
     ev.event.text = "line " + std::to_string(seq);
     self->send(store, ev);
   }
-  self->send(store, mlt::msg::set_trial_status{id, "failed", "no data"});
-  self->request(store, 10s, mlt::msg::create_trial{0, plan, "schedule:nightly"})
-      .receive([](std::int64_t) {}, [&](caf::error& e) { FAIL(sys.render(e)); });
-  return id;
+  self->send(store, mlt::msg::set_trial_status{id, mlt::msg::trial_status::failed, "no data"});
+  self->request(store, 10s, mlt::msg::create_trial{{}, plan, "schedule:nightly"})
+      .receive([](mlt::msg::trial_id) {}, [&](caf::error& e) { FAIL(sys.render(e)); });
+  return id.value;
 }
 
 simdjson::dom::element parse(simdjson::dom::parser& p, const std::string& body) {
@@ -187,7 +187,7 @@ TEST_CASE("the router serves kept universe reports: the newest first, one by id,
       r.models = {"logistic"};
       for (std::size_t i = 0; i < 2; ++i) {
         mlt::msg::universe_row row;
-        row.trial_id = 10 * (k + 1) + static_cast<std::int64_t>(i);
+        row.trial_id = mlt::msg::trial_id{10 * (k + 1) + static_cast<std::int64_t>(i)};
         row.symbol = r.symbols[i];
         row.model = "logistic";
         row.finished = !(k == 0 && i == 1);

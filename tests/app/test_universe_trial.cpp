@@ -126,8 +126,8 @@ TEST_CASE("a trial over AAPL, MSFT and NVDA runs per symbol and answers with one
   CHECK(kept.text == u.str("text"));
   REQUIRE(kept.rows.size() == 2);
   CHECK(kept.rows[0].symbol == "AAPL");
-  CHECK(db.get(trial_of["AAPL"]).row.status == "completed");
-  CHECK(db.get(trial_of["NVDA"]).row.origin == "universe");
+  CHECK(db.get(mlt::msg::trial_id{trial_of["AAPL"]}).row.status == mlt::msg::trial_status::completed);
+  CHECK(db.get(mlt::msg::trial_id{trial_of["NVDA"]}).row.origin == "universe");
 }
 
 namespace {
@@ -218,6 +218,6 @@ TEST_CASE("'cancel AAPL' then 'cancel' during a universe trial cancel its trials
   mlt::store::trial_db db(state + "/mltrainer.db");
   for (auto id : ids) {
     INFO("trial " << id);
-    CHECK(db.get(id).row.status == "cancelled");
+    CHECK(db.get(mlt::msg::trial_id{id}).row.status == mlt::msg::trial_status::cancelled);
   }
 }

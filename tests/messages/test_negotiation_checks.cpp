@@ -36,10 +36,10 @@ std::string check(msg::decision d, msg::question q, std::string model = "xgboost
 TEST_CASE("every word reads back from its name", "[vocabulary]") {
   for (const auto& [a, name] : msg::action_words) CHECK(msg::parse_action(name) == a);
   for (const auto& [s, name] : msg::trial_status_words) CHECK(msg::parse_trial_status(name) == s);
-  for (const auto& [s, name] : msg::speaker_words) CHECK(msg::parse_speaker(name) == s);
+  for (const auto& [s, name] : msg::event_speaker_words) CHECK(msg::parse_event_speaker(name) == s);
   for (const auto& [k, name] : msg::event_kind_words) CHECK(msg::parse_event_kind(name) == k);
   CHECK(std::string(msg::to_string(msg::action::continue_trial)) == "continue");
-  CHECK(std::string(msg::to_string(msg::speaker::agent)) == "mlTrainer");
+  CHECK(std::string(msg::to_string(msg::event_speaker::mltrainer)) == "mlTrainer");
   CHECK_FALSE(msg::parse_action("Continue"));
   CHECK_FALSE(msg::parse_action(""));
 }

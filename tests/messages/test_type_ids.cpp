@@ -212,7 +212,7 @@ TEST_CASE("walk-forward messages and the summary's walk-forward record survive s
   f.accuracy = 0.512;
   f.beats_majority = true;
   walk_forward_progress p;
-  p.trial_id = 4;
+  p.trial_id = mlt::msg::trial_id{4};
   p.fold = 5;
   p.folds = 5;
   p.fold_done = true;
@@ -246,10 +246,11 @@ TEST_CASE("walk-forward messages and the summary's walk-forward record survive s
   const auto o2 = round_trip(sys, o);
   CHECK(o2.bar_index == std::vector<std::uint64_t>{10, 11});
   CHECK(o2.result.n == 2);
-  CHECK(round_trip(sys, walk_forward_request{3, "logistic", {{"l2", 1.0}}, 4, "rolling", 5, 7}).window == "rolling");
-  CHECK(round_trip(sys, walk_forward_started{3, {f}}).folds.at(0).n == 500);
-  CHECK(round_trip(sys, walk_forward_step_request{8}).trial_id == 8);
-  CHECK(round_trip(sys, walk_forward_collect{9}).trial_id == 9);
+  CHECK(round_trip(sys, walk_forward_request{trial_id{3}, "logistic", {{"l2", 1.0}}, 4, "rolling", 5, 7}).window ==
+        "rolling");
+  CHECK(round_trip(sys, walk_forward_started{trial_id{3}, {f}}).folds.at(0).n == 500);
+  CHECK(round_trip(sys, walk_forward_step_request{trial_id{8}}).trial_id == trial_id{8});
+  CHECK(round_trip(sys, walk_forward_collect{trial_id{9}}).trial_id == trial_id{9});
   CHECK(caf::type_id<walk_forward_result>::value > caf::first_custom_type_id);
 }
 
@@ -261,13 +262,13 @@ TEST_CASE("a shared bar series is one series in the daemon and its bars across a
   s.timespan = "day";
   s.bars.push_back({86400 * 16000, 1.0, 2.0, 0.5, 1.5, 100.0});
   s.bars.push_back({86400 * 16001, 1.5, 2.5, 1.0, 2.25, 200.0});
-  prepare_request r{3, shared_bars{s}, 5};
+  prepare_request r{trial_id{3}, shared_bars{s}, 5};
   // Copying the request (as a local send does) shares the series.
   const prepare_request local = r;
   CHECK(&*local.series == &*r.series);
   const auto back = round_trip(sys, r);
   CHECK(&*back.series != &*r.series);
-  CHECK(back.trial_id == 3);
+  CHECK(back.trial_id == mlt::msg::trial_id{3});
   CHECK(back.horizon == 5);
   CHECK(back.series->symbol == "SPY");
   CHECK(back.series->timespan == "day");

@@ -72,7 +72,7 @@ TEST_CASE("json writer escapes strings and keeps doubles exact") {
 
 TEST_CASE("the report frame carries the numbers as numbers") {
   trial_report r;
-  r.summary.trial_id = 9;
+  r.summary.trial_id = mlt::msg::trial_id{9};
   r.summary.symbol = "TSLA";
   r.summary.model = "xgboost";
   r.summary.data_source = "synthetic";

@@ -23,7 +23,7 @@ namespace {
 // The engine's three questions as a trial of `plan` asks them: a high
 // volatility regime, a validation loss still falling, a validation edge too
 // small to trust.
-msg::volatility_report high_volatility(std::int64_t id, const msg::trial_plan& plan) {
+msg::volatility_report high_volatility(msg::trial_id id, const msg::trial_plan& plan) {
   msg::volatility_report q;
   q.trial_id = id;
   q.symbol = plan.symbol;
@@ -35,7 +35,7 @@ msg::volatility_report high_volatility(std::int64_t id, const msg::trial_plan& p
   return q;
 }
 
-msg::progress_report loss_falling(std::int64_t id, const std::string& model) {
+msg::progress_report loss_falling(msg::trial_id id, const std::string& model) {
   msg::progress_report q;
   q.trial_id = id;
   q.model = model;
@@ -48,7 +48,7 @@ msg::progress_report loss_falling(std::int64_t id, const std::string& model) {
   return q;
 }
 
-msg::initial_results small_edge(std::int64_t id, const std::string& model) {
+msg::initial_results small_edge(msg::trial_id id, const std::string& model) {
   msg::initial_results q;
   q.trial_id = id;
   q.model = model;
@@ -81,7 +81,7 @@ struct agent_fixture : dsl_fixture {
     self->send(agent, msg::user_chat{1, text});
     expect((msg::user_chat), from(self).to(agent).with(_));
     expect((msg::save_proposal), from(agent).to(store).with(_));
-    expect((std::int64_t), from(store).to(agent).with(_));
+    expect((msg::proposal_id), from(store).to(agent).with(_));
     return turn();
   }
 
@@ -110,7 +110,7 @@ CAF_TEST_FIXTURE_SCOPE(agent_conversation_tests, agent_fixture)
 CAF_TEST(run trial on SPY is proposed approved started and its three questions are answered validly) {
   auto proposal = propose("Run trial on SPY");
   CAF_CHECK_EQUAL(proposal.kind, msg::agent_turn::proposal);
-  CAF_CHECK_EQUAL(proposal.proposal_id, 1);
+  CAF_CHECK_EQUAL(proposal.proposal_id, msg::proposal_id{1});
   CAF_CHECK_EQUAL(proposal.plan.symbol, "SPY");
   CAF_CHECK(proposal.symbols.empty());  // one trial, no universe
   CAF_CHECK(proposal.text.find("Here is my plan:") == 0);
@@ -125,18 +125,18 @@ CAF_TEST(run trial on SPY is proposed approved started and its three questions a
   self->send(agent, msg::user_approve{1, proposal.proposal_id});
   expect((msg::user_approve), from(self).to(agent).with(_));
   auto created = next<msg::create_trial>(store);
-  CAF_CHECK_EQUAL(created.proposal_id, 1);
+  CAF_CHECK_EQUAL(created.proposal_id, msg::proposal_id{1});
   CAF_CHECK_EQUAL(created.plan.symbol, "SPY");
   CAF_CHECK_EQUAL(created.origin, "chat");
   expect((msg::create_trial), from(agent).to(store).with(_));
-  expect((std::int64_t), from(store).to(agent).with(1));
+  expect((msg::trial_id), from(store).to(agent).with(msg::trial_id{1}));
   auto approved = turn();
   CAF_CHECK_EQUAL(approved.kind, msg::agent_turn::reply);
-  CAF_CHECK_EQUAL(approved.trial_id, 1);
+  CAF_CHECK(approved.trial_id == mlt::msg::trial_id{1});
   CAF_CHECK(approved.text.find("Approved proposal 1. Trial 1 is starting") == 0);
 
   auto start = next<msg::start_trial>(engine);
-  CAF_CHECK_EQUAL(start.trial_id, 1);
+  CAF_CHECK(start.trial_id == mlt::msg::trial_id{1});
   CAF_CHECK_EQUAL(start.plan.symbol, "SPY");
   CAF_CHECK_EQUAL(start.plan.model, proposal.plan.model);
   CAF_CHECK_EQUAL(start.plan.train_ratio, proposal.plan.train_ratio);
@@ -146,18 +146,18 @@ CAF_TEST(run trial on SPY is proposed approved started and its three questions a
   expect((std::int32_t), from(engine).to(agent).with(0));
 
   // 1. Volatility: a high regime.
-  auto vd = ask(high_volatility(1, start.plan));
+  auto vd = ask(high_volatility(msg::trial_id{1}, start.plan));
   CAF_CHECK_EQUAL(vd.action, msg::action::set_train_ratio);
   CAF_CHECK_EQUAL(msg::check_decision(vd, {msg::question::volatility, start.plan.model, false}), "");
 
   // 2. Progress: validation loss still falling.
-  const auto pq = loss_falling(1, start.plan.model);
+  const auto pq = loss_falling(msg::trial_id{1}, start.plan.model);
   auto pd = ask(pq);
   CAF_CHECK_EQUAL(pd.action, msg::action::continue_trial);
   CAF_CHECK_EQUAL(msg::check_decision(pd, {msg::question::progress, pq.model}), "");
 
   // 3. Results: a validation edge too small to trust.
-  const auto rq = small_edge(1, start.plan.model);
+  const auto rq = small_edge(msg::trial_id{1}, start.plan.model);
   auto rd = ask(rq);
   CAF_CHECK_NOT_EQUAL(rd.action, msg::action::continue_trial);
   CAF_CHECK_EQUAL(msg::check_decision(rd, {msg::question::results, rq.model, false, rq.budget_left}), "");
@@ -165,7 +165,7 @@ CAF_TEST(run trial on SPY is proposed approved started and its three questions a
 
   // The summary of the finished trial gets the report.
   msg::trial_summary s;
-  s.trial_id = 1;
+  s.trial_id = mlt::msg::trial_id{1};
   s.plan = start.plan;
   s.symbol = "SPY";
   s.model = start.plan.model;
@@ -181,7 +181,7 @@ CAF_TEST(run trial on SPY is proposed approved started and its three questions a
 }
 
 CAF_TEST(an approval without a proposal is refused and nothing is started) {
-  self->send(agent, msg::user_approve{1, 0});
+  self->send(agent, msg::user_approve{1, {}});
   expect((msg::user_approve), from(self).to(agent).with(_));
   auto refused = turn();
   CAF_CHECK_EQUAL(refused.kind, msg::agent_turn::error);
@@ -246,7 +246,7 @@ struct universe_fixture : agent_fixture {
   }
 
   // Approves the open proposal; every arm is recorded and started.
-  msg::agent_turn approve_all(std::int64_t proposal_id) {
+  msg::agent_turn approve_all(msg::proposal_id proposal_id) {
     self->send(agent, msg::user_approve{1, proposal_id});
     run();
     return turn();
@@ -452,15 +452,15 @@ CAF_TEST(a long universe is handed to the engine a window at a time and a waitin
   CAF_CHECK_EQUAL(t.kind, msg::agent_turn::reply);
   CAF_CHECK(t.text.find("before it started") != std::string::npos);
   CAF_REQUIRE(!stored->statuses.empty());
-  CAF_CHECK_EQUAL(stored->statuses.back().trial_id, last);
-  CAF_CHECK_EQUAL(stored->statuses.back().status, "cancelled");
+  CAF_CHECK_EQUAL(stored->statuses.back().trial_id, msg::trial_id{last});
+  CAF_CHECK(stored->statuses.back().status == msg::trial_status::cancelled);
   CAF_CHECK_EQUAL(started->size(), 30u);  // a cancelled waiting arm frees no slot
 
   // An arm that ends lets the next waiting one start.
   self->send(agent, msg::trial_failed{(*started)[0].trial_id, msg::trial_status::failed, "data_error", "no bars"});
   run();
   CAF_CHECK_EQUAL(started->size(), 31u);
-  CAF_CHECK_EQUAL(started->back().trial_id, (*started)[29].trial_id + 1);
+  CAF_CHECK_EQUAL(started->back().trial_id, msg::trial_id{(*started)[29].trial_id.value + 1});
 }
 
 CAF_TEST(an arm the engine refuses as busy waits and is offered again until the engine takes it) {
@@ -544,7 +544,7 @@ CAF_TEST(an arm the engine keeps refusing fails its row after ten minutes saying
   }
   std::size_t failed = 0;
   for (const auto& st : stored->statuses)
-    failed += st.status == "failed" && st.error.find("stayed full for 10 minutes") != std::string::npos;
+    failed += st.status == msg::trial_status::failed && st.error.find("stayed full for 10 minutes") != std::string::npos;
   CAF_CHECK_EQUAL(failed, 2u);
   // Nothing is offered after giving up, however long one waits.
   run();
@@ -590,7 +590,7 @@ CAF_TEST(cancel during a universe cancels every arm not ended and cancel AAPL on
   CAF_CHECK(turns[0].text.find("Cancelling every AAPL trial of the universe that has not ended: 2 in the engine") ==
             0);
   CAF_REQUIRE_EQUAL(script->cancelled.size(), 2u);
-  for (auto id : script->cancelled) CAF_CHECK_EQUAL(stored->created[static_cast<std::size_t>(id - 1)].plan.symbol, "AAPL");
+  for (auto id : script->cancelled) CAF_CHECK_EQUAL(stored->created[static_cast<std::size_t>(id.value - 1)].plan.symbol, "AAPL");
   // Each cancelled arm that ended let a waiting one start.
   CAF_CHECK_EQUAL(started->size(), 32u);
 

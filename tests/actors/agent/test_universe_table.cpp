@@ -18,7 +18,7 @@ comparison_arm finished(const char* symbol, std::int64_t id, double acc, double 
   comparison_arm a;
   a.label = symbol;
   a.symbol = symbol;
-  a.trial_id = id;
+  a.trial_id = mlt::msg::trial_id{id};
   a.done = true;
   auto& s = a.summary;
   s.symbol = symbol;
@@ -50,7 +50,7 @@ comparison three_symbols(const std::string& universe) {
   c.arms.push_back(finished("AAPL", 4, 0.55, 0.10, 0.05, true, 0.05));
   comparison_arm failed;
   failed.label = failed.symbol = "MSFT";
-  failed.trial_id = 5;
+  failed.trial_id = mlt::msg::trial_id{5};
   failed.done = failed.failed = true;
   failed.failure = "failed: no bars in range";
   c.arms.push_back(failed);
@@ -66,7 +66,7 @@ TEST_CASE("universe rows carry each symbol's numbers with their standard errors"
   const auto& aapl = r.rows[0];
   CHECK(aapl.symbol == "AAPL");
   CHECK(aapl.model == "xgboost");
-  CHECK(aapl.trial_id == 4);
+  CHECK(aapl.trial_id == mlt::msg::trial_id{4});
   CHECK(aapl.finished);
   CHECK(aapl.test_n == 400);
   CHECK(aapl.test_accuracy == Approx(0.55));

@@ -14,7 +14,7 @@ namespace {
 
 trial_summary summary(const std::string& first, const std::string& last, bool synthetic = false) {
   trial_summary s;
-  s.trial_id = 4;
+  s.trial_id = mlt::msg::trial_id{4};
   s.symbol = "AAPL";
   s.model = "xgboost";
   s.test_first_date = first;

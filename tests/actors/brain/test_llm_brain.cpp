@@ -84,7 +84,7 @@ brain::llm_brain claude(const script& s, brain::llm_brain_options o = {}) {
 
 msg::volatility_report high_vol(std::int64_t trial = 1) {
   msg::volatility_report r;
-  r.trial_id = trial;
+  r.trial_id = msg::trial_id{trial};
   r.symbol = "TSLA";
   r.vol_annual = 0.62;
   r.vol_recent = 0.70;
@@ -96,7 +96,7 @@ msg::volatility_report high_vol(std::int64_t trial = 1) {
 
 msg::initial_results weak_results() {
   msg::initial_results r;
-  r.trial_id = 1;
+  r.trial_id = mlt::msg::trial_id{1};
   r.model = "xgboost";
   r.attempt = 1;
   r.val.n = 400;
@@ -111,7 +111,7 @@ msg::initial_results weak_results() {
 
 msg::progress_report checkpoint(std::int64_t trial = 1) {
   msg::progress_report p;
-  p.trial_id = trial;
+  p.trial_id = msg::trial_id{trial};
   p.model = "xgboost";
   p.train_loss = 0.68;
   p.val_loss = 0.685;
@@ -137,7 +137,7 @@ TEST_CASE("a valid decide call from claude is used and its tokens are counted") 
   // The decide tool was forced and the numbers went as JSON.
   CHECK(has(s.body(0), R"("tool_choice":{"type":"tool","name":"decide"})"));
   CHECK(has(s.body(0), "vol_annual"));
-  auto u = b.usage(1);
+  auto u = b.usage(msg::trial_id{1});
   CHECK(u.input_tokens == 400);
   CHECK(u.output_tokens == 60);
   CHECK(u.llm_calls == 1);
@@ -159,7 +159,7 @@ TEST_CASE("a model that does not exist gets one repair, then the rules brain dec
   CHECK(has(s.body(1), R"("type":"tool_result")"));
   CHECK(has(s.body(1), R"("is_error":true)"));
   CHECK(has(s.body(1), "gpt5"));
-  CHECK(b.usage(1).fallbacks == 1);
+  CHECK(b.usage(msg::trial_id{1}).fallbacks == 1);
 }
 
 TEST_CASE("train_ratio 7 is refused and the repaired answer is used") {
@@ -343,7 +343,7 @@ TEST_CASE("chat: questions get a reply, invalid readings fall back to the rules 
 
 TEST_CASE("the report comes from write_report and names the tokens; an invalid one falls back") {
   msg::trial_summary sum;
-  sum.trial_id = 1;
+  sum.trial_id = mlt::msg::trial_id{1};
   sum.symbol = "SPY";
   sum.model = "xgboost";
   sum.synthetic = true;

@@ -249,7 +249,7 @@ TEST_CASE("last N years counts back from the plan's end or the data's last date"
 TEST_CASE("the rules brain optimises first when the person asked for it") {
   auto b = brain::make_rules_brain();
   msg::volatility_report v;
-  v.trial_id = 9;
+  v.trial_id = mlt::msg::trial_id{9};
   v.regime = "normal";
   v.plan.symbol = "AAPL";
   brain::plan_edit e;
@@ -258,7 +258,7 @@ TEST_CASE("the rules brain optimises first when the person asked for it") {
   CHECK(brain::wants_optimize(v.plan));
   b->on_volatility(v);
   msg::initial_results r;
-  r.trial_id = 9;
+  r.trial_id = mlt::msg::trial_id{9};
   r.model = "xgboost";
   r.attempt = 1;
   r.budget_left = 4;
@@ -270,7 +270,7 @@ TEST_CASE("the rules brain optimises first when the person asked for it") {
   auto d = b->on_initial_results(r);
   CHECK(d.action == msg::action::optimize);
   CHECK(d.params.at("budget") == Approx(msg::plan_limits::optimize_budget));
-  r.trial_id = 10;  // another trial without the request: a clear edge is accepted
+  r.trial_id = mlt::msg::trial_id{10};  // another trial without the request: a clear edge is accepted
   CHECK(b->on_initial_results(r).action == msg::action::continue_trial);
 }
 

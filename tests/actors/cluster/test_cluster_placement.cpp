@@ -210,9 +210,9 @@ struct cluster_fixture : test_network_fixture_base<planet> {
 
   // The engine's side of a trial's start: prepare, fit, one step.
   void start_fit(const actors::trainer_actor& trainer) {
-    ask<msg::prepared>(trainer, msg::prepare_request{7, msg::shared_bars{ml::bar_series{}}, 1});
-    ask<msg::fit_started>(trainer, msg::fit_request{7, "logistic", {}, 0.7, 0.15, 1, 42});
-    CAF_CHECK_EQUAL(ask<msg::fit_progress>(trainer, msg::fit_step_request{7}).step, 1);
+    ask<msg::prepared>(trainer, msg::prepare_request{msg::trial_id{7}, msg::shared_bars{ml::bar_series{}}, 1});
+    ask<msg::fit_started>(trainer, msg::fit_request{msg::trial_id{7}, "logistic", {}, 0.7, 0.15, 1, 42});
+    CAF_CHECK_EQUAL(ask<msg::fit_progress>(trainer, msg::fit_step_request{msg::trial_id{7}}).step, 1);
   }
 
   // The transcript line the remote trainer sent its engine, or "".
@@ -268,7 +268,7 @@ CAF_TEST(a fit on a lost node moves to the other node and continues from the rep
   CAF_CHECK_NOT_EQUAL(warnings[0].find("cluster: worker w1 (mars, pid"), std::string::npos);
   CAF_CHECK_EQUAL(nodes().size(), 2u);
   // The next step is answered by jupiter as the second step: the first was replayed there.
-  CAF_CHECK_EQUAL(ask<msg::fit_progress>(trainer, msg::fit_step_request{7}).step, 2);
+  CAF_CHECK_EQUAL(ask<msg::fit_progress>(trainer, msg::fit_step_request{msg::trial_id{7}}).step, 2);
   CAF_CHECK_EQUAL(jupiter_log->seen, (std::vector<std::string>{"prepare", "fit", "step", "step"}));
   CAF_CHECK_EQUAL(running_on("w2"), 1);
   CAF_CHECK_EQUAL(moved_line(), "worker w1 was lost at step 1; the fit restarted on w2");
@@ -279,7 +279,7 @@ CAF_TEST(a fit step that misses its deadline on a silent node is re-placed and a
   auto trainer = actors::cluster::spawn_remote_trainer(earth.sys, door);
   start_fit(trainer);
   mars_log->stall = true;  // mars stays connected and says nothing
-  auto step = earth.self->request(trainer, caf::infinite, msg::fit_step_request{7});
+  auto step = earth.self->request(trainer, caf::infinite, msg::fit_step_request{msg::trial_id{7}});
   settle();
   CAF_CHECK_EQUAL(mars_log->held.size(), 1u);
   // The deadline passes (the test clock jumps to it): mars's slot is given
@@ -300,7 +300,7 @@ CAF_TEST(an optimisation moved off a lost node tells the engine each evaluation 
   auto trainer = actors::cluster::spawn_remote_trainer(earth.sys, door);
   start_fit(trainer);
   mars_log->stall = true;  // two evaluations reach the engine, then mars is lost
-  auto optimisation = earth.self->request(trainer, caf::infinite, msg::optimize_request{7, "logistic", 3, 60, 42});
+  auto optimisation = earth.self->request(trainer, caf::infinite, msg::optimize_request{msg::trial_id{7}, "logistic", 3, 60, 42});
   settle();
   mars.self->send_exit(mars_host, caf::exit_reason::kill);
   settle();

@@ -63,7 +63,7 @@ TEST_CASE("NaN and infinities of a fit step survive the network in an envelope",
   msg::fit_progress got;
   bool answered = false;
   self->request(*remote_host, std::chrono::seconds(10),
-                cl::envelope(1, cl::kind_of<msg::fit_step_request>, 0, msg::fit_step_request{7}))
+                cl::envelope(1, cl::kind_of<msg::fit_step_request>, 0, msg::fit_step_request{msg::trial_id{7}}))
       .receive(
           [&](msg::remote_call& r) {
             CHECK(r.seq == 1);
@@ -72,7 +72,7 @@ TEST_CASE("NaN and infinities of a fit step survive the network in an envelope",
           },
           [&](caf::error& e) { FAIL(coordinator.render(e)); });
   REQUIRE(answered);
-  CHECK(got.trial_id == 7);
+  CHECK(got.trial_id == mlt::msg::trial_id{7});
   CHECK(got.step == 14);
   CHECK(std::isnan(got.train_loss));
   CHECK(got.val_loss == inf_value);

@@ -111,14 +111,14 @@ TEST_CASE("the resume line says what is kept and what is redone") {
 
 TEST_CASE("a checkpoint snapshot holds the counts, the plan as modified, the answers and the bars") {
   auto run = resumed_run();
-  run.id = 7;
+  run.id = msg::trial_id{7};
   run.decisions = 2;
   run.configurations = 3;
   run.plan.train_ratio = 0.6;
   run.params["eta"] = 0.1;
   actors::checkpoint::record_answer(run, {msg::question::results, "xgboost", 0}, answer("switch_model", "logistic"));
   auto c = actors::checkpoint::snapshot(run);
-  CHECK(c.trial_id == 7);
+  CHECK(c.trial_id == mlt::msg::trial_id{7});
   CHECK(c.decisions == 2);
   CHECK(c.configurations == 3);
   CHECK(c.train_ratio == Approx(0.6));

@@ -50,7 +50,7 @@ struct engine_fixture : dsl_fixture {
   // queue position; then the loader serves the bars and the trainer
   // prepares them, which leaves the volatility question in the agent's mailbox.
   void start_and_prepare(const msg::trial_plan& plan) {
-    self->send(engine, msg::start_trial{1, plan, agent, caf::actor{}});
+    self->send(engine, msg::start_trial{msg::trial_id{1}, plan, agent, caf::actor{}});
     expect((msg::start_trial), from(self).to(engine).with(_));
     expect((std::int32_t), from(engine).to(self).with(0));
     expect((msg::load_bars_request), from(engine).to(loader).with(_));
@@ -98,13 +98,14 @@ CAF_TEST(a trial stepped message by message asks three questions applies each an
   start_and_prepare(spy_plan());
   auto lines = new_lines();
   CAF_REQUIRE_EQUAL(stored->statuses.size(), 1u);
-  CAF_CHECK_EQUAL(stored->statuses[0].status, "running");
-  CAF_CHECK(find_line(lines, "status", "Trial 1 started: SPY with xgboost, train_ratio 0.70") != nullptr);
-  CAF_CHECK(find_line(lines, "progress", "Loaded " + std::to_string(bars) + " ") != nullptr);
+  CAF_CHECK(stored->statuses[0].status == msg::trial_status::running);
+  CAF_CHECK(find_line(lines, msg::event_kind::status, "Trial 1 started: SPY with xgboost, train_ratio 0.70") !=
+            nullptr);
+  CAF_CHECK(find_line(lines, msg::event_kind::progress, "Loaded " + std::to_string(bars) + " ") != nullptr);
 
   // 1. Volatility, measured on the rows that train under any split.
   auto vq = next<msg::volatility_report>(agent);
-  CAF_CHECK_EQUAL(vq.trial_id, 1);
+  CAF_CHECK(vq.trial_id == mlt::msg::trial_id{1});
   CAF_CHECK_EQUAL(vq.symbol, "SPY");
   CAF_CHECK_EQUAL(vq.vol_annual, 0.19);
   CAF_CHECK_EQUAL(vq.vol_recent, 0.14);
@@ -114,9 +115,9 @@ CAF_TEST(a trial stepped message by message asks three questions applies each an
   CAF_CHECK_EQUAL(vq.window_last_date, "2010-06-30");
   CAF_CHECK_EQUAL(vq.recent_first_date, "2010-03-31");
   CAF_CHECK_EQUAL(vq.plan.train_ratio, 0.7);
-  auto asked = find_line(lines, "question", "Volatility is normal");
+  auto asked = find_line(lines, msg::event_kind::question, "Volatility is normal");
   CAF_REQUIRE(asked != nullptr);
-  CAF_CHECK_EQUAL(asked->speaker, "engine");
+  CAF_CHECK(asked->speaker == msg::event_speaker::engine);
   CAF_CHECK_EQUAL(data_text(*asked, "question"), "volatility");
 
   answers->volatility = answer(msg::action::set_train_ratio, "more history", {{"train_ratio", 0.8}});
@@ -127,9 +128,10 @@ CAF_TEST(a trial stepped message by message asks three questions applies each an
   CAF_CHECK_EQUAL(fit1.train_ratio, 0.8);
   CAF_CHECK_EQUAL(fit1.val_ratio, 0.1);
   lines = new_lines();
-  auto decided = find_line(lines, "decision", "ACTION set_train_ratio (train_ratio=0.8) — REASON more history");
+  auto decided =
+      find_line(lines, msg::event_kind::decision, "ACTION set_train_ratio (train_ratio=0.8) — REASON more history");
   CAF_REQUIRE(decided != nullptr);
-  CAF_CHECK_EQUAL(decided->speaker, "mlTrainer");
+  CAF_CHECK(decided->speaker == msg::event_speaker::mltrainer);
   CAF_CHECK_EQUAL(data_text(*decided, "brain"), "scripted");
   CAF_REQUIRE(!stored->checkpoints.empty());
   CAF_CHECK_EQUAL(stored->checkpoints.back().train_ratio, 0.8);
@@ -146,8 +148,8 @@ CAF_TEST(a trial stepped message by message asks three questions applies each an
   CAF_CHECK_EQUAL(pq.val_loss_history, std::vector<double>{0.693});
   CAF_CHECK_EQUAL(pq.modifications, 0);
   lines = new_lines();
-  CAF_CHECK(find_line(lines, "status", "Fitting xgboost") != nullptr);
-  CAF_CHECK(find_line(lines, "question", "Checkpoint at round 2/3") != nullptr);
+  CAF_CHECK(find_line(lines, msg::event_kind::status, "Fitting xgboost") != nullptr);
+  CAF_CHECK(find_line(lines, msg::event_kind::question, "Checkpoint at round 2/3") != nullptr);
   CAF_REQUIRE_EQUAL(stored->configurations.size(), 1u);
   CAF_CHECK_EQUAL(stored->configurations[0].model, "xgboost");
 
@@ -165,8 +167,9 @@ CAF_TEST(a trial stepped message by message asks three questions applies each an
   CAF_CHECK_EQUAL(rq.tried_models, std::vector<std::string>{"xgboost"});
   CAF_CHECK_EQUAL(rq.val.n, 780u);
   lines = new_lines();
-  CAF_CHECK(find_line(lines, "status", "xgboost finished after round 3; kept the model of round 3") != nullptr);
-  CAF_CHECK(find_line(lines, "question", "Initial results for xgboost") != nullptr);
+  CAF_CHECK(find_line(lines, msg::event_kind::status, "xgboost finished after round 3; kept the model of round 3") !=
+            nullptr);
+  CAF_CHECK(find_line(lines, msg::event_kind::question, "Initial results for xgboost") != nullptr);
 
   answers->results = answer(msg::action::switch_model, "try a linear model", {}, "logistic");
   agent_answers<msg::initial_results>();
@@ -205,7 +208,7 @@ CAF_TEST(a trial stepped message by message asks three questions applies each an
   expect((msg::paper_outcome), from(paper).to(engine).with(_));
 
   auto summary = next<msg::trial_summary>(agent);
-  CAF_CHECK_EQUAL(summary.trial_id, 1);
+  CAF_CHECK(summary.trial_id == mlt::msg::trial_id{1});
   CAF_CHECK_EQUAL(summary.model, "logistic");
   CAF_CHECK_EQUAL(summary.plan.train_ratio, 0.8);
   CAF_CHECK_EQUAL(summary.decisions, 5);
@@ -216,8 +219,8 @@ CAF_TEST(a trial stepped message by message asks three questions applies each an
   CAF_CHECK_EQUAL(summary.predictions.size(), 39u);
   CAF_CHECK_EQUAL(summary.regime, "normal");
   lines = new_lines();
-  CAF_CHECK(find_line(lines, "question", "Trial finished. Please write the report.") != nullptr);
-  CAF_CHECK(find_line(lines, "status", "Paper trading over the test part: return 4.0%") != nullptr);
+  CAF_CHECK(find_line(lines, msg::event_kind::question, "Trial finished. Please write the report.") != nullptr);
+  CAF_CHECK(find_line(lines, msg::event_kind::status, "Paper trading over the test part: return 4.0%") != nullptr);
 
   expect((msg::trial_summary), from(engine).to(agent).with(_));
   expect((msg::final_report), from(agent).to(engine).with(_));
@@ -226,9 +229,9 @@ CAF_TEST(a trial stepped message by message asks three questions applies each an
   CAF_REQUIRE_EQUAL(stored->reports.size(), 1u);
   CAF_CHECK_EQUAL(stored->reports[0].report.answer, "Scripted report on SPY.");
   lines = new_lines();
-  auto report = find_line(lines, "report");
+  auto report = find_line(lines, msg::event_kind::report);
   CAF_REQUIRE(report != nullptr);
-  CAF_CHECK_EQUAL(report->speaker, "mlTrainer");
+  CAF_CHECK(report->speaker == msg::event_speaker::mltrainer);
   CAF_CHECK_EQUAL(report->text, "Scripted report on SPY.");
   // Every line of the transcript, in order, reached the store.
   for (std::size_t i = 0; i < stored->lines.size(); ++i)
@@ -248,7 +251,7 @@ CAF_TEST(an invalid answer is replaced by the decision of the rules brain and th
   auto fit = next<msg::fit_request>(trainer);
   CAF_CHECK_EQUAL(fit.train_ratio, brain::thresholds::train_ratio_high);
   const auto lines = new_lines();
-  auto decided = find_line(lines, "decision");
+  auto decided = find_line(lines, msg::event_kind::decision);
   CAF_REQUIRE(decided != nullptr);
   CAF_CHECK(decided->text.find("ACTION set_train_ratio (train_ratio=0.6)") == 0);
   CAF_CHECK(decided->text.find("[the scripted brain's answer was invalid (") != std::string::npos);
@@ -264,7 +267,7 @@ CAF_TEST(an answer that comes too late is replaced by the decision of the rules 
   auto fit = next<msg::fit_request>(trainer);
   CAF_CHECK_EQUAL(fit.train_ratio, 0.7);  // normal regime: the rules brain keeps the plan's ratio
   const auto lines = new_lines();
-  auto decided = find_line(lines, "decision");
+  auto decided = find_line(lines, msg::event_kind::decision);
   CAF_REQUIRE(decided != nullptr);
   CAF_CHECK(decided->text.find("ACTION continue") == 0);
   CAF_CHECK(decided->text.find("[no answer from the agent within 10000 ms; the rules brain decided]") !=
@@ -290,13 +293,14 @@ CAF_TEST(modify refits with the new parameters and stop ends the fit where it st
   auto stop = next<msg::fit_stop_request>(trainer);
   CAF_CHECK(!stop.part_only);
   trainer_answers<msg::fit_stop_request, msg::fit_kept>();
-  CAF_CHECK(find_line(new_lines(), "status", "xgboost stopped at round 2 on the agent's decision") != nullptr);
+  CAF_CHECK(find_line(new_lines(), msg::event_kind::status, "xgboost stopped at round 2 on the agent's decision") !=
+            nullptr);
   CAF_CHECK_EQUAL(stored->configurations.size(), 2u);
 }
 
 CAF_TEST(a cancelled trial tells the agent and asks nothing more) {
   start_and_prepare(spy_plan());
-  self->send(engine, msg::cancel_trial{1, "changed my mind"});
+  self->send(engine, msg::cancel_trial{msg::trial_id{1}, "changed my mind"});
   expect((msg::cancel_trial), from(self).to(engine).with(_));
   expect((bool), from(engine).to(self).with(true));
   // The question already sent is answered, and the answer is dropped.
@@ -305,8 +309,8 @@ CAF_TEST(a cancelled trial tells the agent and asks nothing more) {
   CAF_REQUIRE_EQUAL(answers->failures.size(), 1u);
   CAF_CHECK(answers->failures[0].status == msg::trial_status::cancelled);
   CAF_CHECK_EQUAL(answers->failures[0].message, "changed my mind");
-  CAF_CHECK(find_line(new_lines(), "status", "Trial 1 cancelled: changed my mind.") != nullptr);
-  CAF_CHECK_EQUAL(stored->statuses.back().status, "cancelled");
+  CAF_CHECK(find_line(new_lines(), msg::event_kind::status, "Trial 1 cancelled: changed my mind.") != nullptr);
+  CAF_CHECK(stored->statuses.back().status == msg::trial_status::cancelled);
   disallow((msg::fit_request), from(engine).to(trainer));
 }
 

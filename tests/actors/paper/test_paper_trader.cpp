@@ -26,7 +26,7 @@ struct paper_fixture : dsl_fixture {
   // The last `n` bars, each predicted with `p_up`.
   msg::paper_request predictions(std::size_t n, double p_up) {
     msg::paper_request r;
-    r.trial_id = 3;
+    r.trial_id = mlt::msg::trial_id{3};
     r.series = msg::shared_bars{bars};
     for (std::size_t i = bars.bars.size() - n; i < bars.bars.size(); ++i) {
       r.bar_index.push_back(i);
@@ -50,7 +50,7 @@ CAF_TEST_FIXTURE_SCOPE(paper_trader_tests, paper_fixture)
 
 CAF_TEST(predictions above the long threshold hold one long position and earn what buy and hold earns less costs) {
   auto out = trade(predictions(250, 0.9));
-  CAF_CHECK_EQUAL(out.trial_id, 3);
+  CAF_CHECK(out.trial_id == mlt::msg::trial_id{3});
   CAF_CHECK_EQUAL(out.stats.trades, 1);
   CAF_CHECK_GREATER(out.stats.exposure, 0.9);
   CAF_CHECK_GREATER(out.stats.fees, 0.0);
@@ -68,7 +68,7 @@ CAF_TEST(predictions between the thresholds never trade) {
 }
 
 CAF_TEST(a forward portfolio without a completed trial is refused after asking the store) {
-  self->send(paper, msg::portfolio_request{"SPY", 0, caf::actor{}, 0});
+  self->send(paper, msg::portfolio_request{"SPY", {}, caf::actor{}, 0});
   expect((msg::portfolio_request), from(self).to(paper).with(_));
   expect((msg::portfolio_query), from(paper).to(store).with(_));
   expect((msg::portfolio_record), from(store).to(paper).with(_));

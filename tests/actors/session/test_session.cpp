@@ -97,16 +97,16 @@ CAF_TEST(the session says hello then answers a ping and a chat line with frames)
 
 CAF_TEST(what the session observes becomes frames) {
   msg::trial_event e;
-  e.trial_id = 3;
+  e.trial_id = mlt::msg::trial_id{3};
   e.seq = 1;
-  e.speaker = "engine";
-  e.kind = "status";
+  e.speaker = msg::event_speaker::engine;
+  e.kind = msg::event_kind::status;
   e.text = "Trial 3 started";
   self->send(session, e);
   expect((msg::trial_event), from(self).to(session).with(_));
   CAF_CHECK(has(conn->frames.back(), R"("type":"event")"));
   CAF_CHECK(has(conn->frames.back(), "Trial 3 started"));
-  self->send(session, msg::trial_failed{3, msg::trial_status::failed, "data_failed", "no bars for XYZ"});
+  self->send(session, msg::trial_failed{msg::trial_id{3}, msg::trial_status::failed, "data_failed", "no bars for XYZ"});
   expect((msg::trial_failed), from(self).to(session).with(_));
   CAF_CHECK(has(conn->frames.back(), R"("code":"data_failed")"));
   CAF_CHECK(has(conn->frames.back(), R"("status":"failed")"));  // the enum's word, at the edge

@@ -55,7 +55,7 @@ void old_trial(const std::string& path, const std::string& plan_json, const std:
 
 TEST_CASE("the store keeps proposals, trials, transcripts and reports across reopening") {
   const auto path = temp_db("store.db");
-  std::int64_t trial = 0;
+  msg::trial_id trial;
   {
     store::trial_db db(path);
     CHECK(db.version() == store::trial_db::schema_version);
@@ -64,14 +64,14 @@ TEST_CASE("the store keeps proposals, trials, transcripts and reports across reo
     plan.model = "xgboost";
     auto pid = db.save_proposal(plan, "plan text");
     trial = db.create_trial(pid, plan, "chat");
-    CHECK(trial > 0);
-    db.set_status(trial, "running", "");
+    CHECK(trial.value > 0);
+    db.set_status(trial, msg::trial_status::running, "");
     for (int i = 1; i <= 3; ++i) {
       msg::trial_event e;
       e.trial_id = trial;
       e.seq = i;
-      e.speaker = i % 2 ? "engine" : "mlTrainer";
-      e.kind = "status";
+      e.speaker = i % 2 ? msg::event_speaker::engine : msg::event_speaker::mltrainer;
+      e.kind = msg::event_kind::status;
       e.text = "line " + std::to_string(i);
       db.append_event(e);
     }
@@ -87,7 +87,7 @@ TEST_CASE("the store keeps proposals, trials, transcripts and reports across reo
   store::trial_db db(path);
   auto rec = db.get(trial);
   REQUIRE(rec.found);
-  CHECK(rec.row.status == "completed");
+  CHECK(rec.row.status == msg::trial_status::completed);
   CHECK(rec.row.model == "logistic");
   CHECK(rec.row.test_accuracy == Approx(0.53));
   CHECK(rec.transcript.size() == 3);
@@ -97,7 +97,7 @@ TEST_CASE("the store keeps proposals, trials, transcripts and reports across reo
   CHECK(rec.report.summary.test.n == 250);
   CHECK(rec.plan.symbol == "TSLA");
   CHECK(db.list(10).trials.size() == 1);
-  CHECK_FALSE(db.get(trial + 100).found);
+  CHECK_FALSE(db.get(msg::trial_id{trial.value + 100}).found);
 }
 
 TEST_CASE("trials left running by a crash are marked interrupted, finished ones are not") {
@@ -105,13 +105,13 @@ TEST_CASE("trials left running by a crash are marked interrupted, finished ones 
   store::trial_db db(path);
   msg::trial_plan plan;
   plan.symbol = "AAPL";
-  auto a = db.create_trial(0, plan, "chat");
-  auto b = db.create_trial(0, plan, "chat");
-  db.set_status(a, "running", "");
-  db.set_status(b, "failed", "boom");
+  auto a = db.create_trial({}, plan, "chat");
+  auto b = db.create_trial({}, plan, "chat");
+  db.set_status(a, msg::trial_status::running, "");
+  db.set_status(b, msg::trial_status::failed, "boom");
   CHECK(db.interrupt_running("daemon restarted") == 1);
-  CHECK(db.get(a).row.status == "interrupted");
-  CHECK(db.get(b).row.status == "failed");
+  CHECK(db.get(a).row.status == msg::trial_status::interrupted);
+  CHECK(db.get(b).row.status == msg::trial_status::failed);
 }
 
 TEST_CASE("a version-1 database is migrated and keeps its trials; portfolios persist") {
@@ -121,17 +121,17 @@ TEST_CASE("a version-1 database is migrated and keeps its trials; portfolios per
   raw_sql(path, "DROP TABLE paper_portfolios; PRAGMA user_version = 1;");
   store::trial_db db(path);
   CHECK(db.version() == store::trial_db::schema_version);
-  CHECK(db.get(1).found);
-  CHECK(db.get(1).plan.symbol == "SPY");
+  CHECK(db.get(msg::trial_id{1}).found);
+  CHECK(db.get(msg::trial_id{1}).plan.symbol == "SPY");
   CHECK_FALSE(db.portfolio("SPY").found);
-  msg::portfolio_record p{true, "SPY", "xgboost", 1, {}, ""};
+  msg::portfolio_record p{true, "SPY", "xgboost", msg::trial_id{1}, {}, ""};
   p.portfolio.symbol = "SPY";
   p.portfolio.state.cash = 1234.5;
   p.portfolio.state.fills.push_back({7, 1700000000, 10, 101.5, 1, 0.25, ml::sim::fill_reason::stop_loss});
   db.save_portfolio(p);
   auto back = db.portfolio("SPY");
   CHECK(back.found);
-  CHECK(back.trial_id == 1);
+  CHECK(back.trial_id == mlt::msg::trial_id{1});
   CHECK(back.portfolio.state.cash == 1234.5);
   REQUIRE(back.portfolio.state.fills.size() == 1);
   CHECK(back.portfolio.state.fills[0].reason == ml::sim::fill_reason::stop_loss);
@@ -150,7 +150,7 @@ TEST_CASE("a version-2 database gains schedule state and waiting proposals, and 
   CHECK(db.version() == store::trial_db::schema_version);
   CHECK(db.interrupt_running("crash") == 1);
   // The plan comes back from its readable JSON.
-  auto re = db.reopen_trial(1);
+  auto re = db.reopen_trial(msg::trial_id{1});
   CHECK(re.plan.symbol == "QQQ");
   CHECK(re.plan.model == "logistic");
   CHECK(re.plan.horizon == 5);
@@ -169,30 +169,30 @@ TEST_CASE("an interrupted trial reopens with its exact plan and a transcript lin
   plan.paper.stop_loss = 0.05;
   auto pid = db.save_proposal(plan, "text");
   auto id = db.create_trial(pid, plan, "chat");
-  db.set_status(id, "running", "");
+  db.set_status(id, msg::trial_status::running, "");
   for (int i = 1; i <= 4; ++i) {
     msg::trial_event e;
     e.trial_id = id;
     e.seq = i;
-    e.speaker = "engine";
-    e.kind = "progress";
+    e.speaker = msg::event_speaker::engine;
+    e.kind = msg::event_kind::progress;
     e.text = "step " + std::to_string(i);
     db.append_event(e);
   }
   // Still running: nothing to resume.
   CHECK_THROWS_WITH(db.reopen_trial(id), Catch::Contains("is running"));
-  CHECK_THROWS_WITH(db.reopen_trial(id + 50), Catch::Contains("no trial"));
+  CHECK_THROWS_WITH(db.reopen_trial(msg::trial_id{id.value + 50}), Catch::Contains("no trial"));
   db.interrupt_running("the daemon stopped while this trial ran");
 
   auto re = db.reopen_trial(id);
   CHECK(re.trial_id == id);
-  CHECK(re.previous_status == "interrupted");
+  CHECK(re.previous_status == msg::trial_status::interrupted);
   CHECK(re.last_seq == 5);
   CHECK(re.plan.model == "lstm");
   CHECK(re.plan.pinned == std::vector<std::string>{"model"});
   CHECK(re.plan.paper.stop_loss == Approx(0.05));
   auto rec = db.get(id);
-  CHECK(rec.row.status == "queued");
+  CHECK(rec.row.status == msg::trial_status::queued);
   CHECK(rec.row.error.empty());
   REQUIRE(rec.transcript.size() == 5);
   CHECK(rec.transcript.back().text.find("resumed after interruption") != std::string::npos);
@@ -211,14 +211,14 @@ TEST_CASE("an interrupted trial reopens with its exact plan and a transcript lin
 
 TEST_CASE("a trial's last checkpoint comes back with its reopening, and the transcript says where it continues") {
   const auto path = temp_db("checkpoint.db");
-  std::int64_t id = 0;
+  msg::trial_id id;
   {
     store::trial_db db(path);
     msg::trial_plan plan;
     plan.symbol = "TSLA";
     plan.model = "xgboost";
-    id = db.create_trial(0, plan, "chat");
-    db.set_status(id, "running", "");
+    id = db.create_trial({}, plan, "chat");
+    db.set_status(id, msg::trial_status::running, "");
     msg::trial_checkpoint c;
     c.trial_id = id;
     c.decisions = 1;
@@ -268,14 +268,14 @@ TEST_CASE("a trial's last checkpoint comes back with its reopening, and the tran
   // A trial that never decided anything has an empty checkpoint and restarts.
   msg::trial_plan plan;
   plan.symbol = "AAPL";
-  auto other = db.create_trial(0, plan, "chat");
-  db.set_status(other, "failed", "data");
+  auto other = db.create_trial({}, plan, "chat");
+  db.set_status(other, msg::trial_status::failed, "data");
   auto fresh = db.reopen_trial(other);
   CHECK(fresh.checkpoint.answers.empty());
   CHECK(fresh.checkpoint.configurations == 0);
   CHECK(db.get(other).transcript.back().text.find("from the start") != std::string::npos);
   // An unreadable checkpoint does not block the resume: it restarts and says why.
-  db.set_status(id, "failed", "disk");
+  db.set_status(id, msg::trial_status::failed, "disk");
   {
     sqlite3* raw = nullptr;
     REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
@@ -285,14 +285,14 @@ TEST_CASE("a trial's last checkpoint comes back with its reopening, and the tran
   auto broken = db.reopen_trial(id);
   CHECK(broken.checkpoint.answers.empty());
   const auto line = db.get(id).transcript.back().text;
-  CHECK(line.find("checkpoint of trial " + std::to_string(id) + " is unreadable, so it runs again from the start") !=
+  CHECK(line.find("checkpoint of trial " + msg::to_string(id) + " is unreadable, so it runs again from the start") !=
         std::string::npos);
 }
 
 TEST_CASE("a version-3 database gains the checkpoint table and shows and resumes its old trials") {
   const auto path = schema5_db("migrate3.db");
   old_trial(path, R"({"symbol":"SPY","model":"xgboost"})", "running");
-  const std::int64_t id = 1;
+  const msg::trial_id id{1};
   raw_sql(path, "DROP TABLE checkpoints; DROP TABLE fitted_configurations; PRAGMA user_version = 3;");
   store::trial_db db(path);
   CHECK(db.version() == store::trial_db::schema_version);
@@ -318,17 +318,17 @@ TEST_CASE("a schedule records each fire time once; an equal or earlier time is r
     CHECK_FALSE(db.record_fire("nightly", 1000));
     CHECK_FALSE(db.record_fire("nightly", 999));
     CHECK(db.record_fire("hourly", 500));
-    db.record_schedule_outcome("nightly", 7, "trial 7 started");
+    db.record_schedule_outcome("nightly", msg::trial_id{7}, "trial 7 started");
   }
   store::trial_db db(path);  // across a restart as well
   CHECK_FALSE(db.record_fire("nightly", 1000));
   CHECK(db.record_fire("nightly", 1060));
-  db.record_schedule_outcome("nightly", 0, "skipped 2 run(s)");
+  db.record_schedule_outcome("nightly", msg::trial_id{}, "skipped 2 run(s)");
   auto states = db.schedule_states(10).states;
   REQUIRE(states.size() == 2);
   CHECK(states[1].name == "nightly");
   CHECK(states[1].last_fire_utc == 1060);
-  CHECK(states[1].last_trial_id == 7);  // an outcome without a trial keeps the last one
+  CHECK(states[1].last_trial_id == mlt::msg::trial_id{7});  // an outcome without a trial keeps the last one
   CHECK(states[1].last_result == "skipped 2 run(s)");
 }
 
@@ -354,7 +354,7 @@ TEST_CASE("a waiting proposal is listed until approved or dismissed, and is appr
   CHECK(first != second);
 
   auto trial = db.create_trial(second, plan, "schedule:nightly");
-  CHECK(trial > 0);
+  CHECK(trial.value > 0);
   CHECK_THROWS_WITH(db.create_trial(second, plan, "schedule:nightly"), Catch::Contains("already approved"));
   CHECK(db.list(10).trials.size() == 1);
   CHECK(db.list(10).trials[0].origin == "schedule:nightly");
@@ -367,7 +367,7 @@ namespace {
 msg::fitted_configuration config(std::int64_t trial, std::int64_t key, const std::string& symbol,
                                  const std::string& target) {
   msg::fitted_configuration c;
-  c.trial_id = trial;
+  c.trial_id = msg::trial_id{trial};
   c.key = key;
   c.symbol = symbol;
   c.target = target;
@@ -423,7 +423,7 @@ TEST_CASE("the store counts every configuration fitted for a symbol and target, 
 TEST_CASE("a version-3 database gains the configuration record; its old trials count from their transcripts") {
   const auto path = schema5_db("migrate3c.db");
   old_trial(path, R"({"symbol":"TSLA","model":"xgboost","horizon":1})", "completed");
-  const std::int64_t id = 1;
+  const msg::trial_id id{1};
   {
     auto line = [&](std::int64_t seq, const char* kind, const std::string& text) {
       raw_sql(path, "INSERT INTO events(trial_id, seq, time_ms, speaker, kind, text, data_json) VALUES(1, " +
@@ -473,14 +473,14 @@ TEST_CASE("the store keeps a universe report, rows and numbers bit for bit, acro
   r.symbols = {"AAPL", "NVDA"};
   r.models = {"xgboost"};
   msg::universe_row a;
-  a.trial_id = 4;
+  a.trial_id = mlt::msg::trial_id{4};
   a.symbol = "AAPL";
   a.model = "xgboost";
   a.finished = true;
   a.test_accuracy = 0.1 + 0.2;  // not representable exactly: must come back identical
   a.wf_ic_se = std::numeric_limits<double>::quiet_NaN();
   msg::universe_row b;
-  b.trial_id = 5;
+  b.trial_id = mlt::msg::trial_id{5};
   b.symbol = "NVDA";
   b.failure = "failed: no bars in range";
   r.rows = {a, b};
@@ -518,4 +518,31 @@ TEST_CASE("a schema-6 database written before universe trials gains their table 
   const auto id = db.save_universe_report(r);
   CHECK(id > 0);
   CHECK(db.universe_report(id).text == "the table");
+}
+
+TEST_CASE("words this daemon does not know still read: a system status line, a failed trial naming its status") {
+  // A database a later version wrote (or one edited by hand).
+  const auto path = schema5_db("unknown_words.db");
+  old_trial(path, R"({"symbol":"SPY","model":"xgboost"})", "paused");
+  raw_sql(path,
+          "INSERT INTO events(trial_id, seq, time_ms, speaker, kind, text, data_json) VALUES"
+          "(1, 1, 0, 'robot', 'shout', 'a line of a later version', '{}'),"
+          "(1, 2, 0, 'mlTrainer', 'decision', 'ACTION continue', '{}')");
+  store::trial_db db(path);
+  const auto rec = db.get(msg::trial_id{1});
+  REQUIRE(rec.found);
+  CHECK(rec.row.status == msg::trial_status::failed);
+  CHECK(rec.row.error == "the database holds the unknown status 'paused'");
+  REQUIRE(rec.transcript.size() == 2);
+  CHECK(rec.transcript[0].speaker == msg::event_speaker::system);
+  CHECK(rec.transcript[0].kind == msg::event_kind::status);
+  CHECK(rec.transcript[0].text == "a line of a later version");
+  CHECK(rec.transcript[1].speaker == msg::event_speaker::mltrainer);
+  CHECK(rec.transcript[1].kind == msg::event_kind::decision);
+  // Read as failed, but not resumable as one: the store refuses by the word it holds.
+  CHECK_THROWS_WITH(db.reopen_trial(msg::trial_id{1}), Catch::Contains("trial 1 is paused"));
+  // The words known today are written as the same text as before.
+  db.set_status(msg::trial_id{1}, msg::trial_status::interrupted, "");
+  CHECK(db.list(10).trials.at(0).status == msg::trial_status::interrupted);
+  CHECK(db.count_by_status().at("interrupted") == 1);
 }

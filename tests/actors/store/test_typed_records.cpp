@@ -54,7 +54,7 @@ std::string column(const std::string& path, const std::string& sql) {
 msg::trial_report rich_report() {
   msg::trial_report r;
   auto& s = r.summary;
-  s.trial_id = 9;
+  s.trial_id = mlt::msg::trial_id{9};
   s.symbol = "SPY";
   s.model = "ensemble";
   s.parameter_count = 1234;
@@ -134,7 +134,7 @@ msg::trial_report rich_report() {
   w.note = "";
   s.daemon_tested = {"SPY", "direction-1d", 40, 12, 3, 0.0025};
   s.validation_use = {{"early stopping", "2018-01-02", "2018-06-29", 124}};
-  r.report.trial_id = 9;
+  r.report.trial_id = mlt::msg::trial_id{9};
   r.report.answer = "No edge.";
   r.report.analysis = "Accuracy \"53%\".\nSecond line.";
   r.report.caveats = "Small sample.";
@@ -201,7 +201,7 @@ TEST_CASE("a stored report frame reads back into a report that writes the same f
   CHECK(back.summary.trades[1].open);
   CHECK(back.summary.paper_detail.size() == 3);
   CHECK(back.summary.walk_forward.folds.size() == 2);
-  CHECK(back.report.trial_id == 9);
+  CHECK(back.report.trial_id == mlt::msg::trial_id{9});
   CHECK_FALSE(store::legacy::report_from_json("not json", approved, back));
   CHECK_FALSE(store::legacy::report_from_json("[1]", approved, back));
 }
@@ -216,7 +216,7 @@ TEST_CASE("a schema-5 database migrates to typed records that show what its JSON
 
   store::trial_db db(path);
   CHECK(db.version() == 6);
-  auto done = db.get(1);
+  auto done = db.get(msg::trial_id{1});
   REQUIRE(done.found);
   REQUIRE(done.row.has_report);
   CHECK(msg::encode_report(done.report) == report_json);
@@ -225,12 +225,13 @@ TEST_CASE("a schema-5 database migrates to typed records that show what its JSON
   bool decision_params = false;
   for (const auto& e : done.transcript)
     for (const auto& f : e.data.fields)
-      decision_params |= e.kind == "decision" && f.key == "params" && f.type == msg::event_field::kind::numbers;
+      decision_params |=
+          e.kind == msg::event_kind::decision && f.key == "params" && f.type == msg::event_field::kind::numbers;
   CHECK(decision_params);
   CHECK(done.report.summary.plan.paper.long_threshold == 0.51);
   CHECK(done.report.summary.plan.paper.allow_short);
-  auto running = db.get(2);
-  CHECK(running.row.status == "interrupted");
+  auto running = db.get(msg::trial_id{2});
+  CHECK(running.row.status == msg::trial_status::interrupted);
   CHECK_FALSE(running.row.has_report);
   CHECK(running.plan.symbol == "AAPL");
   CHECK(msg::encode_trial(running).find("\"plan\":" + plan_json) != std::string::npos);
@@ -247,7 +248,7 @@ TEST_CASE("a schema-5 database migrates to typed records that show what its JSON
   CHECK(pending[0].origin == "schedule:weekly");
 
   // The interrupted trial resumes from its checkpoint, re-encoded with the rest.
-  auto re = db.reopen_trial(2);
+  auto re = db.reopen_trial(msg::trial_id{2});
   CHECK(re.plan.model == "xgboost");
   CHECK(re.checkpoint.decisions == 3);
   CHECK_FALSE(re.checkpoint.answers.empty());

@@ -168,14 +168,17 @@ struct trainer_answers {
 // What the engine asks of a trainer in a trial with an optimise decision.
 trainer_answers drive(caf::actor_system& sys, const actors::trainer_actor& trainer, const ml::bar_series& bars) {
   caf::scoped_actor self{sys};
-  ask<msg::prepared>(self, trainer, msg::prepare_request{1, msg::shared_bars{bars}, 1});
-  ask<msg::fit_started>(self, trainer, msg::fit_request{1, "xgboost", {}, 0.7, 0.15, 1, 42});
+  ask<msg::prepared>(self, trainer, msg::prepare_request{msg::trial_id{1}, msg::shared_bars{bars}, 1});
+  ask<msg::fit_started>(self, trainer, msg::fit_request{msg::trial_id{1}, "xgboost", {}, 0.7, 0.15, 1, 42});
   trainer_answers out;
-  out.search = ask<msg::optimize_outcome>(self, trainer, msg::optimize_request{1, "xgboost", 3, 600, 42});
-  ask<msg::walk_forward_started>(self, trainer, msg::walk_forward_request{1, "ensemble", {}, 4, "expanding", 1, 42});
-  for (int steps = 0; !ask<msg::walk_forward_progress>(self, trainer, msg::walk_forward_step_request{1}).all_done;)
+  out.search =
+      ask<msg::optimize_outcome>(self, trainer, msg::optimize_request{msg::trial_id{1}, "xgboost", 3, 600, 42});
+  ask<msg::walk_forward_started>(self, trainer,
+                                 msg::walk_forward_request{msg::trial_id{1}, "ensemble", {}, 4, "expanding", 1, 42});
+  for (int steps = 0;
+       !ask<msg::walk_forward_progress>(self, trainer, msg::walk_forward_step_request{msg::trial_id{1}}).all_done;)
     REQUIRE(++steps < 10000);
-  out.evidence = ask<msg::walk_forward_outcome>(self, trainer, msg::walk_forward_collect{1});
+  out.evidence = ask<msg::walk_forward_outcome>(self, trainer, msg::walk_forward_collect{msg::trial_id{1}});
   return out;
 }
 
@@ -488,20 +491,20 @@ struct ensemble_answers {
 ensemble_answers drive_fit(caf::actor_system& sys, const actors::trainer_actor& trainer, const ml::bar_series& bars,
                            std::size_t modify_at = 0) {
   caf::scoped_actor self{sys};
-  ask<msg::prepared>(self, trainer, msg::prepare_request{1, msg::shared_bars{bars}, 1});
+  ask<msg::prepared>(self, trainer, msg::prepare_request{msg::trial_id{1}, msg::shared_bars{bars}, 1});
   ml::param_map params = {{"use_lstm", 1}, {"lstm.max_epochs", 2}, {"lstm.seq_len", 10}};
-  ask<msg::fit_started>(self, trainer, msg::fit_request{1, "ensemble", params, 0.7, 0.15, 1, 42});
+  ask<msg::fit_started>(self, trainer, msg::fit_request{msg::trial_id{1}, "ensemble", params, 0.7, 0.15, 1, 42});
   ensemble_answers out;
   do {
-    out.steps.push_back(ask<msg::fit_progress>(self, trainer, msg::fit_step_request{1}));
+    out.steps.push_back(ask<msg::fit_progress>(self, trainer, msg::fit_step_request{msg::trial_id{1}}));
     REQUIRE(out.steps.size() < 10000);
     if (out.steps.size() != modify_at) continue;
     params["mode"] = 1;
-    ask<msg::fit_started>(self, trainer, msg::fit_request{1, "ensemble", params, 0.7, 0.15, 1, 42});
+    ask<msg::fit_started>(self, trainer, msg::fit_request{msg::trial_id{1}, "ensemble", params, 0.7, 0.15, 1, 42});
   } while (!out.steps.back().done);
-  out.kept = ask<msg::fit_kept>(self, trainer, msg::fit_stop_request{1});
+  out.kept = ask<msg::fit_kept>(self, trainer, msg::fit_stop_request{msg::trial_id{1}});
   msg::evaluate_request ev;
-  ev.trial_id = 1;
+  ev.trial_id = msg::trial_id{1};
   ev.include_test = true;
   out.evaluation = ask<msg::evaluation>(self, trainer, ev);
   return out;

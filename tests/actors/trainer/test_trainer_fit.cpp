@@ -40,8 +40,8 @@ struct trainer_fixture : dsl_fixture {
 CAF_TEST_FIXTURE_SCOPE(trainer_fit_tests, trainer_fixture)
 
 CAF_TEST(a fit advances one bounded step per request and the test part stays untouched) {
-  auto prep = exchange<msg::prepared>(msg::prepare_request{7, msg::shared_bars{bars}, 1});
-  CAF_CHECK_EQUAL(prep.trial_id, 7);
+  auto prep = exchange<msg::prepared>(msg::prepare_request{msg::trial_id{7}, msg::shared_bars{bars}, 1});
+  CAF_CHECK(prep.trial_id == mlt::msg::trial_id{7});
   CAF_CHECK_GREATER(prep.features, 0);
   CAF_CHECK_GREATER(prep.usable_rows, 1000);
   CAF_CHECK_GREATER(prep.vol_annual, 0.0);
@@ -50,7 +50,7 @@ CAF_TEST(a fit advances one bounded step per request and the test part stays unt
   // The smallest train_ratio allowed: the volatility window lies inside even
   // this training part, so the question never saw a validation or test bar.
   auto st = exchange<msg::fit_started>(
-      msg::fit_request{7, "logistic", {}, msg::plan_limits::min_train_ratio, 0.15, 1, 42});
+      msg::fit_request{msg::trial_id{7}, "logistic", {}, msg::plan_limits::min_train_ratio, 0.15, 1, 42});
   CAF_CHECK_EQUAL(st.model, "logistic");
   CAF_CHECK(st.leakage_passed);
   CAF_CHECK_GREATER(st.train_rows, 0);
@@ -64,7 +64,7 @@ CAF_TEST(a fit advances one bounded step per request and the test part stays unt
   std::int32_t last_measured = 0;
   int steps = 0;
   do {
-    p = exchange<msg::fit_progress>(msg::fit_step_request{7});
+    p = exchange<msg::fit_progress>(msg::fit_step_request{msg::trial_id{7}});
     if (p.measured) {
       CAF_CHECK_GREATER(p.step, last_measured);
       last_measured = p.step;
@@ -74,11 +74,11 @@ CAF_TEST(a fit advances one bounded step per request and the test part stays unt
   CAF_REQUIRE(p.done);
   CAF_CHECK_GREATER(last_measured, 0);
 
-  auto kept = exchange<msg::fit_kept>(msg::fit_stop_request{7});
+  auto kept = exchange<msg::fit_kept>(msg::fit_stop_request{msg::trial_id{7}});
   CAF_CHECK_GREATER(kept.step, 0);
   CAF_CHECK_EQUAL(kept.unit, p.unit);
 
-  auto ev = exchange<msg::evaluation>(msg::evaluate_request{7, false, false, {}});
+  auto ev = exchange<msg::evaluation>(msg::evaluate_request{msg::trial_id{7}, false, false, {}});
   CAF_CHECK_EQUAL(ev.model, "logistic");
   CAF_CHECK_GREATER(ev.val.n, 0u);
   CAF_CHECK_GREATER(ev.train.n, ev.val.n);
@@ -86,14 +86,14 @@ CAF_TEST(a fit advances one bounded step per request and the test part stays unt
   CAF_CHECK(ev.test_bar_index.empty());
   CAF_CHECK(ev.test_prob.empty());
 
-  auto final_ev = exchange<msg::evaluation>(msg::evaluate_request{7, true, true, {}});
+  auto final_ev = exchange<msg::evaluation>(msg::evaluate_request{msg::trial_id{7}, true, true, {}});
   CAF_CHECK_EQUAL(final_ev.test.n, static_cast<std::size_t>(final_ev.test_bar_index.size()));
   CAF_CHECK_EQUAL(final_ev.test_prob.size(), final_ev.test_bar_index.size());
   CAF_CHECK_GREATER(final_ev.test.n, 0u);
 }
 
 CAF_TEST(a fit for a trial whose bars were never prepared is refused with a sentence naming it) {
-  self->send(trainer, msg::fit_request{9, "logistic", {}, 0.7, 0.15, 1, 42});
+  self->send(trainer, msg::fit_request{msg::trial_id{9}, "logistic", {}, 0.7, 0.15, 1, 42});
   expect((msg::fit_request), from(self).to(trainer).with(_));
   auto err = next<caf::error>(self);
   expect((caf::error), from(trainer).to(self).with(_));
