@@ -4,16 +4,21 @@
 //   the report frame. Uses SPY_daily.csv (2010-08-30 .. 2020-08-28) from the
 //   shared data when present, else the built-in synthetic market (10 years);
 // - the optimise decision of an LSTM trial, in turn vs on the fit workers
-//   (bench_trial_speedup.cpp).
+//   (bench_trial_speedup.cpp);
+// - a whole LSTM trial with an optimise decision (budget 12) through the
+//   daemon, started with --parallel-fits 1 and then with the cores: the two
+//   reports must agree before the times count.
 //
-// Usage: bench_trial [trial | speedup [budget] [workers]]   (both by default;
-// budget 12, workers the cores)
+// Usage: bench_trial [trial | speedup [budget] [workers] | lstm]   (all three
+// by default; budget 12, workers the cores)
 #include <chrono>
 #include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
+#include <algorithm>
 
 #include "bench/bench_line.hpp"
 #include "bench/bench_trial_speedup.hpp"
@@ -73,16 +78,75 @@ int end_to_end() {
   return 0;
 }
 
+// The report frame's numbers that must not depend on how many fits ran at once.
+std::string report_numbers(const mlt::test::frame& report) {
+  mlt::test::frame test{report.raw, report.doc["metrics"]["test"]};
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "test n %.0f accuracy %.17g auc %.17g", test.num("n"), test.num("accuracy"),
+                test.num("auc"));
+  return std::string(buf) + "; optimiser: " + report.str("optimizer");
+}
+
+// One LSTM trial with the optimise decision, approval to report, on a daemon
+// with `workers` fit workers; its report's numbers in `numbers`.
+double lstm_trial_seconds(int workers, std::string& numbers, std::string& source) {
+  const auto state = mlt::test::fresh_dir("bench-trial-lstm-state");
+  const auto data = mlt::test::fresh_dir("bench-trial-lstm-data");
+  const fs::path spy = fs::path(MLT_TEST_DATA_DIR) / "SPY_daily.csv";
+  std::string request = "Run trial on TSLA with lstm and optimize";
+  source = "synthetic (10 years)";
+  if (fs::exists(spy)) {
+    fs::copy_file(spy, fs::path(data) / "SPY.csv");
+    request = "Run trial on SPY with lstm from 2010-08-30 to 2020-08-28 and optimize";
+    source = "SPY_daily.csv 2010-08-30..2020-08-28";
+  }
+  mlt::test::daemon_process d(state, {"--data-dir", data, "--parallel-fits", std::to_string(workers)});
+  mlt::net::ws_client c;
+  c.connect("127.0.0.1", d.port());
+  mlt::test::frame_reader r(c);
+  r.next();
+  c.send(std::string(R"({"type":"chat","text":")") + request + "\"}");
+  auto p = r.until("proposal");
+  const auto start = std::chrono::steady_clock::now();
+  c.send(R"({"type":"approve","proposal_id":)" + std::to_string(static_cast<long long>(p.num("proposal_id"))) + "}");
+  auto report = r.until("report", std::chrono::seconds(1800));
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  numbers = report_numbers(report);
+  d.stop();
+  return s;
+}
+
+int lstm_trial_speedup() {
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::string one, many, source;
+  const double in_turn = lstm_trial_seconds(1, one, source);
+  const double at_once = lstm_trial_seconds(cores, many, source);
+  if (one != many || one.find("optimiser: ") == std::string::npos || one.size() <= std::string("optimiser: ").size() + 40) {
+    std::fprintf(stderr, "bench_trial: the LSTM trial's reports differ or lack the optimiser:\n  1 worker: %s\n  %d: %s\n",
+                 one.c_str(), cores, many.c_str());
+    return 1;
+  }
+  mlt::bench::print_line("{\"name\":\"trial_end_to_end_lstm_optimise_10y_daily\",\"value\":%.3f,\"unit\":\"x\","
+                         "\"stat\":\"speedup\",\"in_turn_s\":%.2f,\"parallel_s\":%.2f,\"workers\":%d,\"data\":\"%s\"}\n",
+                         in_turn / at_once, in_turn, at_once, cores, source.c_str());
+  std::fflush(stdout);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const std::string part = argc > 1 ? argv[1] : "";
-  if (!part.empty() && part != "trial" && part != "speedup") {
-    std::fprintf(stderr, "usage: bench_trial [trial | speedup [budget] [workers]]\n");
+  if (!part.empty() && part != "trial" && part != "speedup" && part != "lstm") {
+    std::fprintf(stderr, "usage: bench_trial [trial | speedup [budget] [workers] | lstm]\n");
     return 2;
   }
-  if (part != "speedup") {
+  if (part.empty() || part == "trial") {
     if (const int rc = end_to_end(); rc != 0 || part == "trial") return rc;
   }
-  return mlt::bench::optimise_speedup(argc > 2 ? std::atoi(argv[2]) : 12, argc > 3 ? std::atoi(argv[3]) : 0);
+  if (part.empty() || part == "speedup") {
+    const int rc = mlt::bench::optimise_speedup(argc > 2 ? std::atoi(argv[2]) : 12, argc > 3 ? std::atoi(argv[3]) : 0);
+    if (rc != 0 || part == "speedup") return rc;
+  }
+  return lstm_trial_speedup();
 }

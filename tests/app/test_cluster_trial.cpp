@@ -130,3 +130,20 @@ TEST_CASE("over TLS (a self-signed certificate made at test time) a worker joins
   CHECK(fits_done(coord.daemon.port(), "w1") >= 1);
   CHECK(coord.daemon.stop() == 0);
 }
+
+TEST_CASE("a universe trial spreads over both workers and answers with one table", "[cluster][integration]") {
+  two_worker_cluster cluster("cluster-universe");
+  auto& [coord, w1, w2] = cluster;
+  chat_connection conn(coord.daemon.port());
+  auto& [c, r] = conn;
+  REQUIRE(r.next().type() == "hello");
+  propose_and_approve(c, r, "Run trial on AAPL and NVDA with logistic");
+  CHECK_THAT(r.until("reply").str("text"), Catch::Contains("Running the same plan once per symbol:"));
+  auto u = r.until("universe_report", std::chrono::seconds(300));
+  CHECK_THAT(u.str("text"), Catch::Contains("2 of 2 trials finished"));
+  // Both arms ran at once, one trainer on each worker; none on the coordinator.
+  CHECK(fits_done(coord.daemon.port(), "coordinator") == 0);
+  CHECK(fits_done(coord.daemon.port(), "w1") >= 1);
+  CHECK(fits_done(coord.daemon.port(), "w2") >= 1);
+  CHECK(coord.daemon.stop() == 0);
+}
