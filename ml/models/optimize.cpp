@@ -197,15 +197,83 @@ cv_result cross_validate(const std::string& model_name, const param_map& params,
   return cross_validate_each(model_name, {params}, rows, cv, seed, pool).front();
 }
 
+namespace {
+
+void check_spec(const optimize_spec& spec, const dataset& rows) {
+  if (spec.max_evals < 1 || spec.max_evals > 10000)
+    throw std::invalid_argument("optimiser max_evals must be in [1, 10000] (got " + std::to_string(spec.max_evals) + ")");
+  if (!(spec.max_seconds > 0)) throw std::invalid_argument("optimiser max_seconds must be > 0");
+  if (rows.rows() == 0) throw std::invalid_argument("optimiser: no rows to validate on");
+}
+
+// The search box: a categorical dimension is the index of its choice, a
+// log-scale one its log10.
+dlib::function_spec search_box(const std::vector<search_dim>& space) {
+  const auto n = static_cast<long>(space.size());
+  dlib::matrix<double, 0, 1> lo(n), hi(n);
+  std::vector<bool> is_int;
+  for (long j = 0; j < n; ++j) {
+    const auto& d = space[static_cast<std::size_t>(j)];
+    if (!d.choices.empty()) {
+      lo(j) = 0;
+      hi(j) = static_cast<double>(d.choices.size() - 1);
+      is_int.push_back(true);
+      continue;
+    }
+    lo(j) = d.log_scale ? std::log10(d.lo) : d.lo;
+    hi(j) = d.log_scale ? std::log10(d.hi) : d.hi;
+    is_int.push_back(d.integer);
+  }
+  return dlib::function_spec(lo, hi, is_int);
+}
+
+struct search_run {
+  const optimize_spec& spec;
+  const std::vector<search_dim>& space;
+  const dataset& rows;
+  const walk_forward_spec& cv;
+  bool could_fit_net;
+  fit_pool* pool;
+};
+
+// One round: the next `round` configurations picked from the same history,
+// all pending at once (dlib lets requests be outstanding), evaluated
+// together; their scores go back to the search in index order.
+std::vector<tried_config> run_round(dlib::global_function_search& search, const search_run& run, int done, int round) {
+  std::vector<dlib::function_evaluation_request> reqs;
+  std::vector<tried_config> picked;
+  std::vector<param_map> fit_params;
+  for (int r = 0; r < round; ++r) {
+    reqs.push_back(search.get_next_x());
+    picked.push_back(config_at(reqs.back().x(), run.space, run.spec.fixed, done + r + 1));
+    // The caps bound this search's fits only; the configuration is picked.params.
+    fit_params.push_back(picked.back().params);
+    for (const auto& [key, value] :
+         bound_evaluation(run.spec.model, picked.back().params, run.spec.cv.folds, run.could_fit_net).caps)
+      fit_params.back()[key] = value;
+  }
+  const auto e0 = std::chrono::steady_clock::now();
+  auto scored = cross_validate_each(run.spec.model, fit_params, run.rows, run.cv, run.spec.seed, run.pool);
+  const double round_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - e0).count();
+  for (int r = 0; r < round; ++r) {
+    auto& c = picked[static_cast<std::size_t>(r)];
+    c.cv = std::move(scored[static_cast<std::size_t>(r)]);
+    c.score = score_of(c.cv, run.spec.score);
+    c.seconds = round_seconds;
+    // A failed fit (NaN) must not become the optimiser's best.
+    reqs[static_cast<std::size_t>(r)].set(std::isfinite(c.score) ? c.score : -1e300);
+  }
+  return picked;
+}
+
+}  // namespace
+
 optimize_result optimize(const dataset& rows, const optimize_spec& spec, const optimize_progress& progress,
                          fit_pool* pool) {
   const auto prototype = make_or_throw(spec.model);
   const std::vector<search_dim> full = spec.space.empty() ? prototype->search_space() : spec.space;
   check_space(full, spec.model);
-  if (spec.max_evals < 1 || spec.max_evals > 10000)
-    throw std::invalid_argument("optimiser max_evals must be in [1, 10000] (got " + std::to_string(spec.max_evals) + ")");
-  if (!(spec.max_seconds > 0)) throw std::invalid_argument("optimiser max_seconds must be > 0");
-  if (rows.rows() == 0) throw std::invalid_argument("optimiser: no rows to validate on");
+  check_spec(spec, rows);
 
   // A small budget cannot learn many dimensions: search the most important ones.
   const std::size_t searched = std::min(full.size(), static_cast<std::size_t>(std::max(1, spec.max_evals / evals_per_dim)));
@@ -218,23 +286,9 @@ optimize_result optimize(const dataset& rows, const optimize_spec& spec, const o
   cv.folds = base.folds;
   walk_forward_folds(rows.bar_index, cv);  // throws early when folds would be too small
 
-  const auto n = static_cast<long>(space.size());
-  dlib::matrix<double, 0, 1> lo(n), hi(n);
-  std::vector<bool> is_int;
-  for (long j = 0; j < n; ++j) {
-    const auto& d = space[static_cast<std::size_t>(j)];
-    if (!d.choices.empty()) {
-      lo(j) = 0;  // categorical: the index of the choice
-      hi(j) = static_cast<double>(d.choices.size() - 1);
-      is_int.push_back(true);
-      continue;
-    }
-    lo(j) = d.log_scale ? std::log10(d.lo) : d.lo;
-    hi(j) = d.log_scale ? std::log10(d.hi) : d.hi;
-    is_int.push_back(d.integer);
-  }
-  dlib::global_function_search search(dlib::function_spec(lo, hi, is_int));
+  dlib::global_function_search search(search_box(space));
   search.set_seed(static_cast<time_t>(spec.seed % 2147483647ULL));
+  const search_run run{spec, space, rows, cv, could_fit_net, pool};
 
   optimize_result out;
   out.score_name = score_name(spec.score);
@@ -251,33 +305,8 @@ optimize_result optimize(const dataset& rows, const optimize_spec& spec, const o
       out.stop_reason = "time budget";
       break;
     }
-    // One round: the next configurations picked from the same history, all
-    // pending at once (dlib lets requests be outstanding), evaluated together.
-    const int round = std::min(evals_per_round, spec.max_evals - done);
-    std::vector<dlib::function_evaluation_request> reqs;
-    std::vector<tried_config> picked;
-    std::vector<param_map> fit_params;
-    for (int r = 0; r < round; ++r) {
-      reqs.push_back(search.get_next_x());
-      picked.push_back(config_at(reqs.back().x(), space, spec.fixed, done + r + 1));
-      // The caps bound this search's fits only; the configuration is picked.params.
-      fit_params.push_back(picked.back().params);
-      for (const auto& [key, value] : bound_evaluation(spec.model, picked.back().params, spec.cv.folds, could_fit_net).caps)
-        fit_params.back()[key] = value;
-    }
-    const auto e0 = std::chrono::steady_clock::now();
-    auto scored = cross_validate_each(spec.model, fit_params, rows, cv, spec.seed, pool);
-    const double round_seconds = since(e0);
-    // Scores go back to the search in index order, then are reported one by one.
-    for (int r = 0; r < round; ++r) {
-      auto& c = picked[static_cast<std::size_t>(r)];
-      c.cv = std::move(scored[static_cast<std::size_t>(r)]);
-      c.score = score_of(c.cv, spec.score);
-      c.seconds = round_seconds;
-      // A failed fit (NaN) must not become the optimiser's best.
-      reqs[static_cast<std::size_t>(r)].set(std::isfinite(c.score) ? c.score : -1e300);
-    }
-    for (auto& c : picked) {
+    // Reported one by one, in index order.
+    for (auto& c : run_round(search, run, done, std::min(evals_per_round, spec.max_evals - done))) {
       out.tried.push_back(std::move(c));
       ++done;
       if (out.tried.size() == 1 || out.tried.back().score > out.tried[best].score) best = out.tried.size() - 1;
