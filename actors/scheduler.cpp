@@ -13,6 +13,7 @@
 #include "messages/errors.hpp"
 #include "messages/type_ids.hpp"
 #include "messages/utc_time.hpp"
+#include "messages/vocabulary.hpp"
 
 namespace mlt::actors {
 
@@ -326,8 +327,10 @@ std::string check_schedule(const schedule_spec& s) {
   int offset = 0;
   if (!config::parse_utc_offset(s.timezone, offset))
     return "bad timezone '" + s.timezone + "' (use UTC or a fixed offset such as +05:30)";
-  if (s.kind != "trial" && s.kind != "paper_update") return "kind '" + s.kind + "' is not trial or paper_update";
-  if (s.missed != "skip" && s.missed != "run_once") return "missed '" + s.missed + "' is not skip or run_once";
+  if (!msg::is_one_of(msg::schedule_kinds, s.kind))
+    return "kind '" + s.kind + "' is not " + msg::alternatives(msg::schedule_kinds);
+  if (!msg::is_one_of(msg::schedule_missed_rules, s.missed))
+    return "missed '" + s.missed + "' is not " + msg::alternatives(msg::schedule_missed_rules);
   if (s.plan.symbol.empty()) return "the request names no symbol";
   return "";
 }

@@ -676,7 +676,7 @@ void read_schedule(reader& r, const std::string& p, element el, const daemon_opt
                                  "daylight saving are not supported), got " + quote(tz));
     }
   }
-  if (auto v = reader::member(obj, "kind")) r.choice(p + ".kind", *v, {"trial", "paper_update"}, s.kind);
+  if (auto v = reader::member(obj, "kind")) r.choice(p + ".kind", *v, std::vector<std::string>(std::begin(msg::schedule_kinds), std::end(msg::schedule_kinds)), s.kind);
   s.request = o.trial_defaults;
   s.request.pinned.clear();
   if (auto v = reader::member(obj, "request")) {
@@ -703,7 +703,9 @@ void read_schedule(reader& r, const std::string& p, element el, const daemon_opt
   if (!s.request.symbols.empty() && !s.approved)
     r.error(p + ".approved", "a schedule over several symbols must be approved (true): a proposal waiting for the "
                              "next person holds one symbol");
-  if (auto v = reader::member(obj, "missed")) r.choice(p + ".missed", *v, {"skip", "run_once"}, s.missed);
+  if (auto v = reader::member(obj, "missed")) r.choice(p + ".missed", *v,
+             std::vector<std::string>(std::begin(msg::schedule_missed_rules), std::end(msg::schedule_missed_rules)),
+             s.missed);
   if (auto v = reader::member(obj, "enabled")) r.boolean(p + ".enabled", *v, s.enabled);
   ok = r.error_count() == errors_before;
 }

@@ -141,4 +141,25 @@ inline constexpr std::array<std::pair<event_kind, const char*>, 7> event_kind_wo
 inline const char* to_string(event_kind k) { return word_of(event_kind_words, k); }
 inline std::optional<event_kind> parse_event_kind(std::string_view s) { return parse_word(event_kind_words, s); }
 
+// ---- schedules (the config file's words)
+
+/// What a schedule runs, and what it does with fires missed while the daemon was down.
+inline constexpr const char* schedule_kinds[] = {"trial", "paper_update"};
+inline constexpr const char* schedule_missed_rules[] = {"skip", "run_once"};
+
+template <std::size_t N>
+constexpr bool is_one_of(const char* const (&words)[N], std::string_view w) {
+  for (const char* x : words)
+    if (w == x) return true;
+  return false;
+}
+
+/// "a, b or c", for the error that names what is allowed.
+template <std::size_t N>
+std::string alternatives(const char* const (&words)[N]) {
+  std::string out;
+  for (std::size_t i = 0; i < N; ++i) out += (i == 0 ? "" : i + 1 == N ? " or " : ", ") + std::string(words[i]);
+  return out;
+}
+
 }  // namespace mlt::msg
