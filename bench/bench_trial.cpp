@@ -82,8 +82,8 @@ int end_to_end() {
 std::string report_numbers(const mlt::test::frame& report) {
   mlt::test::frame test{report.raw, report.doc["metrics"]["test"]};
   char buf[160];
-  std::snprintf(buf, sizeof buf, "test n %.0f accuracy %.17g auc %.17g", test.num("n"), test.num("accuracy"),
-                test.num("auc"));
+  std::snprintf(buf, sizeof buf, "test n %.0f accuracy %.17g roc_auc %.17g log_loss %.17g", test.num("n"),
+                test.num("accuracy"), test.num("roc_auc"), test.num("log_loss"));
   return std::string(buf) + "; optimiser: " + report.str("optimizer");
 }
 
@@ -119,8 +119,14 @@ double lstm_trial_seconds(int workers, std::string& numbers, std::string& source
 int lstm_trial_speedup() {
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::string one, many, source;
-  const double in_turn = lstm_trial_seconds(1, one, source);
-  const double at_once = lstm_trial_seconds(cores, many, source);
+  double in_turn = 0, at_once = 0;
+  try {
+    in_turn = lstm_trial_seconds(1, one, source);
+    at_once = lstm_trial_seconds(cores, many, source);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_trial: the LSTM trial did not report: %s\n", e.what());
+    return 1;
+  }
   if (one != many || one.find("optimiser: ") == std::string::npos || one.size() <= std::string("optimiser: ").size() + 40) {
     std::fprintf(stderr, "bench_trial: the LSTM trial's reports differ or lack the optimiser:\n  1 worker: %s\n  %d: %s\n",
                  one.c_str(), cores, many.c_str());
