@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -29,38 +30,57 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Ten years of daily bars: SPY from the shared data when present, else the
+// built-in synthetic market; the chat request for `model` (and `extra` words).
+struct bench_data {
+  std::string dir, request, source;
+};
+
+bench_data ten_years(const std::string& name, const std::string& model, const std::string& extra = "") {
+  bench_data d{mlt::test::fresh_dir(name), "Run trial on TSLA with " + model + extra, "synthetic (10 years)"};
+  const fs::path spy = fs::path(MLT_TEST_DATA_DIR) / "SPY_daily.csv";
+  if (fs::exists(spy)) {
+    fs::copy_file(spy, fs::path(d.dir) / "SPY.csv");
+    d.request = "Run trial on SPY with " + model + " from 2010-08-30 to 2020-08-28" + extra;
+    d.source = "SPY_daily.csv 2010-08-30..2020-08-28";
+  }
+  return d;
+}
+
+// Chats `request` to the daemon on `port` and approves it; `read` sees the
+// report frame. Answers the seconds from the approval to the report.
+double timed_trial(std::uint16_t port, const std::string& request, std::chrono::seconds limit,
+                   const std::function<void(const mlt::test::frame&)>& read) {
+  mlt::net::ws_client c;
+  c.connect("127.0.0.1", port);
+  mlt::test::frame_reader r(c);
+  r.next();
+  c.send(std::string(R"({"type":"chat","text":")") + request + "\"}");
+  auto p = r.until("proposal");
+  const auto start = std::chrono::steady_clock::now();
+  c.send(R"({"type":"approve","proposal_id":)" + std::to_string(static_cast<long long>(p.num("proposal_id"))) + "}");
+  auto report = r.until("report", limit);
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  read(report);
+  return s;
+}
+
 int end_to_end() {
   const auto state = mlt::test::fresh_dir("bench-trial-state");
-  const auto data = mlt::test::fresh_dir("bench-trial-data");
-  const fs::path spy = fs::path(MLT_TEST_DATA_DIR) / "SPY_daily.csv";
-  std::string request = "Run trial on TSLA with xgboost";
-  std::string source = "synthetic (10 years)";
-  if (fs::exists(spy)) {
-    fs::copy_file(spy, fs::path(data) / "SPY.csv");
-    request = "Run trial on SPY with xgboost from 2010-08-30 to 2020-08-28";
-    source = "SPY_daily.csv 2010-08-30..2020-08-28";
-  }
+  const auto data = ten_years("bench-trial-data", "xgboost");
   const int runs = 5;
   std::vector<double> seconds;
-  mlt::test::daemon_process d(state, {"--data-dir", data});
+  mlt::test::daemon_process d(state, {"--data-dir", data.dir});
   for (int i = 0; i < runs; ++i) {
-    mlt::net::ws_client c;
-    c.connect("127.0.0.1", d.port());
-    mlt::test::frame_reader r(c);
-    r.next();
-    c.send(std::string(R"({"type":"chat","text":")") + request + "\"}");
-    auto p = r.until("proposal");
-    const auto start = std::chrono::steady_clock::now();
-    c.send(R"({"type":"approve","proposal_id":)" + std::to_string(static_cast<long long>(p.num("proposal_id"))) + "}");
-    auto report = r.until("report", std::chrono::seconds(600));
-    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    // The answer first: a real report with test metrics and paper results.
-    mlt::test::frame test{report.raw, report.doc["metrics"]["test"]};
-    const double acc = test.num("accuracy");
-    if (!(test.num("n") > 100 && acc >= 0 && acc <= 1)) {
-      std::fprintf(stderr, "bench_trial: implausible report: %s\n", report.raw.c_str());
-      return 1;
-    }
+    bool plausible = false;
+    const double s = timed_trial(d.port(), data.request, std::chrono::seconds(600), [&](const mlt::test::frame& report) {
+      // The answer first: a real report with test metrics and paper results.
+      mlt::test::frame test{report.raw, report.doc["metrics"]["test"]};
+      const double acc = test.num("accuracy");
+      plausible = test.num("n") > 100 && acc >= 0 && acc <= 1;
+      if (!plausible) std::fprintf(stderr, "bench_trial: implausible report: %s\n", report.raw.c_str());
+    });
+    if (!plausible) return 1;
     if (i > 0) seconds.push_back(s);  // the first run warms caches
   }
   double best = seconds.front(), sum = 0;
@@ -72,7 +92,7 @@ int end_to_end() {
   // the same CPU and names it in its start line.
   mlt::bench::print_line("{\"name\":\"trial_end_to_end_xgboost_10y_daily\",\"value\":%.4f,\"unit\":\"s\",\"stat\":\"mean\","
                          "\"runs\":%zu,\"best\":%.4f,\"data\":\"%s\"}\n",
-                         sum / seconds.size(), seconds.size(), best, source.c_str());
+                         sum / seconds.size(), seconds.size(), best, data.source.c_str());
   std::fflush(stdout);
   d.stop();
   return 0;
@@ -91,27 +111,11 @@ std::string report_numbers(const mlt::test::frame& report) {
 // with `workers` fit workers; its report's numbers in `numbers`.
 double lstm_trial_seconds(int workers, std::string& numbers, std::string& source) {
   const auto state = mlt::test::fresh_dir("bench-trial-lstm-state");
-  const auto data = mlt::test::fresh_dir("bench-trial-lstm-data");
-  const fs::path spy = fs::path(MLT_TEST_DATA_DIR) / "SPY_daily.csv";
-  std::string request = "Run trial on TSLA with lstm and optimize";
-  source = "synthetic (10 years)";
-  if (fs::exists(spy)) {
-    fs::copy_file(spy, fs::path(data) / "SPY.csv");
-    request = "Run trial on SPY with lstm from 2010-08-30 to 2020-08-28 and optimize";
-    source = "SPY_daily.csv 2010-08-30..2020-08-28";
-  }
-  mlt::test::daemon_process d(state, {"--data-dir", data, "--parallel-fits", std::to_string(workers)});
-  mlt::net::ws_client c;
-  c.connect("127.0.0.1", d.port());
-  mlt::test::frame_reader r(c);
-  r.next();
-  c.send(std::string(R"({"type":"chat","text":")") + request + "\"}");
-  auto p = r.until("proposal");
-  const auto start = std::chrono::steady_clock::now();
-  c.send(R"({"type":"approve","proposal_id":)" + std::to_string(static_cast<long long>(p.num("proposal_id"))) + "}");
-  auto report = r.until("report", std::chrono::seconds(1800));
-  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  numbers = report_numbers(report);
+  const auto data = ten_years("bench-trial-lstm-data", "lstm", " and optimize");
+  source = data.source;
+  mlt::test::daemon_process d(state, {"--data-dir", data.dir, "--parallel-fits", std::to_string(workers)});
+  const double s = timed_trial(d.port(), data.request, std::chrono::seconds(1800),
+                               [&](const mlt::test::frame& report) { numbers = report_numbers(report); });
   d.stop();
   return s;
 }
