@@ -368,7 +368,8 @@ void read_symbols(intent& out, const std::vector<std::string>& toks, const std::
   if (!out.changes.symbol && !unknown.empty()) out.unknown_symbol = unknown.front();
 }
 
-void read_dates(plan_edit& e, const std::string& low) {
+// `num` is `low` with number words as digits (words_to_numbers), made once per line.
+void read_dates(plan_edit& e, const std::string& low, const std::string& num) {
   const std::string iso = months_to_iso(low);
   std::smatch m;
   static const std::regex year_range_re(
@@ -394,7 +395,6 @@ void read_dates(plan_edit& e, const std::string& low) {
     e.end = normalise_date(m[1], true);
   }
   // "last 3 years", "past 18 months", "the last decade".
-  const std::string num = words_to_numbers(low);
   static const std::regex lookback_re(R"(\b(?:last|past|previous|recent|most recent)\s+(\d+)\s*(year|month|week|day|decade)s?\b)");
   static const std::regex lookback_one_re(R"(\b(?:the\s+)(?:last|past)\s+(year|decade)\b)");
   if (std::regex_search(num, m, lookback_re)) e.lookback_days = small_count(m[1]) * unit_days(m[2], false);
@@ -428,8 +428,7 @@ void read_split(plan_edit& e, const std::string& low) {
   }
 }
 
-void read_horizon(plan_edit& e, const std::string& low) {
-  const std::string num = words_to_numbers(low);
+void read_horizon(plan_edit& e, const std::string& num) {
   std::smatch m;
   static const std::regex horizon_re(R"(horizon\s*(?:=|:|of|to)?\s*(\d+)\s*(day|bar|session|week|month)?s?)");
   static const std::regex ahead_re(
@@ -444,8 +443,7 @@ void read_horizon(plan_edit& e, const std::string& low) {
 }
 
 // "8 folds", "walk-forward with 3 folds", "wf folds 4"; "rolling window", "expanding walk-forward".
-void read_walk_forward(plan_edit& e, const std::string& low) {
-  const std::string num = words_to_numbers(low);
+void read_walk_forward(plan_edit& e, const std::string& low, const std::string& num) {
   std::smatch m;
   static const std::regex folds_re(R"(\b(\d+)\s*(?:walk[ -]?forward\s*)?folds?\b)");
   static const std::regex named_re(R"((?:walk[ -]?forward|\bwf)(?:\s*folds?)?\s*(?:=|:|of|to|with)?\s*(\d+)\b)");
@@ -585,9 +583,10 @@ void read_plan_words(intent& out, const std::vector<std::string>& toks, const li
   for (const auto& mdl : out.models)
     if (!model_available(mdl)) out.problems.push_back(mdl + " is not a model I have");
   read_split(out.changes, low);
-  read_horizon(out.changes, low);
-  read_walk_forward(out.changes, low);
-  read_dates(out.changes, low);
+  const std::string num = words_to_numbers(low);
+  read_horizon(out.changes, num);
+  read_walk_forward(out.changes, low, num);
+  read_dates(out.changes, low, num);
   read_paper_and_misc(out.changes, low);
 }
 
